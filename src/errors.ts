@@ -1,0 +1,56 @@
+/**
+ * Typed errors. Every failure a user can act on is a subclass of {@link LowrankError},
+ * so callers can `catch (e) { if (e instanceof ShapeError) ... }` and the CLI can map
+ * error kinds to exit codes (usage = 2, data = 1).
+ */
+
+/** Base class of every error lowrank throws on purpose. */
+export class LowrankError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Operand shapes do not fit the operation (e.g. `matmul` of 2x3 by 2x3). */
+export class ShapeError extends LowrankError {}
+
+/** An argument is outside its documented domain; the message names argument, rule and value. */
+export class InvalidArgumentError extends LowrankError {}
+
+/** The input holds NaN or Inf where the algorithm needs finite numbers. */
+export class NonFiniteInputError extends LowrankError {}
+
+/** The requested feature is not available in this runtime (e.g. WASM SIMD missing). */
+export class UnsupportedError extends LowrankError {}
+
+/**
+ * A file or byte stream could not be parsed. `file` names the source (path or a label
+ * such as `<buffer>`), and `line` (1-based) or `byteOffset` (0-based) locates the problem.
+ */
+export class ParseError extends LowrankError {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly byteOffset: number | undefined;
+  constructor(
+    file: string,
+    where: { line?: number; byteOffset?: number },
+    detail: string,
+  ) {
+    const loc =
+      where.line !== undefined
+        ? `:${where.line}`
+        : where.byteOffset !== undefined
+          ? ` at byte ${where.byteOffset}`
+          : '';
+    super(`${file}${loc}: ${detail}`);
+    this.file = file;
+    this.line = where.line;
+    this.byteOffset = where.byteOffset;
+  }
+}
+
+/** Throw an {@link InvalidArgumentError} unless `ok`; the message is built only on failure. */
+export function check(ok: boolean, message: () => string): asserts ok {
+  if (!ok) throw new InvalidArgumentError(message());
+}
