@@ -1,0 +1,44 @@
+// lowrank WASM kernels: flat exports with BLAS names, d* for f64 and s* for f32.
+// Pointers are byte offsets into the (imported, shared) memory; leading dimensions and
+// increments are in elements. Nothing here allocates: callers pass workspaces.
+import { gemm, gemmWorkspaceBytes, MR, NR } from './gemm';
+import { axpy, dot, nrm2, scal } from './level1';
+import { gemv, syrk, syrkWorkspaceBytes } from './level2';
+export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
+
+/** 1 when this module was built with relaxed-SIMD FMA. */
+export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+
+export function dgemm_workspace(): i32 { return gemmWorkspaceBytes<f64>(); }
+export function sgemm_workspace(): i32 { return gemmWorkspaceBytes<f32>(); }
+export function dsyrk_workspace(): i32 { return syrkWorkspaceBytes<f64>(); }
+export function ssyrk_workspace(): i32 { return syrkWorkspaceBytes<f32>(); }
+export function tile_f64(): i32 { return (MR<f64>() << 8) | NR<f64>(); }
+export function tile_f32(): i32 { return (MR<f32>() << 8) | NR<f32>(); }
+
+export function dgemm(ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, work: usize): void {
+  gemm<f64>(ta != 0, tb != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
+}
+export function sgemm(ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  gemm<f32>(ta != 0, tb != 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
+}
+export function dgemv(t: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, incx: i32, beta: f64, y: usize, incy: i32): void {
+  gemv<f64>(t != 0, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+export function sgemv(t: i32, m: i32, n: i32, alpha: f32, a: usize, lda: i32, x: usize, incx: i32, beta: f32, y: usize, incy: i32): void {
+  gemv<f32>(t != 0, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+export function dsyrk(lower: i32, t: i32, n: i32, k: i32, alpha: f64, a: usize, lda: i32, beta: f64, c: usize, ldc: i32, work: usize): void {
+  syrk<f64>(lower != 0, t != 0, n, k, alpha, a, lda, beta, c, ldc, work);
+}
+export function ssyrk(lower: i32, t: i32, n: i32, k: i32, alpha: f32, a: usize, lda: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  syrk<f32>(lower != 0, t != 0, n, k, alpha, a, lda, beta, c, ldc, work);
+}
+export function ddot(n: i32, x: usize, incx: i32, y: usize, incy: i32): f64 { return dot<f64>(n, x, incx, y, incy); }
+export function sdot(n: i32, x: usize, incx: i32, y: usize, incy: i32): f64 { return dot<f32>(n, x, incx, y, incy); }
+export function daxpy(n: i32, alpha: f64, x: usize, incx: i32, y: usize, incy: i32): void { axpy<f64>(n, alpha, x, incx, y, incy); }
+export function saxpy(n: i32, alpha: f32, x: usize, incx: i32, y: usize, incy: i32): void { axpy<f32>(n, alpha, x, incx, y, incy); }
+export function dscal(n: i32, alpha: f64, x: usize, incx: i32): void { scal<f64>(n, alpha, x, incx); }
+export function sscal(n: i32, alpha: f32, x: usize, incx: i32): void { scal<f32>(n, alpha, x, incx); }
+export function dnrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f64>(n, x, incx); }
+export function snrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f32>(n, x, incx); }

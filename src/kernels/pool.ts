@@ -1,0 +1,109 @@
+/**
+ * Worker threads for parallel gemm, sharing the kernels' WebAssembly memory.
+ *
+ * Each worker instantiates the same compiled module on the same shared memory and parks in
+ * the module's `worker_loop` (blocked in `memory.atomic.wait`), so the hand-off costs one
+ * futex wake, not a message round trip; the fork-join protocol itself lives in
+ * assembly/pool.ts. Workers are unref'd: they never keep a Node process alive.
+ *
+ * Node uses `worker_threads` (found through `process.getBuiltinModule`, so bundles for the
+ * browser carry no Node import); browsers use module-less Web Workers from a Blob and need
+ * cross-origin isolation (COOP/COEP) to share memory. Without either, work runs on the
+ * calling thread.
+ */
+import type { WasmRuntime } from './wasm-module.js';
+
+// Source of the worker: plain JavaScript, self-contained (no imports), run under
+// `eval: true` in Node or from a Blob URL in browsers.
+const WORKER_SOURCE = `
+const start = (d) => {
+  const inst = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
+  inst.exports.worker_loop(d.ctl, d.slot);
+};
+if (typeof require === 'function' && typeof self === 'undefined') {
+  start(require('node:worker_threads').workerData);
+} else {
+  self.onmessage = (e) => start(e.data);
+}
+`;
+
+interface WorkerHandle {
+  terminate(): unknown;
+}
+
+/** Number of logical cores, from Node's `os` or the browser's navigator. */
+export function defaultThreadCount(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (proc && typeof proc.getBuiltinModule === 'function') {
+    try {
+      const os = proc.getBuiltinModule('node:os') as { availableParallelism?: () => number; cpus(): unknown[] };
+      return Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+    } catch {
+      // fall through
+    }
+  }
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+/** True where the calling thread may block in Atomics.wait (not a browser main thread). */
+export function canBlock(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
+  return Boolean(g.process?.versions?.node) || typeof g.document === 'undefined';
+}
+
+function spawn(rt: WasmRuntime, ctl: number, slot: number): WorkerHandle | undefined {
+  const data = { module: rt.module, memory: rt.memory, ctl, slot };
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } } }).process;
+  if (proc?.versions?.node && typeof proc.getBuiltinModule === 'function') {
+    const wt = proc.getBuiltinModule('node:worker_threads') as {
+      Worker: new (src: string, opts: object) => WorkerHandle & { unref(): void; on(ev: string, f: (e: unknown) => void): void };
+    };
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+    w.unref();
+    w.on('error', () => {
+      // A worker that dies simply stops taking tasks; the caller finishes the job alone.
+    });
+    return w;
+  }
+  const g = globalThis as { Worker?: new (url: string) => WorkerHandle & { postMessage(d: unknown): void }; crossOriginIsolated?: boolean; Blob?: typeof Blob; URL?: typeof URL };
+  if (!g.Worker || !g.Blob || !g.URL || g.crossOriginIsolated === false) return undefined;
+  try {
+    const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+    const w = new g.Worker(url);
+    w.postMessage(data);
+    return w;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A running set of workers bound to one control block. */
+export class ThreadPool {
+  private readonly workers: WorkerHandle[] = [];
+  private readonly rt: WasmRuntime;
+  readonly ctl: number;
+
+  /** `helpers` workers join the calling thread (slot 0); slots 1..helpers are theirs. */
+  constructor(rt: WasmRuntime, ctl: number, helpers: number) {
+    this.rt = rt;
+    this.ctl = ctl;
+    for (let s = 1; s <= helpers; s++) {
+      const w = spawn(rt, ctl, s);
+      if (!w) break;
+      this.workers.push(w);
+    }
+  }
+
+  /** Workers actually started (may be fewer than asked where the platform refuses). */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Release the workers: they leave `worker_loop` and are terminated. */
+  close(): void {
+    this.rt.exports.pool_stop(this.ctl);
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,61 @@
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { FloatArray } from '../matrix/dtype.js';
+
+/** Throw unless `n` is a non-negative 32-bit integer size. */
+export function checkSize(name: string, n: number): void {
+  if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 31)) {
+    throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${n}`);
+  }
+}
+
+/**
+ * Throw unless a column-major `rows` x `cols` block at `off` with leading dimension `ld`
+ * fits in `a` (BLAS: ld >= max(1, rows)).
+ */
+export function checkMatrixArg(name: string, a: FloatArray, off: number, ld: number, rows: number, cols: number): void {
+  if (!(Number.isInteger(ld) && ld >= Math.max(1, rows))) {
+    throw new InvalidArgumentError(`${name}: leading dimension must be an integer >= max(1, ${rows}), got ${ld}`);
+  }
+  if (!(Number.isInteger(off) && off >= 0)) throw new InvalidArgumentError(`${name}: offset must be a non-negative integer, got ${off}`);
+  if (rows === 0 || cols === 0) return;
+  const need = off + (cols - 1) * ld + rows;
+  if (need > a.length) {
+    throw new ShapeError(`${name}: a ${rows}x${cols} block at offset ${off} with ld ${ld} needs ${need} elements, array has ${a.length}`);
+  }
+}
+
+/** Throw unless a vector of `n` elements with increment `inc` fits in `x` from `off`. */
+export function checkVectorArg(name: string, x: FloatArray, off: number, inc: number, n: number): void {
+  if (!(Number.isInteger(inc) && inc !== 0)) throw new InvalidArgumentError(`${name}: increment must be a non-zero integer, got ${inc}`);
+  if (!(Number.isInteger(off) && off >= 0)) throw new InvalidArgumentError(`${name}: offset must be a non-negative integer, got ${off}`);
+  if (n === 0) return;
+  const need = off + (n - 1) * Math.abs(inc) + 1;
+  if (need > x.length) throw new ShapeError(`${name}: ${n} elements with increment ${inc} from offset ${off} need ${need}, array has ${x.length}`);
+}
+
+/** Throw unless all arrays share one dtype; returns true for float32. */
+export function sameDtype(op: string, ...arrays: FloatArray[]): boolean {
+  const f32 = arrays[0] instanceof Float32Array;
+  for (const a of arrays) {
+    if (a instanceof Float32Array !== f32) {
+      throw new InvalidArgumentError(`${op}: all arrays must have the same dtype (float64 or float32); convert with Matrix.astype`);
+    }
+  }
+  return f32;
+}
+
+/** Validate a full gemm call. */
+export function checkGemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
+  C: FloatArray, offC: number, ldC: number,
+): boolean {
+  checkSize('gemm: m', m);
+  checkSize('gemm: n', n);
+  checkSize('gemm: k', k);
+  const f32 = sameDtype('gemm', A, B, C);
+  checkMatrixArg('gemm: A', A, offA, ldA, transA ? k : m, transA ? m : k);
+  checkMatrixArg('gemm: B', B, offB, ldB, transB ? n : k, transB ? k : n);
+  checkMatrixArg('gemm: C', C, offC, ldC, m, n);
+  return f32;
+}

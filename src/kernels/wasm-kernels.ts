@@ -1,0 +1,259 @@
+/**
+ * The {@link Kernels} contract on the WebAssembly build.
+ *
+ * Arrays that already live in the kernels' memory (allocated with {@link WasmKernels.alloc})
+ * are used in place. Other arrays are copied into heap scratch first; for gemm and syrk the
+ * O(n^2) copy is small next to the O(n^3) work. For the O(n) and O(n^2) kernels a copy
+ * would cost as much as the work, so on foreign arrays they run the pure-TS kernel instead.
+ */
+import type { FloatArray } from '../matrix/dtype.js';
+import { WasmHeap } from './heap.js';
+import { jsKernels } from './js-kernels.js';
+import { ThreadPool, canBlock } from './pool.js';
+import type { BackendName, Kernels } from './types.js';
+import { checkGemm, checkMatrixArg, checkSize, checkVectorArg, sameDtype } from './validate.js';
+import type { WasmRuntime } from './wasm-module.js';
+
+// Below this many multiply-adds a gemm is not worth waking other threads for.
+const PARALLEL_MIN_MADDS = 96 * 96 * 96;
+// Largest copy-in scratch per operand before gemm is cut into column slabs (keeps the heap
+// small for huge products of JS-resident matrices).
+const SLAB_BYTES = 256 * 1024 * 1024;
+
+interface Operand {
+  ptr: number;
+  ld: number;
+  /** Heap block to release after the call, or -1 when the array was used in place. */
+  scratch: number;
+}
+
+/** WASM-backed kernels plus the heap and thread pool they run on. */
+export class WasmKernels implements Kernels {
+  readonly name: BackendName;
+  readonly rt: WasmRuntime;
+  readonly heap: WasmHeap;
+  private readonly wsBytes: number;
+  private pool: ThreadPool | undefined;
+  private ws = 0;
+  private wsSlots = 0;
+  private threads = 1;
+
+  constructor(rt: WasmRuntime) {
+    this.rt = rt;
+    this.name = rt.build === 'fma' ? 'wasm-fma' : 'wasm';
+    this.heap = new WasmHeap(rt.memory, rt.heapBase);
+    const e = rt.exports;
+    this.wsBytes = Math.ceil(Math.max(e.dgemm_workspace(), e.sgemm_workspace(), e.dsyrk_workspace(), e.ssyrk_workspace()) / 64) * 64;
+    this.reserveWorkspaces(1);
+  }
+
+  /** Threads used by gemm (the calling thread plus helpers). */
+  get threadCount(): number {
+    return this.threads;
+  }
+
+  /** Helper workers actually running. */
+  get workersRunning(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /**
+   * Use `n` threads for gemm (1 = the calling thread only). Workers start lazily, at the
+   * first gemm large enough to share, so commands that never multiply never spawn threads.
+   */
+  setThreads(n: number): void {
+    if (n === this.threads) return;
+    this.pool?.close();
+    this.pool = undefined;
+    this.threads = n;
+  }
+
+  private ensurePool(): ThreadPool | undefined {
+    if (this.threads <= 1) return undefined;
+    if (!this.pool) {
+      this.reserveWorkspaces(this.threads);
+      const ctl = this.heap.malloc(Number(this.rt.exports.POOL_CONTROL_BYTES.value));
+      this.heap.i32(ctl, 32).fill(0);
+      this.pool = new ThreadPool(this.rt, ctl, this.threads - 1);
+    }
+    return this.pool.size > 0 ? this.pool : undefined;
+  }
+
+  /** Stop worker threads (they are unref'd, so this is only needed to free them early). */
+  close(): void {
+    this.pool?.close();
+    this.pool = undefined;
+    this.threads = 1;
+  }
+
+  /** A zeroed array of `n` elements inside the kernels' memory; kernels use it in place. */
+  alloc(dtype: 'float64' | 'float32', n: number): FloatArray {
+    const bytes = n * (dtype === 'float64' ? 8 : 4);
+    const ptr = this.heap.malloc(bytes);
+    const a = dtype === 'float64' ? this.heap.f64(ptr, n) : this.heap.f32(ptr, n);
+    a.fill(0);
+    return a;
+  }
+
+  /** Release an array from {@link alloc} (must be the exact array returned, not a subarray). */
+  release(a: FloatArray): void {
+    this.heap.free(a.byteOffset);
+  }
+
+  private reserveWorkspaces(slots: number): void {
+    if (slots <= this.wsSlots) return;
+    if (this.wsSlots > 0) this.heap.free(this.ws);
+    this.ws = this.heap.malloc(this.wsBytes * slots);
+    this.wsSlots = slots;
+  }
+
+  // Put a column-major rows x cols operand where the kernels can read it.
+  private operand(a: FloatArray, off: number, ld: number, rows: number, cols: number, copyIn: boolean): Operand {
+    const size = a.BYTES_PER_ELEMENT;
+    if (this.heap.owns(a)) return { ptr: a.byteOffset + off * size, ld, scratch: -1 };
+    const r = Math.max(rows, 1);
+    const ptr = this.heap.malloc(r * cols * size);
+    if (copyIn && rows > 0) {
+      const view = size === 8 ? this.heap.f64(ptr, r * cols) : this.heap.f32(ptr, r * cols);
+      if (ld === rows) view.set(a.subarray(off, off + rows * cols));
+      else for (let j = 0; j < cols; j++) view.set(a.subarray(off + j * ld, off + j * ld + rows), j * rows);
+    }
+    return { ptr, ld: r, scratch: ptr };
+  }
+
+  private copyOut(c: Operand, C: FloatArray, offC: number, ldC: number, m: number, n: number): void {
+    if (c.scratch < 0 || m === 0) return;
+    const view = C.BYTES_PER_ELEMENT === 8 ? this.heap.f64(c.ptr, m * n) : this.heap.f32(c.ptr, m * n);
+    if (ldC === m) C.set(view, offC);
+    else for (let j = 0; j < n; j++) C.set(view.subarray(j * m, (j + 1) * m), offC + j * ldC);
+  }
+
+  private release2(...ops: Operand[]): void {
+    for (const o of ops) if (o.scratch >= 0) this.heap.free(o.scratch);
+  }
+
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
+    beta: number, C: FloatArray, offC: number, ldC: number,
+  ): void {
+    const f32 = checkGemm(transA, transB, m, n, k, A, offA, ldA, B, offB, ldB, C, offC, ldC);
+    if (m === 0 || n === 0) return;
+    // Huge products of JS arrays: cut C (and B) into column slabs so scratch stays bounded.
+    const size = f32 ? 4 : 8;
+    const resident = this.heap.owns(A) && this.heap.owns(B) && this.heap.owns(C);
+    const perCol = (k + m) * size;
+    const slab = resident ? n : Math.max(1, Math.floor(SLAB_BYTES / Math.max(perCol, 1)));
+    if (slab < n) {
+      for (let j0 = 0; j0 < n; j0 += slab) {
+        const nj = Math.min(slab, n - j0);
+        const offBj = transB ? offB + j0 : offB + j0 * ldB;
+        this.gemm(transA, transB, m, nj, k, alpha, A, offA, ldA, B, offBj, ldB, beta, C, offC + j0 * ldC, ldC);
+      }
+      return;
+    }
+    const a = this.operand(A, offA, ldA, transA ? k : m, transA ? m : k, true);
+    const b = this.operand(B, offB, ldB, transB ? n : k, transB ? k : n, true);
+    const c = this.operand(C, offC, ldC, m, n, beta !== 0);
+    try {
+      const e = this.rt.exports;
+      const madds = m * n * k;
+      const pool = madds >= PARALLEL_MIN_MADDS ? this.ensurePool() : undefined;
+      if (pool) {
+        // One block of C per thread, cut along the longer side.
+        const t = this.threads;
+        const mt = m >= 2 * n ? t : 1;
+        const nt = m >= 2 * n ? 1 : t;
+        e.gemm_parallel(pool.ctl, f32 ? 1 : 0, +transA, +transB, m, n, k, alpha, a.ptr, a.ld, b.ptr, b.ld, beta, c.ptr, c.ld, mt, nt, this.ws, this.wsBytes, canBlock() ? 1 : 0);
+      } else {
+        (f32 ? e.sgemm : e.dgemm)(+transA, +transB, m, n, k, alpha, a.ptr, a.ld, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws);
+      }
+      this.copyOut(c, C, offC, ldC, m, n);
+    } finally {
+      this.release2(a, b, c);
+    }
+  }
+
+  syrk(
+    uplo: 'L' | 'U', trans: boolean, n: number, k: number, alpha: number, A: FloatArray, offA: number, ldA: number,
+    beta: number, C: FloatArray, offC: number, ldC: number,
+  ): void {
+    checkSize('syrk: n', n);
+    checkSize('syrk: k', k);
+    const f32 = sameDtype('syrk', A, C);
+    checkMatrixArg('syrk: A', A, offA, ldA, trans ? k : n, trans ? n : k);
+    checkMatrixArg('syrk: C', C, offC, ldC, n, n);
+    if (n === 0) return;
+    const a = this.operand(A, offA, ldA, trans ? k : n, trans ? n : k, true);
+    // C is copied in whole even when beta == 0: the other triangle must survive copy-out.
+    const c = this.operand(C, offC, ldC, n, n, true);
+    try {
+      const e = this.rt.exports;
+      (f32 ? e.ssyrk : e.dsyrk)(uplo === 'L' ? 1 : 0, +trans, n, k, alpha, a.ptr, a.ld, beta, c.ptr, c.ld, this.ws);
+      this.copyOut(c, C, offC, ldC, n, n);
+    } finally {
+      this.release2(a, c);
+    }
+  }
+
+  gemv(
+    trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number,
+    x: FloatArray, offX: number, incX: number, beta: number, y: FloatArray, offY: number, incY: number,
+  ): void {
+    if (!(this.heap.owns(A) && this.heap.owns(x) && this.heap.owns(y))) {
+      jsKernels.gemv(trans, m, n, alpha, A, offA, ldA, x, offX, incX, beta, y, offY, incY);
+      return;
+    }
+    checkSize('gemv: m', m);
+    checkSize('gemv: n', n);
+    const f32 = sameDtype('gemv', A, x, y);
+    checkMatrixArg('gemv: A', A, offA, ldA, m, n);
+    checkVectorArg('gemv: x', x, offX, incX, trans ? m : n);
+    checkVectorArg('gemv: y', y, offY, incY, trans ? n : m);
+    const s = f32 ? 4 : 8;
+    const e = this.rt.exports;
+    (f32 ? e.sgemv : e.dgemv)(+trans, m, n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, incX, beta, y.byteOffset + offY * s, incY);
+  }
+
+  dot(n: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): number {
+    if (!(this.heap.owns(x) && this.heap.owns(y))) return jsKernels.dot(n, x, offX, incX, y, offY, incY);
+    checkSize('dot: n', n);
+    const f32 = sameDtype('dot', x, y);
+    checkVectorArg('dot: x', x, offX, incX, n);
+    checkVectorArg('dot: y', y, offY, incY, n);
+    const s = f32 ? 4 : 8;
+    return (f32 ? this.rt.exports.sdot : this.rt.exports.ddot)(n, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
+  }
+
+  axpy(n: number, alpha: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): void {
+    if (!(this.heap.owns(x) && this.heap.owns(y))) {
+      jsKernels.axpy(n, alpha, x, offX, incX, y, offY, incY);
+      return;
+    }
+    checkSize('axpy: n', n);
+    const f32 = sameDtype('axpy', x, y);
+    checkVectorArg('axpy: x', x, offX, incX, n);
+    checkVectorArg('axpy: y', y, offY, incY, n);
+    const s = f32 ? 4 : 8;
+    (f32 ? this.rt.exports.saxpy : this.rt.exports.daxpy)(n, alpha, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
+  }
+
+  scal(n: number, alpha: number, x: FloatArray, offX: number, incX: number): void {
+    if (!this.heap.owns(x)) {
+      jsKernels.scal(n, alpha, x, offX, incX);
+      return;
+    }
+    checkSize('scal: n', n);
+    checkVectorArg('scal: x', x, offX, incX, n);
+    const s = x.BYTES_PER_ELEMENT;
+    (s === 4 ? this.rt.exports.sscal : this.rt.exports.dscal)(n, alpha, x.byteOffset + offX * s, incX);
+  }
+
+  nrm2(n: number, x: FloatArray, offX: number, incX: number): number {
+    if (!this.heap.owns(x)) return jsKernels.nrm2(n, x, offX, incX);
+    checkSize('nrm2: n', n);
+    checkVectorArg('nrm2: x', x, offX, incX, n);
+    const s = x.BYTES_PER_ELEMENT;
+    return (s === 4 ? this.rt.exports.snrm2 : this.rt.exports.dnrm2)(n, x.byteOffset + offX * s, incX);
+  }
+}
