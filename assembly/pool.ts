@@ -2,19 +2,19 @@
 //
 // The caller (main thread) publishes a job in a control block, workers blocked in
 // `worker_loop` wake up, and every participant, the caller included, takes tasks (blocks
-// of C) from an atomic counter until none are left. Dynamic task taking means a job never
-// waits on a worker that is still starting or busy: the caller simply does more of it.
+// of C) until none are left. Dynamic task taking means a job never waits on a worker that
+// is still starting or busy: the caller simply does more of it.
 //
-// Protocol (all control-word accesses are sequentially consistent atomics):
-//   1. close the door: NEXT = CLOSED, so stragglers from the last job take no task;
-//   2. write parameters; DONE = 0; NTASKS = t;
-//   3. open the door: NEXT = 0; GEN += 1; notify workers waiting on GEN;
-//   4. take tasks; then wait until DONE == NTASKS.
-// A ticket taken after step 3 always sees the parameters of step 2.
+// Tickets live in one 32-bit word STATE = job << 16 | next-task, taken by compare-and-swap
+// only while the word still names the job the taker has read, so a straggler from an old
+// job can never take (or double-count) a task of a new one. Publishing a job:
+//   1. write parameters; DONE = 0; NTASKS = t;
+//   2. STATE = (job + 1) << 16 (a sequentially consistent store: it releases step 1);
+//      notify workers waiting on STATE;
+//   3. take tasks; then wait until DONE == t.
 import { gemm, MR, NR } from './gemm';
 
-const GEN: usize = 0;
-const NEXT: usize = 4;
+const STATE: usize = 0;
 const DONE: usize = 8;
 const NTASKS: usize = 12;
 const KIND: usize = 16; // 0 = f64, 1 = f32
@@ -37,7 +37,6 @@ const WSSTRIDE: usize = 80;
 const STOP: usize = 84;
 const ALPHA: usize = 96;
 const BETA: usize = 104;
-const CLOSED: i32 = 1 << 30;
 
 /** Size in bytes of the control block. */
 export const POOL_CONTROL_BYTES: i32 = 128;
@@ -65,11 +64,14 @@ function runTask<T>(ctl: usize, t: i32, slot: i32): void {
   gemm<T>(ta, tb, mi, nj, load<i32>(ctl + K), <T>load<f64>(ctl + ALPHA), a, lda, b, ldb, <T>load<f64>(ctl + BETA), c, ldc, work);
 }
 
-// Take and run tasks until none are left; returns when this participant is done.
-function drain(ctl: usize, slot: i32): void {
+// Take and run tasks of `job` until none are left.
+function drain(ctl: usize, job: u32, slot: i32): void {
   for (;;) {
-    const t = atomic.add<i32>(ctl + NEXT, 1);
+    const st = <u32>atomic.load<i32>(ctl + STATE);
+    if (st >>> 16 != job) return;
+    const t = <i32>(st & 0xffff);
     if (t >= atomic.load<i32>(ctl + NTASKS)) return;
+    if (<u32>atomic.cmpxchg<i32>(ctl + STATE, <i32>st, <i32>(st + 1)) != st) continue;
     if (load<i32>(ctl + KIND) == 0) runTask<f64>(ctl, t, slot);
     else runTask<f32>(ctl, t, slot);
     atomic.add<i32>(ctl + DONE, 1);
@@ -77,24 +79,27 @@ function drain(ctl: usize, slot: i32): void {
   }
 }
 
-/** Worker entry: serve jobs forever (until `pool_stop`). `slot` >= 1 selects the workspace. */
+/** Worker entry: serve jobs until `pool_stop`. `slot` >= 1 selects the workspace. */
 export function worker_loop(ctl: usize, slot: i32): void {
-  let seen = atomic.load<i32>(ctl + GEN);
+  let last: u32 = 0xffffffff;
   for (;;) {
-    atomic.wait<i32>(ctl + GEN, seen, -1);
-    const g = atomic.load<i32>(ctl + GEN);
-    if (g == seen) continue;
-    seen = g;
     if (atomic.load<i32>(ctl + STOP) != 0) return;
-    drain(ctl, slot);
+    const st = atomic.load<i32>(ctl + STATE);
+    const job = <u32>st >>> 16;
+    if (job == last) {
+      atomic.wait<i32>(ctl + STATE, st, -1);
+      continue;
+    }
+    last = job;
+    drain(ctl, job, slot);
   }
 }
 
 /** Ask every worker to leave `worker_loop`. */
 export function pool_stop(ctl: usize): void {
   atomic.store<i32>(ctl + STOP, 1);
-  atomic.add<i32>(ctl + GEN, 1);
-  atomic.notify(ctl + GEN, -1);
+  atomic.add<i32>(ctl + STATE, 1 << 16);
+  atomic.notify(ctl + STATE, -1);
 }
 
 /**
@@ -113,8 +118,8 @@ export function gemm_parallel(
   mch = ((mch + mr - 1) / mr) * mr;
   let nch = (n + nt - 1) / nt;
   nch = ((nch + nr - 1) / nr) * nr;
-  const tasks = ((m + mch - 1) / mch) * ((n + nch - 1) / nch);
-  atomic.store<i32>(ctl + NEXT, CLOSED);
+  const tasks = min(0xffff, ((m + mch - 1) / mch) * ((n + nch - 1) / nch));
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   store<i32>(ctl + KIND, kind);
   store<i32>(ctl + TA, transA);
   store<i32>(ctl + TB, transB);
@@ -136,10 +141,9 @@ export function gemm_parallel(
   store<f64>(ctl + BETA, beta);
   atomic.store<i32>(ctl + DONE, 0);
   atomic.store<i32>(ctl + NTASKS, tasks);
-  atomic.store<i32>(ctl + NEXT, 0);
-  atomic.add<i32>(ctl + GEN, 1);
-  atomic.notify(ctl + GEN, -1);
-  drain(ctl, 0);
+  atomic.store<i32>(ctl + STATE, <i32>(job << 16));
+  atomic.notify(ctl + STATE, -1);
+  drain(ctl, job, 0);
   for (;;) {
     const d = atomic.load<i32>(ctl + DONE);
     if (d >= tasks) break;

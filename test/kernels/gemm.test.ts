@@ -135,3 +135,26 @@ test('gemm: two threads agree with one thread on large products', async (t) => {
     setThreads(before);
   }
 });
+
+test('gemm: threaded stress — random shapes back to back agree with the TS reference', async (t) => {
+  if (!activeWasm()) return t.skip('no WASM backend here');
+  const before = getThreads();
+  setThreads(2);
+  try {
+    const { jsKernels } = await import('../../src/kernels/js-kernels.js');
+    const r = rng(99);
+    for (let it = 0; it < 80; it++) {
+      const m = 40 + r.nextInt(260), n = 40 + r.nextInt(260), k = 100 + r.nextInt(500);
+      const ta = r.nextInt(2) === 1, tb = r.nextInt(2) === 1;
+      const A = randomArray('float64', m * k, r), B = randomArray('float64', k * n, r);
+      const C1 = new Float64Array(m * n), C2 = new Float64Array(m * n);
+      kernels().gemm(ta, tb, m, n, k, 1, A, 0, ta ? k : m, B, 0, tb ? n : k, 0, C1, 0, m);
+      jsKernels.gemm(ta, tb, m, n, k, 1, A, 0, ta ? k : m, B, 0, tb ? n : k, 0, C2, 0, m);
+      let d = 0;
+      for (let i = 0; i < C1.length; i++) d = Math.max(d, Math.abs(C1[i]! - C2[i]!));
+      assert.ok(d <= 1e-11 * k, `iteration ${it}: ${m}x${n}x${k} ta=${ta} tb=${tb} differs by ${d}`);
+    }
+  } finally {
+    setThreads(before);
+  }
+});
