@@ -1,0 +1,38 @@
+/**
+ * lowrank: matrix factorizations for TypeScript, on WebAssembly SIMD kernels.
+ *
+ * This entry point is the whole public API; every name is exported once.
+ * @packageDocumentation
+ */
+export { Matrix, copyInto } from './matrix/matrix.js';
+export type { Order, DTypeOptions, FromArrayOptions, RandomOptions, CloseOptions, MatrixNorm } from './matrix/matrix.js';
+export { DTYPES, epsOf } from './matrix/dtype.js';
+export type { DType, FloatArray } from './matrix/dtype.js';
+export { rng, detLog } from './random.js';
+export type { Rng, RandomState } from './random.js';
+export {
+  LowrankError,
+  ShapeError,
+  InvalidArgumentError,
+  NonFiniteInputError,
+  UnsupportedError,
+  ParseError,
+} from './errors.js';
+export { OutOfMemoryError } from './kernels/heap.js';
+export {
+  kernels,
+  setBackend,
+  availableBackends,
+  setThreads,
+  getThreads,
+  ready,
+  activeWasm,
+  jsKernels,
+  WasmKernels,
+  BACKENDS,
+} from './kernels/index.js';
+export type { BackendName, Kernels } from './kernels/index.js';
+export { matmul, gemmInto } from './linalg/matmul.js';
+export type { MatmulOptions } from './linalg/matmul.js';
+export { blasOperand } from './linalg/operand.js';
+export type { BlasOperand } from './linalg/operand.js';
