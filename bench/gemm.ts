@@ -17,8 +17,10 @@ const dtypes = ['float64', 'float32'] as const;
 const here = new URL('.', import.meta.url).pathname;
 
 console.log(`# gemm — ${machine()}`);
-const np1 = runPython(`${here}ref/numpy_gemm.py`, [sizes.join(','), dtypes.join(','), String(minTime)], { OPENBLAS_NUM_THREADS: '1' });
-const np2 = runPython(`${here}ref/numpy_gemm.py`, [sizes.join(','), dtypes.join(','), String(minTime)], { OPENBLAS_NUM_THREADS: '2' });
+const rounds = quick ? 1 : 3;
+// numpy for one (dtype, n, threads) cell, in a fresh python process.
+const numpy = (dtype: string, n: number, threads: number): number =>
+  runPython(`${here}ref/numpy_gemm.py`, [String(n), dtype, String(minTime)], { OPENBLAS_NUM_THREADS: String(threads) })?.[`${dtype}:${n}`] ?? NaN;
 
 const builds = availableBackends().filter((b) => b !== 'js');
 const rows: (string | number)[][] = [];
@@ -27,16 +29,22 @@ for (const dtype of dtypes) {
     const A = Matrix.random(n, n, { seed: 1, dtype });
     const B = Matrix.random(n, n, { seed: 2, dtype });
     const gf = (t: number) => (2 * n ** 3) / t / 1e9;
-    const ours: Record<string, number> = {};
-    for (const b of builds) {
-      setBackend(b);
+    // Each cell keeps its best over `rounds` rounds; lowrank and numpy alternate inside a
+    // round, so both see the same machine conditions (this VM's speed drifts by ~20%).
+    const best: Record<string, number> = {};
+    const keep = (key: string, v: number) => { best[key] = Math.max(best[key] ?? 0, v); };
+    for (let round = 0; round < rounds; round++) {
       for (const threads of [1, 2]) {
-        setThreads(threads);
-        if (threads > 1) {
-          matmul(A, B); // start the workers
-          await new Promise((r) => setTimeout(r, 300));
+        keep(`numpy/${threads}`, numpy(dtype, n, threads));
+        for (const b of builds) {
+          setBackend(b);
+          setThreads(threads);
+          if (threads > 1) {
+            matmul(A, B); // start the workers
+            await new Promise((r) => setTimeout(r, 300));
+          }
+          keep(`${b}/${threads}`, gf(bestTime(() => matmul(A, B), minTime)));
         }
-        ours[`${b}/${threads}`] = gf(bestTime(() => matmul(A, B), minTime));
       }
     }
     let ml = NaN;
@@ -44,10 +52,9 @@ for (const dtype of dtypes) {
       const a = MlMatrix.rand(n, n), bm = MlMatrix.rand(n, n);
       ml = gf(bestTime(() => a.mmul(bm), minTime, n >= 1024 ? 2 : 1000));
     }
-    const ref1 = np1?.[`${dtype}:${n}`] ?? NaN;
-    const ref2 = np2?.[`${dtype}:${n}`] ?? NaN;
+    const ref1 = best['numpy/1']!, ref2 = best['numpy/2']!;
     for (const b of builds) {
-      const one = ours[`${b}/1`]!, two = ours[`${b}/2`]!;
+      const one = best[`${b}/1`]!, two = best[`${b}/2`]!;
       rows.push([dtype, n, b, one, ref1, one / ref1, two, ref2, two / one, ml, one / ml]);
     }
   }
