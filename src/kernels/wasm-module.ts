@@ -111,12 +111,10 @@ function sharedMemory(initialPages: number): WebAssembly.Memory | undefined {
  * synchronous compilation of large modules: use {@link loadWasmAsync} there).
  */
 export function loadWasmSync(build: 'fma' | 'simd'): WasmRuntime | undefined {
-  const bytes = decodeBase64(build === 'fma' ? FMA_WASM_BASE64 : SIMD_WASM_BASE64);
-  const memory = sharedMemory(64);
-  if (!memory) return undefined;
+  const p = prepare(build);
+  if (!p) return undefined;
   try {
-    const module = new WebAssembly.Module(bytes);
-    return instantiate(build, module, memory);
+    return instantiate(build, new WebAssembly.Module(p.bytes), p.memory);
   } catch {
     return undefined;
   }
@@ -124,15 +122,20 @@ export function loadWasmSync(build: 'fma' | 'simd'): WasmRuntime | undefined {
 
 /** Asynchronous variant of {@link loadWasmSync}, for browsers' main threads. */
 export async function loadWasmAsync(build: 'fma' | 'simd'): Promise<WasmRuntime | undefined> {
-  const bytes = decodeBase64(build === 'fma' ? FMA_WASM_BASE64 : SIMD_WASM_BASE64);
-  const memory = sharedMemory(64);
-  if (!memory) return undefined;
+  const p = prepare(build);
+  if (!p) return undefined;
   try {
-    const module = await WebAssembly.compile(bytes);
-    return instantiate(build, module, memory);
+    return instantiate(build, await WebAssembly.compile(p.bytes), p.memory);
   } catch {
     return undefined;
   }
+}
+
+// The build's bytes and a fresh shared memory for it; undefined where shared memory is refused.
+function prepare(build: 'fma' | 'simd'): { bytes: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory } | undefined {
+  const memory = sharedMemory(64);
+  if (!memory) return undefined;
+  return { bytes: decodeBase64(build === 'fma' ? FMA_WASM_BASE64 : SIMD_WASM_BASE64), memory };
 }
 
 function instantiate(build: 'fma' | 'simd', module: WebAssembly.Module, memory: WebAssembly.Memory): WasmRuntime {
