@@ -17,7 +17,7 @@
  * keeps about 15 xmm registers for values, so MV * NR accumulators + MV A vectors + 1 B
  * splat must fit. 4x4 f64 (2 vectors x 4) and 8x4 f32 with no unrolling were fastest:
  * 16 / 20 GFLOP/s f64 (SIMD / FMA) against 10-13 for 4x6, 6x4, 2x8 or any unrolled k loop,
- * which spill. Re-measure with /bench before changing the defaults.
+ * which spill. Re-measure with bench/gemm.ts before changing the defaults.
  * Usage: node scripts/gen-microkernels.mjs [--f64 MVxNR] [--f32 MVxNR] [--unroll U]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -128,7 +128,7 @@ export class WasmKernels implements Kernels {
     else for (let j = 0; j < n; j++) C.set(view.subarray(j * m, (j + 1) * m), offC + j * ldC);
   }
 
-  private release2(...ops: Operand[]): void {
+  private releaseScratch(...ops: Operand[]): void {
     for (const o of ops) if (o.scratch >= 0) this.heap.free(o.scratch);
   }
 
@@ -170,7 +170,7 @@ export class WasmKernels implements Kernels {
       }
       this.copyOut(c, C, offC, ldC, m, n);
     } finally {
-      this.release2(a, b, c);
+      this.releaseScratch(a, b, c);
     }
   }
 
@@ -192,7 +192,7 @@ export class WasmKernels implements Kernels {
       (f32 ? e.ssyrk : e.dsyrk)(uplo === 'L' ? 1 : 0, +trans, n, k, alpha, a.ptr, a.ld, beta, c.ptr, c.ld, this.ws);
       this.copyOut(c, C, offC, ldC, n, n);
     } finally {
-      this.release2(a, c);
+      this.releaseScratch(a, c);
     }
   }
 
