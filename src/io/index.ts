@@ -1,0 +1,24 @@
+/**
+ * The I/O layer: numpy `.npy`, Matrix Market `.mtx`, delimited text (CSV, TSV,
+ * whitespace), and `readMatrix` / `writeMatrix` / `inspectFile` choosing by extension.
+ */
+export { parseNpy, readNpy, readNpySync, encodeNpy, writeNpy, writeNpySync } from './npy.js';
+export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './npy.js';
+export { parseMtx, readMtx, readMtxSync, encodeMtx, writeMtx, writeMtxSync } from './mtx.js';
+export type { MtxData, MtxEntries, MtxFormat, MtxField, MtxSymmetry, MtxWriteOptions } from './mtx.js';
+export { parseCsv, readCsv, readCsvSync, encodeCsv, writeCsv, writeCsvSync } from './csv.js';
+export type { CsvData, CsvDelimiter, CsvReadOptions, CsvWriteOptions } from './csv.js';
+export {
+  formatOf,
+  FILE_FORMATS,
+  readMatrix,
+  readMatrixSync,
+  readMatrixFile,
+  readMatrixFileSync,
+  writeMatrix,
+  writeMatrixSync,
+} from './format.js';
+export type { FileFormat, ReadMatrixOptions, WriteMatrixOptions, MatrixFile } from './format.js';
+export { inspectFile } from './inspect.js';
+export type { FileInfo } from './inspect.js';
+export type { ValueStats } from './stats.js';

@@ -1,0 +1,112 @@
+/**
+ * `inspectFile`: what `lowrank info` shows about a matrix file (shape, storage, value
+ * statistics). Sparse Matrix Market files are summarized from their entries, without
+ * densifying, so a 10^6 x 10^6 matrix with a few million entries is cheap to inspect.
+ */
+import { stat } from 'node:fs/promises';
+import type { DType } from '../matrix/dtype.js';
+import type { Matrix } from '../matrix/matrix.js';
+import { readCsv } from './csv.js';
+import { formatOf, type FileFormat, type ReadMatrixOptions } from './format.js';
+import { readMtx, type MtxEntries, type MtxField, type MtxFormat, type MtxSymmetry } from './mtx.js';
+import { readNpy } from './npy.js';
+import { StatsAccumulator, type ValueStats } from './stats.js';
+
+/** What {@link inspectFile} reports. */
+export interface FileInfo extends Omit<ValueStats, 'count'> {
+  path: string;
+  format: FileFormat;
+  /** File size in bytes. */
+  bytes: number;
+  rows: number;
+  cols: number;
+  /** dtype of the matrix `readMatrix` returns for this file. */
+  dtype: DType;
+  /** One-line description of the storage, e.g. `npy 1.0, <f8, C order`. */
+  storage: string;
+  /** Fraction of the rows * cols elements that are nonzero (0 for an empty matrix). */
+  density: number;
+  /** npy files: header fields. */
+  npy?: { version: 1 | 2 | 3; descr: string; fortranOrder: boolean; shape: number[] };
+  /** Matrix Market files: banner fields; `entries` counts stored entries after symmetric expansion. */
+  mtx?: { format: MtxFormat; field: MtxField; symmetry: MtxSymmetry; entries: number };
+  /** Text files: the delimiter and column names. */
+  text?: { delimiter: string; columnNames?: string[] };
+}
+
+function denseStats(A: Matrix): ValueStats {
+  const acc = new StatsAccumulator();
+  for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) acc.add(A.data[A.index(i, j)]!);
+  return acc.result();
+}
+
+/**
+ * Statistics of a coordinate matrix from its entries. Duplicate entries add up (as in
+ * `dense()`), so positions are sorted to find them; the common duplicate-free case needs
+ * one typed-array sort and no per-entry objects.
+ */
+export function coordinateStats(e: MtxEntries, rows: number, cols: number): ValueStats {
+  const n = e.val.length;
+  const exact = rows * cols <= Number.MAX_SAFE_INTEGER;
+  const keys = exact ? new Float64Array(n) : new BigInt64Array(n);
+  for (let k = 0; k < n; k++) {
+    if (exact) keys[k] = e.col[k]! * rows + e.row[k]!;
+    else keys[k] = (BigInt(e.col[k]!) << 32n) | BigInt(e.row[k]!);
+  }
+  const sorted = keys.slice().sort();
+  const duplicated = new Set<number | bigint>();
+  let removed = 0;
+  for (let k = 1; k < n; k++) {
+    if (sorted[k] === sorted[k - 1]) {
+      duplicated.add(sorted[k]!);
+      removed++;
+    }
+  }
+
+  const acc = new StatsAccumulator();
+  const sums = new Map<number | bigint, number>();
+  for (let k = 0; k < n; k++) {
+    const key = keys[k]!;
+    if (duplicated.has(key)) sums.set(key, (sums.get(key) ?? 0) + e.val[k]!);
+    else acc.add(e.val[k]!);
+  }
+  for (const v of sums.values()) acc.add(v);
+  acc.addZeros(rows * cols - (n - removed)); // positions without an entry
+  return acc.result();
+}
+
+/**
+ * Read a matrix file and summarize it: shape, storage, dtype, nonzeros and density,
+ * Frobenius norm, min and max (over non-NaN values), NaN and infinity counts.
+ * @throws as {@link readMatrix}.
+ */
+export async function inspectFile(path: string, options: ReadMatrixOptions = {}): Promise<FileInfo> {
+  const format = formatOf(path, options.format);
+  const bytes = (await stat(path)).size;
+  const base = { path, format, bytes };
+  const finish = (rows: number, cols: number, dtype: DType, storage: string, s: ValueStats): FileInfo => {
+    const { count, ...rest } = s;
+    return { ...base, rows, cols, dtype, storage, ...rest, density: count > 0 ? s.nonzeros / count : 0 };
+  };
+
+  if (format === 'npy') {
+    const a = await readNpy(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
+    const layout = a.shape.length === 2 ? `${a.fortranOrder ? 'Fortran' : 'C'} order` : `${a.shape.length}-D`;
+    const info = finish(a.matrix.rows, a.matrix.cols, a.matrix.dtype, `npy ${a.version}.0, ${a.dtype}, ${layout}`, denseStats(a.matrix));
+    info.npy = { version: a.version, descr: a.dtype, fortranOrder: a.fortranOrder, shape: a.shape };
+    return info;
+  }
+  if (format === 'mtx') {
+    const d = await readMtx(path);
+    const s = d.entries ? coordinateStats(d.entries, d.rows, d.cols) : denseStats(d.dense());
+    const info = finish(d.rows, d.cols, options.dtype ?? 'float64', `Matrix Market ${d.format} ${d.field} ${d.symmetry}`, s);
+    info.mtx = { format: d.format, field: d.field, symmetry: d.symmetry, entries: d.nnz };
+    return info;
+  }
+  const c = await readCsv(path, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined), header: options.header, dtype: options.dtype });
+  const delim = c.delimiter === '\t' ? 'tab' : c.delimiter === 'whitespace' ? 'whitespace' : `'${c.delimiter}'`;
+  const info = finish(c.matrix.rows, c.matrix.cols, c.matrix.dtype, `${format.toUpperCase()}, ${delim}-delimited${c.columnNames ? ', header row' : ''}`, denseStats(c.matrix));
+  info.text = { delimiter: c.delimiter };
+  if (c.columnNames) info.text.columnNames = c.columnNames;
+  return info;
+}
