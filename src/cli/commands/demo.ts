@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../demo-lowrank.js';
 import { getThreads, kernels } from '../../kernels/index.js';
+import { printJson, stdoutOf } from '../output.js';
 
 /** `lowrank demo`: the low-rank approximation table that `npm start` prints. */
 export function registerDemo(program: Command): void {
@@ -11,12 +12,12 @@ export function registerDemo(program: Command): void {
     .option('--cols <n>', 'columns of the generated matrix', '1000')
     .option('--seed <s>', 'random seed', '1')
     .option('--json', 'print one JSON object')
-    .action((opts: { rows: string; cols: string; seed: string; json?: boolean }) => {
+    .action((opts: { rows: string; cols: string; seed: string; json?: boolean }, cmd: Command) => {
       const m = Number(opts.rows), n = Number(opts.cols), seed = Number(opts.seed);
       const { rows, seconds } = runDemo({ m, n, seed });
       const backend = kernels().name;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ m, n, seed, backend, threads: getThreads(), seconds, rows }) + '\n');
+        printJson(cmd, { m, n, seed, backend, threads: getThreads(), seconds, rows });
         return;
       }
       const out: string[] = [];
@@ -33,6 +34,6 @@ export function registerDemo(program: Command): void {
       }
       out.push('');
       out.push(`${seconds.toFixed(2)} s on the '${backend}' kernels with ${getThreads()} thread(s). Try: npx lowrank --help`);
-      process.stdout.write(out.join('\n') + '\n');
+      stdoutOf(cmd)(out.join('\n') + '\n');
     });
 }

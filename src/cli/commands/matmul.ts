@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { readMatrix, writeMatrix } from '../../io/format.js';
+import { kernels } from '../../kernels/index.js';
+import { matmul } from '../../linalg/matmul.js';
+import type { DType } from '../../matrix/dtype.js';
+import { dtypeOption, fileFormat, onFile } from '../options.js';
+import { human, printJson, stdoutOf } from '../output.js';
+
+interface MatmulOptions {
+  out?: string;
+  transA?: boolean;
+  transB?: boolean;
+  dtype?: DType;
+  json?: boolean;
+}
+
+/** `lowrank matmul A B --out C`: the product op(A) op(B) on lowrank's gemm kernels, timed. */
+export function registerMatmul(program: Command): void {
+  program
+    .command('matmul')
+    .description('multiply two matrix files, C = op(A) op(B), and report the time taken')
+    .argument('<a>', 'left factor A (.npy, .mtx, .csv, .tsv, .txt)')
+    .argument('<b>', 'right factor B')
+    .option('-o, --out <file>', 'write C here (format by extension); without it C is printed')
+    .option('--transA', 'use the transpose of A')
+    .option('--transB', 'use the transpose of B')
+    .addOption(dtypeOption('compute in this precision (default: float32 only if both inputs are float32)'))
+    .option('--json', 'print one JSON object')
+    .action(async (a: string, b: string, opts: MatmulOptions, cmd: Command) => {
+      fileFormat(a);
+      fileFormat(b);
+      if (opts.out !== undefined) fileFormat(opts.out);
+      const [A, B] = await Promise.all([onFile(a, () => readMatrix(a, { dtype: opts.dtype })), onFile(b, () => readMatrix(b, { dtype: opts.dtype }))]);
+      kernels(); // load the WASM kernels first, so the time reported is the product's alone
+      const t0 = performance.now();
+      const C = matmul(A, B, { transA: opts.transA, transB: opts.transB });
+      const seconds = (performance.now() - t0) / 1000;
+      const inner = opts.transA ? A.rows : A.cols;
+      const gflops = seconds > 0 ? (2 * C.rows * C.cols * inner) / seconds / 1e9 : null;
+      if (opts.out !== undefined) await onFile(opts.out, () => writeMatrix(opts.out!, C));
+      if (opts.json) {
+        printJson(cmd, { shape: [C.rows, C.cols], dtype: C.dtype, out: opts.out ?? null, seconds, gflops, a: [A.rows, A.cols], b: [B.rows, B.cols] });
+        return;
+      }
+      const out = stdoutOf(cmd);
+      const rate = gflops === null ? '' : ` (${human(gflops)} GFLOP/s)`;
+      const ta = opts.transA ? 'A^T' : 'A';
+      const tb = opts.transB ? 'B^T' : 'B';
+      out(`C = ${ta} ${tb}: ${C.rows} x ${C.cols} ${C.dtype} in ${human(seconds)} s${rate}${opts.out !== undefined ? ` -> ${opts.out}` : ''}\n`);
+      if (opts.out === undefined) out(C.toString() + '\n');
+    });
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/** The `lowrank` executable: runs {@link main} on the process's arguments and exits with its code. */
+import { main } from './run.js';
+
+// `lowrank info big.npy | head` closes the pipe early; that is not an error worth a trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,129 @@
+/**
+ * The `lowrank` command line, as a function: `main(argv, io)` parses `argv` (without the
+ * `node` and script entries), runs the command and returns the exit code, so it can be
+ * tested in-process with captured output.
+ *
+ * Exit codes: 0 success; 1 bad data or a missing file (a {@link LowrankError} or a file
+ * system error); 2 usage errors (unknown command or option, missing argument, bad option
+ * value). Every error is exactly one line on stderr, `lowrank: <message>`, without a stack
+ * trace (set `LOWRANK_DEBUG=1` to get one for unexpected errors).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { LowrankError } from '../errors.js';
+import { registerConvert } from './commands/convert.js';
+import { registerDemo } from './commands/demo.js';
+import { registerInfo } from './commands/info.js';
+import { registerMatmul } from './commands/matmul.js';
+import { UsageError } from './options.js';
+import type { Writer } from './output.js';
+
+/** Where `main` writes; defaults to the process's streams. */
+export interface CliIO {
+  stdout: Writer;
+  stderr: Writer;
+}
+
+/** Version from package.json, found relative to this module (works from `src/cli` and `dist/cli`). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Build the commander program; output goes through `output`, errors are thrown (exitOverride). */
+export function createProgram(output: { writeOut(s: string): void; writeErr(s: string): void; outputError(s: string): void }): Command {
+  const program = new Command();
+  program
+    .name('lowrank')
+    .description('Matrix factorizations and matrix files (npy, Matrix Market, CSV) from the command line.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeErr,
+      outputError: (s) => output.outputError(s),
+    })
+    .showSuggestionAfterError(true);
+  // Subcommands copy these settings when created, so they must be set first.
+  registerInfo(program);
+  registerConvert(program);
+  registerMatmul(program);
+  registerDemo(program);
+  return program;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+  ENOSPC: 'no space left on device',
+  EMFILE: 'too many open files',
+  EROFS: 'read-only file system',
+};
+
+function fsMessage(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const { code, path } = e as Error & { code?: unknown; path?: unknown };
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  const what = FS_ERRORS[code] ?? e.message;
+  return typeof path === 'string' ? `${path}: ${what}` : what;
+}
+
+/**
+ * Run the `lowrank` command line.
+ * @param argv - arguments after the program name, e.g. `['info', 'A.npy', '--json']`.
+ * @param io - where to write; default `process.stdout` / `process.stderr`.
+ * @returns the exit code (0, 1 or 2).
+ */
+export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const fail = (message: string, code: number): number => {
+    stderr.write(`lowrank: ${oneLine(message)}\n`);
+    return code;
+  };
+  if (argv.length === 0) return fail("missing command; try 'lowrank --help'", 2);
+
+  // commander writes help to writeErr only when it is about to fail; that text is held
+  // back and replaced by one line, so errors stay one line.
+  let heldErr = '';
+  const program = createProgram({
+    writeOut: (s) => void stdout.write(s),
+    writeErr: (s) => void (heldErr += s),
+    outputError: (s) => void stderr.write(`lowrank: ${oneLine(s.replace(/^error: /, ''))}\n`),
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (heldErr) stderr.write(heldErr);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      if (e.code === 'commander.help') {
+        // `lowrank help nope` and option-only calls end in commander's help-on-error.
+        const asked = argv[0] === 'help' ? argv[1] : undefined;
+        return fail(asked !== undefined ? `unknown command '${asked}'` : "missing command; try 'lowrank --help'", 2);
+      }
+      return 2; // commander already printed the one-line message through outputError
+    }
+    if (e instanceof UsageError) return fail(e.message, 2);
+    if (e instanceof LowrankError) return fail(e.message, 1);
+    const fs = fsMessage(e);
+    if (fs !== undefined) return fail(fs, 1);
+    const code = fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, 1);
+    if (process.env.LOWRANK_DEBUG && e instanceof Error && e.stack) stderr.write(e.stack + '\n');
+    return code;
+  }
+}
