@@ -1,7 +1,8 @@
 /**
  * lowrank: matrix factorizations for TypeScript, on WebAssembly SIMD kernels.
  *
- * This entry point is the whole public API; every name is exported once.
+ * Everything that runs in any JavaScript engine (no file system): the browser entry point
+ * re-exports exactly this; the Node entry point adds file I/O.
  * @packageDocumentation
  */
 export { Matrix, copyInto } from './matrix/matrix.js';

@@ -529,6 +529,7 @@ export function copyInto(src: Matrix, dst: Matrix): void {
     throw new ShapeError(`copy: shapes ${src.rows}x${src.cols} and ${dst.rows}x${dst.cols} differ`);
   }
   const { rows: m, cols: n } = src;
+  if (m === 0 || n === 0) return;
   if (src.rowStride === 1 && dst.rowStride === 1) {
     for (let j = 0; j < n; j++) {
       const s = src.offset + j * src.colStride;

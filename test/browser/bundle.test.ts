@@ -52,7 +52,7 @@ test('browser bundle: kernels load, gemm correct, threads in an isolated page', 
   const esbuild = await import('esbuild');
   const { chromium } = await import('playwright-core');
   const out = await esbuild.build({
-    entryPoints: [new URL('../../src/index.ts', import.meta.url).pathname],
+    entryPoints: [new URL('../../src/browser.ts', import.meta.url).pathname],
     bundle: true, platform: 'browser', format: 'esm', write: false, target: 'es2022',
   });
   const bundle = out.outputFiles[0]!.text;

@@ -127,3 +127,8 @@ test('detLog agrees with Math.log to 1 ulp over the whole range', () => {
   assert.ok(Math.abs(detLog(5e-324) - Math.log(5e-324)) < 1e-12);
 });
 const PINNED_U32 = [2442144158,3238099751,3819917871];
+
+test('copies of empty matrices keep their shape', () => {
+  assert.deepEqual(Matrix.zeros(0, 3).copy().shape, [0, 3]);
+  assert.deepEqual(Matrix.zeros(3, 0).astype('float32').shape, [3, 0]);
+});
