@@ -6,7 +6,7 @@
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import type { Kernels } from './types.js';
-import { checkGemm, checkMatrixArg, checkSize, checkVectorArg, sameDtype } from './validate.js';
+import { checkGemm, checkGemv, checkSyrk, checkVector, checkVectorPair } from './validate.js';
 
 /** First element index of a BLAS vector (negative increments start at the far end). */
 function first(n: number, off: number, inc: number): number {
@@ -64,14 +64,9 @@ function gemv(
   trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number,
   x: FloatArray, offX: number, incX: number, beta: number, y: FloatArray, offY: number, incY: number,
 ): void {
-  checkSize('gemv: m', m);
-  checkSize('gemv: n', n);
-  sameDtype('gemv', A, x, y);
+  checkGemv(trans, m, n, A, offA, ldA, x, offX, incX, y, offY, incY);
   const lenX = trans ? m : n;
   const lenY = trans ? n : m;
-  checkMatrixArg('gemv: A', A, offA, ldA, m, n);
-  checkVectorArg('gemv: x', x, offX, incX, lenX);
-  checkVectorArg('gemv: y', y, offY, incY, lenY);
   const y0 = first(lenY, offY, incY);
   const x0 = first(lenX, offX, incX);
   for (let i = 0; i < lenY; i++) {
@@ -96,11 +91,7 @@ function syrk(
   uplo: 'L' | 'U', trans: boolean, n: number, k: number, alpha: number, A: FloatArray, offA: number, ldA: number,
   beta: number, C: FloatArray, offC: number, ldC: number,
 ): void {
-  checkSize('syrk: n', n);
-  checkSize('syrk: k', k);
-  sameDtype('syrk', A, C);
-  checkMatrixArg('syrk: A', A, offA, ldA, trans ? k : n, trans ? n : k);
-  checkMatrixArg('syrk: C', C, offC, ldC, n, n);
+  checkSyrk(trans, n, k, A, offA, ldA, C, offC, ldC);
   // op(A)[i, p] at offA + i * ais + p * aps
   const ais = trans ? ldA : 1;
   const aps = trans ? 1 : ldA;
@@ -117,10 +108,7 @@ function syrk(
 }
 
 function dot(n: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): number {
-  checkSize('dot: n', n);
-  sameDtype('dot', x, y);
-  checkVectorArg('dot: x', x, offX, incX, n);
-  checkVectorArg('dot: y', y, offY, incY, n);
+  checkVectorPair('dot', n, x, offX, incX, y, offY, incY);
   const x0 = first(n, offX, incX);
   const y0 = first(n, offY, incY);
   let s = 0;
@@ -129,10 +117,7 @@ function dot(n: number, x: FloatArray, offX: number, incX: number, y: FloatArray
 }
 
 function axpy(n: number, alpha: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): void {
-  checkSize('axpy: n', n);
-  sameDtype('axpy', x, y);
-  checkVectorArg('axpy: x', x, offX, incX, n);
-  checkVectorArg('axpy: y', y, offY, incY, n);
+  checkVectorPair('axpy', n, x, offX, incX, y, offY, incY);
   if (alpha === 0) return;
   const x0 = first(n, offX, incX);
   const y0 = first(n, offY, incY);
@@ -140,16 +125,14 @@ function axpy(n: number, alpha: number, x: FloatArray, offX: number, incX: numbe
 }
 
 function scal(n: number, alpha: number, x: FloatArray, offX: number, incX: number): void {
-  checkSize('scal: n', n);
-  checkVectorArg('scal: x', x, offX, incX, n);
+  checkVector('scal', n, x, offX, incX);
   if (incX < 0) return; // BLAS: no-op for non-positive increments
   for (let i = 0; i < n; i++) x[offX + i * incX] = alpha * x[offX + i * incX]!;
 }
 
 /** Two-pass scaled norm; see assembly/level1.ts for the reasoning. */
 function nrm2(n: number, x: FloatArray, offX: number, incX: number): number {
-  checkSize('nrm2: n', n);
-  checkVectorArg('nrm2: x', x, offX, incX, n);
+  checkVector('nrm2', n, x, offX, incX);
   if (n === 0 || incX < 0) return 0;
   let amax = 0;
   let ssq = 0;

@@ -59,3 +59,42 @@ export function checkGemm(
   checkMatrixArg('gemm: C', C, offC, ldC, m, n);
   return f32;
 }
+
+/** Validate a gemv call (A m x n, x and y sized by `trans`); returns true for float32. */
+export function checkGemv(
+  trans: boolean, m: number, n: number, A: FloatArray, offA: number, ldA: number,
+  x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number,
+): boolean {
+  checkSize('gemv: m', m);
+  checkSize('gemv: n', n);
+  const f32 = sameDtype('gemv', A, x, y);
+  checkMatrixArg('gemv: A', A, offA, ldA, m, n);
+  checkVectorArg('gemv: x', x, offX, incX, trans ? m : n);
+  checkVectorArg('gemv: y', y, offY, incY, trans ? n : m);
+  return f32;
+}
+
+/** Validate a syrk call; returns true for float32. */
+export function checkSyrk(trans: boolean, n: number, k: number, A: FloatArray, offA: number, ldA: number, C: FloatArray, offC: number, ldC: number): boolean {
+  checkSize('syrk: n', n);
+  checkSize('syrk: k', k);
+  const f32 = sameDtype('syrk', A, C);
+  checkMatrixArg('syrk: A', A, offA, ldA, trans ? k : n, trans ? n : k);
+  checkMatrixArg('syrk: C', C, offC, ldC, n, n);
+  return f32;
+}
+
+/** Validate a one-vector level-1 call (`op` names it in messages). */
+export function checkVector(op: string, n: number, x: FloatArray, offX: number, incX: number): void {
+  checkSize(`${op}: n`, n);
+  checkVectorArg(`${op}: x`, x, offX, incX, n);
+}
+
+/** Validate a two-vector level-1 call; returns true for float32. */
+export function checkVectorPair(op: string, n: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): boolean {
+  checkSize(`${op}: n`, n);
+  const f32 = sameDtype(op, x, y);
+  checkVectorArg(`${op}: x`, x, offX, incX, n);
+  checkVectorArg(`${op}: y`, y, offY, incY, n);
+  return f32;
+}

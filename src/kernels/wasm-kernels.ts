@@ -11,7 +11,7 @@ import { WasmHeap } from './heap.js';
 import { jsKernels } from './js-kernels.js';
 import { ThreadPool, canBlock } from './pool.js';
 import type { BackendName, Kernels } from './types.js';
-import { checkGemm, checkMatrixArg, checkSize, checkVectorArg, sameDtype } from './validate.js';
+import { checkGemm, checkGemv, checkSyrk, checkVector, checkVectorPair } from './validate.js';
 import type { WasmRuntime } from './wasm-module.js';
 
 // Below this many multiply-adds a gemm is not worth waking other threads for.
@@ -178,11 +178,7 @@ export class WasmKernels implements Kernels {
     uplo: 'L' | 'U', trans: boolean, n: number, k: number, alpha: number, A: FloatArray, offA: number, ldA: number,
     beta: number, C: FloatArray, offC: number, ldC: number,
   ): void {
-    checkSize('syrk: n', n);
-    checkSize('syrk: k', k);
-    const f32 = sameDtype('syrk', A, C);
-    checkMatrixArg('syrk: A', A, offA, ldA, trans ? k : n, trans ? n : k);
-    checkMatrixArg('syrk: C', C, offC, ldC, n, n);
+    const f32 = checkSyrk(trans, n, k, A, offA, ldA, C, offC, ldC);
     if (n === 0) return;
     const a = this.operand(A, offA, ldA, trans ? k : n, trans ? n : k, true);
     // C is copied in whole even when beta == 0: the other triangle must survive copy-out.
@@ -204,12 +200,7 @@ export class WasmKernels implements Kernels {
       jsKernels.gemv(trans, m, n, alpha, A, offA, ldA, x, offX, incX, beta, y, offY, incY);
       return;
     }
-    checkSize('gemv: m', m);
-    checkSize('gemv: n', n);
-    const f32 = sameDtype('gemv', A, x, y);
-    checkMatrixArg('gemv: A', A, offA, ldA, m, n);
-    checkVectorArg('gemv: x', x, offX, incX, trans ? m : n);
-    checkVectorArg('gemv: y', y, offY, incY, trans ? n : m);
+    const f32 = checkGemv(trans, m, n, A, offA, ldA, x, offX, incX, y, offY, incY);
     const s = f32 ? 4 : 8;
     const e = this.rt.exports;
     (f32 ? e.sgemv : e.dgemv)(+trans, m, n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, incX, beta, y.byteOffset + offY * s, incY);
@@ -217,10 +208,7 @@ export class WasmKernels implements Kernels {
 
   dot(n: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): number {
     if (!(this.heap.owns(x) && this.heap.owns(y))) return jsKernels.dot(n, x, offX, incX, y, offY, incY);
-    checkSize('dot: n', n);
-    const f32 = sameDtype('dot', x, y);
-    checkVectorArg('dot: x', x, offX, incX, n);
-    checkVectorArg('dot: y', y, offY, incY, n);
+    const f32 = checkVectorPair('dot', n, x, offX, incX, y, offY, incY);
     const s = f32 ? 4 : 8;
     return (f32 ? this.rt.exports.sdot : this.rt.exports.ddot)(n, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
   }
@@ -230,10 +218,7 @@ export class WasmKernels implements Kernels {
       jsKernels.axpy(n, alpha, x, offX, incX, y, offY, incY);
       return;
     }
-    checkSize('axpy: n', n);
-    const f32 = sameDtype('axpy', x, y);
-    checkVectorArg('axpy: x', x, offX, incX, n);
-    checkVectorArg('axpy: y', y, offY, incY, n);
+    const f32 = checkVectorPair('axpy', n, x, offX, incX, y, offY, incY);
     const s = f32 ? 4 : 8;
     (f32 ? this.rt.exports.saxpy : this.rt.exports.daxpy)(n, alpha, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
   }
@@ -243,16 +228,14 @@ export class WasmKernels implements Kernels {
       jsKernels.scal(n, alpha, x, offX, incX);
       return;
     }
-    checkSize('scal: n', n);
-    checkVectorArg('scal: x', x, offX, incX, n);
+    checkVector('scal', n, x, offX, incX);
     const s = x.BYTES_PER_ELEMENT;
     (s === 4 ? this.rt.exports.sscal : this.rt.exports.dscal)(n, alpha, x.byteOffset + offX * s, incX);
   }
 
   nrm2(n: number, x: FloatArray, offX: number, incX: number): number {
     if (!this.heap.owns(x)) return jsKernels.nrm2(n, x, offX, incX);
-    checkSize('nrm2: n', n);
-    checkVectorArg('nrm2: x', x, offX, incX, n);
+    checkVector('nrm2', n, x, offX, incX);
     const s = x.BYTES_PER_ELEMENT;
     return (s === 4 ? this.rt.exports.snrm2 : this.rt.exports.dnrm2)(n, x.byteOffset + offX * s, incX);
   }
