@@ -65,6 +65,18 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+const decoded = new Map<'fma' | 'simd', Uint8Array<ArrayBuffer>>();
+
+/** The bytes of a build, decoded from base64 once (validation and compilation share them). */
+function buildBytes(build: 'fma' | 'simd'): Uint8Array<ArrayBuffer> {
+  let b = decoded.get(build);
+  if (!b) {
+    b = decodeBase64(build === 'fma' ? FMA_WASM_BASE64 : SIMD_WASM_BASE64);
+    decoded.set(build, b);
+  }
+  return b;
+}
+
 let relaxedFlagTried = false;
 
 /**
@@ -89,11 +101,11 @@ export function availableBuilds(allowFma: boolean): ('fma' | 'simd')[] {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') return [];
   const out: ('fma' | 'simd')[] = [];
   if (allowFma) {
-    const fma = decodeBase64(FMA_WASM_BASE64);
+    const fma = buildBytes('fma');
     if (!WebAssembly.validate(fma)) enableRelaxedSimdInNode();
     if (WebAssembly.validate(fma)) out.push('fma');
   }
-  if (WebAssembly.validate(decodeBase64(SIMD_WASM_BASE64))) out.push('simd');
+  if (WebAssembly.validate(buildBytes('simd'))) out.push('simd');
   return out;
 }
 
@@ -135,7 +147,7 @@ export async function loadWasmAsync(build: 'fma' | 'simd'): Promise<WasmRuntime 
 function prepare(build: 'fma' | 'simd'): { bytes: Uint8Array<ArrayBuffer>; memory: WebAssembly.Memory } | undefined {
   const memory = sharedMemory(64);
   if (!memory) return undefined;
-  return { bytes: decodeBase64(build === 'fma' ? FMA_WASM_BASE64 : SIMD_WASM_BASE64), memory };
+  return { bytes: buildBytes(build), memory };
 }
 
 function instantiate(build: 'fma' | 'simd', module: WebAssembly.Module, memory: WebAssembly.Memory): WasmRuntime {
