@@ -21,6 +21,25 @@ export class InvalidArgumentError extends LowrankError {}
 /** The input holds NaN or Inf where the algorithm needs finite numbers. */
 export class NonFiniteInputError extends LowrankError {}
 
+/** A matrix is exactly singular (or singular to working precision) where an inverse is needed. */
+export class SingularMatrixError extends LowrankError {}
+
+/**
+ * Cholesky met a non-positive pivot: the leading minor of order `pivot + 1` (0-based
+ * `pivot`) is not positive definite.
+ */
+export class NotPositiveDefiniteError extends LowrankError {
+  /** 0-based index of the failing pivot. */
+  readonly pivot: number;
+  constructor(message: string, pivot: number) {
+    super(message);
+    this.pivot = pivot;
+  }
+}
+
+/** An iterative algorithm did not converge within its iteration cap. */
+export class ConvergenceError extends LowrankError {}
+
 /** The requested feature is not available in this runtime (e.g. WASM SIMD missing). */
 export class UnsupportedError extends LowrankError {}
 

@@ -1,0 +1,71 @@
+/**
+ * Moving matrices between {@link Matrix} views and the column-major work arrays the
+ * factorizations run on, with the input checks every decomposition shares.
+ */
+import { NonFiniteInputError } from '../../errors.js';
+import type { DType, FloatArray } from '../../matrix/dtype.js';
+import { Matrix } from '../../matrix/matrix.js';
+import type { Workspace } from './workspace.js';
+
+/** A column-major m x n matrix in a work array: element (i, j) is `a[i + j * ld]`. */
+export interface Dense {
+  a: FloatArray;
+  m: number;
+  n: number;
+  ld: number;
+}
+
+/**
+ * Copy `A` into a fresh work array of `dtype` (default: A's), column-major with
+ * ld = max(1, m).
+ * @throws NonFiniteInputError naming `routine` and the first (row, column) holding NaN or Inf.
+ */
+export function workCopy(A: Matrix, routine: string, ws: Workspace, dtype: DType = A.dtype): Dense {
+  const m = A.rows;
+  const n = A.cols;
+  const ld = Math.max(1, m);
+  const a = ws.alloc(dtype, ld * n);
+  const src = A.data;
+  for (let j = 0; j < n; j++) {
+    const s = A.offset + j * A.colStride;
+    const d = j * ld;
+    for (let i = 0; i < m; i++) {
+      const v = src[s + i * A.rowStride]!;
+      if (!Number.isFinite(v)) {
+        throw new NonFiniteInputError(`${routine}: the input holds ${v} at (${i}, ${j}); decompositions need finite numbers`);
+      }
+      a[d + i] = v;
+    }
+  }
+  return { a, m, n, ld };
+}
+
+/** A new Matrix (ordinary memory, dtype `dtype`) holding rows x cols of a work array. */
+export function toMatrix(a: FloatArray, off: number, ld: number, rows: number, cols: number, dtype: DType): Matrix {
+  const out = Matrix.zeros(rows, cols, { dtype });
+  const d = out.data;
+  const r = Math.max(1, rows);
+  for (let j = 0; j < cols; j++) {
+    const s = off + j * ld;
+    if (ld === rows && dtype === (a instanceof Float32Array ? 'float32' : 'float64')) {
+      d.set(a.subarray(off, off + rows * cols));
+      break;
+    }
+    for (let i = 0; i < rows; i++) d[i + j * r] = a[s + i]!;
+  }
+  return out;
+}
+
+/** Same as {@link toMatrix} keeping only the upper triangle (zeros below the diagonal). */
+export function upperToMatrix(a: FloatArray, off: number, ld: number, rows: number, cols: number, dtype: DType): Matrix {
+  const out = toMatrix(a, off, ld, rows, cols, dtype);
+  for (let j = 0; j < cols; j++) for (let i = j + 1; i < rows; i++) out.data[i + j * Math.max(1, rows)] = 0;
+  return out;
+}
+
+/** A vector (as a Float64Array or Float32Array of `dtype`) copied from a work array. */
+export function toVector(a: ArrayLike<number>, off: number, n: number, dtype: DType): FloatArray {
+  const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[off + i]!;
+  return out;
+}
