@@ -142,11 +142,11 @@ function trsmRightLeaf(
       const bj = offB + j * ldB;
       for (let q = j + 1; q < n; q++) {
         const a = A[offA + q * si + j * sj]!;
-        if (a !== 0) for (let i = 0; i < m; i++) B[bj + i] -= a * B[offB + q * ldB + i]!;
+        if (a !== 0) for (let i = 0; i < m; i++) B[bj + i] = B[bj + i]! - a * B[offB + q * ldB + i]!;
       }
       if (!unit) {
         const d = 1 / A[offA + j * si + j * sj]!;
-        for (let i = 0; i < m; i++) B[bj + i] *= d;
+        for (let i = 0; i < m; i++) B[bj + i] = B[bj + i]! * d;
       }
     }
   } else {
@@ -154,11 +154,11 @@ function trsmRightLeaf(
       const bj = offB + j * ldB;
       for (let q = 0; q < j; q++) {
         const a = A[offA + q * si + j * sj]!;
-        if (a !== 0) for (let i = 0; i < m; i++) B[bj + i] -= a * B[offB + q * ldB + i]!;
+        if (a !== 0) for (let i = 0; i < m; i++) B[bj + i] = B[bj + i]! - a * B[offB + q * ldB + i]!;
       }
       if (!unit) {
         const d = 1 / A[offA + j * si + j * sj]!;
-        for (let i = 0; i < m; i++) B[bj + i] *= d;
+        for (let i = 0; i < m; i++) B[bj + i] = B[bj + i]! * d;
       }
     }
   }

@@ -82,7 +82,7 @@ describe('Householder', () => {
       for (let j = k - 1; j >= 0; j--) for (let c = 0; c < n; c++) {
         let s = 0;
         for (let i = 0; i < m; i++) s += V[i + j * m]! * ref[i + c * m]!;
-        for (let i = 0; i < m; i++) ref[i + c * m] -= tau[j]! * V[i + j * m]! * s;
+        for (let i = 0; i < m; i++) ref[i + c * m] = ref[i + c * m]! - tau[j]! * V[i + j * m]! * s;
       }
       const C = ws.f64(m * n);
       C.set(C0);
