@@ -54,3 +54,41 @@ export function permuteRows(A: Matrix, perm: ArrayLike<number>): Matrix {
 export function permuteCols(A: Matrix, perm: ArrayLike<number>): Matrix {
   return A.map((_v, i, j) => A.get(i, perm[j]!));
 }
+
+/** A named test matrix. */
+export interface Case {
+  name: string;
+  A: Matrix;
+  /** Rows differ in scale by up to 1e300 (algorithms without row pivoting may skip these). */
+  graded?: boolean;
+}
+
+/**
+ * The matrix kinds every decomposition is tested on (LAPACK test-suite style): random
+ * square/tall/wide, cond 1e8 and 1e14, rank-deficient, graded, repeated and clustered
+ * singular values, zero, identity, 1xn, nx1, 0x0, 0xn.
+ */
+export function standardCases(): Case[] {
+  const cases: Case[] = [];
+  const rnd = (m: number, n: number, seed: number): Matrix => Matrix.random(m, n, { seed, distribution: 'normal' });
+  for (const [m, n] of [[1, 1], [7, 7], [50, 50], [130, 130], [90, 31], [31, 90], [1, 17], [17, 1]] as const) cases.push({ name: `random ${m}x${n}`, A: rnd(m, n, m * 131 + n) });
+  cases.push({ name: 'cond 1e8', A: withSingularValues(60, 60, geometric(60, 1e8), 5) });
+  cases.push({ name: 'cond 1e14', A: withSingularValues(60, 60, geometric(60, 1e14), 6) });
+  cases.push({ name: 'cond 1e14 tall', A: withSingularValues(80, 40, geometric(40, 1e14), 7) });
+  cases.push({ name: 'rank 5 of 40x30', A: withSingularValues(40, 30, [5, 4, 3, 2, 1], 8) });
+  cases.push({ name: 'graded rows 1e-150..1e150', A: graded(rnd(40, 40, 9), -150, 150), graded: true });
+  cases.push({ name: 'repeated singular values', A: withSingularValues(45, 45, Array.from({ length: 45 }, (_, i) => (i < 20 ? 1 : i < 40 ? 1e-3 : 2)), 10) });
+  cases.push({ name: 'clustered singular values', A: withSingularValues(45, 45, Array.from({ length: 45 }, (_, i) => 1 + i * 1e-10), 11) });
+  cases.push({ name: 'zero 20x15', A: Matrix.zeros(20, 15) });
+  cases.push({ name: 'identity 33', A: Matrix.identity(33) });
+  cases.push({ name: '0x0', A: Matrix.zeros(0, 0) });
+  cases.push({ name: '0x4', A: Matrix.zeros(0, 4) });
+  cases.push({ name: '4x0', A: Matrix.zeros(4, 0) });
+  return cases;
+}
+
+/** Symmetric positive definite A A^T + shift I of order n. */
+export function spd(n: number, seed: number, shift = n): Matrix {
+  const A = Matrix.random(n, n, { seed, distribution: 'normal' });
+  return matmul(A, A, { transB: true }).add(Matrix.identity(n).scale(shift));
+}

@@ -6,9 +6,16 @@
  */
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
+import { withWorkspace } from './workspace.js';
 
 /** Below this order trsm solves directly instead of splitting (the gemm would be tiny). */
 const TRSM_LEAF = 16;
+/**
+ * Unit-triangular leaves up to this order are solved as inv(T) B with one gemm. With a
+ * unit diagonal (and |entries| <= 1 for LU's L) the explicit inverse of so small a block
+ * is as accurate as substitution, and gemm runs it at full speed.
+ */
+const TRSM_UNIT_LEAF = 32;
 
 /**
  * A := alpha x y^T + A (BLAS ger): one axpy per column, which the WASM kernels run in place
@@ -56,6 +63,10 @@ function trsmLeft(
   lower: boolean, trans: boolean, unit: boolean, m: number, n: number,
   A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
 ): void {
+  if (unit && m <= TRSM_UNIT_LEAF && n >= TRSM_LEAF) {
+    trsmLeftUnitByInverse(lower, trans, m, n, A, offA, ldA, B, offB, ldB);
+    return;
+  }
   if (m <= TRSM_LEAF) {
     trsmLeftLeaf(lower, trans, unit, m, n, A, offA, ldA, B, offB, ldB);
     return;
@@ -103,7 +114,39 @@ function trsmRight(
   }
 }
 
-// Element (i, j) of op(A) is A[at(i, j)].
+// B := inv(op(A)) B for a small unit triangular op(A): invert it (m^3/6 flops), one gemm.
+function trsmLeftUnitByInverse(
+  lower: boolean, trans: boolean, m: number, n: number,
+  A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
+): void {
+  withWorkspace((ws) => {
+    const X = ws.like(B, m * m);
+    const si = trans ? ldA : 1;
+    const sj = trans ? 1 : ldA;
+    const a = (i: number, j: number): number => A[offA + i * si + j * sj]!;
+    for (let j = 0; j < m; j++) {
+      const xj = j * m;
+      X[xj + j] = 1;
+      if (lower) {
+        for (let i = j + 1; i < m; i++) {
+          let s = 0;
+          for (let k = j; k < i; k++) s -= a(i, k) * X[xj + k]!;
+          X[xj + i] = s;
+        }
+      } else {
+        for (let i = j - 1; i >= 0; i--) {
+          let s = 0;
+          for (let k = i + 1; k <= j; k++) s -= a(i, k) * X[xj + k]!;
+          X[xj + i] = s;
+        }
+      }
+    }
+    const T = ws.like(B, m * n);
+    for (let j = 0; j < n; j++) T.set(B.subarray(offB + j * ldB, offB + j * ldB + m), j * m);
+    kernels().gemm(false, false, m, n, m, 1, X, 0, m, T, 0, m, 0, B, offB, ldB);
+  });
+}
+
 function trsmLeftLeaf(
   lower: boolean, trans: boolean, unit: boolean, m: number, n: number,
   A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
