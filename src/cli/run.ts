@@ -13,6 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { LowrankError } from '../errors.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFactorize } from './commands/factorize.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatmul } from './commands/matmul.js';
 import { UsageError } from './options.js';
@@ -53,6 +54,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerInfo(program);
   registerConvert(program);
   registerMatmul(program);
+  registerFactorize(program);
   registerDemo(program);
   return program;
 }

@@ -344,3 +344,16 @@ export async function writeNpy(path: string, matrix: Matrix, options: NpyWriteOp
 export function writeNpySync(path: string, matrix: Matrix, options: NpyWriteOptions = {}): void {
   writeChunksSync(path, chunks(matrix, plan(matrix, options)));
 }
+
+/**
+ * The `.npy` file of an integer vector (e.g. a permutation) as int64 (`<i8`), numpy's
+ * default index type, shape `(n,)`.
+ */
+export function encodeNpyIndices(values: ArrayLike<number>): Uint8Array {
+  const header = encodeHeader('<i8', false, [values.length]);
+  const out = new Uint8Array(header.length + values.length * 8);
+  out.set(header, 0);
+  const view = new DataView(out.buffer, header.length);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+  return out;
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { main } from '../../src/cli/run.js';
+import { assertFails, json, run } from './harness.js';
 import { readMatrix, writeMatrix } from '../../src/io/format.js';
 import { encodeNpy } from '../../src/io/npy.js';
 import { Matrix } from '../../src/matrix/matrix.js';
@@ -11,35 +11,6 @@ import { Matrix } from '../../src/matrix/matrix.js';
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
-  return { code, out, err };
-}
-
-/** Exit code `code`, nothing on stdout, exactly one `lowrank: ...` line on stderr matching `pattern`. */
-function assertFails(r: Run, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit code; stderr: ${r.err}`);
-  assert.equal(r.out, '');
-  assert.match(r.err, /^lowrank: [^\n]+\n$/, `one line on stderr: ${JSON.stringify(r.err)}`);
-  assert.match(r.err, pattern);
-}
-
-/** stdout is exactly one line holding one JSON object; returns it. */
-function json(r: Run): Record<string, unknown> {
-  assert.equal(r.code, 0, r.err);
-  assert.equal(r.err, '');
-  assert.match(r.out, /^\{[^\n]*\}\n$/);
-  return JSON.parse(r.out) as Record<string, unknown>;
-}
 
 test('--help and --version', async () => {
   const h = await run('--help');

@@ -1,0 +1,73 @@
+/**
+ * `lowrank qr|lu|cholesky A --out DIR` and `lowrank solve A b --out DIR`: dense
+ * factorizations written as npy files with numpy-checkable names.
+ */
+import type { Command } from 'commander';
+import { cholesky } from '../../linalg/cholesky.js';
+import { lu, solve } from '../../linalg/lu.js';
+import { qr } from '../../linalg/qr.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { readInput, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
+import { dtypeOption } from '../options.js';
+
+/** Options every decomposition command shares. */
+export function factorCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('-o, --out <dir>', 'write the factors as .npy files into this directory (created if needed); without it they are printed')
+    .addOption(dtypeOption('compute in this precision (default: as stored in the file)'))
+    .option('--json', 'print one JSON object');
+}
+
+/** Register qr, lu, cholesky and solve. */
+export function registerFactorize(program: Command): void {
+  factorCommand(program, 'qr', 'Householder QR, A = Q R (Q.npy, R.npy; with --pivot also perm.npy: A[:, perm] = Q R)')
+    .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
+    .option('--complete', 'complete Q (m x m) instead of the reduced m x min(m, n)')
+    .option('--pivot', 'column pivoting (rank-revealing): also writes perm.npy and reports the numerical rank')
+    .action(async (a: string, opts: FactorCommandOptions & { complete?: boolean; pivot?: boolean }, cmd: Command) => {
+      const A = await readInput(a, opts.dtype);
+      await runFactorCommand(cmd, 'qr', [A], opts, () => {
+        const f = qr(A, { mode: opts.complete ? 'complete' : 'reduced', pivoting: opts.pivot ?? false });
+        const factors = [{ name: 'Q', matrix: f.Q }, { name: 'R', matrix: f.R }];
+        if (f.perm) return { factors: [...factors, { name: 'perm', indices: f.perm }], facts: { rank: f.rank! } };
+        return { factors };
+      });
+    });
+
+  factorCommand(program, 'lu', 'LU with partial pivoting, A[perm] = L U (perm.npy, L.npy, U.npy)')
+    .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
+    .action(async (a: string, opts: FactorCommandOptions, cmd: Command) => {
+      const A = await readInput(a, opts.dtype);
+      await runFactorCommand(cmd, 'lu', [A], opts, () => {
+        const f = lu(A);
+        return { factors: [{ name: 'perm', indices: f.perm }, { name: 'L', matrix: f.L }, { name: 'U', matrix: f.U }], facts: { singular: f.singular } };
+      });
+    });
+
+  factorCommand(program, 'cholesky', 'Cholesky factor of a symmetric positive definite matrix, A = L L^T (L.npy)')
+    .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt); only the lower triangle is read')
+    .action(async (a: string, opts: FactorCommandOptions, cmd: Command) => {
+      const A = await readInput(a, opts.dtype);
+      await runFactorCommand(cmd, 'cholesky', [A], opts, () => ({ factors: [{ name: 'L', matrix: cholesky(A).L }] }));
+    });
+
+  factorCommand(program, 'solve', 'solve the square system A x = b by LU with partial pivoting (x.npy)')
+    .argument('<a>', 'square matrix file')
+    .argument('<b>', 'right-hand side: a vector or a matrix with one system per column')
+    .action(async (a: string, b: string, opts: FactorCommandOptions, cmd: Command) => {
+      const [A, B] = await Promise.all([readInput(a, opts.dtype), readInput(b, opts.dtype)]);
+      await runFactorCommand(cmd, 'solve', [A, B], opts, () => ({ factors: [rhsFactor('x', solve(A, rhsOf(B)), B)] }));
+    });
+}
+
+/** A right-hand side file as a Matrix: a 1-D vector (stored 1 x n) becomes a column. */
+export function rhsOf(B: Matrix): Matrix {
+  return B.rows === 1 && B.cols > 1 ? B.transpose() : B;
+}
+
+/** The solution as a 1-D vector when b was one, else as a matrix. */
+export function rhsFactor(name: string, X: Matrix, B: Matrix): { name: string; matrix: Matrix } | { name: string; vector: Float64Array | Float32Array } {
+  return B.rows === 1 || B.cols === 1 ? { name, vector: X.toFlat() } : { name, matrix: X };
+}

@@ -1,0 +1,93 @@
+/**
+ * Shared plumbing of the decomposition commands: read the input matrix, time the
+ * factorization, write each factor as `<DIR>/<name>.npy` (so numpy can check it), and
+ * report in words or one JSON line.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { readMatrix } from '../io/format.js';
+import { encodeNpy, encodeNpyIndices } from '../io/npy.js';
+import { kernels } from '../kernels/index.js';
+import type { DType, FloatArray } from '../matrix/dtype.js';
+import { Matrix } from '../matrix/matrix.js';
+import { fileFormat, onFile } from './options.js';
+import { human, printJson, stdoutOf } from './output.js';
+
+/** One output of a factorization: a matrix, a 1-D float vector, or a 1-D index vector. */
+export type Factor =
+  | { name: string; matrix: Matrix }
+  | { name: string; vector: FloatArray }
+  | { name: string; indices: Int32Array };
+
+/** What a factorization command computed. */
+export interface FactorResult {
+  factors: Factor[];
+  /** Extra facts for the report (rank, singular, ...), printed as `key value`. */
+  facts?: Record<string, number | boolean | string>;
+}
+
+/** Options every decomposition command takes. */
+export interface FactorCommandOptions {
+  out?: string;
+  dtype?: DType;
+  json?: boolean;
+}
+
+/** Read a matrix argument (any supported format), mapping file errors to the file name. */
+export async function readInput(path: string, dtype?: DType): Promise<Matrix> {
+  fileFormat(path);
+  return onFile(path, () => readMatrix(path, { dtype }));
+}
+
+function encode(f: Factor): Uint8Array {
+  if ('matrix' in f) return encodeNpy(f.matrix);
+  if ('indices' in f) return encodeNpyIndices(f.indices);
+  return encodeNpy(new Matrix(f.vector, f.vector.length, 1), { shape1d: true });
+}
+
+function describe(f: Factor): string {
+  if ('matrix' in f) return `${f.matrix.rows}x${f.matrix.cols}`;
+  return `(${('indices' in f ? f.indices : f.vector).length},)`;
+}
+
+/**
+ * Run `compute` on the loaded inputs, then write the factors under `--out` (or print them)
+ * and report the time. `inputs` are the matrices as read.
+ */
+export async function runFactorCommand(
+  cmd: Command, command: string, inputs: Matrix[], opts: FactorCommandOptions, compute: () => FactorResult,
+): Promise<void> {
+  kernels(); // load the kernels first, so the time reported is the factorization's alone
+  const t0 = performance.now();
+  const result = compute();
+  const seconds = (performance.now() - t0) / 1000;
+  const files: string[] = [];
+  if (opts.out !== undefined) {
+    const dir = opts.out;
+    await onFile(dir, () => mkdir(dir, { recursive: true }));
+    for (const f of result.factors) {
+      const path = join(dir, `${f.name}.npy`);
+      await onFile(path, () => writeFile(path, encode(f)));
+      files.push(path);
+    }
+  }
+  const shapes = inputs.map((A) => [A.rows, A.cols]);
+  if (opts.json) {
+    const factors = Object.fromEntries(result.factors.map((f) => [f.name, 'matrix' in f ? [f.matrix.rows, f.matrix.cols] : [('indices' in f ? f.indices : f.vector).length]]));
+    printJson(cmd, { command, inputs: shapes, dtype: inputs[0]?.dtype, seconds, backend: kernels().name, factors, files, ...result.facts });
+    return;
+  }
+  const out = stdoutOf(cmd);
+  const head = `${command}: ${shapes.map(([m, n]) => `${m}x${n}`).join(', ')} ${inputs[0]?.dtype ?? ''} in ${human(seconds)} s`;
+  const facts = Object.entries(result.facts ?? {}).map(([k, v]) => `${k} ${typeof v === 'number' ? human(v) : String(v)}`);
+  out([head, ...facts].join(', ') + '\n');
+  for (const f of result.factors) {
+    if (opts.out !== undefined) {
+      out(`  ${f.name}.npy  ${describe(f)}  -> ${join(opts.out, `${f.name}.npy`)}\n`);
+    } else {
+      const body = 'matrix' in f ? f.matrix.toString() : `[${Array.from('indices' in f ? f.indices : f.vector, (v) => human(v)).join(', ')}]`;
+      out(`${f.name} ${describe(f)} =\n${body}\n`);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { readMatrix, writeMatrix } from '../../src/io/format.js';
+import { matmul } from '../../src/linalg/matmul.js';
+import { Matrix } from '../../src/matrix/matrix.js';
+import { permuteCols, permuteRows, spd } from '../linalg/gallery.js';
+import { assertFails, json, run } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lowrank-factor-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const A = Matrix.random(9, 5, { seed: 1, distribution: 'normal' });
+const S = spd(5, 2);
+const aPath = join(dir, 'A.npy');
+const sPath = join(dir, 'S.csv');
+await writeMatrix(aPath, A);
+await writeMatrix(sPath, S);
+
+const close = (X: Matrix, Y: Matrix, tol = 1e-12): boolean => X.sub(Y).norm('max') <= tol * Math.max(1, Y.norm('max'));
+const indices = async (path: string): Promise<number[]> => Array.from((await readMatrix(path)).toFlat());
+
+test('qr writes Q.npy and R.npy, with --pivot also perm.npy', async () => {
+  const r = json(await run('qr', aPath, '--out', join(dir, 'qr'), '--json'));
+  assert.deepEqual(r.factors, { Q: [9, 5], R: [5, 5] });
+  const Q = await readMatrix(join(dir, 'qr', 'Q.npy'));
+  const R = await readMatrix(join(dir, 'qr', 'R.npy'));
+  assert.ok(close(matmul(Q, R), A));
+  const p = json(await run('qr', aPath, '--pivot', '--complete', '--out', join(dir, 'qrp'), '--json'));
+  assert.equal(p.rank, 5);
+  const perm = await indices(join(dir, 'qrp', 'perm.npy'));
+  const Qc = await readMatrix(join(dir, 'qrp', 'Q.npy'));
+  assert.deepEqual(Qc.shape, [9, 9]);
+  assert.ok(close(matmul(Qc, await readMatrix(join(dir, 'qrp', 'R.npy'))), permuteCols(A, perm)));
+});
+
+test('lu writes perm.npy, L.npy, U.npy with A[perm] = L U', async () => {
+  const r = await run('lu', aPath, '--out', join(dir, 'lu'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^lu: 9x5 float64 in .* s, singular false\n/);
+  const perm = await indices(join(dir, 'lu', 'perm.npy'));
+  const L = await readMatrix(join(dir, 'lu', 'L.npy'));
+  const U = await readMatrix(join(dir, 'lu', 'U.npy'));
+  assert.ok(close(permuteRows(A, perm), matmul(L, U)));
+});
+
+test('cholesky reads CSV and writes L.npy; solve writes x.npy', async () => {
+  assert.equal((await run('cholesky', sPath, '--out', join(dir, 'ch'))).code, 0);
+  const L = await readMatrix(join(dir, 'ch', 'L.npy'));
+  assert.ok(close(matmul(L, L, { transB: true }), S, 1e-10));
+  const x = Matrix.random(5, 1, { seed: 3 });
+  const bPath = join(dir, 'b.npy');
+  await writeMatrix(bPath, matmul(S, x));
+  assert.equal((await run('solve', sPath, bPath, '--out', join(dir, 'solve'))).code, 0);
+  assert.ok(close(await readMatrix(join(dir, 'solve', 'x.npy')), x, 1e-10));
+});
+
+test('without --out the factors are printed', async () => {
+  const r = await run('cholesky', sPath);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /L 5x5 =\n/);
+});
+
+test('errors: not positive definite, singular, not square, bad file', async () => {
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, '1,2\n2,1\n');
+  assertFails(await run('cholesky', bad), 1, /not positive definite: pivot 1/);
+  const sing = join(dir, 'sing.csv');
+  writeFileSync(sing, '1,2\n2,4\n');
+  assertFails(await run('solve', sing, sing), 1, /singular/);
+  assertFails(await run('cholesky', aPath), 1, /square/);
+  assertFails(await run('lu', join(dir, 'missing.npy')), 1, /missing\.npy/);
+  assertFails(await run('qr', join(dir, 'A.xyz')), 2, /xyz/);
+});
