@@ -18,6 +18,9 @@ export {
   NonFiniteInputError,
   UnsupportedError,
   ParseError,
+  SingularMatrixError,
+  NotPositiveDefiniteError,
+  ConvergenceError,
 } from './errors.js';
 export { OutOfMemoryError } from './kernels/heap.js';
 export {
@@ -37,3 +40,9 @@ export { matmul, gemmInto } from './linalg/matmul.js';
 export type { MatmulOptions } from './linalg/matmul.js';
 export { blasOperand } from './linalg/operand.js';
 export type { BlasOperand } from './linalg/operand.js';
+export { lu, Lu, solve, det, slogdet, inv } from './linalg/lu.js';
+export { cholesky, Cholesky } from './linalg/cholesky.js';
+export type { CholeskyOptions } from './linalg/cholesky.js';
+export { qr } from './linalg/qr.js';
+export type { Qr, QrOptions } from './linalg/qr.js';
+export type { Rhs } from './linalg/args.js';
