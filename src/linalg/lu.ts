@@ -13,35 +13,57 @@ import { withWorkspace } from './lapack/workspace.js';
  * Produced by {@link lu}.
  */
 export class Lu {
-  /** Row permutation: `A[perm[i], :]` is row i of P A = L U. */
-  readonly perm: Int32Array;
-  /** Unit lower triangular (trapezoidal when m > n) factor, m x k. */
-  readonly L: Matrix;
-  /** Upper triangular (trapezoidal when m < n) factor, k x n. */
-  readonly U: Matrix;
   /** 0-based index of the first exactly zero pivot U[i, i], or -1. */
   readonly zeroPivot: number;
   private readonly packed: FloatArray;
   private readonly ipiv: Int32Array;
+  private readonly m: number;
+  private readonly n: number;
+  private cache: { perm?: Int32Array; L?: Matrix; U?: Matrix } = {};
 
   /** @internal Use {@link lu}. */
   constructor(packed: FloatArray, m: number, n: number, ipiv: Int32Array, info: number) {
-    const k = Math.min(m, n);
-    const dtype = packed instanceof Float32Array ? 'float32' : 'float64';
     this.packed = packed;
     this.ipiv = ipiv;
+    this.m = m;
+    this.n = n;
     this.zeroPivot = info - 1;
-    this.perm = pivotsToPermutation(m, ipiv, k);
-    const ld = Math.max(1, m);
-    const L = Matrix.zeros(m, k, { dtype });
-    const U = Matrix.zeros(k, n, { dtype });
-    for (let j = 0; j < k; j++) {
-      L.data[j + j * ld] = 1;
-      for (let i = j + 1; i < m; i++) L.data[i + j * ld] = packed[i + j * ld]!;
+  }
+
+  /** Row permutation: `A[perm[i], :]` is row i of P A = L U. Built on first use. */
+  get perm(): Int32Array {
+    return (this.cache.perm ??= pivotsToPermutation(this.m, this.ipiv, Math.min(this.m, this.n)));
+  }
+
+  /** Unit lower triangular (trapezoidal when m > n) factor, m x k. Built on first use. */
+  get L(): Matrix {
+    if (!this.cache.L) {
+      const { m, n, packed } = this;
+      const k = Math.min(m, n);
+      const L = Matrix.zeros(m, k, { dtype: this.dtype });
+      for (let j = 0; j < k; j++) {
+        L.data[j + j * m] = 1;
+        L.data.set(packed.subarray(j + 1 + j * m, (j + 1) * m), j + 1 + j * m);
+      }
+      this.cache.L = L;
     }
-    for (let j = 0; j < n; j++) for (let i = 0; i <= Math.min(j, k - 1); i++) U.data[i + j * Math.max(1, k)] = packed[i + j * ld]!;
-    this.L = L;
-    this.U = U;
+    return this.cache.L;
+  }
+
+  /** Upper triangular (trapezoidal when m < n) factor, k x n. Built on first use. */
+  get U(): Matrix {
+    if (!this.cache.U) {
+      const { m, n, packed } = this;
+      const k = Math.min(m, n);
+      const U = Matrix.zeros(k, n, { dtype: this.dtype });
+      for (let j = 0; j < n; j++) U.data.set(packed.subarray(j * m, j * m + Math.min(j + 1, k)), j * k);
+      this.cache.U = U;
+    }
+    return this.cache.U;
+  }
+
+  private get dtype(): 'float32' | 'float64' {
+    return this.packed instanceof Float32Array ? 'float32' : 'float64';
   }
 
   /** True when some pivot is exactly zero (A is singular). */
@@ -50,8 +72,8 @@ export class Lu {
   }
 
   private requireSolvable(routine: string): number {
-    const n = this.L.rows;
-    if (n !== this.U.cols) throw new SingularMatrixError(`${routine}: needs a square matrix, this LU is of a ${n}x${this.U.cols} one`);
+    const n = this.m;
+    if (n !== this.n) throw new SingularMatrixError(`${routine}: needs a square matrix, this LU is of a ${n}x${this.n} one`);
     if (this.singular) {
       throw new SingularMatrixError(`${routine}: the matrix is singular (pivot U[${this.zeroPivot}, ${this.zeroPivot}] is exactly zero)`);
     }
@@ -73,7 +95,7 @@ export class Lu {
       const lu = ws.alloc(dtype, this.packed.length);
       lu.set(this.packed);
       const x = workCopy(B, 'solve', ws, dtype);
-      getrs(options.transpose ?? false, n, B.cols, lu, 0, Math.max(1, n), this.ipiv, x.a, 0, x.ld);
+      getrs(options.transpose ?? false, n, B.cols, lu, 0, n, this.ipiv, x.a, 0, x.ld);
       return toMatrix(x.a, 0, x.ld, n, B.cols, dtype);
     });
     return rhsResult(X, vector);
@@ -90,13 +112,12 @@ export class Lu {
    * sign is 0 and logAbs -Infinity for a singular matrix.
    */
   slogdet(): { sign: number; logAbs: number } {
-    const n = this.L.rows;
-    if (n !== this.U.cols) throw new SingularMatrixError(`det: needs a square matrix, this LU is of a ${n}x${this.U.cols} one`);
+    const n = this.m;
+    if (n !== this.n) throw new SingularMatrixError(`det: needs a square matrix, this LU is of a ${n}x${this.n} one`);
     let sign = 1;
     let logAbs = 0;
-    const ld = Math.max(1, n);
     for (let i = 0; i < n; i++) {
-      const u = this.packed[i + i * ld]!;
+      const u = this.packed[i + i * n]!;
       if (this.ipiv[i] !== i) sign = -sign;
       if (u === 0) return { sign: 0, logAbs: -Infinity };
       if (u < 0) sign = -sign;
@@ -108,8 +129,7 @@ export class Lu {
   /** A^{-1}, by solving A X = I. @throws SingularMatrixError when A is singular. */
   inverse(): Matrix {
     const n = this.requireSolvable('inverse');
-    const dtype = this.packed instanceof Float32Array ? 'float32' : 'float64';
-    return this.solve(Matrix.identity(n, n, { dtype }));
+    return this.solve(Matrix.identity(n, n, { dtype: this.dtype }));
   }
 }
 
@@ -130,7 +150,8 @@ export function lu(A: Matrix): Lu {
   return withWorkspace((ws) => {
     const w = workCopy(A, 'lu', ws);
     const info = getrf(m, n, w.a, 0, w.ld, ipiv);
-    return new Lu(w.a.slice(0, w.ld * n), m, n, ipiv, info);
+    // Stored with ld = m (not max(1, m)): an m = 0 factor has no elements anyway.
+    return new Lu(m === 0 ? w.a.slice(0, 0) : w.a.slice(0, m * n), m, n, ipiv, info);
   });
 }
 
