@@ -46,3 +46,5 @@ export type { CholeskyOptions } from './linalg/cholesky.js';
 export { qr } from './linalg/qr.js';
 export type { Qr, QrOptions } from './linalg/qr.js';
 export type { Rhs } from './linalg/args.js';
+export { eig, eigvals } from './linalg/eig.js';
+export type { Eig } from './linalg/eig.js';
