@@ -74,3 +74,22 @@ test('errors: not positive definite, singular, not square, bad file', async () =
   assertFails(await run('lu', join(dir, 'missing.npy')), 1, /missing\.npy/);
   assertFails(await run('qr', join(dir, 'A.xyz')), 2, /xyz/);
 });
+
+test('eig writes w_real, w_imag, V_real, V_imag with A V = V diag(w)', async () => {
+  const R = Matrix.from([[0, -2, 0], [2, 0, 0], [0, 0, 3]]);
+  const rPath = join(dir, 'rot.npy');
+  await writeMatrix(rPath, R);
+  const r = json(await run('eig', rPath, '--out', join(dir, 'eig'), '--json'));
+  assert.equal(r.complex_eigenvalues, 2);
+  const wr = (await readMatrix(join(dir, 'eig', 'w_real.npy'))).toFlat();
+  const wi = (await readMatrix(join(dir, 'eig', 'w_imag.npy'))).toFlat();
+  const Vr = await readMatrix(join(dir, 'eig', 'V_real.npy'));
+  const Vi = await readMatrix(join(dir, 'eig', 'V_imag.npy'));
+  // (A (Vr + i Vi))_j = (wr_j + i wi_j) (Vr + i Vi)_j
+  const AVr = matmul(R, Vr), AVi = matmul(R, Vi);
+  for (let j = 0; j < 3; j++) for (let i = 0; i < 3; i++) {
+    assert.ok(Math.abs(AVr.get(i, j) - (wr[j]! * Vr.get(i, j) - wi[j]! * Vi.get(i, j))) < 1e-12);
+    assert.ok(Math.abs(AVi.get(i, j) - (wr[j]! * Vi.get(i, j) + wi[j]! * Vr.get(i, j))) < 1e-12);
+  }
+  assert.deepEqual(Array.from(wi).map(Math.abs).sort(), [0, 2, 2]);
+});

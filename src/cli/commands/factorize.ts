@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { cholesky } from '../../linalg/cholesky.js';
+import { eig } from '../../linalg/eig.js';
 import { lu, solve } from '../../linalg/lu.js';
 import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';
@@ -20,7 +21,7 @@ export function factorCommand(program: Command, name: string, description: strin
     .option('--json', 'print one JSON object');
 }
 
-/** Register qr, lu, cholesky and solve. */
+/** Register qr, lu, cholesky, eig and solve. */
 export function registerFactorize(program: Command): void {
   factorCommand(program, 'qr', 'Householder QR, A = Q R (Q.npy, R.npy; with --pivot also perm.npy: A[:, perm] = Q R)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
@@ -51,6 +52,21 @@ export function registerFactorize(program: Command): void {
     .action(async (a: string, opts: FactorCommandOptions, cmd: Command) => {
       const A = await readInput(a, opts.dtype);
       await runFactorCommand(cmd, 'cholesky', [A], opts, () => ({ factors: [{ name: 'L', matrix: cholesky(A).L }] }));
+    });
+
+  factorCommand(program, 'eig', 'eigenvalues and right eigenvectors of a real square matrix, complex parts separate (w_real.npy, w_imag.npy, V_real.npy, V_imag.npy)')
+    .argument('<a>', 'square matrix file (.npy, .mtx, .csv, .tsv, .txt)')
+    .action(async (a: string, opts: FactorCommandOptions, cmd: Command) => {
+      const A = await readInput(a, opts.dtype);
+      await runFactorCommand(cmd, 'eig', [A], opts, () => {
+        const f = eig(A);
+        let complex = 0;
+        for (const v of f.wImag) if (v !== 0) complex++;
+        return {
+          factors: [{ name: 'w_real', vector: f.wReal }, { name: 'w_imag', vector: f.wImag }, { name: 'V_real', matrix: f.VReal }, { name: 'V_imag', matrix: f.VImag }],
+          facts: { complex_eigenvalues: complex },
+        };
+      });
     });
 
   factorCommand(program, 'solve', 'solve the square system A x = b by LU with partial pivoting (x.npy)')
