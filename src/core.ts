@@ -48,3 +48,5 @@ export type { Qr, QrOptions } from './linalg/qr.js';
 export type { Rhs } from './linalg/args.js';
 export { eig, eigvals } from './linalg/eig.js';
 export type { Eig } from './linalg/eig.js';
+export { eigh, eigvalsh } from './linalg/eigh.js';
+export type { Eigh, EighOptions } from './linalg/eigh.js';

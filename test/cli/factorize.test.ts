@@ -93,3 +93,14 @@ test('eig writes w_real, w_imag, V_real, V_imag with A V = V diag(w)', async () 
   }
   assert.deepEqual(Array.from(wi).map((v) => Math.round(Math.abs(v) * 1e12) / 1e12).sort(), [0, 2, 2]);
 });
+
+test('eigh writes w.npy (ascending) and V.npy; --values-only writes w alone', async () => {
+  const r = json(await run('eigh', sPath, '--out', join(dir, 'eigh'), '--json'));
+  assert.deepEqual(r.factors, { w: [5], V: [5, 5] });
+  const w = (await readMatrix(join(dir, 'eigh', 'w.npy'))).toFlat();
+  const V = await readMatrix(join(dir, 'eigh', 'V.npy'));
+  for (let i = 1; i < 5; i++) assert.ok(w[i]! >= w[i - 1]!);
+  assert.ok(close(matmul(S, V), V.map((v, _i, j) => v * w[j]!), 1e-10));
+  const v = json(await run('eigh', sPath, '--values-only', '--out', join(dir, 'eigvalsh'), '--json'));
+  assert.deepEqual(v.files, [join(dir, 'eigvalsh', 'w.npy')]);
+});

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { cholesky } from '../../linalg/cholesky.js';
 import { eig } from '../../linalg/eig.js';
+import { eigh, eigvalsh } from '../../linalg/eigh.js';
 import { lu, solve } from '../../linalg/lu.js';
 import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';
@@ -21,7 +22,7 @@ export function factorCommand(program: Command, name: string, description: strin
     .option('--json', 'print one JSON object');
 }
 
-/** Register qr, lu, cholesky, eig and solve. */
+/** Register qr, lu, cholesky, eigh, eig and solve. */
 export function registerFactorize(program: Command): void {
   factorCommand(program, 'qr', 'Householder QR, A = Q R (Q.npy, R.npy; with --pivot also perm.npy: A[:, perm] = Q R)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
@@ -52,6 +53,20 @@ export function registerFactorize(program: Command): void {
     .action(async (a: string, opts: FactorCommandOptions, cmd: Command) => {
       const A = await readInput(a, opts.dtype);
       await runFactorCommand(cmd, 'cholesky', [A], opts, () => ({ factors: [{ name: 'L', matrix: cholesky(A).L }] }));
+    });
+
+  factorCommand(program, 'eigh', 'eigenvalues (ascending) and orthonormal eigenvectors of a symmetric matrix, A V = V diag(w) (w.npy, V.npy)')
+    .argument('<a>', 'symmetric matrix file; only the lower triangle is read (--upper: the upper)')
+    .option('--upper', 'read the upper triangle instead of the lower one')
+    .option('--values-only', 'eigenvalues only (faster): writes w.npy alone')
+    .action(async (a: string, opts: FactorCommandOptions & { upper?: boolean; valuesOnly?: boolean }, cmd: Command) => {
+      const A = await readInput(a, opts.dtype);
+      const uplo = opts.upper ? 'U' : 'L';
+      await runFactorCommand(cmd, 'eigh', [A], opts, () => {
+        if (opts.valuesOnly) return { factors: [{ name: 'w', vector: eigvalsh(A, { uplo }) }] };
+        const f = eigh(A, { uplo });
+        return { factors: [{ name: 'w', vector: f.w }, { name: 'V', matrix: f.V }] };
+      });
     });
 
   factorCommand(program, 'eig', 'eigenvalues and right eigenvectors of a real square matrix, complex parts separate (w_real.npy, w_imag.npy, V_real.npy, V_imag.npy)')

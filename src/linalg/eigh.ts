@@ -1,0 +1,147 @@
+/**
+ * Eigen-decomposition of real symmetric matrices (numpy.linalg.eigh / eigvalsh; LAPACK
+ * dsyevd): Householder tridiagonalization, then divide and conquer (vectors) or root-free
+ * QL/QR (values only) on the tridiagonal matrix, then back-transformation of the vectors.
+ */
+import { NonFiniteInputError } from '../errors.js';
+import type { DType, FloatArray } from '../matrix/dtype.js';
+import { Matrix } from '../matrix/matrix.js';
+import { requireSquare } from './args.js';
+import { toMatrix, toVector } from './lapack/dense.js';
+import { stedc } from './lapack/stedc.js';
+import { steqr } from './lapack/steqr.js';
+import { sterf } from './lapack/sterf.js';
+import { ormtr, sytrd } from './lapack/sytrd.js';
+import { withWorkspace, type Workspace } from './lapack/workspace.js';
+
+/** Options of {@link eigh} and {@link eigvalsh}. */
+export interface EighOptions {
+  /** Use the 'L' (default, as numpy) or 'U' triangle. The other one is never read. */
+  uplo?: 'L' | 'U';
+  /**
+   * Tridiagonal eigensolver for the vectors: 'dc' (default: divide and conquer, as
+   * dsyevd) or 'qr' (implicit QL/QR, as dsyev; slower, for cross-checking).
+   * @internal
+   */
+  method?: 'dc' | 'qr';
+}
+
+/** Result of {@link eigh}: A = V diag(w) V^T. */
+export interface Eigh {
+  /** Eigenvalues, ascending. */
+  readonly w: Float64Array | Float32Array;
+  /** Orthonormal eigenvectors as columns: A V = V diag(w). */
+  readonly V: Matrix;
+}
+
+// LAPACK dsyevd's safe range for ||A||_max: outside [RMIN, RMAX] the matrix is scaled so
+// that neither squaring in the reduction nor the tridiagonal solvers over/underflow.
+const SAFMIN = 2 ** -1022;
+const EPS = 2 ** -53;
+const RMIN = Math.sqrt(SAFMIN / EPS);
+const RMAX = Math.sqrt(1 / (SAFMIN / EPS));
+
+interface Prepared {
+  n: number;
+  a: Float64Array;
+  d: Float64Array;
+  e: Float64Array;
+  tau: Float64Array;
+  /** The factor A was multiplied by (eigenvalues are divided by it at the end). */
+  sigma: number;
+}
+
+// Copy the chosen triangle of A into full symmetric f64 storage (mirrored), scale it
+// into the safe range, and reduce it to tridiagonal form.
+function prepare(A: Matrix, uplo: 'L' | 'U', routine: string, ws: Workspace): Prepared {
+  const n = A.rows;
+  const a = ws.f64(n * n);
+  const src = A.data;
+  let anrm = 0;
+  for (let j = 0; j < n; j++) {
+    for (let i = j; i < n; i++) {
+      // Element (i, j) of the lower triangle, or (j, i) of the upper one.
+      const idx = uplo === 'L' ? A.offset + i * A.rowStride + j * A.colStride : A.offset + j * A.rowStride + i * A.colStride;
+      const v = src[idx]!;
+      if (!Number.isFinite(v)) {
+        const [r, c] = uplo === 'L' ? [i, j] : [j, i];
+        throw new NonFiniteInputError(`${routine}: the input holds ${v} at (${r}, ${c}); decompositions need finite numbers`);
+      }
+      a[i + j * n] = v;
+      a[j + i * n] = v;
+      const m = Math.abs(v);
+      if (m > anrm) anrm = m;
+    }
+  }
+  let sigma = 1;
+  if (anrm > 0 && anrm < RMIN) sigma = RMIN / anrm;
+  else if (anrm > RMAX) sigma = RMAX / anrm;
+  if (sigma !== 1) for (let i = 0; i < n * n; i++) a[i] = a[i]! * sigma;
+  const d = new Float64Array(n);
+  const e = new Float64Array(Math.max(n - 1, 0));
+  const tau = new Float64Array(Math.max(n - 1, 0));
+  sytrd(n, a, 0, n, d, e, tau, ws);
+  return { n, a, d, e, tau, sigma };
+}
+
+function unscale(d: Float64Array, sigma: number): void {
+  if (sigma !== 1) for (let i = 0; i < d.length; i++) d[i] = d[i]! / sigma;
+}
+
+/**
+ * Eigenvalues and eigenvectors of a real symmetric matrix, A = V diag(w) V^T
+ * (numpy.linalg.eigh; LAPACK dsyevd). Only the triangle chosen by `uplo` (default lower,
+ * as numpy) is read. Float32 input is computed in float64 and returned as float32.
+ *
+ * Steps: scale ||A||_max into a safe range if needed; Householder tridiagonalization
+ * (blocked dsytrd, 4/3 n^3 flops); Cuppen's divide and conquer for the tridiagonal
+ * eigenvectors (dstedc; subproblems of order <= 25 by implicit QL/QR); back-transformation
+ * by the block reflectors (dormtr, 2 n^3 flops in gemm). Eigenvector signs are arbitrary.
+ *
+ * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf in the read
+ * triangle; ConvergenceError if an iteration fails (not expected for finite input).
+ * @example
+ * const { w, V } = eigh(Matrix.from([[2, 1], [1, 2]])); // w = [1, 3]
+ */
+export function eigh(A: Matrix, options: EighOptions = {}): Eigh {
+  requireSquare(A, 'eigh');
+  const dtype: DType = A.dtype;
+  const n = A.rows;
+  if (n === 0) return { w: toVector([], 0, 0, dtype), V: Matrix.zeros(0, 0, { dtype }) };
+  return withWorkspace((ws) => {
+    const p = prepare(A, options.uplo ?? 'L', 'eigh', ws);
+    const Z = ws.f64(n * n);
+    if (options.method === 'qr') {
+      for (let j = 0; j < n; j++) Z[j + j * n] = 1;
+      steqr(n, p.d, p.e, Z, 0, n, n);
+    } else {
+      stedc(n, p.d, p.e, Z, 0, n, ws);
+    }
+    ormtr(n, n, p.a, 0, n, p.tau, Z, 0, n, ws);
+    unscale(p.d, p.sigma);
+    return { w: toVector(p.d, 0, n, dtype), V: toMatrix(Z, 0, n, n, n, dtype) };
+  });
+}
+
+/**
+ * Eigenvalues of a real symmetric matrix, ascending (numpy.linalg.eigvalsh; LAPACK dsyevd
+ * with jobz = 'N'): tridiagonalization (4/3 n^3 flops) then the root-free QL/QR of Pal,
+ * Walker and Kahan (dsterf, O(n^2)); no vectors are accumulated. Only the `uplo` triangle
+ * is read. Float32 input gives Float32Array output.
+ * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf in the read
+ * triangle; ConvergenceError if the iteration fails.
+ * @example
+ * eigvalsh(Matrix.from([[2, 1], [1, 2]])); // Float64Array [1, 3]
+ */
+export function eigvalsh(A: Matrix, options: EighOptions = {}): FloatArray {
+  requireSquare(A, 'eigvalsh');
+  const dtype: DType = A.dtype;
+  const n = A.rows;
+  if (n === 0) return toVector([], 0, 0, dtype);
+  return withWorkspace((ws) => {
+    const p = prepare(A, options.uplo ?? 'L', 'eigvalsh', ws);
+    sterf(n, p.d, p.e);
+    unscale(p.d, p.sigma);
+    return toVector(p.d, 0, n, dtype);
+  });
+}

@@ -1,0 +1,292 @@
+/**
+ * Eigenvalues and eigenvectors of a symmetric tridiagonal matrix by Cuppen's divide and
+ * conquer (J. J. M. Cuppen, Numer. Math. 36, 1981; LAPACK dstedc / dlaed0..dlaed3 with
+ * compz = 'I'). The matrix is torn in two by a rank-one change, the halves are solved
+ * recursively (blocks of at most {@link SMLSIZ} by QL/QR), and each merge
+ *
+ * 1. deflates components with negligible z and pairs of nearly equal eigenvalues (by a
+ *    plane rotation), as dlaed2;
+ * 2. solves the secular equation for the remaining K eigenvalues ({@link laed4});
+ * 3. recomputes z from the computed eigenvalues by the Löwner formula (Gu & Eisenstat,
+ *    SIAM J. Matrix Anal. Appl. 16, 1995) so the eigenvectors of the rank-one update come
+ *    out numerically orthogonal, as dlaed3;
+ * 4. multiplies them into the halves' eigenvectors with two gemms that skip the zero
+ *    blocks (columns grouped as top-only, mixed, bottom-only, as dlaed2/dlaed3).
+ *
+ * Almost all of the O(n^3) work is in step 4, i.e. in gemm.
+ */
+import { kernels } from '../../kernels/index.js';
+import { laed4 } from './laed4.js';
+import { EPS, scaleRange, sortEigen, steqr, tridiagMaxAbs } from './steqr.js';
+import type { Workspace } from './workspace.js';
+
+/** Subproblems up to this order are solved by QL/QR (LAPACK's SMLSIZ). */
+export const SMLSIZ = 25;
+
+/** Scratch shared by all merges of one call. */
+interface Scratch {
+  gather: Float64Array;
+  sperm: Float64Array;
+  out: Float64Array;
+  S: Float64Array;
+  z: Float64Array;
+  dd: Float64Array;
+  dlamda: Float64Array;
+  w: Float64Array;
+  lam: Float64Array;
+  dorig: Float64Array;
+  indx: Int32Array;
+  coltyp: Int8Array;
+  nd: Int32Array;
+  defl: Int32Array;
+  grp: Int32Array;
+}
+
+/**
+ * Eigen-decomposition of the symmetric tridiagonal matrix T with diagonal d[0..n) and
+ * off-diagonal e[0..n-1) (LAPACK dstedc, compz = 'I'): on return d holds the eigenvalues in
+ * ascending order and Z (n x n at zoff, leading dimension ldz) the orthonormal eigenvectors
+ * as columns, T Z = Z diag(d). e is destroyed. Z should live in `ws` memory so the merges'
+ * gemms run in place. The matrix is first split at negligible off-diagonals; each block
+ * larger than {@link SMLSIZ} is scaled to unit max-norm and solved by divide and conquer,
+ * smaller ones by {@link steqr}.
+ *
+ * Cost: O(n^2) beyond the gemms, which total at most about (4/3) n^3 flops and usually far
+ * less thanks to deflation. Scratch: 4 n^2 doubles from `ws`.
+ * @throws ConvergenceError if QL/QR or the secular equation solver fails to converge.
+ */
+export function stedc(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, ws: Workspace): void {
+  if (n === 0) return;
+  for (let j = 0; j < n; j++) {
+    const c = zoff + j * ldz;
+    Z.fill(0, c, c + n);
+    Z[c + j] = 1;
+  }
+  if (n <= SMLSIZ) {
+    steqr(n, d, e, Z, zoff, ldz, n);
+    return;
+  }
+  let scratch: Scratch | undefined;
+  let start = 0;
+  while (start < n) {
+    let finish = start;
+    while (finish < n - 1) {
+      const tiny = EPS * Math.sqrt(Math.abs(d[finish]!)) * Math.sqrt(Math.abs(d[finish + 1]!));
+      if (Math.abs(e[finish]!) > tiny) finish++;
+      else break;
+    }
+    const m = finish - start + 1;
+    if (m > SMLSIZ) {
+      const orgnrm = tridiagMaxAbs(d, e, start, finish);
+      scaleRange(d, start, finish, 1 / orgnrm);
+      scaleRange(e, start, finish - 1, 1 / orgnrm);
+      scratch ??= makeScratch(n, ws);
+      divide(start, m, d, e, Z, zoff, ldz, scratch);
+      scaleRange(d, start, finish, orgnrm);
+    } else if (m > 1) {
+      steqr(m, d.subarray(start, finish + 1), e.subarray(start, finish), Z, zoff + start + start * ldz, ldz, m);
+    }
+    start = finish + 1;
+  }
+  sortEigen(n, d, Z, zoff, ldz, n);
+}
+
+function makeScratch(n: number, ws: Workspace): Scratch {
+  return {
+    gather: ws.f64(n * n),
+    sperm: ws.f64(n * n),
+    out: ws.f64(n * n),
+    S: new Float64Array(n * n),
+    z: new Float64Array(n),
+    dd: new Float64Array(n),
+    dlamda: new Float64Array(n),
+    w: new Float64Array(n),
+    lam: new Float64Array(n),
+    dorig: new Float64Array(n),
+    indx: new Int32Array(n),
+    coltyp: new Int8Array(n),
+    nd: new Int32Array(n),
+    defl: new Int32Array(n),
+    grp: new Int32Array(n),
+  };
+}
+
+// Solve the unreduced block d[s..s+len) recursively (LAPACK dlaed0, top-down form): tear
+// at the middle by the rank-one change |beta| u u^T, u = e_{n1} +- e_{n1+1}.
+function divide(s: number, len: number, d: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, sc: Scratch): void {
+  if (len <= SMLSIZ) {
+    steqr(len, d.subarray(s, s + len), e.subarray(s, s + len - 1), Z, zoff + s + s * ldz, ldz, len);
+    return;
+  }
+  const n1 = len >> 1;
+  const beta = e[s + n1 - 1]!;
+  d[s + n1 - 1] = d[s + n1 - 1]! - Math.abs(beta);
+  d[s + n1] = d[s + n1]! - Math.abs(beta);
+  divide(s, n1, d, e, Z, zoff, ldz, sc);
+  divide(s + n1, len - n1, d, e, Z, zoff, ldz, sc);
+  merge(s, len, n1, beta, d, Z, zoff + s + s * ldz, ldz, sc);
+}
+
+// Merge two solved halves (LAPACK dlaed1..dlaed3). The n x n block Q at q0 holds
+// diag(Q1, Q2); d[s..s+n) holds their eigenvalues, each half ascending.
+function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, Z: Float64Array, q0: number, ldq: number, sc: Scratch): void {
+  const n2 = n - n1;
+  const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, S, gather, sperm, out } = sc;
+  // z = Q^T u / sqrt(2): last row of Q1 and (sign beta) first row of Q2.
+  for (let j = 0; j < n1; j++) z[j] = Z[q0 + n1 - 1 + j * ldq]! * Math.SQRT1_2;
+  const sg = beta < 0 ? -Math.SQRT1_2 : Math.SQRT1_2;
+  for (let j = n1; j < n; j++) z[j] = Z[q0 + n1 + j * ldq]! * sg;
+  const rho = Math.abs(2 * beta);
+  for (let j = 0; j < n; j++) dd[j] = d[s + j]!;
+  // Merge the two ascending halves into one ascending order.
+  {
+    let a = 0;
+    let b = n1;
+    for (let k = 0; k < n; k++) {
+      if (b >= n || (a < n1 && dd[a]! <= dd[b]!)) indx[k] = a++;
+      else indx[k] = b++;
+    }
+  }
+  let zmax = 0;
+  let dmax = 0;
+  for (let j = 0; j < n; j++) {
+    zmax = Math.max(zmax, Math.abs(z[j]!));
+    dmax = Math.max(dmax, Math.abs(dd[j]!));
+  }
+  const tol = 8 * EPS * Math.max(dmax, zmax);
+  let K = 0;
+  let nDefl = 0;
+  if (rho * zmax > tol) {
+    for (let j = 0; j < n; j++) coltyp[j] = j < n1 ? 1 : 3;
+    let pj = -1;
+    for (let k = 0; k < n; k++) {
+      const nj = indx[k]!;
+      if (rho * Math.abs(z[nj]!) <= tol) {
+        // Negligible coupling: d[nj] is already an eigenvalue.
+        coltyp[nj] = 4;
+        defl[nDefl++] = nj;
+        continue;
+      }
+      if (pj < 0) {
+        pj = nj;
+        continue;
+      }
+      // Nearly equal eigenvalues: a rotation in their plane zeroes z[pj].
+      let sn = z[pj]!;
+      let cs = z[nj]!;
+      const tau = Math.hypot(cs, sn);
+      const t = dd[nj]! - dd[pj]!;
+      cs /= tau;
+      sn = -sn / tau;
+      if (Math.abs(t * cs * sn) <= tol) {
+        z[nj] = tau;
+        z[pj] = 0;
+        if (coltyp[nj] !== coltyp[pj]) coltyp[nj] = 2;
+        coltyp[pj] = 4;
+        const a = q0 + pj * ldq;
+        const b = q0 + nj * ldq;
+        for (let r = 0; r < n; r++) {
+          const x = Z[a + r]!;
+          const y = Z[b + r]!;
+          Z[a + r] = cs * x + sn * y;
+          Z[b + r] = cs * y - sn * x;
+        }
+        const c2 = cs * cs;
+        const s2 = sn * sn;
+        const dp = dd[pj]! * c2 + dd[nj]! * s2;
+        dd[nj] = dd[pj]! * s2 + dd[nj]! * c2;
+        dd[pj] = dp;
+        defl[nDefl++] = pj;
+      } else {
+        nd[K++] = pj;
+      }
+      pj = nj;
+    }
+    if (pj >= 0) nd[K++] = pj;
+  } else {
+    for (let k = 0; k < n; k++) defl[nDefl++] = indx[k]!;
+  }
+
+  if (K > 0) {
+    for (let k = 0; k < K; k++) {
+      dlamda[k] = dd[nd[k]!]!;
+      w[k] = z[nd[k]!]!;
+    }
+    // Roots of the secular equation; S column j receives dlamda_i - lambda_j.
+    if (K === 1) {
+      lam[0] = dlamda[0]! + rho * w[0]! * w[0]!;
+      S[0] = 1;
+    } else {
+      for (let j = 0; j < K; j++) lam[j] = laed4(K, j, dlamda, w, rho, S, j * K, sc.dorig);
+      // Löwner: the z for which the computed lambdas are exact eigenvalues.
+      for (let i = 0; i < K; i++) {
+        let p = S[i + i * K]!;
+        const di = dlamda[i]!;
+        for (let j = 0; j < K; j++) if (j !== i) p *= S[i + j * K]! / (di - dlamda[j]!);
+        z[i] = w[i]! >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p);
+      }
+      // Eigenvectors of diag(dlamda) + rho z z^T: column j = z ./ (dlamda - lambda_j), normalised.
+      for (let j = 0; j < K; j++) {
+        const c = j * K;
+        let ss = 0;
+        for (let i = 0; i < K; i++) {
+          const v = z[i]! / S[c + i]!;
+          S[c + i] = v;
+          ss += v * v;
+        }
+        const inv = 1 / Math.sqrt(ss);
+        for (let i = 0; i < K; i++) S[c + i] = S[c + i]! * inv;
+      }
+    }
+    // Group the surviving columns: top-only (type 1), mixed (2), bottom-only (3).
+    let c1 = 0;
+    let c2 = 0;
+    let g = 0;
+    for (const type of [1, 2, 3]) {
+      for (let k = 0; k < K; k++) {
+        if (coltyp[nd[k]!] === type) {
+          grp[g++] = k;
+          if (type === 1) c1++;
+          else if (type === 2) c2++;
+        }
+      }
+    }
+    const top = c1 + c2;
+    const bot = K - c1;
+    for (let r = 0; r < K; r++) {
+      const src = grp[r]!;
+      for (let j = 0; j < K; j++) sperm[r + j * K] = S[src + j * K]!;
+    }
+    for (let r = 0; r < top; r++) {
+      const c = q0 + nd[grp[r]!]! * ldq;
+      gather.set(Z.subarray(c, c + n1), r * n1);
+    }
+    const g2 = top * n1;
+    for (let r = c1; r < K; r++) {
+      const c = q0 + n1 + nd[grp[r]!]! * ldq;
+      gather.set(Z.subarray(c, c + n2), g2 + (r - c1) * n2);
+    }
+    const k = kernels();
+    if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, out, 0, n);
+    else for (let j = 0; j < K; j++) out.fill(0, j * n, j * n + n1);
+    if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, g2, n2, sperm, c1, K, 0, out, n1, n);
+    else for (let j = 0; j < K; j++) out.fill(0, j * n + n1, j * n + n);
+  }
+  // Deflated columns are kept as they are (after the rotations); stash them after `out`.
+  for (let t = 0; t < nDefl; t++) {
+    const c = q0 + defl[t]! * ldq;
+    out.set(Z.subarray(c, c + n), (K + t) * n);
+  }
+  // Write back all n eigenpairs in ascending order.
+  const order = new Int32Array(n);
+  const vals = new Float64Array(n);
+  for (let j = 0; j < K; j++) vals[j] = lam[j]!;
+  for (let t = 0; t < nDefl; t++) vals[K + t] = dd[defl[t]!]!;
+  for (let j = 0; j < n; j++) order[j] = j;
+  order.sort((a, b) => vals[a]! - vals[b]!);
+  for (let p = 0; p < n; p++) {
+    const src = order[p]!;
+    d[s + p] = vals[src]!;
+    Z.set(out.subarray(src * n, src * n + n), q0 + p * ldq);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Householder reduction of a symmetric matrix to tridiagonal form, Q^T A Q = T (LAPACK
+ * dsytrd with dlatrd, uplo = 'L'), and multiplication by Q (LAPACK dormtr, side 'L',
+ * no transpose) with compact-WY block reflectors.
+ *
+ * Q = H_0 H_1 ... H_{n-2}, H_i = I - tau_i v_i v_i^T, v_i zero above row i+1, one at row
+ * i+1, and its tail stored in A[i+2.., i].
+ *
+ * Blocking (Dongarra, Hammarling & Sorensen 1989): within a panel of nb columns the
+ * reflectors are generated one by one, each needing the matrix-vector product of the
+ * (not yet updated) trailing matrix with v, corrected for the panel's earlier reflectors
+ * (gemv); the trailing matrix is then updated at once by A := A - V W^T - W V^T (gemm).
+ * The full symmetric matrix is kept (both triangles), so the symmetric product is a plain
+ * gemv and the rank-2k update a single gemm. Half of the 4/3 n^3 flops are in gemv (at
+ * n = 1024 that phase is over half the run time): this is inherent to one-stage
+ * tridiagonalization.
+ */
+import { kernels } from '../../kernels/index.js';
+import { explicitV, larfb, larfg, larft } from './householder.js';
+import type { Workspace } from './workspace.js';
+
+/** Panel width of the blocked reduction and of the block reflectors. */
+export const SYTRD_NB = 32;
+
+/**
+ * Reduce the symmetric n x n matrix A (column-major at offA, leading dimension ldA, full
+ * storage with both triangles filled, in `ws` memory for speed) to tridiagonal form
+ * (LAPACK dsytrd, uplo 'L'). On return d[0..n) is the diagonal of T, e[0..n-1) its
+ * off-diagonal, tau[0..n-1) the reflector scalars and the reflectors' tails lie below the
+ * subdiagonal of A; the rest of A is overwritten.
+ *
+ * Cost: 4/3 n^3 flops, half in gemv and half in gemm (the gemm half is done on both
+ * triangles, i.e. 2/3 n^3 extra gemm flops, which is cheaper than a triangular update
+ * in small blocks). Scratch: 4 n nb doubles from `ws`.
+ */
+export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: Float64Array, e: Float64Array, tau: Float64Array, ws: Workspace): void {
+  if (n === 0) return;
+  const k = kernels();
+  const nb = Math.min(SYTRD_NB, n);
+  // P interleaves the panel's reflectors and their W vectors: column 2c = v_c, 2c + 1 =
+  // w_c. Then V W^T + W V^T = P Ps^T with Ps = P with each column pair swapped, so every
+  // correction below is one gemv and the trailing update one gemm with k = 2 nb.
+  const ldP = n;
+  const P = ws.f64(ldP * 2 * nb);
+  const Ps = ws.f64(ldP * 2 * nb);
+  const t1 = ws.f64(2 * nb);
+  const t2 = ws.f64(2 * nb);
+  const at = (i: number, j: number): number => offA + i + j * ldA;
+  for (let j0 = 0; j0 < n; j0 += nb) {
+    const kb = Math.min(nb, n - j0);
+    for (let c = 0; c < kb; c++) {
+      const i = j0 + c;
+      const len = n - i;
+      // Bring column i (rows i..n) up to date with the panel's earlier reflectors:
+      // A(i:, i) -= V(i:, 0:c) W(i, 0:c)^T + W(i:, 0:c) V(i, 0:c)^T = P(i:, 0:2c) (row i of Ps)^T.
+      if (c > 0) {
+        for (let q = 0; q < c; q++) {
+          t1[2 * q] = P[i + (2 * q + 1) * ldP]!;
+          t1[2 * q + 1] = P[i + 2 * q * ldP]!;
+        }
+        k.gemv(false, len, 2 * c, -1, P, i, ldP, t1, 0, 1, 1, A, at(i, i), 1);
+      }
+      if (i === n - 1) break;
+      // Reflector annihilating A(i+2:, i).
+      const m = len - 1;
+      const t = larfg(m, A, at(i + 1, i), at(Math.min(i + 2, n - 1), i), 1);
+      e[i] = A[at(i + 1, i)]!;
+      tau[i] = t;
+      A[at(i + 1, i)] = 1;
+      const v = i + 1 + 2 * c * ldP;
+      const wc = v + ldP;
+      P.set(A.subarray(at(i + 1, i), at(n, i)), v);
+      // w = tau (A22 - V W^T - W V^T) v, with A22 the trailing matrix as it was before the
+      // panel (both triangles are kept, so the symmetric product is a gemv).
+      k.gemv(false, m, m, 1, A, at(i + 1, i + 1), ldA, P, v, 1, 0, P, wc, 1);
+      if (c > 0) {
+        k.gemv(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 1, 0, t1, 0, 1);
+        for (let q = 0; q < c; q++) {
+          t2[2 * q] = t1[2 * q + 1]!;
+          t2[2 * q + 1] = t1[2 * q]!;
+        }
+        k.gemv(false, m, 2 * c, -1, P, i + 1, ldP, t2, 0, 1, 1, P, wc, 1);
+      }
+      k.scal(m, t, P, wc, 1);
+      // w -= (tau/2) (w^T v) v makes the two-sided update A - v w^T - w v^T exact.
+      const alpha = -0.5 * t * k.dot(m, P, wc, 1, P, v, 1);
+      k.axpy(m, alpha, P, v, 1, P, wc, 1);
+    }
+    // Trailing update of both triangles: A22 -= V W^T + W V^T = P Ps^T.
+    const r0 = j0 + kb;
+    const mt = n - r0;
+    if (mt > 0) {
+      for (let q = 0; q < kb; q++) {
+        Ps.set(P.subarray(r0 + (2 * q + 1) * ldP, n + (2 * q + 1) * ldP), r0 + 2 * q * ldP);
+        Ps.set(P.subarray(r0 + 2 * q * ldP, n + 2 * q * ldP), r0 + (2 * q + 1) * ldP);
+      }
+      k.gemm(false, true, mt, mt, 2 * kb, -1, P, r0, ldP, Ps, r0, ldP, 1, A, at(r0, r0), ldA);
+    }
+    for (let c = 0; c < kb; c++) {
+      const i = j0 + c;
+      if (i < n - 1) A[at(i + 1, i)] = e[i]!;
+      d[i] = A[at(i, i)]!;
+    }
+  }
+}
+
+/**
+ * C := Q C for the Q of {@link sytrd} (LAPACK dormtr, side 'L', uplo 'L', no transpose),
+ * C n x ncols. Reflectors are applied in blocks of nb, last block first, each as
+ * I - V T V^T (larft/larfb: three gemms). Row 0 of C is unchanged (Q fixes e_0).
+ *
+ * Cost: 2 n^2 ncols flops, in gemm. Scratch: nb (n + nb + 2 ncols) doubles from `ws`.
+ */
+export function ormtr(
+  n: number, ncols: number, A: Float64Array, offA: number, ldA: number, tau: Float64Array,
+  C: Float64Array, offC: number, ldC: number, ws: Workspace,
+): void {
+  if (n <= 1 || ncols === 0) return;
+  const nb = SYTRD_NB;
+  const nq = n - 1;
+  const V = ws.f64(nq * nb);
+  const T = ws.f64(nb * nb);
+  const work = ws.f64(2 * nb * ncols);
+  const first = Math.floor((nq - 1) / nb) * nb;
+  for (let b0 = first; b0 >= 0; b0 -= nb) {
+    const kb = Math.min(nb, nq - b0);
+    const m = nq - b0;
+    explicitV(m, kb, A, offA + b0 + 1 + b0 * ldA, ldA, V, 0, m);
+    larft(m, kb, V, 0, m, tau.subarray(b0, b0 + kb), T, 0, kb);
+    larfb('L', false, m, ncols, kb, V, 0, m, T, 0, kb, C, offC + b0 + 1, ldC, work);
+  }
+}
