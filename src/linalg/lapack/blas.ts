@@ -220,12 +220,18 @@ export function swapRows(n: number, A: FloatArray, offA: number, ldA: number, i:
 
 /**
  * Apply row interchanges ipiv[k0..k1) to the n columns of A (LAPACK laswp, forward): row k
- * swaps with row ipiv[k]. Rows are swapped a block of columns at a time to stay in cache.
+ * swaps with row ipiv[k]. Column by column: a column is contiguous, so all its swaps hit
+ * cache lines already loaded.
  */
 export function laswp(n: number, A: FloatArray, offA: number, ldA: number, k0: number, k1: number, ipiv: Int32Array): void {
-  const CB = 32;
-  for (let j0 = 0; j0 < n; j0 += CB) {
-    const nj = Math.min(CB, n - j0);
-    for (let k = k0; k < k1; k++) swapRows(nj, A, offA + j0 * ldA, ldA, k, ipiv[k]!);
+  for (let j = 0; j < n; j++) {
+    const c = offA + j * ldA;
+    for (let k = k0; k < k1; k++) {
+      const p = ipiv[k]!;
+      if (p === k) continue;
+      const t = A[c + k]!;
+      A[c + k] = A[c + p]!;
+      A[c + p] = t;
+    }
   }
 }

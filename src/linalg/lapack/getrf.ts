@@ -14,6 +14,12 @@ import { laswp, swapRows, trsm } from './blas.js';
 
 /** Panels this narrow are factored column by column. */
 const LEAF = 8;
+/**
+ * Width of the panels of the outer blocked loop (LAPACK dgetrf's nb). Each panel is
+ * factored recursively; its interchanges are applied to the rest of the matrix once, which
+ * swaps each row element O(1) times instead of O(log n) times in a fully recursive LU.
+ */
+const NB = 64;
 
 /**
  * Factor the m x n matrix A in place: L (unit lower, below the diagonal) and U (upper).
@@ -22,7 +28,28 @@ const LEAF = 8;
  * factorization is still completed, as LAPACK does).
  */
 export function getrf(m: number, n: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): number {
-  return getrf2(m, n, A, offA, ldA, ipiv, 0);
+  const k = Math.min(m, n);
+  if (k <= NB) return getrf2(m, n, A, offA, ldA, ipiv, 0);
+  const g = kernels();
+  let info = 0;
+  for (let j = 0; j < k; j += NB) {
+    const jb = Math.min(NB, k - j);
+    const ajj = offA + j + j * ldA;
+    const pinfo = getrf2(m - j, jb, A, ajj, ldA, ipiv, j);
+    if (info === 0 && pinfo > 0) info = pinfo + j;
+    // Panel pivots are relative to row j: make them absolute, then apply them to the
+    // columns left and right of the panel.
+    for (let i = j; i < j + jb; i++) ipiv[i] = ipiv[i]! + j;
+    laswp(j, A, offA, ldA, j, j + jb, ipiv);
+    const rest = n - j - jb;
+    if (rest > 0) {
+      const a12 = offA + (j + jb) * ldA;
+      laswp(rest, A, a12, ldA, j, j + jb, ipiv);
+      trsm('L', 'L', false, true, jb, rest, 1, A, ajj, ldA, A, a12 + j, ldA);
+      if (m - j - jb > 0) g.gemm(false, false, m - j - jb, rest, jb, -1, A, ajj + jb, ldA, A, a12 + j, ldA, 1, A, a12 + j + jb, ldA);
+    }
+  }
+  return info;
 }
 
 // ipiv entries for this sub-block are stored at ipiv[p0 + i], relative to the sub-block.
