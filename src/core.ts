@@ -50,3 +50,7 @@ export { eig, eigvals } from './linalg/eig.js';
 export type { Eig } from './linalg/eig.js';
 export { eigh, eigvalsh } from './linalg/eigh.js';
 export type { Eigh, EighOptions } from './linalg/eigh.js';
+export { svd, svdvals, Svd } from './linalg/svd.js';
+export type { SvdOptions } from './linalg/svd.js';
+export { lstsq, pinv, matrixRank, cond, norm } from './linalg/lstsq.js';
+export type { Lstsq, LstsqOptions, NormKind } from './linalg/lstsq.js';

@@ -104,3 +104,30 @@ test('eigh writes w.npy (ascending) and V.npy; --values-only writes w alone', as
   const v = json(await run('eigh', sPath, '--values-only', '--out', join(dir, 'eigvalsh'), '--json'));
   assert.deepEqual(v.files, [join(dir, 'eigvalsh', 'w.npy')]);
 });
+
+test('svd writes U.npy, s.npy, Vt.npy (thin; --full; --values-only)', async () => {
+  const r = json(await run('svd', aPath, '--out', join(dir, 'svd'), '--json'));
+  assert.deepEqual(r.factors, { U: [9, 5], s: [5], Vt: [5, 5] });
+  const U = await readMatrix(join(dir, 'svd', 'U.npy'));
+  const s = (await readMatrix(join(dir, 'svd', 's.npy'))).toFlat();
+  const Vt = await readMatrix(join(dir, 'svd', 'Vt.npy'));
+  assert.ok(close(matmul(U.map((v, _i, j) => v * s[j]!), Vt), A));
+  const f = json(await run('svd', aPath, '--full', '--out', join(dir, 'svdf'), '--json'));
+  assert.deepEqual(f.factors, { U: [9, 9], s: [5], Vt: [5, 5] });
+  const v = json(await run('svd', aPath, '--values-only', '--out', join(dir, 'svdv'), '--json'));
+  assert.deepEqual(v.factors, { s: [5] });
+  assertFails(await run('svd', aPath, '--full', '--values-only'), 2, /exclude/);
+});
+
+test('lstsq writes x.npy and reports rank and residual', async () => {
+  const b = Matrix.random(9, 1, { seed: 5 });
+  const bPath = join(dir, 'b9.npy');
+  await writeMatrix(bPath, b);
+  const r = json(await run('lstsq', aPath, bPath, '--out', join(dir, 'lstsq'), '--json'));
+  assert.equal(r.rank, 5);
+  const x = await readMatrix(join(dir, 'lstsq', 'x.npy'));
+  const resid = matmul(A, x).sub(b);
+  assert.ok(Math.abs((r.residual_norm as number) - resid.norm('fro')) < 1e-12);
+  assert.ok(matmul(A, resid, { transA: true }).norm('max') < 1e-12);
+  assertFails(await run('lstsq', aPath, bPath, '--rcond', '-1'), 2, /rcond/);
+});

@@ -6,11 +6,13 @@ import type { Command } from 'commander';
 import { cholesky } from '../../linalg/cholesky.js';
 import { eig } from '../../linalg/eig.js';
 import { eigh, eigvalsh } from '../../linalg/eigh.js';
+import { lstsq } from '../../linalg/lstsq.js';
 import { lu, solve } from '../../linalg/lu.js';
 import { qr } from '../../linalg/qr.js';
+import { svd, svdvals } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { readInput, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
-import { dtypeOption } from '../options.js';
+import { dtypeOption, UsageError } from '../options.js';
 
 /** Options every decomposition command shares. */
 export function factorCommand(program: Command, name: string, description: string): Command {
@@ -22,8 +24,22 @@ export function factorCommand(program: Command, name: string, description: strin
     .option('--json', 'print one JSON object');
 }
 
-/** Register qr, lu, cholesky, eigh, eig and solve. */
+/** Register svd, qr, lu, cholesky, eigh, eig, solve and lstsq. */
 export function registerFactorize(program: Command): void {
+  factorCommand(program, 'svd', 'singular value decomposition, A = U diag(s) Vt (U.npy, s.npy, Vt.npy; thin unless --full)')
+    .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
+    .option('--full', 'full U (m x m) and Vt (n x n) instead of the thin factors')
+    .option('--values-only', 'singular values only (faster): writes s.npy alone')
+    .action(async (a: string, opts: FactorCommandOptions & { full?: boolean; valuesOnly?: boolean }, cmd: Command) => {
+      if (opts.full && opts.valuesOnly) throw new UsageError('--full and --values-only exclude each other');
+      const A = await readInput(a, opts.dtype);
+      await runFactorCommand(cmd, 'svd', [A], opts, () => {
+        if (opts.valuesOnly) return { factors: [{ name: 's', vector: svdvals(A) }] };
+        const f = svd(A, { full: opts.full ?? false });
+        return { factors: [{ name: 'U', matrix: f.U }, { name: 's', vector: f.s }, { name: 'Vt', matrix: f.Vt }] };
+      });
+    });
+
   factorCommand(program, 'qr', 'Householder QR, A = Q R (Q.npy, R.npy; with --pivot also perm.npy: A[:, perm] = Q R)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
     .option('--complete', 'complete Q (m x m) instead of the reduced m x min(m, n)')
@@ -90,6 +106,27 @@ export function registerFactorize(program: Command): void {
     .action(async (a: string, b: string, opts: FactorCommandOptions, cmd: Command) => {
       const [A, B] = await Promise.all([readInput(a, opts.dtype), readInput(b, opts.dtype)]);
       await runFactorCommand(cmd, 'solve', [A, B], opts, () => ({ factors: [rhsFactor('x', solve(A, rhsOf(B)), B)] }));
+    });
+
+  registerLstsq(program);
+}
+
+/** `lowrank lstsq A b`, registered after solve. */
+function registerLstsq(program: Command): void {
+  factorCommand(program, 'lstsq', 'minimum-norm least-squares solution of A x = b for any A, by the SVD (x.npy)')
+    .argument('<a>', 'matrix file (m x n, any shape or rank)')
+    .argument('<b>', 'right-hand side: a vector of length m or an m x r matrix')
+    .option('--rcond <r>', 'singular values <= r * s_max count as zero (default: eps * max(m, n))')
+    .action(async (a: string, b: string, opts: FactorCommandOptions & { rcond?: string }, cmd: Command) => {
+      const rcond = opts.rcond === undefined ? undefined : Number(opts.rcond);
+      if (rcond !== undefined && !(rcond >= 0)) throw new UsageError(`--rcond must be a number >= 0, got '${opts.rcond}'`);
+      const [A, B] = await Promise.all([readInput(a, opts.dtype), readInput(b, opts.dtype)]);
+      await runFactorCommand(cmd, 'lstsq', [A, B], opts, () => {
+        const r = lstsq(A, rhsOf(B), { rcond });
+        const facts: Record<string, number> = { rank: r.rank };
+        if (r.residuals.length > 0) facts.residual_norm = Math.sqrt(r.residuals.reduce((t, v) => t + v, 0));
+        return { factors: [rhsFactor('x', r.x, B)], facts };
+      });
     });
 }
 
