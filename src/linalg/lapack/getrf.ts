@@ -40,7 +40,6 @@ export function getrf(m: number, n: number, A: FloatArray, offA: number, ldA: nu
     // Panel pivots are relative to row j: make them absolute, then apply them to the
     // columns left and right of the panel.
     for (let i = j; i < j + jb; i++) ipiv[i] = ipiv[i]! + j;
-    laswp(j, A, offA, ldA, j, j + jb, ipiv);
     const rest = n - j - jb;
     if (rest > 0) {
       const a12 = offA + (j + jb) * ldA;
@@ -49,7 +48,34 @@ export function getrf(m: number, n: number, A: FloatArray, offA: number, ldA: nu
       if (m - j - jb > 0) g.gemm(false, false, m - j - jb, rest, jb, -1, A, ajj + jb, ldA, A, a12 + j, ldA, 1, A, a12 + j + jb, ldA);
     }
   }
+  applyLaterInterchanges(m, k, A, offA, ldA, ipiv);
   return info;
+}
+
+/**
+ * The interchanges of panel p also apply to the L columns of earlier panels. Instead of
+ * swapping rows of all left columns after every panel (random access across the whole
+ * matrix, once per panel), apply them at the end: for each panel the composed permutation
+ * of its later interchanges, as one gather per column (the column stays in cache).
+ */
+function applyLaterInterchanges(m: number, k: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): void {
+  const idx = new Int32Array(m);
+  const tmp = new Float64Array(m);
+  for (let q = 0; q + NB < k; q += NB) {
+    const s = q + NB;
+    for (let i = s; i < m; i++) idx[i] = i;
+    for (let r = s; r < k; r++) {
+      const p = ipiv[r]!;
+      const t = idx[r]!;
+      idx[r] = idx[p]!;
+      idx[p] = t;
+    }
+    for (let c = q; c < s; c++) {
+      const col = offA + c * ldA;
+      for (let i = s; i < m; i++) tmp[i] = A[col + idx[i]!]!;
+      for (let i = s; i < m; i++) A[col + i] = tmp[i]!;
+    }
+  }
 }
 
 // ipiv entries for this sub-block are stored at ipiv[p0 + i], relative to the sub-block.
