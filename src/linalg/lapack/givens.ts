@@ -327,33 +327,18 @@ export function rotateCols(
   A: Float64Array, offA: number, ldA: number,
 ): void {
   if (k <= 0 || nrows <= 0) return;
-  if (forward) {
-    for (let j = 0; j < k; j++) {
-      const cj = c[cs0 + j]!;
-      const sj = s[cs0 + j]!;
-      if (cj === 1 && sj === 0) continue;
-      const x0 = offA + j * ldA;
-      const y0 = x0 + ldA;
-      for (let i = 0; i < nrows; i++) {
-        const x = A[x0 + i]!;
-        const y = A[y0 + i]!;
-        A[x0 + i] = cj * x + sj * y;
-        A[y0 + i] = cj * y - sj * x;
-      }
-    }
-  } else {
-    for (let j = k - 1; j >= 0; j--) {
-      const cj = c[cs0 + j]!;
-      const sj = s[cs0 + j]!;
-      if (cj === 1 && sj === 0) continue;
-      const x0 = offA + j * ldA;
-      const y0 = x0 + ldA;
-      for (let i = 0; i < nrows; i++) {
-        const x = A[x0 + i]!;
-        const y = A[y0 + i]!;
-        A[x0 + i] = cj * x + sj * y;
-        A[y0 + i] = cj * y - sj * x;
-      }
+  for (let t = 0; t < k; t++) {
+    const j = forward ? t : k - 1 - t;
+    const cj = c[cs0 + j]!;
+    const sj = s[cs0 + j]!;
+    if (cj === 1 && sj === 0) continue;
+    const x0 = offA + j * ldA;
+    const y0 = x0 + ldA;
+    for (let i = 0; i < nrows; i++) {
+      const x = A[x0 + i]!;
+      const y = A[y0 + i]!;
+      A[x0 + i] = cj * x + sj * y;
+      A[y0 + i] = cj * y - sj * x;
     }
   }
 }

@@ -96,9 +96,10 @@ export function lamrg(n1: number, n2: number, a: Float64Array, ao: number, s1: n
   }
 }
 
-// C(m x n) := A(m x k) B(k x n) (+ C if accumulate), tolerating k = 0.
-function gemmNN(
-  m: number, n: number, k: number, A: Float64Array, offA: number, ldA: number,
+// C(m x n) := op(A) B (+ C if accumulate), op(A) = A (stored m x k) or A^T (stored k x m),
+// tolerating k = 0 (then C is zeroed unless accumulating).
+function gemmOrZero(
+  transA: boolean, m: number, n: number, k: number, A: Float64Array, offA: number, ldA: number,
   B: Float64Array, offB: number, ldB: number, accumulate: boolean, C: Float64Array, offC: number, ldC: number,
 ): void {
   if (m <= 0 || n <= 0) return;
@@ -106,20 +107,7 @@ function gemmNN(
     if (!accumulate) for (let j = 0; j < n; j++) C.fill(0, offC + j * ldC, offC + j * ldC + m);
     return;
   }
-  kernels().gemm(false, false, m, n, k, 1, A, offA, ldA, B, offB, ldB, accumulate ? 1 : 0, C, offC, ldC);
-}
-
-// C(m x n) := A^T B (+ C if accumulate) with A stored k x m, tolerating k = 0.
-function gemmTN(
-  m: number, n: number, k: number, A: Float64Array, offA: number, ldA: number,
-  B: Float64Array, offB: number, ldB: number, accumulate: boolean, C: Float64Array, offC: number, ldC: number,
-): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    if (!accumulate) for (let j = 0; j < n; j++) C.fill(0, offC + j * ldC, offC + j * ldC + m);
-    return;
-  }
-  kernels().gemm(true, false, m, n, k, 1, A, offA, ldA, B, offB, ldB, accumulate ? 1 : 0, C, offC, ldC);
+  kernels().gemm(transA, false, m, n, k, 1, A, offA, ldA, B, offB, ldB, accumulate ? 1 : 0, C, offC, ldC);
 }
 
 /**
@@ -466,22 +454,22 @@ function lasd3(
   const qat = (i: number, j: number): number => qo + i + j * ldq;
   const vt2at = (i: number, j: number): number => v2o + i + j * ldvt2;
   if (k === 2) {
-    gemmNN(n, k, k, u2, 0, ldu2, q, 0, ldq, false, U, U_(1, 1), ldu);
+    gemmOrZero(false, n, k, k, u2, 0, ldu2, q, 0, ldq, false, U, U_(1, 1), ldu);
   } else {
     if (c1 > 0) {
-      gemmNN(nl, k, c1, u2, u2at(1, 2), ldu2, q, qat(2, 1), ldq, false, U, U_(1, 1), ldu);
+      gemmOrZero(false, nl, k, c1, u2, u2at(1, 2), ldu2, q, qat(2, 1), ldq, false, U, U_(1, 1), ldu);
       if (c3 > 0) {
         const kt = 2 + c1 + c2;
-        gemmNN(nl, k, c3, u2, u2at(1, kt), ldu2, q, qat(kt, 1), ldq, true, U, U_(1, 1), ldu);
+        gemmOrZero(false, nl, k, c3, u2, u2at(1, kt), ldu2, q, qat(kt, 1), ldq, true, U, U_(1, 1), ldu);
       }
     } else if (c3 > 0) {
       const kt = 2 + c1 + c2;
-      gemmNN(nl, k, c3, u2, u2at(1, kt), ldu2, q, qat(kt, 1), ldq, false, U, U_(1, 1), ldu);
+      gemmOrZero(false, nl, k, c3, u2, u2at(1, kt), ldu2, q, qat(kt, 1), ldq, false, U, U_(1, 1), ldu);
     } else {
       for (let j = 1; j <= k; j++) for (let i = 1; i <= nl; i++) U[U_(i, j)] = u2[u2at(i, j)]!;
     }
     for (let j = 1; j <= k; j++) U[U_(nlp1, j)] = q[qat(1, j)]!;
-    gemmNN(nr, k, c2 + c3, u2, u2at(nlp2, 2 + c1), ldu2, q, qat(2 + c1, 1), ldq, false, U, U_(nlp2, 1), ldu);
+    gemmOrZero(false, nr, k, c2 + c3, u2, u2at(nlp2, 2 + c1), ldu2, q, qat(2 + c1, 1), ldq, false, U, U_(nlp2, 1), ldu);
   }
 
   // Right vectors of the arrow matrix, stored transposed: QT(j, i) = Q(i, j), so they
@@ -496,13 +484,13 @@ function lasd3(
   // VT = Q VT2, by blocks: columns 1..nl+1 meet rows of type 1 and 3 (plus the first),
   // columns nl+2..m rows of type 2 and 3 (plus the first).
   if (k === 2) {
-    gemmTN(k, m, k, q, 0, ldq, vt2, 0, ldvt2, false, VT, VT_(1, 1), ldvt);
+    gemmOrZero(true, k, m, k, q, 0, ldq, vt2, 0, ldvt2, false, VT, VT_(1, 1), ldvt);
     return;
   }
-  gemmTN(k, nlp1, 1 + c1, q, qat(1, 1), ldq, vt2, vt2at(1, 1), ldvt2, false, VT, VT_(1, 1), ldvt);
+  gemmOrZero(true, k, nlp1, 1 + c1, q, qat(1, 1), ldq, vt2, vt2at(1, 1), ldvt2, false, VT, VT_(1, 1), ldvt);
   if (c3 > 0) {
     const kt = 2 + c1 + c2;
-    gemmTN(k, nlp1, c3, q, qat(kt, 1), ldq, vt2, vt2at(kt, 1), ldvt2, true, VT, VT_(1, 1), ldvt);
+    gemmOrZero(true, k, nlp1, c3, q, qat(kt, 1), ldq, vt2, vt2at(kt, 1), ldvt2, true, VT, VT_(1, 1), ldvt);
   }
   // Reuse the slot of the last type-1 row for the first (dense) row so the right block
   // is one contiguous gemm.
@@ -512,5 +500,5 @@ function lasd3(
     for (let i = 1; i <= k; i++) q[qat(kt, i)] = q[qat(1, i)]!;
     for (let i = nlp2; i <= m; i++) vt2[vt2at(kt, i)] = vt2[vt2at(1, i)]!;
   }
-  gemmTN(k, nrp1, 1 + c2 + c3, q, qat(kt, 1), ldq, vt2, vt2at(kt, nlp2), ldvt2, false, VT, VT_(1, nlp2), ldvt);
+  gemmOrZero(true, k, nrp1, 1 + c2 + c3, q, qat(kt, 1), ldq, vt2, vt2at(kt, nlp2), ldvt2, false, VT, VT_(1, nlp2), ldvt);
 }

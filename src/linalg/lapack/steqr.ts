@@ -132,6 +132,44 @@ export function scaleRange(x: Float64Array, from: number, to: number, s: number)
   for (let i = from; i <= to; i++) x[i] = x[i]! * s;
 }
 
+/**
+ * End m of the unreduced block of the tridiagonal starting at l1: the first m >= l1 whose
+ * off-diagonal e[m] is negligible, |e_m| <= sqrt|d_m| sqrt|d_m+1| eps (then set to zero),
+ * or n - 1. Splitting test of LAPACK dsteqr / dsterf.
+ */
+export function blockEnd(d: Float64Array, e: Float64Array, l1: number, n: number): number {
+  let m = l1;
+  for (; m < n - 1; m++) {
+    const tst = Math.abs(e[m]!);
+    if (tst === 0) break;
+    if (tst <= Math.sqrt(Math.abs(d[m]!)) * Math.sqrt(Math.abs(d[m + 1]!)) * EPS) {
+      e[m] = 0;
+      break;
+    }
+  }
+  return m;
+}
+
+/**
+ * Scale the block d[l..lend], e[l..lend-1] into [SSFMIN, SSFMAX] when its largest entry
+ * `anorm` is outside (as dsteqr/dsterf do). @returns the factor that undoes it, or 1.
+ */
+export function scaleBlock(d: Float64Array, e: Float64Array, l: number, lend: number, anorm: number): number {
+  const target = anorm > SSFMAX ? SSFMAX : anorm < SSFMIN ? SSFMIN : 0;
+  if (target === 0) return 1;
+  scaleRange(d, l, lend, target / anorm);
+  scaleRange(e, l, lend - 1, target / anorm);
+  return anorm / target;
+}
+
+/** @throws ConvergenceError when the sweep budget is spent and some e[i] is still nonzero. */
+export function checkConverged(routine: string, e: Float64Array, n: number, sweeps: number, maxSweeps: number, what: string): void {
+  if (sweeps < maxSweeps) return;
+  let bad = 0;
+  for (let i = 0; i < n - 1; i++) if (e[i] !== 0) bad++;
+  if (bad > 0) throw new ConvergenceError(`${routine}: ${bad} off-diagonal elements did not converge to zero after ${maxSweeps} ${what}`);
+}
+
 // Apply the plane rotation [c -s; s c] from the right to columns j, j+1 of Z (rows nz):
 // (z_j, z_j1) := (c z_j - s z_j1 ... ) in LAPACK dlasr('R', 'V', ...) convention:
 // z_j1' = c z_j1 - s z_j, z_j' = s z_j1 + c z_j.
@@ -174,35 +212,16 @@ export function steqr(
   let l1 = 0;
   while (l1 < n) {
     if (l1 > 0) e[l1 - 1] = 0;
-    // Find the end m of the unreduced block starting at l1.
-    let m = l1;
-    for (; m < n - 1; m++) {
-      const tst = Math.abs(e[m]!);
-      if (tst === 0) break;
-      if (tst <= Math.sqrt(Math.abs(d[m]!)) * Math.sqrt(Math.abs(d[m + 1]!)) * EPS) {
-        e[m] = 0;
-        break;
-      }
-    }
+    let m = blockEnd(d, e, l1, n);
     let l = l1;
     const lsv = l;
     let lend = m;
     const lendsv = lend;
     l1 = m + 1;
     if (lend === l) continue;
-    // Scale the block into [SSFMIN, SSFMAX].
     const anorm = tridiagMaxAbs(d, e, l, lend);
-    let iscale = 0;
     if (anorm === 0) continue;
-    if (anorm > SSFMAX) {
-      iscale = 1;
-      scaleRange(d, l, lend, SSFMAX / anorm);
-      scaleRange(e, l, lend - 1, SSFMAX / anorm);
-    } else if (anorm < SSFMIN) {
-      iscale = 2;
-      scaleRange(d, l, lend, SSFMIN / anorm);
-      scaleRange(e, l, lend - 1, SSFMIN / anorm);
-    }
+    const unscale = scaleBlock(d, e, l, lend, anorm);
     if (Math.abs(d[lend]!) < Math.abs(d[l]!)) {
       lend = lsv;
       l = lendsv;
@@ -363,19 +382,11 @@ export function steqr(
         e[l - 1] = g;
       }
     }
-    // Undo the scaling.
-    if (iscale === 1) {
-      scaleRange(d, lsv, lendsv, anorm / SSFMAX);
-      scaleRange(e, lsv, lendsv - 1, anorm / SSFMAX);
-    } else if (iscale === 2) {
-      scaleRange(d, lsv, lendsv, anorm / SSFMIN);
-      scaleRange(e, lsv, lendsv - 1, anorm / SSFMIN);
+    if (unscale !== 1) {
+      scaleRange(d, lsv, lendsv, unscale);
+      scaleRange(e, lsv, lendsv - 1, unscale);
     }
-    if (jtot >= nmaxit) {
-      let bad = 0;
-      for (let i = 0; i < n - 1; i++) if (e[i] !== 0) bad++;
-      if (bad > 0) throw new ConvergenceError(`steqr: ${bad} off-diagonal elements did not converge to zero after ${nmaxit} QL/QR sweeps`);
-    }
+    checkConverged('steqr', e, n, jtot, nmaxit, 'QL/QR sweeps');
   }
   sortEigen(n, d, Z, zoff, ldz, nz);
 }

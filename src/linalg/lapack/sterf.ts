@@ -4,9 +4,8 @@
  * section 8.15): the same implicitly shifted sweeps as {@link steqr} but on the squared
  * off-diagonals, with no square roots in the inner loop.
  */
-import { ConvergenceError } from '../../errors.js';
 import {
-  EPS, MAXIT, SSFMAX, SSFMIN, hypot2, lae2, scaleRange, tridiagMaxAbs,
+  EPS, MAXIT, blockEnd, checkConverged, hypot2, lae2, scaleBlock, scaleRange, tridiagMaxAbs,
 } from './steqr.js';
 
 const EPS2 = EPS * EPS;
@@ -25,13 +24,7 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
   let l1 = 0;
   while (l1 < n) {
     if (l1 > 0) e[l1 - 1] = 0;
-    let m = l1;
-    for (; m < n - 1; m++) {
-      if (Math.abs(e[m]!) <= Math.sqrt(Math.abs(d[m]!)) * Math.sqrt(Math.abs(d[m + 1]!)) * EPS) {
-        e[m] = 0;
-        break;
-      }
-    }
+    let m = blockEnd(d, e, l1, n);
     let l = l1;
     const lsv = l;
     let lend = m;
@@ -39,17 +32,8 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
     l1 = m + 1;
     if (lend === l) continue;
     const anorm = tridiagMaxAbs(d, e, l, lend);
-    let iscale = 0;
     if (anorm === 0) continue;
-    if (anorm > SSFMAX) {
-      iscale = 1;
-      scaleRange(d, l, lend, SSFMAX / anorm);
-      scaleRange(e, l, lend - 1, SSFMAX / anorm);
-    } else if (anorm < SSFMIN) {
-      iscale = 2;
-      scaleRange(d, l, lend, SSFMIN / anorm);
-      scaleRange(e, l, lend - 1, SSFMIN / anorm);
-    }
+    const unscale = scaleBlock(d, e, l, lend, anorm);
     for (let i = l; i < lend; i++) e[i] = e[i]! * e[i]!;
     if (Math.abs(d[lend]!) < Math.abs(d[l]!)) {
       lend = lsv;
@@ -154,13 +138,8 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
         d[l] = sigma + gamma;
       }
     }
-    if (iscale === 1) scaleRange(d, lsv, lendsv, anorm / SSFMAX);
-    else if (iscale === 2) scaleRange(d, lsv, lendsv, anorm / SSFMIN);
-    if (jtot >= nmaxit) {
-      let bad = 0;
-      for (let i = 0; i < n - 1; i++) if (e[i] !== 0) bad++;
-      if (bad > 0) throw new ConvergenceError(`sterf: ${bad} off-diagonal elements did not converge to zero after ${nmaxit} sweeps`);
-    }
+    if (unscale !== 1) scaleRange(d, lsv, lendsv, unscale);
+    checkConverged('sterf', e, n, jtot, nmaxit, 'sweeps');
   }
   d.set(Float64Array.from(d.subarray(0, n)).sort());
 }
