@@ -14,6 +14,7 @@ import { gehrd, orghr } from './lapack/gehrd.js';
 import { hseqr } from './lapack/hseqr.js';
 import { trevc } from './lapack/trevc.js';
 import { withWorkspace } from './lapack/workspace.js';
+import { PRECISION as EPS, SAFMIN } from './lapack/machine.js';
 
 /**
  * A V = V diag(w) with complex w = wReal + i wImag and V = VReal + i VImag (columns are
@@ -34,9 +35,6 @@ export interface Eig {
   /** Imaginary parts of the eigenvectors (n x n; zero columns for real eigenvalues). */
   readonly VImag: Matrix;
 }
-
-const EPS = 2 ** -52;
-const SAFMIN = 2 ** -1022;
 
 interface Raw {
   wr: Float64Array;

@@ -13,6 +13,7 @@ import { steqr } from './lapack/steqr.js';
 import { sterf } from './lapack/sterf.js';
 import { ormtr, sytrd } from './lapack/sytrd.js';
 import { withWorkspace, type Workspace } from './lapack/workspace.js';
+import { ROUNDOFF as EPS, SAFMIN } from './lapack/machine.js';
 
 /** Options of {@link eigh} and {@link eigvalsh}. */
 export interface EighOptions {
@@ -36,8 +37,6 @@ export interface Eigh {
 
 // LAPACK dsyevd's safe range for ||A||_max: outside [RMIN, RMAX] the matrix is scaled so
 // that neither squaring in the reduction nor the tridiagonal solvers over/underflow.
-const SAFMIN = 2 ** -1022;
-const EPS = 2 ** -53;
 const RMIN = Math.sqrt(SAFMIN / EPS);
 const RMAX = Math.sqrt(1 / (SAFMIN / EPS));
 

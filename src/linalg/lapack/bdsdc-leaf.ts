@@ -13,8 +13,8 @@
  * rotations). Leaves have at most ~25 rows, so the O(n^3)-per-sweep cost is negligible.
  */
 import { ConvergenceError } from '../../errors.js';
+import { PRECISION as EPS } from './machine.js';
 
-const EPS = 2 ** -52;
 const MAX_SWEEPS = 80;
 
 // ||a[off .. off+len)|| without overflow or harmful underflow (plain sum of squares

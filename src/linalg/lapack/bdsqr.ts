@@ -10,10 +10,8 @@
  */
 import { ConvergenceError, NonFiniteInputError } from '../../errors.js';
 import { las2, lartg, lasv2, rotateCols, rotateRows, type Rotation, type Svd2 } from './givens.js';
+import { ROUNDOFF as EPS, SAFMIN as UNFL } from './machine.js';
 
-/** Relative machine precision (dlamch('E')) and safe minimum of float64. */
-const EPS = 2 ** -53;
-const UNFL = 2 ** -1022;
 /** LAPACK's MAXITR: the iteration cap is MAXITR * n^2 inner steps. */
 const MAXITR = 6;
 

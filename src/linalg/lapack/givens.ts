@@ -4,14 +4,12 @@
  * overflow and underflow: they are called on bidiagonals whose entries may span the whole
  * exponent range, and relative accuracy of tiny singular values depends on them.
  */
+import { ROUNDOFF as EPS, SAFMIN } from './machine.js';
 
-/** Safe minimum (smallest normal double) and the derived scaling thresholds of dlartg. */
-const SAFMIN = 2 ** -1022;
+/** Scaling thresholds of dlartg, derived from the safe minimum. */
 const SAFMAX = 1 / SAFMIN;
 const RTMIN = Math.sqrt(SAFMIN);
 const RTMAX = Math.sqrt(SAFMAX / 2);
-/** Relative machine precision used by dlasv2's "huge off-diagonal" test. */
-const EPS = 2 ** -53;
 
 /** Output of {@link lartg}: c, s, r with [c s; -s c] [f; g] = [r; 0]. */
 export interface Rotation {

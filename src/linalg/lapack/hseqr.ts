@@ -12,9 +12,7 @@
  */
 import { ConvergenceError } from '../../errors.js';
 import type { FloatArray } from '../../matrix/dtype.js';
-
-const EPS = 2 ** -52; // LAPACK dlamch('P'): relative machine precision times the base
-const SAFMIN = 2 ** -1022;
+import { PRECISION as EPS, SAFMIN } from './machine.js';
 
 /** Output of {@link lanv2}: the standardized block, its eigenvalues and the rotation. */
 export interface Lanv2 {

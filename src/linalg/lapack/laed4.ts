@@ -14,7 +14,7 @@
  * falls back to bisection; convergence is tested against dlaed4's running error bound.
  */
 import { ConvergenceError } from '../../errors.js';
-import { EPS } from './steqr.js';
+import { ROUNDOFF as EPS } from './machine.js';
 
 /** Iterations allowed per root (bisection alone would need at most about 110). */
 const MAXIT = 200;

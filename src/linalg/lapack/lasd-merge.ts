@@ -22,8 +22,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import { lasd4 } from './lasd4.js';
-
-const EPS = 2 ** -53;
+import { ROUNDOFF as EPS } from './machine.js';
 
 /** Scratch shared by every merge of one bdsdc call (sized for the largest problem N). */
 export interface MergeScratch {

@@ -11,9 +11,8 @@
  * Löwner formula and the singular vectors need to be accurate and orthogonal.
  */
 import { ConvergenceError } from '../../errors.js';
+import { ROUNDOFF as EPS } from './machine.js';
 
-// LAPACK dlamch('Epsilon'): unit roundoff of IEEE double with rounding.
-const EPS = 2 ** -53;
 const MAXIT = 64;
 // dlaed6 scaling constants: powers of two near safmin^(1/3) and safmin^(2/3).
 const SMALL1 = 2 ** -340;

@@ -6,18 +6,15 @@
  */
 import { ConvergenceError } from '../../errors.js';
 import type { FloatArray } from '../../matrix/dtype.js';
+import { ROUNDOFF as EPS, SAFMIN } from './machine.js';
 
-/** Unit roundoff of float64 (LAPACK dlamch('E')). */
-export const EPS = 2 ** -53;
-/** Smallest normal float64 (LAPACK dlamch('S')). */
-export const SAFMIN = 2 ** -1022;
 /** Iterations allowed per eigenvalue before giving up (LAPACK's MAXIT). */
 export const MAXIT = 30;
 
 const EPS2 = EPS * EPS;
 /** Blocks whose largest entry is outside [SSFMIN, SSFMAX] are scaled into it first. */
-export const SSFMAX = Math.sqrt(1 / SAFMIN) / 3;
-export const SSFMIN = Math.sqrt(SAFMIN) / EPS2;
+const SSFMAX = Math.sqrt(1 / SAFMIN) / 3;
+const SSFMIN = Math.sqrt(SAFMIN) / EPS2;
 
 /** sqrt(a^2 + b^2) without avoidable overflow/underflow; fast path when squaring is safe. */
 export function hypot2(a: number, b: number): number {

@@ -4,8 +4,9 @@
  * section 8.15): the same implicitly shifted sweeps as {@link steqr} but on the squared
  * off-diagonals, with no square roots in the inner loop.
  */
+import { ROUNDOFF as EPS } from './machine.js';
 import {
-  EPS, MAXIT, blockEnd, checkConverged, hypot2, lae2, scaleBlock, scaleRange, tridiagMaxAbs,
+  MAXIT, blockEnd, checkConverged, hypot2, lae2, scaleBlock, scaleRange, tridiagMaxAbs,
 } from './steqr.js';
 
 const EPS2 = EPS * EPS;

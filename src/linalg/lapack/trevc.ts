@@ -15,9 +15,7 @@
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import type { Workspace } from './workspace.js';
-
-const EPS = 2 ** -52;
-const SAFMIN = 2 ** -1022;
+import { PRECISION as EPS, SAFMIN } from './machine.js';
 
 // Pivot tables of dlaln2's 2 x 2 complete pivoting, on the column-major 2 x 2 C as
 // [c11, c21, c12, c22]: for the largest entry icmax, the entries that become u11, l21,
