@@ -1,6 +1,6 @@
 /** Argument checks and right-hand-side handling shared by the decompositions. */
 import { ShapeError } from '../errors.js';
-import type { DType, FloatArray } from '../matrix/dtype.js';
+import type { FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 
 /** A right-hand side: a matrix (one system per column) or a single vector. */
@@ -24,9 +24,4 @@ export function rhsMatrix(b: Rhs, n: number, routine: string): { B: Matrix; vect
 /** Return X as the caller's kind: the Matrix, or its single column as a typed array. */
 export function rhsResult(X: Matrix, vector: boolean): Matrix | FloatArray {
   return vector ? X.toFlat() : X;
-}
-
-/** float32 only when every operand is float32 (numpy's promotion). */
-export function commonDtype(...ms: Matrix[]): DType {
-  return ms.every((m) => m.dtype === 'float32') ? 'float32' : 'float64';
 }

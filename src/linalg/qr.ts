@@ -1,6 +1,5 @@
 /** QR factorizations: Householder (blocked), complete or economy, and column-pivoted. */
 import { InvalidArgumentError } from '../errors.js';
-import type { FloatArray } from '../matrix/dtype.js';
 import { epsOf } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { toMatrix, upperToMatrix, workCopy } from './lapack/dense.js';
@@ -72,7 +71,7 @@ export function qr(A: Matrix, options: QrOptions = {}): Qr {
       geqrf(m, n, w.a, 0, w.ld, tau, ws);
     }
     const R = upperToMatrix(w.a, 0, w.ld, mode === 'complete' ? m : k, n, dtype);
-    const q = ws.alloc(dtype, Math.max(1, m) * qCols) as FloatArray;
+    const q = ws.alloc(dtype, Math.max(1, m) * qCols);
     orgqr(m, qCols, k, w.a, 0, w.ld, tau, q, 0, Math.max(1, m), ws);
     const Q = toMatrix(q, 0, Math.max(1, m), m, qCols, dtype);
     return { Q, R, perm, rank };

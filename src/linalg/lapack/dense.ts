@@ -44,15 +44,12 @@ export function workCopy(A: Matrix, routine: string, ws: Workspace, dtype: DType
 export function toMatrix(a: FloatArray, off: number, ld: number, rows: number, cols: number, dtype: DType): Matrix {
   const out = Matrix.zeros(rows, cols, { dtype });
   const d = out.data;
-  const r = Math.max(1, rows);
-  for (let j = 0; j < cols; j++) {
-    const s = off + j * ld;
-    if (ld === rows && dtype === (a instanceof Float32Array ? 'float32' : 'float64')) {
-      d.set(a.subarray(off, off + rows * cols));
-      break;
-    }
-    for (let i = 0; i < rows; i++) d[i + j * r] = a[s + i]!;
+  if (ld === rows) {
+    // Contiguous columns: one bulk copy (converting the element type if needed).
+    d.set(a.subarray(off, off + rows * cols));
+    return out;
   }
+  for (let j = 0; j < cols; j++) d.set(a.subarray(off + j * ld, off + j * ld + rows), j * rows);
   return out;
 }
 

@@ -68,26 +68,24 @@ export function orgqr(
   const V = ws.like(A, m * nb);
   const T = ws.like(A, nb * nb);
   const work = ws.like(A, 2 * nb * n);
-  // Reflectors must be copied out before Q overwrites them when Q aliases A: take each
-  // block's V before touching the block's columns. Blocks go last to first.
   const nblocks = Math.ceil(k / nb);
-  // Columns >= k of Q start as identity columns; columns of later blocks are filled as we go.
-  for (let j = 0; j < n; j++) {
+  // Q = H_0 ... H_{k-1} I, applied block by block from the last. Columns >= k start as
+  // identity columns; each block's columns are reset to identity columns just before the
+  // block is applied (when Q aliases A, after its V has been copied out).
+  for (let j = k; j < n; j++) {
     const c = offQ + j * ldQ;
-    if (j >= k || nblocks === 0) {
-      for (let i = 0; i < m; i++) Q[c + i] = 0;
-      if (j < m) Q[c + j] = 1;
-    }
+    Q.fill(0, c, c + m);
+    if (j < m) Q[c + j] = 1;
   }
   for (let b = nblocks - 1; b >= 0; b--) {
     const j = b * nb;
     const jb = Math.min(nb, k - j);
     explicitV(m - j, jb, A, offA + j + j * ldA, ldA, V, 0, m - j);
     larft(m - j, jb, V, 0, m - j, tau.subarray(j, j + jb), T, 0, jb);
-    // Columns j..j+jb of Q start as identity columns; rows < j of columns >= j stay zero.
+    // Rows < j of columns >= j stay zero until earlier blocks fill them.
     for (let c = j; c < j + jb; c++) {
       const col = offQ + c * ldQ;
-      for (let i = 0; i < m; i++) Q[col + i] = 0;
+      Q.fill(0, col, col + m);
       Q[col + c] = 1;
     }
     larfb('L', false, m - j, n - j, jb, V, 0, m - j, T, 0, jb, Q, offQ + j + j * ldQ, ldQ, work);
