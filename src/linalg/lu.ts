@@ -71,9 +71,13 @@ export class Lu {
     return this.zeroPivot >= 0;
   }
 
+  private requireSquare(routine: string): number {
+    if (this.m !== this.n) throw new SingularMatrixError(`${routine}: needs a square matrix, this LU is of a ${this.m}x${this.n} one`);
+    return this.m;
+  }
+
   private requireSolvable(routine: string): number {
-    const n = this.m;
-    if (n !== this.n) throw new SingularMatrixError(`${routine}: needs a square matrix, this LU is of a ${n}x${this.n} one`);
+    const n = this.requireSquare(routine);
     if (this.singular) {
       throw new SingularMatrixError(`${routine}: the matrix is singular (pivot U[${this.zeroPivot}, ${this.zeroPivot}] is exactly zero)`);
     }
@@ -112,8 +116,7 @@ export class Lu {
    * sign is 0 and logAbs -Infinity for a singular matrix.
    */
   slogdet(): { sign: number; logAbs: number } {
-    const n = this.m;
-    if (n !== this.n) throw new SingularMatrixError(`det: needs a square matrix, this LU is of a ${n}x${this.n} one`);
+    const n = this.requireSquare('det');
     let sign = 1;
     let logAbs = 0;
     for (let i = 0; i < n; i++) {
