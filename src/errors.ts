@@ -40,6 +40,18 @@ export class NotPositiveDefiniteError extends LowrankError {
 /** An iterative algorithm did not converge within its iteration cap. */
 export class ConvergenceError extends LowrankError {}
 
+/**
+ * Long work was cancelled through its `AbortSignal`. `reason` is the signal's reason
+ * (undefined unless the caller gave one).
+ */
+export class AbortedError extends LowrankError {
+  readonly reason: unknown;
+  constructor(message: string, reason?: unknown) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
 /** The requested feature is not available in this runtime (e.g. WASM SIMD missing). */
 export class UnsupportedError extends LowrankError {}
 
