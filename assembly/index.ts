@@ -4,6 +4,7 @@
 import { gemm, gemmWorkspaceBytes, MR, NR } from './gemm';
 import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
+import { symvLower } from './symv';
 export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
@@ -42,3 +43,5 @@ export function dscal(n: i32, alpha: f64, x: usize, incx: i32): void { scal<f64>
 export function sscal(n: i32, alpha: f32, x: usize, incx: i32): void { scal<f32>(n, alpha, x, incx); }
 export function dnrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f64>(n, x, incx); }
 export function snrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f32>(n, x, incx); }
+export function dsymv_lower(n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void { symvLower<f64>(n, alpha, a, lda, x, beta, y); }
+export function ssymv_lower(n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void { symvLower<f32>(n, alpha, a, lda, x, beta, y); }

@@ -50,8 +50,8 @@ interface Prepared {
   sigma: number;
 }
 
-// Copy the chosen triangle of A into full symmetric f64 storage (mirrored), scale it
-// into the safe range, and reduce it to tridiagonal form.
+// Copy the chosen triangle of A into the lower triangle of f64 storage (sytrd reads only
+// that), scale it into the safe range, and reduce it to tridiagonal form.
 function prepare(A: Matrix, uplo: 'L' | 'U', routine: string, ws: Workspace): Prepared {
   const n = A.rows;
   const a = ws.f64(n * n);
@@ -67,7 +67,6 @@ function prepare(A: Matrix, uplo: 'L' | 'U', routine: string, ws: Workspace): Pr
         throw new NonFiniteInputError(`${routine}: the input holds ${v} at (${r}, ${c}); decompositions need finite numbers`);
       }
       a[i + j * n] = v;
-      a[j + i * n] = v;
       const m = Math.abs(v);
       if (m > anrm) anrm = m;
     }

@@ -10,28 +10,30 @@
  * reflectors are generated one by one, each needing the matrix-vector product of the
  * (not yet updated) trailing matrix with v, corrected for the panel's earlier reflectors
  * (gemv); the trailing matrix is then updated at once by A := A - V W^T - W V^T (gemm).
- * The full symmetric matrix is kept (both triangles), so the symmetric product is a plain
- * gemv and the rank-2k update a single gemm. Half of the 4/3 n^3 flops are in gemv (at
- * n = 1024 that phase is over half the run time): this is inherent to one-stage
- * tridiagonalization.
+ * Only the lower triangle is read and updated: the symmetric product is a symv that reads
+ * each entry once and uses it twice (half the memory traffic of a gemv on the full
+ * matrix: this memory-bound phase is half the flops and was over half the run time), and
+ * the rank-2k update is a blocked syr2k made of gemms.
  */
 import { kernels } from '../../kernels/index.js';
+import { symvLower } from '../../kernels/symv.js';
 import { explicitV, larfb, larfg, larft } from './householder.js';
 import type { Workspace } from './workspace.js';
 
 /** Panel width of the blocked reduction and of the block reflectors. */
 export const SYTRD_NB = 32;
 
+/** Column block of the lower-triangle rank-2k trailing update. */
+const SYR2K_NB = 128;
+
 /**
- * Reduce the symmetric n x n matrix A (column-major at offA, leading dimension ldA, full
- * storage with both triangles filled, in `ws` memory for speed) to tridiagonal form
- * (LAPACK dsytrd, uplo 'L'). On return d[0..n) is the diagonal of T, e[0..n-1) its
+ * Reduce the symmetric n x n matrix A (column-major at offA, leading dimension ldA, in
+ * `ws` memory for speed) to tridiagonal form (LAPACK dsytrd, uplo 'L'). Only the lower
+ * triangle is read. On return d[0..n) is the diagonal of T, e[0..n-1) its
  * off-diagonal, tau[0..n-1) the reflector scalars and the reflectors' tails lie below the
  * subdiagonal of A; the rest of A is overwritten.
  *
- * Cost: 4/3 n^3 flops, half in gemv and half in gemm (the gemm half is done on both
- * triangles, i.e. 2/3 n^3 extra gemm flops, which is cheaper than a triangular update
- * in small blocks). Scratch: 4 n nb doubles from `ws`.
+ * Cost: 4/3 n^3 flops, half in symv and half in gemm. Scratch: 4 n nb doubles from `ws`.
  */
 export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: Float64Array, e: Float64Array, tau: Float64Array, ws: Workspace): void {
   if (n === 0) return;
@@ -71,8 +73,8 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
       const wc = v + ldP;
       P.set(A.subarray(at(i + 1, i), at(n, i)), v);
       // w = tau (A22 - V W^T - W V^T) v, with A22 the trailing matrix as it was before the
-      // panel (both triangles are kept, so the symmetric product is a gemv).
-      k.gemv(false, m, m, 1, A, at(i + 1, i + 1), ldA, P, v, 1, 0, P, wc, 1);
+      // panel; the symmetric product reads its lower triangle only.
+      symvLower(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc);
       if (c > 0) {
         k.gemv(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 1, 0, t1, 0, 1);
         for (let q = 0; q < c; q++) {
@@ -86,7 +88,10 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
       const alpha = -0.5 * t * k.dot(m, P, wc, 1, P, v, 1);
       k.axpy(m, alpha, P, v, 1, P, wc, 1);
     }
-    // Trailing update of both triangles: A22 -= V W^T + W V^T = P Ps^T.
+    // Trailing update of the lower triangle: A22 -= V W^T + W V^T = P Ps^T (dsyr2k), as
+    // one gemm per block column of width SYR2K_NB from its diagonal down; the diagonal
+    // blocks' upper parts are computed too (harmless, never read), which costs a fraction
+    // SYR2K_NB / mt of extra flops instead of the full second triangle.
     const r0 = j0 + kb;
     const mt = n - r0;
     if (mt > 0) {
@@ -94,7 +99,10 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
         Ps.set(P.subarray(r0 + (2 * q + 1) * ldP, n + (2 * q + 1) * ldP), r0 + 2 * q * ldP);
         Ps.set(P.subarray(r0 + 2 * q * ldP, n + 2 * q * ldP), r0 + (2 * q + 1) * ldP);
       }
-      k.gemm(false, true, mt, mt, 2 * kb, -1, P, r0, ldP, Ps, r0, ldP, 1, A, at(r0, r0), ldA);
+      for (let c0 = 0; c0 < mt; c0 += SYR2K_NB) {
+        const cb = Math.min(SYR2K_NB, mt - c0);
+        k.gemm(false, true, mt - c0, cb, 2 * kb, -1, P, r0 + c0, ldP, Ps, r0 + c0, ldP, 1, A, at(r0 + c0, r0 + c0), ldA);
+      }
     }
     for (let c = 0; c < kb; c++) {
       const i = j0 + c;
