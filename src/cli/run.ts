@@ -16,6 +16,8 @@ import { registerDemo } from './commands/demo.js';
 import { registerFactorize } from './commands/factorize.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatmul } from './commands/matmul.js';
+import { registerRank } from './commands/rank.js';
+import { registerAngles } from './commands/angles.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -56,6 +58,8 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerMatmul(program);
   registerFactorize(program);
   registerDemo(program);
+  registerRank(program);
+  registerAngles(program);
   return program;
 }
 
