@@ -45,3 +45,4 @@ export function dnrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f64>(n, x,
 export function snrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f32>(n, x, incx); }
 export function dsymv_lower(n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void { symvLower<f64>(n, alpha, a, lda, x, beta, y); }
 export function ssymv_lower(n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void { symvLower<f32>(n, alpha, a, lda, x, beta, y); }
+export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { activeWasm, setBackend } from '../../src/kernels/index.js';
 import { symvLower, symvLowerJs } from '../../src/kernels/symv.js';
+import type { FloatArray } from '../../src/matrix/dtype.js';
 import { rng } from '../../src/random.js';
 
 // Reference: y = alpha S x + beta y with S the symmetric matrix whose lower triangle is A's.
@@ -28,18 +29,18 @@ for (const dtype of ['float64', 'float32'] as const) {
           const ld = n + 3;
           const off = 2;
           const size = off + ld * Math.max(n, 1);
-          const A = w.alloc(dtype, size);
-          const x = w.alloc(dtype, n + 1);
-          const y = w.alloc(dtype, n + 2);
+          const A: FloatArray = w.alloc(dtype, size);
+          const x: FloatArray = w.alloc(dtype, n + 1);
+          const y: FloatArray = w.alloc(dtype, n + 2);
           for (let i = 0; i < size; i++) A[i] = r.nextNormal();
           // NaN above the diagonal proves the upper triangle is never read.
           for (let j = 0; j < n; j++) for (let i = 0; i < j; i++) A[off + i + j * ld] = NaN;
           for (let i = 0; i < n + 1; i++) x[i] = r.nextNormal();
           for (let i = 0; i < n + 2; i++) y[i] = r.nextNormal();
           const xv = x.subarray(1);
-          const y0 = Array.from(y.subarray(2, 2 + n));
+          const y0: number[] = Array.from(y.subarray(2, 2 + n));
           const want = reference(n, alpha, A, off, ld, xv, beta, y0);
-          const yJs = dtype === 'float64' ? new Float64Array(y) : new Float32Array(y);
+          const yJs: FloatArray = dtype === 'float64' ? new Float64Array(y) : new Float32Array(y);
           symvLower(n, alpha, A, off, ld, x, 1, beta, y, 2);
           symvLowerJs(n, alpha, A, off, ld, x, 1, beta, yJs, 2);
           const scale = Math.max(1, ...want.map(Math.abs));
