@@ -18,6 +18,7 @@ import { registerInfo } from './commands/info.js';
 import { registerMatmul } from './commands/matmul.js';
 import { registerRank } from './commands/rank.js';
 import { registerAngles } from './commands/angles.js';
+import { registerComplete } from './commands/complete.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -60,6 +61,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerDemo(program);
   registerRank(program);
   registerAngles(program);
+  registerComplete(program);
   return program;
 }
 

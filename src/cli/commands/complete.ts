@@ -1,0 +1,140 @@
+/**
+ * `lowrank complete R.mtx (--rank k | --lambda x) --out DIR`: matrix completion by
+ * SoftImpute. A coordinate `.mtx` file lists the observed entries (never densified); a
+ * dense file (.npy, .csv, array .mtx) marks missing entries with NaN. Writes the completed
+ * matrix's factors U.npy, s.npy, Vt.npy (numpy: `U * s @ Vt`), and completed.npy (the
+ * observed entries as given, the others predicted) when it has at most 1e7 entries or with
+ * `--dense`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.js';
+import { readMtx } from '../../io/mtx.js';
+import { encodeNpy } from '../../io/npy.js';
+import { kernels } from '../../kernels/index.js';
+import { Matrix } from '../../matrix/matrix.js';
+import type { ObservedInput } from '../../models/observed-entries.js';
+import { SoftImpute, type SoftImputeAlgorithm } from '../../models/soft-impute.js';
+import { readInput } from '../factor-files.js';
+import { fileFormat, onFile, UsageError } from '../options.js';
+import { human, printJson, stdoutOf } from '../output.js';
+import { progressBar } from '../progress-bar.js';
+
+/** completed.npy is written without `--dense` up to this many entries (80 MB of float64). */
+export const DENSE_LIMIT = 1e7;
+
+interface CompleteFlags {
+  rank?: string;
+  lambda?: string;
+  maxIter?: string;
+  tol?: string;
+  seed?: string;
+  algorithm: SoftImputeAlgorithm;
+  out: string;
+  dense?: boolean;
+  json?: boolean;
+}
+
+function parseNumber(flag: string, value: string | undefined, rule: (v: number) => boolean, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim() === '' ? NaN : Number(value);
+  if (!rule(v)) throw new UsageError(`${flag} must be ${what}, got '${value}'`);
+  return v;
+}
+
+const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
+
+/** The observed entries of a file: coordinate .mtx as triples, anything else as a dense matrix with NaN for missing. */
+async function readObserved(path: string): Promise<{ observed: ObservedInput; m: number; n: number; count: number }> {
+  if (fileFormat(path) === 'mtx') {
+    const f = await onFile(path, () => readMtx(path));
+    if (f.format === 'coordinate') {
+      if (f.field === 'pattern') throw new InvalidArgumentError(`${path}: a pattern matrix has no values to complete; give a real or integer coordinate file`);
+      const e = f.entries!;
+      return { observed: { rows: e.row, cols: e.col, values: e.val, shape: [f.rows, f.cols] }, m: f.rows, n: f.cols, count: e.val.length };
+    }
+    return dense(f.dense());
+  }
+  return dense(await readInput(path));
+}
+
+function dense(A: Matrix): { observed: Matrix; m: number; n: number; count: number } {
+  let count = 0;
+  for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) if (!Number.isNaN(A.get(i, j))) count++;
+  return { observed: A, m: A.rows, n: A.cols, count };
+}
+
+/** Register `lowrank complete`. */
+export function registerComplete(program: Command): void {
+  program
+    .command('complete')
+    .description('matrix completion (SoftImpute): fill in the missing entries of a partly observed matrix (U.npy, s.npy, Vt.npy, completed.npy)')
+    .argument('<file>', 'observed entries: coordinate .mtx (the listed entries are observed), or .npy/.csv/.tsv/array .mtx with NaN for missing entries')
+    .option('--rank <k>', 'largest rank of the completed matrix')
+    .option('--lambda <x>', 'nuclear-norm shrinkage (default: lambdaMax / 100, lambdaMax = the largest singular value of the observed matrix)')
+    .option('--max-iter <n>', 'iteration cap', '100')
+    .option('--tol <t>', 'stop when ||L_old - L_new||^2 / ||L_old||^2 < t', '1e-5')
+    .option('--seed <s>', 'seed of the random start', '0')
+    .addOption(new Option('--algorithm <name>', 'solver: als (softImpute-ALS) or svd (Soft-Impute)').choices(['als', 'svd']).default('als'))
+    .requiredOption('-o, --out <dir>', 'write U.npy, s.npy, Vt.npy (and completed.npy) into this directory (created if needed)')
+    .option('--dense', `write completed.npy even when it has more than ${DENSE_LIMIT} entries`)
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: CompleteFlags, cmd: Command) => {
+      if (opts.rank === undefined && opts.lambda === undefined) throw new UsageError('give --rank k and/or --lambda x');
+      const rank = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1');
+      const lambda = parseNumber('--lambda', opts.lambda, (v) => Number.isFinite(v) && v >= 0, 'a number >= 0');
+      if (lambda === 0 && rank === undefined) throw new UsageError('--lambda 0 needs --rank (without shrinkage or a rank cap the completion is not determined)');
+      const maxIter = parseNumber('--max-iter', opts.maxIter, isCount, 'an integer >= 1')!;
+      const tol = parseNumber('--tol', opts.tol, (v) => Number.isFinite(v) && v >= 0, 'a number >= 0')!;
+      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
+      const model = new SoftImpute({ rank, lambda, maxIter, tol, seed, algorithm: opts.algorithm });
+      const { observed, m, n, count } = await readObserved(file);
+
+      kernels(); // load the kernels first, so the time reported is the fit's alone
+      const t0 = performance.now();
+      const bar = progressBar('complete');
+      const fit = (() => {
+        try {
+          return model.fit(observed, { onProgress: bar.onProgress });
+        } finally {
+          bar.stop();
+        }
+      })();
+      const seconds = (performance.now() - t0) / 1000;
+
+      const dir = opts.out;
+      await onFile(dir, () => mkdir(dir, { recursive: true }));
+      const { U, s, Vt } = fit.factors;
+      const outputs: [string, Uint8Array | (() => Uint8Array)][] = [
+        ['U', encodeNpy(U)],
+        ['s', encodeNpy(new Matrix(s, s.length, 1), { shape1d: true })],
+        ['Vt', encodeNpy(Vt)],
+      ];
+      if (opts.dense || m * n <= DENSE_LIMIT) outputs.push(['completed', () => encodeNpy(fit.complete())]);
+      const files: string[] = [];
+      for (const [name, bytes] of outputs) {
+        const path = join(dir, `${name}.npy`);
+        await onFile(path, () => writeFile(path, typeof bytes === 'function' ? bytes() : bytes));
+        files.push(path);
+      }
+
+      const facts = {
+        rank: fit.rank,
+        lambda: fit.lambda,
+        lambdaMax: fit.lambdaMax,
+        iterations: fit.iterations,
+        converged: fit.converged,
+        trainRmse: fit.trainRmse,
+        seconds,
+      };
+      if (opts.json) {
+        printJson(cmd, { command: 'complete', shape: [m, n], observed: count, algorithm: opts.algorithm, ...facts, backend: kernels().name, files });
+        return;
+      }
+      const out = stdoutOf(cmd);
+      const pct = m * n > 0 ? ` (${human((100 * count) / (m * n))}%)` : '';
+      out(`complete: ${m}x${n}, ${count} observed${pct}, rank ${fit.rank}, lambda ${human(fit.lambda)}, ${fit.iterations} iterations${fit.converged ? '' : ' (not converged; raise --max-iter or --tol)'}, train RMSE ${human(fit.trainRmse)} in ${human(seconds)} s\n`);
+      for (const path of files) out(`  -> ${path}\n`);
+    });
+}
