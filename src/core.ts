@@ -54,3 +54,60 @@ export { svd, svdvals, Svd } from './linalg/svd.js';
 export type { SvdOptions } from './linalg/svd.js';
 export { lstsq, pinv, matrixRank, cond, norm } from './linalg/lstsq.js';
 export type { Lstsq, LstsqOptions, NormKind } from './linalg/lstsq.js';
+export type { LinearOperator } from './matrix/operator.js';
+export { isLinearOperator } from './matrix/operator.js';
+export { AbortedError } from './errors.js';
+export { checkAborted } from './progress.js';
+export type { Progress, LongTaskOptions } from './progress.js';
+export { CsrMatrix, CscMatrix, isSparse } from './sparse/index.js';
+export type { SparseMatrix, CooTriples, FromCooOptions, FromDenseOptions, SparseNorm, SparseRandomOptions } from './sparse/index.js';
+export { DenseOperator, asLinearOperator, transposeOperator, centeredOperator } from './lowrank/operator.js';
+export type { MatrixLike } from './lowrank/operator.js';
+export { LowRank } from './lowrank/low-rank.js';
+export type { LowRankJSON } from './lowrank/low-rank.js';
+export {
+  energy,
+  energyRatio,
+  cumulativeEnergy,
+  discardedEnergy,
+  eckartYoungError,
+  energyRank,
+  elbowRank,
+  aicRank,
+  largestGapRank,
+  gavishDonohoRank,
+  suggestRank,
+  estimateNoiseSigma,
+  marchenkoPasturMedian,
+  optimalThresholdLambda,
+  optimalThresholdOmega,
+} from './lowrank/rank-selection.js';
+export type {
+  EnergyRankResult,
+  ElbowRankResult,
+  AicRankOptions,
+  AicRankResult,
+  GapRankOptions,
+  GapRankResult,
+  GavishDonohoOptions,
+  GavishDonohoResult,
+  SuggestRankOptions,
+  RankSuggestions,
+} from './lowrank/rank-selection.js';
+export { principalAngles, subspaceDistance, subspaceDistances, distancesFromAngles, orthonormalBasis } from './lowrank/principal-angles.js';
+export type { PrincipalAngles, PrincipalAnglesOptions, SubspaceDistanceKind, SubspaceDistances } from './lowrank/principal-angles.js';
+export { subspaceStability } from './lowrank/stability.js';
+export type { StabilityOptions, StabilityReport, StabilitySample } from './lowrank/stability.js';
+export { singularValueThreshold, softThreshold } from './lowrank/svt.js';
+export { SoftImpute, SoftImputeFit, softImputeLambdaMax } from './models/soft-impute.js';
+export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/soft-impute.js';
+export { Ratings } from './models/recommend/ratings.js';
+export type { RatingsCsr, IdSpace, FromTriplesOptions, RatingsStats, CountSummary, FilterOptions, RatingTriples } from './models/recommend/ratings.js';
+export { mapIdSpace, sequentialIdSpace } from './models/recommend/id-space.js';
+export { syntheticRatings, plantedRatings } from './models/recommend/synthetic.js';
+export type { SyntheticRatingsOptions, PlantedTruth } from './models/recommend/synthetic.js';
+export { randomSplit, userHoldout, timeSplit, kFold } from './models/recommend/split.js';
+export type { TrainTest, RandomSplitOptions, UserHoldoutOptions, TimeSplitOptions, KFoldOptions } from './models/recommend/split.js';
+export { rmse, mae, rankingMetrics, precisionAtK, recallAtK, ndcgAtK, mapAtK, catalogCoverage, relevantItems } from './models/recommend/metrics.js';
+export type { Relevance, RankingMetrics, RelevanceOptions } from './models/recommend/metrics.js';
+export type { FactorModelState, RecommenderAlgorithm } from './models/recommend/model-state.js';

@@ -22,3 +22,7 @@ export type { FileFormat, ReadMatrixOptions, WriteMatrixOptions, MatrixFile } fr
 export { inspectFile } from './inspect.js';
 export type { FileInfo } from './inspect.js';
 export type { ValueStats } from './stats.js';
+export { readSparse, readSparseSync, parseMtxSparse, encodeSparseMtx, writeSparseMtx, writeSparseMtxSync } from './sparse-io.js';
+export type { SparseReadOptions, SparseMtxWriteOptions } from './sparse-io.js';
+export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings } from './ratings.js';
+export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';

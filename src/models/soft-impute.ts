@@ -61,8 +61,8 @@ export interface SoftImputeOptions {
    */
   rank?: number;
   /**
-   * Shrinkage lambda >= 0 on the singular values. Default `lambdaMax(X) / 100`, where
-   * `lambdaMax` is the largest singular value of the observed matrix (zeros elsewhere):
+   * Shrinkage lambda >= 0 on the singular values. Default `softImputeLambdaMax(X) / 100`, where
+   * `lambdaMax` ({@link softImputeLambdaMax}) is the largest singular value of the observed matrix (zeros elsewhere):
    * lambda >= lambdaMax gives the zero matrix (softImpute's `lambda0`). lambda = 0 with a
    * `rank` is rank-constrained "hard" imputation.
    */
@@ -398,7 +398,7 @@ export class SoftImputeFit {
  * relative accuracy. Cost O(|Omega|) per step.
  * @throws as {@link toObservedCsr}.
  */
-export function lambdaMax(observed: ObservedInput, options: { seed?: number } = {}): number {
+export function softImputeLambdaMax(observed: ObservedInput, options: { seed?: number } = {}): number {
   const obs = toObservedCsr(observed);
   const minDim = Math.min(obs.rows, obs.cols);
   if (obs.values.length === 0 || minDim === 0) return 0;

@@ -8,7 +8,7 @@ import { Matrix } from '../../src/matrix/matrix.js';
 import { toObservedCsr } from '../../src/models/observed-entries.js';
 import { CscMatrix } from '../../src/sparse/csc.js';
 import { CsrMatrix } from '../../src/sparse/csr.js';
-import { lambdaMax, SoftImpute, type CooEntries, type SoftImputeAlgorithm } from '../../src/models/soft-impute.js';
+import { softImputeLambdaMax, SoftImpute, type CooEntries, type SoftImputeAlgorithm } from '../../src/models/soft-impute.js';
 import type { Progress } from '../../src/progress.js';
 import { BACKEND_NAMES, rng, withBackend } from '../helpers.js';
 
@@ -95,7 +95,7 @@ describe('SoftImpute: recovery of a planted low-rank matrix', () => {
 
   it('without a rank cap the working rank grows past its start (8) to the planted rank 12', () => {
     const q = planted(120, 100, 12, 0.5, 31);
-    const lam = 0.05 * lambdaMax(q.observed);
+    const lam = 0.05 * softImputeLambdaMax(q.observed);
     for (const algorithm of ALGORITHMS) {
       const fit = new SoftImpute({ lambda: lam, algorithm, tol: 1e-7, maxIter: 300 }).fit(q.observed);
       assert.ok(fit.rank >= 12 && fit.rank <= 13, `${algorithm}: rank ${fit.rank}`);
@@ -110,7 +110,7 @@ describe('SoftImpute: recovery of a planted low-rank matrix', () => {
 describe('SoftImpute: the optimisation problem', () => {
   it("'svd' objective never increases (MHT 2010, Lemma 2)", () => {
     const q = planted(80, 60, 4, 0.4, 41, 0.05);
-    const fit = new SoftImpute({ algorithm: 'svd', lambda: 0.03 * lambdaMax(q.observed), rank: 10, tol: 1e-10, maxIter: 200 }).fit(q.observed);
+    const fit = new SoftImpute({ algorithm: 'svd', lambda: 0.03 * softImputeLambdaMax(q.observed), rank: 10, tol: 1e-10, maxIter: 200 }).fit(q.observed);
     assert.ok(fit.objective.length >= 5);
     for (let i = 1; i < fit.objective.length; i++) {
       assert.ok(fit.objective[i]! <= fit.objective[i - 1]! * (1 + 1e-10), `objective rose at ${i}: ${fit.objective[i - 1]} -> ${fit.objective[i]}`);
@@ -143,7 +143,7 @@ describe('SoftImpute: the optimisation problem', () => {
     const dense = Matrix.zeros(40, 30);
     for (let e = 0; e < q.observed.values.length; e++) dense.set(q.observed.rows[e]!, q.observed.cols[e]!, q.observed.values[e]!);
     const s1 = svd(dense).s[0]!;
-    const lm = lambdaMax(q.observed);
+    const lm = softImputeLambdaMax(q.observed);
     assert.ok(Math.abs(lm - s1) < 1e-9 * s1, `${lm} vs ${s1}`);
     for (const algorithm of ALGORITHMS) {
       const fit = new SoftImpute({ algorithm, lambda: 1.0001 * s1 }).fit(q.observed);
@@ -161,7 +161,7 @@ describe('SoftImpute: the optimisation problem', () => {
         m: number; n: number; lambda: number; lambdaMax: number; rank: number | null; rows: number[]; cols: number[]; values: number[]; s: number[]; completed: number[];
       };
       const observed = { rows: fx.rows, cols: fx.cols, values: fx.values, shape: [fx.m, fx.n] as const };
-      assert.ok(Math.abs(lambdaMax(observed) - fx.lambdaMax) < 1e-9 * fx.lambdaMax);
+      assert.ok(Math.abs(softImputeLambdaMax(observed) - fx.lambdaMax) < 1e-9 * fx.lambdaMax);
       const ref = Matrix.fromArray(fx.completed, fx.m, fx.n);
       for (const algorithm of ALGORITHMS) {
         // tol 1e-16: the capped case contracts slowly (~900 iterations), so the step size
