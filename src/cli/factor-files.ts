@@ -56,7 +56,7 @@ function describe(f: Factor): string {
  * and report the time. `inputs` are the matrices as read.
  */
 export async function runFactorCommand(
-  cmd: Command, command: string, inputs: Matrix[], opts: FactorCommandOptions, compute: () => FactorResult,
+  cmd: Command, command: string, inputs: readonly Pick<Matrix, 'rows' | 'cols' | 'dtype'>[], opts: FactorCommandOptions, compute: () => FactorResult,
 ): Promise<void> {
   kernels(); // load the kernels first, so the time reported is the factorization's alone
   const t0 = performance.now();

@@ -13,6 +13,7 @@ import { svd, svdvals } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { readInput, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
 import { dtypeOption, UsageError } from '../options.js';
+import { addSvdRankOptions, rejectStrayRankFlags, runSvdRank, type SvdRankFlags } from './svd-rank.js';
 
 /** Options every decomposition command shares. */
 export function factorCommand(program: Command, name: string, description: string): Command {
@@ -26,11 +27,14 @@ export function factorCommand(program: Command, name: string, description: strin
 
 /** Register svd, qr, lu, cholesky, eigh, eig, solve and lstsq. */
 export function registerFactorize(program: Command): void {
-  factorCommand(program, 'svd', 'singular value decomposition, A = U diag(s) Vt (U.npy, s.npy, Vt.npy; thin unless --full)')
+  const svdCommand = factorCommand(program, 'svd', 'singular value decomposition, A = U diag(s) Vt (U.npy, s.npy, Vt.npy; thin unless --full; top k only with --rank k)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
     .option('--full', 'full U (m x m) and Vt (n x n) instead of the thin factors')
-    .option('--values-only', 'singular values only (faster): writes s.npy alone')
-    .action(async (a: string, opts: FactorCommandOptions & { full?: boolean; valuesOnly?: boolean }, cmd: Command) => {
+    .option('--values-only', 'singular values only (faster): writes s.npy alone');
+  addSvdRankOptions(svdCommand)
+    .action(async (a: string, opts: FactorCommandOptions & SvdRankFlags & { full?: boolean; valuesOnly?: boolean }, cmd: Command) => {
+      if (opts.rank !== undefined) return runSvdRank(a, opts, cmd);
+      rejectStrayRankFlags(opts);
       if (opts.full && opts.valuesOnly) throw new UsageError('--full and --values-only exclude each other');
       const A = await readInput(a, opts.dtype);
       await runFactorCommand(cmd, 'svd', [A], opts, () => {
