@@ -111,3 +111,11 @@ export type { TrainTest, RandomSplitOptions, UserHoldoutOptions, TimeSplitOption
 export { rmse, mae, rankingMetrics, precisionAtK, recallAtK, ndcgAtK, mapAtK, catalogCoverage, relevantItems } from './models/recommend/metrics.js';
 export type { Relevance, RankingMetrics, RelevanceOptions } from './models/recommend/metrics.js';
 export type { FactorModelState, RecommenderAlgorithm } from './models/recommend/model-state.js';
+export { randomizedSvd } from './lowrank/randomized-svd.js';
+export type { RandomizedSvdOptions, PowerNormalizer } from './lowrank/randomized-svd.js';
+export { lanczosSvd } from './lowrank/lanczos-svd.js';
+export type { LanczosSvdOptions } from './lowrank/lanczos-svd.js';
+export { truncatedSvd, chooseTruncatedSvdMethod } from './lowrank/truncated-svd.js';
+export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncated-svd.js';
+export { TruncatedSvd } from './lowrank/truncated-result.js';
+export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
