@@ -6,6 +6,10 @@ import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
 export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
+export { sgd_parallel } from './pool';
+export { sgd_funk, sgd_svdpp, SGD_PARAM_BYTES } from './sgd';
+export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
+export { als_rows, als_work_doubles } from './als';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
 export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
@@ -45,4 +49,3 @@ export function dnrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f64>(n, x,
 export function snrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f32>(n, x, incx); }
 export function dsymv_lower(n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void { symvLower<f64>(n, alpha, a, lda, x, beta, y); }
 export function ssymv_lower(n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void { symvLower<f32>(n, alpha, a, lda, x, beta, y); }
-export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';

@@ -12,12 +12,17 @@
 //   2. STATE = (job + 1) << 16 (a sequentially consistent store: it releases step 1);
 //      notify workers waiting on STATE;
 //   3. take tasks; then wait until DONE == t.
+//
+// Job kinds (KIND): 0 = f64 gemm, 1 = f32 gemm, 2 = SGD block tasks (sgd.ts: the parameter
+// block's address is in PA; task t is block t of a sub-epoch whose blocks share no user or
+// item, so tasks never write the same factor row).
 import { gemm, MR, NR } from './gemm';
+import { funkTask } from './sgd';
 
 const STATE: usize = 0;
 const DONE: usize = 8;
 const NTASKS: usize = 12;
-const KIND: usize = 16; // 0 = f64, 1 = f32
+const KIND: usize = 16; // 0 = f64 gemm, 1 = f32 gemm, 2 = SGD
 const TA: usize = 20;
 const TB: usize = 24;
 const M: usize = 28;
@@ -72,8 +77,10 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     const t = <i32>(st & 0xffff);
     if (t >= atomic.load<i32>(ctl + NTASKS)) return;
     if (<u32>atomic.cmpxchg<i32>(ctl + STATE, <i32>st, <i32>(st + 1)) != st) continue;
-    if (load<i32>(ctl + KIND) == 0) runTask<f64>(ctl, t, slot);
-    else runTask<f32>(ctl, t, slot);
+    const kind = load<i32>(ctl + KIND);
+    if (kind == 0) runTask<f64>(ctl, t, slot);
+    else if (kind == 1) runTask<f32>(ctl, t, slot);
+    else funkTask(<usize>load<u32>(ctl + PA), t);
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -139,6 +146,11 @@ export function gemm_parallel(
   store<u32>(ctl + WSSTRIDE, <u32>wsStride);
   store<f64>(ctl + ALPHA, alpha);
   store<f64>(ctl + BETA, beta);
+  runJob(ctl, job, tasks, canBlock);
+}
+
+// Steps 1 (counters) to 3 of the protocol, once the job's parameters are written.
+@inline function runJob(ctl: usize, job: u32, tasks: i32, canBlock: i32): void {
   atomic.store<i32>(ctl + DONE, 0);
   atomic.store<i32>(ctl + NTASKS, tasks);
   atomic.store<i32>(ctl + STATE, <i32>(job << 16));
@@ -149,4 +161,17 @@ export function gemm_parallel(
     if (d >= tasks) break;
     if (canBlock != 0) atomic.wait<i32>(ctl + DONE, d, 1000000);
   }
+}
+
+/**
+ * Parallel SGD sub-epoch: the `tasks` blocks described by the SGD parameter block `prm`
+ * (sgd.ts) are shared out among the pool; each writes its squared-error sum to its own slot,
+ * so the caller can add them in a fixed order (the result does not depend on which thread ran
+ * which block).
+ */
+export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+  store<i32>(ctl + KIND, 2);
+  store<u32>(ctl + PA, <u32>prm);
+  runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }

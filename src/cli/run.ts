@@ -16,8 +16,9 @@ import { registerDemo } from './commands/demo.js';
 import { registerFactorize } from './commands/factorize.js';
 import { registerInfo } from './commands/info.js';
 import { registerMatmul } from './commands/matmul.js';
-import { registerRank } from './commands/rank.js';
 import { registerAngles } from './commands/angles.js';
+import { registerRank } from './commands/rank.js';
+import { registerRecommend } from './commands/recommend.js';
 import { registerComplete } from './commands/complete.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
@@ -61,6 +62,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerDemo(program);
   registerRank(program);
   registerAngles(program);
+  registerRecommend(program);
   registerComplete(program);
   return program;
 }

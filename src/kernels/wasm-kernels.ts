@@ -37,6 +37,7 @@ export class WasmKernels implements Kernels {
   private ws = 0;
   private wsSlots = 0;
   private threads = 1;
+  private poolHelpers = 0;
 
   constructor(rt: WasmRuntime) {
     this.rt = rt;
@@ -70,13 +71,33 @@ export class WasmKernels implements Kernels {
 
   private ensurePool(): ThreadPool | undefined {
     if (this.threads <= 1) return undefined;
-    if (!this.pool) {
-      this.reserveWorkspaces(this.threads);
-      const ctl = this.heap.malloc(Number(this.rt.exports.POOL_CONTROL_BYTES.value));
-      this.heap.i32(ctl, 32).fill(0);
-      this.pool = new ThreadPool(this.rt, ctl, this.threads - 1);
+    if (!this.pool) this.startPool(this.threads - 1);
+    return this.pool!.size > 0 ? this.pool : undefined;
+  }
+
+  private startPool(helpers: number): void {
+    // Every worker slot may take gemm tasks, so each needs its own workspace.
+    this.reserveWorkspaces(helpers + 1);
+    const ctl = this.heap.malloc(Number(this.rt.exports.POOL_CONTROL_BYTES.value));
+    this.heap.i32(ctl, 32).fill(0);
+    this.pool = new ThreadPool(this.rt, ctl, helpers);
+    this.poolHelpers = helpers;
+  }
+
+  /**
+   * A pool with at least `threads - 1` helper workers, for jobs other than gemm (the SGD
+   * block tasks of src/kernels/sgd.ts). Independent of {@link setThreads}: gemm keeps
+   * splitting its work `threadCount` ways (extra workers simply find no gemm task). Returns
+   * undefined when `threads` is 1 or no worker could be started (run the tasks inline then).
+   */
+  workerPool(threads: number): ThreadPool | undefined {
+    if (threads <= 1) return undefined;
+    if (!this.pool || this.poolHelpers < threads - 1) {
+      this.pool?.close();
+      this.pool = undefined;
+      this.startPool(Math.max(threads, this.threads) - 1);
     }
-    return this.pool.size > 0 ? this.pool : undefined;
+    return this.pool!.size > 0 ? this.pool : undefined;
   }
 
   /** Stop worker threads (they are unref'd, so this is only needed to free them early). */

@@ -1,0 +1,345 @@
+// Alternating-least-squares row solves (ALS-WR, Zhou et al. 2008; implicit feedback,
+// Hu, Koren & Volinsky 2008): for each row r in [rowStart, rowEnd) of a CSR ratings table,
+// build the n x n normal equations from the gathered rows of the fixed factor matrix,
+// factor them by Cholesky and write the solution into the row's factors (and bias).
+//
+//   mode 0 (explicit): G = sum_j z_j z_j^T + reg * cnt * I,   b = sum_j (r_j - mu - fb_j) z_j,
+//                      z_j = [q_j; 1] when n == f + 1 (the bias column), else q_j;
+//                      Gram in f32 lanes (see explicitRowsF32), solve in f64.
+//   mode 1 (implicit): G = base + sum_j alpha r_j y_j y_j^T, b = sum_j (1 + alpha r_j) y_j,
+//                      base = Y^T Y + reg I (n x n, row-major, given).
+//   mode 2 (implicit, conjugate gradient): cgSteps CG iterations on the mode-1 system,
+//                      warm-started from the current row of `out`, never forming G
+//                      (Takacs, Pilaszy & Tikk 2011; the `implicit` library's solver).
+//
+// The Gram is accumulated four ratings at a time into the lower triangle (rank-4 updates on
+// f64x2 lanes: five loads per eight multiply-adds), in f64 from the f32 factors. Cholesky
+// (dpotf2 order) and the forward substitution run on contiguous row dot products.
+// Pointers are byte offsets; fixed/out have row stride f (f32); indptr/indices are i32,
+// values f32. work: f64 scratch of ALS_WORK_DOUBLES(n) elements.
+import { dot } from './level1';
+import { vmadd } from './simd';
+
+/** Doubles of scratch `als_rows` needs for systems of size n. */
+export function als_work_doubles(n: i32): i32 {
+  const ldg = (n + 3) & ~3;
+  return n * n + 2 + n + 4 * n + 2 + ((n * ldg + 4 * ldg) >> 1) + 4;
+}
+
+export function als_rows(
+  rowStart: i32, rowEnd: i32, indptr: usize, indices: usize, values: usize,
+  fixed: usize, fixedBias: usize, f: i32, n: i32,
+  mu: f64, reg: f64, alpha: f64, mode: i32, base: usize,
+  out: usize, outBias: usize, work: usize, cgSteps: i32,
+): void {
+  if (mode == 2) {
+    cgRows(rowStart, rowEnd, indptr, indices, values, fixed, f, alpha, base, out, work, cgSteps);
+    return;
+  }
+  if (mode == 0) {
+    explicitRowsF32(rowStart, rowEnd, indptr, indices, values, fixed, fixedBias, f, n, mu, reg, out, outBias, work);
+    return;
+  }
+  const G = work;
+  const b = G + <usize>(n * n + 2) * 8;
+  const Z = b + <usize>n * 8;
+  const aug = n > f;
+  const fz = <usize>f;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const start = load<i32>(indptr + <usize>row * 4);
+    const end = load<i32>(indptr + <usize>(row + 1) * 4);
+    const o = out + <usize>row * fz * 4;
+    if (start == end) {
+      for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, 0);
+      if (outBias) store<f32>(outBias + <usize>row * 4, 0);
+      continue;
+    }
+    // G and b start at zero (explicit) or at the shared Gram (implicit).
+    if (mode == 1) memory.copy(G, base, <usize>(n * n) * 8);
+    else memory.fill(G, 0, <usize>(n * n) * 8);
+    memory.fill(b, 0, <usize>n * 8);
+    let p = start;
+    while (p < end) {
+      const m = min(4, end - p);
+      // Gather up to 4 rows (f64) with their Gram weights and add their right-hand sides.
+      let w0: f64 = 0, w1: f64 = 0, w2: f64 = 0, w3: f64 = 0;
+      for (let k = 0; k < m; k++) {
+        const j = load<i32>(indices + <usize>(p + k) * 4);
+        const r = <f64>load<f32>(values + <usize>(p + k) * 4);
+        const src = fixed + <usize>j * fz * 4;
+        const z = Z + <usize>(k * n) * 8;
+        for (let a = 0; a < f; a++) store<f64>(z + <usize>a * 8, <f64>load<f32>(src + <usize>a * 4));
+        if (aug) store<f64>(z + fz * 8, 1);
+        let w: f64;
+        let coef: f64;
+        if (mode == 1) {
+          w = alpha * r;
+          coef = 1 + alpha * r;
+        } else {
+          w = 1;
+          coef = r - mu - (aug ? <f64>load<f32>(fixedBias + <usize>j * 4) : 0);
+        }
+        for (let a = 0; a < n; a++) {
+          const pb = b + <usize>a * 8;
+          store<f64>(pb, load<f64>(pb) + coef * load<f64>(z + <usize>a * 8));
+        }
+        if (k == 0) w0 = w;
+        else if (k == 1) w1 = w;
+        else if (k == 2) w2 = w;
+        else w3 = w;
+      }
+      // Unused slots get weight 0 and zero rows (the scratch may hold anything, even NaN).
+      if (m < 4) memory.fill(Z + <usize>(m * n) * 8, 0, <usize>((4 - m) * n) * 8);
+      const z0 = Z;
+      const z1 = Z + <usize>n * 8;
+      const z2 = Z + <usize>(2 * n) * 8;
+      const z3 = Z + <usize>(3 * n) * 8;
+      for (let a = 0; a < n; a++) {
+        const oa = <usize>a * 8;
+        const s0 = f64x2.splat(w0 * load<f64>(z0 + oa));
+        const s1 = f64x2.splat(w1 * load<f64>(z1 + oa));
+        const s2 = f64x2.splat(w2 * load<f64>(z2 + oa));
+        const s3 = f64x2.splat(w3 * load<f64>(z3 + oa));
+        const rowp = G + <usize>(a * n) * 8;
+        // c in [0, a], two at a time; an odd count writes one element past the diagonal
+        // (upper triangle, never read; the last row spills into the 2-double pad).
+        for (let c = 0; c <= a; c += 2) {
+          const oc = <usize>c * 8;
+          let g = v128.load(rowp + oc);
+          g = vmadd<f64>(s0, v128.load(z0 + oc), g);
+          g = vmadd<f64>(s1, v128.load(z1 + oc), g);
+          g = vmadd<f64>(s2, v128.load(z2 + oc), g);
+          g = vmadd<f64>(s3, v128.load(z3 + oc), g);
+          v128.store(rowp + oc, g);
+        }
+      }
+      p += m;
+    }
+    if (mode == 0) {
+      const lam = reg * <f64>(end - start);
+      for (let a = 0; a < n; a++) {
+        const pd = G + <usize>(a * n + a) * 8;
+        store<f64>(pd, load<f64>(pd) + lam);
+      }
+    }
+    choleskySolve(G, b, n);
+    for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, <f32>load<f64>(b + <usize>a * 8));
+    if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b + fz * 8) : 0);
+  }
+}
+
+// Solve G x = b in place (G: lower triangle, row-major n x n, overwritten by L; b by x).
+// A non-positive pivot is replaced by 1e-12 * max diagonal (as the TypeScript fallback).
+function choleskySolve(G: usize, b: usize, n: i32): void {
+  let maxDiag: f64 = 0;
+  for (let i = 0; i < n; i++) maxDiag = max(maxDiag, load<f64>(G + <usize>(i * n + i) * 8));
+  const floor = (maxDiag > 0 ? maxDiag : 1) * 1e-12;
+  for (let j = 0; j < n; j++) {
+    const rj = G + <usize>(j * n) * 8;
+    let d = load<f64>(rj + <usize>j * 8) - dot<f64>(j, rj, 1, rj, 1);
+    if (!(d > floor)) d = floor;
+    const ljj = Math.sqrt(d);
+    store<f64>(rj + <usize>j * 8, ljj);
+    const inv = 1 / ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = G + <usize>(i * n) * 8;
+      const pij = ri + <usize>j * 8;
+      store<f64>(pij, (load<f64>(pij) - dot<f64>(j, ri, 1, rj, 1)) * inv);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const ri = G + <usize>(i * n) * 8;
+    const pb = b + <usize>i * 8;
+    store<f64>(pb, (load<f64>(pb) - dot<f64>(i, ri, 1, b, 1)) / load<f64>(ri + <usize>i * 8));
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = load<f64>(b + <usize>i * 8);
+    for (let k = i + 1; k < n; k++) s -= load<f64>(G + <usize>(k * n + i) * 8) * load<f64>(b + <usize>k * 8);
+    store<f64>(b + <usize>i * 8, s / load<f64>(G + <usize>(i * n + i) * 8));
+  }
+}
+
+// Conjugate-gradient rows (mode 2), in f32 lanes (4 per vector; the `implicit` library's
+// GPU solver is f32 too): a row's system is rebuilt from scratch (r = b - A x) at every
+// sweep, so rounding does not accumulate across sweeps; step sizes are computed in f64.
+// Scratch: base as f32 (f x f), then x, r, p, ap (f floats each).
+function cgRows(
+  rowStart: i32, rowEnd: i32, indptr: usize, indices: usize, values: usize,
+  fixed: usize, f: i32, alpha: f64, base: usize, out: usize, work: usize, steps: i32,
+): void {
+  const fz = <usize>f;
+  const B = work;
+  for (let k = 0; k < f * f; k++) store<f32>(B + <usize>k * 4, <f32>load<f64>(base + <usize>k * 8));
+  const x = B + fz * fz * 4;
+  const r = x + fz * 4;
+  const p = r + fz * 4;
+  const ap = p + fz * 4;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const start = load<i32>(indptr + <usize>row * 4);
+    const end = load<i32>(indptr + <usize>(row + 1) * 4);
+    const o = out + <usize>row * fz * 4;
+    if (start == end) {
+      for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, 0);
+      continue;
+    }
+    memory.copy(x, o, fz * 4);
+    // r = b - A x = sum_j (c_j - (c_j - 1) y_j.x) y_j - base x
+    symv32(B, f, x, r, -1);
+    for (let q = start; q < end; q++) {
+      const y = fixed + <usize>load<i32>(indices + <usize>q * 4) * fz * 4;
+      const cm1 = alpha * <f64>load<f32>(values + <usize>q * 4);
+      axpy32(<f32>(1 + cm1 - cm1 * dot32(y, x, f)), y, r, f);
+    }
+    memory.copy(p, r, fz * 4);
+    let rsold = dot32(r, r, f);
+    for (let it = 0; it < steps && rsold > 1e-20; it++) {
+      symv32(B, f, p, ap, 1);
+      for (let q = start; q < end; q++) {
+        const y = fixed + <usize>load<i32>(indices + <usize>q * 4) * fz * 4;
+        const cm1 = alpha * <f64>load<f32>(values + <usize>q * 4);
+        axpy32(<f32>(cm1 * dot32(y, p, f)), y, ap, f);
+      }
+      const pap = dot32(p, ap, f);
+      if (!(pap > 0)) break;
+      const step = <f32>(rsold / pap);
+      axpy32(step, p, x, f);
+      axpy32(-step, ap, r, f);
+      const rsnew = dot32(r, r, f);
+      const beta = <f32>(rsnew / rsold);
+      // p = r + beta p
+      const vb = f32x4.splat(beta);
+      let a = 0;
+      for (; a + 4 <= f; a += 4) {
+        const oa = <usize>a * 4;
+        v128.store(p + oa, vmadd<f32>(vb, v128.load(p + oa), v128.load(r + oa)));
+      }
+      for (; a < f; a++) store<f32>(p + <usize>a * 4, load<f32>(r + <usize>a * 4) + beta * load<f32>(p + <usize>a * 4));
+      rsold = rsnew;
+    }
+    memory.copy(o, x, fz * 4);
+  }
+}
+
+// y = sign * M v for a full row-major f x f M (all f32).
+function symv32(M: usize, f: i32, v: usize, y: usize, sign: f32): void {
+  for (let i = 0; i < f; i++) store<f32>(y + <usize>i * 4, sign * <f32>dot32(M + <usize>(i * f) * 4, v, f));
+}
+
+// sum_a x[a] y[a] on f32 lanes (two accumulators), returned as f64.
+@inline function dot32(x: usize, y: usize, f: i32): f64 {
+  let acc0 = f32x4.splat(0);
+  let acc1 = f32x4.splat(0);
+  let a = 0;
+  for (; a + 8 <= f; a += 8) {
+    const oa = <usize>a * 4;
+    acc0 = vmadd<f32>(v128.load(x + oa), v128.load(y + oa), acc0);
+    acc1 = vmadd<f32>(v128.load(x + oa + 16), v128.load(y + oa + 16), acc1);
+  }
+  for (; a + 4 <= f; a += 4) {
+    const oa = <usize>a * 4;
+    acc0 = vmadd<f32>(v128.load(x + oa), v128.load(y + oa), acc0);
+  }
+  const s = f32x4.add(acc0, acc1);
+  let sum = <f64>f32x4.extract_lane(s, 0) + <f64>f32x4.extract_lane(s, 1) + <f64>f32x4.extract_lane(s, 2) + <f64>f32x4.extract_lane(s, 3);
+  for (; a < f; a++) sum += <f64>load<f32>(x + <usize>a * 4) * <f64>load<f32>(y + <usize>a * 4);
+  return sum;
+}
+
+// t += c * y on f32 lanes.
+@inline function axpy32(c: f32, y: usize, t: usize, f: i32): void {
+  const vc = f32x4.splat(c);
+  let a = 0;
+  for (; a + 4 <= f; a += 4) {
+    const oa = <usize>a * 4;
+    v128.store(t + oa, vmadd<f32>(vc, v128.load(y + oa), v128.load(t + oa)));
+  }
+  for (; a < f; a++) store<f32>(t + <usize>a * 4, load<f32>(t + <usize>a * 4) + c * load<f32>(y + <usize>a * 4));
+}
+
+// Explicit rows (mode 0) with the Gram accumulated in f32 lanes (f32x4 rank-4 updates, twice
+// the f64 rate). Safe here because ALS-WR adds lambda * n to the diagonal: the eigenvalues of
+// Z^T Z + lambda n I lie in [lambda n, n (|q|^2 + 1) + lambda n], so the system is well
+// conditioned and f32 rounding of the Gram (relative 1e-7 sqrt(n)) changes the solution far
+// below the f32 precision the factors are stored in. Cholesky and solves stay in f64.
+function explicitRowsF32(
+  rowStart: i32, rowEnd: i32, indptr: usize, indices: usize, values: usize,
+  fixed: usize, fixedBias: usize, f: i32, n: i32, mu: f64, reg: f64,
+  out: usize, outBias: usize, work: usize,
+): void {
+  const ldg = (n + 3) & ~3;
+  const G = work;
+  const b = G + <usize>(n * n + 2) * 8;
+  const Gf = b + <usize>(n + 4 * n + 2) * 8;
+  const Zf = Gf + <usize>(n * ldg) * 4;
+  const aug = n > f;
+  const fz = <usize>f;
+  const zrow = <usize>ldg * 4;
+  // Padding lanes of the gathered rows stay zero for the whole call.
+  memory.fill(Zf, 0, 4 * zrow);
+  for (let row = rowStart; row < rowEnd; row++) {
+    const start = load<i32>(indptr + <usize>row * 4);
+    const end = load<i32>(indptr + <usize>(row + 1) * 4);
+    const o = out + <usize>row * fz * 4;
+    if (start == end) {
+      for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, 0);
+      if (outBias) store<f32>(outBias + <usize>row * 4, 0);
+      continue;
+    }
+    memory.fill(Gf, 0, <usize>(n * ldg) * 4);
+    memory.fill(b, 0, <usize>n * 8);
+    let p = start;
+    while (p < end) {
+      const m = min(4, end - p);
+      for (let k = 0; k < m; k++) {
+        const j = load<i32>(indices + <usize>(p + k) * 4);
+        const src = fixed + <usize>j * fz * 4;
+        const z = Zf + <usize>k * zrow;
+        memory.copy(z, src, fz * 4);
+        if (aug) store<f32>(z + fz * 4, 1);
+        const t = <f64>load<f32>(values + <usize>(p + k) * 4) - mu - (aug ? <f64>load<f32>(fixedBias + <usize>j * 4) : 0);
+        for (let a = 0; a < f; a++) {
+          const pb = b + <usize>a * 8;
+          store<f64>(pb, load<f64>(pb) + t * <f64>load<f32>(z + <usize>a * 4));
+        }
+        if (aug) {
+          const pb = b + fz * 8;
+          store<f64>(pb, load<f64>(pb) + t);
+        }
+      }
+      if (m < 4) memory.fill(Zf + <usize>m * zrow, 0, <usize>(4 - m) * zrow);
+      const z0 = Zf;
+      const z1 = Zf + zrow;
+      const z2 = Zf + 2 * zrow;
+      const z3 = Zf + 3 * zrow;
+      for (let a = 0; a < n; a++) {
+        const oa = <usize>a * 4;
+        const s0 = f32x4.splat(load<f32>(z0 + oa));
+        const s1 = f32x4.splat(load<f32>(z1 + oa));
+        const s2 = f32x4.splat(load<f32>(z2 + oa));
+        const s3 = f32x4.splat(load<f32>(z3 + oa));
+        const rowp = Gf + <usize>a * zrow;
+        // c in [0, a] four at a time: the overrun stays inside row a (stride ldg >= a + 4 rounded).
+        for (let c = 0; c <= a; c += 4) {
+          const oc = <usize>c * 4;
+          let g = v128.load(rowp + oc);
+          g = vmadd<f32>(s0, v128.load(z0 + oc), g);
+          g = vmadd<f32>(s1, v128.load(z1 + oc), g);
+          g = vmadd<f32>(s2, v128.load(z2 + oc), g);
+          g = vmadd<f32>(s3, v128.load(z3 + oc), g);
+          v128.store(rowp + oc, g);
+        }
+      }
+      p += m;
+    }
+    const lam = reg * <f64>(end - start);
+    for (let a = 0; a < n; a++) {
+      const src = Gf + <usize>a * zrow;
+      const dst = G + <usize>(a * n) * 8;
+      for (let c = 0; c <= a; c++) store<f64>(dst + <usize>c * 8, <f64>load<f32>(src + <usize>c * 4));
+      store<f64>(dst + <usize>a * 8, load<f64>(dst + <usize>a * 8) + lam);
+    }
+    choleskySolve(G, b, n);
+    for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, <f32>load<f64>(b + <usize>a * 8));
+    if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b + fz * 8) : 0);
+  }
+}

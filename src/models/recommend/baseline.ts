@@ -1,0 +1,157 @@
+/**
+ * Baseline: the global mean plus regularized user and item biases, r_ui = mu + b_u + b_i
+ * (Koren 2010, "Factor in the neighbors: scalable and accurate collaborative filtering",
+ * section 2.1, the baseline estimates), as Surprise's `BaselineOnly`:
+ *
+ * - method 'als' (default): alternating exact minimisation of
+ *   sum (r_ui - mu - b_u - b_i)^2 + regUser sum b_u^2 + regItem sum b_i^2,
+ *   item biases first, b_i = sum_{u in U(i)} (r_ui - mu - b_u) / (regItem + |U(i)|), then
+ *   b_u = sum_{i in I(u)} (r_ui - mu - b_i) / (regUser + |I(u)|); defaults 10 epochs,
+ *   regUser 15, regItem 10. O(ratings) per epoch.
+ * - method 'sgd': b_u += lr (e - reg b_u), b_i += lr (e - reg b_i) per rating (the FunkSVD
+ *   kernel with zero factors), defaults 20 epochs, lr 0.005, reg 0.02, ratings shuffled once.
+ */
+import { InvalidArgumentError } from '../../errors.js';
+import { allocSgdBuffers, funkSgd, releaseSgdBuffers } from '../../kernels/sgd.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { rng } from '../../random.js';
+import { LatentFactorModel } from './model.js';
+import type { Ratings } from './ratings.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, loadInOrder, meanOf } from './sgd-common.js';
+
+/** Options of {@link Baseline}. */
+export interface BaselineOptions {
+  /** 'als' (default) or 'sgd'. */
+  method?: 'als' | 'sgd';
+  /** Epochs (default 10 for 'als', 20 for 'sgd', as Surprise). */
+  epochs?: number;
+  /** 'als': ridge penalty of the user biases (default 15). */
+  regUser?: number;
+  /** 'als': ridge penalty of the item biases (default 10). */
+  regItem?: number;
+  /** 'sgd': learning rate (default 0.005). */
+  lr?: number;
+  /** 'sgd': regularization (default 0.02). */
+  reg?: number;
+  /** 'sgd': seed of the rating order (default 0). */
+  seed?: number;
+  /** 'sgd': shuffle the ratings once (default true). */
+  shuffle?: boolean;
+}
+
+/** Baseline's resolved hyperparameters. */
+export interface BaselineResolved {
+  readonly method: 'als' | 'sgd';
+  readonly epochs: number;
+  readonly regUser: number;
+  readonly regItem: number;
+  readonly lr: number;
+  readonly reg: number;
+  readonly seed: number;
+  readonly shuffle: boolean;
+}
+
+const KNOWN = ['method', 'epochs', 'regUser', 'regItem', 'lr', 'reg', 'seed', 'shuffle'] as const;
+
+/**
+ * The Baseline estimator (Surprise's `BaselineOnly`): a model with biases and no factors.
+ * @example
+ * const model = new Baseline().fit(train);
+ * model.predict('u1', 'i9').value; // mu + b_u + b_i, clipped to the rating scale
+ */
+export class Baseline {
+  /** The CLI's --algo name. */
+  readonly algorithm = 'baseline' as const;
+  /** Resolved hyperparameters. */
+  readonly options: BaselineResolved;
+
+  /** @throws InvalidArgumentError naming the first bad or unknown option. */
+  constructor(options: BaselineOptions = {}) {
+    const o = 'Baseline';
+    checkKnownKeys(o, options, KNOWN);
+    const method = options.method ?? 'als';
+    if (method !== 'als' && method !== 'sgd') throw new InvalidArgumentError(`Baseline: option 'method' must be 'als' or 'sgd', got ${String(method)}`);
+    this.options = {
+      method,
+      epochs: checkInt(o, 'epochs', options.epochs ?? (method === 'als' ? 10 : 20), 0),
+      regUser: checkNumber(o, 'regUser', options.regUser ?? 15, 0),
+      regItem: checkNumber(o, 'regItem', options.regItem ?? 10, 0),
+      lr: checkNumber(o, 'lr', options.lr ?? 0.005, 0, true),
+      reg: checkNumber(o, 'reg', options.reg ?? 0.02, 0),
+      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
+      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
+    };
+  }
+
+  /**
+   * Fit the biases. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` per
+   * epoch ('als': RMSE after the epoch; 'sgd': errors met during it); checks the signal between epochs.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   */
+  fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    checkTrain('Baseline', train);
+    const o = this.options;
+    const mu = meanOf(train.values);
+    const { bu, bi } = o.method === 'als' ? this.als(train, mu, options) : this.sgd(train, mu, options);
+    return new LatentFactorModel(explicitState(train, {
+      algorithm: 'baseline',
+      factors: 0,
+      globalMean: mu,
+      userBias: bu,
+      itemBias: bi,
+      userFactors: new Float32Array(0),
+      itemFactors: new Float32Array(0),
+      hyperparameters: { ...o },
+    }));
+  }
+
+  private als(train: Ratings, mu: number, options: LongTaskOptions): { bu: Float32Array; bi: Float32Array } {
+    const { users, items, values } = train;
+    const n = train.size;
+    const o = this.options;
+    const bu = new Float64Array(train.nUsers);
+    const bi = new Float64Array(train.nItems);
+    const uc = new Float64Array(train.nUsers);
+    const ic = new Float64Array(train.nItems);
+    for (let k = 0; k < n; k++) {
+      uc[users[k]!] = uc[users[k]!]! + 1;
+      ic[items[k]!] = ic[items[k]!]! + 1;
+    }
+    const sum = new Float64Array(Math.max(train.nUsers, train.nItems));
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      checkAborted(options.signal, 'Baseline.fit');
+      sum.fill(0, 0, train.nItems);
+      for (let k = 0; k < n; k++) sum[items[k]!] = sum[items[k]!]! + (values[k]! - mu - bu[users[k]!]!);
+      for (let i = 0; i < train.nItems; i++) bi[i] = sum[i]! / (o.regItem + ic[i]!) || 0;
+      sum.fill(0, 0, train.nUsers);
+      for (let k = 0; k < n; k++) sum[users[k]!] = sum[users[k]!]! + (values[k]! - mu - bi[items[k]!]!);
+      for (let u = 0; u < train.nUsers; u++) bu[u] = sum[u]! / (o.regUser + uc[u]!) || 0;
+      if (options.onProgress) {
+        let sse = 0;
+        for (let k = 0; k < n; k++) {
+          const e = values[k]! - mu - bu[users[k]!]! - bi[items[k]!]!;
+          sse += e * e;
+        }
+        options.onProgress({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
+      }
+    }
+    return { bu: Float32Array.from(bu), bi: Float32Array.from(bi) };
+  }
+
+  private sgd(train: Ratings, mu: number, options: LongTaskOptions): { bu: Float32Array; bi: Float32Array } {
+    const o = this.options;
+    const buf = allocSgdBuffers({ nUsers: train.nUsers, nItems: train.nItems, nRatings: train.size, factors: 0 });
+    try {
+      loadInOrder(buf, train, o.shuffle, rng(o.seed));
+      const step = { mu, lr: o.lr, reg: 0, lrBias: o.lr, regBias: o.reg, biased: true };
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        checkAborted(options.signal, 'Baseline.fit');
+        const sse = funkSgd(buf, step, 1);
+        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / train.size) } });
+      }
+      return { bu: buf.bu.slice(), bi: buf.bi.slice() };
+    } finally {
+      releaseSgdBuffers(buf);
+    }
+  }
+}

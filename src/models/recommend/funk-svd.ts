@@ -1,0 +1,206 @@
+/**
+ * FunkSVD: the biased latent-factor model r_ui = mu + b_u + b_i + p_u . q_i trained by
+ * stochastic gradient descent on the observed ratings only (Simon Funk 2006; Koren, Bell &
+ * Volinsky 2009, "Matrix factorization techniques for recommender systems", eq. 5), with the
+ * update and the defaults of Surprise's `SVD` (100 factors, 20 epochs, lr 0.005, reg 0.02,
+ * factors initialised N(0, 0.1^2), biases 0).
+ *
+ * Order of the ratings: Surprise walks the training set in its stored order every epoch; we
+ * shuffle it once with the seed (`shuffle: false` keeps the table's order), as LIBMF does,
+ * because a table grouped by user or by time makes plain SGD drift.
+ *
+ * Threads and blocks: with `threads` t > 1 (default: the library's thread count, see
+ * `setThreads`) and at least 50,000 ratings, ratings are grouped into a g x g grid of
+ * user-group x item-group blocks, g >= 2t, and each epoch runs g sub-epochs; in a sub-epoch
+ * the threads share out the g blocks of one Latin-square diagonal, which have no user and no
+ * item in common, so no locks are needed (LIBMF: Chin, Zhuang, Juan & Lin 2015, "A fast
+ * parallel stochastic gradient method for matrix factorization in shared memory systems").
+ * Large problems use a finer grid (also on one thread) so that a group's factor rows stay in
+ * cache ({@link gridSize}); ratings keep a seeded random order inside each block, except when
+ * the user factors exceed 16 MiB: then each block is ordered by user (FPSGD's "partial random"
+ * order, Zhuang et al. 2013), so a user's row stays in cache across her ratings. The result
+ * is deterministic for a given seed, thread count and data (which thread runs which block
+ * does not matter, and the error sums are added in block order); it differs from the
+ * small-problem single-thread result, which visits all ratings in one seeded order.
+ *
+ * Cost per epoch: O(ratings * factors); memory: 12 bytes per rating plus 4 * factors bytes
+ * per user and item (f32), in WebAssembly memory on the WASM backends.
+ */
+import { getThreads } from '../../kernels/index.js';
+import { allocSgdBuffers, funkSgd, releaseSgdBuffers, type FunkStep } from '../../kernels/sgd.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { rng } from '../../random.js';
+import { LatentFactorModel } from './model.js';
+import type { Ratings } from './ratings.js';
+import {
+  checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
+  meanOf, permutation, setDiagonalTasks, unpad,
+} from './sgd-common.js';
+
+/** Options of {@link FunkSVD}. Defaults are Surprise's SVD. */
+export interface FunkSvdOptions {
+  /** Latent factors f (default 100). */
+  factors?: number;
+  /** Passes over the training ratings (default 20). */
+  epochs?: number;
+  /** Learning rate gamma of every parameter (default 0.005). */
+  lr?: number;
+  /** L2 regularization lambda of every parameter (default 0.02). */
+  reg?: number;
+  /** Learning rate of the biases (default: lr). */
+  lrBias?: number;
+  /** Regularization of the biases (default: reg). */
+  regBias?: number;
+  /** Mean of the initial factors (default 0). */
+  initMean?: number;
+  /** Standard deviation of the initial factors (default 0.1). */
+  initStd?: number;
+  /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
+  biased?: boolean;
+  /** Seed of the factor initialisation and the rating order (default 0). */
+  seed?: number;
+  /** Threads (default: the library's thread count). Results depend on it; see the module comment. */
+  threads?: number;
+  /** Shuffle the ratings once before the first epoch (default true). */
+  shuffle?: boolean;
+}
+
+/** FunkSVD's resolved hyperparameters. */
+export interface FunkSvdResolved {
+  readonly factors: number;
+  readonly epochs: number;
+  readonly lr: number;
+  readonly reg: number;
+  readonly lrBias: number;
+  readonly regBias: number;
+  readonly initMean: number;
+  readonly initStd: number;
+  readonly biased: boolean;
+  readonly seed: number;
+  /** Undefined: use the library's thread count at fit time. */
+  readonly threads: number | undefined;
+  readonly shuffle: boolean;
+}
+
+const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'initMean', 'initStd', 'biased', 'seed', 'threads', 'shuffle'] as const;
+
+/** Fewer ratings than this train on one thread: waking workers would cost more than it saves. */
+export const PARALLEL_MIN_RATINGS = 50_000;
+
+// Factor rows of one user (or item) group should stay in cache while its blocks run.
+const GROUP_BYTES = 4 * 1024 * 1024;
+
+// Above this size of the user factor matrix, blocks are ordered by user (see loadInBlocks).
+const CACHE_BYTES = 16 * 1024 * 1024;
+
+function factorBytes(rows: number, factors: number): number {
+  return rows * Math.ceil(factors / 4) * 16;
+}
+
+/**
+ * Side g of the block grid: 1 (no grid: one seeded order) for small problems on one thread;
+ * else at least 2t (so every sub-epoch has work for each thread), and more when the factor
+ * rows are large, so that one user group's and one item group's rows fit in GROUP_BYTES
+ * (4 MiB): at Netflix scale (480k users x 100 f32 factors = 192 MB) random rows would
+ * otherwise come from DRAM with a TLB miss each.
+ */
+export function gridSize(nUsers: number, nItems: number, nRatings: number, factors: number, threads: number): number {
+  const rowBytes = Math.ceil(factors / 4) * 16;
+  const byCache = Math.ceil((Math.max(nUsers, nItems) * rowBytes) / GROUP_BYTES);
+  const parallel = threads > 1 && nRatings >= PARALLEL_MIN_RATINGS;
+  if (!parallel && byCache <= 1) return 1;
+  const g = Math.max(parallel ? 2 * threads : 1, byCache);
+  return Math.min(g, 64, Math.max(1, Math.min(nUsers, nItems)));
+}
+
+/**
+ * The FunkSVD estimator (Surprise's `SVD`).
+ * @example
+ * const model = new FunkSVD({ factors: 50, epochs: 20, seed: 1 }).fit(train, { onProgress });
+ * model.predict('u1', 'i9'); // { value, clipped, coldStart }
+ */
+export class FunkSVD {
+  /** The CLI's --algo name. */
+  readonly algorithm = 'funksvd' as const;
+  /** Resolved hyperparameters. */
+  readonly options: FunkSvdResolved;
+
+  /** @throws InvalidArgumentError naming the first bad or unknown option. */
+  constructor(options: FunkSvdOptions = {}) {
+    const o = 'FunkSVD';
+    checkKnownKeys(o, options, KNOWN);
+    const lr = checkNumber(o, 'lr', options.lr ?? 0.005, 0, true);
+    const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
+    this.options = {
+      factors: checkInt(o, 'factors', options.factors ?? 100, 1, 65536),
+      epochs: checkInt(o, 'epochs', options.epochs ?? 20, 0),
+      lr,
+      reg,
+      lrBias: checkNumber(o, 'lrBias', options.lrBias ?? lr, 0),
+      regBias: checkNumber(o, 'regBias', options.regBias ?? reg, 0),
+      initMean: checkNumber(o, 'initMean', options.initMean ?? 0, -Infinity),
+      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
+      biased: checkBool(o, 'biased', options.biased ?? true),
+      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
+      threads: options.threads === undefined ? undefined : checkInt(o, 'threads', options.threads, 1, 256),
+      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
+    };
+  }
+
+  /**
+   * Train on `train`. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` after
+   * each epoch (the RMSE of the errors met during the epoch, each taken before its update: free
+   * from the kernel). The signal is checked between epochs and between blocks.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   */
+  fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    checkTrain('FunkSVD', train);
+    const o = this.options;
+    const threads = o.threads ?? getThreads();
+    const n = train.size;
+    const g = gridSize(train.nUsers, train.nItems, n, o.factors, threads);
+    const parallel = g > 1;
+    const mu = o.biased ? meanOf(train.values) : 0;
+    const step: FunkStep = { mu, lr: o.lr, reg: o.reg, lrBias: o.lrBias, regBias: o.regBias, biased: o.biased };
+    const r = rng(o.seed);
+    const buf = allocSgdBuffers({ nUsers: train.nUsers, nItems: train.nItems, nRatings: n, factors: o.factors, maxTasks: g });
+    try {
+      initNormal(buf.P, train.nUsers, o.factors, buf.ld, o.initMean, o.initStd, r);
+      initNormal(buf.Q, train.nItems, o.factors, buf.ld, o.initMean, o.initStd, r);
+      const grid = parallel ? loadInBlocks(buf, train, g, o.shuffle, r, factorBytes(train.nUsers, o.factors) > CACHE_BYTES) : undefined;
+      if (!grid) loadInOrder(buf, train, o.shuffle, r);
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        checkAborted(options.signal, 'FunkSVD.fit');
+        let sse = 0;
+        if (!grid) sse = funkSgd(buf, step, 1);
+        else {
+          // The order of the diagonals changes every epoch (seeded), as LIBMF's scheduler varies it.
+          for (const s of permutation(g, r)) {
+            checkAborted(options.signal, 'FunkSVD.fit');
+            setDiagonalTasks(buf, grid, s);
+            sse += funkSgd(buf, step, g, threads);
+          }
+        }
+        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
+      }
+      return new LatentFactorModel(explicitState(train, {
+        algorithm: 'funksvd',
+        factors: o.factors,
+        globalMean: mu,
+        userBias: grid ? gatherRows(buf.bu, grid.userRow, 1, 1) : buf.bu.slice(),
+        itemBias: grid ? gatherRows(buf.bi, grid.itemRow, 1, 1) : buf.bi.slice(),
+        userFactors: grid ? gatherRows(buf.P, grid.userRow, o.factors, buf.ld) : unpad(buf.P, train.nUsers, o.factors, buf.ld),
+        itemFactors: grid ? gatherRows(buf.Q, grid.itemRow, o.factors, buf.ld) : unpad(buf.Q, train.nItems, o.factors, buf.ld),
+        hyperparameters: { ...hyper(o), threads, grid: g },
+      }));
+    } finally {
+      releaseSgdBuffers(buf);
+    }
+  }
+}
+
+function hyper(o: FunkSvdResolved): Record<string, number | string | boolean> {
+  const h: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) h[k] = v as number | boolean;
+  return h;
+}

@@ -1,0 +1,192 @@
+/**
+ * SVD++: the biased latent-factor model with implicit feedback (Koren 2008, "Factorization
+ * meets the neighborhood: a multifaceted collaborative filtering model", eq. 15),
+ *
+ *     r_ui = mu + b_u + b_i + q_i . (p_u + |N(u)|^-1/2 sum_{j in N(u)} y_j),
+ *
+ * N(u) the items u rated in training, trained by SGD with Surprise's `SVDpp` update and
+ * defaults (20 factors, 20 epochs, lr 0.007, reg 0.02, factors and y_j initialised
+ * N(0, 0.1^2)). Ratings are visited user by user (as Surprise's trainset does), users in one
+ * seeded random order and each user's ratings shuffled once (`shuffle: false`: users in index
+ * order, ratings in the table's order).
+ *
+ * Cost: Surprise updates every y_j of N(u) after each rating, O(|N(u)| f) per rating; the
+ * kernel (assembly/sgd.ts `sgd_svdpp`) reaches the same values in O(f) per rating by
+ * carrying the implicit sum and the common y_j increment as running vectors, so an epoch
+ * costs O(ratings * f). N(u) is taken as a set: a (user, item) pair rated twice makes the
+ * two differ slightly. Single-threaded (a rating touches the y_j of all the user's items, so
+ * user/item blocks are not independent).
+ *
+ * The fitted model stores the effective user vectors p_u + |N(u)|^-1/2 sum y_j as its user
+ * factors (so predict/recommend are plain dot products) and keeps y ('y') and the raw p_u
+ * ('p') in `state.extra`.
+ */
+import { allocSgdBuffers, releaseSgdBuffers, svdppSgd, type SvdppStep } from '../../kernels/sgd.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { rng } from '../../random.js';
+import { LatentFactorModel } from './model.js';
+import type { Ratings } from './ratings.js';
+import {
+  checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, initNormal, meanOf, permutation, unpad,
+} from './sgd-common.js';
+
+/** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
+export interface SvdppOptions {
+  /** Latent factors f (default 20). */
+  factors?: number;
+  /** Passes over the training ratings (default 20). */
+  epochs?: number;
+  /** Learning rate of every parameter (default 0.007). */
+  lr?: number;
+  /** Regularization of every parameter (default 0.02). */
+  reg?: number;
+  /** Learning rate / regularization of the biases (default lr / reg). */
+  lrBias?: number;
+  regBias?: number;
+  /** Learning rate / regularization of the implicit factors y_j (default lr / reg). */
+  lrY?: number;
+  regY?: number;
+  /** Mean and standard deviation of the initial p, q and y (default 0 and 0.1). */
+  initMean?: number;
+  initStd?: number;
+  /** Seed of the initialisation and the visiting order (default 0). */
+  seed?: number;
+  /** Shuffle users and each user's ratings once (default true). */
+  shuffle?: boolean;
+}
+
+/** SVDpp's resolved hyperparameters. */
+export interface SvdppResolved {
+  readonly factors: number;
+  readonly epochs: number;
+  readonly lr: number;
+  readonly reg: number;
+  readonly lrBias: number;
+  readonly regBias: number;
+  readonly lrY: number;
+  readonly regY: number;
+  readonly initMean: number;
+  readonly initStd: number;
+  readonly seed: number;
+  readonly shuffle: boolean;
+}
+
+const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'lrY', 'regY', 'initMean', 'initStd', 'seed', 'shuffle'] as const;
+
+/**
+ * The SVD++ estimator (Surprise's `SVDpp`).
+ * @example
+ * const model = new SVDpp({ factors: 20, seed: 1 }).fit(train);
+ */
+export class SVDpp {
+  /** The CLI's --algo name. */
+  readonly algorithm = 'svdpp' as const;
+  /** Resolved hyperparameters. */
+  readonly options: SvdppResolved;
+
+  /** @throws InvalidArgumentError naming the first bad or unknown option. */
+  constructor(options: SvdppOptions = {}) {
+    const o = 'SVDpp';
+    checkKnownKeys(o, options, KNOWN);
+    const lr = checkNumber(o, 'lr', options.lr ?? 0.007, 0, true);
+    const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
+    this.options = {
+      factors: checkInt(o, 'factors', options.factors ?? 20, 1, 65536),
+      epochs: checkInt(o, 'epochs', options.epochs ?? 20, 0),
+      lr,
+      reg,
+      lrBias: checkNumber(o, 'lrBias', options.lrBias ?? lr, 0),
+      regBias: checkNumber(o, 'regBias', options.regBias ?? reg, 0),
+      lrY: checkNumber(o, 'lrY', options.lrY ?? lr, 0),
+      regY: checkNumber(o, 'regY', options.regY ?? reg, 0),
+      initMean: checkNumber(o, 'initMean', options.initMean ?? 0, -Infinity),
+      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
+      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
+      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
+    };
+  }
+
+  /**
+   * Train on `train`. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` per
+   * epoch (errors met during the epoch); checks the signal between epochs.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   */
+  fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    checkTrain('SVDpp', train);
+    const o = this.options;
+    const f = o.factors;
+    const n = train.size;
+    const nu = train.nUsers;
+    const ni = train.nItems;
+    const mu = meanOf(train.values);
+    const r = rng(o.seed);
+    const csr = train.byUser();
+    const buf = allocSgdBuffers({ nUsers: nu, nItems: ni, nRatings: n, factors: f, svdpp: true });
+    try {
+      initNormal(buf.P, nu, f, buf.ld, o.initMean, o.initStd, r);
+      initNormal(buf.Q, ni, f, buf.ld, o.initMean, o.initStd, r);
+      initNormal(buf.Y!, ni, f, buf.ld, o.initMean, o.initStd, r);
+      buf.indptr!.set(csr.indptr);
+      buf.items.set(csr.indices);
+      buf.values.set(csr.values);
+      if (o.shuffle) {
+        buf.order!.set(permutation(nu, r));
+        // Shuffle each user's ratings (items and values together).
+        for (let u = 0; u < nu; u++) {
+          const s = csr.indptr[u]!;
+          for (let k = csr.indptr[u + 1]! - 1; k > s; k--) {
+            const j = s + r.nextInt(k - s + 1);
+            const ti = buf.items[k]!;
+            buf.items[k] = buf.items[j]!;
+            buf.items[j] = ti;
+            const tv = buf.values[k]!;
+            buf.values[k] = buf.values[j]!;
+            buf.values[j] = tv;
+          }
+        }
+      } else {
+        for (let u = 0; u < nu; u++) buf.order![u] = u;
+      }
+      const step: SvdppStep = { mu, lr: o.lr, reg: o.reg, lrBias: o.lrBias, regBias: o.regBias, biased: true, lrY: o.lrY, regY: o.regY };
+      for (let epoch = 0; epoch < o.epochs; epoch++) {
+        checkAborted(options.signal, 'SVDpp.fit');
+        const sse = svdppSgd(buf, step, nu);
+        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
+      }
+      const p = unpad(buf.P, nu, f, buf.ld);
+      const y = unpad(buf.Y!, ni, f, buf.ld);
+      return new LatentFactorModel(explicitState(train, {
+        algorithm: 'svdpp',
+        factors: f,
+        globalMean: mu,
+        userBias: buf.bu.slice(),
+        itemBias: buf.bi.slice(),
+        userFactors: effectiveUserFactors(p, y, csr.indptr, csr.indices, f),
+        itemFactors: unpad(buf.Q, ni, f, buf.ld),
+        hyperparameters: { ...o },
+        extra: { y, p },
+      }));
+    } finally {
+      releaseSgdBuffers(buf);
+    }
+  }
+}
+
+/** p_u + |N(u)|^-1/2 sum_{j in N(u)} y_j for every user (users with no rating keep p_u). */
+export function effectiveUserFactors(p: Float32Array, y: Float32Array, indptr: Int32Array, items: Int32Array, f: number): Float32Array {
+  const out = p.slice();
+  const z = new Float64Array(f);
+  for (let u = 0; u + 1 < indptr.length; u++) {
+    const s = indptr[u]!;
+    const e = indptr[u + 1]!;
+    if (e <= s) continue;
+    z.fill(0);
+    for (let k = s; k < e; k++) {
+      const j = items[k]! * f;
+      for (let c = 0; c < f; c++) z[c] = z[c]! + y[j + c]!;
+    }
+    const inv = 1 / Math.sqrt(e - s);
+    for (let c = 0; c < f; c++) out[u * f + c] = out[u * f + c]! + z[c]! * inv;
+  }
+  return out;
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AbortedError, InvalidArgumentError } from '../../src/errors.js';
+import { ALS } from '../../src/models/recommend/als.js';
+import { randomSplit } from '../../src/models/recommend/split.js';
+import { plantedRatings } from '../../src/models/recommend/synthetic.js';
+import { Ratings } from '../../src/models/recommend/ratings.js';
+import { rmse } from '../../src/models/recommend/metrics.js';
+import { BACKEND_NAMES, withBackend } from '../helpers.js';
+
+const { ratings, truth } = plantedRatings({ users: 400, items: 250, ratings: 30_000, rank: 4, noise: 0.3, integer: false, seed: 11 });
+const [train, test] = randomSplit(ratings, { test: 0.2, seed: 1 });
+
+function meanOf(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s / a.length;
+}
+
+describe('ALS (explicit, ALS-WR)', () => {
+  it('beats the global mean clearly on planted low-rank data, on every backend', () => {
+    const mu = meanOf(train.values);
+    const base = rmse(new Float32Array(test.size).fill(mu), test.values);
+    for (const backend of BACKEND_NAMES) {
+      withBackend(backend, () => {
+        const model = new ALS({ factors: 8, iterations: 8, reg: 0.05 }).fit(train);
+        const r = rmse(model.predictRatings(test), test.values);
+        assert.ok(r < 0.6 * base, `${backend}: ALS ${r} vs mean ${base}`);
+        // noise floor 0.3: a sensible fit is not far above it
+        assert.ok(r < 2 * truth.noise, `${backend}: ALS rmse ${r}`);
+      });
+    }
+  });
+
+  it('never increases the regularized objective, and reports one progress per iteration', () => {
+    const seen: { objective: number; trainRmse: number }[] = [];
+    const model = new ALS({ factors: 6, iterations: 6, reg: 0.1, seed: 3 }).fit(train, {
+      onProgress: (p) => {
+        assert.equal(p.stage, 'epoch');
+        assert.equal(p.total, 6);
+        assert.equal(p.done, seen.length + 1);
+        seen.push(p.metrics as { objective: number; trainRmse: number });
+      },
+    });
+    assert.equal(seen.length, 6);
+    for (let k = 1; k < seen.length; k++) {
+      assert.ok(seen[k]!.objective <= seen[k - 1]!.objective * (1 + 1e-6), `iteration ${k}: ${seen[k]!.objective} > ${seen[k - 1]!.objective}`);
+    }
+    assert.equal(model.algorithm, 'als');
+    assert.equal(model.kind, 'explicit');
+    assert.equal(model.state.hyperparameters['factors'], 6);
+  });
+
+  it('is deterministic for a seed and agrees across backends', () => {
+    const a = new ALS({ factors: 5, iterations: 3, seed: 7 }).fit(train);
+    const b = new ALS({ factors: 5, iterations: 3, seed: 7 }).fit(train);
+    assert.deepEqual(a.state.userFactors, b.state.userFactors);
+    const js = withBackend('js', () => new ALS({ factors: 5, iterations: 3, seed: 7 }).fit(train));
+    const pa = a.predictRatings(test);
+    const pj = js.predictRatings(test);
+    let maxd = 0;
+    for (let k = 0; k < pa.length; k++) maxd = Math.max(maxd, Math.abs(pa[k]! - pj[k]!));
+    assert.ok(maxd < 1e-3, `backends differ by ${maxd}`);
+  });
+
+  it('WASM kernel and TypeScript fallback agree for odd and even system sizes, with and without biases', () => {
+    for (const [factors, biased] of [[4, false], [7, false], [3, true], [8, true]] as const) {
+      const fit = () => new ALS({ factors, biased, iterations: 2, seed: 2 }).fit(train);
+      const ref = withBackend('js', fit).predictRatings(test);
+      for (const backend of BACKEND_NAMES) {
+        const got = withBackend(backend, fit).predictRatings(test);
+        let maxd = 0;
+        for (let k = 0; k < got.length; k++) maxd = Math.max(maxd, Math.abs(got[k]! - ref[k]!));
+        assert.ok(maxd < 1e-3, `f=${factors} biased=${biased} ${backend}: ${maxd}`);
+      }
+    }
+  });
+
+  it('without biases still fits, and centres by the mean', () => {
+    const model = new ALS({ factors: 8, iterations: 6, biased: false }).fit(train);
+    assert.ok(model.state.userBias.every((b) => b === 0));
+    assert.ok(Math.abs(model.state.globalMean - meanOf(train.values)) < 1e-9);
+    const r = rmse(model.predictRatings(test), test.values);
+    assert.ok(r < 2 * truth.noise, `rmse ${r}`);
+  });
+
+  it('gives untrained users and items of a shared ID space the cold-start path', () => {
+    const small = Ratings.fromTriples(['a', 'a', 'b', 'c'], ['x', 'y', 'x', 'z'], [5, 3, 4, 1]);
+    const part = small.subset([0, 1, 2]); // c and z have no training rating
+    const model = new ALS({ factors: 2, iterations: 3 }).fit(part);
+    assert.equal(model.predict('c', 'x').coldStart, 'user');
+    assert.equal(model.predict('a', 'z').coldStart, 'item');
+    assert.ok(model.recommend('a', { n: 5 }).every((r) => r.item !== 'x' && r.item !== 'y'));
+  });
+
+  it('validates options and input, and stops on an aborted signal', () => {
+    assert.throws(() => new ALS({ factors: 0 }), /factors/);
+    assert.throws(() => new ALS({ reg: -1 }), /reg/);
+    assert.throws(() => new ALS({ iterations: 1.5 }), InvalidArgumentError);
+    const empty = Ratings.fromTriples([], [], []);
+    assert.throws(() => new ALS().fit(empty), /no ratings/);
+    const ac = new AbortController();
+    ac.abort();
+    assert.throws(() => new ALS({ factors: 2 }).fit(train, { signal: ac.signal }), AbortedError);
+    const ac2 = new AbortController();
+    assert.throws(
+      () => new ALS({ factors: 2, iterations: 5 }).fit(train, { signal: ac2.signal, onProgress: (p) => { if (p.done === 2) ac2.abort(); } }),
+      AbortedError,
+    );
+  });
+});
