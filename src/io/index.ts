@@ -26,3 +26,4 @@ export { readSparse, readSparseSync, parseMtxSparse, encodeSparseMtx, writeSpars
 export type { SparseReadOptions, SparseMtxWriteOptions } from './sparse-io.js';
 export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings } from './ratings.js';
 export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';
+export { saveModel, loadModel } from '../models/recommend/model-file-node.js';
