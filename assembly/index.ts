@@ -6,10 +6,10 @@ import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
 export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
-export { sgd_parallel } from './pool';
+export { sgd_parallel, als_parallel } from './pool';
 export { sgd_funk, sgd_svdpp, SGD_PARAM_BYTES } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
-export { als_rows, als_work_doubles } from './als';
+export { als_rows, als_work_doubles, ALS_PARAM_BYTES } from './als';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
 export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;

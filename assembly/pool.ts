@@ -15,14 +15,16 @@
 //
 // Job kinds (KIND): 0 = f64 gemm, 1 = f32 gemm, 2 = SGD block tasks (sgd.ts: the parameter
 // block's address is in PA; task t is block t of a sub-epoch whose blocks share no user or
-// item, so tasks never write the same factor row).
+// item, so tasks never write the same factor row), 3 = ALS row chunks (als.ts: parameter
+// block in PA; tasks solve disjoint rows, each thread on the scratch of its slot).
 import { gemm, MR, NR } from './gemm';
 import { funkTask } from './sgd';
+import { alsTask } from './als';
 
 const STATE: usize = 0;
 const DONE: usize = 8;
 const NTASKS: usize = 12;
-const KIND: usize = 16; // 0 = f64 gemm, 1 = f32 gemm, 2 = SGD
+const KIND: usize = 16; // 0 = f64 gemm, 1 = f32 gemm, 2 = SGD, 3 = ALS rows
 const TA: usize = 20;
 const TB: usize = 24;
 const M: usize = 28;
@@ -80,7 +82,8 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     const kind = load<i32>(ctl + KIND);
     if (kind == 0) runTask<f64>(ctl, t, slot);
     else if (kind == 1) runTask<f32>(ctl, t, slot);
-    else funkTask(<usize>load<u32>(ctl + PA), t);
+    else if (kind == 2) funkTask(<usize>load<u32>(ctl + PA), t);
+    else alsTask(<usize>load<u32>(ctl + PA), t, slot);
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -172,6 +175,18 @@ export function gemm_parallel(
 export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   store<i32>(ctl + KIND, 2);
+  store<u32>(ctl + PA, <u32>prm);
+  runJob(ctl, job, min(tasks, 0xffff), canBlock);
+}
+
+/**
+ * Parallel ALS half-step: `tasks` chunks of rows described by the parameter block `prm`
+ * (als.ts) are shared out among the pool. Rows are independent, so the result is the same
+ * as the sequential solve whatever the scheduling.
+ */
+export function als_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+  store<i32>(ctl + KIND, 3);
   store<u32>(ctl + PA, <u32>prm);
   runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }

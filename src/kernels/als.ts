@@ -8,6 +8,7 @@
  */
 import { OutOfMemoryError } from './heap.js';
 import { activeWasm } from './index.js';
+import { canBlock } from './pool.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 interface AlsWasmExports {
@@ -18,7 +19,12 @@ interface AlsWasmExports {
     out: number, outBias: number, work: number, cgSteps: number,
   ): void;
   als_work_doubles(n: number): number;
+  als_parallel(ctl: number, prm: number, tasks: number, canBlock: number): void;
+  readonly ALS_PARAM_BYTES: WebAssembly.Global;
 }
+
+// Below this many rows a half-step is not worth waking other threads for.
+const PARALLEL_MIN_ROWS = 256;
 
 /** One CSR side of a ratings table, as the models hold it. */
 export interface CsrSide {
@@ -48,7 +54,7 @@ export class AlsWasm {
   private readonly blocks: number[];
   private readonly users: HeapCsr;
   private readonly items: HeapCsr;
-  private readonly ptrs: { P: number; Q: number; bu: number; bi: number; work: number; base: number };
+  private readonly ptrs: { P: number; Q: number; bu: number; bi: number; work: number; base: number; params: number };
 
   private constructor(w: WasmKernels, blocks: number[], users: HeapCsr, items: HeapCsr, ptrs: AlsWasm['ptrs'], nU: number, nI: number, readonly f: number, readonly n: number) {
     this.w = w;
@@ -101,6 +107,7 @@ export class AlsWasm {
         bi: take(4 * items.rows),
         work: take(8 * ex.als_work_doubles(n)),
         base: take(8 * n * n),
+        params: take(Number(ex.ALS_PARAM_BYTES.value)),
       };
       return new AlsWasm(w, blocks, users, items, ptrs, users.rows, items.rows, f, n);
     } catch (e) {
@@ -114,11 +121,11 @@ export class AlsWasm {
    * Explicit ALS-WR half-step: solve every user (side 'users', items fixed) or every item.
    * With n = f + 1 the bias is solved with the factors (ratings centred by mu minus the fixed side's bias).
    */
-  explicit(side: 'users' | 'items', mu: number, reg: number): void {
+  explicit(side: 'users' | 'items', mu: number, reg: number, threads = 1): void {
     const [c, fixed, fixedBias, out, outBias] = side === 'users'
       ? [this.users, this.ptrs.Q, this.ptrs.bi, this.ptrs.P, this.ptrs.bu]
       : [this.items, this.ptrs.P, this.ptrs.bu, this.ptrs.Q, this.ptrs.bi];
-    this.ex.als_rows(0, c.rows, c.indptr, c.indices, c.values, fixed, fixedBias, this.f, this.n, mu, reg, 0, 0, 0, out, outBias, this.ptrs.work, 0);
+    this.solveRows({ c, fixed, fixedBias, n: this.n, mu, reg, alpha: 0, mode: 0, base: 0, out, outBias, cgSteps: 0 }, threads);
   }
 
   /**
@@ -126,11 +133,75 @@ export class AlsWasm {
    * row-major, full), confidence 1 + alpha r; exact Cholesky solves, or with `cgSteps` > 0
    * that many conjugate-gradient steps warm-started from the current factors.
    */
-  implicit(side: 'users' | 'items', base: Float64Array, alpha: number, cgSteps = 0): void {
+  implicit(side: 'users' | 'items', base: Float64Array, alpha: number, cgSteps = 0, threads = 1): void {
     const [c, fixed, out] = side === 'users' ? [this.users, this.ptrs.Q, this.ptrs.P] : [this.items, this.ptrs.P, this.ptrs.Q];
     this.w.heap.f64(this.ptrs.base, this.f * this.f).set(base.subarray(0, this.f * this.f));
     const mode = cgSteps > 0 ? 2 : 1;
-    this.ex.als_rows(0, c.rows, c.indptr, c.indices, c.values, fixed, 0, this.f, this.f, 0, 0, alpha, mode, this.ptrs.base, out, 0, this.ptrs.work, cgSteps);
+    this.solveRows({ c, fixed, fixedBias: 0, n: this.f, mu: 0, reg: 0, alpha, mode, base: this.ptrs.base, out, outBias: 0, cgSteps }, threads);
+  }
+
+  /**
+   * Every row of one side: one als_rows call, or with `threads` > 1 chunks of rows shared
+   * out on the worker pool (rows are independent: the result is the same either way).
+   */
+  private solveRows(
+    a: { c: HeapCsr; fixed: number; fixedBias: number; n: number; mu: number; reg: number; alpha: number; mode: number; base: number; out: number; outBias: number; cgSteps: number },
+    threads: number,
+  ): void {
+    const rows = a.c.rows;
+    const pool = threads > 1 && rows >= PARALLEL_MIN_ROWS ? this.w.workerPool(threads) : undefined;
+    if (!pool) {
+      this.ex.als_rows(0, rows, a.c.indptr, a.c.indices, a.c.values, a.fixed, a.fixedBias, this.f, a.n, a.mu, a.reg, a.alpha, a.mode, a.base, a.out, a.outBias, this.ptrs.work, a.cgSteps);
+      return;
+    }
+    const slots = pool.size + 1;
+    const stride = this.slotScratch(slots);
+    // Chunks small enough to balance rows of very different lengths, large enough to keep
+    // the task overhead (one atomic per chunk) negligible.
+    const chunk = Math.max(16, Math.ceil(rows / (8 * slots)));
+    const h = this.w.heap;
+    // Addresses go through Int32 lanes: the bit pattern is what the kernel reads as u32.
+    const i32 = h.i32(this.ptrs.params, 16);
+    const u32 = i32;
+    const f64 = h.f64(this.ptrs.params + 64, 3);
+    i32[0] = rows;
+    i32[1] = chunk;
+    u32[2] = a.c.indptr;
+    u32[3] = a.c.indices;
+    u32[4] = a.c.values;
+    u32[5] = a.fixed;
+    u32[6] = a.fixedBias;
+    i32[7] = this.f;
+    i32[8] = a.n;
+    i32[9] = a.mode;
+    u32[10] = a.base;
+    u32[11] = a.out;
+    u32[12] = a.outBias;
+    u32[13] = this.slotWork;
+    u32[14] = stride;
+    i32[15] = a.cgSteps;
+    f64[0] = a.mu;
+    f64[1] = a.reg;
+    f64[2] = a.alpha;
+    this.ex.als_parallel(pool.ctl, this.ptrs.params, Math.ceil(rows / chunk), canBlock() ? 1 : 0);
+  }
+
+  private slotWork = 0;
+  private slotCount = 0;
+
+  // Scratch for `slots` threads (slot 0 is the calling thread); returns the byte stride.
+  private slotScratch(slots: number): number {
+    const stride = Math.ceil((8 * this.ex.als_work_doubles(this.n)) / 64) * 64;
+    if (this.slotCount < slots) {
+      if (this.slotWork) {
+        this.w.heap.free(this.slotWork);
+        this.blocks.splice(this.blocks.indexOf(this.slotWork), 1);
+      }
+      this.slotWork = this.w.heap.malloc(stride * slots);
+      this.blocks.push(this.slotWork);
+      this.slotCount = slots;
+    }
+    return stride;
   }
 
   /** Free the WASM memory (the views become invalid). */

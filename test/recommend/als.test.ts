@@ -109,3 +109,19 @@ describe('ALS (explicit, ALS-WR)', () => {
     );
   });
 });
+
+describe('ALS and ImplicitALS on two threads', () => {
+  it('give exactly the one-thread factors (rows are solved independently)', async () => {
+    const { ImplicitALS } = await import('../../src/models/recommend/implicit-als.js');
+    for (const make of [
+      (threads: number) => new ALS({ factors: 8, iterations: 2, seed: 3, threads }),
+      (threads: number) => new ImplicitALS({ factors: 8, iterations: 2, seed: 3, threads }),
+    ]) {
+      const one = make(1).fit(ratings).state;
+      const two = make(2).fit(ratings).state;
+      assert.deepEqual(two.userFactors, one.userFactors);
+      assert.deepEqual(two.itemFactors, one.itemFactors);
+      assert.deepEqual(two.userBias, one.userBias);
+    }
+  });
+});

@@ -24,6 +24,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { AlsWasm } from '../../kernels/als.js';
+import { getThreads } from '../../kernels/index.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, solveExplicitRow } from './als-solve.js';
@@ -48,6 +49,11 @@ export interface AlsOptions {
   initStd?: number;
   /** Seed of the initial item factors (default 0). */
   seed?: number;
+  /**
+   * Threads for the half-steps (default: the library's thread count, see setThreads). Rows
+   * are solved independently, so the result does not depend on it.
+   */
+  threads?: number;
 }
 
 /** Resolved {@link AlsOptions}. */
@@ -58,6 +64,7 @@ export interface ResolvedAlsOptions {
   readonly biased: boolean;
   readonly initStd: number;
   readonly seed: number;
+  readonly threads: number | undefined;
 }
 
 /**
@@ -79,6 +86,7 @@ export class ALS implements RecommenderEstimator {
       biased: options.biased ?? true,
       initStd: numberOption(options.initStd, 0.1, 'ALS: initStd', 0),
       seed: intOption(options.seed, 0, 'ALS: seed', 0, 2 ** 32 - 1),
+      threads: options.threads === undefined ? undefined : intOption(options.threads, 1, 'ALS: threads', 1, 256),
     };
     if (typeof this.options.biased !== 'boolean') throw new InvalidArgumentError(`ALS: biased must be a boolean, got ${String(options.biased)}`);
   }
@@ -91,6 +99,7 @@ export class ALS implements RecommenderEstimator {
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
     const { onProgress, signal } = options;
     const { factors: f, iterations, reg, biased, initStd, seed } = this.options;
+    const threads = this.options.threads ?? getThreads();
     if (train.size === 0) throw new InvalidArgumentError('ALS.fit: the training table has no ratings');
     checkAborted(signal, 'ALS.fit');
     const nu = train.nUsers;
@@ -113,10 +122,10 @@ export class ALS implements RecommenderEstimator {
     let out: { P: Float32Array; Q: Float32Array; bu: Float32Array; bi: Float32Array };
     try {
       for (let it = 0; it < iterations; it++) {
-        if (wasm) wasm.explicit('users', mu, reg);
+        if (wasm) wasm.explicit('users', mu, reg, threads);
         else halfStep(byUser.indptr, byUser.indices, byUser.values, nu, Q, bi, P, bu, f, mu, reg, biased, scratch!);
         checkAborted(signal, 'ALS.fit');
-        if (wasm) wasm.explicit('items', mu, reg);
+        if (wasm) wasm.explicit('items', mu, reg, threads);
         else halfStep(byItem.indptr, byItem.indices, byItem.values, ni, P, bu, Q, bi, f, mu, reg, biased, scratch!);
         checkAborted(signal, 'ALS.fit');
         if (onProgress) {
@@ -145,7 +154,7 @@ export class ALS implements RecommenderEstimator {
       itemFactors: out.Q,
       ratingScale: ratingScaleOf(train),
       ...seenItemsOf(train),
-      hyperparameters: { ...this.options },
+      hyperparameters: { ...this.options, threads },
     });
   }
 }

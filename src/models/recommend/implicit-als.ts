@@ -20,6 +20,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { AlsWasm } from '../../kernels/als.js';
+import { getThreads } from '../../kernels/index.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, gramPlusRidge, solveImplicitRowCg, solveImplicitRowCholesky } from './als-solve.js';
@@ -47,6 +48,11 @@ export interface ImplicitAlsOptions {
   seed?: number;
   /** Compute the loss after each iteration for progress reports (default true; O(ratings f + users f^2)). */
   computeLoss?: boolean;
+  /**
+   * Threads for the half-steps (default: the library's thread count, see setThreads). Rows
+   * are solved independently, so the result does not depend on it.
+   */
+  threads?: number;
 }
 
 /** Resolved {@link ImplicitAlsOptions}. */
@@ -60,6 +66,7 @@ export interface ResolvedImplicitAlsOptions {
   readonly initStd: number;
   readonly seed: number;
   readonly computeLoss: boolean;
+  readonly threads: number | undefined;
 }
 
 /**
@@ -85,6 +92,7 @@ export class ImplicitALS implements RecommenderEstimator {
       cgSteps: intOption(options.cgSteps, 3, 'ImplicitALS: cgSteps', 1, 1000),
       initStd: numberOption(options.initStd, 0.01, 'ImplicitALS: initStd', 0),
       seed: intOption(options.seed, 0, 'ImplicitALS: seed', 0, 2 ** 32 - 1),
+      threads: options.threads === undefined ? undefined : intOption(options.threads, 1, 'ImplicitALS: threads', 1, 256),
       computeLoss: options.computeLoss ?? true,
     };
   }
@@ -98,6 +106,7 @@ export class ImplicitALS implements RecommenderEstimator {
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
     const { onProgress, signal } = options;
     const { factors: f, iterations, reg, alpha, solver, cgSteps, initStd, seed, computeLoss } = this.options;
+    const threads = this.options.threads ?? getThreads();
     if (train.size === 0) throw new InvalidArgumentError('ImplicitALS.fit: the training table has no interactions');
     for (let k = 0; k < train.size; k++) {
       const v = train.values[k]!;
@@ -119,7 +128,7 @@ export class ImplicitALS implements RecommenderEstimator {
     const step = (indptr: Int32Array, idx: Int32Array, vals: Float32Array, rows: number, fixed: Float32Array, fixedRows: number, out: Float32Array): void => {
       const G = gramPlusRidge(fixed, fixedRows, f, reg);
       if (wasm) {
-        wasm.implicit(out === X ? 'users' : 'items', G, alpha, solver === 'cg' ? cgSteps : 0);
+        wasm.implicit(out === X ? 'users' : 'items', G, alpha, solver === 'cg' ? cgSteps : 0, threads);
         return;
       }
       for (let row = 0; row < rows; row++) {
@@ -165,7 +174,7 @@ export class ImplicitALS implements RecommenderEstimator {
       itemFactors,
       ratingScale: ratingScaleOf(train),
       ...seenItemsOf(train),
-      hyperparameters: { ...this.options },
+      hyperparameters: { ...this.options, threads },
     });
   }
 }
