@@ -20,6 +20,8 @@ import { registerAngles } from './commands/angles.js';
 import { registerRank } from './commands/rank.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerComplete } from './commands/complete.js';
+import { registerCompress } from './commands/compress.js';
+import { registerConfusion } from './commands/confusion.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -64,6 +66,8 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerAngles(program);
   registerRecommend(program);
   registerComplete(program);
+  registerCompress(program);
+  registerConfusion(program);
   return program;
 }
 

@@ -1,0 +1,24 @@
+/**
+ * PNG files on disk (Node): {@link readPng} and {@link writePng} wrap the in-memory
+ * {@link decodePng} / {@link encodePng} of `png.ts` (which stay browser-safe).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { CheckedRaster, RasterImage } from '../models/image.js';
+import { decodePng, encodePng, type EncodePngOptions } from './png.js';
+
+/**
+ * Read a PNG file as a {@link RasterImage} (gray, gray + alpha, RGB or RGBA; 8 or 16 bits;
+ * palette and low-bit-depth images are expanded, see `decodePng`).
+ * @throws ParseError naming the file when it is not a valid PNG; file system errors as Node's.
+ */
+export async function readPng(path: string): Promise<CheckedRaster> {
+  return decodePng(await readFile(path), path);
+}
+
+/**
+ * Write an image as a PNG file (color type from the channel count, the image's bit depth).
+ * @throws InvalidArgumentError for an invalid image; file system errors as Node's.
+ */
+export async function writePng(path: string, image: RasterImage, options: EncodePngOptions = {}): Promise<void> {
+  await writeFile(path, encodePng(image, options));
+}
