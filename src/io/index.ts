@@ -27,3 +27,4 @@ export type { SparseReadOptions, SparseMtxWriteOptions } from './sparse-io.js';
 export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings } from './ratings.js';
 export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';
 export { saveModel, loadModel } from '../models/recommend/model-file-node.js';
+export { readPng, writePng } from './png-file.js';
