@@ -22,6 +22,7 @@ import { registerRecommend } from './commands/recommend.js';
 import { registerComplete } from './commands/complete.js';
 import { registerCompress } from './commands/compress.js';
 import { registerConfusion } from './commands/confusion.js';
+import { registerNmf } from './commands/nmf.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -68,6 +69,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerComplete(program);
   registerCompress(program);
   registerConfusion(program);
+  registerNmf(program);
   return program;
 }
 

@@ -1,0 +1,470 @@
+/**
+ * Nonnegative matrix factorization X ≈ W H (W >= 0, m x k; H >= 0, k x n), rows of X are
+ * samples (scikit-learn's `NMF`, whose options, defaults and numbers this follows):
+ *
+ *   minimise  D_beta(X | W H) + l1_W ||W||_1 + l1_H ||H||_1 + l2_W/2 ||W||_F^2 + l2_H/2 ||H||_F^2
+ *
+ * with l1_W = n alphaW l1Ratio, l2_W = n alphaW (1 - l1Ratio), l1_H = m alphaH l1Ratio,
+ * l2_H = m alphaH (1 - l1Ratio) (scikit-learn >= 1.2 scaling: penalties grow with the other
+ * dimension so they stay balanced against the data term).
+ *
+ * Solvers:
+ * - `'cd'` (default): coordinate descent / HALS (Cichocki & Phan 2009), Frobenius loss only;
+ *   stops when the projected-gradient violation falls below `tol` times the first one.
+ * - `'mu'`: multiplicative updates (Lee & Seung 2001; Févotte & Idier 2011 for any beta),
+ *   any beta-divergence ('frobenius' = 2, 'kullback-leibler' = 1, 'itakura-saito' = 0, or a
+ *   number); without penalties the loss never increases. Stops, checking every 10
+ *   iterations, when the drop of sqrt(2 loss) since the last check is below `tol` times
+ *   its value at the start.
+ *
+ * Initializations: 'random', 'nndsvd', 'nndsvda', 'nndsvdar' (Boutsidis & Gallopoulos 2008),
+ * or 'custom' with given W and H. Dense (Matrix) and sparse (CsrMatrix) input; with sparse
+ * input no m x n matrix is formed for beta in {1, 2}, and the loss's x-dependent terms run
+ * over the nonzeros only. Every entry of W and H stays >= 0.
+ */
+import { InvalidArgumentError, ShapeError, check } from '../errors.js';
+import { Matrix } from '../matrix/matrix.js';
+import { checkAborted, type LongTaskOptions } from '../progress.js';
+import { rng } from '../random.js';
+import { cdSweep } from './nmf-cd.js';
+import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nmf-data.js';
+import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
+import { betaDivergence, frobeniusLoss, gram, traceDot } from './nmf-loss.js';
+import { muGamma, muUpdate } from './nmf-mu.js';
+
+export type { NMFInput } from './nmf-data.js';
+export type { NMFInitMethod } from './nmf-init.js';
+
+/** NMF solver: coordinate descent (HALS) or multiplicative updates. */
+export type NMFSolver = 'cd' | 'mu';
+/** How to start: a method computed from the data, or 'custom' (options `W` and `H`). */
+export type NMFInit = NMFInitMethod | 'custom';
+/** The divergence minimised: a name or beta itself (2 Frobenius, 1 KL, 0 Itakura-Saito). */
+export type NMFBetaLoss = 'frobenius' | 'kullback-leibler' | 'itakura-saito' | number;
+
+/** Options of {@link NMF}. */
+export interface NMFOptions {
+  /** Number of components k (the rank of W H). Required. */
+  components: number;
+  /**
+   * Starting point. Default: 'nndsvda' when k <= min(m, n), else 'random' (scikit-learn's
+   * default). 'custom' uses `W` (m x k) and `H` (k x n). With solver 'mu', 'nndsvd' leaves
+   * zeros that multiplicative updates can never move: prefer 'nndsvda'.
+   */
+  init?: NMFInit;
+  /** Initial W (m x k, >= 0) for init 'custom'. Copied, never modified. */
+  W?: Matrix;
+  /** Initial H (k x n, >= 0) for init 'custom'. Copied, never modified. */
+  H?: Matrix;
+  /** 'cd' (default) or 'mu'. */
+  solver?: NMFSolver;
+  /** Divergence; default 'frobenius'. Anything else needs solver 'mu'. */
+  betaLoss?: NMFBetaLoss;
+  /** Stopping tolerance (see the solvers); default 1e-4. 0 runs `maxIter` iterations. */
+  tol?: number;
+  /** Iteration cap; default 200. */
+  maxIter?: number;
+  /** Penalty weight on W; default 0. */
+  alphaW?: number;
+  /** Penalty weight on H; default 'same' (= alphaW). */
+  alphaH?: number | 'same';
+  /** Mix of the penalties: 0 (default) pure L2, 1 pure L1 (sparse NMF). */
+  l1Ratio?: number;
+  /** Visit the components in a random order in each CD sweep; default false. */
+  shuffle?: boolean;
+  /** Seed of the random init, the randomized SVD of NNDSVD and the shuffling; default 0. */
+  seed?: number;
+}
+
+/** Options of {@link NMF.fit}: progress (`stage: 'iteration'`, metrics.loss) and cancellation. */
+export type NMFFitOptions = LongTaskOptions;
+
+/** The resolved options of a fit, as stored on the model and in its JSON. */
+export interface NMFSettings {
+  components: number;
+  init: NMFInit | 'auto';
+  solver: NMFSolver;
+  /** beta as a number. */
+  beta: number;
+  tol: number;
+  maxIter: number;
+  alphaW: number;
+  alphaH: number;
+  l1Ratio: number;
+  shuffle: boolean;
+  seed: number;
+}
+
+/** What {@link NMFModel.toJSON} returns and {@link NMFModel.fromJSON} reads. */
+export interface NMFModelJSON {
+  readonly type: 'NMF';
+  readonly version: 1;
+  readonly settings: NMFSettings;
+  /** H as rows (k arrays of n numbers). */
+  readonly components: number[][];
+  readonly reconstructionError: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly lossHistory: number[];
+}
+
+/** Beta of a loss name. @throws InvalidArgumentError for an unknown name or a non-finite number. */
+export function betaOf(loss: NMFBetaLoss): number {
+  if (loss === 'frobenius') return 2;
+  if (loss === 'kullback-leibler') return 1;
+  if (loss === 'itakura-saito') return 0;
+  if (typeof loss === 'number' && Number.isFinite(loss)) return loss;
+  throw new InvalidArgumentError(`NMF: betaLoss must be 'frobenius', 'kullback-leibler', 'itakura-saito' or a finite number, got ${String(loss)}`);
+}
+
+const INITS: readonly string[] = ['random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'];
+
+/**
+ * Nonnegative matrix factorization (see the module comment). The constructor checks the
+ * options; {@link NMF.fit} / {@link NMF.fitTransform} run the solver.
+ * @example
+ * const nmf = new NMF({ components: 10, init: 'nndsvda', solver: 'cd' });
+ * const { model, W } = nmf.fitTransform(X);   // X ≈ W model.components
+ * model.transform(Xnew);                       // loadings of new rows, H fixed
+ */
+export class NMF {
+  readonly settings: NMFSettings;
+  private readonly W0: Matrix | undefined;
+  private readonly H0: Matrix | undefined;
+
+  /**
+   * @throws InvalidArgumentError naming the bad option: components not an integer >= 1,
+   *   unknown init/solver/betaLoss, a beta-loss other than Frobenius with solver 'cd',
+   *   tol < 0, maxIter < 1, negative alphas, l1Ratio outside [0, 1], init 'custom'
+   *   without W and H, W or H given without init 'custom'.
+   */
+  constructor(options: NMFOptions) {
+    check(typeof options === 'object' && options !== null, () => 'NMF: expected an options object such as { components: 10 }');
+    const { components, init, solver = 'cd', betaLoss = 'frobenius', tol = 1e-4, maxIter = 200, alphaW = 0, alphaH = 'same', l1Ratio = 0, shuffle = false, seed = 0 } = options;
+    check(Number.isInteger(components) && components >= 1, () => `NMF: components must be an integer >= 1, got ${components}`);
+    check(init === undefined || INITS.includes(init), () => `NMF: init must be one of ${INITS.join(', ')}, got '${String(init)}'`);
+    check(solver === 'cd' || solver === 'mu', () => `NMF: solver must be 'cd' or 'mu', got '${String(solver)}'`);
+    const beta = betaOf(betaLoss);
+    check(solver === 'mu' || beta === 2, () => `NMF: solver 'cd' handles only the Frobenius loss; use solver 'mu' for betaLoss ${String(betaLoss)}`);
+    check(Number.isFinite(tol) && tol >= 0, () => `NMF: tol must be a finite number >= 0, got ${tol}`);
+    check(Number.isInteger(maxIter) && maxIter >= 1, () => `NMF: maxIter must be an integer >= 1, got ${maxIter}`);
+    check(Number.isFinite(alphaW) && alphaW >= 0, () => `NMF: alphaW must be a finite number >= 0, got ${alphaW}`);
+    check(alphaH === 'same' || (Number.isFinite(alphaH) && alphaH >= 0), () => `NMF: alphaH must be 'same' or a finite number >= 0, got ${String(alphaH)}`);
+    check(Number.isFinite(l1Ratio) && l1Ratio >= 0 && l1Ratio <= 1, () => `NMF: l1Ratio must be in [0, 1], got ${l1Ratio}`);
+    check(typeof shuffle === 'boolean', () => `NMF: shuffle must be a boolean, got ${String(shuffle)}`);
+    check(Number.isFinite(seed), () => `NMF: seed must be a finite number, got ${seed}`);
+    if (init === 'custom') {
+      check(options.W instanceof Matrix && options.H instanceof Matrix, () => "NMF: init 'custom' needs both W (rows x components) and H (components x cols) as Matrix");
+      check(options.W!.cols === components && options.H!.rows === components, () => `NMF: custom W is ${options.W!.rows}x${options.W!.cols} and H ${options.H!.rows}x${options.H!.cols}; both need ${components} components`);
+      this.W0 = options.W!.copy();
+      this.H0 = options.H!.copy();
+    } else {
+      check(options.W === undefined && options.H === undefined, () => "NMF: W and H are only used with init 'custom'");
+    }
+    this.settings = { components, init: init ?? 'auto', solver, beta, tol, maxIter, alphaW, alphaH: alphaH === 'same' ? alphaW : alphaH, l1Ratio, shuffle, seed };
+  }
+
+  /**
+   * Fit to X (m samples x n features, every entry >= 0) and return the model; W of the
+   * training rows is dropped (use {@link NMF.fitTransform} to keep it).
+   * @throws see {@link NMF.fitTransform}.
+   */
+  fit(X: NMFInput, options: NMFFitOptions = {}): NMFModel {
+    return this.fitTransform(X, options).model;
+  }
+
+  /**
+   * Fit to X and return the model and W (m x k), X ≈ W model.components.
+   *
+   * Cost per iteration, k components: 'cd' two products X Ht and X^T W (4 m n k flops
+   * dense, 4 nnz k sparse) plus O((m + n) k^2); 'mu' with beta = 2 the same; beta = 1 two
+   * W H at X's stored positions and two weighted products (O(nnz k) sparse, O(m n k)
+   * dense); other beta O(m n k) also for sparse input. The loss is recorded after every
+   * iteration (free for beta = 2, one more W H for other beta). Float64 throughout.
+   * @throws InvalidArgumentError for negative data, custom factors of the wrong shape, negative
+   *   or all zero, an NNDSVD init with k > min(m, n), beta <= 0 with zeros in X;
+   *   NonFiniteInputError for NaN/Inf; AbortedError when `signal` aborts.
+   */
+  fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
+    const { onProgress, signal } = options;
+    checkAborted(signal, 'NMF.fit');
+    const st = this.settings;
+    const data = nmfData(X, 'NMF.fit');
+    const { m, n } = data;
+    const k = st.components;
+    if (st.beta <= 0 && data.hasZero) throw new InvalidArgumentError('NMF.fit: with betaLoss <= 0 (e.g. itakura-saito) the data must not contain zeros; add a small constant or use beta > 0');
+    let W: Float64Array;
+    let Ht: Float64Array;
+    if (this.W0 && this.H0) {
+      W = customFactor(this.W0, m, k, 'W');
+      Ht = customFactor(this.H0.T, n, k, 'H');
+    } else {
+      const method: NMFInitMethod = st.init === 'auto' ? (k <= Math.min(m, n) ? 'nndsvda' : 'random') : (st.init as NMFInitMethod);
+      ({ W, Ht } = initializeNmf(data, k, method, st.seed));
+    }
+    const reg = regularization(st, m, n);
+    const run = solve(data, W, Ht, k, st, reg, true, onProgress, signal, 'NMF.fit');
+    const H = new Matrix(Ht, n, k).T.copy();
+    const loss = betaDivergence(data, W, Ht, k, st.beta);
+    const model = new NMFModel(st, H, {
+      reconstructionError: Math.sqrt(2 * Math.max(loss, 0)),
+      iterations: run.iterations,
+      converged: run.converged,
+      lossHistory: run.lossHistory,
+    });
+    return { model, W: new Matrix(W, m, k) };
+  }
+}
+
+/** Penalties scaled as scikit-learn >= 1.2 (`_compute_regularization`). */
+interface Regularization {
+  l1W: number;
+  l2W: number;
+  l1H: number;
+  l2H: number;
+}
+
+function regularization(st: NMFSettings, m: number, n: number): Regularization {
+  return {
+    l1W: n * st.alphaW * st.l1Ratio,
+    l2W: n * st.alphaW * (1 - st.l1Ratio),
+    l1H: m * st.alphaH * st.l1Ratio,
+    l2H: m * st.alphaH * (1 - st.l1Ratio),
+  };
+}
+
+/** A custom factor (rows x k) as column-major float64, checked >= 0 and not all zero. */
+function customFactor(F: Matrix, rows: number, k: number, name: string): Float64Array {
+  if (F.rows !== rows || F.cols !== k) {
+    const [r, c] = name === 'W' ? [F.rows, F.cols] : [F.cols, F.rows];
+    const [er, ec] = name === 'W' ? [rows, k] : [k, rows];
+    throw new ShapeError(`NMF: custom ${name} is ${r}x${c}, expected ${er}x${ec}`);
+  }
+  const v = Float64Array.from(f64ColumnMajor(F));
+  let max = 0;
+  for (let p = 0; p < v.length; p++) {
+    const x = v[p]!;
+    if (!(x >= 0) || !Number.isFinite(x)) throw new InvalidArgumentError(`NMF: custom ${name} holds ${x}; it must be finite and >= 0`);
+    max = Math.max(max, x);
+  }
+  if (max === 0) throw new InvalidArgumentError(`NMF: custom ${name} is all zeros`);
+  return v;
+}
+
+interface SolveResult {
+  iterations: number;
+  converged: boolean;
+  lossHistory: Float64Array;
+}
+
+/**
+ * Run the solver in place on W (and Ht when `updateH`). Records the loss D_beta after each
+ * iteration. Shared by fitting (updateH true) and transform (H fixed).
+ */
+function solve(
+  data: NmfData, W: Float64Array, Ht: Float64Array, k: number, st: NMFSettings, reg: Regularization, updateH: boolean,
+  onProgress: LongTaskOptions['onProgress'], signal: AbortSignal | undefined, who: string,
+): SolveResult {
+  const { m, n } = data;
+  const history: number[] = [];
+  const order = Int32Array.from({ length: k }, (_, i) => i);
+  const random = rng(st.seed);
+  const timesX = (B: Float64Array, kk: number): Float64Array => data.times(B, kk);
+  const timesXt = (A: Float64Array, kk: number): Float64Array => data.timesT(A, kk);
+  const report = (it: number, loss: number, extra: Record<string, number>): void => {
+    history.push(loss);
+    onProgress?.({ stage: 'iteration', done: it, total: st.maxIter, metrics: { loss, ...extra } });
+  };
+
+  if (st.solver === 'cd') {
+    let violationInit = 0;
+    let HHt: Float64Array | undefined; // H H^T of the current H, kept from the loss for the next sweep
+    for (let it = 1; it <= st.maxIter; it++) {
+      checkAborted(signal, who);
+      if (st.shuffle) shuffleInPlace(order, random);
+      const sw = cdSweep(timesX, W, Ht, m, n, k, reg.l1W, reg.l2W, order, HHt);
+      let violation = sw.violation;
+      let loss: number;
+      if (updateH) {
+        if (st.shuffle) shuffleInPlace(order, random);
+        const sh = cdSweep(timesXt, Ht, W, n, m, k, reg.l1H, reg.l2H, order);
+        violation += sh.violation;
+        // sh.XHt = X^T W - l1H and sh.HtH = W^T W, both at the new W; H is newer still.
+        HHt = gram(Ht, n, k);
+        loss = frobeniusLoss(data.sqNorm, crossTerm(sh.XHt, Ht, reg.l1H), sh.HtH, HHt);
+      } else {
+        HHt = sw.HtH; // H is fixed
+        loss = frobeniusLoss(data.sqNorm, crossTerm(sw.XHt, W, reg.l1W), gram(W, m, k), sw.HtH);
+      }
+      if (it === 1) violationInit = violation;
+      report(it, loss, { violation: violationInit === 0 ? 0 : violation / violationInit });
+      if (violationInit === 0 || violation / violationInit <= st.tol) return { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+    }
+    return { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+  }
+
+  // Multiplicative updates.
+  const beta = st.beta;
+  const gamma = muGamma(beta);
+  const lossOf = (): number => betaDivergence(data, W, Ht, k, beta);
+  const errorAtInit = Math.sqrt(2 * Math.max(lossOf(), 0));
+  let previous = errorAtInit;
+  for (let it = 1; it <= st.maxIter; it++) {
+    checkAborted(signal, who);
+    muUpdate(data, W, Ht, k, beta, gamma, 'W', { l1: reg.l1W, l2: reg.l2W });
+    if (beta < 1) zeroTiny(W);
+    if (updateH) {
+      muUpdate(data, W, Ht, k, beta, gamma, 'H', { l1: reg.l1H, l2: reg.l2H });
+      if (beta <= 1) zeroTiny(Ht);
+    }
+    const loss = lossOf();
+    report(it, loss, {});
+    if (st.tol > 0 && it % 10 === 0) {
+      const error = Math.sqrt(2 * Math.max(loss, 0));
+      if ((previous - error) / errorAtInit < st.tol) return { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+      previous = error;
+    }
+  }
+  return { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+}
+
+/** <R + l1, F> where R = X B - l1 as returned by a CD sweep: the cross term <X B, F>. */
+function crossTerm(R: Float64Array, F: Float64Array, l1: number): number {
+  let t = traceDot(R, F);
+  if (l1 !== 0) for (let p = 0; p < F.length; p++) t += l1 * F[p]!;
+  return t;
+}
+
+/** Entries below float64 eps set to 0 (scikit-learn's stabilisation for beta < 1 / <= 1). */
+function zeroTiny(A: Float64Array): void {
+  for (let p = 0; p < A.length; p++) if (A[p]! < 2.220446049250313e-16) A[p] = 0;
+}
+
+function shuffleInPlace(a: Int32Array, r: ReturnType<typeof rng>): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = r.nextInt(i + 1);
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+}
+
+/** Facts about a finished fit. */
+interface NMFFacts {
+  reconstructionError: number;
+  iterations: number;
+  converged: boolean;
+  lossHistory: Float64Array | readonly number[];
+}
+
+/**
+ * A fitted NMF: the components H (k x n, >= 0) and the fit's history. Built by
+ * {@link NMF.fit}, {@link NMF.fitTransform} or {@link NMFModel.fromJSON}.
+ */
+export class NMFModel {
+  /** The resolved options of the fit. */
+  readonly settings: NMFSettings;
+  /** H, k x n (scikit-learn's `components_`), float64, every entry >= 0. */
+  readonly components: Matrix;
+  /**
+   * sqrt(2 D_beta(X | W H)) at the end of the fit (for Frobenius, ||X - W H||_F), without
+   * the penalties (scikit-learn's `reconstruction_err_`).
+   */
+  readonly reconstructionError: number;
+  /** Iterations run. */
+  readonly iterations: number;
+  /** True when the stopping test passed before `maxIter`. */
+  readonly converged: boolean;
+  /** D_beta(X | W H) after each iteration (1/2 ||X - W H||_F^2 for Frobenius), penalties excluded. */
+  readonly lossHistory: Float64Array;
+
+  /** Built by {@link NMF.fitTransform} and {@link NMFModel.fromJSON}. */
+  constructor(settings: NMFSettings, components: Matrix, facts: NMFFacts) {
+    this.settings = Object.freeze({ ...settings });
+    this.components = components;
+    this.reconstructionError = facts.reconstructionError;
+    this.iterations = facts.iterations;
+    this.converged = facts.converged;
+    this.lossHistory = Float64Array.from(facts.lossHistory);
+  }
+
+  /** Number of components k. */
+  get rank(): number {
+    return this.components.rows;
+  }
+
+  /** Number of features n. */
+  get features(): number {
+    return this.components.cols;
+  }
+
+  /**
+   * Loadings W (m x k, >= 0) of new rows X (m x n) with H fixed: the same solver, tol and
+   * maxIter as the fit, started from zeros ('cd') or sqrt(mean(X) / k) ('mu'), as
+   * scikit-learn's `transform`. Penalties on W apply (scaled by n).
+   * @throws ShapeError when X has a different number of columns; as {@link NMF.fitTransform}.
+   */
+  transform(X: NMFInput, options: NMFFitOptions = {}): Matrix {
+    checkAborted(options.signal, 'NMFModel.transform');
+    const data = nmfData(X, 'NMFModel.transform');
+    const { m, n } = data;
+    const k = this.rank;
+    if (n !== this.features) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.features}`);
+    const st = this.settings;
+    if (st.beta <= 0 && data.hasZero) throw new InvalidArgumentError('NMFModel.transform: with betaLoss <= 0 the data must not contain zeros');
+    const W = new Float64Array(m * k);
+    if (st.solver === 'mu') W.fill(Math.sqrt(data.sum / (m * n) / k));
+    const Ht = f64ColumnMajor(this.components.T.copy());
+    solve(data, W, Ht, k, st, regularization(st, m, n), false, options.onProgress, options.signal, 'NMFModel.transform');
+    return new Matrix(W, m, k);
+  }
+
+  /** W H: the data reconstructed from loadings W (m x k). One gemm, O(m n k). */
+  inverseTransform(W: Matrix): Matrix {
+    if (W.cols !== this.rank) throw new ShapeError(`NMFModel.inverseTransform: W has ${W.cols} columns, the model has ${this.rank} components`);
+    const m = W.rows;
+    const n = this.features;
+    const k = this.rank;
+    const out = new Float64Array(m * n);
+    gemm(false, false, m, n, k, f64ColumnMajor(W), m, f64ColumnMajor(this.components), k, out);
+    return new Matrix(out, m, n);
+  }
+
+  /** Plain-data form (nested arrays), e.g. for JSON.stringify. */
+  toJSON(): NMFModelJSON {
+    return {
+      type: 'NMF',
+      version: 1,
+      settings: { ...this.settings },
+      components: this.components.toArray(),
+      reconstructionError: this.reconstructionError,
+      iterations: this.iterations,
+      converged: this.converged,
+      lossHistory: Array.from(this.lossHistory),
+    };
+  }
+
+  /**
+   * Rebuild a model from {@link NMFModel.toJSON}'s output.
+   * @throws InvalidArgumentError when `json` is not an NMF model of a known version or its
+   *   components are negative or ragged.
+   */
+  static fromJSON(json: NMFModelJSON): NMFModel {
+    check(typeof json === 'object' && json !== null && json.type === 'NMF' && json.version === 1, () => 'NMFModel.fromJSON: not an NMF model (type "NMF", version 1)');
+    check(Array.isArray(json.components) && json.components.length >= 1, () => 'NMFModel.fromJSON: components must be a non-empty array of rows');
+    const H = Matrix.from(json.components);
+    for (let p = 0; p < H.data.length; p++) check(H.data[p]! >= 0, () => 'NMFModel.fromJSON: components must be >= 0');
+    const settings = { ...json.settings, components: H.rows };
+    // Validate the settings the same way as the estimator does.
+    new NMF({
+      components: settings.components, solver: settings.solver, betaLoss: settings.beta, tol: settings.tol, maxIter: settings.maxIter,
+      alphaW: settings.alphaW, alphaH: settings.alphaH, l1Ratio: settings.l1Ratio, shuffle: settings.shuffle, seed: settings.seed,
+    });
+    return new NMFModel(settings, H, {
+      reconstructionError: json.reconstructionError,
+      iterations: json.iterations,
+      converged: json.converged,
+      lossHistory: json.lossHistory ?? [],
+    });
+  }
+}
