@@ -23,6 +23,7 @@ import { registerComplete } from './commands/complete.js';
 import { registerCompress } from './commands/compress.js';
 import { registerConfusion } from './commands/confusion.js';
 import { registerNmf } from './commands/nmf.js';
+import { registerPca } from './commands/pca.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -70,6 +71,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerCompress(program);
   registerConfusion(program);
   registerNmf(program);
+  registerPca(program);
   return program;
 }
 

@@ -1,0 +1,123 @@
+/**
+ * `lowrank pca X --components 0.95 --out DIR`: principal component analysis of a data
+ * file whose rows are samples (scikit-learn's PCA, or IncrementalPCA with `--batch-size`).
+ * Writes, with numpy-checkable names (a contract):
+ *
+ * - components.npy              k x n_features, one component per row (`components_`)
+ * - explained_variance_ratio.npy (k,)
+ * - explained_variance.npy       (k,)
+ * - singular_values.npy          (k,)
+ * - mean.npy                     (n_features,)
+ * - scores.npy                   n_samples x k, the transformed data (unless --no-scores)
+ *
+ * A coordinate `.mtx` file is read as a sparse CSR matrix and never densified (solvers
+ * lanczos, covariance-eigh, randomized).
+ */
+import { Option, type Command } from 'commander';
+import { readMtx } from '../../io/mtx.js';
+import type { DType } from '../../matrix/dtype.js';
+import type { Matrix } from '../../matrix/matrix.js';
+import { IncrementalPCA } from '../../models/incremental-pca.js';
+import { PCA, type PCASolver } from '../../models/pca.js';
+import type { PCAModel } from '../../models/pca-model.js';
+import { CsrMatrix } from '../../sparse/csr.js';
+import { readInput, runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
+import { dtypeOption, fileFormat, onFile, UsageError } from '../options.js';
+import { progressBar } from '../progress-bar.js';
+
+interface PcaFlags extends FactorCommandOptions {
+  components?: string;
+  solver: PCASolver;
+  whiten?: boolean;
+  seed?: string;
+  powerIters?: string;
+  tol?: string;
+  batchSize?: string;
+  scores: boolean;
+}
+
+function parse(flag: string, value: string | undefined, rule: (v: number) => boolean, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim() === '' ? NaN : Number(value);
+  if (!rule(v)) throw new UsageError(`${flag} must be ${what}, got '${value}'`);
+  return v;
+}
+
+/** A coordinate .mtx as CSR (O(nnz) memory); anything else as a dense Matrix. */
+async function readData(path: string, dtype: DType | undefined): Promise<Matrix | CsrMatrix> {
+  if (fileFormat(path) === 'mtx') {
+    const f = await onFile(path, () => readMtx(path));
+    const e = f.entries;
+    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
+    return f.dense({ dtype });
+  }
+  return readInput(path, dtype);
+}
+
+/** Register `lowrank pca`. */
+export function registerPca(program: Command): void {
+  program
+    .command('pca')
+    .description('principal component analysis, rows are samples (components.npy one per row, explained_variance_ratio.npy, explained_variance.npy, singular_values.npy, mean.npy, scores.npy)')
+    .argument('<x>', 'data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
+    .option('-k, --components <k>', 'components to keep: an integer k, or a fraction in (0, 1) of the variance to explain (default: all)')
+    .addOption(new Option('--solver <name>', 'auto (as scikit-learn), full (SVD), covariance-eigh, randomized, lanczos (alias arpack)').choices(['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack']).default('auto'))
+    .option('--whiten', 'scale the scores to unit variance')
+    .option('--batch-size <b>', 'incremental PCA in batches of b rows (memory O((k + b) n_features)); needs an integer --components or none')
+    .option('--power-iters <q>', 'randomized: power iterations (default auto)')
+    .option('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10)')
+    .option('--seed <s>', 'seed of the randomized and lanczos solvers (default 0)')
+    .option('--no-scores', 'do not compute or write scores.npy')
+    .option('-o, --out <dir>', 'write the results as .npy files into this directory (created if needed); without it they are printed')
+    .addOption(dtypeOption('read the data in this precision (default: as stored; computation is float64)'))
+    .option('--json', 'print one JSON object')
+    .action(async (x: string, opts: PcaFlags, cmd: Command) => {
+      const c = parse('--components', opts.components, (v) => (Number.isInteger(v) && v >= 1) || (v > 0 && v < 1), 'an integer >= 1 or a fraction in (0, 1)');
+      const seed = parse('--seed', opts.seed, Number.isInteger, 'an integer');
+      const powerIters = parse('--power-iters', opts.powerIters, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0');
+      const tol = parse('--tol', opts.tol, (v) => v > 0 && v < 1, 'a number in (0, 1)');
+      const batchSize = parse('--batch-size', opts.batchSize, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+      if (batchSize !== undefined) {
+        if (c !== undefined && c < 1) throw new UsageError('--batch-size (incremental PCA) needs an integer --components, not a variance fraction');
+        if (opts.solver !== 'auto' || powerIters !== undefined || tol !== undefined) throw new UsageError('--batch-size (incremental PCA) takes none of --solver, --power-iters, --tol');
+      }
+      if (c !== undefined && c < 1 && (opts.solver === 'randomized' || opts.solver === 'lanczos' || opts.solver === 'arpack')) {
+        throw new UsageError(`--components ${opts.components} is a variance fraction; it needs --solver auto, full or covariance-eigh`);
+      }
+      const X = await readData(x, opts.dtype);
+      await runFactorCommand(cmd, 'pca', [{ rows: X.shape[0], cols: X.shape[1], dtype: X.dtype }], opts, () => {
+        const bar = progressBar('pca');
+        let model: PCAModel;
+        let scores: Matrix | undefined;
+        try {
+          const run = { onProgress: bar.onProgress };
+          if (batchSize !== undefined) {
+            model = new IncrementalPCA({ components: c, batchSize, whiten: opts.whiten ?? false }).fit(X, run);
+            if (opts.scores) scores = model.transform(X);
+          } else {
+            const pca = new PCA({ components: c, solver: opts.solver, whiten: opts.whiten ?? false, seed: seed ?? 0, powerIters: powerIters ?? 'auto', tol });
+            if (opts.scores) ({ model, scores } = pca.fitTransform(X, run));
+            else model = pca.fit(X, run);
+          }
+        } finally {
+          bar.stop();
+        }
+        const factors: Factor[] = [
+          { name: 'components', matrix: model.components },
+          { name: 'explained_variance_ratio', vector: model.explainedVarianceRatio },
+          { name: 'explained_variance', vector: model.explainedVariance },
+          { name: 'singular_values', vector: model.singularValues },
+          { name: 'mean', vector: model.mean },
+        ];
+        if (scores) factors.push({ name: 'scores', matrix: scores });
+        const facts: Record<string, number | string | boolean> = {
+          solver: model.solver,
+          components: model.nComponents,
+          explained: model.totalExplainedVarianceRatio,
+          noise_variance: model.noiseVariance,
+        };
+        if (X instanceof CsrMatrix) facts.nnz = X.nnz;
+        return { factors, facts };
+      });
+    });
+}

@@ -1,0 +1,336 @@
+/**
+ * Principal component analysis, as scikit-learn's `PCA` (1.9): the data are centered per
+ * feature and the top right singular vectors of the centered data X - 1 mean^T become the
+ * components (Pearson 1901; Hotelling 1933). Four solvers, chosen like scikit-learn's
+ * `svd_solver='auto'`:
+ *
+ * - `'covariance-eigh'`: eigendecomposition of the n_features x n_features covariance
+ *   (accumulated over centered blocks of rows by syrk, then {@link eigh}); the fastest for
+ *   tall data (n_samples >= 10 n_features, n_features <= 1000), e.g. digits 1797 x 64.
+ *   Its small eigenvalues are accurate to eps times the largest one (squaring), which is
+ *   why it is not used for wide or ill-conditioned data.
+ * - `'full'`: thin {@link svd} of the centered copy (LAPACK dgesdd's algorithm).
+ * - `'randomized'`: {@link randomizedSvd} (Halko, Martinsson & Tropp 2011) of the centered
+ *   data for k < 0.8 min(n_samples, n_features) on larger inputs.
+ * - `'lanczos'` (scikit-learn's `'arpack'`): {@link lanczosSvd} to a tolerance; the
+ *   default for sparse input, centered implicitly ({@link centeredOperator}), never densified.
+ *
+ * Signs follow scikit-learn's `svd_flip(u_based_decision=False)`: the largest-magnitude
+ * entry of every component is positive, so components agree with scikit-learn's exactly
+ * (not only up to sign) whenever the eigenvalues are distinct.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { eigh } from '../linalg/eigh.js';
+import { svd } from '../linalg/svd.js';
+import { lanczosSvd } from '../lowrank/lanczos-svd.js';
+import { centeredOperator } from '../lowrank/operator.js';
+import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
+import { Matrix } from '../matrix/matrix.js';
+import { checkAborted, type LongTaskOptions } from '../progress.js';
+import type { RandomState } from '../random.js';
+import { CsrMatrix } from '../sparse/csr.js';
+import { centeredCopy, centeredScatter, checkFiniteResult, checkPcaInput, columnMeans, columnStats, flipByComponents, type PcaInput } from './pca-data.js';
+import { PCAModel, type PCAFittedSolver } from './pca-model.js';
+
+export { PCAModel } from './pca-model.js';
+export type { PCAFittedSolver, PCAModelJSON, PCAModelParts } from './pca-model.js';
+export type { PcaInput } from './pca-data.js';
+
+/** PCA solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
+export type PCASolver = 'auto' | 'full' | 'covariance-eigh' | 'randomized' | 'lanczos' | 'arpack';
+
+/** Options of {@link PCA}. */
+export interface PCAOptions {
+  /**
+   * How many components to keep: an integer k >= 1 (at most min(n_samples, n_features)),
+   * or a fraction in (0, 1): the fewest components whose cumulative explained variance
+   * ratio exceeds it (scikit-learn's rule: `searchsorted(cumsum, f, side='right') + 1`).
+   * Default: all, min(n_samples, n_features).
+   */
+  components?: number;
+  /** Solver (see the module comment); default 'auto', resolved as scikit-learn 1.9 does. */
+  solver?: PCASolver;
+  /** Scale the scores to unit variance (divide by sqrt(explainedVariance)). Default false. */
+  whiten?: boolean;
+  /** Seed of the randomized and Lanczos solvers' random start. Default 0. */
+  seed?: RandomState;
+  /** Randomized: power iterations (scikit-learn's `iterated_power`); default 'auto' (7 if k < 0.1 min(n, p), else 4). */
+  powerIters?: number | 'auto';
+  /** Randomized: oversampling (scikit-learn's `n_oversamples`); default 10. */
+  oversample?: number;
+  /** Randomized: normalizer between power iterations; default 'auto' (see {@link randomizedSvd}). */
+  normalizer?: PowerNormalizer;
+  /** Lanczos: residual tolerance relative to s_1; default 1e-10. */
+  tol?: number;
+}
+
+/** Options of {@link PCA.fit}: progress of the iterative solvers and cancellation. */
+export type PCAFitOptions = LongTaskOptions;
+
+/** What {@link PCA.fitTransform} returns. */
+export interface PCAFitTransform {
+  /** The fitted model. */
+  readonly model: PCAModel;
+  /** The training data's scores, n_samples x k (whitened when `whiten`). */
+  readonly scores: Matrix;
+}
+
+const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack'];
+
+/**
+ * Principal component analysis (scikit-learn's `PCA`). The constructor checks the options;
+ * {@link PCA.fit} returns a {@link PCAModel}.
+ * @example
+ * const model = new PCA({ components: 0.95 }).fit(X);     // X: n_samples x n_features
+ * model.nComponents; model.explainedVarianceRatio;
+ * const Z = model.transform(X);                            // n_samples x k scores
+ * const Xhat = model.inverseTransform(Z);                  // best rank-k reconstruction
+ */
+export class PCA {
+  readonly components: number | undefined;
+  readonly solver: PCASolver;
+  readonly whiten: boolean;
+  readonly seed: RandomState;
+  readonly powerIters: number | 'auto';
+  readonly oversample: number;
+  readonly normalizer: PowerNormalizer;
+  readonly tol: number | undefined;
+
+  /** @throws InvalidArgumentError naming the bad option. */
+  constructor(options: PCAOptions = {}) {
+    const { components, solver = 'auto', whiten = false, seed = 0, powerIters = 'auto', oversample = 10, normalizer = 'auto', tol } = options;
+    checkComponents(components, 'PCA');
+    if (!SOLVERS.includes(solver)) throw new InvalidArgumentError(`PCA: solver must be one of ${SOLVERS.map((s) => `'${s}'`).join(', ')}, got '${String(solver)}'`);
+    if (typeof whiten !== 'boolean') throw new InvalidArgumentError(`PCA: whiten must be a boolean, got ${String(whiten)}`);
+    if (!(powerIters === 'auto' || (Number.isInteger(powerIters) && powerIters >= 0))) throw new InvalidArgumentError(`PCA: powerIters must be 'auto' or an integer >= 0, got ${String(powerIters)}`);
+    if (!(Number.isInteger(oversample) && oversample >= 0)) throw new InvalidArgumentError(`PCA: oversample must be an integer >= 0, got ${oversample}`);
+    if (!['auto', 'lu', 'qr', 'none'].includes(normalizer)) throw new InvalidArgumentError(`PCA: normalizer must be 'auto', 'lu', 'qr' or 'none', got '${String(normalizer)}'`);
+    if (!(tol === undefined || (Number.isFinite(tol) && tol > 0 && tol < 1))) throw new InvalidArgumentError(`PCA: tol must be a number in (0, 1), got ${tol}`);
+    if (components !== undefined && components < 1 && (solver === 'randomized' || solver === 'lanczos' || solver === 'arpack')) {
+      throw new InvalidArgumentError(`PCA: components = ${components} is a variance fraction, which needs solver 'full', 'covariance-eigh' or 'auto' (the '${solver}' solver computes only k components, so it cannot tell which k reaches the fraction)`);
+    }
+    this.components = components;
+    this.solver = solver;
+    this.whiten = whiten;
+    this.seed = seed;
+    this.powerIters = powerIters;
+    this.oversample = oversample;
+    this.normalizer = normalizer;
+    this.tol = tol;
+  }
+
+  /**
+   * Fit the model: column means, then the components by the chosen solver.
+   *
+   * Cost (n samples, p features, r = min(n, p), k components): covariance-eigh n p^2 + 9 p^3
+   * flops (one copy of a block of rows); full about 4 n p r + 8 r^3 (a centered copy of
+   * X); randomized (2q + 2) products of X with k + 10 columns; Lanczos O(restarts ncv)
+   * products. Computation is in float64 (float32 input is widened block by block; sparse
+   * float32 products stay float32); the model is float64. The input is never modified.
+   *
+   * @param X - n_samples x n_features: a Matrix, or a CsrMatrix/CscMatrix (solvers
+   *   'covariance-eigh', 'lanczos', 'randomized'; never densified as a whole).
+   * @throws InvalidArgumentError for a solver that does not fit the input or the
+   *   components (k > min(n, p), a fraction with a truncated solver, 'full' with sparse
+   *   input); ShapeError for fewer than 2 samples; NonFiniteInputError on NaN/Inf;
+   *   AbortedError when `signal` aborts; ConvergenceError (Lanczos) past its restart cap.
+   */
+  fit(X: PcaInput, options: PCAFitOptions = {}): PCAModel {
+    return this.run(X, options, false).model;
+  }
+
+  /**
+   * Fit and return the training scores too (scikit-learn's `fit_transform`): from the SVD's
+   * U diag(s) (U sqrt(n - 1) when whitening; 0 for components of zero variance) when the
+   * solver computed U, else `model.transform(X)`.
+   */
+  fitTransform(X: PcaInput, options: PCAFitOptions = {}): PCAFitTransform {
+    const r = this.run(X, options, true);
+    return { model: r.model, scores: r.scores! };
+  }
+
+  /**
+   * The solver 'auto' resolves to for data of this shape (scikit-learn 1.9's rule): sparse
+   * input -> 'lanczos' (or 'covariance-eigh' for a variance fraction or all components);
+   * p <= 1000 and n >= 10 p -> 'covariance-eigh'; max(n, p) <= 500 -> 'full';
+   * an integer k < 0.8 min(n, p) -> 'randomized'; otherwise 'full'.
+   */
+  resolveSolver(rows: number, cols: number, sparse = false): Exclude<PCAFittedSolver, 'incremental'> {
+    const s = this.solver === 'arpack' ? 'lanczos' : this.solver;
+    if (s !== 'auto') return s;
+    const k = this.components;
+    const fraction = k !== undefined && k < 1;
+    if (sparse) return (fraction || k === undefined) && cols <= 2000 ? 'covariance-eigh' : 'lanczos';
+    if (cols <= 1000 && rows >= 10 * cols) return 'covariance-eigh';
+    if (Math.max(rows, cols) <= 500) return 'full';
+    if (k !== undefined && !fraction && k < 0.8 * Math.min(rows, cols)) return 'randomized';
+    return 'full';
+  }
+
+  private run(X: PcaInput, options: PCAFitOptions, wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+    const routine = 'PCA.fit';
+    checkAborted(options.signal, routine);
+    // Dense values are checked through the column means (one pass instead of two).
+    const A = checkPcaInput(X, routine, 2, !(X instanceof Matrix));
+    const [n, p] = A.shape;
+    const r = Math.min(n, p);
+    const sparse = A instanceof CsrMatrix;
+    const solver = this.resolveSolver(n, p, sparse);
+    const k0 = this.components;
+    if (k0 !== undefined && k0 >= 1 && k0 > r) {
+      throw new InvalidArgumentError(`PCA: components = ${k0} is more than min(n_samples, n_features) = ${r} for ${n}x${p} data`);
+    }
+    if (sparse && solver === 'full') {
+      throw new InvalidArgumentError("PCA: solver 'full' needs dense data; for a sparse matrix use 'covariance-eigh', 'lanczos' or 'randomized' (which never densify it), or pass X.toDense()");
+    }
+    if (k0 !== undefined && k0 < 1 && (solver === 'randomized' || solver === 'lanczos')) {
+      throw new InvalidArgumentError(`PCA: components = ${k0} is a variance fraction, which needs solver 'full' or 'covariance-eigh'`);
+    }
+    if (solver === 'full' || solver === 'covariance-eigh') return this.fitFull(A, solver, wantScores);
+    return this.fitTruncated(A, solver, k0 ?? r, options, wantScores);
+  }
+
+  /** scikit-learn's `_fit_full`: every eigenvalue, then the truncation. */
+  private fitFull(A: Matrix | CsrMatrix, solver: 'full' | 'covariance-eigh', wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+    const [n, p] = A.shape;
+    const mean = columnMeans(A);
+    checkFiniteResult(mean, A, 'PCA.fit');
+    let Vt: Matrix;
+    let U: Matrix | undefined;
+    let variance: Float64Array;
+    let s: Float64Array;
+    if (solver === 'full') {
+      const f = svd(centeredCopy(A as Matrix, mean));
+      U = f.U;
+      Vt = f.Vt;
+      s = Float64Array.from(f.s);
+      variance = s.map((v) => (v * v) / (n - 1));
+    } else {
+      const C = centeredScatter(A, mean);
+      for (let i = 0; i < C.length; i++) C[i] = C[i]! / (n - 1);
+      const { w, V } = eigh(new Matrix(C, p, p));
+      variance = new Float64Array(p);
+      s = new Float64Array(p);
+      Vt = Matrix.zeros(p, p);
+      for (let i = 0; i < p; i++) {
+        const src = p - 1 - i; // eigh is ascending
+        const ev = Math.max(w[src]!, 0); // C is PSD; clip rounding below 0 (scikit-learn does too)
+        variance[i] = ev;
+        s[i] = Math.sqrt(ev * (n - 1));
+        const v = V.data;
+        const c = V.offset + src * V.colStride;
+        for (let j = 0; j < p; j++) Vt.data[i + j * p] = v[c + j * V.rowStride]!;
+      }
+    }
+    flipByComponents(Vt, U);
+    let total = 0;
+    for (const v of variance) total += v;
+    const ratio = variance.map((v) => (total > 0 ? v / total : 0));
+    const k = this.componentCount(ratio, Math.min(n, p));
+    let noise = 0;
+    if (k < Math.min(n, p)) {
+      for (let i = k; i < variance.length; i++) noise += variance[i]!;
+      noise /= variance.length - k;
+    }
+    const model = new PCAModel({
+      components: Vt.rowRange(0, k).copy({ dtype: 'float64' }),
+      explainedVariance: variance.slice(0, k),
+      explainedVarianceRatio: ratio.slice(0, k),
+      singularValues: s.slice(0, k),
+      mean,
+      noiseVariance: noise,
+      nSamples: n,
+      whiten: this.whiten,
+      solver,
+    });
+    if (!wantScores) return { model };
+    return { model, scores: U === undefined ? model.transform(A) : scoresFromU(U, s, k, this.whiten, n) };
+  }
+
+  /** scikit-learn's `_fit_truncated`: k triplets of the centered data, the total variance from the data. */
+  private fitTruncated(A: Matrix | CsrMatrix, solver: 'randomized' | 'lanczos', k: number, options: PCAFitOptions, wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+    const [n, p] = A.shape;
+    const r = Math.min(n, p);
+    let mean: Float64Array;
+    let totalVariance = 0;
+    let operand: Matrix | ReturnType<typeof centeredOperator>;
+    if (A instanceof CsrMatrix) {
+      const stats = columnStats(A);
+      mean = stats.mean;
+      for (const v of stats.variance) totalVariance += v;
+      totalVariance = (totalVariance * n) / (n - 1);
+      operand = centeredOperator(A, mean);
+    } else {
+      mean = columnMeans(A);
+      checkFiniteResult(mean, A, 'PCA.fit');
+      const Xc = centeredCopy(A, mean);
+      for (const v of Xc.data) totalVariance += v * v;
+      totalVariance /= n - 1;
+      operand = Xc;
+    }
+    const { onProgress, signal } = options;
+    const f = solver === 'randomized'
+      ? randomizedSvd(operand, k, { oversample: this.oversample, powerIters: this.powerIters, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
+      : lanczosSvd(operand, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
+    const U = f.U.copy({ dtype: 'float64' });
+    const Vt = f.Vt.copy({ dtype: 'float64' });
+    flipByComponents(Vt, U);
+    const s = Float64Array.from(f.s);
+    const variance = s.map((v) => (v * v) / (n - 1));
+    let kept = 0;
+    for (const v of variance) kept += v;
+    const model = new PCAModel({
+      components: Vt,
+      explainedVariance: variance,
+      explainedVarianceRatio: variance.map((v) => (totalVariance > 0 ? v / totalVariance : 0)),
+      singularValues: s,
+      mean,
+      noiseVariance: k < r ? (totalVariance - kept) / (r - k) : 0,
+      nSamples: n,
+      whiten: this.whiten,
+      solver,
+    });
+    return wantScores ? { model, scores: scoresFromU(U, s, k, this.whiten, n) } : { model };
+  }
+
+  /** k from the option: all r, the integer, or the smallest k whose cumulative ratio exceeds the fraction. */
+  private componentCount(ratio: Float64Array, r: number): number {
+    const c = this.components;
+    if (c === undefined) return r;
+    if (c >= 1) return c;
+    let cum = 0;
+    let below = 0; // entries of the cumulative sum <= c: numpy's searchsorted(side='right')
+    for (const v of ratio) {
+      cum += v;
+      if (cum <= c) below++;
+      else break;
+    }
+    return Math.min(below + 1, r);
+  }
+}
+
+/** Check a components option: undefined, an integer >= 1, or a fraction in (0, 1). */
+export function checkComponents(c: number | undefined, routine: string, allowFraction = true): void {
+  if (c === undefined) return;
+  const ok = typeof c === 'number' && ((Number.isInteger(c) && c >= 1) || (allowFraction && c > 0 && c < 1));
+  if (!ok) {
+    throw new InvalidArgumentError(`${routine}: components must be an integer >= 1${allowFraction ? ' or a variance fraction in (0, 1)' : ''}, got ${String(c)}`);
+  }
+}
+
+/**
+ * Training scores from the SVD: U[:, :k] diag(s), divided when whitening by
+ * max(sqrt(explainedVariance), eps) like `transform` (so U sqrt(n - 1), scikit-learn's
+ * formula, except for components of zero variance, which score 0 instead of U's arbitrary
+ * vectors).
+ */
+function scoresFromU(U: Matrix, s: Float64Array, k: number, whiten: boolean, n: number): Matrix {
+  const m = U.rows;
+  const Z = Matrix.zeros(m, k);
+  const w = Math.sqrt(n - 1);
+  for (let j = 0; j < k; j++) {
+    const f = whiten ? s[j]! / Math.max(s[j]! / w, 2.220446049250313e-16) : s[j]!;
+    for (let i = 0; i < m; i++) Z.data[i + j * m] = U.get(i, j) * f;
+  }
+  return Z;
+}

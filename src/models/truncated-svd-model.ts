@@ -1,0 +1,260 @@
+/**
+ * `TruncatedSVD`: dimensionality reduction by the top-k singular triplets of the data
+ * itself, without centering (scikit-learn's `TruncatedSVD`). On a term-document or TF-IDF
+ * matrix this is latent semantic analysis (Deerwester, Dumais, Furnas, Landauer & Harshman
+ * 1990). Because nothing is centered, a sparse matrix stays sparse: only products with it
+ * are taken.
+ *
+ * Solvers: `'randomized'` ({@link randomizedSvd}, Halko, Martinsson & Tropp 2011, with
+ * scikit-learn's defaults n_iter = 5, n_oversamples = 10) and `'lanczos'` (scikit-learn's
+ * `'arpack'`: {@link lanczosSvd}, restarted Lanczos bidiagonalization to a tolerance).
+ * Signs follow `svd_flip(u_based_decision=False)` as scikit-learn (largest-magnitude entry of
+ * each component positive). The explained variance is the variance of each score column,
+ * as scikit-learn computes it.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { lanczosSvd } from '../lowrank/lanczos-svd.js';
+import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
+import { Matrix } from '../matrix/matrix.js';
+import { checkAborted, type LongTaskOptions } from '../progress.js';
+import type { RandomState } from '../random.js';
+import { checkFeatures, checkFiniteResult, checkPcaInput, columnStats, expandFrom, flipByComponents, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
+
+/** TruncatedSVD solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
+export type TruncatedSVDAlgorithm = 'randomized' | 'lanczos' | 'arpack';
+
+/** Options of {@link TruncatedSVD}. */
+export interface TruncatedSVDOptions {
+  /** Number of components k, 1 <= k <= min(n_samples, n_features). Default 2 (scikit-learn's). */
+  components?: number;
+  /** Solver; default 'randomized'. */
+  algorithm?: TruncatedSVDAlgorithm;
+  /** Randomized: power iterations (scikit-learn's `n_iter`); default 5. */
+  powerIters?: number;
+  /** Randomized: oversampling (`n_oversamples`); default 10. */
+  oversample?: number;
+  /** Randomized: normalizer between power iterations; default 'auto' (LU for 5 iterations, as scikit-learn). */
+  normalizer?: PowerNormalizer;
+  /** Lanczos: residual tolerance relative to s_1; default 1e-10. */
+  tol?: number;
+  /** Seed of the random start; default 0. */
+  seed?: RandomState;
+}
+
+/** Options of {@link TruncatedSVD.fit}: progress of the solver and cancellation. */
+export type TruncatedSVDFitOptions = LongTaskOptions;
+
+/** JSON form of a {@link TruncatedSVDModel}. */
+export interface TruncatedSVDModelJSON {
+  readonly type: 'TruncatedSVD';
+  readonly version: 1;
+  readonly nFeatures: number;
+  readonly components: number[][];
+  readonly singularValues: number[];
+  readonly explainedVariance: number[];
+  readonly explainedVarianceRatio: number[];
+  readonly algorithm: 'randomized' | 'lanczos';
+}
+
+/** The fitted attributes of a TruncatedSVD. */
+export interface TruncatedSVDModelParts {
+  readonly components: Matrix;
+  readonly singularValues: Float64Array;
+  readonly explainedVariance: Float64Array;
+  readonly explainedVarianceRatio: Float64Array;
+  readonly algorithm: 'randomized' | 'lanczos';
+}
+
+/** What {@link TruncatedSVD.fitTransform} returns. */
+export interface TruncatedSVDFitTransform {
+  readonly model: TruncatedSVDModel;
+  /** X V: the training data's scores, n_samples x k. */
+  readonly scores: Matrix;
+}
+
+/**
+ * A fitted TruncatedSVD (LSA) model: `transform(X)` = X V (n x k), `inverseTransform(Z)` =
+ * Z V^T. Created by {@link TruncatedSVD.fit} or {@link TruncatedSVDModel.fromJSON}.
+ */
+export class TruncatedSVDModel {
+  /** Right singular vectors, one per row (k x n_features, float64; `components_`). */
+  readonly components: Matrix;
+  /** Top singular values of X, descending (`singular_values_`). */
+  readonly singularValues: Float64Array;
+  /** Variance (ddof 0) of each column of the training scores (`explained_variance_`). */
+  readonly explainedVariance: Float64Array;
+  /** explainedVariance over the total variance of X's columns (`explained_variance_ratio_`). */
+  readonly explainedVarianceRatio: Float64Array;
+  /** The solver that ran. */
+  readonly algorithm: 'randomized' | 'lanczos';
+
+  constructor(parts: TruncatedSVDModelParts) {
+    this.components = parts.components;
+    this.singularValues = parts.singularValues;
+    this.explainedVariance = parts.explainedVariance;
+    this.explainedVarianceRatio = parts.explainedVarianceRatio;
+    this.algorithm = parts.algorithm;
+  }
+
+  /** Number of components k. */
+  get nComponents(): number {
+    return this.components.rows;
+  }
+
+  /** Number of features the model expects. */
+  get nFeatures(): number {
+    return this.components.cols;
+  }
+
+  /**
+   * Scores X V (n x k, float64); a sparse X is not densified. The input is not modified.
+   * Cost 2 n n_features k flops dense, O(nnz k) sparse.
+   * @throws ShapeError for the wrong number of columns; NonFiniteInputError on NaN/Inf.
+   */
+  transform(X: PcaInput): Matrix {
+    const routine = 'TruncatedSVD.transform';
+    const A = checkPcaInput(X, routine, 0, !(X instanceof Matrix));
+    checkFeatures(A.shape[1], this.nFeatures, routine);
+    const Z = projectOnto(A, this.components);
+    if (A instanceof Matrix) checkFiniteResult(Z.data, A, routine);
+    return Z;
+  }
+
+  /**
+   * Back to feature space: Z V^T (n x n_features, float64), the rank-k approximation of the
+   * data the scores came from.
+   * @throws ShapeError when Z does not have k columns.
+   */
+  inverseTransform(Z: Matrix): Matrix {
+    const routine = 'TruncatedSVD.inverseTransform';
+    if (!(Z instanceof Matrix)) throw new InvalidArgumentError(`${routine}: expected a dense Matrix of scores`);
+    const A = checkPcaInput(Z, routine, 0) as Matrix;
+    checkFeatures(A.cols, this.nComponents, routine, 'components');
+    return expandFrom(A, this.components);
+  }
+
+  /** Plain-data form for JSON.stringify; {@link TruncatedSVDModel.fromJSON} reads it back. */
+  toJSON(): TruncatedSVDModelJSON {
+    return {
+      type: 'TruncatedSVD',
+      version: 1,
+      nFeatures: this.nFeatures,
+      components: this.components.toArray(),
+      singularValues: Array.from(this.singularValues),
+      explainedVariance: Array.from(this.explainedVariance),
+      explainedVarianceRatio: Array.from(this.explainedVarianceRatio),
+      algorithm: this.algorithm,
+    };
+  }
+
+  /**
+   * Rebuild from {@link TruncatedSVDModel.toJSON}'s output.
+   * @throws InvalidArgumentError when a field is missing or inconsistent.
+   */
+  static fromJSON(json: unknown): TruncatedSVDModel {
+    const routine = 'TruncatedSVDModel.fromJSON';
+    if (typeof json !== 'object' || json === null) throw new InvalidArgumentError(`${routine}: expected an object from toJSON()`);
+    const j = json as Record<string, unknown>;
+    if (j.type !== 'TruncatedSVD' || j.version !== 1) throw new InvalidArgumentError(`${routine}: expected type 'TruncatedSVD' version 1`);
+    const n = j.nFeatures;
+    if (!(typeof n === 'number' && Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`${routine}: 'nFeatures' must be an integer >= 1`);
+    if (j.algorithm !== 'randomized' && j.algorithm !== 'lanczos') throw new InvalidArgumentError(`${routine}: 'algorithm' must be 'randomized' or 'lanczos'`);
+    const k = Array.isArray(j.components) ? j.components.length : -1;
+    return new TruncatedSVDModel({
+      components: jsonRows(j.components, k, n, routine, 'components'),
+      singularValues: jsonVector(j.singularValues, k, routine, 'singularValues'),
+      explainedVariance: jsonVector(j.explainedVariance, k, routine, 'explainedVariance'),
+      explainedVarianceRatio: jsonVector(j.explainedVarianceRatio, k, routine, 'explainedVarianceRatio'),
+      algorithm: j.algorithm,
+    });
+  }
+}
+
+/**
+ * Truncated SVD / LSA (scikit-learn's `TruncatedSVD`). The constructor checks the options;
+ * {@link TruncatedSVD.fit} returns a {@link TruncatedSVDModel}.
+ * @example
+ * const lsa = new TruncatedSVD({ components: 100 }).fit(tfidf);   // tfidf: CsrMatrix docs x terms
+ * const docs = lsa.transform(tfidf);                               // docs x 100
+ */
+export class TruncatedSVD {
+  readonly components: number;
+  readonly algorithm: 'randomized' | 'lanczos';
+  readonly powerIters: number;
+  readonly oversample: number;
+  readonly normalizer: PowerNormalizer;
+  readonly tol: number | undefined;
+  readonly seed: RandomState;
+
+  /** @throws InvalidArgumentError naming the bad option. */
+  constructor(options: TruncatedSVDOptions = {}) {
+    const { components = 2, algorithm = 'randomized', powerIters = 5, oversample = 10, normalizer = 'auto', tol, seed = 0 } = options;
+    if (!(Number.isInteger(components) && components >= 1)) throw new InvalidArgumentError(`TruncatedSVD: components must be an integer >= 1, got ${String(components)}`);
+    if (!['randomized', 'lanczos', 'arpack'].includes(algorithm)) throw new InvalidArgumentError(`TruncatedSVD: algorithm must be 'randomized', 'lanczos' or 'arpack', got '${String(algorithm)}'`);
+    if (!(Number.isInteger(powerIters) && powerIters >= 0)) throw new InvalidArgumentError(`TruncatedSVD: powerIters must be an integer >= 0, got ${String(powerIters)}`);
+    if (!(Number.isInteger(oversample) && oversample >= 0)) throw new InvalidArgumentError(`TruncatedSVD: oversample must be an integer >= 0, got ${String(oversample)}`);
+    if (!['auto', 'lu', 'qr', 'none'].includes(normalizer)) throw new InvalidArgumentError(`TruncatedSVD: normalizer must be 'auto', 'lu', 'qr' or 'none', got '${String(normalizer)}'`);
+    if (!(tol === undefined || (Number.isFinite(tol) && tol > 0 && tol < 1))) throw new InvalidArgumentError(`TruncatedSVD: tol must be a number in (0, 1), got ${String(tol)}`);
+    this.components = components;
+    this.algorithm = algorithm === 'arpack' ? 'lanczos' : algorithm;
+    this.powerIters = powerIters;
+    this.oversample = oversample;
+    this.normalizer = normalizer;
+    this.tol = tol;
+    this.seed = seed;
+  }
+
+  /**
+   * Fit on X (n_samples x n_features, dense or sparse; never centered, never densified).
+   * Cost: randomized (2 powerIters + 2) products of X with k + oversample columns plus
+   * O((n + p)(k + oversample)^2); Lanczos O(restarts ncv) single-vector products. Products
+   * run in X's dtype; the model is float64.
+   * @throws InvalidArgumentError when k > min(n_samples, n_features); ShapeError for empty
+   *   data; NonFiniteInputError on NaN/Inf; AbortedError when `signal` aborts;
+   *   ConvergenceError (Lanczos) past its restart cap.
+   */
+  fit(X: PcaInput, options: TruncatedSVDFitOptions = {}): TruncatedSVDModel {
+    return this.fitTransform(X, options).model;
+  }
+
+  /** Fit and return the training scores X V as well (scikit-learn's `fit_transform`). */
+  fitTransform(X: PcaInput, options: TruncatedSVDFitOptions = {}): TruncatedSVDFitTransform {
+    const routine = 'TruncatedSVD.fit';
+    checkAborted(options.signal, routine);
+    const A = checkPcaInput(X, routine, 1);
+    const [n, p] = A.shape;
+    const k = this.components;
+    if (k > Math.min(n, p)) throw new InvalidArgumentError(`TruncatedSVD: components = ${k} is more than min(n_samples, n_features) = ${Math.min(n, p)} for ${n}x${p} data`);
+    const { onProgress, signal } = options;
+    const f = this.algorithm === 'randomized'
+      ? randomizedSvd(A, k, { powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
+      : lanczosSvd(A, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
+    const components = f.Vt.copy({ dtype: 'float64' });
+    flipByComponents(components);
+    // Scores from X V rather than U diag(s): they differ by the solver's error, and X V is
+    // what transform() gives (scikit-learn does the same).
+    const scores = projectOnto(A, components);
+    const variance = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += scores.data[i + j * n]!;
+      const mu = s / n;
+      let q = 0;
+      for (let i = 0; i < n; i++) {
+        const d = scores.data[i + j * n]! - mu;
+        q += d * d;
+      }
+      variance[j] = q / n;
+    }
+    let total = 0;
+    for (const v of columnStats(A).variance) total += v;
+    const model = new TruncatedSVDModel({
+      components,
+      singularValues: Float64Array.from(f.s),
+      explainedVariance: variance,
+      explainedVarianceRatio: variance.map((v) => (total > 0 ? v / total : 0)),
+      algorithm: this.algorithm,
+    });
+    return { model, scores };
+  }
+}
