@@ -24,6 +24,9 @@ import { registerCompress } from './commands/compress.js';
 import { registerConfusion } from './commands/confusion.js';
 import { registerNmf } from './commands/nmf.js';
 import { registerPca } from './commands/pca.js';
+import { registerTopics } from './commands/topics.js';
+import { registerLsa } from './commands/lsa.js';
+import { registerEmbed } from './commands/embed.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -72,6 +75,9 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerConfusion(program);
   registerNmf(program);
   registerPca(program);
+  registerTopics(program);
+  registerLsa(program);
+  registerEmbed(program);
   return program;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * `lowrank lsa docs.txt --rank 100 [--query "..."]`: latent semantic analysis of a
+ * collection of documents: the top terms of the leading components and, for each query,
+ * the most similar documents (cosine in the latent space).
+ */
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { LSA } from '../../models/text/lsa.js';
+import type { TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
+import { onFile } from '../options.js';
+import { human, printJson, stdoutOf } from '../output.js';
+import { addVectorizerFlags, isCount, parseNumber, readDocuments, snippet, timed, vectorizerOptions, type VectorizerFlags } from './text-input.js';
+
+interface LsaFlags extends VectorizerFlags {
+  rank: string;
+  query: string[];
+  results: string;
+  top: string;
+  components: string;
+  method: TruncatedSvdMethod;
+  seed: string;
+  save?: string;
+  json?: boolean;
+}
+
+/** Register `lowrank lsa`. */
+export function registerLsa(program: Command): void {
+  const cmd = program
+    .command('lsa')
+    .description('latent semantic analysis: truncated SVD of the TF-IDF matrix; top terms per component and document search')
+    .argument('<file>', 'documents: a text file with one document per line, or a CSV/TSV file with --column')
+    .option('-k, --rank <k>', 'latent dimensions (capped at min(documents, terms))', '100')
+    .option('-q, --query <text>', 'find the documents most similar to this text (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--results <n>', 'documents shown per query', '5')
+    .option('--top <n>', 'terms shown per component', '8')
+    .option('--components <n>', 'components shown', '10');
+  addVectorizerFlags(cmd, { minDf: '2', maxDf: '0.5', sublinear: true })
+    .addOption(new Option('--method <name>', 'truncated SVD solver').choices(['auto', 'randomized', 'lanczos']).default('auto'))
+    .option('--seed <s>', 'seed of the SVD start', '0')
+    .option('--save <file.json>', 'write the fitted LSA model as JSON')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts: LsaFlags, command: Command) => {
+      const rank = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1')!;
+      const results = parseNumber('--results', opts.results, isCount, 'an integer >= 1')!;
+      const top = parseNumber('--top', opts.top, isCount, 'an integer >= 1')!;
+      const shown = parseNumber('--components', opts.components, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0')!;
+      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
+      const vectorizer = vectorizerOptions(opts, true);
+      const { docs, source } = await readDocuments(file, opts.column);
+      const estimator = new LSA({ components: rank, vectorizer, method: opts.method, seed, clampComponents: true });
+      const { result: model, seconds } = timed('lsa', (o) => estimator.fit(docs, o));
+      if (opts.save) {
+        const path = opts.save;
+        await onFile(path, () => writeFile(path, JSON.stringify(model)));
+      }
+      const s = model.singularValues;
+      let total = 0;
+      for (const v of s) total += v * v;
+      const tops = model.topTerms(top).slice(0, shown);
+      const queries = opts.query.map((q) => ({ query: q, results: model.search(q, results).map((h) => ({ ...h, text: snippet(docs[h.document]!, 100) })) }));
+      if (opts.json) {
+        printJson(command, {
+          command: 'lsa', documents: docs.length, source, terms: model.vocabulary.length, rank: model.rank, singularValues: Array.from(s),
+          components: tops.map((terms, j) => ({ component: j + 1, terms })), queries, seconds, ...(opts.save ? { saved: opts.save } : {}),
+        });
+        return;
+      }
+      const out = stdoutOf(command);
+      out(`lsa: ${docs.length} documents (${source}), ${model.vocabulary.length} terms, rank ${model.rank}${model.rank < rank ? ` (capped from ${rank})` : ''}, s1 ${human(s[0])}, s${model.rank} ${human(s[model.rank - 1])}, ${human(seconds)} s\n`);
+      const w = String(tops.length).length;
+      for (const [j, terms] of tops.entries()) out(`component ${String(j + 1).padStart(w)} (${human((100 * s[j]! * s[j]!) / total)}% of kept energy): ${terms.map((t) => t.term).join(' ')}\n`);
+      for (const q of queries) {
+        out(`query "${q.query}":${q.results.length === 0 ? ' no known terms' : ''}\n`);
+        for (const h of q.results) out(`  ${h.score.toFixed(3)}  #${h.document + 1}  ${h.text}\n`);
+      }
+      if (opts.save) out(`  -> ${opts.save}\n`);
+    });
+}
