@@ -137,7 +137,7 @@ export { evaluate, crossValidate, METRIC_NAMES } from './models/recommend/evalua
 export type { EvaluateOptions, EvaluationResult, CrossValidateOptions, CrossValidationResult, FoldResult, MetricName } from './models/recommend/evaluate.js';
 export { compressImage, compressionCurve } from './models/compress.js';
 export type { CompressOptions, CompressionReport, CompressedImage, CompressMethod, ChannelFigures } from './models/compress.js';
-export { checkRaster, toGrayscale } from './models/image.js';
+export { channelMatrix, checkRaster, toGrayscale } from './models/image.js';
 export type { RasterImage, RasterData, CheckedRaster } from './models/image.js';
 export { confusionAxes } from './models/confusion.js';
 export type { ConfusionOptions, ConfusionAnalysis, ConfusionAxis, ConfusionClass } from './models/confusion.js';

@@ -6,6 +6,11 @@
 
 /** Base class of every error lowrank throws on purpose. */
 export class LowrankError extends Error {
+  /**
+   * Create the error; `name` becomes the subclass's name (e.g. 'ShapeError').
+   * @param message - what went wrong and what to do about it (shown to users as is).
+   * @param options - `cause`: the underlying error, if any (standard `Error` option).
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -31,6 +36,11 @@ export class SingularMatrixError extends LowrankError {}
 export class NotPositiveDefiniteError extends LowrankError {
   /** 0-based index of the failing pivot. */
   readonly pivot: number;
+  /**
+   * Create the error for a failing pivot.
+   * @param message - the error message.
+   * @param pivot - 0-based index of the failing pivot.
+   */
   constructor(message: string, pivot: number) {
     super(message);
     this.pivot = pivot;
@@ -45,7 +55,13 @@ export class ConvergenceError extends LowrankError {}
  * (undefined unless the caller gave one).
  */
 export class AbortedError extends LowrankError {
+  /** The signal's `reason` (undefined unless the caller gave one). */
   readonly reason: unknown;
+  /**
+   * Create the error from an aborted signal.
+   * @param message - what was cancelled.
+   * @param reason - the AbortSignal's reason.
+   */
   constructor(message: string, reason?: unknown) {
     super(message);
     this.reason = reason;
@@ -60,9 +76,18 @@ export class UnsupportedError extends LowrankError {}
  * such as `<buffer>`), and `line` (1-based) or `byteOffset` (0-based) locates the problem.
  */
 export class ParseError extends LowrankError {
+  /** Path or label (such as `<buffer>`) of the source. */
   readonly file: string;
+  /** 1-based line of the problem, when known. */
   readonly line: number | undefined;
+  /** 0-based byte offset of the problem, when known (binary formats). */
   readonly byteOffset: number | undefined;
+  /**
+   * The message is `file:line: detail` (or `file at byte N: detail`).
+   * @param file - path or label of the source.
+   * @param where - `line` (1-based) or `byteOffset` (0-based); either may be omitted.
+   * @param detail - what is wrong, in words a user can act on.
+   */
   constructor(
     file: string,
     where: { line?: number; byteOffset?: number },

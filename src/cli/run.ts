@@ -20,13 +20,14 @@ import { registerAngles } from './commands/angles.js';
 import { registerRank } from './commands/rank.js';
 import { registerRecommend } from './commands/recommend.js';
 import { registerComplete } from './commands/complete.js';
+import { registerLab } from './commands/lab.js';
 import { registerCompress } from './commands/compress.js';
 import { registerConfusion } from './commands/confusion.js';
-import { registerNmf } from './commands/nmf.js';
 import { registerPca } from './commands/pca.js';
 import { registerTopics } from './commands/topics.js';
 import { registerLsa } from './commands/lsa.js';
 import { registerEmbed } from './commands/embed.js';
+import { registerNmf } from './commands/nmf.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -71,13 +72,14 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerAngles(program);
   registerRecommend(program);
   registerComplete(program);
+  registerLab(program);
   registerCompress(program);
   registerConfusion(program);
-  registerNmf(program);
   registerPca(program);
   registerTopics(program);
   registerLsa(program);
   registerEmbed(program);
+  registerNmf(program);
   return program;
 }
 

@@ -39,6 +39,12 @@ export class WasmKernels implements Kernels {
   private threads = 1;
   private poolHelpers = 0;
 
+  /**
+   * Wrap an instantiated kernel module (normally done once by the backend loader; use
+   * `kernels()` or `activeWasm()` rather than constructing this). Reserves one gemm/syrk
+   * workspace in WASM memory.
+   * @param rt - the instantiated runtime (exports, memory, heap base, build kind).
+   */
   constructor(rt: WasmRuntime) {
     this.rt = rt;
     this.name = rt.build === 'fma' ? 'wasm-fma' : 'wasm';

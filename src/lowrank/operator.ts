@@ -23,6 +23,10 @@ export class DenseOperator implements LinearOperator {
   /** The wrapped matrix. */
   readonly matrix: Matrix;
 
+  /**
+   * Wrap `A` (shared, not copied). O(1).
+   * @param A - any dense Matrix (views and transposes included).
+   */
   constructor(A: Matrix) {
     this.matrix = A;
     this.shape = [A.rows, A.cols];

@@ -39,6 +39,14 @@ export class TruncatedSvd extends LowRank {
   /** Diagnostics (method, products, iterations, residuals). */
   readonly info: TruncatedSvdInfo;
 
+  /**
+   * Wrap factors computed by a truncated solver (shared, not copied).
+   * @param U - m x k left singular vectors.
+   * @param s - k singular values, descending.
+   * @param Vt - k x n right singular vectors, as rows.
+   * @param info - how they were computed.
+   * @throws ShapeError when the shapes do not fit together.
+   */
   constructor(U: Matrix, s: ArrayLike<number>, Vt: Matrix, info: TruncatedSvdInfo) {
     super(U, s, Vt);
     this.info = info;

@@ -140,7 +140,7 @@ export class SoftImpute {
    * Iteration counts are similar (measured: 'als' needs ~20-30% fewer to reach tol 1e-5).
    * Computation is in float64; the factors are float64.
    * @throws ShapeError, InvalidArgumentError, NonFiniteInputError for bad observed entries
-   *   (see {@link toObservedCsr}); AbortedError when `signal` aborts.
+   *   (see `toObservedCsr` in observed-entries.ts); AbortedError when `signal` aborts.
    */
   fit(observed: ObservedInput, options: SoftImputeFitOptions = {}): SoftImputeFit {
     const { onProgress, signal } = options;
@@ -396,7 +396,8 @@ export class SoftImputeFit {
  * missing entries), the smallest lambda for which SoftImpute returns the zero matrix
  * (softImpute's `lambda0`). Block subspace iteration with 6 columns, to about 1e-10
  * relative accuracy. Cost O(|Omega|) per step.
- * @throws as {@link toObservedCsr}.
+ * @throws ShapeError, InvalidArgumentError or NonFiniteInputError for bad observed entries,
+ *   as {@link SoftImpute.fit}.
  */
 export function softImputeLambdaMax(observed: ObservedInput, options: { seed?: number } = {}): number {
   const obs = toObservedCsr(observed);

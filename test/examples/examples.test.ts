@@ -1,0 +1,125 @@
+/**
+ * Smoke tests of examples/: each script runs as a child process (`node --import tsx`),
+ * exits 0 and prints its key figure, so no example rots. The figures come from the seeds
+ * the examples reproduce (seed 001 sections 13.2-13.3, seed 003) or from scikit-learn
+ * (digits PCA), so a wrong number fails here.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runExample(name: string, args: string[] = []): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}`, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function ok(name: string, args: string[] = []): Promise<string> {
+  const r = await runExample(name, args);
+  assert.equal(r.code, 0, `${name} exited with ${r.code}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The number after `label` in `text`. */
+function figure(text: string, label: RegExp): number {
+  const m = label.exec(text);
+  assert.ok(m?.[1], `no match for ${label} in:\n${text}`);
+  return Number(m[1]);
+}
+
+describe('examples', { concurrency: 2 }, () => {
+  test('01 truncated-SVD recommender: the seed 001 section 13.2 RMSEs, minimum at the true rank', async () => {
+    const out = await ok('01-truncated-svd-recommender.ts');
+    const expected: [number, string][] = [[1, '0.312'], [2, '0.250'], [3, '0.312'], [5, '0.356'], [10, '0.395']];
+    for (const [r, rmse] of expected) assert.match(out, new RegExp(`rank +${r}: held-out RMSE ${rmse.replace('.', '\\.')}`));
+    assert.match(out, /bottoms out at rank 2 \(the true rank is 2\)/);
+  });
+
+  test('02 Funk SVD on the 6x5 table: train RMSE 0.115 and the predicted blanks of seed 001 section 13.3', async () => {
+    const out = await ok('02-funk-svd-table.ts');
+    assert.match(out, /train RMSE on the 19 observed entries: 0\.115/);
+    assert.match(out, /cols 2, 4\) predicted: 0\.78, 2\.27/);
+    assert.match(out, /^ 1\.1  0\.9  5\.7\* 4\.9  6\.3\*$/m); // row 2 of the seed's printed matrix
+    const funk = figure(out, /FunkSVD estimator .*train RMSE (\d+\.\d+)/);
+    assert.ok(funk < 0.3, `FunkSVD train RMSE ${funk}`);
+  });
+
+  test('03 rating prediction: 3.9 (seed 001) and 0.34 (seed 003)', async () => {
+    const out = await ok('03-rating-prediction.ts');
+    assert.match(out, /predict\('alice', 'film'\) = 3\.90/);
+    assert.match(out, /baseline mu \+ b_i = 3\.60/);
+    assert.match(out, /User 1, Movie 2: .* = 0\.34/);
+  });
+
+  test('04 scree and energy: sigma = (6, 3, 2, 1) keeps 90% at rank 2; the photograph\'s spectrum', async () => {
+    const out = await ok('04-scree-energy.ts');
+    assert.match(out, /cumulative energy: 72%, 90%, 98%, 100%/);
+    assert.match(out, /90% of the energy needs rank 2: it keeps 90\.0%; \|\|A - A_2\|\|_F = 2\.2361/);
+    const k99 = figure(out, /rank for 99\.0% of the energy: (\d+)/);
+    assert.ok(k99 > 5 && k99 < 100, `camera rank for 99% energy: ${k99}`);
+    const psnr10 = figure(out, /rank-10 picture: PSNR (\d+\.\d+) dB/);
+    const psnr50 = figure(out, /rank-50 picture: PSNR (\d+\.\d+) dB/);
+    assert.ok(psnr50 > psnr10 + 3, `PSNR ${psnr10} (k 10) -> ${psnr50} (k 50)`);
+  });
+
+  test('05 NMF: the 6 strokes recovered as parts; topics of the State of the Union corpus', async () => {
+    const out = await ok('05-nmf-parts-and-topics.ts');
+    const worst = figure(out, /every stroke recovered: smallest cosine (\d\.\d+), 6 distinct parts/);
+    assert.ok(worst > 0.99, `smallest cosine ${worst}`);
+    const e6 = figure(out, /NMF k = 6: relative error (\d\.\d+)/);
+    const e3 = figure(out, /NMF k = 3 .*relative error (\d\.\d+)/);
+    assert.ok(e6 < 0.01 && e3 > 0.1, `errors ${e6} (k 6), ${e3} (k 3)`);
+    assert.equal((out.match(/^ {2}topic \d: (\S+ ){7}\S+$/gm) ?? []).length, 8);
+  });
+
+  test('06 PCA of the digits: scikit-learn explained-variance ratios and k for 90% / 95%', async () => {
+    const out = await ok('06-pca.ts');
+    assert.match(out, /^ 1 +179\.01 +0\.1489 +0\.1489$/m);
+    assert.match(out, /^ 2 +163\.72 +0\.1362 +0\.2851$/m);
+    assert.match(out, /components for 90% of the variance: 21/);
+    assert.match(out, /components for 95% of the variance: 29/);
+  });
+
+  test('07 recommender on MovieLens-shaped data (quick size): every model beats the global mean, top-N printed', async () => {
+    const out = await ok('07-recommender-real-data.ts', ['--quick']);
+    const meanRmse = figure(out, /^global mean +(\d+\.\d+)/m);
+    const baseline = figure(out, /^Baseline .* s +(\d+\.\d+)/m);
+    const als = figure(out, /^ALS .* s +(\d+\.\d+)/m);
+    assert.ok(baseline < meanRmse - 0.1, `Baseline ${baseline} vs mean ${meanRmse}`);
+    assert.ok(als < baseline, `ALS ${als} vs Baseline ${baseline}`);
+    assert.equal((out.match(/^ {2}item \S+ +predicted [1-5]\.\d\d$/gm) ?? []).length, 5);
+  });
+
+  test('08 low-rank power matches the exact power; principal angles 0 and 30 degrees', async () => {
+    const out = await ok('08-power-and-angles.ts');
+    const err = figure(out, /low-rank power .* relative error (\S+)/);
+    assert.ok(err < 1e-12, `relative error ${err}`);
+    assert.match(out, /tilted 30deg about e1: 0\.00, 30\.00 degrees/);
+    const same = figure(out, /two halves of the data: .*sum of sines (\d+\.\d+)/);
+    const rand = figure(out, /two random 3-dim .*sum of sines (\d+\.\d+)/);
+    assert.ok(same < 0.3 && rand > 2, `sum of sines ${same} (halves), ${rand} (random)`);
+  });
+});
+
+test('every example in examples/ has a smoke test above', () => {
+  const source = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  const examples = readdirSync(`${root}examples`).filter((f) => f.endsWith('.ts'));
+  assert.ok(examples.length >= 8, `${examples.length} examples`);
+  for (const f of examples) assert.ok(source.includes(`ok('${f}'`), `examples/${f} has no smoke test`);
+});

@@ -1,0 +1,211 @@
+// The Lab end to end in real Chromium (Debian's /usr/bin/chromium via playwright-core):
+// each instrument loads without console errors, its controls move by keyboard and by
+// value, and the numbers respond as the mathematics says. Screenshots are saved to
+// test-artifacts/lab/. Skipped where chromium is not installed.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { keys, openInstrument, openLab, screenshot, setValue, showInstrument, skipReason, stat, type LabSession } from './harness.js';
+
+const skip = skipReason();
+let session: LabSession | undefined;
+// One page for all the tests (loading the kernels once); each test shows its instrument
+// and checks the errors logged since it started.
+let page: Page;
+let errors: string[] = [];
+
+before(async () => {
+  if (skip) return;
+  session = await openLab();
+  ({ page, errors } = await openInstrument(session, 'ratings'));
+});
+after(async () => {
+  await session?.close();
+});
+
+async function show(id: string): Promise<{ page: Page; errors: string[] }> {
+  errors.length = 0;
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await showInstrument(page, id);
+  return { page, errors };
+}
+
+const close = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol;
+
+async function noOverflow(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client + 1, `page is ${scroll}px wide in a ${client}px viewport`);
+}
+
+test('lab: low-rank ratings (RMSE falls with steps; k past the planted rank overfits)', { skip }, async () => {
+  await show('ratings');
+  const id = 'ratings';
+  assert.match((await page.textContent('#backend')) ?? '', /kernels: wasm/);
+  await keys(page, id, 'steps', 'Home');
+  const r0 = await stat(page, id, 'train-rmse');
+  await keys(page, id, 'steps', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight');
+  assert.equal(Number(await page.inputValue(`[data-instrument="${id}"] [data-control="steps"]`)), 50);
+  const r50 = await stat(page, id, 'train-rmse');
+  await keys(page, id, 'steps', 'End');
+  const r2000 = await stat(page, id, 'train-rmse');
+  assert.ok(r0 > r50 && r50 > r2000, `train RMSE must fall with steps: ${r0} ${r50} ${r2000}`);
+  const h2 = await stat(page, id, 'heldout-rmse');
+  assert.equal(await stat(page, id, 'params'), 2 * (16 + 12));
+  await screenshot(page, 'ratings-k2');
+  await keys(page, id, 'k', 'End');
+  const t8 = await stat(page, id, 'train-rmse');
+  const h8 = await stat(page, id, 'heldout-rmse');
+  assert.equal(await stat(page, id, 'params'), 8 * (16 + 12));
+  assert.ok(t8 < r2000, `train RMSE keeps falling with k: ${t8} vs ${r2000}`);
+  assert.ok(h8 > 1.2 * h2, `held-out RMSE rises past the planted rank: k=8 ${h8} vs k=2 ${h2}`);
+  const predicted = await page.$$eval(`[data-instrument="${id}"] [data-grid="reconstruction"] td.predicted`, (tds) => tds.map((t) => t.textContent));
+  assert.ok(predicted.length > 0 && predicted.every((t) => /^\d\.\d$/.test(t ?? '')), 'blank cells show predictions');
+  await screenshot(page, 'ratings-k8-overfit');
+  assert.deepEqual(errors, []);
+});
+
+test('lab: scree and energy (energy rises with k; error = Eckart-Young; dropped CSV)', { skip }, async () => {
+  await show('scree');
+  const id = 'scree';
+  await keys(page, id, 'k', 'Home');
+  let prev = -1;
+  for (let k = 1; k <= 8; k++) {
+    const e = await stat(page, id, 'energy');
+    const err = await stat(page, id, 'rel-error');
+    const ey = await stat(page, id, 'eckart-young');
+    assert.ok(e > prev, `energy rises with k: k=${k} ${e} after ${prev}`);
+    assert.ok(close(err, ey, 1e-9), `measured error ${err} = Eckart-Young ${ey} at k=${k}`);
+    assert.ok(close(e + err * err, 1, 1e-9), `energy + error^2 = 1 at k=${k}`);
+    assert.ok(close(await stat(page, id, 'storage'), (k * (60 + 40 + 1)) / (60 * 40), 1e-12));
+    prev = e;
+    await page.keyboard.press('ArrowRight');
+  }
+  await keys(page, id, 'k', 'End');
+  assert.ok(close(await stat(page, id, 'energy'), 1, 1e-12));
+  assert.ok((await stat(page, id, 'rel-error')) < 1e-12);
+  await setValue(page, id, 'k', 3);
+  const fast3 = await stat(page, id, 'energy');
+  await page.selectOption(`[data-instrument="${id}"] [data-control="source"]`, 'slow');
+  const slow3 = await stat(page, id, 'energy');
+  assert.ok(slow3 < fast3 - 0.3, `slow decay keeps less energy at k=3: ${slow3} vs ${fast3}`);
+  await screenshot(page, 'scree-slow');
+  await page.selectOption(`[data-instrument="${id}"] [data-control="source"]`, 'picture');
+  await page.waitForFunction(() => document.querySelector('[data-instrument="scree"] [data-stat="source"]')?.textContent?.includes('cameraman'));
+  await setValue(page, id, 'k', 10);
+  const photo10 = await stat(page, id, 'energy');
+  await setValue(page, id, 'k', 30);
+  assert.ok((await stat(page, id, 'energy')) > photo10 && photo10 > 0.9, 'a photo keeps most energy in few components');
+  assert.ok(close(await stat(page, id, 'rel-error'), await stat(page, id, 'eckart-young'), 1e-9));
+  // A user's matrix: rank 2 exactly, so k = 2 keeps all the energy.
+  const csv = 'a,b,c,d\n1,2,3,4\n2,4,6,8\n0,1,0,1\n1,3,3,5\n';
+  await page.setInputFiles(`[data-instrument="${id}"] [data-control="matrix-file"]`, { name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.querySelector('[data-instrument="scree"] [data-stat="source"]')?.textContent?.includes('mine.csv'));
+  await setValue(page, id, 'k', 2);
+  assert.ok(close(await stat(page, id, 'energy'), 1, 1e-12));
+  assert.equal(await page.getAttribute(`[data-instrument="${id}"] [data-control="k"]`, 'max'), '4');
+  await screenshot(page, 'scree-csv');
+  assert.deepEqual(errors, []);
+});
+
+test('lab: NMF parts (entries stay >= 0; error falls with iterations; true k recovers the strokes)', { skip }, async () => {
+  await show('nmf');
+  const id = 'nmf';
+  const errs: number[] = [];
+  for (const it of [5, 30, 120, 400]) {
+    await setValue(page, id, 'iterations', it);
+    assert.equal(await stat(page, id, 'nonnegative'), 1, `all entries >= 0 after ${it} iterations`);
+    assert.ok((await stat(page, id, 'min-entry')) >= 0);
+    errs.push(await stat(page, id, 'rel-error'));
+  }
+  for (let i = 1; i < errs.length; i++) assert.ok(errs[i]! < errs[i - 1]!, `error falls with iterations: ${errs.join(' ')}`);
+  assert.ok(errs[errs.length - 1]! < 0.01, `k = 5 fits the glyphs: ${errs.at(-1)}`);
+  assert.ok((await stat(page, id, 'recovery')) > 0.99, 'the true k gives clean strokes');
+  assert.equal((await page.$$(`[data-instrument="${id}"] [data-tile="part"]`)).length, 5);
+  await screenshot(page, 'nmf-k5');
+  await keys(page, id, 'k', 'ArrowLeft', 'ArrowLeft'); // k = 3: too few parts
+  assert.equal((await page.$$(`[data-instrument="${id}"] [data-tile="part"]`)).length, 3);
+  assert.ok((await stat(page, id, 'rel-error')) > 0.1, 'three parts cannot build five strokes');
+  assert.equal(await stat(page, id, 'nonnegative'), 1);
+  await page.selectOption(`[data-instrument="${id}"] [data-control="solver"]`, 'cd');
+  assert.equal(await stat(page, id, 'nonnegative'), 1);
+  await screenshot(page, 'nmf-k3-cd');
+  assert.deepEqual(errors, []);
+});
+
+test('lab: image compression (error falls with k; size grows as k(h+w+1); dropped photo)', { skip }, async () => {
+  await show('compress');
+  const id = 'compress';
+  await page.waitForSelector(`#instrument-${id}[data-ready="true"]`);
+  const rows: { e: number; p: number; s: number }[] = [];
+  for (const k of [1, 5, 20, 60]) {
+    await setValue(page, id, 'k', k);
+    rows.push({ e: await stat(page, id, 'rel-error'), p: await stat(page, id, 'psnr'), s: await stat(page, id, 'size') });
+  }
+  for (let i = 1; i < rows.length; i++) {
+    assert.ok(rows[i]!.e < rows[i - 1]!.e, 'error falls with k');
+    assert.ok(rows[i]!.p > rows[i - 1]!.p, 'PSNR rises with k');
+  }
+  assert.ok(close(rows[1]!.s / rows[0]!.s, 5, 1e-9), 'size is linear in k');
+  assert.ok(close(rows[0]!.s, (200 + 200 + 1) / (200 * 200), 1e-12), 'camera at 200x200, gray: k(h+w+1)/(hw)');
+  await keys(page, id, 'k', 'End');
+  assert.ok((await stat(page, id, 'rel-error')) < 1e-6, 'full rank reproduces the picture');
+  await setValue(page, id, 'k', 20);
+  await screenshot(page, 'compress-camera-k20');
+  await page.selectOption(`[data-instrument="${id}"] [data-control="picture"]`, 'chelsea');
+  await page.waitForFunction(() => document.querySelector('[data-instrument="compress"] [data-stat="image"]')?.textContent?.includes('chelsea'));
+  assert.match((await page.textContent(`[data-instrument="${id}"] [data-stat="image"]`)) ?? '', /RGB/);
+  await screenshot(page, 'compress-chelsea-k20');
+  const png = readFileSync(new URL('../../data/images/camera.png', import.meta.url));
+  await page.setInputFiles(`[data-instrument="${id}"] [data-control="image-file"]`, { name: 'my-photo.png', mimeType: 'image/png', buffer: png });
+  await page.waitForFunction(() => document.querySelector('[data-instrument="compress"] [data-stat="image"]')?.textContent?.includes('my-photo.png'));
+  assert.ok((await stat(page, id, 'rel-error')) > 0);
+  assert.deepEqual(errors, []);
+});
+
+test('lab: PCA explorer on digits (explained variance matches scikit-learn, sums to 1, cumulates)', { skip }, async () => {
+  await show('pca');
+  const id = 'pca';
+  const r1 = await stat(page, id, 'x-ratio');
+  const r2 = await stat(page, id, 'y-ratio');
+  // scikit-learn 1.x: PCA().fit(load_digits().data).explained_variance_ratio_[:2]
+  assert.ok(close(r1, 0.14890593584063852, 1e-9), `component 1: ${r1}`);
+  assert.ok(close(r2, 0.13618771239635444, 1e-9), `component 2: ${r2}`);
+  assert.ok(close(await stat(page, id, 'total'), 1, 1e-12));
+  await setValue(page, id, 'k', 2);
+  assert.ok(close(await stat(page, id, 'cumulative'), r1 + r2, 1e-12), 'cumulative = sum of the first k ratios');
+  let prev = 0;
+  await keys(page, id, 'k', 'Home');
+  for (let k = 1; k <= 12; k++) {
+    const c = await stat(page, id, 'cumulative');
+    assert.ok(c > prev, 'cumulative rises with k');
+    prev = c;
+    await page.keyboard.press('ArrowRight');
+  }
+  await keys(page, id, 'k', 'End');
+  assert.ok(close(await stat(page, id, 'cumulative'), 1, 1e-12));
+  await page.selectOption(`[data-instrument="${id}"] [data-control="x"]`, '2');
+  const r3 = await stat(page, id, 'x-ratio');
+  assert.ok(r3 < r2 && r3 > 0, 'ratios descend');
+  assert.equal(await page.$$eval(`[data-instrument="${id}"] .points circle`, (c) => c.length), 1797);
+  await screenshot(page, 'pca-digits');
+  assert.deepEqual(errors, []);
+});
+
+test('lab: keyboard navigation between instruments and a narrow screen', { skip }, async () => {
+  await show('ratings');
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.focus('[data-tab="ratings"]');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-instrument="scree"][data-state="ready"]');
+  assert.equal(await page.evaluate(() => location.hash), '#scree');
+  assert.equal(await page.getAttribute('[data-tab="scree"]', 'aria-current'), 'page');
+  for (const id of ['ratings', 'scree', 'nmf', 'compress', 'pca']) {
+    await page.evaluate((h) => (location.hash = h), `#${id}`);
+    await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`);
+    await noOverflow(page);
+    await screenshot(page, `narrow-${id}`);
+  }
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,110 @@
+/**
+ * Shared set-up of the Lab's end-to-end tests: build the Lab once into a temporary
+ * directory, serve it with the real Lab server, and drive Debian's chromium through
+ * playwright-core (headless, no sandbox, no GPU, no background networking). Pages collect
+ * console errors and uncaught exceptions so every test can assert there were none.
+ * Screenshots go to test-artifacts/lab/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { buildLab } from '../../scripts/build-lab.mjs';
+import { startLabServer, type LabServer } from '../../src/cli/lab-server.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'lab');
+
+/** Why the e2e tests cannot run here, or undefined when they can. */
+export function skipReason(): string | undefined {
+  if (!existsSync(CHROMIUM)) return 'chromium not installed (apt-get install chromium)';
+  if (!existsSync(join(process.cwd(), 'src', 'kernels', 'generated'))) return 'WASM kernels not built (npm run build:wasm)';
+  return undefined;
+}
+
+/** A built and served Lab with a browser. */
+export interface LabSession {
+  readonly browser: Browser;
+  readonly server: LabServer;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Build the Lab into a temporary directory, serve it on 127.0.0.1 and launch chromium. */
+export async function openLab(): Promise<LabSession> {
+  const dir = mkdtempSync(join(tmpdir(), 'lowrank-lab-'));
+  await buildLab({ outdir: dir, quiet: true });
+  const server = await startLabServer({ root: dir });
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    browser,
+    server,
+    url: server.url,
+    async close() {
+      await browser.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page on instrument `id` (waits until it is mounted) and the list its errors go to. */
+export async function openInstrument(session: LabSession, id: string, viewport = { width: 1100, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await session.browser.newPage({ viewport });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  await page.goto(`${session.url}#${id}`);
+  await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`, { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** The exact number behind a read-out (`data-stat` name) inside instrument `id`. */
+export async function stat(page: Page, id: string, name: string): Promise<number> {
+  const v = await page.getAttribute(`[data-instrument="${id}"] [data-stat="${name}"]`, 'data-value');
+  return Number(v);
+}
+
+/** Set a range slider by keyboard: focus it, Home or End, then `presses` arrow presses. */
+export async function keys(page: Page, id: string, control: string, ...sequence: string[]): Promise<void> {
+  const sel = `[data-instrument="${id}"] [data-control="${control}"]`;
+  await page.focus(sel);
+  for (const k of sequence) await page.keyboard.press(k);
+}
+
+/** Set a control's value directly (like a drag) and fire its input/change events. */
+export async function setValue(page: Page, id: string, control: string, value: string | number): Promise<void> {
+  const sel = `[data-instrument="${id}"] [data-control="${control}"]`;
+  await page.$eval(
+    sel,
+    (el, v) => {
+      const input = el as HTMLInputElement | HTMLSelectElement;
+      input.value = String(v);
+      input.dispatchEvent(new Event(input.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+    },
+    value,
+  );
+}
+
+/**
+ * Show instrument `id` in an already open Lab page (the kernels stay loaded) by changing
+ * the URL fragment, and wait until it is mounted.
+ */
+export async function showInstrument(page: Page, id: string): Promise<void> {
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, `#${id}`);
+  await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`, { timeout: 30_000 });
+}
+
+/** Save a screenshot of the page as test-artifacts/lab/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+

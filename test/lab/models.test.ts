@@ -1,0 +1,102 @@
+// The Lab instruments' models without a browser: the ratings grid and its gradient
+// descent, the scree quantities, the NMF glyphs, the per-channel image SVD and the small
+// parsers the page uses.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { Matrix } from '../../src/core.js';
+import { parseNpy } from '../../src/io/npy.js';
+import { ChannelSvd } from '../../lab/instruments/compress-model.js';
+import { GLYPH, TRUE_PARTS, fitParts, makeGlyphs, strokeMatrix, strokeRecovery } from '../../lab/instruments/nmf-model.js';
+import { fitFactors, makeRatingsGrid } from '../../lab/instruments/ratings-model.js';
+import { Spectrum, matrixWithSpectrum, parseNumberTable, plantedSpectrum } from '../../lab/instruments/scree-model.js';
+import { parseNpyBytes } from '../../lab/npy.js';
+
+test('ratings grid: planted, in 1..5, deterministic per seed', () => {
+  const g = makeRatingsGrid({ seed: 5 });
+  assert.equal(g.truth.rows, 16);
+  assert.equal(g.truth.cols, 12);
+  for (let i = 0; i < 16; i++) for (let j = 0; j < 12; j++) assert.ok(g.truth.get(i, j) >= 1 && g.truth.get(i, j) <= 5);
+  const obs = g.observed.reduce((a, b) => a + b, 0);
+  assert.ok(obs > 0.4 * 192 && obs < 0.8 * 192);
+  assert.ok(makeRatingsGrid({ seed: 5 }).truth.equals(g.truth));
+});
+
+test('gradient descent: the objective falls with steps; extra rank overfits on several seeds', () => {
+  for (const seed of [1, 5]) {
+    const g = makeRatingsGrid({ seed });
+    const train = [0, 20, 100, 400].map((steps) => fitFactors(g, { k: 2, steps }).trainRmse);
+    for (let i = 1; i < train.length; i++) assert.ok(train[i]! < train[i - 1]!, `seed ${seed}: ${train.join(' ')}`);
+    const k2 = fitFactors(g, { k: 2, steps: 2000 });
+    const k8 = fitFactors(g, { k: 8, steps: 2000 });
+    assert.ok(k8.trainRmse < 0.5 * k2.trainRmse, 'k = 8 fits the training cells better');
+    assert.ok(k8.heldOutRmse > 1.2 * k2.heldOutRmse, `seed ${seed}: held-out ${k8.heldOutRmse} vs ${k2.heldOutRmse}`);
+    assert.equal(k8.parameters, 8 * 28);
+    assert.equal(k2.curve.at(-1)!.step, 2000);
+    assert.ok(Math.abs(k2.curve.at(-1)!.train - k2.trainRmse) < 1e-12);
+  }
+});
+
+test('scree: planted spectra are recovered; measured error = Eckart-Young; energy rises', () => {
+  const s = plantedSpectrum('fast', 40);
+  const sp = new Spectrum(matrixWithSpectrum(s, 60, 40));
+  for (let i = 0; i < 10; i++) assert.ok(Math.abs(sp.s[i]! - s[i]!) < 1e-12);
+  let prev = 0;
+  for (const k of [1, 2, 5, 10, 40]) {
+    const r = sp.at(k);
+    assert.ok(r.energy > prev);
+    prev = r.energy;
+    assert.ok(Math.abs(r.relError - r.eckartYoung) < 1e-10, `k=${k}`);
+    assert.ok(Math.abs(r.energy + r.relError ** 2 - 1) < 1e-10);
+    assert.equal(r.storage, (k * 101) / 2400);
+  }
+  const slow = new Spectrum(matrixWithSpectrum(plantedSpectrum('slow', 40), 60, 40));
+  assert.ok(slow.at(3).energy < sp.at(3).energy);
+});
+
+test('parseNumberTable: CSV/TSV with a header, errors name the line', () => {
+  assert.ok(parseNumberTable('x,y\n1,2\n3,4\n').equals(Matrix.from([[1, 2], [3, 4]])));
+  assert.ok(parseNumberTable('1\t2\n3\t4').equals(Matrix.from([[1, 2], [3, 4]])));
+  assert.throws(() => parseNumberTable('1,2\n3,x'), /line 2/);
+  assert.throws(() => parseNumberTable('1,2\n3'), /row 2 has 1 values/);
+  assert.throws(() => parseNumberTable('a,b\n'), /no numeric rows/);
+});
+
+test('NMF glyphs: exact nonnegative rank-5 data; k = 5 recovers the strokes, W, H >= 0', () => {
+  const A = makeGlyphs();
+  assert.equal(A.rows, GLYPH * GLYPH);
+  assert.equal(strokeMatrix().cols, TRUE_PARTS);
+  for (const solver of ['mu', 'cd'] as const) {
+    const f = fitParts(A, TRUE_PARTS, 300, solver);
+    assert.ok(f.minEntry >= 0);
+    assert.ok(f.relError < 0.01, `${solver}: ${f.relError}`);
+    assert.ok(strokeRecovery(f.W) > 0.99);
+    const short = fitParts(A, TRUE_PARTS, 5, solver);
+    assert.ok(short.relError > f.relError);
+  }
+  assert.ok(fitParts(A, 3, 300).relError > 0.1);
+});
+
+test('image SVD per channel: error falls with k, zero at full rank', () => {
+  const C = [0, 1, 2].map((c) => Matrix.random(30, 20, { seed: c + 1 }));
+  const m = new ChannelSvd(C);
+  assert.equal(m.maxK, 20);
+  let prev = Infinity;
+  for (const k of [1, 3, 10, 20]) {
+    const r = m.at(k);
+    assert.ok(r.relError < prev);
+    prev = r.relError;
+    assert.equal(r.stored, 3 * k * 51);
+  }
+  assert.ok(m.at(20).relError < 1e-12);
+});
+
+test('the page npy reader agrees with the library on the shipped digits', () => {
+  for (const f of ['digits', 'target']) {
+    const bytes = readFileSync(new URL(`../../data/digits/${f}.npy`, import.meta.url));
+    const mine = parseNpyBytes(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const ref = parseNpy(new Uint8Array(bytes));
+    assert.deepEqual(mine.shape, ref.shape);
+    assert.deepEqual(Array.from(mine.data), Array.from(ref.matrix.toFlat('C')));
+  }
+});
