@@ -7,10 +7,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readMatrix } from '../io/format.js';
+import { readMtx } from '../io/mtx.js';
 import { encodeNpy, encodeNpyIndices } from '../io/npy.js';
 import { kernels } from '../kernels/index.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
+import { CsrMatrix } from '../sparse/csr.js';
 import { fileFormat, onFile } from './options.js';
 import { human, printJson, stdoutOf } from './output.js';
 
@@ -38,6 +40,21 @@ export interface FactorCommandOptions {
 export async function readInput(path: string, dtype?: DType): Promise<Matrix> {
   fileFormat(path);
   return onFile(path, () => readMatrix(path, { dtype }));
+}
+
+/**
+ * A coordinate .mtx file as a CSR matrix (O(nnz) memory, as scipy.io.mmread(...).tocsr());
+ * any other file as a dense Matrix (see {@link readInput}). For commands whose computation
+ * takes sparse input without densifying it.
+ */
+export async function readDenseOrSparse(path: string, dtype?: DType): Promise<Matrix | CsrMatrix> {
+  if (fileFormat(path) === 'mtx') {
+    const f = await onFile(path, () => readMtx(path));
+    const e = f.entries;
+    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
+    return f.dense({ dtype });
+  }
+  return readInput(path, dtype);
 }
 
 function encode(f: Factor): Uint8Array {

@@ -4,13 +4,9 @@
  * file is read as a sparse CSR matrix and never densified.
  */
 import { Option, type Command } from 'commander';
-import { readMtx } from '../../io/mtx.js';
-import type { DType } from '../../matrix/dtype.js';
-import type { Matrix } from '../../matrix/matrix.js';
 import { NMF, type NMFBetaLoss, type NMFInit, type NMFSolver } from '../../models/nmf.js';
-import { CsrMatrix } from '../../sparse/csr.js';
-import { readInput, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
-import { dtypeOption, fileFormat, onFile, UsageError } from '../options.js';
+import { readDenseOrSparse, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
+import { dtypeOption, UsageError } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 
 interface NmfFlags extends FactorCommandOptions {
@@ -44,16 +40,6 @@ function betaLossOf(value: string): NMFBetaLoss {
   return parseNumber('--beta-loss', value, Number.isFinite, "'frobenius', 'kullback-leibler' (kl), 'itakura-saito' (is) or a number");
 }
 
-/** A coordinate .mtx as CSR (O(nnz) memory); anything else as a dense Matrix. */
-async function readData(path: string, dtype: DType | undefined): Promise<Matrix | CsrMatrix> {
-  if (fileFormat(path) === 'mtx') {
-    const f = await onFile(path, () => readMtx(path));
-    const e = f.entries;
-    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
-    return f.dense({ dtype });
-  }
-  return readInput(path, dtype);
-}
 
 /** Register `lowrank nmf`. */
 export function registerNmf(program: Command): void {
@@ -93,7 +79,7 @@ export function registerNmf(program: Command): void {
         shuffle: opts.shuffle ?? false,
         seed: parseNumber('--seed', opts.seed, Number.isInteger, 'an integer'),
       });
-      const V = await readData(v, opts.dtype);
+      const V = await readDenseOrSparse(v, opts.dtype);
       await runFactorCommand(cmd, 'nmf', [V], opts, () => {
         const bar = progressBar('nmf');
         let fit;

@@ -14,15 +14,13 @@
  * lanczos, covariance-eigh, randomized).
  */
 import { Option, type Command } from 'commander';
-import { readMtx } from '../../io/mtx.js';
-import type { DType } from '../../matrix/dtype.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { IncrementalPCA } from '../../models/incremental-pca.js';
 import { PCA, type PCASolver } from '../../models/pca.js';
 import type { PCAModel } from '../../models/pca-model.js';
 import { CsrMatrix } from '../../sparse/csr.js';
-import { readInput, runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
-import { dtypeOption, fileFormat, onFile, UsageError } from '../options.js';
+import { readDenseOrSparse, runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
+import { dtypeOption, UsageError } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 
 interface PcaFlags extends FactorCommandOptions {
@@ -43,16 +41,6 @@ function parse(flag: string, value: string | undefined, rule: (v: number) => boo
   return v;
 }
 
-/** A coordinate .mtx as CSR (O(nnz) memory); anything else as a dense Matrix. */
-async function readData(path: string, dtype: DType | undefined): Promise<Matrix | CsrMatrix> {
-  if (fileFormat(path) === 'mtx') {
-    const f = await onFile(path, () => readMtx(path));
-    const e = f.entries;
-    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
-    return f.dense({ dtype });
-  }
-  return readInput(path, dtype);
-}
 
 /** Register `lowrank pca`. */
 export function registerPca(program: Command): void {
@@ -84,7 +72,7 @@ export function registerPca(program: Command): void {
       if (c !== undefined && c < 1 && (opts.solver === 'randomized' || opts.solver === 'lanczos' || opts.solver === 'arpack')) {
         throw new UsageError(`--components ${opts.components} is a variance fraction; it needs --solver auto, full or covariance-eigh`);
       }
-      const X = await readData(x, opts.dtype);
+      const X = await readDenseOrSparse(x, opts.dtype);
       await runFactorCommand(cmd, 'pca', [{ rows: X.shape[0], cols: X.shape[1], dtype: X.dtype }], opts, () => {
         const bar = progressBar('pca');
         let model: PCAModel;

@@ -4,13 +4,10 @@
  * coordinate `.mtx` file is read as a sparse CSR matrix and never densified.
  */
 import { Option, type Command } from 'commander';
-import { readMtx } from '../../io/mtx.js';
 import { truncatedSvd, type TruncatedSvdMethod, type TruncatedSvdOptions } from '../../lowrank/truncated-svd.js';
-import type { DType } from '../../matrix/dtype.js';
-import type { Matrix } from '../../matrix/matrix.js';
 import { CsrMatrix } from '../../sparse/csr.js';
-import { readInput, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
-import { fileFormat, onFile, UsageError } from '../options.js';
+import { readDenseOrSparse, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
+import { UsageError } from '../options.js';
 import { progressBar } from '../progress-bar.js';
 
 /** The flags `svd` takes for truncated SVDs (all strings, as commander hands them over). */
@@ -68,7 +65,7 @@ export async function runSvdRank(
     ncv: parse('--ncv', opts.ncv, atLeast(1), 'an integer >= 1'),
     seed: parse('--seed', opts.seed, Number.isInteger, 'an integer'),
   };
-  const A = await readOperand(path, opts.dtype);
+  const A = await readDenseOrSparse(path, opts.dtype);
   const [m, n] = A.shape;
   if (k > Math.min(m, n)) throw new UsageError(`--rank must be at most min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix, got ${k}`);
   await runFactorCommand(cmd, 'svd', [A], opts, () => {
@@ -89,13 +86,3 @@ export async function runSvdRank(
   });
 }
 
-/** A coordinate .mtx as CSR (O(nnz) memory, as scipy.io.mmread(...).tocsr()); anything else as a dense Matrix. */
-async function readOperand(path: string, dtype: DType | undefined): Promise<Matrix | CsrMatrix> {
-  if (fileFormat(path) === 'mtx') {
-    const f = await onFile(path, () => readMtx(path));
-    const e = f.entries;
-    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
-    return f.dense({ dtype });
-  }
-  return readInput(path, dtype);
-}
