@@ -5,6 +5,7 @@
  * as in {@link Kernels}.
  */
 import { kernels } from '../../kernels/index.js';
+import { laswp as laswpKernel } from '../../kernels/laswp.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import { withWorkspace } from './workspace.js';
 
@@ -220,18 +221,8 @@ export function swapRows(n: number, A: FloatArray, offA: number, ldA: number, i:
 
 /**
  * Apply row interchanges ipiv[k0..k1) to the n columns of A (LAPACK laswp, forward): row k
- * swaps with row ipiv[k]. Column by column: a column is contiguous, so all its swaps hit
- * cache lines already loaded.
+ * swaps with row ipiv[k]. The kernel is in src/kernels/laswp.ts (WASM for workspace arrays).
  */
 export function laswp(n: number, A: FloatArray, offA: number, ldA: number, k0: number, k1: number, ipiv: Int32Array): void {
-  for (let j = 0; j < n; j++) {
-    const c = offA + j * ldA;
-    for (let k = k0; k < k1; k++) {
-      const p = ipiv[k]!;
-      if (p === k) continue;
-      const t = A[c + k]!;
-      A[c + k] = A[c + p]!;
-      A[c + p] = t;
-    }
-  }
+  laswpKernel(n, A, offA, ldA, k0, k1, ipiv);
 }

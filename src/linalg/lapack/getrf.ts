@@ -48,34 +48,18 @@ export function getrf(m: number, n: number, A: FloatArray, offA: number, ldA: nu
       if (m - j - jb > 0) g.gemm(false, false, m - j - jb, rest, jb, -1, A, ajj + jb, ldA, A, a12 + j, ldA, 1, A, a12 + j + jb, ldA);
     }
   }
-  applyLaterInterchanges(m, k, A, offA, ldA, ipiv);
+  applyLaterInterchanges(k, A, offA, ldA, ipiv);
   return info;
 }
 
 /**
  * The interchanges of panel p also apply to the L columns of earlier panels. Instead of
- * swapping rows of all left columns after every panel (random access across the whole
- * matrix, once per panel), apply them at the end: for each panel the composed permutation
- * of its later interchanges, as one gather per column (the column stays in cache).
+ * swapping rows of all left columns after every panel (as dgetrf does), apply them at the
+ * end: each panel's columns get all later interchanges, in order, in one laswp call (column
+ * by column, so a column stays in cache while its swaps are done).
  */
-function applyLaterInterchanges(m: number, k: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): void {
-  const idx = new Int32Array(m);
-  const tmp = new Float64Array(m);
-  for (let q = 0; q + NB < k; q += NB) {
-    const s = q + NB;
-    for (let i = s; i < m; i++) idx[i] = i;
-    for (let r = s; r < k; r++) {
-      const p = ipiv[r]!;
-      const t = idx[r]!;
-      idx[r] = idx[p]!;
-      idx[p] = t;
-    }
-    for (let c = q; c < s; c++) {
-      const col = offA + c * ldA;
-      for (let i = s; i < m; i++) tmp[i] = A[col + idx[i]!]!;
-      for (let i = s; i < m; i++) A[col + i] = tmp[i]!;
-    }
-  }
+function applyLaterInterchanges(k: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): void {
+  for (let q = 0; q + NB < k; q += NB) laswp(NB, A, offA + q * ldA, ldA, q + NB, k, ipiv);
 }
 
 // ipiv entries for this sub-block are stored at ipiv[p0 + i], relative to the sub-block.
