@@ -30,7 +30,9 @@ interface Operand {
 /** WASM-backed kernels plus the heap and thread pool they run on. */
 export class WasmKernels implements Kernels {
   readonly name: BackendName;
+  /** The instantiated kernel module (exports, memory, heap base, build kind). */
   readonly rt: WasmRuntime;
+  /** Allocator of scratch space in the module's WASM memory. */
   readonly heap: WasmHeap;
   private readonly wsBytes: number;
   private pool: ThreadPool | undefined;
@@ -113,12 +115,16 @@ export class WasmKernels implements Kernels {
     this.threads = 1;
   }
 
-  /** A zeroed array of `n` elements inside the kernels' memory; kernels use it in place. */
-  alloc(dtype: 'float64' | 'float32', n: number): FloatArray {
+  /**
+   * A zeroed array of `n` elements inside the kernels' memory; kernels use it in place.
+   * `zero = false` skips the fill for callers that overwrite every element (a reused heap
+   * block then holds stale values until they do).
+   */
+  alloc(dtype: 'float64' | 'float32', n: number, zero = true): FloatArray {
     const bytes = n * (dtype === 'float64' ? 8 : 4);
     const ptr = this.heap.malloc(bytes);
     const a = dtype === 'float64' ? this.heap.f64(ptr, n) : this.heap.f32(ptr, n);
-    a.fill(0);
+    if (zero) a.fill(0);
     return a;
   }
 

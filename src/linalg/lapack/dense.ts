@@ -2,6 +2,7 @@
  * Moving matrices between {@link Matrix} views and the column-major work arrays the
  * factorizations run on, with the input checks every decomposition shares.
  */
+import { kernels } from '../../kernels/index.js';
 import { NonFiniteInputError } from '../../errors.js';
 import type { DType, FloatArray } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
@@ -24,8 +25,16 @@ export function workCopy(A: Matrix, routine: string, ws: Workspace, dtype: DType
   const m = A.rows;
   const n = A.cols;
   const ld = Math.max(1, m);
-  const a = ws.alloc(dtype, ld * n);
+  // Every element is written below when m > 0; an m = 0 input keeps the zero fill.
+  const a = ws.alloc(dtype, ld * n, m === 0);
   const src = A.data;
+  if (A.rowStride === 1 && m > 0) {
+    // Column-major input: bulk copies (converting the element type if needed), then one
+    // SIMD pass that is finite exactly when every entry is (sum of squares; an overflow to
+    // Inf sends us to the exact scan below, which then finds nothing to complain about).
+    for (let j = 0; j < n; j++) a.set(src.subarray(A.offset + j * A.colStride, A.offset + j * A.colStride + m), j * ld);
+    if (Number.isFinite(kernels().dot(ld * n, a, 0, 1, a, 0, 1))) return { a, m, n, ld };
+  }
   for (let j = 0; j < n; j++) {
     const s = A.offset + j * A.colStride;
     const d = j * ld;

@@ -10,6 +10,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
+import { getf2Wasm } from '../../kernels/laswp.js';
 import { laswp, swapRows, trsm } from './blas.js';
 
 /** Panels this narrow are factored column by column. */
@@ -92,6 +93,8 @@ function laswpRel(n: number, A: FloatArray, offA: number, ldA: number, k0: numbe
 
 // Unblocked right-looking elimination (LAPACK dgetf2) on a narrow panel.
 function getf2(m: number, n: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array, p0: number): number {
+  const fast = getf2Wasm(m, n, A, offA, ldA, ipiv, p0);
+  if (fast !== undefined) return fast;
   const k = Math.min(m, n);
   const sfmin = A instanceof Float32Array ? 2 ** -126 : 2 ** -1022;
   let info = 0;

@@ -14,11 +14,14 @@ export class Workspace {
   private readonly wasm: WasmKernels | undefined = activeWasm();
   private readonly owned: FloatArray[] = [];
 
-  /** A zeroed array of `n` elements of `dtype`. */
-  alloc(dtype: DType, n: number): FloatArray {
+  /**
+   * A zeroed array of `n` elements of `dtype` (`zero = false`: contents unspecified, for
+   * callers that overwrite every element).
+   */
+  alloc(dtype: DType, n: number, zero = true): FloatArray {
     if (this.wasm && n > 0) {
       try {
-        const a = this.wasm.alloc(dtype, n);
+        const a = this.wasm.alloc(dtype, n, zero);
         this.owned.push(a);
         return a;
       } catch (e) {
