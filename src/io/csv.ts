@@ -42,6 +42,7 @@ export interface CsvReadOptions {
 
 /** A table read from delimited text. */
 export interface CsvData {
+  /** The numbers, one matrix row per data line. */
   matrix: Matrix;
   /** The header row, when the file has one. */
   columnNames?: string[];

@@ -63,7 +63,9 @@ export interface ReadMatrixOptions {
 
 /** A matrix read from a file, with what the file said beyond the numbers. */
 export interface MatrixFile {
+  /** The matrix (dense; sparse Matrix Market files are densified). */
   matrix: Matrix;
+  /** The file's format (from `options.format` or the extension). */
   format: FileFormat;
   /** Text formats with a header row: the column names. */
   columnNames?: string[];

@@ -14,11 +14,15 @@ import { StatsAccumulator, type ValueStats } from './stats.js';
 
 /** What {@link inspectFile} reports. */
 export interface FileInfo extends Omit<ValueStats, 'count'> {
+  /** The path as given to {@link inspectFile}. */
   path: string;
+  /** File format, from `options.format` or else the file extension. */
   format: FileFormat;
   /** File size in bytes. */
   bytes: number;
+  /** Number of rows of the matrix. */
   rows: number;
+  /** Number of columns of the matrix. */
   cols: number;
   /** dtype of the matrix `readMatrix` returns for this file. */
   dtype: DType;

@@ -28,17 +28,25 @@ export type MtxSymmetry = 'general' | 'symmetric' | 'skew-symmetric';
 
 /** Coordinate entries, 0-based, with symmetric and skew-symmetric halves already mirrored. */
 export interface MtxEntries {
+  /** Row index of each entry. */
   row: Int32Array;
+  /** Column index of each entry. */
   col: Int32Array;
+  /** Value of each entry. */
   val: Float64Array;
 }
 
 /** A parsed Matrix Market file. */
 export interface MtxData {
+  /** Storage from the banner: 'coordinate' (sparse) or 'array' (dense, column-major). */
   format: MtxFormat;
+  /** Value type from the banner. */
   field: MtxField;
+  /** Symmetry from the banner; symmetric halves are mirrored in `entries` and `dense()`. */
   symmetry: MtxSymmetry;
+  /** Number of rows. */
   rows: number;
+  /** Number of columns. */
   cols: number;
   /**
    * Coordinate: number of entries after symmetric expansion (duplicates, which the format

@@ -10,6 +10,7 @@ export interface ValueStats {
   count: number;
   /** Values that are not zero (NaN counts as nonzero). */
   nonzeros: number;
+  /** Number of NaN values. */
   nanCount: number;
   /** Number of +Infinity and -Infinity values. */
   infCount: number;

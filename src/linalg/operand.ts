@@ -3,8 +3,11 @@ import { Matrix } from '../matrix/matrix.js';
 
 /** A matrix as BLAS sees it: column-major storage, possibly read transposed. */
 export interface BlasOperand {
+  /** The storage array. */
   data: FloatArray;
+  /** Index in `data` of the first element. */
   offset: number;
+  /** Leading dimension: the stride between consecutive columns of the stored (column-major) matrix, >= max(1, stored rows). */
   ld: number;
   /** True when the storage holds the transpose (the Matrix is a row-major view). */
   trans: boolean;

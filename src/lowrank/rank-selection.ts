@@ -492,10 +492,15 @@ export interface SuggestRankOptions {
 
 /** Every rule's k and evidence. */
 export interface RankSuggestions {
+  /** {@link energyRank}: fewest components keeping the `energy` fraction (default 0.9) of the squared singular values. */
   readonly energy: EnergyRankResult;
+  /** {@link elbowRank}: where the spectrum bends. */
   readonly elbow: ElbowRankResult;
+  /** {@link aicRank}: the AIC-optimal rank. */
   readonly aic: AicRankResult;
+  /** {@link largestGapRank}: before the largest (`gap`: absolute or relative) gap between consecutive values. */
   readonly gap: GapRankResult;
+  /** {@link gavishDonohoRank}: values above the Gavish-Donoho optimal hard threshold. */
   readonly gavishDonoho: GavishDonohoResult;
 }
 

@@ -57,6 +57,7 @@ export interface StabilityReport {
   readonly side: 'right' | 'left';
   /** The k-th and (k+1)-th singular values of the full data (s_{k+1} = 0 past the end). */
   readonly sk: number;
+  /** s_{k+1} of the full data (0 past the end). */
   readonly sk1: number;
   /** Relative gap (s_k - s_{k+1}) / s_k of the full data: near 0 predicts instability. */
   readonly relativeGap: number;

@@ -28,9 +28,13 @@ export interface RandomOptions extends DTypeOptions {
   seed?: RandomState;
   /** `'uniform'` on [low, high) (default [0, 1)) or `'normal'` N(mean, std^2). */
   distribution?: 'uniform' | 'normal';
+  /** Uniform: lower bound (inclusive); default 0. */
   low?: number;
+  /** Uniform: upper bound (exclusive, >= low); default 1. */
   high?: number;
+  /** Normal: mean; default 0. */
   mean?: number;
+  /** Normal: standard deviation (>= 0); default 1. */
   std?: number;
 }
 

@@ -62,7 +62,9 @@ export interface CompressionReport {
   readonly rank: number;
   /** Method that ran. */
   readonly method: 'exact' | 'randomized';
+  /** Image width in pixels. */
   readonly width: number;
+  /** Image height in pixels. */
   readonly height: number;
   /** Number of channels factored (1 gray, 3 color). */
   readonly colorChannels: number;
@@ -106,6 +108,7 @@ export interface CompressionReport {
 export interface CompressedImage {
   /** The rank-k image: same size, depth and array type as the input (one channel less with `alpha: 'drop'`). */
   readonly image: CheckedRaster;
+  /** What the compression kept and lost (ranks, energy, errors, sizes). */
   readonly report: CompressionReport;
   /** Each color channel's rank-k factors (samples in [0, 1]): `factors[c].reconstruct()` is channel c before rounding. */
   readonly factors: readonly LowRank[];

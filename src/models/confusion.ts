@@ -44,6 +44,7 @@ export interface ConfusionOptions {
 
 /** One class on an axis. */
 export interface ConfusionClass {
+  /** The class name. */
   readonly label: string;
   /** Row/column index in the confusion matrix. */
   readonly index: number;
@@ -77,6 +78,7 @@ export interface ConfusionAxis {
 
 /** Result of {@link confusionAxes}. */
 export interface ConfusionAnalysis {
+  /** Class names, one per row/column (given, or '0', '1', ...). */
   readonly labels: readonly string[];
   /** The matrix that was factored (n x n, zero diagonal): D, its row-normalized rates, or their symmetrization. */
   readonly matrix: Matrix;
@@ -86,7 +88,9 @@ export interface ConfusionAnalysis {
   readonly errors: number;
   /** errors / total (0 for an empty matrix). */
   readonly errorRate: number;
+  /** The `normalize` option used: 'rows' (rates per true class) or 'none' (raw counts). */
   readonly normalize: 'rows' | 'none';
+  /** The `symmetrize` option used: whether (D + D^T) / 2 was factored instead of D. */
   readonly symmetrize: boolean;
   /** The k leading axes; empty when there is no confusion at all (a zero off-diagonal). */
   readonly axes: readonly ConfusionAxis[];

@@ -17,21 +17,29 @@ export type RasterData = Uint8Array | Uint8ClampedArray | Uint16Array;
  * row (sample c of pixel (x, y) is `data[(y * width + x) * channels + c]`).
  */
 export interface RasterImage {
+  /** Width in pixels (an integer >= 0). */
   readonly width: number;
+  /** Height in pixels (an integer >= 0). */
   readonly height: number;
   /** 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA. Default: `data.length / (width * height)` (a canvas `ImageData` has 4). */
   readonly channels?: number;
   /** Bits per sample, 8 or 16. Default: 16 for a `Uint16Array`, else 8. */
   readonly depth?: number;
+  /** The samples, interleaved row by row: width * height * channels of them. */
   readonly data: RasterData;
 }
 
 /** A {@link RasterImage} with every field resolved and checked. */
 export interface CheckedRaster {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA. */
   readonly channels: 1 | 2 | 3 | 4;
+  /** Bits per sample: 8 (`Uint8Array` or `Uint8ClampedArray` data) or 16 (`Uint16Array`). */
   readonly depth: 8 | 16;
+  /** The samples, interleaved row by row: width * height * channels of them. */
   readonly data: RasterData;
 }
 

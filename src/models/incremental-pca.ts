@@ -43,8 +43,11 @@ export type IncrementalPCAFitOptions = LongTaskOptions;
 
 /** JSON form of an {@link IncrementalPCAModel}. */
 export interface IncrementalPCAModelJSON extends Omit<PCAModelJSON, 'type'> {
+  /** Always 'IncrementalPCA'. */
   readonly type: 'IncrementalPCA';
+  /** Per-feature variance of the samples seen, ddof 0 (nFeatures values). */
   readonly variance: number[];
+  /** Batch size `fit` used, or `null` for a model built by partialFit alone. */
   readonly batchSize: number | null;
 }
 
@@ -128,8 +131,11 @@ export class IncrementalPCAModel extends PCAModel {
  * const more = model2.partialFit(nextChunk);
  */
 export class IncrementalPCA {
+  /** Requested number of components, or undefined to take min(rows of the first batch, n_features). */
   readonly components: number | undefined;
+  /** Rows per batch in `fit`, or undefined for 5 n_features. */
   readonly batchSize: number | undefined;
+  /** Whether the fitted model scales scores to unit variance; default false. */
   readonly whiten: boolean;
 
   /** @throws InvalidArgumentError naming the bad option. */

@@ -81,30 +81,47 @@ export type NMFFitOptions = LongTaskOptions;
 
 /** The resolved options of a fit, as stored on the model and in its JSON. */
 export interface NMFSettings {
+  /** Number of components k. */
   components: number;
+  /** Starting point; 'auto' picks 'nndsvda' when k <= min(m, n), else 'random'. */
   init: NMFInit | 'auto';
+  /** 'cd' (coordinate descent) or 'mu' (multiplicative updates). */
   solver: NMFSolver;
   /** beta as a number. */
   beta: number;
+  /** Stopping tolerance; 0 runs `maxIter` iterations. */
   tol: number;
+  /** Iteration cap. */
   maxIter: number;
+  /** Penalty weight on W. */
   alphaW: number;
+  /** Penalty weight on H ('same' resolved to alphaW). */
   alphaH: number;
+  /** Mix of the penalties in [0, 1]: 0 pure L2, 1 pure L1. */
   l1Ratio: number;
+  /** Visit the components in a random order in each CD sweep. */
   shuffle: boolean;
+  /** Seed of the random init, the randomized SVD of NNDSVD and the shuffling. */
   seed: number;
 }
 
 /** What {@link NMFModel.toJSON} returns and {@link NMFModel.fromJSON} reads. */
 export interface NMFModelJSON {
+  /** Always 'NMF'. */
   readonly type: 'NMF';
+  /** Format version; always 1. */
   readonly version: 1;
+  /** The resolved options of the fit. */
   readonly settings: NMFSettings;
   /** H as rows (k arrays of n numbers). */
   readonly components: number[][];
+  /** sqrt(2 D_beta(X | W H)) at the end of the fit (||X - W H||_F for Frobenius). */
   readonly reconstructionError: number;
+  /** Iterations run. */
   readonly iterations: number;
+  /** True when the stopping test passed before `maxIter`. */
   readonly converged: boolean;
+  /** D_beta(X | W H) after each iteration, penalties excluded. */
   readonly lossHistory: number[];
 }
 
@@ -128,6 +145,7 @@ const INITS: readonly string[] = ['random', 'nndsvd', 'nndsvda', 'nndsvdar', 'cu
  * model.transform(Xnew);                       // loadings of new rows, H fixed
  */
 export class NMF {
+  /** The checked options with defaults filled in (tol 1e-4, maxIter 200, solver 'cd', ...), as the model stores them. */
   readonly settings: NMFSettings;
   private readonly W0: Matrix | undefined;
   private readonly H0: Matrix | undefined;

@@ -27,7 +27,9 @@ export interface CooEntries {
 
 /** A compressed-sparse-row matrix whose stored entries are the observed ones. */
 export interface CsrLike {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
   /** Row i's entries are indptr[i] .. indptr[i + 1] - 1 (length rows + 1). */
   readonly indptr: ArrayLike<number>;

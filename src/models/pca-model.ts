@@ -36,17 +36,29 @@ export interface PCAModelParts {
 
 /** JSON form of a {@link PCAModel} (`toJSON` / `PCAModel.fromJSON`). */
 export interface PCAModelJSON {
+  /** Model class: 'PCA', or 'IncrementalPCA' for an {@link IncrementalPCAModel}. */
   readonly type: 'PCA' | 'IncrementalPCA';
+  /** Format version; always 1. */
   readonly version: 1;
+  /** Number of input features (columns of `components`). */
   readonly nFeatures: number;
+  /** Principal axes, one row of nFeatures values per component. */
   readonly components: number[][];
+  /** Variance along each component, descending. */
   readonly explainedVariance: number[];
+  /** Fraction of the total variance per component. */
   readonly explainedVarianceRatio: number[];
+  /** Singular values of the centered data, one per component. */
   readonly singularValues: number[];
+  /** Per-feature mean (nFeatures values). */
   readonly mean: number[];
+  /** Noise variance of the probabilistic PCA model. */
   readonly noiseVariance: number;
+  /** Samples seen in fitting. */
   readonly nSamples: number;
+  /** Whether scores are whitened. */
   readonly whiten: boolean;
+  /** The solver that ran. */
   readonly solver: PCAFittedSolver;
 }
 

@@ -87,13 +87,21 @@ const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance-eigh', 'rando
  * const Xhat = model.inverseTransform(Z);                  // best rank-k reconstruction
  */
 export class PCA {
+  /** Components to keep: a count k, a variance fraction in (0, 1), or undefined for all (min(n_samples, n_features)). */
   readonly components: number | undefined;
+  /** Solver as requested; default 'auto' (resolved at fit time). */
   readonly solver: PCASolver;
+  /** Scale the scores to unit variance; default false. */
   readonly whiten: boolean;
+  /** Seed of the randomized and Lanczos solvers' random start; default 0. */
   readonly seed: RandomState;
+  /** Randomized: power iterations, or 'auto' (default: 7 if k < 0.1 min(n, p), else 4). */
   readonly powerIters: number | 'auto';
+  /** Randomized: oversampling columns; default 10. */
   readonly oversample: number;
+  /** Randomized: normalizer between power iterations; default 'auto'. */
   readonly normalizer: PowerNormalizer;
+  /** Lanczos: residual tolerance relative to s_1, or undefined for {@link lanczosSvd}'s default (1e-10; 1e-5 when the products run in float32). */
   readonly tol: number | undefined;
 
   /** @throws InvalidArgumentError naming the bad option. */

@@ -102,11 +102,17 @@ const START_RANK = 8;
  * fit.predict(3, 7); fit.factors.s; fit.complete();
  */
 export class SoftImpute {
+  /** Largest rank of the completed matrix, or undefined for no cap. */
   readonly rank: number | undefined;
+  /** Shrinkage on the singular values, or undefined for lambdaMax / 100 (computed at fit time). */
   readonly lambda: number | undefined;
+  /** Iteration cap; default 100. */
   readonly maxIter: number;
+  /** Relative-change stopping tolerance; default 1e-5. */
   readonly tol: number;
+  /** Seed of the random starting block; default 0. */
   readonly seed: number;
+  /** 'als' (default) or 'svd'. */
   readonly algorithm: SoftImputeAlgorithm;
 
   /**

@@ -46,27 +46,41 @@ export type TruncatedSVDFitOptions = LongTaskOptions;
 
 /** JSON form of a {@link TruncatedSVDModel}. */
 export interface TruncatedSVDModelJSON {
+  /** Always 'TruncatedSVD'. */
   readonly type: 'TruncatedSVD';
+  /** Format version; always 1. */
   readonly version: 1;
+  /** Number of input features (columns of `components`). */
   readonly nFeatures: number;
+  /** Right singular vectors, one row of nFeatures values per component. */
   readonly components: number[][];
+  /** Top singular values of X, descending. */
   readonly singularValues: number[];
+  /** Variance (ddof 0) of each column of the training scores. */
   readonly explainedVariance: number[];
+  /** explainedVariance over the total variance of X's columns. */
   readonly explainedVarianceRatio: number[];
+  /** The solver that ran. */
   readonly algorithm: 'randomized' | 'lanczos';
 }
 
 /** The fitted attributes of a TruncatedSVD. */
 export interface TruncatedSVDModelParts {
+  /** Right singular vectors, one per row (k x n_features). */
   readonly components: Matrix;
+  /** Top singular values of X, descending. */
   readonly singularValues: Float64Array;
+  /** Variance (ddof 0) of each column of the training scores. */
   readonly explainedVariance: Float64Array;
+  /** explainedVariance over the total variance of X's columns. */
   readonly explainedVarianceRatio: Float64Array;
+  /** The solver that ran. */
   readonly algorithm: 'randomized' | 'lanczos';
 }
 
 /** What {@link TruncatedSVD.fitTransform} returns. */
 export interface TruncatedSVDFitTransform {
+  /** The fitted model. */
   readonly model: TruncatedSVDModel;
   /** X V: the training data's scores, n_samples x k. */
   readonly scores: Matrix;
@@ -178,12 +192,19 @@ export class TruncatedSVDModel {
  * const docs = lsa.transform(tfidf);                               // docs x 100
  */
 export class TruncatedSVD {
+  /** Number of components k; default 2. */
   readonly components: number;
+  /** Solver ('arpack' resolved to 'lanczos'); default 'randomized'. */
   readonly algorithm: 'randomized' | 'lanczos';
+  /** Randomized: power iterations; default 5. */
   readonly powerIters: number;
+  /** Randomized: oversampling columns; default 10. */
   readonly oversample: number;
+  /** Randomized: normalizer between power iterations; default 'auto'. */
   readonly normalizer: PowerNormalizer;
+  /** Lanczos: residual tolerance relative to s_1, or undefined for {@link lanczosSvd}'s default (1e-10; 1e-5 when the products run in float32). */
   readonly tol: number | undefined;
+  /** Seed of the random start; default 0. */
   readonly seed: RandomState;
 
   /** @throws InvalidArgumentError naming the bad option. */

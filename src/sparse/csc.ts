@@ -31,7 +31,9 @@ export class CscMatrix implements LinearOperator {
   readonly indices: Int32Array;
   /** Stored values. */
   readonly data: FloatArray;
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
   /** `[rows, cols]`. */
   readonly shape: readonly [number, number];

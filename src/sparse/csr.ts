@@ -48,8 +48,11 @@ export type SparseNorm = 'fro' | 1 | 'inf' | 'max';
 
 /** COO triples (0-based). */
 export interface CooTriples {
+  /** Row index of each entry. */
   row: Int32Array;
+  /** Column index of each entry. */
   col: Int32Array;
+  /** Value of each entry. */
   val: FloatArray;
 }
 
@@ -69,7 +72,9 @@ export class CsrMatrix implements LinearOperator {
   readonly indices: Int32Array;
   /** Stored values. */
   readonly data: FloatArray;
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
   /** `[rows, cols]`. */
   readonly shape: readonly [number, number];

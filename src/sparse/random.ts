@@ -23,9 +23,13 @@ export interface SparseRandomOptions {
   dtype?: DType;
   /** Values: 'uniform' on [low, high) (default [0, 1), as scipy) or 'normal' N(mean, std^2). */
   distribution?: 'uniform' | 'normal';
+  /** Uniform: lower bound (inclusive); default 0. */
   low?: number;
+  /** Uniform: upper bound (exclusive); default 1. */
   high?: number;
+  /** Normal: mean; default 0. */
   mean?: number;
+  /** Normal: standard deviation; default 1. */
   std?: number;
 }
 

@@ -58,12 +58,19 @@ export interface AlsOptions {
 
 /** Resolved {@link AlsOptions}. */
 export interface ResolvedAlsOptions {
+  /** Latent factors f. */
   readonly factors: number;
+  /** Alternations (one user half-step plus one item half-step each). */
   readonly iterations: number;
+  /** lambda, multiplied by each row's number of ratings. */
   readonly reg: number;
+  /** Whether user and item biases are learned. */
   readonly biased: boolean;
+  /** Standard deviation of the initial item factors. */
   readonly initStd: number;
+  /** Seed of the initial item factors. */
   readonly seed: number;
+  /** Threads for the half-steps; undefined: the library's thread count at fit time. */
   readonly threads: number | undefined;
 }
 

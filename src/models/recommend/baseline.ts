@@ -41,13 +41,21 @@ export interface BaselineOptions {
 
 /** Baseline's resolved hyperparameters. */
 export interface BaselineResolved {
+  /** 'als' or 'sgd'. */
   readonly method: 'als' | 'sgd';
+  /** Epochs (resolved default: 10 for 'als', 20 for 'sgd'). */
   readonly epochs: number;
+  /** 'als': ridge penalty of the user biases. */
   readonly regUser: number;
+  /** 'als': ridge penalty of the item biases. */
   readonly regItem: number;
+  /** 'sgd': learning rate. */
   readonly lr: number;
+  /** 'sgd': regularization. */
   readonly reg: number;
+  /** 'sgd': seed of the rating order. */
   readonly seed: number;
+  /** 'sgd': whether the ratings are shuffled once. */
   readonly shuffle: boolean;
 }
 

@@ -30,7 +30,9 @@ export interface EvaluateOptions {
 
 /** Metrics of one evaluation. NaN where a metric is undefined (no test users with relevant items; RMSE/MAE of implicit models). */
 export interface EvaluationResult {
+  /** Root mean squared error of the predicted test ratings. */
   readonly rmse: number;
+  /** Mean absolute error of the predicted test ratings. */
   readonly mae: number;
   /** precision@k */
   readonly precision: number;
@@ -42,6 +44,7 @@ export interface EvaluationResult {
   readonly map: number;
   /** Share of the catalogue in at least one top-k list. */
   readonly coverage: number;
+  /** Cutoff of the ranking metrics. */
   readonly k: number;
   /** Test ratings evaluated. */
   readonly ratings: number;
@@ -124,9 +127,13 @@ export interface FoldResult extends EvaluationResult {
 
 /** Result of {@link crossValidate}: per-fold figures and their mean and (population) standard deviation. */
 export interface CrossValidationResult {
+  /** The estimator's `algorithm` name (e.g. 'funksvd'). */
   readonly algorithm: string;
+  /** Metrics of each fold, in fold order. */
   readonly folds: readonly FoldResult[];
+  /** Mean of each metric and timing over the folds. */
   readonly mean: Readonly<Record<MetricName | 'fitSeconds' | 'evalSeconds', number>>;
+  /** Population standard deviation of each metric and timing over the folds. */
   readonly std: Readonly<Record<MetricName | 'fitSeconds' | 'evalSeconds', number>>;
 }
 

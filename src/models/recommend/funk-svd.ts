@@ -67,18 +67,29 @@ export interface FunkSvdOptions {
 
 /** FunkSVD's resolved hyperparameters. */
 export interface FunkSvdResolved {
+  /** Latent factors f. */
   readonly factors: number;
+  /** Passes over the training ratings. */
   readonly epochs: number;
+  /** Learning rate gamma of the factors. */
   readonly lr: number;
+  /** L2 regularization lambda of the factors. */
   readonly reg: number;
+  /** Learning rate of the biases. */
   readonly lrBias: number;
+  /** Regularization of the biases. */
   readonly regBias: number;
+  /** Mean of the initial factors. */
   readonly initMean: number;
+  /** Standard deviation of the initial factors. */
   readonly initStd: number;
+  /** Whether mu, b_u and b_i are learned. */
   readonly biased: boolean;
+  /** Seed of the factor initialisation and the rating order. */
   readonly seed: number;
   /** Undefined: use the library's thread count at fit time. */
   readonly threads: number | undefined;
+  /** Whether the ratings are shuffled once before the first epoch. */
   readonly shuffle: boolean;
 }
 

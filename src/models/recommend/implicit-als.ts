@@ -57,15 +57,25 @@ export interface ImplicitAlsOptions {
 
 /** Resolved {@link ImplicitAlsOptions}. */
 export interface ResolvedImplicitAlsOptions {
+  /** Latent factors f. */
   readonly factors: number;
+  /** Alternations. */
   readonly iterations: number;
+  /** Ridge penalty lambda. */
   readonly reg: number;
+  /** Confidence slope: c = 1 + alpha r. */
   readonly alpha: number;
+  /** 'cg' (approximate per sweep) or 'cholesky' (exact per sweep). */
   readonly solver: 'cg' | 'cholesky';
+  /** Conjugate-gradient steps per row and sweep. */
   readonly cgSteps: number;
+  /** Standard deviation of the initial factors. */
   readonly initStd: number;
+  /** Seed of the initial factors. */
   readonly seed: number;
+  /** Whether the loss is computed after each iteration for progress reports. */
   readonly computeLoss: boolean;
+  /** Threads for the half-steps; undefined: the library's thread count at fit time. */
   readonly threads: number | undefined;
 }
 

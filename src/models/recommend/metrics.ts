@@ -52,9 +52,13 @@ export function mae(pred: ArrayLike<number>, truth: ArrayLike<number>): number {
 
 /** All four ranking metrics at once (one pass), and the number of users they average over. */
 export interface RankingMetrics {
+  /** Mean precision@k, in [0, 1] (NaN when no user has relevant items). */
   readonly precision: number;
+  /** Mean recall@k, in [0, 1] (NaN when no user has relevant items). */
   readonly recall: number;
+  /** Mean NDCG@k, in [0, 1] (NaN when no user has relevant items). */
   readonly ndcg: number;
+  /** MAP@k, in [0, 1] (NaN when no user has relevant items). */
   readonly map: number;
   /** Users with at least one relevant item (the denominators). */
   readonly users: number;

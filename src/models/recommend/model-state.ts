@@ -13,6 +13,7 @@ export type RecommenderAlgorithm = 'baseline' | 'funksvd' | 'svdpp' | 'als' | 'i
 
 /** Parameters of a fitted latent-factor model. Factor matrices are row-major f32. */
 export interface FactorModelState {
+  /** The estimator that fitted the model. */
   readonly algorithm: RecommenderAlgorithm;
   /** 'explicit' predicts ratings (clipped to ratingScale); 'implicit' predicts preference scores. */
   readonly kind: 'explicit' | 'implicit';
@@ -34,6 +35,7 @@ export interface FactorModelState {
   readonly ratingScale: readonly [number, number];
   /** Items each user rated in training, as CSR (user u: seenItems[seenIndptr[u]..seenIndptr[u+1]]), for excludeSeen and cold-start decisions. */
   readonly seenIndptr: Int32Array;
+  /** Item indices rated by each user, grouped by user as `seenIndptr` delimits them. */
   readonly seenItems: Int32Array;
   /** Hyperparameters used by the fit, for the record and for save/load. */
   readonly hyperparameters: Readonly<Record<string, number | string | boolean>>;

@@ -50,7 +50,9 @@ export interface ScoredItem {
 
 /** One (item, rating) of a user not seen in training, for {@link LatentFactorModel.foldIn}. */
 export interface FoldInRating {
+  /** External item ID (a number is matched as its string form). */
   readonly item: string | number;
+  /** The user's rating of it (a finite number; >= 0 for implicit models). */
   readonly rating: number;
 }
 
@@ -81,7 +83,9 @@ export interface ExportedFactors {
   readonly userFactors: Matrix;
   /** nItems x factors, float32. */
   readonly itemFactors: Matrix;
+  /** b_u of each user (a copy; zeros for unbiased models). */
   readonly userBias: Float32Array;
+  /** b_i of each item (a copy; zeros for unbiased models). */
   readonly itemBias: Float32Array;
 }
 

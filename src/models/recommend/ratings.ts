@@ -33,12 +33,17 @@ export interface IdSpace {
 
 /** Summary of a count distribution (ratings per user or per item, over those with at least one). */
 export interface CountSummary {
+  /** Smallest count (NaN when there are none). */
   readonly min: number;
   /** Quartiles with linear interpolation between order statistics (numpy's default 'linear' method). */
   readonly q25: number;
+  /** Median count. */
   readonly median: number;
+  /** Third quartile. */
   readonly q75: number;
+  /** Largest count. */
   readonly max: number;
+  /** Mean count (NaN when there are none). */
   readonly mean: number;
 }
 
@@ -52,13 +57,17 @@ export interface RatingsStats {
   readonly items: number;
   /** Size of the ID space (users/items of the whole table this one shares IDs with). */
   readonly nUsers: number;
+  /** Size of the item ID space. */
   readonly nItems: number;
   /** ratings / (users * items), over the users and items that have ratings (0 when empty). */
   readonly density: number;
   /** Smallest, largest and mean rating, and the population standard deviation (NaN when empty). */
   readonly min: number;
+  /** Largest rating. */
   readonly max: number;
+  /** Mean rating. */
   readonly mean: number;
+  /** Population standard deviation of the ratings. */
   readonly std: number;
   /** Number of distinct rating values. */
   readonly distinctValues: number;
@@ -90,9 +99,13 @@ export interface FilterOptions {
 
 /** External-ID triples, as returned by {@link Ratings.toTriples}. */
 export interface RatingTriples {
+  /** External user ID of each rating. */
   readonly users: string[];
+  /** External item ID of each rating. */
   readonly items: string[];
+  /** Rating values, in the same order. */
   readonly values: Float32Array;
+  /** Timestamp of each rating, or undefined when the table has none. */
   readonly timestamps: Float64Array | undefined;
 }
 

@@ -90,8 +90,11 @@ export type TimeSplitOptions =
   | {
       /** Each user's `lastPerUser` latest ratings go to test (keeping `minTrain` in train, default 1). */
       lastPerUser: number;
+      /** Ratings of each user always kept in train (default 1). */
       minTrain?: number;
+      /** Not used with `lastPerUser`. */
       test?: never;
+      /** Not used with `lastPerUser`. */
       before?: never;
     };
 

@@ -42,12 +42,15 @@ export interface SvdppOptions {
   reg?: number;
   /** Learning rate / regularization of the biases (default lr / reg). */
   lrBias?: number;
+  /** Regularization of the biases (default reg). */
   regBias?: number;
   /** Learning rate / regularization of the implicit factors y_j (default lr / reg). */
   lrY?: number;
+  /** Regularization of the implicit factors y_j (default reg). */
   regY?: number;
   /** Mean and standard deviation of the initial p, q and y (default 0 and 0.1). */
   initMean?: number;
+  /** Standard deviation of the initial p, q and y (default 0.1). */
   initStd?: number;
   /** Seed of the initialisation and the visiting order (default 0). */
   seed?: number;
@@ -57,17 +60,29 @@ export interface SvdppOptions {
 
 /** SVDpp's resolved hyperparameters. */
 export interface SvdppResolved {
+  /** Latent factors f. */
   readonly factors: number;
+  /** Passes over the training ratings. */
   readonly epochs: number;
+  /** Learning rate of the user and item factors. */
   readonly lr: number;
+  /** Regularization of the user and item factors. */
   readonly reg: number;
+  /** Learning rate of the biases. */
   readonly lrBias: number;
+  /** Regularization of the biases. */
   readonly regBias: number;
+  /** Learning rate of the implicit factors y_j. */
   readonly lrY: number;
+  /** Regularization of the implicit factors y_j. */
   readonly regY: number;
+  /** Mean of the initial p, q and y. */
   readonly initMean: number;
+  /** Standard deviation of the initial p, q and y. */
   readonly initStd: number;
+  /** Seed of the initialisation and the visiting order. */
   readonly seed: number;
+  /** Whether users and each user's ratings are shuffled once. */
   readonly shuffle: boolean;
 }
 

@@ -64,11 +64,17 @@ export interface SyntheticRatingsOptions {
 
 /** The planted parameters behind a synthetic table. Factors are row-major (user u at u * rank). */
 export interface PlantedTruth {
+  /** mu, the global mean rating: lo + 0.65 (hi - lo). */
   readonly globalMean: number;
+  /** b_u of each user. */
   readonly userBias: Float32Array;
+  /** b_i of each item. */
   readonly itemBias: Float32Array;
+  /** p_u of each user, users x rank, row-major. */
   readonly userFactors: Float32Array;
+  /** q_i of each item, items x rank, row-major. */
   readonly itemFactors: Float32Array;
+  /** Rank of the planted interaction (0: biases only). */
   readonly rank: number;
   /** Noise standard deviation: the RMSE floor of any model on unrounded ratings. */
   readonly noise: number;

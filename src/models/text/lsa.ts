@@ -44,15 +44,21 @@ export type LSAFitOptions = LongTaskOptions;
 
 /** One search hit: a training document and its cosine similarity to the query. */
 export interface DocumentScore {
+  /** Index of the training document (row of `documentVectors`). */
   readonly document: number;
+  /** Cosine similarity to the query, in [-1, 1]. */
   readonly score: number;
 }
 
 /** JSON form of a fitted LSA ({@link LSAModel.toJSON}). */
 export interface LSAModelJSON {
+  /** Always 'LSA'. */
   type: 'LSA';
+  /** Format version; always 1. */
   version: 1;
+  /** The fitted TF-IDF vectorizer. */
   vectorizer: VectorizerJSON;
+  /** The k singular values, descending. */
   singularValues: number[];
   /** V^T as k rows of term weights. */
   components: number[][];
@@ -73,9 +79,13 @@ export const LSA_VECTORIZER_DEFAULTS: Readonly<TfidfVectorizerOptions> = Object.
  * lsa.fold(['a new document']);              // 1 x 100, comparable to rows of U
  */
 export class LSA {
+  /** Number of latent dimensions k. */
   readonly components: number;
+  /** Truncated SVD solver; default 'auto'. */
   readonly method: TruncatedSvdMethod;
+  /** Seed of the solver's random start; default 0. */
   readonly seed: number;
+  /** Lower `components` to min(documents, terms) instead of throwing; default false. */
   readonly clampComponents: boolean;
   readonly #vectorizer: TfidfVectorizer;
 

@@ -63,7 +63,9 @@ export interface PPMIEmbeddingOptions extends LongTaskOptions {
 
 /** A word and a score (cosine similarity, or the 3CosAdd / 3CosMul objective). */
 export interface WordScore {
+  /** The word. */
   readonly word: string;
+  /** Its score; higher is better. */
   readonly score: number;
 }
 
@@ -77,10 +79,15 @@ export interface AnalogyOptions {
 
 /** JSON form of {@link WordEmbeddings} (vocabulary, counts and vectors). */
 export interface WordEmbeddingsJSON {
+  /** Always 'WordEmbeddings'. */
   type: 'WordEmbeddings';
+  /** Format version; always 1. */
   version: 1;
+  /** Words, one per row of `vectors`. */
   vocabulary: string[];
+  /** Corpus count of each word. */
   counts: number[];
+  /** Singular values of the SPPMI matrix kept (length dim). */
   singularValues: number[];
   /** One row per word. */
   vectors: number[][];

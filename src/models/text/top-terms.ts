@@ -6,7 +6,9 @@ import type { Matrix } from '../../matrix/matrix.js';
 
 /** One term of a component and its weight. */
 export interface TermWeight {
+  /** The term (a vocabulary entry). */
   readonly term: string;
+  /** Its entry in the component's row. */
   readonly weight: number;
 }
 

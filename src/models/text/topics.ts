@@ -36,9 +36,13 @@ export type NMFTopicsFitOptions = LongTaskOptions;
 
 /** JSON form of a fitted topic model ({@link NMFTopicsModel.toJSON}). */
 export interface NMFTopicsModelJSON {
+  /** Always 'NMFTopics'. */
   type: 'NMFTopics';
+  /** Format version; always 1. */
   version: 1;
+  /** The fitted TF-IDF vectorizer. */
   vectorizer: VectorizerJSON;
+  /** The fitted NMF model (its components are the topics' term weights). */
   nmf: NMFModelJSON;
   /** W of the training documents, one row each. */
   documentTopics: number[][];
@@ -57,6 +61,7 @@ export const TOPIC_VECTORIZER_DEFAULTS: Readonly<TfidfVectorizerOptions> = Objec
  * topics.transform(['a new speech about taxes']);
  */
 export class NMFTopics {
+  /** Number of topics k. */
   readonly topics: number;
   readonly #vectorizer: TfidfVectorizer;
   readonly #nmf: NMF;

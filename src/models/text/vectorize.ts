@@ -53,20 +53,34 @@ export type VectorizerFitOptions = LongTaskOptions;
 
 /** JSON form of a fitted vectorizer ({@link CountVectorizerModel.toJSON}). */
 export interface VectorizerJSON {
+  /** Which model class this is; selects the `fromJSON` that accepts it. */
   kind: 'CountVectorizerModel' | 'TfidfVectorizerModel';
+  /** Format version; always 1. */
   version: 1;
+  /** The analyzer's options ({@link TokenizeOptions}), with `null` for unset ones. */
   analyzer: {
+    /** Lowercase documents before tokenizing. */
     lowercase: boolean;
+    /** Accent stripping mode, or `null` for none. */
     stripAccents: StripAccents | null;
+    /** Token regular expression as `source` and `flags`, or `null` for the default pattern. */
     tokenPattern: { source: string; flags: string } | null;
+    /** `'english'`, a list of stop words, or `null` for none. */
     stopWords: 'english' | string[] | null;
+    /** Smallest and largest n-gram length `[min, max]`. */
     ngramRange: [number, number];
   };
+  /** Counts were 1 per present term instead of the number of occurrences. */
   binary: boolean;
+  /** Element type of the matrices produced. */
   dtype: DType;
+  /** Term of each column, sorted. */
   vocabulary: string[];
+  /** Number of training documents containing each term (same order as `vocabulary`). */
   documentFrequency: number[];
+  /** Number of training documents. */
   documents: number;
+  /** TF-IDF weighting (`norm`, `useIdf`, `smoothIdf`, `sublinearTf` as in {@link TfidfVectorizerOptions}) and the `idf` weight of each term; only for a `TfidfVectorizerModel`. */
   tfidf?: { norm: 'l2' | 'l1' | 'none'; useIdf: boolean; smoothIdf: boolean; sublinearTf: boolean; idf: number[] };
 }
 
@@ -337,6 +351,7 @@ export class CountVectorizerModel {
  * model.transform(['new text']);
  */
 export class CountVectorizer {
+  /** The options as given (frozen). */
   readonly options: Readonly<CountVectorizerOptions>;
   readonly #settings: CountSettings;
 
@@ -399,9 +414,13 @@ export function tfidfWeight(counts: CsrMatrix, idf: Float64Array | undefined, no
 export class TfidfVectorizerModel extends CountVectorizerModel {
   /** idf weight of each term (scikit-learn's `idf_`); all ones when `useIdf` is false. */
   readonly idf: Float64Array;
+  /** Row normalization applied to the output: 'l2', 'l1' or 'none'. */
   readonly norm: 'l2' | 'l1' | 'none';
+  /** Whether terms are weighted by `idf`. */
   readonly useIdf: boolean;
+  /** Whether `idf` was computed with smoothing (ln((1 + n) / (1 + df)) + 1). */
   readonly smoothIdf: boolean;
+  /** Whether tf = 1 + ln(count) instead of the raw count. */
   readonly sublinearTf: boolean;
 
   /** @internal Built by {@link TfidfVectorizer.fit} or {@link TfidfVectorizerModel.fromJSON}. */
@@ -453,6 +472,7 @@ export class TfidfVectorizerModel extends CountVectorizerModel {
  * const Q = model.transform(['tax cuts for families']); // 1 x vocabulary, unit norm
  */
 export class TfidfVectorizer {
+  /** The options with `norm`, `useIdf`, `smoothIdf` and `sublinearTf` defaults filled in (frozen). */
   readonly options: Readonly<TfidfVectorizerOptions>;
   readonly #settings: CountSettings;
 
