@@ -27,13 +27,25 @@ export function workCopy(A: Matrix, routine: string, ws: Workspace, dtype: DType
   const ld = Math.max(1, m);
   // Every element is written below when m > 0; an m = 0 input keeps the zero fill.
   const a = ws.alloc(dtype, ld * n, m === 0);
+  copyChecked(A, routine, a, ld);
+  return { a, m, n, ld };
+}
+
+/**
+ * Copy the view A into the column-major array `a` (leading dimension ld >= rows), converting
+ * the element type if needed.
+ * @throws NonFiniteInputError naming `routine` and the first NaN/Inf entry.
+ */
+export function copyChecked(A: Matrix, routine: string, a: FloatArray, ld: number): void {
+  const m = A.rows;
+  const n = A.cols;
   const src = A.data;
   if (A.rowStride === 1 && m > 0) {
-    // Column-major input: bulk copies (converting the element type if needed), then one
-    // SIMD pass that is finite exactly when every entry is (sum of squares; an overflow to
-    // Inf sends us to the exact scan below, which then finds nothing to complain about).
+    // Column-major input: bulk copies, then one SIMD pass that is finite exactly when every
+    // entry is (sum of squares; an overflow to Inf sends us to the exact scan below, which
+    // then finds nothing to complain about).
     for (let j = 0; j < n; j++) a.set(src.subarray(A.offset + j * A.colStride, A.offset + j * A.colStride + m), j * ld);
-    if (Number.isFinite(kernels().dot(ld * n, a, 0, 1, a, 0, 1))) return { a, m, n, ld };
+    if (Number.isFinite(kernels().dot(ld * n, a, 0, 1, a, 0, 1))) return;
   }
   for (let j = 0; j < n; j++) {
     const s = A.offset + j * A.colStride;
@@ -46,7 +58,6 @@ export function workCopy(A: Matrix, routine: string, ws: Workspace, dtype: DType
       a[d + i] = v;
     }
   }
-  return { a, m, n, ld };
 }
 
 /** A new Matrix (ordinary memory, dtype `dtype`) holding rows x cols of a work array. */
