@@ -28,7 +28,7 @@ import { getThreads } from '../../kernels/index.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, solveExplicitRow } from './als-solve.js';
-import { intOption, numberOption, type RecommenderEstimator } from './estimator.js';
+import { checkBool, checkInt, checkNumber, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from './model.js';
 import type { Ratings } from './ratings.js';
 
@@ -86,16 +86,16 @@ export class ALS implements RecommenderEstimator {
 
   /** @throws InvalidArgumentError naming the option that is out of range. */
   constructor(options: AlsOptions = {}) {
+    const o = 'ALS';
     this.options = {
-      factors: intOption(options.factors, 50, 'ALS: factors', 1, 4096),
-      iterations: intOption(options.iterations, 15, 'ALS: iterations', 0, 1e6),
-      reg: numberOption(options.reg, 0.05, 'ALS: reg', 0),
-      biased: options.biased ?? true,
-      initStd: numberOption(options.initStd, 0.1, 'ALS: initStd', 0),
-      seed: intOption(options.seed, 0, 'ALS: seed', 0, 2 ** 32 - 1),
-      threads: options.threads === undefined ? undefined : intOption(options.threads, 1, 'ALS: threads', 1, 256),
+      factors: checkInt(o, 'factors', options.factors ?? 50, 1, 4096),
+      iterations: checkInt(o, 'iterations', options.iterations ?? 15, 0, 1e6),
+      reg: checkNumber(o, 'reg', options.reg ?? 0.05, 0),
+      biased: checkBool(o, 'biased', options.biased ?? true),
+      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
+      seed: checkInt(o, 'seed', options.seed ?? 0, 0, 2 ** 32 - 1),
+      threads: options.threads === undefined ? undefined : checkInt(o, 'threads', options.threads, 1, 256),
     };
-    if (typeof this.options.biased !== 'boolean') throw new InvalidArgumentError(`ALS: biased must be a boolean, got ${String(options.biased)}`);
   }
 
   /**

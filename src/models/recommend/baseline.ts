@@ -17,7 +17,8 @@ import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, loadInOrder, meanOf } from './sgd-common.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
+import { checkTrain, explicitState, loadInOrder, meanOf } from './sgd-common.js';
 
 /** Options of {@link Baseline}. */
 export interface BaselineOptions {

@@ -19,20 +19,33 @@ export interface RecommenderEstimator {
   fit(train: Ratings, options?: LongTaskOptions): LatentFactorModel;
 }
 
-/** `value ?? fallback`, checked to be an integer in [min, max]; the error names `what`. */
-export function intOption(value: number | undefined, fallback: number, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const v = value ?? fallback;
-  if (!(Number.isInteger(v) && v >= min && v <= max)) {
-    throw new InvalidArgumentError(`${what} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}], got ${v}`);
+/** Throw InvalidArgumentError naming `name` unless `v` is an integer in [lo, hi]. */
+export function checkInt(owner: string, name: string, v: number, lo: number, hi = Number.MAX_SAFE_INTEGER): number {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
+    throw new InvalidArgumentError(`${owner}: option '${name}' must be an integer in [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}], got ${String(v)}`);
   }
   return v;
 }
 
-/** `value ?? fallback`, checked to be a finite number >= min (> min when `strict`). */
-export function numberOption(value: number | undefined, fallback: number, what: string, min: number, strict = false): number {
-  const v = value ?? fallback;
-  if (!(typeof v === 'number' && Number.isFinite(v) && (strict ? v > min : v >= min))) {
-    throw new InvalidArgumentError(`${what} must be a finite number ${strict ? '>' : '>='} ${min}, got ${v}`);
+/** Throw InvalidArgumentError naming `name` unless `v` is a finite number >= lo (> lo when `strict`). */
+export function checkNumber(owner: string, name: string, v: number, lo: number, strict = false): number {
+  if (!(typeof v === 'number' && Number.isFinite(v) && (strict ? v > lo : v >= lo))) {
+    throw new InvalidArgumentError(`${owner}: option '${name}' must be a finite number ${strict ? '>' : '>='} ${lo}, got ${String(v)}`);
   }
   return v;
+}
+
+/** Throw InvalidArgumentError naming `name` unless `v` is a boolean. */
+export function checkBool(owner: string, name: string, v: boolean): boolean {
+  if (typeof v !== 'boolean') throw new InvalidArgumentError(`${owner}: option '${name}' must be true or false, got ${String(v)}`);
+  return v;
+}
+
+/** Reject unknown option names (a typo such as `factor` would otherwise be silently ignored). */
+export function checkKnownKeys(owner: string, options: object, known: readonly string[]): void {
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k) && (options as Record<string, unknown>)[k] !== undefined) {
+      throw new InvalidArgumentError(`${owner}: unknown option '${k}' (known: ${known.join(', ')})`);
+    }
+  }
 }

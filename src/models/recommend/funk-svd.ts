@@ -30,10 +30,11 @@ import { getThreads } from '../../kernels/index.js';
 import { allocSgdBuffers, funkSgd, releaseSgdBuffers, type FunkStep } from '../../kernels/sgd.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
-  checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
+  checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
   meanOf, permutation, setDiagonalTasks, unpad,
 } from './sgd-common.js';
 

@@ -24,7 +24,7 @@ import { getThreads } from '../../kernels/index.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, gramPlusRidge, solveImplicitRowCg, solveImplicitRowCholesky } from './als-solve.js';
-import { intOption, numberOption, type RecommenderEstimator } from './estimator.js';
+import { checkInt, checkNumber, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from './model.js';
 import type { Ratings } from './ratings.js';
 
@@ -91,18 +91,19 @@ export class ImplicitALS implements RecommenderEstimator {
 
   /** @throws InvalidArgumentError naming the option that is out of range. */
   constructor(options: ImplicitAlsOptions = {}) {
+    const o = 'ImplicitALS';
     const solver = options.solver ?? 'cg';
     if (solver !== 'cg' && solver !== 'cholesky') throw new InvalidArgumentError(`ImplicitALS: solver must be 'cg' or 'cholesky', got '${String(solver)}'`);
     this.options = {
-      factors: intOption(options.factors, 100, 'ImplicitALS: factors', 1, 4096),
-      iterations: intOption(options.iterations, 15, 'ImplicitALS: iterations', 0, 1e6),
-      reg: numberOption(options.reg, 0.01, 'ImplicitALS: reg', 0),
-      alpha: numberOption(options.alpha, 40, 'ImplicitALS: alpha', 0),
+      factors: checkInt(o, 'factors', options.factors ?? 100, 1, 4096),
+      iterations: checkInt(o, 'iterations', options.iterations ?? 15, 0, 1e6),
+      reg: checkNumber(o, 'reg', options.reg ?? 0.01, 0),
+      alpha: checkNumber(o, 'alpha', options.alpha ?? 40, 0),
       solver,
-      cgSteps: intOption(options.cgSteps, 3, 'ImplicitALS: cgSteps', 1, 1000),
-      initStd: numberOption(options.initStd, 0.01, 'ImplicitALS: initStd', 0),
-      seed: intOption(options.seed, 0, 'ImplicitALS: seed', 0, 2 ** 32 - 1),
-      threads: options.threads === undefined ? undefined : intOption(options.threads, 1, 'ImplicitALS: threads', 1, 256),
+      cgSteps: checkInt(o, 'cgSteps', options.cgSteps ?? 3, 1, 1000),
+      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.01, 0),
+      seed: checkInt(o, 'seed', options.seed ?? 0, 0, 2 ** 32 - 1),
+      threads: options.threads === undefined ? undefined : checkInt(o, 'threads', options.threads, 1, 256),
       computeLoss: options.computeLoss ?? true,
     };
   }

@@ -1,6 +1,6 @@
 /**
- * Pieces shared by the SGD-trained recommenders (Baseline 'sgd', FunkSVD, SVDpp): option
- * checks, factor initialisation, the seeded rating order, LIBMF block grouping, and the
+ * Pieces shared by the SGD-trained recommenders (Baseline 'sgd', FunkSVD, SVDpp): the
+ * empty-table check, factor initialisation, the seeded rating order, LIBMF block grouping, and the
  * assembly of a {@link FactorModelState}.
  */
 import { InvalidArgumentError } from '../../errors.js';
@@ -9,37 +9,6 @@ import type { Rng } from '../../random.js';
 import type { FactorModelState, RecommenderAlgorithm } from './model-state.js';
 import { ratingScaleOf } from './model.js';
 import type { Ratings } from './ratings.js';
-
-/** Throw InvalidArgumentError naming `name` unless `v` is an integer in [lo, hi]. */
-export function checkInt(owner: string, name: string, v: number, lo: number, hi = Number.MAX_SAFE_INTEGER): number {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
-    throw new InvalidArgumentError(`${owner}: option '${name}' must be an integer in [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}], got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Throw InvalidArgumentError naming `name` unless `v` is a finite number >= lo (> lo when `strict`). */
-export function checkNumber(owner: string, name: string, v: number, lo: number, strict = false): number {
-  if (!(typeof v === 'number' && Number.isFinite(v) && (strict ? v > lo : v >= lo))) {
-    throw new InvalidArgumentError(`${owner}: option '${name}' must be a finite number ${strict ? '>' : '>='} ${lo}, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Throw InvalidArgumentError naming `name` unless `v` is a boolean. */
-export function checkBool(owner: string, name: string, v: boolean): boolean {
-  if (typeof v !== 'boolean') throw new InvalidArgumentError(`${owner}: option '${name}' must be true or false, got ${String(v)}`);
-  return v;
-}
-
-/** Reject unknown option names (a typo such as `factor` would otherwise be silently ignored). */
-export function checkKnownKeys(owner: string, options: object, known: readonly string[]): void {
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k) && (options as Record<string, unknown>)[k] !== undefined) {
-      throw new InvalidArgumentError(`${owner}: unknown option '${k}' (known: ${known.join(', ')})`);
-    }
-  }
-}
 
 /** Refuse an empty training table: there is no mean to start from. */
 export function checkTrain(owner: string, train: Ratings): void {

@@ -24,10 +24,11 @@
 import { allocSgdBuffers, releaseSgdBuffers, svdppSgd, type SvdppStep } from '../../kernels/sgd.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
-  checkBool, checkInt, checkKnownKeys, checkNumber, checkTrain, explicitState, initNormal, meanOf, permutation, unpad,
+  checkTrain, explicitState, initNormal, meanOf, permutation, unpad,
 } from './sgd-common.js';
 
 /** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
