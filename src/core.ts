@@ -142,6 +142,8 @@ export type { RasterImage, RasterData, CheckedRaster } from './models/image.js';
 export { confusionAxes } from './models/confusion.js';
 export type { ConfusionOptions, ConfusionAnalysis, ConfusionAxis, ConfusionClass } from './models/confusion.js';
 export { decodePng, encodePng, isPng, MAX_PNG_PIXELS } from './io/png.js';
+export { parseNpy, encodeNpy } from './io/npy-codec.js';
+export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './io/npy-codec.js';
 export type { EncodePngOptions } from './io/png.js';
 export { PCA, PCAModel } from './models/pca.js';
 export type { PCAOptions, PCAFitOptions, PCAFitTransform, PCASolver, PCAFittedSolver, PcaInput } from './models/pca.js';

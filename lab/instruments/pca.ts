@@ -3,20 +3,24 @@
  * pixels) projected on two chosen principal components, colored by digit, with the
  * explained variance of each component and the cumulative share of the first k.
  */
-import { Matrix } from '../../src/browser.js';
-import { PCA, type PCAModel } from '../../src/browser.js';
+import { PCA, parseNpy, type Matrix, type PCAModel } from '../../src/browser.js';
 import { PALETTE, drawGray, scatterChart, screeChart } from '../charts.js';
-import { fetchNpy } from '../npy.js';
 import { explain, h, panel, pct, readout, select, slider } from '../ui.js';
 import type { Instrument } from './types.js';
 
 const SHOWN_COMPONENTS = 10;
 
+/** Fetch a .npy asset and decode it with the library's reader. */
+async function fetchNpy(url: string): Promise<Matrix> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return parseNpy(new Uint8Array(await res.arrayBuffer()), url).matrix;
+}
+
 /** Rows of X (n x 64, the digit images) and their labels, from the Lab's assets. */
 async function loadDigits(): Promise<{ X: Matrix; y: Int32Array }> {
-  const [xs, ys] = await Promise.all([fetchNpy('assets/digits.npy'), fetchNpy('assets/digits-target.npy')]);
-  const [n, p] = xs.shape as [number, number];
-  return { X: Matrix.fromArray(xs.data, n, p, { order: 'C' }), y: Int32Array.from(ys.data) };
+  const [X, target] = await Promise.all([fetchNpy('assets/digits.npy'), fetchNpy('assets/digits-target.npy')]);
+  return { X, y: Int32Array.from(target.toFlat()) };
 }
 
 function componentImage(model: PCAModel, c: number): HTMLCanvasElement {

@@ -2,8 +2,7 @@
  * The I/O layer: numpy `.npy`, Matrix Market `.mtx`, delimited text (CSV, TSV,
  * whitespace), and `readMatrix` / `writeMatrix` / `inspectFile` choosing by extension.
  */
-export { parseNpy, readNpy, readNpySync, encodeNpy, writeNpy, writeNpySync } from './npy.js';
-export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './npy.js';
+export { readNpy, readNpySync, writeNpy, writeNpySync } from './npy.js';
 export { parseMtx, readMtx, readMtxSync, encodeMtx, writeMtx, writeMtxSync } from './mtx.js';
 export type { MtxData, MtxEntries, MtxFormat, MtxField, MtxSymmetry, MtxWriteOptions } from './mtx.js';
 export { parseCsv, readCsv, readCsvSync, encodeCsv, writeCsv, writeCsvSync } from './csv.js';

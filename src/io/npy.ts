@@ -1,89 +1,25 @@
 /**
- * numpy `.npy` files: read (format 1.0, 2.0, 3.0; float, integer and bool dtypes; C or
- * Fortran order; 0-, 1- and 2-D) and write (`<f8` or `<f4`).
- *
- * Reading never trusts the header with memory: the header length is capped, and the data
- * size implied by the shape is checked against the bytes actually present before anything
- * of that size is allocated. Files are read with positioned reads straight into the
- * destination, so a Fortran-order `<f8` file costs one allocation and no copy.
+ * numpy `.npy` files on disk (Node): reading with positioned reads straight into the
+ * destination, so a Fortran-order `<f8` file costs one allocation and no copy, and
+ * streamed writing. The format itself (header checks, decoding, encoding) is in
+ * npy-codec.ts, which browsers use directly; its in-memory functions are re-exported here.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { InvalidArgumentError, ParseError, ShapeError } from '../errors.js';
-import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
-import { Matrix } from '../matrix/matrix.js';
-import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
+import { ParseError } from '../errors.js';
+import { allocFloat } from '../matrix/dtype.js';
+import type { Matrix } from '../matrix/matrix.js';
+import { asBytes, decode, fill, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
+import { readHeader, readPreamble } from './npy-header.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
 
-/** An array read from a `.npy` file. */
-export interface NpyArray {
-  /**
-   * The data: shape `()` becomes 1x1, `(n,)` an n x 1 column, `(m, n)` m x n. Float32 for
-   * `<f4` and `<f2` files, float64 otherwise (unless `dtype` was requested). 64-bit
-   * integers beyond 2^53 in magnitude are rounded to the nearest double.
-   */
-  matrix: Matrix;
-  /** The shape as stored: `[]`, `[n]` or `[m, n]`. */
-  shape: number[];
-  /** The numpy dtype string as stored, e.g. `'<f8'`, `'|u1'`. */
-  dtype: string;
-  /** Whether the data was stored in Fortran (column-major) order. */
-  fortranOrder: boolean;
-  /** Format version of the file (1, 2 or 3). */
-  version: 1 | 2 | 3;
-}
+export { parseNpy, encodeNpy, encodeNpyIndices } from './npy-codec.js';
+export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './npy-codec.js';
 
-/** Options of the `.npy` readers. */
-export interface NpyReadOptions {
-  /** dtype of the returned matrix; default float32 for `<f4`/`<f2` data, else float64. */
-  dtype?: DType;
-  /** Largest accepted header, in bytes; default 10000 (numpy's own limit). */
-  maxHeaderSize?: number;
-  /**
-   * Accept bytes after the data (as when several arrays were `np.save`d into one file
-   * handle); default false, since trailing bytes usually mean a corrupt header.
-   */
-  allowTrailing?: boolean;
-}
-
-/** Options of the `.npy` writers. */
-export interface NpyWriteOptions {
-  /** Element type in the file; default `<f4` for float32 matrices, `<f8` otherwise. */
-  dtype?: '<f8' | '<f4';
-  /** Write an n x 1 or 1 x n matrix as a 1-D array of shape `(n,)` (e.g. singular values). */
-  shape1d?: boolean;
-  /** Format version; default 1.0 (2.0 if the header did not fit, which cannot happen for 2-D). */
-  version?: 1 | 2 | 3;
-  /**
-   * Store in Fortran (column-major) order, as the matrix is held; default true, which
-   * avoids a transpose. numpy reads either order; `false` writes C (row-major) order.
-   */
-  fortranOrder?: boolean;
-}
-
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Elements per chunk when streaming data to a file (4 MiB of float64). */
 const WRITE_CHUNK = 1 << 19;
 /** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
 const READ_CHUNK = 1 << 30;
-
-// ------------------------------------------------------------------------------ reading
-
-/**
- * Parse a `.npy` file held in memory. `bytes` may be any view (a Node Buffer from a pool,
- * a subarray at an odd offset): misaligned data is copied before it is reinterpreted.
- * @param file - name for error messages.
- * @throws ParseError when the bytes are not a well-formed `.npy` file (the message names
- *   `file` and the byte offset); UnsupportedError for valid files of a kind a matrix cannot
- *   hold (big-endian, object, structured, complex, string dtypes; more than 2 dimensions).
- */
-export function parseNpy(bytes: Uint8Array, file = '<buffer>', options: NpyReadOptions = {}): NpyArray {
-  const pre = readPreamble(bytes.subarray(0, 12), bytes.length, file, options.maxHeaderSize);
-  const headerBytes = bytes.subarray(pre.headerStart, pre.headerStart + pre.headerLength);
-  const header = readHeader(headerBytes, pre, bytes.length, file, options.allowTrailing);
-  const data = bytes.subarray(header.dataOffset, header.dataOffset + header.dataBytes);
-  return toArray(header, decode(data, header, options.dtype, false));
-}
 
 /** Read a `.npy` file synchronously. Errors as {@link parseNpy}, naming the path. */
 export function readNpySync(path: string, options: NpyReadOptions = {}): NpyArray {
@@ -115,10 +51,6 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
   }
 }
 
-function toArray(header: NpyHeader, matrix: Matrix): NpyArray {
-  return { matrix, shape: header.shape, dtype: header.type.descr, fortranOrder: header.fortranOrder, version: header.version };
-}
-
 // A file can shrink between fstat and read; a short read is then reported like truncation.
 function readExactSync(fd: number, pos: number, len: number, path: string): Uint8Array {
   const out = new Uint8Array(len);
@@ -140,191 +72,6 @@ async function readExact(handle: FileHandle, pos: number, len: number, path: str
   return out;
 }
 
-/**
- * Decode the data bytes into a column-major matrix.
- * @param owned - `data` is a fresh buffer of exactly this size that we may keep, so
- *   matching dtypes in column-major order are wrapped without a copy.
- */
-function decode(data: Uint8Array, header: NpyHeader, requested: DType | undefined, owned: boolean): Matrix {
-  const { type, shape, count } = header;
-  const rows = shape.length === 0 ? 1 : shape[0]!;
-  const cols = shape.length === 2 ? shape[1]! : 1;
-  const dtype: DType = requested ?? (type.kind === 'f' && type.size <= 4 ? 'float32' : 'float64');
-  // C-order data of a true 2-D matrix must be transposed; anything else is already in
-  // column-major element order.
-  const transpose = shape.length === 2 && !header.fortranOrder && rows > 1 && cols > 1;
-
-  const native = owned && LITTLE_ENDIAN_HOST && !transpose && data.byteOffset % type.size === 0;
-  if (native && type.kind === 'f' && ((type.size === 8 && dtype === 'float64') || (type.size === 4 && dtype === 'float32'))) {
-    const wrapped = type.size === 8 ? new Float64Array(data.buffer, data.byteOffset, count) : new Float32Array(data.buffer, data.byteOffset, count);
-    return new Matrix(wrapped, rows, cols);
-  }
-
-  let src = elements(data, header);
-  if (type.size === 8 ? type.kind !== 'f' : type.kind === 'b' || (type.kind === 'f' && type.size === 2)) {
-    // Bigints, bools and halves need per-element conversion; do it once, in file order.
-    src = widen(src as ArrayLike<number | bigint>, type.kind, type.size);
-  }
-  const out = allocFloat(dtype, count);
-  if (transpose) transposeInto(src as ArrayLike<number>, out, rows, cols);
-  else out.set(src as ArrayLike<number>);
-  return new Matrix(out, rows, cols);
-}
-
-type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
-
-/** Reinterpret the data bytes as typed elements, copying when misaligned or byte-swapping. */
-function elements(data: Uint8Array, header: NpyHeader): Elements {
-  const { kind, size } = header.type;
-  let bytes = data;
-  if (size > 1 && (data.byteOffset % size !== 0 || !LITTLE_ENDIAN_HOST)) bytes = data.slice();
-  if (size > 1 && !LITTLE_ENDIAN_HOST) swapBytes(bytes, size);
-  const { buffer, byteOffset } = bytes;
-  const n = header.count;
-  switch (`${kind}${size}`) {
-    case 'f8':
-      return new Float64Array(buffer, byteOffset, n);
-    case 'f4':
-      return new Float32Array(buffer, byteOffset, n);
-    case 'f2':
-    case 'u2':
-      return new Uint16Array(buffer, byteOffset, n);
-    case 'i8':
-      return new BigInt64Array(buffer, byteOffset, n);
-    case 'u8':
-      return new BigUint64Array(buffer, byteOffset, n);
-    case 'i4':
-      return new Int32Array(buffer, byteOffset, n);
-    case 'u4':
-      return new Uint32Array(buffer, byteOffset, n);
-    case 'i2':
-      return new Int16Array(buffer, byteOffset, n);
-    case 'i1':
-      return new Int8Array(buffer, byteOffset, n);
-    default: // u1, b1
-      return bytes;
-  }
-}
-
-function widen(src: ArrayLike<number | bigint>, kind: string, size: number): Float64Array {
-  const n = src.length;
-  const out = new Float64Array(n);
-  if (kind === 'b') for (let k = 0; k < n; k++) out[k] = src[k] ? 1 : 0; // numpy: any nonzero byte is True
-  else if (kind === 'f' && size === 2) for (let k = 0; k < n; k++) out[k] = halfToNumber(src[k] as number);
-  else for (let k = 0; k < n; k++) out[k] = Number(src[k]); // 64-bit integers: nearest double
-  return out;
-}
-
-/** IEEE 754 binary16 bits to a number (exact: every half is a float32). */
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + frac) * 2 ** (exp - 25);
-}
-
-/** Row-major m x n `src` into column-major `out`, in cache-sized tiles. */
-function transposeInto(src: ArrayLike<number>, out: FloatArray, m: number, n: number): void {
-  const B = 32;
-  for (let i0 = 0; i0 < m; i0 += B) {
-    const i1 = Math.min(m, i0 + B);
-    for (let j0 = 0; j0 < n; j0 += B) {
-      const j1 = Math.min(n, j0 + B);
-      for (let i = i0; i < i1; i++) {
-        const r = i * n;
-        for (let j = j0; j < j1; j++) out[i + j * m] = src[r + j]!;
-      }
-    }
-  }
-}
-
-function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let k = 0; k < bytes.length; k += size) bytes.subarray(k, k + size).reverse();
-}
-
-// ------------------------------------------------------------------------------ writing
-
-interface WritePlan {
-  header: Uint8Array;
-  descr: '<f8' | '<f4';
-  order: 'F' | 'C';
-  count: number;
-}
-
-function plan(matrix: Matrix, options: NpyWriteOptions): WritePlan {
-  const descr = options.dtype ?? (matrix.dtype === 'float32' ? '<f4' : '<f8');
-  if (descr !== '<f8' && descr !== '<f4') throw new InvalidArgumentError(`npy dtype must be '<f8' or '<f4', got '${String(descr)}'`);
-  const version = options.version;
-  if (version !== undefined && version !== 1 && version !== 2 && version !== 3) {
-    throw new InvalidArgumentError(`npy version must be 1, 2 or 3, got ${String(version)}`);
-  }
-  if (options.shape1d) {
-    if (matrix.rows !== 1 && matrix.cols !== 1) {
-      throw new ShapeError(`shape1d needs an n x 1 or 1 x n matrix, got ${matrix.rows}x${matrix.cols}`);
-    }
-    // For a vector, column-major element order is the vector's order.
-    return { header: encodeHeader(descr, false, [matrix.size], version), descr, order: 'F', count: matrix.size };
-  }
-  const fortran = options.fortranOrder ?? true;
-  return {
-    header: encodeHeader(descr, fortran, [matrix.rows, matrix.cols], version),
-    descr,
-    order: fortran ? 'F' : 'C',
-    count: matrix.size,
-  };
-}
-
-/** Copy elements [k0, k0 + dst.length) of `A`, numbered in `order`, into `dst`. */
-function fill(A: Matrix, order: 'F' | 'C', dst: FloatArray, k0: number): void {
-  const { rows: m, cols: n, data, offset, rowStride: rs, colStride: cs } = A;
-  const len = dst.length;
-  if (len === 0) return;
-  if (order === 'F' && A.isContiguous) {
-    dst.set(data.subarray(offset + k0, offset + k0 + len));
-    return;
-  }
-  if (order === 'F') {
-    let i = k0 % m;
-    let j = (k0 - i) / m;
-    for (let t = 0; t < len; t++) {
-      dst[t] = data[offset + i * rs + j * cs]!;
-      if (++i === m) (i = 0), j++;
-    }
-  } else {
-    let j = k0 % n;
-    let i = (k0 - j) / n;
-    for (let t = 0; t < len; t++) {
-      dst[t] = data[offset + i * rs + j * cs]!;
-      if (++j === n) (j = 0), i++;
-    }
-  }
-}
-
-function asBytes(a: FloatArray): Uint8Array {
-  const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  if (!LITTLE_ENDIAN_HOST) swapBytes(b, a.BYTES_PER_ELEMENT);
-  return b;
-}
-
-/**
- * The complete `.npy` file for `matrix`: numpy's header (data aligned to 64 bytes) and
- * the elements, little-endian, Fortran order unless `fortranOrder: false`.
- * @throws ShapeError when `shape1d` is asked of a matrix that is not a vector.
- */
-export function encodeNpy(matrix: Matrix, options: NpyWriteOptions = {}): Uint8Array {
-  const p = plan(matrix, options);
-  const size = p.descr === '<f8' ? 8 : 4;
-  const out = new Uint8Array(p.header.length + p.count * size);
-  out.set(p.header, 0);
-  // The header length is a multiple of 64, so the data view is aligned.
-  const view = size === 8 ? new Float64Array(out.buffer, p.header.length, p.count) : new Float32Array(out.buffer, p.header.length, p.count);
-  fill(matrix, p.order, view, 0);
-  asBytes(view);
-  return out;
-}
-
 function* chunks(matrix: Matrix, p: WritePlan): Generator<Chunk> {
   yield p.header;
   const buf = allocFloat(p.descr === '<f8' ? 'float64' : 'float32', Math.min(WRITE_CHUNK, p.count));
@@ -343,17 +90,4 @@ export async function writeNpy(path: string, matrix: Matrix, options: NpyWriteOp
 /** Synchronous {@link writeNpy}. */
 export function writeNpySync(path: string, matrix: Matrix, options: NpyWriteOptions = {}): void {
   writeChunksSync(path, chunks(matrix, plan(matrix, options)));
-}
-
-/**
- * The `.npy` file of an integer vector (e.g. a permutation) as int64 (`<i8`), numpy's
- * default index type, shape `(n,)`.
- */
-export function encodeNpyIndices(values: ArrayLike<number>): Uint8Array {
-  const header = encodeHeader('<i8', false, [values.length]);
-  const out = new Uint8Array(header.length + values.length * 8);
-  out.set(header, 0);
-  const view = new DataView(out.buffer, header.length);
-  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
-  return out;
 }

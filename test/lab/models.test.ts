@@ -4,13 +4,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { Matrix } from '../../src/core.js';
-import { parseNpy } from '../../src/io/npy.js';
+import { Matrix, parseNpy } from '../../src/browser.js';
 import { ChannelSvd } from '../../lab/instruments/compress-model.js';
 import { GLYPH, TRUE_PARTS, fitParts, makeGlyphs, strokeMatrix, strokeRecovery } from '../../lab/instruments/nmf-model.js';
 import { fitFactors, makeRatingsGrid } from '../../lab/instruments/ratings-model.js';
 import { Spectrum, matrixWithSpectrum, parseNumberTable, plantedSpectrum } from '../../lab/instruments/scree-model.js';
-import { parseNpyBytes } from '../../lab/npy.js';
 
 test('ratings grid: planted, in 1..5, deterministic per seed', () => {
   const g = makeRatingsGrid({ seed: 5 });
@@ -91,12 +89,14 @@ test('image SVD per channel: error falls with k, zero at full rank', () => {
   assert.ok(m.at(20).relError < 1e-12);
 });
 
-test('the page npy reader agrees with the library on the shipped digits', () => {
-  for (const f of ['digits', 'target']) {
-    const bytes = readFileSync(new URL(`../../data/digits/${f}.npy`, import.meta.url));
-    const mine = parseNpyBytes(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    const ref = parseNpy(new Uint8Array(bytes));
-    assert.deepEqual(mine.shape, ref.shape);
-    assert.deepEqual(Array.from(mine.data), Array.from(ref.matrix.toFlat('C')));
-  }
+test('the browser entry reads the digits the page ships', () => {
+  const read = (f: string) => parseNpy(new Uint8Array(readFileSync(new URL(`../../data/digits/${f}.npy`, import.meta.url))), f);
+  const X = read('digits');
+  assert.deepEqual(X.shape, [1797, 64]);
+  assert.deepEqual(X.matrix.shape, [1797, 64]);
+  assert.ok(X.matrix.min() === 0 && X.matrix.max() === 16);
+  const y = read('target');
+  assert.deepEqual(y.shape, [1797]);
+  const labels = Array.from(y.matrix.toFlat());
+  assert.deepEqual([...new Set(labels)].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
