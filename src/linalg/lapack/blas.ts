@@ -5,7 +5,6 @@
  * as in {@link Kernels}.
  */
 import { kernels } from '../../kernels/index.js';
-import { laswp as laswpKernel } from '../../kernels/laswp.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import { withWorkspace } from './workspace.js';
 
@@ -219,10 +218,5 @@ export function swapRows(n: number, A: FloatArray, offA: number, ldA: number, i:
   }
 }
 
-/**
- * Apply row interchanges ipiv[k0..k1) to the n columns of A (LAPACK laswp, forward): row k
- * swaps with row ipiv[k]. The kernel is in src/kernels/laswp.ts (WASM for workspace arrays).
- */
-export function laswp(n: number, A: FloatArray, offA: number, ldA: number, k0: number, k1: number, ipiv: Int32Array): void {
-  laswpKernel(n, A, offA, ldA, k0, k1, ipiv);
-}
+/** Row interchanges of LU (LAPACK laswp), WASM for workspace arrays; see src/kernels/laswp.ts. */
+export { laswp } from '../../kernels/laswp.js';
