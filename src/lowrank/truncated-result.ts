@@ -73,34 +73,34 @@ export function checkInteger(value: number, min: number, routine: string, name: 
 }
 
 /**
- * Make each singular pair's sign deterministic: the entry of largest magnitude of each
- * column of U (the first one on ties) becomes positive, and the matching row of Vt flips
- * with it (scikit-learn's `svd_flip` on U; randomized_svd applies it to the caller's U
- * whatever the orientation it worked in). U (m x k) and Vt (k x n) must be compact
- * column-major; both are changed in place. O(k (m + n)).
+ * scikit-learn's `svd_flip(U, Vt, u_based_decision=False)`: in each row of Vt the entry of
+ * largest magnitude (the first on ties) becomes positive, and the matching column of U (if
+ * given) flips with it. Vt (k x n) and U (m x k) are changed in place; any strides (so
+ * transposed views work). O(k (m + n)).
  */
-export function flipSigns(U: Matrix, Vt: Matrix): void {
-  const m = U.rows;
-  const k = U.cols;
-  const u = U.data;
-  const v = Vt.data;
-  const n = Vt.cols;
-  for (let j = 0; j < k; j++) {
+export function flipByRows(Vt: Matrix, U?: Matrix): void {
+  for (let r = 0; r < Vt.rows; r++) {
     let best = -1;
     let sign = 1;
-    const c = U.offset + j * U.colStride;
-    for (let i = 0; i < m; i++) {
-      const a = u[c + i]!;
-      if (Math.abs(a) > best) {
-        best = Math.abs(a);
-        sign = a < 0 ? -1 : 1;
+    for (let j = 0; j < Vt.cols; j++) {
+      const v = Vt.get(r, j);
+      if (Math.abs(v) > best) {
+        best = Math.abs(v);
+        sign = v < 0 ? -1 : 1;
       }
     }
     if (sign > 0) continue;
-    for (let i = 0; i < m; i++) u[c + i] = -u[c + i]!;
-    for (let t = 0; t < n; t++) {
-      const idx = Vt.offset + j * Vt.rowStride + t * Vt.colStride;
-      v[idx] = -v[idx]!;
-    }
+    for (let j = 0; j < Vt.cols; j++) Vt.set(r, j, -Vt.get(r, j));
+    if (U !== undefined) for (let i = 0; i < U.rows; i++) U.set(i, r, -U.get(i, r));
   }
+}
+
+/**
+ * Make each singular pair's sign deterministic: the entry of largest magnitude of each
+ * column of U (the first one on ties) becomes positive, and the matching row of Vt flips
+ * with it (scikit-learn's `svd_flip` on U; randomized_svd applies it to the caller's U
+ * whatever the orientation it worked in): {@link flipByRows} on the transposes. O(k (m + n)).
+ */
+export function flipSigns(U: Matrix, Vt: Matrix): void {
+  flipByRows(U.T, Vt.T);
 }

@@ -21,7 +21,8 @@ import { Matrix } from '../matrix/matrix.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { centeredCopy, checkPcaInput, flipByComponents, jsonVector, type PcaInput } from './pca-data.js';
+import { flipByRows } from '../lowrank/truncated-result.js';
+import { centeredCopy, checkPcaInput, jsonVector, type PcaInput } from './pca-data.js';
 import { PCAModel, pcaPartsFromJSON, type PCAModelJSON, type PCAModelParts } from './pca-model.js';
 import { checkComponents } from './pca.js';
 
@@ -281,7 +282,7 @@ function incrementalStep(
   }
   const f = svd(S);
   const Vt = f.Vt;
-  flipByComponents(Vt);
+  flipByRows(Vt);
   const s = Float64Array.from(f.s);
   let total = 0;
   for (let j = 0; j < p; j++) total += variance[j]! * nTotal;

@@ -269,28 +269,6 @@ function centeredBlocks(A: Matrix | CsrMatrix, mean: Float64Array, out: Float64A
 }
 
 /**
- * scikit-learn's `svd_flip(U, Vt, u_based_decision=False)`: in each row of Vt the entry of
- * largest magnitude (the first on ties) becomes positive, and the matching column of U (if
- * given) flips with it. Vt (k x n) and U (m x k) are changed in place; any strides. O(k (m + n)).
- */
-export function flipByComponents(Vt: Matrix, U?: Matrix): void {
-  for (let r = 0; r < Vt.rows; r++) {
-    let best = -1;
-    let sign = 1;
-    for (let j = 0; j < Vt.cols; j++) {
-      const v = Vt.get(r, j);
-      if (Math.abs(v) > best) {
-        best = Math.abs(v);
-        sign = v < 0 ? -1 : 1;
-      }
-    }
-    if (sign > 0) continue;
-    for (let j = 0; j < Vt.cols; j++) Vt.set(r, j, -Vt.get(r, j));
-    if (U !== undefined) for (let i = 0; i < U.rows; i++) U.set(i, r, -U.get(i, r));
-  }
-}
-
-/**
  * X C^T for data X (m x n, dense or CSR) and components C (k x n): a new m x k float64
  * Matrix (gemm, or the sparse product). O(m n k) dense, O(nnz k) sparse.
  */

@@ -29,7 +29,8 @@ import { Matrix } from '../matrix/matrix.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import type { RandomState } from '../random.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { centeredCopy, centeredScatter, checkFiniteResult, checkPcaInput, columnMeans, columnStats, flipByComponents, type PcaInput } from './pca-data.js';
+import { flipByRows } from '../lowrank/truncated-result.js';
+import { centeredCopy, centeredScatter, checkFiniteResult, checkPcaInput, columnMeans, columnStats, type PcaInput } from './pca-data.js';
 import { PCAModel, type PCAFittedSolver } from './pca-model.js';
 
 export { PCAModel } from './pca-model.js';
@@ -230,7 +231,7 @@ export class PCA {
         for (let j = 0; j < p; j++) Vt.data[i + j * p] = v[c + j * V.rowStride]!;
       }
     }
-    flipByComponents(Vt, U);
+    flipByRows(Vt, U);
     let total = 0;
     for (const v of variance) total += v;
     const ratio = variance.map((v) => (total > 0 ? v / total : 0));
@@ -282,7 +283,7 @@ export class PCA {
       : lanczosSvd(operand, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
     const U = f.U.copy({ dtype: 'float64' });
     const Vt = f.Vt.copy({ dtype: 'float64' });
-    flipByComponents(Vt, U);
+    flipByRows(Vt, U);
     const s = Float64Array.from(f.s);
     const variance = s.map((v) => (v * v) / (n - 1));
     let kept = 0;

@@ -18,7 +18,8 @@ import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.j
 import { Matrix } from '../matrix/matrix.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import type { RandomState } from '../random.js';
-import { checkFeatures, checkFiniteResult, checkPcaInput, columnStats, expandFrom, flipByComponents, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
+import { flipByRows } from '../lowrank/truncated-result.js';
+import { checkFeatures, checkFiniteResult, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
 
 /** TruncatedSVD solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
 export type TruncatedSVDAlgorithm = 'randomized' | 'lanczos' | 'arpack';
@@ -251,7 +252,7 @@ export class TruncatedSVD {
       ? randomizedSvd(A, k, { powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
       : lanczosSvd(A, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
     const components = f.Vt.copy({ dtype: 'float64' });
-    flipByComponents(components);
+    flipByRows(components);
     // Scores from X V rather than U diag(s): they differ by the solver's error, and X V is
     // what transform() gives (scikit-learn does the same).
     const scores = projectOnto(A, components);
