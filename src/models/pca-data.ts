@@ -188,7 +188,8 @@ export function denseRowBlock(A: Matrix | CsrMatrix, r0: number, r1: number, mea
     const mu = mean === undefined ? 0 : mean[j]!;
     const c = offset + j * colStride;
     const o = j * ld - r0;
-    if (rowStride === 1) for (let i = r0; i < r1; i++) out[o + i] = data[c + i]! - mu;
+    if (rowStride === 1 && mu === 0) out.set(data.subarray(c + r0, c + r1), o + r0);
+    else if (rowStride === 1) for (let i = r0; i < r1; i++) out[o + i] = data[c + i]! - mu;
     else for (let i = r0; i < r1; i++) out[o + i] = data[c + i * rowStride]! - mu;
   }
 }
@@ -213,37 +214,68 @@ function blockRows(m: number, n: number): number {
  */
 const MAX_CANCELLATION = 1e4;
 
-/**
- * The scatter matrix (A - 1 mu^T)^T (A - 1 mu^T) (cols x cols, both triangles filled), as
- * accurate as the centered data allows, with at most one block of rows copied at a time.
- *
- * A column-major float64 A goes straight into syrk, block by block, and n mu mu^T is
- * subtracted afterwards (scikit-learn's formula; it saves a centering pass). When some
- * column's mean dominates its spread (n mu_j^2 > 1e4 C_jj, where that cancellation would
- * cost more than 4 digits), or for any other input (float32, strided views, sparse), the
- * blocks are centered before the product instead. Cost m n^2 flops in syrk plus O(m n).
- */
-export function centeredScatter(A: Matrix | CsrMatrix, mean: Float64Array): Float64Array {
-  const [m, n] = A.shape;
-  const out = new Float64Array(n * n);
-  if (m === 0 || n === 0) return out;
-  const direct = A instanceof Matrix && A.dtype === 'float64' && A.rowStride === 1;
-  if (!(direct && uncenteredScatter(A, mean, out))) centeredBlocks(A, mean, out);
-  for (let j = 0; j < n; j++) for (let i = j + 1; i < n; i++) out[j + i * n] = out[i + j * n]!;
-  return out;
+/** Column means and the scatter matrix of the data about them (see {@link meanAndScatter}). */
+export interface MeanScatter {
+  /** Column means, float64. */
+  readonly mean: Float64Array;
+  /** (A - 1 mean^T)^T (A - 1 mean^T), cols x cols column-major, both triangles filled. */
+  readonly scatter: Float64Array;
 }
 
-/** Lower triangle of X^T X - m mu mu^T into `out`; false (out unusable) when the cancellation is too large. */
+/**
+ * Column means and scatter matrix (A - 1 mu^T)^T (A - 1 mu^T) of A, as accurate as the
+ * centered data allows, with at most one block of rows copied at a time.
+ *
+ * Dense A takes one pass: each block of rows is copied (as float64) into kernel memory with
+ * a column of ones appended, and syrk of [X 1] gives X^T X, the column sums X^T 1 (its last
+ * row) and m at once; n mu mu^T is then subtracted (scikit-learn's formula, which saves a
+ * centering pass). When some column's mean dominates its spread (n mu_j^2 > 1e4 C_jj, where
+ * that cancellation would cost more than 4 digits), and for sparse A, the scatter is formed
+ * from centered blocks instead. Non-finite data give a non-finite mean (see
+ * {@link checkFiniteResult}) and an unspecified scatter. Cost m n^2 flops in syrk plus O(m n).
+ */
+export function meanAndScatter(A: Matrix | CsrMatrix): MeanScatter {
+  const [m, n] = A.shape;
+  const scatter = new Float64Array(n * n);
+  let mean: Float64Array;
+  if (A instanceof CsrMatrix || m === 0 || n === 0) {
+    mean = columnMeans(A);
+    if (m > 0 && n > 0) centeredBlocks(A, mean, scatter);
+  } else {
+    mean = new Float64Array(n);
+    if (!uncenteredScatter(A, mean, scatter)) centeredBlocks(A, mean, scatter);
+  }
+  for (let j = 0; j < n; j++) for (let i = j + 1; i < n; i++) scatter[j + i * n] = scatter[i + j * n]!;
+  return { mean, scatter };
+}
+
+/**
+ * Column means of dense A into `mean` and the lower triangle of X^T X - m mu mu^T into
+ * `out`; false (out unusable, mean valid) when the cancellation is too large. Non-finite
+ * data return true: the caller rejects them by the mean.
+ */
 function uncenteredScatter(A: Matrix, mean: Float64Array, out: Float64Array): boolean {
   const [m, n] = A.shape;
-  const b = blockRows(m, n);
-  const k = kernels();
-  for (let r0 = 0; r0 < m; r0 += b) {
-    const r1 = Math.min(m, r0 + b);
-    k.syrk('L', true, n, r1 - r0, 1, A.data, A.offset + r0, Math.max(1, A.colStride), r0 === 0 ? 0 : 1, out, 0, n);
-  }
+  const n1 = n + 1;
+  const b = blockRows(m, n1);
+  withWorkspace((ws) => {
+    const block = ws.alloc('float64', b * n1, false) as Float64Array;
+    const C = ws.alloc('float64', n1 * n1, false) as Float64Array;
+    block.fill(1, n * b, n1 * b);
+    const k = kernels();
+    for (let r0 = 0; r0 < m; r0 += b) {
+      const r1 = Math.min(m, r0 + b);
+      denseRowBlock(A, r0, r1, undefined, block, b);
+      k.syrk('L', true, n1, r1 - r0, 1, block, 0, b, r0 === 0 ? 0 : 1, C, 0, n1);
+    }
+    for (let j = 0; j < n; j++) {
+      mean[j] = C[n + j * n1]! / m;
+      out.set(C.subarray(j + j * n1, n + j * n1), j + j * n);
+    }
+  });
   for (let j = 0; j < n; j++) {
     const mj = m * mean[j]!;
+    if (!Number.isFinite(mj)) return true;
     for (let i = j; i < n; i++) out[i + j * n] = out[i + j * n]! - mj * mean[i]!;
     const shift = mj * mean[j]!;
     if (shift > MAX_CANCELLATION * Math.max(out[j + j * n]!, 0)) return false;

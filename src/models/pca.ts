@@ -30,7 +30,7 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import type { RandomState } from '../random.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { flipByRows } from '../lowrank/truncated-result.js';
-import { centeredCopy, centeredScatter, checkFiniteResult, checkPcaInput, columnMeans, columnStats, type PcaInput } from './pca-data.js';
+import { centeredCopy, checkFiniteResult, checkPcaInput, columnMeans, columnStats, meanAndScatter, type PcaInput } from './pca-data.js';
 import { PCAModel, type PCAFittedSolver } from './pca-model.js';
 
 export { PCAModel } from './pca-model.js';
@@ -202,7 +202,9 @@ export class PCA {
   /** scikit-learn's `_fit_full`: every eigenvalue, then the truncation. */
   private fitFull(A: Matrix | CsrMatrix, solver: 'full' | 'covariance-eigh', wantScores: boolean): { model: PCAModel; scores?: Matrix } {
     const [n, p] = A.shape;
-    const mean = columnMeans(A);
+    // covariance-eigh gets the means from the same pass over A as the scatter matrix.
+    const stats = solver === 'covariance-eigh' ? meanAndScatter(A) : undefined;
+    const mean = stats?.mean ?? columnMeans(A);
     checkFiniteResult(mean, A, 'PCA.fit');
     let Vt: Matrix;
     let U: Matrix | undefined;
@@ -215,7 +217,7 @@ export class PCA {
       s = Float64Array.from(f.s);
       variance = s.map((v) => (v * v) / (n - 1));
     } else {
-      const C = centeredScatter(A, mean);
+      const C = stats!.scatter;
       for (let i = 0; i < C.length; i++) C[i] = C[i]! / (n - 1);
       const { w, V } = eigh(new Matrix(C, p, p));
       variance = new Float64Array(p);
