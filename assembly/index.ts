@@ -5,6 +5,7 @@ import { gemm, gemmWorkspaceBytes, MR, NR } from './gemm';
 import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
+import { orm2trLower, sytd2Lower } from './sytd2';
 import { getf2, laswp } from './laswp';
 export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
 export { sgd_parallel, als_parallel } from './pool';
@@ -51,6 +52,8 @@ export function dnrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f64>(n, x,
 export function snrm2(n: i32, x: usize, incx: i32): f64 { return nrm2<f32>(n, x, incx); }
 export function dsymv_lower(n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize): void { symvLower<f64>(n, alpha, a, lda, x, beta, y); }
 export function ssymv_lower(n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void { symvLower<f32>(n, alpha, a, lda, x, beta, y); }
+export function dsytd2_lower(n: i32, a: usize, lda: i32, d: usize, e: usize, tau: usize, w: usize): void { sytd2Lower(n, a, lda, d, e, tau, w); }
+export function dorm2tr_lower(n: i32, ncols: i32, a: usize, lda: i32, tau: usize, c: usize, ldc: i32): void { orm2trLower(n, ncols, a, lda, tau, c, ldc); }
 export function dlaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f64>(n, a, lda, k0, k1, piv); }
 export function slaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f32>(n, a, lda, k0, k1, piv); }
 export function dgetf2(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 { return getf2<f64>(m, n, a, lda, piv, sfmin); }

@@ -32,6 +32,8 @@ export interface WasmExports {
   snrm2(n: number, x: number, incx: number): number;
   dsymv_lower(n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
   ssymv_lower(n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
+  dsytd2_lower(n: number, a: number, lda: number, d: number, e: number, tau: number, w: number): void;
+  dorm2tr_lower(n: number, ncols: number, a: number, lda: number, tau: number, c: number, ldc: number): void;
   dlaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
   slaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
   dgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;

@@ -92,9 +92,11 @@ function unscale(d: Float64Array, sigma: number): void {
  * as numpy) is read. Float32 input is computed in float64 and returned as float32.
  *
  * Steps: scale ||A||_max into a safe range if needed; Householder tridiagonalization
- * (blocked dsytrd, 4/3 n^3 flops); Cuppen's divide and conquer for the tridiagonal
- * eigenvectors (dstedc; subproblems of order <= 25 by implicit QL/QR); back-transformation
- * by the block reflectors (dormtr, 2 n^3 flops in gemm). Eigenvector signs are arbitrary.
+ * (blocked dsytrd, 4/3 n^3 flops; one WASM call of the unblocked dsytd2 for n <= 256);
+ * Cuppen's divide and conquer for the tridiagonal eigenvectors (dstedc; subproblems of
+ * order <= 25 by implicit QL/QR); back-transformation by the block reflectors (dormtr,
+ * 2 n^3 flops in gemm; reflector by reflector in one WASM call for n <= 128).
+ * Eigenvector signs are arbitrary.
  *
  * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf in the read
  * triangle; ConvergenceError if an iteration fails (not expected for finite input).
