@@ -49,19 +49,13 @@ export function laed4(
     const zn = z[n - 1]! * z[n - 1]!;
     const del = dn - d[n - 2]!;
     const w = c + zm / (d[n - 2]! - dn - midpt) + zn / -midpt;
-    const guess = (): number => {
-      const a = -c * del + zm + zn;
-      const b = zn * del;
-      const disc = Math.sqrt(a * a + 4 * b * c);
-      return a < 0 ? (2 * b) / (disc - a) : (a + disc) / (2 * c);
-    };
     if (w <= 0) {
       const temp = zm / (del + rho) + zn / rho;
-      tau = c <= temp ? rho : guess();
+      tau = c <= temp ? rho : lastGuess(c, del, zm, zn);
       lo = midpt;
       hi = rho;
     } else {
-      tau = guess();
+      tau = lastGuess(c, del, zm, zn);
       lo = 0;
       hi = midpt;
     }
@@ -180,4 +174,13 @@ export function laed4(
     tau = next;
   }
   throw new ConvergenceError(`laed4: secular equation root ${i} of ${n} did not converge in ${MAXIT} iterations`);
+}
+
+// Initial tau of the last root (dlaed4, case i = n): the positive root of c tau^2 - a tau -
+// b = 0, the model with the two largest poles kept and the rest frozen, without cancellation.
+function lastGuess(c: number, del: number, zm: number, zn: number): number {
+  const a = -c * del + zm + zn;
+  const b = zn * del;
+  const disc = Math.sqrt(a * a + 4 * b * c);
+  return a < 0 ? (2 * b) / (disc - a) : (a + disc) / (2 * c);
 }

@@ -41,6 +41,8 @@ interface Scratch {
   nd: Int32Array;
   defl: Int32Array;
   grp: Int32Array;
+  order: Int32Array;
+  vals: Float64Array;
 }
 
 /**
@@ -94,9 +96,10 @@ export function stedc(n: number, d: Float64Array, e: Float64Array, Z: Float64Arr
 
 function makeScratch(n: number, ws: Workspace): Scratch {
   return {
-    gather: ws.f64(n * n),
-    sperm: ws.f64(n * n),
-    out: ws.f64(n * n),
+    // Written before they are read: no zeroing.
+    gather: ws.alloc('float64', n * n, false) as Float64Array,
+    sperm: ws.alloc('float64', n * n, false) as Float64Array,
+    out: ws.alloc('float64', n * n, false) as Float64Array,
     S: new Float64Array(n * n),
     z: new Float64Array(n),
     dd: new Float64Array(n),
@@ -109,6 +112,8 @@ function makeScratch(n: number, ws: Workspace): Scratch {
     nd: new Int32Array(n),
     defl: new Int32Array(n),
     grp: new Int32Array(n),
+    order: new Int32Array(n),
+    vals: new Float64Array(n),
   };
 }
 
@@ -278,13 +283,21 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     const c = q0 + defl[t]! * ldq;
     out.set(Z.subarray(c, c + n), (K + t) * n);
   }
-  // Write back all n eigenpairs in ascending order.
-  const order = new Int32Array(n);
-  const vals = new Float64Array(n);
+  // Write back all n eigenpairs in ascending order. vals is two ascending runs (the roots,
+  // then the deflated values, nearly sorted), so a stable insertion sort is a near-linear
+  // merge (as dlamrg) with the order of a stable sort.
+  const { order, vals } = sc;
   for (let j = 0; j < K; j++) vals[j] = lam[j]!;
   for (let t = 0; t < nDefl; t++) vals[K + t] = dd[defl[t]!]!;
-  for (let j = 0; j < n; j++) order[j] = j;
-  order.sort((a, b) => vals[a]! - vals[b]!);
+  for (let j = 0; j < n; j++) {
+    const v = vals[j]!;
+    let q = j;
+    while (q > 0 && vals[order[q - 1]!]! > v) {
+      order[q] = order[q - 1]!;
+      q--;
+    }
+    order[q] = j;
+  }
   for (let p = 0; p < n; p++) {
     const src = order[p]!;
     d[s + p] = vals[src]!;
