@@ -41,9 +41,7 @@ export function gramTN<T>(lower: bool, n: i32, k: i32, alpha: T, a: usize, lda: 
     const a0 = a + <usize>p0 * s;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
-      let i = j;
-      for (; i + 2 <= n; i += 2) tile2x4<T>(len, a0, cs, i, j, alpha, lower, c, ldc);
-      if (i < n) tile1x4<T>(len, a0, cs, i, j, alpha, lower, c, ldc);
+      for (let i = j; i < n; i += 2) tile2x4<T>(len, a0, cs, i, min(2, n - i), j, alpha, lower, c, ldc);
     }
     // The last n mod 4 columns: their few lower-triangle entries one dot product each.
     for (; j < n; j++) {
@@ -60,12 +58,13 @@ export function gramTN<T>(lower: bool, n: i32, k: i32, alpha: T, a: usize, lda: 
 }
 
 // Dot products of columns i, i+1 with columns j..j+3 over len rows; entries with i < j (the
-// diagonal tile's upper part) are dropped.
-function tile2x4<T>(len: i32, a: usize, cs: usize, i: i32, j: i32, alpha: T, lower: bool, c: usize, ldc: i32): void {
+// diagonal tile's upper part) are dropped. With rows = 1 (the last, odd row of a column
+// block) column i stands in for i+1 and only its own products are kept.
+function tile2x4<T>(len: i32, a: usize, cs: usize, i: i32, rows: i32, j: i32, alpha: T, lower: bool, c: usize, ldc: i32): void {
   const s = <usize>sizeof<T>();
   const L = lanes<T>();
   const x0 = a + <usize>i * cs;
-  const x1 = x0 + cs;
+  const x1 = rows == 2 ? x0 + cs : x0;
   const y0 = a + <usize>j * cs;
   const y1 = y0 + cs;
   const y2 = y1 + cs;
@@ -125,50 +124,11 @@ function tile2x4<T>(len: i32, a: usize, cs: usize, i: i32, j: i32, alpha: T, low
   add<T>(c, ldc, lower, i, j + 1, alpha, s01);
   add<T>(c, ldc, lower, i, j + 2, alpha, s02);
   add<T>(c, ldc, lower, i, j + 3, alpha, s03);
+  if (rows == 1) return;
   add<T>(c, ldc, lower, i + 1, j, alpha, s10);
   add<T>(c, ldc, lower, i + 1, j + 1, alpha, s11);
   add<T>(c, ldc, lower, i + 1, j + 2, alpha, s12);
   add<T>(c, ldc, lower, i + 1, j + 3, alpha, s13);
-}
-
-// Dot products of column i with columns j..j+3 (the last row of a j-block when n - j is odd).
-function tile1x4<T>(len: i32, a: usize, cs: usize, i: i32, j: i32, alpha: T, lower: bool, c: usize, ldc: i32): void {
-  const s = <usize>sizeof<T>();
-  const L = lanes<T>();
-  const x0 = a + <usize>i * cs;
-  const y0 = a + <usize>j * cs;
-  const y1 = y0 + cs;
-  const y2 = y1 + cs;
-  const y3 = y2 + cs;
-  let c0 = v128.splat<T>(<T>0);
-  let c1 = v128.splat<T>(<T>0);
-  let c2 = v128.splat<T>(<T>0);
-  let c3 = v128.splat<T>(<T>0);
-  let p = 0;
-  for (; p + L <= len; p += L) {
-    const o = <usize>p * s;
-    const u = v128.load(x0 + o);
-    c0 = vmadd<T>(u, v128.load(y0 + o), c0);
-    c1 = vmadd<T>(u, v128.load(y1 + o), c1);
-    c2 = vmadd<T>(u, v128.load(y2 + o), c2);
-    c3 = vmadd<T>(u, v128.load(y3 + o), c3);
-  }
-  let s0 = hsum<T>(c0);
-  let s1 = hsum<T>(c1);
-  let s2 = hsum<T>(c2);
-  let s3 = hsum<T>(c3);
-  for (; p < len; p++) {
-    const o = <usize>p * s;
-    const u = <f64>load<T>(x0 + o);
-    s0 += u * <f64>load<T>(y0 + o);
-    s1 += u * <f64>load<T>(y1 + o);
-    s2 += u * <f64>load<T>(y2 + o);
-    s3 += u * <f64>load<T>(y3 + o);
-  }
-  add<T>(c, ldc, lower, i, j, alpha, s0);
-  add<T>(c, ldc, lower, i, j + 1, alpha, s1);
-  add<T>(c, ldc, lower, i, j + 2, alpha, s2);
-  add<T>(c, ldc, lower, i, j + 3, alpha, s3);
 }
 
 // Dot product of two contiguous columns of len elements.
