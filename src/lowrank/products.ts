@@ -78,11 +78,16 @@ function prepackedProducts(A: Matrix, transpose: boolean, ws: Workspace, routine
   const w = activeWasm();
   const { rows: m, cols: n, dtype } = A;
   if (!w || m === 0 || n === 0 || 2 * m * n * (dtype === 'float32' ? 4 : 8) > PREPACKED_MAX_BYTES) return undefined;
-  const P = ws.alloc(dtype, w.packedElements(dtype, m, n), false);
-  const PT = ws.alloc(dtype, w.packedElements(dtype, n, m), false);
+  // Each piece must land in the kernels' heap (a full heap hands out plain arrays instead).
+  const heapArray = (size: number) => {
+    const a = ws.alloc(dtype, size, false);
+    return w.heap.owns(a) ? a : undefined;
+  };
   const kc = w.packChunkColumns(dtype);
-  const chunk = ws.alloc(dtype, m * Math.min(kc, n), false);
-  if (!w.heap.owns(P) || !w.heap.owns(PT) || !w.heap.owns(chunk)) return undefined;
+  const P = heapArray(w.packedElements(dtype, m, n));
+  const PT = P && heapArray(w.packedElements(dtype, n, m));
+  const chunk = PT && heapArray(m * Math.min(kc, n));
+  if (!P || !PT || !chunk) return undefined;
   // A streams through one KC-column chunk of the heap, checked for NaN/Inf on the way.
   for (let c0 = 0; c0 < n; c0 += kc) {
     const width = Math.min(kc, n - c0);
