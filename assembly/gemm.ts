@@ -21,18 +21,18 @@ const NC: i32 = 3072;
 @inline export function NR<T>(): i32 {
   return sizeof<T>() == 8 ? NR_F64 : NR_F32;
 }
-@inline function KC<T>(): i32 {
+@inline export function KC<T>(): i32 {
   return KC_BYTES / <i32>sizeof<T>();
 }
-@inline function MC<T>(): i32 {
+@inline export function MC<T>(): i32 {
   const mc = MC_BYTES / <i32>sizeof<T>();
   return mc - (mc % MR<T>());
 }
-@inline function NCb<T>(): i32 {
+@inline export function NCb<T>(): i32 {
   return NC - (NC % NR<T>());
 }
 
-@inline function align64(x: usize): usize {
+@inline export function align64(x: usize): usize {
   return (x + 63) & ~(<usize>63);
 }
 
@@ -50,7 +50,7 @@ export function gemmWorkspaceBytes<T>(): i32 {
 // Pack the mc x kc block of op(A) starting at `a` (already offset to (ic, pc)) into
 // MR-row panels: panel r holds, for p = 0..kc-1, the MR values op(A)[r*MR + i, p]; rows past
 // mc are zero. alpha is folded in here so the micro-kernel needs no extra multiply.
-function packA<T>(transA: bool, mc: i32, kc: i32, a: usize, lda: i32, alpha: T, dst: usize): void {
+export function packA<T>(transA: bool, mc: i32, kc: i32, a: usize, lda: i32, alpha: T, dst: usize): void {
   const s = <usize>sizeof<T>();
   const mr = MR<T>();
   const L = lanes<T>();
@@ -139,9 +139,10 @@ function packA<T>(transA: bool, mc: i32, kc: i32, a: usize, lda: i32, alpha: T, 
   }
 }
 
-// Pack the kc x nc block of op(B) starting at `b` into NR-column panels: panel c holds, for
-// p = 0..kc-1, the NR values op(B)[p, c*NR + j]; columns past nc are zero.
-function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, dst: usize): void {
+// Pack the kc x nc block of alpha * op(B) starting at `b` into NR-column panels: panel c
+// holds, for p = 0..kc-1, the NR values alpha * op(B)[p, c*NR + j]; columns past nc are zero.
+// gemm passes alpha = 1 (it folds alpha into packed A); gemm-prepacked.ts folds it in here.
+export function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, alpha: T, dst: usize): void {
   const s = <usize>sizeof<T>();
   const nr = NR<T>();
   const L = lanes<T>();
@@ -154,7 +155,7 @@ function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, dst: usize
         if (j < cols) {
           let src = base + <usize>j * <usize>ldb * s;
           for (let p = 0; p < kc; p++) {
-            store<T>(d, load<T>(src));
+            store<T>(d, alpha * load<T>(src));
             src += s;
             d += <usize>nr * s;
           }
@@ -170,14 +171,15 @@ function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, dst: usize
       // op(B)[p, j] = B[j, p]: for fixed p the NR values are contiguous.
       let row = b + <usize>jr * s;
       if (cols == nr && nr % L == 0) {
+        const va = v128.splat<T>(alpha);
         for (let p = 0; p < kc; p++) {
-          for (let v = 0; v < nr; v += L) v128.store(dst + <usize>v * s, v128.load(row + <usize>v * s));
+          for (let v = 0; v < nr; v += L) v128.store(dst + <usize>v * s, v128.mul<T>(v128.load(row + <usize>v * s), va));
           dst += <usize>nr * s;
           row += <usize>ldb * s;
         }
       } else {
         for (let p = 0; p < kc; p++) {
-          for (let j = 0; j < nr; j++) store<T>(dst + <usize>j * s, j < cols ? load<T>(row + <usize>j * s) : <T>0);
+          for (let j = 0; j < nr; j++) store<T>(dst + <usize>j * s, j < cols ? alpha * load<T>(row + <usize>j * s) : <T>0);
           dst += <usize>nr * s;
           row += <usize>ldb * s;
         }
@@ -187,7 +189,7 @@ function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, dst: usize
 }
 
 // C[0:mc, 0:nc] += Ap * Bp, tile by tile; edge tiles go through a zeroed scratch tile.
-function macro<T>(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, tile: usize): void {
+export function macro<T>(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, tile: usize): void {
   const s = <usize>sizeof<T>();
   const mr = MR<T>();
   const nr = NR<T>();
@@ -249,7 +251,7 @@ export function gemm<T>(
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
       const bsrc = transB ? b + (<usize>jc + <usize>pc * <usize>ldb) * s : b + (<usize>pc + <usize>jc * <usize>ldb) * s;
-      packB<T>(transB, kc, nc, bsrc, ldb, bp);
+      packB<T>(transB, kc, nc, bsrc, ldb, <T>1, bp);
       for (let ic = 0; ic < m; ic += mcMax) {
         const mc = min(mcMax, m - ic);
         const asrc = transA ? a + (<usize>pc + <usize>ic * <usize>lda) * s : a + (<usize>ic + <usize>pc * <usize>lda) * s;

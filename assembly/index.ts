@@ -1,7 +1,8 @@
 // lowrank WASM kernels: flat exports with BLAS names, d* for f64 and s* for f32.
 // Pointers are byte offsets into the (imported, shared) memory; leading dimensions and
 // increments are in elements. Nothing here allocates: callers pass workspaces.
-import { gemm, gemmWorkspaceBytes, MR, NR } from './gemm';
+import { gemm, gemmWorkspaceBytes, KC, MR, NR } from './gemm';
+import { gemmPrepacked, packColumnChunk, packedElements } from './gemm-prepacked';
 import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
@@ -58,3 +59,22 @@ export function dlaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize)
 export function slaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f32>(n, a, lda, k0, k1, piv); }
 export function dgetf2(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 { return getf2<f64>(m, n, a, lda, piv, sfmin); }
 export function sgetf2(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 { return getf2<f32>(m, n, a, lda, piv, sfmin); }
+
+// Prepacked op(A) for repeated products (gemm-prepacked.ts).
+export function dpacked_elements(m: i32, k: i32): i32 { return packedElements<f64>(m, k); }
+export function spacked_elements(m: i32, k: i32): i32 { return packedElements<f32>(m, k); }
+/** Columns per chunk of packColumnChunk (the k-blocking depth KC). */
+export function dpack_chunk_cols(): i32 { return KC<f64>(); }
+export function spack_chunk_cols(): i32 { return KC<f32>(); }
+export function dpack_columns(rows: i32, cols: i32, c0: i32, w: i32, chunk: usize, ld: i32, p: usize, pt: usize): void {
+  packColumnChunk<f64>(rows, cols, c0, w, chunk, ld, p, pt);
+}
+export function spack_columns(rows: i32, cols: i32, c0: i32, w: i32, chunk: usize, ld: i32, p: usize, pt: usize): void {
+  packColumnChunk<f32>(rows, cols, c0, w, chunk, ld, p, pt);
+}
+export function dgemm_prepacked(m: i32, n: i32, k: i32, alpha: f64, ap: usize, tb: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32, work: usize): void {
+  gemmPrepacked<f64>(m, 0, m, n, k, alpha, ap, tb != 0, b, ldb, beta, c, ldc, work);
+}
+export function sgemm_prepacked(m: i32, n: i32, k: i32, alpha: f32, ap: usize, tb: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
+  gemmPrepacked<f32>(m, 0, m, n, k, alpha, ap, tb != 0, b, ldb, beta, c, ldc, work);
+}

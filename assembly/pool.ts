@@ -16,15 +16,18 @@
 // Job kinds (KIND): 0 = f64 gemm, 1 = f32 gemm, 2 = SGD block tasks (sgd.ts: the parameter
 // block's address is in PA; task t is block t of a sub-epoch whose blocks share no user or
 // item, so tasks never write the same factor row), 3 = ALS row chunks (als.ts: parameter
-// block in PA; tasks solve disjoint rows, each thread on the scratch of its slot).
+// block in PA; tasks solve disjoint rows, each thread on the scratch of its slot), 4 = f64 and
+// 5 = f32 gemm with a prepacked op(A) at PA (gemm-prepacked.ts; tasks are blocks of C as
+// for kinds 0/1, and a block's rows start at a multiple of MR inside the packed panels).
 import { gemm, MR, NR } from './gemm';
+import { gemmPrepacked } from './gemm-prepacked';
 import { funkTask } from './sgd';
 import { alsTask } from './als';
 
 const STATE: usize = 0;
 const DONE: usize = 8;
 const NTASKS: usize = 12;
-const KIND: usize = 16; // 0 = f64 gemm, 1 = f32 gemm, 2 = SGD, 3 = ALS rows
+const KIND: usize = 16; // 0/1 = f64/f32 gemm, 2 = SGD, 3 = ALS rows, 4/5 = f64/f32 prepacked gemm
 const TA: usize = 20;
 const TB: usize = 24;
 const M: usize = 28;
@@ -48,7 +51,7 @@ const BETA: usize = 104;
 /** Size in bytes of the control block. */
 export const POOL_CONTROL_BYTES: i32 = 128;
 
-function runTask<T>(ctl: usize, t: i32, slot: i32): void {
+function runTask<T>(ctl: usize, t: i32, slot: i32, prepacked: bool): void {
   const s = <usize>sizeof<T>();
   const m = load<i32>(ctl + M);
   const n = load<i32>(ctl + N);
@@ -64,11 +67,18 @@ function runTask<T>(ctl: usize, t: i32, slot: i32): void {
   const lda = load<i32>(ctl + LDA);
   const ldb = load<i32>(ctl + LDB);
   const ldc = load<i32>(ctl + LDC);
-  const a = <usize>load<u32>(ctl + PA) + (ta ? <usize>i0 * <usize>lda : <usize>i0) * s;
   const b = <usize>load<u32>(ctl + PB) + (tb ? <usize>j0 : <usize>j0 * <usize>ldb) * s;
   const c = <usize>load<u32>(ctl + PC) + (<usize>i0 + <usize>j0 * <usize>ldc) * s;
   const work = <usize>load<u32>(ctl + WS) + <usize>slot * <usize>load<u32>(ctl + WSSTRIDE);
-  gemm<T>(ta, tb, mi, nj, load<i32>(ctl + K), <T>load<f64>(ctl + ALPHA), a, lda, b, ldb, <T>load<f64>(ctl + BETA), c, ldc, work);
+  const k = load<i32>(ctl + K);
+  const alpha = <T>load<f64>(ctl + ALPHA);
+  const beta = <T>load<f64>(ctl + BETA);
+  if (prepacked) {
+    gemmPrepacked<T>(m, i0, mi, nj, k, alpha, <usize>load<u32>(ctl + PA), tb, b, ldb, beta, c, ldc, work);
+    return;
+  }
+  const a = <usize>load<u32>(ctl + PA) + (ta ? <usize>i0 * <usize>lda : <usize>i0) * s;
+  gemm<T>(ta, tb, mi, nj, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
 
 // Take and run tasks of `job` until none are left.
@@ -80,10 +90,12 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     if (t >= atomic.load<i32>(ctl + NTASKS)) return;
     if (<u32>atomic.cmpxchg<i32>(ctl + STATE, <i32>st, <i32>(st + 1)) != st) continue;
     const kind = load<i32>(ctl + KIND);
-    if (kind == 0) runTask<f64>(ctl, t, slot);
-    else if (kind == 1) runTask<f32>(ctl, t, slot);
+    if (kind == 0) runTask<f64>(ctl, t, slot, false);
+    else if (kind == 1) runTask<f32>(ctl, t, slot, false);
     else if (kind == 2) funkTask(<usize>load<u32>(ctl + PA), t);
-    else alsTask(<usize>load<u32>(ctl + PA), t, slot);
+    else if (kind == 3) alsTask(<usize>load<u32>(ctl + PA), t, slot);
+    else if (kind == 4) runTask<f64>(ctl, t, slot, true);
+    else runTask<f32>(ctl, t, slot, true);
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -116,14 +128,16 @@ export function pool_stop(ctl: usize): void {
  * Parallel gemm: C (m x n) is cut into an mt x nt grid of blocks (rounded to the register
  * tile) and the blocks are shared out. `canBlock` = 0 spins instead of `atomic.wait`
  * (browsers forbid blocking on the main thread). Workspaces: slot i at ws + i * wsStride.
+ * kind 0/1: f64/f32 gemm; 4/5: f64/f32 with op(A) prepacked at `a` (transA, lda unused).
  */
 export function gemm_parallel(
   ctl: usize, kind: i32, transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f64,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f64, c: usize, ldc: i32,
   mt: i32, nt: i32, ws: usize, wsStride: i32, canBlock: i32,
 ): void {
-  const mr = kind == 0 ? MR<f64>() : MR<f32>();
-  const nr = kind == 0 ? NR<f64>() : NR<f32>();
+  const f64 = kind == 0 || kind == 4;
+  const mr = f64 ? MR<f64>() : MR<f32>();
+  const nr = f64 ? NR<f64>() : NR<f32>();
   let mch = (m + mt - 1) / mt;
   mch = ((mch + mr - 1) / mr) * mr;
   let nch = (n + nt - 1) / nt;

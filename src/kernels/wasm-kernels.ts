@@ -11,7 +11,8 @@ import { WasmHeap } from './heap.js';
 import { jsKernels } from './js-kernels.js';
 import { ThreadPool, canBlock } from './pool.js';
 import type { BackendName, Kernels } from './types.js';
-import { checkGemm, checkGemv, checkSyrk, checkVector, checkVectorPair } from './validate.js';
+import { InvalidArgumentError } from '../errors.js';
+import { checkGemm, checkGemv, checkMatrixArg, checkSize, checkSyrk, checkVector, checkVectorPair } from './validate.js';
 import type { WasmRuntime } from './wasm-module.js';
 
 // Below this many multiply-adds a gemm is not worth waking other threads for.
@@ -204,6 +205,82 @@ export class WasmKernels implements Kernels {
       this.copyOut(c, C, offC, ldC, m, n);
     } finally {
       this.releaseScratch(a, b, c);
+    }
+  }
+
+  /**
+   * Elements of op(A) (m x k) packed for {@link WasmKernels.gemmPrepacked}: m rounded up to
+   * the register tile, times k.
+   */
+  packedElements(dtype: 'float64' | 'float32', m: number, k: number): number {
+    return (dtype === 'float32' ? this.rt.exports.spacked_elements : this.rt.exports.dpacked_elements)(m, k);
+  }
+
+  /** Columns per chunk that {@link WasmKernels.packColumns} takes (gemm's k-blocking depth). */
+  packChunkColumns(dtype: 'float64' | 'float32'): number {
+    return (dtype === 'float32' ? this.rt.exports.spack_chunk_cols : this.rt.exports.dpack_chunk_cols)();
+  }
+
+  /**
+   * Pack columns c0 .. c0 + w of a column-major rows x cols matrix A, given as `chunk`
+   * (leading dimension ldChunk), into P (op(A) = A) and PT (op(A) = A^T), each of
+   * {@link WasmKernels.packedElements} elements; pass null to skip one. All arrays must live
+   * in the kernels' memory. Feeding every chunk (c0 = 0, KC, 2 KC, ...; w = KC but for the
+   * last) packs the whole matrix while only one chunk of A is ever in the heap.
+   */
+  packColumns(
+    rows: number, cols: number, c0: number, w: number, chunk: FloatArray, ldChunk: number,
+    P: FloatArray | null, PT: FloatArray | null,
+  ): void {
+    const f32 = chunk instanceof Float32Array;
+    const dtype = f32 ? 'float32' : 'float64';
+    const kc = this.packChunkColumns(dtype);
+    for (const [name, x] of [['chunk', chunk], ['P', P], ['PT', PT]] as const) {
+      if (x && (!this.heap.owns(x) || x instanceof Float32Array !== f32)) {
+        throw new InvalidArgumentError(`packColumns: ${name} must be a ${dtype} array allocated in the kernels' memory`);
+      }
+    }
+    checkSize('packColumns: rows', rows);
+    checkSize('packColumns: cols', cols);
+    if (!(Number.isInteger(c0) && c0 >= 0 && c0 % kc === 0 && Number.isInteger(w) && w >= 0 && (w === kc ? c0 + w <= cols : c0 + w === cols))) {
+      throw new InvalidArgumentError(`packColumns: columns ${c0}..${c0 + w} are not a ${kc}-column chunk of ${cols}`);
+    }
+    checkMatrixArg('packColumns: chunk', chunk, 0, ldChunk, rows, w);
+    if (P) checkMatrixArg('packColumns: P', P, 0, 1, 1, this.packedElements(dtype, rows, cols));
+    if (PT) checkMatrixArg('packColumns: PT', PT, 0, 1, 1, this.packedElements(dtype, cols, rows));
+    const e = this.rt.exports;
+    (f32 ? e.spack_columns : e.dpack_columns)(rows, cols, c0, w, chunk.byteOffset, ldChunk, P ? P.byteOffset : 0, PT ? PT.byteOffset : 0);
+  }
+
+  /**
+   * C := alpha op(A) op(B) + beta C with op(A) (m x k) packed by
+   * {@link WasmKernels.packColumns}; same result as {@link WasmKernels.gemm} for alpha = 1.
+   * Threaded like gemm.
+   */
+  gemmPrepacked(
+    Ap: FloatArray, m: number, k: number, transB: boolean, n: number, alpha: number,
+    B: FloatArray, offB: number, ldB: number, beta: number, C: FloatArray, offC: number, ldC: number,
+  ): void {
+    const f32 = checkGemm(false, transB, m, n, k, Ap, 0, Math.max(1, m), B, offB, ldB, C, offC, ldC);
+    if (!this.heap.owns(Ap)) throw new InvalidArgumentError("gemmPrepacked: the packed operand must live in the kernels' memory");
+    checkMatrixArg('gemmPrepacked: packed A', Ap, 0, 1, 1, this.packedElements(f32 ? 'float32' : 'float64', m, k));
+    if (m === 0 || n === 0) return;
+    const b = this.operand(B, offB, ldB, transB ? n : k, transB ? k : n, true);
+    const c = this.operand(C, offC, ldC, m, n, beta !== 0);
+    try {
+      const e = this.rt.exports;
+      const pool = m * n * k >= PARALLEL_MIN_MADDS ? this.ensurePool() : undefined;
+      if (pool) {
+        const t = this.threads;
+        const mt = m >= 2 * n ? t : 1;
+        const nt = m >= 2 * n ? 1 : t;
+        e.gemm_parallel(pool.ctl, f32 ? 5 : 4, 0, +transB, m, n, k, alpha, Ap.byteOffset, 0, b.ptr, b.ld, beta, c.ptr, c.ld, mt, nt, this.ws, this.wsBytes, canBlock() ? 1 : 0);
+      } else {
+        (f32 ? e.sgemm_prepacked : e.dgemm_prepacked)(m, n, k, alpha, Ap.byteOffset, +transB, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws);
+      }
+      this.copyOut(c, C, offC, ldC, m, n);
+    } finally {
+      this.releaseScratch(b, c);
     }
   }
 

@@ -38,6 +38,14 @@ export interface WasmExports {
   slaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
   dgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
   sgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
+  dpacked_elements(m: number, k: number): number;
+  spacked_elements(m: number, k: number): number;
+  dpack_chunk_cols(): number;
+  spack_chunk_cols(): number;
+  dpack_columns(rows: number, cols: number, c0: number, w: number, chunk: number, ld: number, p: number, pt: number): void;
+  spack_columns(rows: number, cols: number, c0: number, w: number, chunk: number, ld: number, p: number, pt: number): void;
+  dgemm_prepacked(m: number, n: number, k: number, alpha: number, ap: number, tb: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
+  sgemm_prepacked(m: number, n: number, k: number, alpha: number, ap: number, tb: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
   gemm_parallel(
     ctl: number, kind: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,

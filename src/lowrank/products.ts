@@ -8,10 +8,15 @@
  * product, which for a skinny block costs about as much as the product itself. A
  * {@link LinearOperator} (a sparse matrix, an implicit product) is only ever applied:
  * never densified.
+ *
+ * Solvers that multiply by blocks of several columns many times (randomized SVD) ask for
+ * the dense input prepacked instead: A and A^T are stored once in gemm's packed panel
+ * layout, so no product repacks A (for ~60 columns packing costs a fifth of each product)
+ * and every product reads A in long contiguous runs.
  */
 import { NonFiniteInputError, ShapeError } from '../errors.js';
 import { activeWasm, kernels } from '../kernels/index.js';
-import { workCopy } from '../linalg/lapack/dense.js';
+import { copyChecked, workCopy } from '../linalg/lapack/dense.js';
 import type { Workspace } from '../linalg/lapack/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { blasOperand } from '../linalg/operand.js';
@@ -25,6 +30,9 @@ import { asLinearOperator, DenseOperator, type MatrixLike } from './operator.js'
  * read where they are (the kernels then copy them per product, in slabs).
  */
 const RESIDENT_MAX_BYTES = 1.5 * 2 ** 30;
+
+/** Prepacking stores A twice (A and A^T); dense inputs up to this many bytes qualify. */
+const PREPACKED_MAX_BYTES = 0.5 * 2 ** 30;
 
 /** Y := A X and Z := A^T Y into caller-owned blocks of {@link Products.dtype}. */
 export interface Products {
@@ -47,12 +55,59 @@ export interface Products {
  * @throws NonFiniteInputError when a dense A holds NaN or Inf.
  * @throws InvalidArgumentError when A is neither a Matrix nor a LinearOperator.
  */
-export function productsOf(A: MatrixLike, transpose: boolean, ws: Workspace, routine: string): Products {
-  if (A instanceof Matrix) return denseProducts(A, transpose, ws, routine);
+export function productsOf(A: MatrixLike, transpose: boolean, ws: Workspace, routine: string, options: ProductsOptions = {}): Products {
   // A wrapped dense matrix gets the dense path too (its own apply would copy A into WASM
   // memory at every product).
-  if (A instanceof DenseOperator) return denseProducts(A.matrix, transpose, ws, routine);
+  const dense = A instanceof Matrix ? A : A instanceof DenseOperator ? A.matrix : undefined;
+  if (dense) return (options.blocks && prepackedProducts(dense, transpose, ws, routine)) || denseProducts(dense, transpose, ws, routine);
   return operatorProducts(asLinearOperator(A), transpose, routine);
+}
+
+/** Options of {@link productsOf}. */
+export interface ProductsOptions {
+  /**
+   * The solver multiplies by blocks of several columns, many times: prepack a dense input
+   * (when the WASM kernels run and it fits) rather than only copying it.
+   */
+  blocks?: boolean;
+}
+
+// A and A^T packed once (see the file comment), or undefined when that is not possible here
+// (no WASM kernels, too large, heap full): the caller then takes the plain dense path.
+function prepackedProducts(A: Matrix, transpose: boolean, ws: Workspace, routine: string): Products | undefined {
+  const w = activeWasm();
+  const { rows: m, cols: n, dtype } = A;
+  if (!w || m === 0 || n === 0 || 2 * m * n * (dtype === 'float32' ? 4 : 8) > PREPACKED_MAX_BYTES) return undefined;
+  // Each piece must land in the kernels' heap (a full heap hands out plain arrays instead).
+  const heapArray = (size: number) => {
+    const a = ws.alloc(dtype, size, false);
+    return w.heap.owns(a) ? a : undefined;
+  };
+  const kc = w.packChunkColumns(dtype);
+  const P = heapArray(w.packedElements(dtype, m, n));
+  const PT = P && heapArray(w.packedElements(dtype, n, m));
+  const chunk = PT && heapArray(m * Math.min(kc, n));
+  if (!P || !PT || !chunk) return undefined;
+  // A streams through one KC-column chunk of the heap, checked for NaN/Inf on the way.
+  for (let c0 = 0; c0 < n; c0 += kc) {
+    const width = Math.min(kc, n - c0);
+    copyChecked(A.colRange(c0, c0 + width), routine, chunk, m);
+    w.packColumns(m, n, c0, width, chunk, m, P, PT);
+  }
+  // op = A (m x n) packed in P, or A^T (n x m) packed in PT; its transpose is the other one.
+  const [fwd, bwd, rows, cols] = transpose ? [PT, P, n, m] : [P, PT, m, n];
+  const product = (Ap: FloatArray, r: number, k: number, X: Matrix, Y: Matrix) => {
+    const x = blasOperand(X);
+    w.gemmPrepacked(Ap, r, k, x.trans, X.cols, 1, x.data, x.offset, x.ld, 0, Y.data, Y.offset, Y.colStride);
+  };
+  return {
+    rows,
+    cols,
+    dtype,
+    dense: true,
+    apply: (X, Y) => product(fwd, rows, cols, X, Y),
+    applyTranspose: (Y, Z) => product(bwd, cols, rows, Y, Z),
+  };
 }
 
 function denseProducts(A: Matrix, transpose: boolean, ws: Workspace, routine: string): Products {
@@ -113,7 +168,7 @@ function operatorProducts(op: LinearOperator, transpose: boolean, routine: strin
       const got = R instanceof Matrix ? `${R.rows}x${R.cols}` : typeof R;
       throw new ShapeError(`${routine}: the operator's ${what} of a ${X.rows}x${X.cols} block returned ${got}, expected ${Y.rows}x${Y.cols}`);
     }
-    copyChecked(R, Y, routine, what);
+    copyOperatorResult(R, Y, routine, what);
   };
   return {
     rows,
@@ -127,7 +182,7 @@ function operatorProducts(op: LinearOperator, transpose: boolean, routine: strin
 
 // Copy R into the column-major Y (converting the element type), rejecting NaN/Inf: a bad
 // operator must fail loudly here rather than poison every later iteration.
-function copyChecked(R: Matrix, Y: Matrix, routine: string, what: string): void {
+function copyOperatorResult(R: Matrix, Y: Matrix, routine: string, what: string): void {
   const src = R.data;
   const dst: FloatArray = Y.data;
   for (let j = 0; j < R.cols; j++) {

@@ -113,7 +113,7 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
   checkAborted(signal, routine);
 
   return withWorkspace((ws) => {
-    const P = productsOf(A, transpose, ws, routine);
+    const P = productsOf(A, transpose, ws, routine, { blocks: l > 1 });
     const dtype = P.dtype;
     const omega = block(ws, dtype, n, l);
     const r = rng(options.seed ?? 0);
