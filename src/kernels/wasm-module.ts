@@ -34,8 +34,11 @@ export interface WasmExports {
   ssymv_lower(n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
   dlaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
   slaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
-  dgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
-  sgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
+  readonly LU_SCRATCH_BYTES: WebAssembly.Global;
+  dgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
+  sgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
+  dtrsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
+  strsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
   gemm_parallel(
     ctl: number, kind: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
     a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,

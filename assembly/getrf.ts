@@ -1,0 +1,218 @@
+// LU with partial pivoting on pointers: the recursive panel factorization (LAPACK dgetrf2,
+// Toledo 1997) with unblocked leaves (dgetf2), and the unit lower triangular solve with
+// many right-hand sides it needs (dtrsm 'L', 'L', 'N', 'U'). Running the whole recursion
+// here instead of from TypeScript saves a kernel call, a pivot copy and a heap allocation
+// per node of the recursion; the flops still go to gemm.
+import { gemm } from './gemm';
+import { axpy, scal } from './level1';
+import { laswp } from './laswp';
+import { lanes } from './simd';
+
+/** Panels this narrow are factored column by column (getf2). */
+const LEAF: i32 = 8;
+/**
+ * Unit lower triangles up to this order are applied as an explicit inverse with one gemm.
+ * With a unit diagonal and |l_ij| <= 1 (partial pivoting) so small an inverse is as
+ * accurate as substitution, and gemm runs it at full speed.
+ */
+const TRSM_LEAF: i32 = 32;
+/** Below this many right-hand sides a leaf solves by substitution (no inverse to amortize). */
+const TRSM_INVERSE_MIN_N: i32 = 16;
+/** Right-hand sides per gemm of an inverse leaf (bounds the scratch copy of B). */
+const TRSM_CHUNK: i32 = 256;
+
+/** Bytes of scratch the exported LU kernels need (an inverse leaf and a chunk of B, f64). */
+export const LU_SCRATCH_BYTES: i32 = (TRSM_LEAF * TRSM_LEAF + TRSM_LEAF * TRSM_CHUNK) * 8;
+
+/**
+ * Index of the first largest |x_i| of the n >= 1 contiguous x (BLAS idamax, 0-based); 0
+ * when x_0 is NaN, and NaN entries elsewhere are never chosen, as with a scalar scan
+ * `if (|x_i| > best)`. Two SIMD passes: the maximum with lane-wise pseudo-max (which, like
+ * that scan, never lets a NaN replace a number), then its first occurrence.
+ */
+function iamax<T>(n: i32, x: usize): i32 {
+  const s = <usize>sizeof<T>();
+  const L = lanes<T>();
+  const x0 = abs<T>(load<T>(x));
+  let best = x0;
+  let i = 1;
+  if (n > 4 * L) {
+    let acc0 = v128.splat<T>(x0);
+    let acc1 = acc0;
+    for (; i + 2 * L <= n; i += 2 * L) {
+      const o = x + <usize>i * s;
+      acc0 = v128.pmax<T>(acc0, v128.abs<T>(v128.load(o)));
+      acc1 = v128.pmax<T>(acc1, v128.abs<T>(v128.load(o + 16)));
+    }
+    acc0 = v128.pmax<T>(acc0, acc1);
+    for (let l = 0; l < L; l++) {
+      const v = lane<T>(acc0, l);
+      if (v > best) best = v;
+    }
+  }
+  for (; i < n; i++) {
+    const v = abs<T>(load<T>(x + <usize>i * s));
+    if (v > best) best = v;
+  }
+  if (!(best > x0)) return 0;
+  let p = 1;
+  while (abs<T>(load<T>(x + <usize>p * s)) != best) p++;
+  return p;
+}
+
+@inline function lane<T>(v: v128, l: i32): T {
+  if (sizeof<T>() == 8) return <T>(l == 0 ? f64x2.extract_lane(v, 0) : f64x2.extract_lane(v, 1));
+  switch (l) {
+    case 0: return <T>f32x4.extract_lane(v, 0);
+    case 1: return <T>f32x4.extract_lane(v, 1);
+    case 2: return <T>f32x4.extract_lane(v, 2);
+    default: return <T>f32x4.extract_lane(v, 3);
+  }
+}
+
+/**
+ * Unblocked LU with partial pivoting of the m x n panel at a (LAPACK dgetf2): pivot row
+ * indices (relative to the panel) go to piv[0..min(m, n)), the multipliers overwrite the
+ * strictly lower part. Returns the 1-based index of the first exactly zero pivot, or 0.
+ * Rows are scaled by a reciprocal unless the pivot is below sfmin (then divided, as dgetf2).
+ */
+export function getf2<T>(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 {
+  const s = <usize>sizeof<T>();
+  const cs = <usize>lda * s;
+  const k = min(m, n);
+  let info = 0;
+  for (let j = 0; j < k; j++) {
+    const cj = a + <usize>j * cs;
+    const p = j + iamax<T>(m - j, cj + <usize>j * s);
+    store<i32>(piv + (<usize>j << 2), p);
+    const pv = load<T>(cj + <usize>p * s);
+    if (pv != <T>0) {
+      if (p != j) {
+        for (let c = 0; c < n; c++) {
+          const x = a + <usize>c * cs + <usize>j * s;
+          const y = a + <usize>c * cs + <usize>p * s;
+          const t = load<T>(x);
+          store<T>(x, load<T>(y));
+          store<T>(y, t);
+        }
+      }
+      if (<f64>abs<T>(pv) >= sfmin) scal<T>(m - j - 1, <T>1 / pv, cj + <usize>(j + 1) * s, 1);
+      else for (let i = j + 1; i < m; i++) store<T>(cj + <usize>i * s, load<T>(cj + <usize>i * s) / pv);
+    } else if (info == 0) {
+      info = j + 1;
+    }
+    for (let c = j + 1; c < n; c++) {
+      const cc = a + <usize>c * cs;
+      const t = load<T>(cc + <usize>j * s);
+      if (t != <T>0) axpy<T>(m - j - 1, -t, cj + <usize>(j + 1) * s, 1, cc + <usize>(j + 1) * s, 1);
+    }
+  }
+  return info;
+}
+
+/**
+ * B := L^{-1} B for the m x m unit lower triangular L at a (the strictly lower part is read)
+ * and the m x n B at b. Recursive halving (Elmroth, Gustavson, Jonsson & Kågström, SIAM
+ * Review 2004) puts all flops but the leaves' in gemm. `scratch` holds LU_SCRATCH_BYTES,
+ * `work` a gemm workspace.
+ */
+export function trsmLowerUnit<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, scratch: usize, work: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (m <= TRSM_LEAF) {
+    if (n >= TRSM_INVERSE_MIN_N) trsmByInverse<T>(m, n, a, lda, b, ldb, scratch, work);
+    else trsmBySubstitution<T>(m, n, a, lda, b, ldb);
+    return;
+  }
+  const s = <usize>sizeof<T>();
+  const m1 = m >> 1;
+  const m2 = m - m1;
+  // [L11 0; L21 L22] [X1; X2] = [B1; B2]: X1, then B2 -= L21 X1, then X2.
+  trsmLowerUnit<T>(m1, n, a, lda, b, ldb, scratch, work);
+  gemm<T>(false, false, m2, n, m1, <T>-1, a + <usize>m1 * s, lda, b, ldb, <T>1, b + <usize>m1 * s, ldb, work);
+  trsmLowerUnit<T>(m2, n, a + <usize>m1 * s + <usize>m1 * <usize>lda * s, lda, b + <usize>m1 * s, ldb, scratch, work);
+}
+
+// Column-oriented forward substitution: for each column of B, one axpy per row of L.
+function trsmBySubstitution<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32): void {
+  const s = <usize>sizeof<T>();
+  for (let j = 0; j < n; j++) {
+    const bj = b + <usize>j * <usize>ldb * s;
+    for (let p = 0; p < m - 1; p++) {
+      const t = load<T>(bj + <usize>p * s);
+      if (t != <T>0) axpy<T>(m - p - 1, -t, a + <usize>(p + 1) * s + <usize>p * <usize>lda * s, 1, bj + <usize>(p + 1) * s, 1);
+    }
+  }
+}
+
+// B := inv(L) B for m <= TRSM_LEAF: the inverse (m^3 / 6 multiply-adds) into scratch, then
+// per chunk of columns a copy of B and one gemm writing B.
+function trsmByInverse<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, scratch: usize, work: usize): void {
+  const s = <usize>sizeof<T>();
+  const x = scratch;
+  memory.fill(x, 0, <usize>(m * m) * s);
+  for (let j = 0; j < m; j++) store<T>(x + <usize>(j + j * m) * s, <T>1);
+  // Column j of inv(L) is L^{-1} e_j: substitution from row j down.
+  trsmUnitColumns<T>(m, a, lda, x, m);
+  const t = x + <usize>(TRSM_LEAF * TRSM_LEAF) * s;
+  const colBytes = <usize>m * s;
+  for (let j0 = 0; j0 < n; j0 += TRSM_CHUNK) {
+    const nc = min(TRSM_CHUNK, n - j0);
+    const bc = b + <usize>j0 * <usize>ldb * s;
+    for (let j = 0; j < nc; j++) memory.copy(t + <usize>j * colBytes, bc + <usize>j * <usize>ldb * s, colBytes);
+    gemm<T>(false, false, m, nc, m, <T>1, x, m, t, m, <T>0, bc, ldb, work);
+  }
+}
+
+// X := L^{-1} X for the m x m identity X (ld ldx): column j only has work from row j on.
+@inline function trsmUnitColumns<T>(m: i32, a: usize, lda: i32, x: usize, ldx: i32): void {
+  const s = <usize>sizeof<T>();
+  for (let j = 0; j < m; j++) {
+    const xj = x + <usize>j * <usize>ldx * s;
+    for (let p = j; p < m - 1; p++) {
+      const t = load<T>(xj + <usize>p * s);
+      if (t != <T>0) axpy<T>(m - p - 1, -t, a + <usize>(p + 1) * s + <usize>p * <usize>lda * s, 1, xj + <usize>(p + 1) * s, 1);
+    }
+  }
+}
+
+/**
+ * Recursive LU with partial pivoting of the m x n block at a (LAPACK dgetrf2): factor the
+ * left half, apply its interchanges to the right half, U12 := L11^{-1} A12, A22 -= L21 U12,
+ * recurse on A22, apply its interchanges to the left half. Pivot row indices relative to the
+ * block go to piv[0..min(m, n)). Returns the 1-based index of the first zero pivot, or 0.
+ */
+export function getrf2<T>(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64, scratch: usize, work: usize): i32 {
+  const k = min(m, n);
+  if (k == 0) return 0;
+  if (n <= LEAF || m == 1) return getf2<T>(m, n, a, lda, piv, sfmin);
+  const s = <usize>sizeof<T>();
+  const n1 = k >> 1;
+  const n2 = n - n1;
+  let info = getrf2<T>(m, n1, a, lda, piv, sfmin, scratch, work);
+  const a12 = a + <usize>n1 * <usize>lda * s;
+  const a21 = a + <usize>n1 * s;
+  const a22 = a12 + <usize>n1 * s;
+  laswp<T>(n2, a12, lda, 0, n1, piv);
+  trsmLowerUnit<T>(n1, n2, a, lda, a12, lda, scratch, work);
+  gemm<T>(false, false, m - n1, n2, n1, <T>-1, a21, lda, a12, lda, <T>1, a22, lda, work);
+  const piv2 = piv + (<usize>n1 << 2);
+  const info2 = getrf2<T>(m - n1, n2, a22, lda, piv2, sfmin, scratch, work);
+  if (info == 0 && info2 > 0) info = info2 + n1;
+  // A22's pivots are relative to its first row: make them relative to this block and
+  // apply them to the left columns.
+  for (let i = n1; i < k; i++) store<i32>(piv + (<usize>i << 2), load<i32>(piv + (<usize>i << 2)) + n1);
+  laswp<T>(n1, a, lda, n1, k, piv2);
+  return info;
+}
+
+/**
+ * getrf2 on a panel of a larger matrix whose first row is row `base` of the whole: the
+ * pivots are stored as absolute row indices (relative + base), ready for laswp on the
+ * other columns.
+ */
+export function getrfPanel<T>(m: i32, n: i32, a: usize, lda: i32, piv: usize, base: i32, sfmin: f64, scratch: usize, work: usize): i32 {
+  const info = getrf2<T>(m, n, a, lda, piv, sfmin, scratch, work);
+  const k = min(m, n);
+  if (base != 0) for (let i = 0; i < k; i++) store<i32>(piv + (<usize>i << 2), load<i32>(piv + (<usize>i << 2)) + base);
+  return info;
+}
