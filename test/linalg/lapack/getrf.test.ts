@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { WasmLu } from '../../../src/kernels/getrf.js';
 import { laswp } from '../../../src/kernels/laswp.js';
 import { getrf, pivotsToPermutation } from '../../../src/linalg/lapack/getrf.js';
 import { withWorkspace, type Workspace } from '../../../src/linalg/lapack/workspace.js';
@@ -101,6 +102,47 @@ describe('getrf', () => {
         const { L, U } = factors(s, n, n, 'float64');
         const r = scaledDiff(permuteRows(A, pivotsToPermutation(n, ipiv, n)), matmul(L, U), n);
         assert.ok(r < 30, `zero column ${c}: residual ${r}`);
+      }
+    })));
+
+    it(`the WASM unit lower solve is backward stable at tile edges and through the recursive split (${backend})`, () => withBackend(backend, () => withWorkspace((ws) => {
+      if (backend === 'js') return;
+      const r = rng(9);
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const m of [1, 3, 4, 5, 31, 64, 65, 130]) for (const n of [1, 3, 4, 5, 9, 17]) {
+          // L (m x m, |l| <= 1, garbage on and above the diagonal) at offset 3 with ld m + 2,
+          // B (m x n) after it with ld m + 1; both in one heap array, as in getrf.
+          const ldL = m + 2;
+          const ldB = m + 1;
+          const offB = 3 + ldL * m + 4;
+          const a = ws.alloc(dtype, offB + ldB * n + 2);
+          for (let i = 0; i < a.length; i++) a[i] = 2 * r.nextDouble() - 1;
+          const L = (i: number, j: number): number => (i === j ? 1 : i > j ? a[3 + i + j * ldL]! : 0);
+          const before = Float64Array.from(a);
+          const w = WasmLu.open(a, 1)!;
+          try {
+            w.trsm(m, n, 3, ldL, offB, ldB);
+          } finally {
+            w.close();
+          }
+          // Backward error, componentwise as for substitution (Higham, ASNA 2nd ed., 8.1):
+          // |B - L X| <= c m eps (|L| |X|).
+          const eps = dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+          for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) {
+            let res = before[offB + i + j * ldB]!;
+            let mag = 0;
+            for (let p = 0; p <= i; p++) {
+              const x = a[offB + p + j * ldB]!;
+              res -= L(i, p) * x;
+              mag += Math.abs(L(i, p) * x);
+            }
+            assert.ok(Math.abs(res) <= 4 * m * eps * mag, `${dtype} ${m}x${n} (${i}, ${j}): residual ${res} vs ${mag}`);
+          }
+          for (let p = 0; p < a.length; p++) {
+            const q = p - offB;
+            if (!(q >= 0 && q < ldB * n && q % ldB < m)) assert.equal(a[p], before[p], `${dtype} ${m}x${n}: wrote outside B at ${p}`);
+          }
+        }
       }
     })));
 
