@@ -198,25 +198,6 @@ function trsmKernel<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, s
         pl += <usize>TR * s;
         px += rowBytes;
       }
-      // The diagonal block: row r -= L[r, q] * row q for q < r (pl now points at column 4 i).
-      let l = v128.load_splat<T>(pl + s); // -L[1, 0]
-      r1a = vmadd<T>(l, r0a, r1a);
-      r1b = vmadd<T>(l, r0b, r1b);
-      l = v128.load_splat<T>(pl + 2 * s); // -L[2, 0]
-      r2a = vmadd<T>(l, r0a, r2a);
-      r2b = vmadd<T>(l, r0b, r2b);
-      l = v128.load_splat<T>(pl + 3 * s); // -L[3, 0]
-      r3a = vmadd<T>(l, r0a, r3a);
-      r3b = vmadd<T>(l, r0b, r3b);
-      l = v128.load_splat<T>(pl + 6 * s); // -L[2, 1]
-      r2a = vmadd<T>(l, r1a, r2a);
-      r2b = vmadd<T>(l, r1b, r2b);
-      l = v128.load_splat<T>(pl + 7 * s); // -L[3, 1]
-      r3a = vmadd<T>(l, r1a, r3a);
-      r3b = vmadd<T>(l, r1b, r3b);
-      l = v128.load_splat<T>(pl + 11 * s); // -L[3, 2]
-      r3a = vmadd<T>(l, r2a, r3a);
-      r3b = vmadd<T>(l, r2b, r3b);
       v128.store(xi, r0a);
       v128.store(xi, r0b, 16);
       v128.store(xi + rowBytes, r1a);
@@ -225,6 +206,19 @@ function trsmKernel<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, s
       v128.store(xi + 2 * rowBytes, r2b, 16);
       v128.store(xi + 3 * rowBytes, r3a);
       v128.store(xi + 3 * rowBytes, r3b, 16);
+      // The diagonal block, in the tile: row r -= L[r, q] row q for q < r (pl now points at
+      // column 4 i of the panel, where -L[r, q] is entry TR q + r).
+      for (let q = 0; q < TR - 1; q++) {
+        const xq = xi + <usize>q * rowBytes;
+        const qa = v128.load(xq);
+        const qb = v128.load(xq, 16);
+        for (let r = q + 1; r < TR; r++) {
+          const l = v128.load_splat<T>(pl + <usize>(TR * q + r) * s);
+          const xr = xi + <usize>r * rowBytes;
+          v128.store(xr, vmadd<T>(l, qa, v128.load(xr)));
+          v128.store(xr, vmadd<T>(l, qb, v128.load(xr, 16)), 16);
+        }
+      }
       panel += <usize>(TR * (TR * i + TR)) * s;
     }
     for (let c = 0; c < nc; c++) {
