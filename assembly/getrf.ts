@@ -27,8 +27,8 @@ function packedLSize(m: i32): i32 {
 /**
  * Index of the first largest |x_i| of the n >= 1 contiguous x (BLAS idamax, 0-based); 0
  * when x_0 is NaN, and NaN entries elsewhere are never chosen, as with a scalar scan
- * `if (|x_i| > best)`. Two SIMD passes: the maximum with lane-wise pseudo-max (which, like
- * that scan, never lets a NaN replace a number), then its first occurrence.
+ * `if (|x_i| > best)`. The maximum comes from a SIMD pass with lane-wise pseudo-max (which,
+ * like that scan, never lets a NaN replace a number); a scan then finds its first occurrence.
  */
 function iamax<T>(n: i32, x: usize): i32 {
   const s = <usize>sizeof<T>();
@@ -87,15 +87,7 @@ export function getf2<T>(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: 
     store<i32>(piv + (<usize>j << 2), p);
     const pv = load<T>(cj + <usize>p * s);
     if (pv != <T>0) {
-      if (p != j) {
-        for (let c = 0; c < n; c++) {
-          const x = a + <usize>c * cs + <usize>j * s;
-          const y = a + <usize>c * cs + <usize>p * s;
-          const t = load<T>(x);
-          store<T>(x, load<T>(y));
-          store<T>(y, t);
-        }
-      }
+      laswp<T>(n, a, lda, j, j + 1, piv + (<usize>j << 2));
       if (<f64>abs<T>(pv) >= sfmin) scal<T>(m - j - 1, <T>1 / pv, cj + <usize>(j + 1) * s, 1);
       else for (let i = j + 1; i < m; i++) store<T>(cj + <usize>i * s, load<T>(cj + <usize>i * s) / pv);
     } else if (info == 0) {
@@ -137,8 +129,8 @@ export function trsmLowerUnit<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, l
  * -L[4 i .. 4 i + 3, p]); then for each slab of 2 vectors' worth of columns of B (4 f64 or
  * 8 f32) the slab is copied to a zero-padded row-major tile X, and row block i is
  * X_i -= L[i, 0:4i] X[0:4i] as rank-1 updates of 8 vector accumulators, followed by the
- * 4 x 4 unit lower solve in the same registers. Same operations as column substitution
- * (no explicit inverse), at close to gemm speed and without extra flops.
+ * 4 x 4 unit lower solve of the block's rows. Same operations as column substitution (no
+ * explicit inverse), near gemm speed and without extra flops.
  */
 function trsmKernel<T>(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, scratch: usize): void {
   const s = <usize>sizeof<T>();
