@@ -7,7 +7,9 @@ import { axpy, dot, nrm2, scal } from './level1';
 import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
 import { orm2trLower, sytd2Lower } from './sytd2';
-import { getf2, laswp } from './laswp';
+import { laswp } from './laswp';
+import { getrfPanel, trsmLowerUnit } from './getrf';
+export { LU_SCRATCH_BYTES } from './getrf';
 export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
 export { sgd_parallel, als_parallel } from './pool';
 export { sgd_funk, sgd_svdpp, SGD_PARAM_BYTES } from './sgd';
@@ -57,8 +59,14 @@ export function dsytd2_lower(n: i32, a: usize, lda: i32, d: usize, e: usize, tau
 export function dorm2tr_lower(n: i32, ncols: i32, a: usize, lda: i32, tau: usize, c: usize, ldc: i32): void { orm2trLower(n, ncols, a, lda, tau, c, ldc); }
 export function dlaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f64>(n, a, lda, k0, k1, piv); }
 export function slaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f32>(n, a, lda, k0, k1, piv); }
-export function dgetf2(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 { return getf2<f64>(m, n, a, lda, piv, sfmin); }
-export function sgetf2(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin: f64): i32 { return getf2<f32>(m, n, a, lda, piv, sfmin); }
+export function dgetrf_panel(m: i32, n: i32, a: usize, lda: i32, piv: usize, base: i32, sfmin: f64, scratch: usize, work: usize): i32 {
+  return getrfPanel<f64>(m, n, a, lda, piv, base, sfmin, scratch, work);
+}
+export function sgetrf_panel(m: i32, n: i32, a: usize, lda: i32, piv: usize, base: i32, sfmin: f64, scratch: usize, work: usize): i32 {
+  return getrfPanel<f32>(m, n, a, lda, piv, base, sfmin, scratch, work);
+}
+export function dtrsm_llnu(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, scratch: usize, work: usize): void { trsmLowerUnit<f64>(m, n, a, lda, b, ldb, scratch, work); }
+export function strsm_llnu(m: i32, n: i32, a: usize, lda: i32, b: usize, ldb: i32, scratch: usize, work: usize): void { trsmLowerUnit<f32>(m, n, a, lda, b, ldb, scratch, work); }
 
 // Prepacked op(A) for repeated products (gemm-prepacked.ts).
 export function dpacked_elements(m: i32, k: i32): i32 { return packedElements<f64>(m, k); }

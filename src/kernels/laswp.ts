@@ -40,25 +40,3 @@ export function laswp(n: number, A: FloatArray, offA: number, ldA: number, k0: n
     }
   }
 }
-
-/**
- * Unblocked LU with partial pivoting of the m x n panel at (A, offA, ldA) in WASM (LAPACK
- * dgetf2), pivots written to ipiv[p0..p0 + min(m, n)) relative to the panel. Returns the
- * 1-based index of the first zero pivot (0 if none), or undefined when A does not live in
- * WASM memory (the caller then runs its TypeScript version).
- */
-export function getf2Wasm(m: number, n: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array, p0: number): number | undefined {
-  const w = activeWasm();
-  if (!w || !w.heap.owns(A)) return undefined;
-  const k = Math.min(m, n);
-  const piv = w.heap.malloc(4 * Math.max(k, 1));
-  try {
-    const f32 = A.BYTES_PER_ELEMENT === 4;
-    const e = w.rt.exports;
-    const info = (f32 ? e.sgetf2 : e.dgetf2)(m, n, A.byteOffset + offA * A.BYTES_PER_ELEMENT, ldA, piv, f32 ? 2 ** -126 : 2 ** -1022);
-    ipiv.set(w.heap.i32(piv, k), p0);
-    return info;
-  } finally {
-    w.heap.free(piv);
-  }
-}

@@ -134,6 +134,14 @@ export class WasmKernels implements Kernels {
     this.heap.free(a.byteOffset);
   }
 
+  /**
+   * Byte address of the calling thread's gemm workspace, for WASM routines that run gemm
+   * themselves. Read it again after any other kernel call: starting the pool moves it.
+   */
+  get gemmWork(): number {
+    return this.ws;
+  }
+
   private reserveWorkspaces(slots: number): void {
     if (slots <= this.wsSlots) return;
     if (this.wsSlots > 0) this.heap.free(this.ws);

@@ -36,8 +36,11 @@ export interface WasmExports {
   dorm2tr_lower(n: number, ncols: number, a: number, lda: number, tau: number, c: number, ldc: number): void;
   dlaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
   slaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
-  dgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
-  sgetf2(m: number, n: number, a: number, lda: number, piv: number, sfmin: number): number;
+  readonly LU_SCRATCH_BYTES: WebAssembly.Global;
+  dgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
+  sgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
+  dtrsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
+  strsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
   dpacked_elements(m: number, k: number): number;
   spacked_elements(m: number, k: number): number;
   dpack_chunk_cols(): number;

@@ -2,15 +2,17 @@
  * LU factorization with partial pivoting, P A = L U (LAPACK dgetrf / dgetrf2), and the
  * solve with its factors (dgetrs).
  *
- * The factorization recurses on column halves (Toledo, "Locality of reference in LU
- * decomposition with partial pivoting", SIAM J. Matrix Anal. Appl. 18, 1997; LAPACK
- * dgetrf2): factor the left half, apply its interchanges to the right half, solve for
- * U12 with trsm, update A22 with one gemm, recurse on A22. Nearly all flops land in gemm
- * and no block size needs tuning. Narrow panels are factored by the unblocked loop.
+ * Right-looking and blocked (dgetrf): panels of NB columns are factored by recursion on
+ * column halves (Toledo, "Locality of reference in LU decomposition with partial pivoting",
+ * SIAM J. Matrix Anal. Appl. 18, 1997; LAPACK dgetrf2), then the rest of the matrix gets
+ * the panel's interchanges, one triangular solve for U12 and one gemm for A22. Nearly all
+ * flops land in gemm. For a matrix in WASM memory the panel recursion and the triangular
+ * solve run inside WASM (assembly/getrf.ts, one call each per panel); otherwise, and on
+ * the TypeScript backend, the same steps run here.
  */
 import { kernels } from '../../kernels/index.js';
+import { WasmLu } from '../../kernels/getrf.js';
 import type { FloatArray } from '../../matrix/dtype.js';
-import { getf2Wasm } from '../../kernels/laswp.js';
 import { laswp, swapRows, trsm } from './blas.js';
 
 /** Panels this narrow are factored column by column. */
@@ -23,6 +25,19 @@ const LEAF = 8;
 const NB = 64;
 
 /**
+ * The steps of the blocked loop on one matrix A, with pivots kept by the implementation:
+ * the WASM session (kernels/getrf.ts) for arrays in kernel memory, else TypeScript.
+ */
+interface LuSteps {
+  /** Factor the m x n panel at `off` whose first row is `row`; pivots become absolute. */
+  panel(m: number, n: number, off: number, ld: number, row: number): number;
+  /** Apply pivots k0..k1-1 to the n columns at `off`. */
+  laswp(n: number, off: number, ld: number, k0: number, k1: number): void;
+  /** B := L^{-1} B, L m x m unit lower at offL, B m x n at offB. */
+  trsm(m: number, n: number, offL: number, ldL: number, offB: number, ldB: number): void;
+}
+
+/**
  * Factor the m x n matrix A in place: L (unit lower, below the diagonal) and U (upper).
  * `ipiv[i]` (0-based) is the row interchanged with row i, for i < min(m, n).
  * @returns 0, or 1 + the index of the first exactly zero pivot (U is singular; the
@@ -30,37 +45,54 @@ const NB = 64;
  */
 export function getrf(m: number, n: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): number {
   const k = Math.min(m, n);
-  if (k <= NB) return getrf2(m, n, A, offA, ldA, ipiv, 0);
+  const w = WasmLu.open(A, k);
+  if (!w) return blocked(m, n, A, offA, ldA, tsSteps(A, ipiv));
+  try {
+    const info = blocked(m, n, A, offA, ldA, w);
+    w.pivots(ipiv);
+    return info;
+  } finally {
+    w.close();
+  }
+}
+
+function tsSteps(A: FloatArray, ipiv: Int32Array): LuSteps {
+  return {
+    panel(m, n, off, ld, row) {
+      const info = getrf2(m, n, A, off, ld, ipiv, row);
+      for (let i = row; i < row + Math.min(m, n); i++) ipiv[i] = ipiv[i]! + row;
+      return info;
+    },
+    laswp: (n, off, ld, k0, k1) => laswp(n, A, off, ld, k0, k1, ipiv),
+    trsm: (m, n, offL, ldL, offB, ldB) => trsm('L', 'L', false, true, m, n, 1, A, offL, ldL, A, offB, ldB),
+  };
+}
+
+// Right-looking blocked LU (LAPACK dgetrf) over panels of NB columns.
+function blocked(m: number, n: number, A: FloatArray, offA: number, ldA: number, s: LuSteps): number {
+  const k = Math.min(m, n);
+  if (k <= NB) return s.panel(m, n, offA, ldA, 0);
   const g = kernels();
   let info = 0;
   for (let j = 0; j < k; j += NB) {
     const jb = Math.min(NB, k - j);
     const ajj = offA + j + j * ldA;
-    const pinfo = getrf2(m - j, jb, A, ajj, ldA, ipiv, j);
+    const pinfo = s.panel(m - j, jb, ajj, ldA, j);
     if (info === 0 && pinfo > 0) info = pinfo + j;
-    // Panel pivots are relative to row j: make them absolute, then apply them to the
-    // columns left and right of the panel.
-    for (let i = j; i < j + jb; i++) ipiv[i] = ipiv[i]! + j;
     const rest = n - j - jb;
     if (rest > 0) {
       const a12 = offA + (j + jb) * ldA;
-      laswp(rest, A, a12, ldA, j, j + jb, ipiv);
-      trsm('L', 'L', false, true, jb, rest, 1, A, ajj, ldA, A, a12 + j, ldA);
+      s.laswp(rest, a12, ldA, j, j + jb);
+      s.trsm(jb, rest, ajj, ldA, a12 + j, ldA);
       if (m - j - jb > 0) g.gemm(false, false, m - j - jb, rest, jb, -1, A, ajj + jb, ldA, A, a12 + j, ldA, 1, A, a12 + j + jb, ldA);
     }
   }
-  applyLaterInterchanges(k, A, offA, ldA, ipiv);
+  // The interchanges of panel p also apply to the L columns of earlier panels. Instead of
+  // swapping rows of all left columns after every panel (as dgetrf does), apply them at the
+  // end: each panel's columns get all later interchanges, in order, in one laswp call
+  // (column by column, so a column stays in cache while its swaps are done).
+  for (let q = 0; q + NB < k; q += NB) s.laswp(NB, offA + q * ldA, ldA, q + NB, k);
   return info;
-}
-
-/**
- * The interchanges of panel p also apply to the L columns of earlier panels. Instead of
- * swapping rows of all left columns after every panel (as dgetrf does), apply them at the
- * end: each panel's columns get all later interchanges, in order, in one laswp call (column
- * by column, so a column stays in cache while its swaps are done).
- */
-function applyLaterInterchanges(k: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array): void {
-  for (let q = 0; q + NB < k; q += NB) laswp(NB, A, offA + q * ldA, ldA, q + NB, k, ipiv);
 }
 
 // ipiv entries for this sub-block are stored at ipiv[p0 + i], relative to the sub-block.
@@ -93,8 +125,6 @@ function laswpRel(n: number, A: FloatArray, offA: number, ldA: number, k0: numbe
 
 // Unblocked right-looking elimination (LAPACK dgetf2) on a narrow panel.
 function getf2(m: number, n: number, A: FloatArray, offA: number, ldA: number, ipiv: Int32Array, p0: number): number {
-  const fast = getf2Wasm(m, n, A, offA, ldA, ipiv, p0);
-  if (fast !== undefined) return fast;
   const k = Math.min(m, n);
   const sfmin = A instanceof Float32Array ? 2 ** -126 : 2 ** -1022;
   let info = 0;
