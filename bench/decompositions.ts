@@ -79,7 +79,8 @@ for (const n of sizes) {
       for (const threads of [1, 2]) {
         keep(`numpy/${threads}`, runPython(`${here}ref/numpy_decomp.py`, [op, String(n), String(minTime)], { OPENBLAS_NUM_THREADS: String(threads) })?.seconds ?? NaN);
         setThreads(threads);
-        keep(`lowrank/${threads}`, bestTime(() => f(x), minTime, 20));
+        // Sampled like the numpy side: repeat until minTime seconds have run (at least 3 runs).
+        keep(`lowrank/${threads}`, bestTime(() => f(x), minTime));
       }
     }
     // ml-matrix is 20-100x slower: one run after a warm-up at the small size only.
