@@ -8,7 +8,7 @@
 // Layout (the one gemm.ts builds per block): for each KC-deep block pc of the k dimension,
 // ceil(m / MR) panels of MR rows x kc, each stored step after step (MR values per step),
 // rows past m zero. Block pc starts at element ldp * pc, ldp = m rounded up to MR.
-import { KC, MC, MR, NCb, align64, macro, packA, packB, scaleMatrix } from './gemm';
+import { KC, MC, MR, gemmLoops, packA, scaleMatrix } from './gemm';
 
 /** m rounded up to the register tile: the packed leading dimension. */
 @inline function paddedRows<T>(m: i32): i32 {
@@ -62,25 +62,5 @@ export function gemmPrepacked<T>(
   if (m <= 0 || n <= 0) return;
   scaleMatrix<T>(m, n, beta, c, ldc);
   if (k <= 0 || alpha == <T>0) return;
-  const s = <usize>sizeof<T>();
-  const ldp = <usize>paddedRows<T>(mAll);
-  const kcMax = KC<T>();
-  const mcMax = MC<T>();
-  const ncMax = NCb<T>();
-  const bp = work + align64(<usize>(mcMax * kcMax) * s);
-  const tile = bp + align64(<usize>(kcMax * ncMax) * s);
-  for (let jc = 0; jc < n; jc += ncMax) {
-    const nc = min(ncMax, n - jc);
-    for (let pc = 0; pc < k; pc += kcMax) {
-      const kc = min(kcMax, k - pc);
-      const bsrc = transB ? b + (<usize>jc + <usize>pc * <usize>ldb) * s : b + (<usize>pc + <usize>jc * <usize>ldb) * s;
-      // alpha goes into packed B here (gemm folds it into packed A).
-      packB<T>(transB, kc, nc, bsrc, ldb, alpha, bp);
-      const block = ap + (ldp * <usize>pc + <usize>i0 * <usize>kc) * s;
-      for (let ic = 0; ic < m; ic += mcMax) {
-        const mc = min(mcMax, m - ic);
-        macro<T>(mc, nc, kc, block + <usize>(ic * kc) * s, bp, c + (<usize>ic + <usize>jc * <usize>ldc) * s, ldc, tile);
-      }
-    }
-  }
+  gemmLoops<T>(false, 0, 0, ap, paddedRows<T>(mAll), i0, transB, m, n, k, alpha, b, ldb, c, ldc, work);
 }

@@ -28,11 +28,11 @@ const NC: i32 = 3072;
   const mc = MC_BYTES / <i32>sizeof<T>();
   return mc - (mc % MR<T>());
 }
-@inline export function NCb<T>(): i32 {
+@inline function NCb<T>(): i32 {
   return NC - (NC % NR<T>());
 }
 
-@inline export function align64(x: usize): usize {
+@inline function align64(x: usize): usize {
   return (x + 63) & ~(<usize>63);
 }
 
@@ -141,8 +141,8 @@ export function packA<T>(transA: bool, mc: i32, kc: i32, a: usize, lda: i32, alp
 
 // Pack the kc x nc block of alpha * op(B) starting at `b` into NR-column panels: panel c
 // holds, for p = 0..kc-1, the NR values alpha * op(B)[p, c*NR + j]; columns past nc are zero.
-// gemm passes alpha = 1 (it folds alpha into packed A); gemm-prepacked.ts folds it in here.
-export function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, alpha: T, dst: usize): void {
+// gemm passes alpha = 1 (it folds alpha into packed A) unless op(A) was prepacked.
+function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, alpha: T, dst: usize): void {
   const s = <usize>sizeof<T>();
   const nr = NR<T>();
   const L = lanes<T>();
@@ -189,7 +189,7 @@ export function packB<T>(transB: bool, kc: i32, nc: i32, b: usize, ldb: i32, alp
 }
 
 // C[0:mc, 0:nc] += Ap * Bp, tile by tile; edge tiles go through a zeroed scratch tile.
-export function macro<T>(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, tile: usize): void {
+function macro<T>(mc: i32, nc: i32, kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, tile: usize): void {
   const s = <usize>sizeof<T>();
   const mr = MR<T>();
   const nr = NR<T>();
@@ -228,6 +228,21 @@ export function scaleMatrix<T>(m: i32, n: i32, beta: T, c: usize, ldc: i32): voi
   }
 }
 
+/** Address of op(B)[p, j] for B at b with leading dimension ldb (elements). */
+@inline function opBAt<T>(transB: bool, b: usize, ldb: i32, p: i32, j: i32): usize {
+  return transB ? b + (<usize>j + <usize>p * <usize>ldb) * sizeof<T>() : b + (<usize>p + <usize>j * <usize>ldb) * sizeof<T>();
+}
+
+/** The packed-B area of a gemm workspace (after packed A). */
+@inline function packedBArea<T>(work: usize): usize {
+  return work + align64(<usize>(MC<T>() * KC<T>()) * sizeof<T>());
+}
+
+/** The edge-tile area of a gemm workspace (after packed A and packed B). */
+@inline function tileArea<T>(work: usize): usize {
+  return packedBArea<T>(work) + align64(<usize>(KC<T>() * NCb<T>()) * sizeof<T>());
+}
+
 /**
  * Single-threaded gemm on pointers. lda/ldb/ldc are leading dimensions in elements;
  * `work` points to gemmWorkspaceBytes<T>() bytes (64-byte aligned for best speed).
@@ -239,24 +254,42 @@ export function gemm<T>(
   if (m <= 0 || n <= 0) return;
   scaleMatrix<T>(m, n, beta, c, ldc);
   if (k <= 0 || alpha == <T>0) return;
+  gemmLoops<T>(transA, a, lda, 0, 0, 0, transB, m, n, k, alpha, b, ldb, c, ldc, work);
+}
+
+/**
+ * The blocking loops of gemm (C += alpha op(A) op(B), C already scaled by beta), shared
+ * with gemm-prepacked.ts. With prepacked == 0, op(A) at (a, lda) is packed block by block
+ * and alpha folded into it; otherwise op(A) was packed whole at `prepacked` (ldp padded
+ * rows per k-block, see gemm-prepacked.ts), C's rows start at its row i0, and alpha goes
+ * into packed B.
+ */
+export function gemmLoops<T>(
+  transA: bool, a: usize, lda: i32, prepacked: usize, ldp: i32, i0: i32,
+  transB: bool, m: i32, n: i32, k: i32, alpha: T, b: usize, ldb: i32, c: usize, ldc: i32, work: usize,
+): void {
   const s = <usize>sizeof<T>();
   const kcMax = KC<T>();
   const mcMax = MC<T>();
   const ncMax = NCb<T>();
   const ap = work;
-  const bp = ap + align64(<usize>(mcMax * kcMax) * s);
-  const tile = bp + align64(<usize>(kcMax * ncMax) * s);
+  const bp = packedBArea<T>(work);
+  const tile = tileArea<T>(work);
   for (let jc = 0; jc < n; jc += ncMax) {
     const nc = min(ncMax, n - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
-      const bsrc = transB ? b + (<usize>jc + <usize>pc * <usize>ldb) * s : b + (<usize>pc + <usize>jc * <usize>ldb) * s;
-      packB<T>(transB, kc, nc, bsrc, ldb, <T>1, bp);
+      packB<T>(transB, kc, nc, opBAt<T>(transB, b, ldb, pc, jc), ldb, prepacked != 0 ? alpha : <T>1, bp);
+      const block = prepacked + (<usize>ldp * <usize>pc + <usize>i0 * <usize>kc) * s;
       for (let ic = 0; ic < m; ic += mcMax) {
         const mc = min(mcMax, m - ic);
-        const asrc = transA ? a + (<usize>pc + <usize>ic * <usize>lda) * s : a + (<usize>ic + <usize>pc * <usize>lda) * s;
-        packA<T>(transA, mc, kc, asrc, lda, alpha, ap);
-        macro<T>(mc, nc, kc, ap, bp, c + (<usize>ic + <usize>jc * <usize>ldc) * s, ldc, tile);
+        let panels = block + <usize>(ic * kc) * s;
+        if (prepacked == 0) {
+          const asrc = transA ? a + (<usize>pc + <usize>ic * <usize>lda) * s : a + (<usize>ic + <usize>pc * <usize>lda) * s;
+          packA<T>(transA, mc, kc, asrc, lda, alpha, ap);
+          panels = ap;
+        }
+        macro<T>(mc, nc, kc, panels, bp, c + (<usize>ic + <usize>jc * <usize>ldc) * s, ldc, tile);
       }
     }
   }
