@@ -10,6 +10,8 @@
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { kernels } from '../kernels/index.js';
+import type { Workspace } from '../linalg/lapack/workspace.js';
+import { productsOf, type Products } from '../lowrank/products.js';
 import { Matrix } from '../matrix/matrix.js';
 import { CsrMatrix } from '../sparse/csr.js';
 
@@ -62,7 +64,12 @@ class DenseData implements NmfData {
   readonly sum: number;
   readonly sqNorm: number;
   readonly hasZero: boolean;
-  constructor(readonly values: Float64Array, readonly m: number, readonly n: number) {
+  /**
+   * @param products - X's products prepared once (prepacked in WASM memory): the solvers
+   *   multiply by X and X^T twice per iteration with k columns, and plain gemm calls would
+   *   copy a JS-resident X in and pack it at every product.
+   */
+  constructor(readonly values: Float64Array, readonly m: number, readonly n: number, private readonly products?: Products) {
     let s = 0;
     let q = 0;
     let zero = false;
@@ -78,12 +85,14 @@ class DenseData implements NmfData {
   }
   times(B: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.m * k);
-    gemm(false, false, this.m, k, this.n, this.values, this.m, B, this.n, C);
+    if (this.products && k > 0) this.products.apply(new Matrix(B, this.n, k), new Matrix(C, this.m, k));
+    else gemm(false, false, this.m, k, this.n, this.values, this.m, B, this.n, C);
     return C;
   }
   timesT(A: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.n * k);
-    gemm(true, false, this.n, k, this.m, this.values, this.m, A, this.m, C);
+    if (this.products && k > 0) this.products.applyTranspose(new Matrix(A, this.m, k), new Matrix(C, this.n, k));
+    else gemm(true, false, this.n, k, this.m, this.values, this.m, A, this.m, C);
     return C;
   }
   productAt(W: Float64Array, Ht: Float64Array, k: number): Float64Array {
@@ -180,11 +189,15 @@ export function rowMajorOf(A: Float64Array, rows: number, k: number): Float64Arr
 
 /**
  * Check and wrap NMF input: every entry finite and >= 0. Copies (never modifies) the
- * caller's arrays when they are not float64 column-major.
+ * caller's arrays when they are not float64 column-major. With a workspace, dense data are
+ * prepacked once into its (WASM) memory for the products with X and X^T (see
+ * lowrank/products.ts): the solvers multiply by X twice per iteration, and the kernels
+ * would otherwise copy a JS-resident X in and pack it at every product (on digits that
+ * cost more than the products). The data must not be used after `ws` is released.
  * @throws InvalidArgumentError for a negative entry or an input that is neither a Matrix
  *   nor a CsrMatrix, NonFiniteInputError for NaN/Inf, ShapeError for an empty matrix.
  */
-export function nmfData(X: NMFInput, who: string): NmfData {
+export function nmfData(X: NMFInput, who: string, ws?: Workspace): NmfData {
   if (X instanceof CsrMatrix) {
     if (X.rows === 0 || X.cols === 0) throw new ShapeError(`${who}: the matrix is empty (${X.rows}x${X.cols})`);
     const Xc = X.sumDuplicates();
@@ -197,7 +210,8 @@ export function nmfData(X: NMFInput, who: string): NmfData {
   if (X.rows === 0 || X.cols === 0) throw new ShapeError(`${who}: the matrix is empty (${X.rows}x${X.cols})`);
   const v = f64ColumnMajor(X);
   for (let p = 0; p < v.length; p++) checkEntry(v[p]!, who);
-  return new DenseData(v, X.rows, X.cols);
+  if (!ws) return new DenseData(v, X.rows, X.cols);
+  return new DenseData(v, X.rows, X.cols, productsOf(new Matrix(v, X.rows, X.cols), false, ws, who, { blocks: true }));
 }
 
 function checkEntry(v: number, who: string): void {

@@ -28,6 +28,7 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng } from '../random.js';
 import { cdSweep } from './nmf-cd.js';
 import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nmf-data.js';
+import { withWorkspace, type Workspace } from '../linalg/lapack/workspace.js';
 import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
 import { betaDivergence, frobeniusLoss, gram, traceDot } from './nmf-loss.js';
 import { muGamma, muUpdate } from './nmf-mu.js';
@@ -204,10 +205,14 @@ export class NMF {
    *   NonFiniteInputError for NaN/Inf; AbortedError when `signal` aborts.
    */
   fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
+    checkAborted(options.signal, 'NMF.fit');
+    return withWorkspace((ws) => this.fitIn(ws, X, options));
+  }
+
+  private fitIn(ws: Workspace, X: NMFInput, options: NMFFitOptions): { model: NMFModel; W: Matrix } {
     const { onProgress, signal } = options;
-    checkAborted(signal, 'NMF.fit');
     const st = this.settings;
-    const data = nmfData(X, 'NMF.fit');
+    const data = nmfData(X, 'NMF.fit', ws);
     const { m, n } = data;
     const k = st.components;
     if (st.beta <= 0 && data.hasZero) throw new InvalidArgumentError('NMF.fit: with betaLoss <= 0 (e.g. itakura-saito) the data must not contain zeros; add a small constant or use beta > 0');
@@ -424,7 +429,11 @@ export class NMFModel {
    */
   transform(X: NMFInput, options: NMFFitOptions = {}): Matrix {
     checkAborted(options.signal, 'NMFModel.transform');
-    const data = nmfData(X, 'NMFModel.transform');
+    return withWorkspace((ws) => this.transformIn(ws, X, options));
+  }
+
+  private transformIn(ws: Workspace, X: NMFInput, options: NMFFitOptions): Matrix {
+    const data = nmfData(X, 'NMFModel.transform', ws);
     const { m, n } = data;
     const k = this.rank;
     if (n !== this.features) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.features}`);
