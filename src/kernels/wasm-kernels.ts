@@ -173,6 +173,24 @@ export class WasmKernels implements Kernels {
     else for (let j = 0; j < n; j++) C.set(view.subarray(j * m, (j + 1) * m), offC + j * ldC);
   }
 
+  // A gemm job of the pool (kind 0/1: f64/f32 gemm, 4/5: with a prepacked op(A) at aPtr;
+  // assembly/pool.ts) when C is large enough to share, one block of C per thread cut along
+  // the longer side; otherwise `single` runs it on this thread.
+  private gemmJob(
+    kind: number, transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    aPtr: number, lda: number, b: Operand, beta: number, c: Operand, single: () => void,
+  ): void {
+    const pool = m * n * k >= PARALLEL_MIN_MADDS ? this.ensurePool() : undefined;
+    if (!pool) {
+      single();
+      return;
+    }
+    const t = this.threads;
+    const mt = m >= 2 * n ? t : 1;
+    const nt = m >= 2 * n ? 1 : t;
+    this.rt.exports.gemm_parallel(pool.ctl, kind, +transA, +transB, m, n, k, alpha, aPtr, lda, b.ptr, b.ld, beta, c.ptr, c.ld, mt, nt, this.ws, this.wsBytes, canBlock() ? 1 : 0);
+  }
+
   private releaseScratch(...ops: Operand[]): void {
     for (const o of ops) if (o.scratch >= 0) this.heap.free(o.scratch);
   }
@@ -202,17 +220,8 @@ export class WasmKernels implements Kernels {
     const c = this.operand(C, offC, ldC, m, n, beta !== 0);
     try {
       const e = this.rt.exports;
-      const madds = m * n * k;
-      const pool = madds >= PARALLEL_MIN_MADDS ? this.ensurePool() : undefined;
-      if (pool) {
-        // One block of C per thread, cut along the longer side.
-        const t = this.threads;
-        const mt = m >= 2 * n ? t : 1;
-        const nt = m >= 2 * n ? 1 : t;
-        e.gemm_parallel(pool.ctl, f32 ? 1 : 0, +transA, +transB, m, n, k, alpha, a.ptr, a.ld, b.ptr, b.ld, beta, c.ptr, c.ld, mt, nt, this.ws, this.wsBytes, canBlock() ? 1 : 0);
-      } else {
-        (f32 ? e.sgemm : e.dgemm)(+transA, +transB, m, n, k, alpha, a.ptr, a.ld, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws);
-      }
+      this.gemmJob(f32 ? 1 : 0, transA, transB, m, n, k, alpha, a.ptr, a.ld, b, beta, c, () =>
+        (f32 ? e.sgemm : e.dgemm)(+transA, +transB, m, n, k, alpha, a.ptr, a.ld, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws));
       this.copyOut(c, C, offC, ldC, m, n);
     } finally {
       this.releaseScratch(a, b, c);
@@ -280,15 +289,8 @@ export class WasmKernels implements Kernels {
     const c = this.operand(C, offC, ldC, m, n, beta !== 0);
     try {
       const e = this.rt.exports;
-      const pool = m * n * k >= PARALLEL_MIN_MADDS ? this.ensurePool() : undefined;
-      if (pool) {
-        const t = this.threads;
-        const mt = m >= 2 * n ? t : 1;
-        const nt = m >= 2 * n ? 1 : t;
-        e.gemm_parallel(pool.ctl, f32 ? 5 : 4, 0, +transB, m, n, k, alpha, Ap.byteOffset, 0, b.ptr, b.ld, beta, c.ptr, c.ld, mt, nt, this.ws, this.wsBytes, canBlock() ? 1 : 0);
-      } else {
-        (f32 ? e.sgemm_prepacked : e.dgemm_prepacked)(m, n, k, alpha, Ap.byteOffset, +transB, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws);
-      }
+      this.gemmJob(f32 ? 5 : 4, false, transB, m, n, k, alpha, Ap.byteOffset, 0, b, beta, c, () =>
+        (f32 ? e.sgemm_prepacked : e.dgemm_prepacked)(m, n, k, alpha, Ap.byteOffset, +transB, b.ptr, b.ld, beta, c.ptr, c.ld, this.ws));
       this.copyOut(c, C, offC, ldC, m, n);
     } finally {
       this.releaseScratch(b, c);
