@@ -1,72 +1,162 @@
 // One coordinate-descent (HALS) sweep of NMF over the k columns of W (Cichocki & Phan 2009;
-// scikit-learn's _update_cdnmf_fast), f64, SIMD over the rows. Mirrors sweepColumns in
-// src/models/nmf-cd.ts (the TypeScript fallback); see that file for the math.
+// scikit-learn's _update_cdnmf_fast), f64, SIMD over pairs of rows. The TypeScript fallback
+// is halsSweepJs in src/kernels/nmf.ts; see src/models/nmf-cd.ts for the math.
+//
+// Column t's update of row i reads only row i of W (and G, R), so the k column updates of a
+// row can run back to back: the sweep walks blocks of rows and keeps a block's k entries of
+// W in scratch (L1) through all k columns. W and R are then read once per sweep instead of
+// k times, and the O(k^2) multiply-adds per row run from registers and L1. The arithmetic
+// per entry is the column-by-column sweep's, in the same column order.
 import { vmadd } from './simd';
 
+// Element (i, c) of W and R is at base + i * rs + c * cs bytes: column-major (rs = 8) for
+// dense data, row-major (cs = 8) for sparse data (whose products are row-major).
+
+@inline function loadRows(p: usize, rs: usize): v128 {
+  if (rs == 8) return v128.load(p);
+  return v128.load64_lane(p + rs, v128.load64_zero(p), 1);
+}
+
+@inline function storeRows(p: usize, rs: usize, v: v128): void {
+  if (rs == 8) {
+    v128.store(p, v);
+  } else {
+    v128.store64_lane(p, v, 0);
+    v128.store64_lane(p + rs, v, 1);
+  }
+}
+
+// Projected gradient (at a zero entry only a descent direction into w > 0 counts), as |.|.
+@inline function projected(w: v128, grad: v128): v128 {
+  return f64x2.abs(v128.bitselect(f64x2.pmin(grad, f64x2.splat(0)), grad, f64x2.eq(w, f64x2.splat(0))));
+}
+
+// Per column t of a block: the k-term dot product of each row pair with G[:, t] runs as
+// two partial sums (even and odd terms) and the block holds four pairs, so eight
+// independent FMA chains hide the multiply-add latency, and each splat of G serves all
+// four pairs. The updates of column t must wait for all of them (the next column reads
+// the new W[:, t]), so fewer rows per block leave the sweep latency-bound.
+//
+// Scratch layout of a block: for each column c, the four pairs' values side by side
+// (64 bytes at scratch + 64 c), so one pointer with constant offsets reaches them all.
+
+// Update W[pair, t] (16 bytes at `o`) from its gradient; returns |projected gradient|.
+@inline function pairUpdate(o: usize, grad: v128, vinv: v128): v128 {
+  const x = v128.load(o);
+  v128.store(o, f64x2.pmax(f64x2.splat(0), f64x2.sub(x, f64x2.mul(grad, vinv))));
+  return projected(x, grad);
+}
+
 /**
- * W (m x k, column-major at `w`) updated in place, column order[s] for s = 0..k-1:
- *   grad = W G[:, t] - R[:, t] + l1 (G = `g` k x k symmetric, plus l2 on the diagonal;
- *   R = `xht` m x k), violation += |projected grad|, W[:, t] = max(W[:, t] - grad / G[t, t], 0).
- * `grad` is m doubles of scratch. Returns the violation.
+ * W (m x k) updated in place, column order[s] for s = 0..k-1, rows i0..i1-1:
+ *   grad = W[i, :] G[:, t] + l2 W[i, t] - R[i, t] + l1,
+ *   violation += |projected grad|,  W[i, t] = max(W[i, t] - grad / (G[t, t] + l2), 0)
+ * (no update where G[t, t] + l2 = 0). G is k x k column-major symmetric (without l2), R is
+ * m x k in W's layout (rs, cs: byte strides of a row and a column), `order` k i32.
+ * `scratch`: 72 k bytes, 16-byte aligned. Returns the violation of these rows.
  */
-export function nmf_hals_sweep(w: usize, m: i32, k: i32, g: usize, xht: usize, order: usize, grad: usize, l1: f64, l2: f64): f64 {
-  let violation: f64 = 0;
-  const mb = <usize>m << 3;
-  const m2 = m & ~1;
-  for (let s = 0; s < k; s++) {
-    const t = load<i32>(order + (<usize>s << 2));
-    const wt = w + <usize>t * mb;
-    const rt = xht + <usize>t * mb;
-    const gt = g + ((<usize>t * <usize>k) << 3);
-    const vl1 = f64x2.splat(l1);
-    let i = 0;
-    for (; i < m2; i += 2) v128.store(grad + (<usize>i << 3), f64x2.sub(vl1, v128.load(rt + (<usize>i << 3))));
-    for (; i < m; i++) store<f64>(grad + (<usize>i << 3), l1 - load<f64>(rt + (<usize>i << 3)));
-    let r = 0;
-    for (; r + 2 <= k; r += 2) {
-      const g0 = load<f64>(gt + (<usize>r << 3)) + (r == t ? l2 : 0);
-      const g1 = load<f64>(gt + (<usize>(r + 1) << 3)) + (r + 1 == t ? l2 : 0);
-      const v0 = f64x2.splat(g0);
-      const v1 = f64x2.splat(g1);
-      const w0 = w + <usize>r * mb;
-      const w1 = w0 + mb;
-      i = 0;
-      for (; i < m2; i += 2) {
-        const o = <usize>i << 3;
-        let acc = v128.load(grad + o);
-        acc = vmadd<f64>(v0, v128.load(w0 + o), acc);
-        acc = vmadd<f64>(v1, v128.load(w1 + o), acc);
-        v128.store(grad + o, acc);
-      }
-      for (; i < m; i++) {
-        const o = <usize>i << 3;
-        store<f64>(grad + o, load<f64>(grad + o) + g0 * load<f64>(w0 + o) + g1 * load<f64>(w1 + o));
-      }
+export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: i32, k: i32, g: usize, order: usize, scratch: usize, l1: f64, l2: f64): f64 {
+  const rsb = <usize>rs;
+  const csb = <usize>cs;
+  const sc = scratch;
+  const inv = scratch + (<usize>k << 6);
+  for (let t = 0; t < k; t++) {
+    const hess = load<f64>(g + ((<usize>t * <usize>k + <usize>t) << 3)) + l2;
+    // One division per column: an update w - grad * (1 / hess). With hess = 0 the factor 0
+    // leaves w unchanged (w >= 0), as scikit-learn skips the update.
+    store<f64>(inv + (<usize>t << 3), hess != 0 ? 1 / hess : 0);
+  }
+  const vl1 = f64x2.splat(l1);
+  const vl2 = f64x2.splat(l2);
+  const kEven = k & ~1;
+  let violation = f64x2.splat(0);
+  let i = i0;
+  // Blocks of eight rows (four pairs).
+  for (; i + 8 <= i1; i += 8) {
+    const wb = w + <usize>i * rsb;
+    const rb = r + <usize>i * rsb;
+    const r2 = rsb << 1;
+    for (let c = 0; c < k; c++) {
+      const p = wb + <usize>c * csb;
+      const o = sc + (<usize>c << 6);
+      v128.store(o, loadRows(p, rsb));
+      v128.store(o, loadRows(p + r2, rsb), 16);
+      v128.store(o, loadRows(p + 2 * r2, rsb), 32);
+      v128.store(o, loadRows(p + 3 * r2, rsb), 48);
     }
-    for (; r < k; r++) {
-      const g0 = load<f64>(gt + (<usize>r << 3)) + (r == t ? l2 : 0);
-      const v0 = f64x2.splat(g0);
-      const w0 = w + <usize>r * mb;
-      i = 0;
-      for (; i < m2; i += 2) {
-        const o = <usize>i << 3;
-        v128.store(grad + o, vmadd<f64>(v0, v128.load(w0 + o), v128.load(grad + o)));
+    for (let s = 0; s < k; s++) {
+      const t = load<i32>(order + (<usize>s << 2));
+      const gt = g + ((<usize>t * <usize>k) << 3);
+      const rt = rb + <usize>t * csb;
+      let a0 = f64x2.sub(vl1, loadRows(rt, rsb));
+      let b0 = f64x2.sub(vl1, loadRows(rt + r2, rsb));
+      let c0 = f64x2.sub(vl1, loadRows(rt + 2 * r2, rsb));
+      let d0 = f64x2.sub(vl1, loadRows(rt + 3 * r2, rsb));
+      let a1 = f64x2.splat(0);
+      let b1 = f64x2.splat(0);
+      let c1 = f64x2.splat(0);
+      let d1 = f64x2.splat(0);
+      let pg = gt;
+      let ps = sc;
+      const pe = sc + (<usize>kEven << 6);
+      for (; ps < pe; ps += 128, pg += 16) {
+        const g0 = v128.load64_splat(pg);
+        a0 = vmadd<f64>(g0, v128.load(ps), a0);
+        b0 = vmadd<f64>(g0, v128.load(ps, 16), b0);
+        c0 = vmadd<f64>(g0, v128.load(ps, 32), c0);
+        d0 = vmadd<f64>(g0, v128.load(ps, 48), d0);
+        const g1 = v128.load64_splat(pg, 8);
+        a1 = vmadd<f64>(g1, v128.load(ps, 64), a1);
+        b1 = vmadd<f64>(g1, v128.load(ps, 80), b1);
+        c1 = vmadd<f64>(g1, v128.load(ps, 96), c1);
+        d1 = vmadd<f64>(g1, v128.load(ps, 112), d1);
       }
-      for (; i < m; i++) {
-        const o = <usize>i << 3;
-        store<f64>(grad + o, load<f64>(grad + o) + g0 * load<f64>(w0 + o));
+      if (kEven < k) {
+        const g0 = v128.load64_splat(pg);
+        a0 = vmadd<f64>(g0, v128.load(ps), a0);
+        b0 = vmadd<f64>(g0, v128.load(ps, 16), b0);
+        c0 = vmadd<f64>(g0, v128.load(ps, 32), c0);
+        d0 = vmadd<f64>(g0, v128.load(ps, 48), d0);
       }
+      const o = sc + (<usize>t << 6);
+      const ga = vmadd<f64>(vl2, v128.load(o), f64x2.add(a0, a1));
+      const gb = vmadd<f64>(vl2, v128.load(o, 16), f64x2.add(b0, b1));
+      const gc = vmadd<f64>(vl2, v128.load(o, 32), f64x2.add(c0, c1));
+      const gd = vmadd<f64>(vl2, v128.load(o, 48), f64x2.add(d0, d1));
+      const vinv = v128.load64_splat(inv + (<usize>t << 3));
+      const v01 = f64x2.add(pairUpdate(o, ga, vinv), pairUpdate(o + 16, gb, vinv));
+      const v23 = f64x2.add(pairUpdate(o + 32, gc, vinv), pairUpdate(o + 48, gd, vinv));
+      violation = f64x2.add(violation, f64x2.add(v01, v23));
     }
-    const hess = load<f64>(gt + (<usize>t << 3)) + l2;
-    // One division per column, not per row (a division costs ~10 multiply-adds).
-    const inv: f64 = hess != 0 ? 1 / hess : 0;
-    for (i = 0; i < m; i++) {
-      const o = <usize>i << 3;
-      const wi = load<f64>(wt + o);
-      const gi = load<f64>(grad + o);
-      violation += abs<f64>(wi == 0 ? min<f64>(0, gi) : gi);
-      if (hess != 0) store<f64>(wt + o, max<f64>(wi - gi * inv, 0));
+    for (let c = 0; c < k; c++) {
+      const p = wb + <usize>c * csb;
+      const o = sc + (<usize>c << 6);
+      storeRows(p, rsb, v128.load(o));
+      storeRows(p + r2, rsb, v128.load(o, 16));
+      storeRows(p + 2 * r2, rsb, v128.load(o, 32));
+      storeRows(p + 3 * r2, rsb, v128.load(o, 48));
     }
   }
-  return violation;
+  // Pairs, then a last single row (both lanes on that row: stride 0, lane 0 counted); the
+  // pair's values sit at the first 16 bytes of each column's scratch slot.
+  for (; i < i1; i += 2) {
+    const single = i + 1 == i1;
+    const step: usize = single ? 0 : rsb;
+    const wa = w + <usize>i * rsb;
+    const ra = r + <usize>i * rsb;
+    for (let c = 0; c < k; c++) v128.store(sc + (<usize>c << 6), loadRows(wa + <usize>c * csb, step));
+    let v = f64x2.splat(0);
+    for (let s = 0; s < k; s++) {
+      const t = load<i32>(order + (<usize>s << 2));
+      const gt = g + ((<usize>t * <usize>k) << 3);
+      let a0 = f64x2.sub(vl1, loadRows(ra + <usize>t * csb, step));
+      for (let c = 0; c < k; c++) a0 = vmadd<f64>(v128.load64_splat(gt + (<usize>c << 3)), v128.load(sc + (<usize>c << 6)), a0);
+      const o = sc + (<usize>t << 6);
+      const grad = vmadd<f64>(vl2, v128.load(o), a0);
+      v = f64x2.add(v, pairUpdate(o, grad, v128.load64_splat(inv + (<usize>t << 3))));
+    }
+    for (let c = 0; c < k; c++) storeRows(wa + <usize>c * csb, step, v128.load(sc + (<usize>c << 6)));
+    violation = f64x2.add(violation, single ? f64x2.replace_lane(v, 1, 0) : v);
+  }
+  return f64x2.extract_lane(violation, 0) + f64x2.extract_lane(violation, 1);
 }

@@ -6,6 +6,8 @@
  * - `csrMatvec(A, true, ...)`   y := alpha A^T x + beta y    (a scatter over A's rows)
  * - `csrMatmat(A, false, ...)`  Y := alpha A X               (X is cols x p)
  * - `csrMatmat(A, true, ...)`   Y := alpha A^T X             (X is rows x p)
+ * - `csrMatmatRows(A, X, p, Y)` Y := A X on row-major blocks, in place when they live in
+ *   WASM memory (solvers that keep their factors there: NMF)
  * These are scipy's `csr_matvec`, `csr_matvecs` and their transposes (sparsetools/csr.h);
  * the block products work on row-major copies of X and Y so each stored a_ij touches one
  * contiguous row of p values (SIMD over p), and A is streamed once instead of p times.
@@ -334,6 +336,27 @@ export function csrMatmat(A: CsrArrays, trans: boolean, alpha: number, X: Stride
     if (py >= 0) w!.heap.free(py);
   }
   return out;
+}
+
+/**
+ * Y := A X for row-major blocks: X is cols x p, Y is rows x p, both row-major and of A's
+ * dtype. Solvers that multiply by the same matrix at every iteration (NMF) keep their
+ * blocks in the kernels' memory in this layout, and then the product runs where the
+ * blocks are, with no copy in or out; other arrays go through the TypeScript loop.
+ * Cost O(nnz p).
+ */
+export function csrMatmatRows(A: CsrArrays, X: FloatArray, p: number, Y: FloatArray): void {
+  checkCsr(A);
+  if (X.length < A.cols * p || Y.length < A.rows * p) throw new ShapeError(`matmat: blocks of ${X.length} and ${Y.length} values for a ${A.rows}x${A.cols} matrix and ${p} columns`);
+  checkSame(A, X, 'the block');
+  checkSame(A, Y, 'the output');
+  if (p === 0 || A.rows === 0) return;
+  const w = activeWasm();
+  const r = w && A.indices.length > 0 && w.heap.owns(X) && w.heap.owns(Y) ? residentFor(w, A) : undefined;
+  if (w && r) {
+    const e = w.rt.exports as unknown as SparseWasmExports;
+    (A.data instanceof Float32Array ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, X.byteOffset, 1, Y.byteOffset);
+  } else jsMm(A, p, X, 1, Y);
 }
 
 /** Copy a strided block into a row-major rows x cols array (converting dtype on the way). */

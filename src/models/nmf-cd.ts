@@ -9,116 +9,125 @@
  *   G = Ht^T Ht + l2 I (k x k),  R = X Ht - l1 (m x k),
  *
  * so the expensive products are one X Ht (gemm, or a sparse product) and a k x k Gram per
- * sweep, and the column updates cost O(m k^2). Rows of W are independent within a column,
- * so updating W[:, t] as a whole is the same as scikit-learn's row loop. H is updated by
- * the same sweep on the transposed problem (X^T, Ht, W).
+ * sweep, and the column updates cost O(m k^2) (src/kernels/nmf.ts). H is updated by the same
+ * sweep on the transposed problem (X^T, Ht, W).
+ *
+ * The factors, the products and the Gram matrices live in the kernels' (WASM) memory for
+ * the whole fit, in the layout of the data's products (column-major for dense X, row-major
+ * for sparse X), so an iteration moves nothing between JavaScript and WASM: at k = 10 the
+ * copies cost about as much as the arithmetic.
  */
-import { activeWasm } from '../kernels/index.js';
-import { gram } from './nmf-loss.js';
+import { kernels } from '../kernels/index.js';
+import { columnMajor, halsSweep, rowMajor, type FactorLayout } from '../kernels/nmf.js';
+import type { Workspace } from '../linalg/lapack/workspace.js';
+import type { NmfData } from './nmf-data.js';
+import { frobeniusLoss } from './nmf-loss.js';
 
-/** Products a sweep needs from the data: X Ht (m x k). */
-export type TimesFactor = (Ht: Float64Array, k: number) => Float64Array;
+/** The state of one coordinate-descent fit (or transform, with H fixed). */
+export class CdSolver {
+  private readonly m: number;
+  private readonly n: number;
+  private readonly W: Float64Array;
+  private readonly Ht: Float64Array;
+  private readonly wLayout: FactorLayout;
+  private readonly hLayout: FactorLayout;
+  /** X Ht (m x k), from the last W sweep. */
+  private readonly XHt: Float64Array;
+  /** X^T W (n x k), from the last H sweep. */
+  private readonly XtW: Float64Array;
+  private readonly WtW: Float64Array;
+  private readonly HtH: Float64Array;
+  /** HtH holds Ht^T Ht of the current Ht (the loss computed it; the next W sweep reuses it). */
+  private hthCurrent = false;
 
-/** Outcome of one sweep over the columns of W. */
-export interface CdSweep {
-  /** Sum of |projected gradient| before the updates (scikit-learn's violation). */
-  violation: number;
-  /** X Ht - l1 (m x k), for the loss. */
-  XHt: Float64Array;
-  /** G = Ht^T Ht (without the l2 term), for the loss. */
-  HtH: Float64Array;
+  /**
+   * @param W0 - initial W, m x k column-major (copied).
+   * @param Ht0 - initial H^T, n x k column-major (copied).
+   */
+  constructor(private readonly data: NmfData, W0: Float64Array, Ht0: Float64Array, private readonly k: number, ws: Workspace) {
+    const { m, n } = data;
+    this.m = m;
+    this.n = n;
+    const alloc = (size: number) => ws.alloc('float64', size, false) as Float64Array;
+    const row = data.layout === 'row';
+    this.wLayout = row ? rowMajor(k) : columnMajor(m);
+    this.hLayout = row ? rowMajor(k) : columnMajor(n);
+    this.W = toLayout(W0, m, k, this.wLayout, alloc(m * k));
+    this.Ht = toLayout(Ht0, n, k, this.hLayout, alloc(n * k));
+    this.XHt = alloc(m * k);
+    this.XtW = alloc(n * k);
+    this.WtW = alloc(k * k);
+    this.HtH = alloc(k * k);
+  }
+
+  /** Update W with H fixed; returns the violation (sum of |projected gradient|). */
+  sweepW(order: Int32Array, l1: number, l2: number): number {
+    const { m, n, k } = this;
+    if (!this.hthCurrent) gramInto(this.Ht, n, k, this.hLayout, this.HtH);
+    this.hthCurrent = true;
+    this.data.timesInto(this.Ht, k, this.XHt);
+    return halsSweep(this.W, this.XHt, this.wLayout, m, k, this.HtH, order, l1, l2);
+  }
+
+  /** Update H with W fixed; returns the violation. */
+  sweepH(order: Int32Array, l1: number, l2: number): number {
+    const { m, n, k } = this;
+    gramInto(this.W, m, k, this.wLayout, this.WtW);
+    this.data.timesTInto(this.W, k, this.XtW);
+    this.hthCurrent = false;
+    return halsSweep(this.Ht, this.XtW, this.hLayout, n, k, this.WtW, order, l1, l2);
+  }
+
+  /**
+   * 1/2 ||X - W H||_F^2 after {@link CdSolver.sweepH}: X^T W and W^T W are at the current W,
+   * so only H H^T is new (and the next W sweep reuses it).
+   */
+  lossAfterH(): number {
+    gramInto(this.Ht, this.n, this.k, this.hLayout, this.HtH);
+    this.hthCurrent = true;
+    return frobeniusLoss(this.data.sqNorm, dot(this.XtW, this.Ht), this.WtW, this.HtH);
+  }
+
+  /** 1/2 ||X - W H||_F^2 after {@link CdSolver.sweepW} with H fixed (transform). */
+  lossAfterW(): number {
+    gramInto(this.W, this.m, this.k, this.wLayout, this.WtW);
+    return frobeniusLoss(this.data.sqNorm, dot(this.XHt, this.W), this.WtW, this.HtH);
+  }
+
+  /** W (m x k) column-major, in `out`. */
+  readW(out: Float64Array): Float64Array {
+    return fromLayout(this.W, this.m, this.k, this.wLayout, out);
+  }
+
+  /** H^T (n x k) column-major, in `out`. */
+  readHt(out: Float64Array): Float64Array {
+    return fromLayout(this.Ht, this.n, this.k, this.hLayout, out);
+  }
 }
 
 /**
- * One HALS sweep on W (m x k, updated in place) with Ht (n x k) fixed, columns visited in
- * `order`. Returns the violation and the products used. Cost: one X Ht product, one n x k
- * Gram (skipped when `HtHKnown` = Ht^T Ht is passed), O(m k^2) for the column updates.
+ * G := F^T F (k x k, both triangles) for F rows x k in `layout`: one syrk on the arrays in
+ * place (a row-major F is the column-major k x rows matrix F^T, whose Gram is F^T (F^T)^T).
  */
-export function cdSweep(times: TimesFactor, W: Float64Array, Ht: Float64Array, m: number, n: number, k: number, l1: number, l2: number, order: Int32Array, HtHKnown?: Float64Array): CdSweep {
-  const HtH = HtHKnown ?? gram(Ht, n, k);
-  const XHt = times(Ht, k);
-  const violation = sweepWasm(W, m, k, HtH, XHt, order, l1, l2) ?? sweepColumns(W, m, k, HtH, XHt, order, l1, l2);
-  if (l1 !== 0) for (let p = 0; p < XHt.length; p++) XHt[p] = XHt[p]! - l1;
-  return { violation, XHt, HtH };
+function gramInto(F: Float64Array, rows: number, k: number, layout: FactorLayout, G: Float64Array): void {
+  if (layout.rowStride === 1) kernels().syrk('L', true, k, rows, 1, F, 0, rows, 0, G, 0, k);
+  else kernels().syrk('L', false, k, rows, 1, F, 0, k, 0, G, 0, k);
+  for (let j = 1; j < k; j++) for (let i = 0; i < j; i++) G[i + j * k] = G[j + i * k]!;
 }
 
-/** Raw export of assembly/nmf.ts. */
-type HalsSweep = (w: number, m: number, k: number, g: number, xht: number, order: number, grad: number, l1: number, l2: number) => number;
-
-/**
- * The column updates on the WASM build (assembly/nmf.ts, SIMD over rows): W, G, R, the order
- * and the scratch are copied into WASM memory (O(m k), small next to the O(m k^2) sweep).
- * Undefined on the 'js' backend, where {@link sweepColumns} runs instead.
- */
-function sweepWasm(W: Float64Array, m: number, k: number, G: Float64Array, R: Float64Array, order: Int32Array, l1: number, l2: number): number | undefined {
-  const wasm = activeWasm();
-  const fn = (wasm?.rt.exports as unknown as { nmf_hals_sweep?: HalsSweep } | undefined)?.nmf_hals_sweep;
-  if (!wasm || !fn) return undefined;
-  const heap = wasm.heap;
-  const bytes = 8 * (2 * m * k + k * k + m) + 4 * k + 16;
-  const base = heap.malloc(bytes);
-  try {
-    const pw = base;
-    const pg = pw + 8 * m * k;
-    const pr = pg + 8 * k * k;
-    const pgrad = pr + 8 * m * k;
-    const po = pgrad + 8 * m;
-    heap.f64(pw, m * k).set(W);
-    heap.f64(pg, k * k).set(G);
-    heap.f64(pr, m * k).set(R);
-    heap.i32(po, k).set(order);
-    const violation = fn(pw, m, k, pg, pr, po, pgrad, l1, l2);
-    W.set(heap.f64(pw, m * k));
-    return violation;
-  } finally {
-    heap.free(base);
-  }
+/** Sum of A .* B (same layout, same length). */
+function dot(A: Float64Array, B: Float64Array): number {
+  return kernels().dot(A.length, A, 0, 1, B, 0, 1);
 }
 
-/** The column updates in TypeScript (the 'js' backend); same arithmetic as assembly/nmf.ts. */
-function sweepColumns(W: Float64Array, m: number, k: number, HtH: Float64Array, XHt: Float64Array, order: Int32Array, l1: number, l2: number): number {
-  const grad = new Float64Array(m);
-  let violation = 0;
-  for (let s = 0; s < k; s++) {
-    const t = order[s]!;
-    const tm = t * m;
-    // grad = W G[:, t] - (X Ht)[:, t] + l1, with G = HtH + l2 I.
-    for (let i = 0; i < m; i++) grad[i] = l1 - XHt[tm + i]!;
-    addColumns(grad, W, HtH, t, m, k, l2);
-    const hess = HtH[t + t * k]! + l2;
-    const inv = hess !== 0 ? 1 / hess : 0;
-    for (let i = 0; i < m; i++) {
-      const w = W[tm + i]!;
-      const gi = grad[i]!;
-      // Projected gradient: at a zero entry only a descent direction into w > 0 counts.
-      violation += Math.abs(w === 0 ? Math.min(0, gi) : gi);
-      if (hess !== 0) W[tm + i] = Math.max(w - gi * inv, 0);
-    }
-  }
-  return violation;
+function toLayout(F: Float64Array, rows: number, k: number, layout: FactorLayout, out: Float64Array): Float64Array {
+  const { rowStride: rs, colStride: cs } = layout;
+  for (let c = 0; c < k; c++) for (let i = 0; i < rows; i++) out[i * rs + c * cs] = F[i + c * rows]!;
+  return out;
 }
 
-/**
- * grad += W G[:, t] with G = HtH + l2 I, four columns of W per pass over grad (a quarter of
- * the loads and stores of grad: this loop is the sweep's O(m k^2) cost).
- */
-function addColumns(grad: Float64Array, W: Float64Array, HtH: Float64Array, t: number, m: number, k: number, l2: number): void {
-  const gt = t * k;
-  let r = 0;
-  for (; r + 4 <= k; r += 4) {
-    const g0 = HtH[gt + r]! + (r === t ? l2 : 0);
-    const g1 = HtH[gt + r + 1]! + (r + 1 === t ? l2 : 0);
-    const g2 = HtH[gt + r + 2]! + (r + 2 === t ? l2 : 0);
-    const g3 = HtH[gt + r + 3]! + (r + 3 === t ? l2 : 0);
-    const o0 = r * m;
-    const o1 = o0 + m;
-    const o2 = o1 + m;
-    const o3 = o2 + m;
-    for (let i = 0; i < m; i++) grad[i] = grad[i]! + g0 * W[o0 + i]! + g1 * W[o1 + i]! + g2 * W[o2 + i]! + g3 * W[o3 + i]!;
-  }
-  for (; r < k; r++) {
-    const g = HtH[gt + r]! + (r === t ? l2 : 0);
-    const o = r * m;
-    for (let i = 0; i < m; i++) grad[i] = grad[i]! + g * W[o + i]!;
-  }
+function fromLayout(F: Float64Array, rows: number, k: number, layout: FactorLayout, out: Float64Array): Float64Array {
+  const { rowStride: rs, colStride: cs } = layout;
+  for (let c = 0; c < k; c++) for (let i = 0; i < rows; i++) out[i + c * rows] = F[i * rs + c * cs]!;
+  return out;
 }

@@ -10,6 +10,7 @@
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { kernels } from '../kernels/index.js';
+import { csrMatmatRows } from '../kernels/sparse.js';
 import type { Workspace } from '../linalg/lapack/workspace.js';
 import { productsOf, type Products } from '../lowrank/products.js';
 import { Matrix } from '../matrix/matrix.js';
@@ -35,6 +36,22 @@ export interface NmfData {
   times(B: Float64Array, k: number): Float64Array;
   /** X^T A (n x k, column-major) for A m x k column-major. */
   timesT(A: Float64Array, k: number): Float64Array;
+  /**
+   * How {@link NmfData.timesInto} lays out factors: column-major for dense data (gemm's
+   * layout), row-major for sparse data (the CSR kernels' layout, one contiguous row of k
+   * values per stored entry).
+   */
+  readonly layout: 'column' | 'row';
+  /**
+   * C := X B (m x k) for B (n x k), both in {@link NmfData.layout}. With B and C in the
+   * kernels' memory the product runs where they are (the coordinate-descent solver keeps
+   * its factors there for the whole fit).
+   */
+  timesInto(B: Float64Array, k: number, C: Float64Array): void;
+  /** C := X^T A (n x k) for A (m x k), both in {@link NmfData.layout}; see timesInto. */
+  timesTInto(A: Float64Array, k: number, C: Float64Array): void;
+  /** Free what the data keeps in the kernels' memory outside the workspace (sparse X^T). */
+  release(): void;
   /** (W H^T-side product) values of W Ht^T at the stored positions, aligned with `values`. */
   productAt(W: Float64Array, Ht: Float64Array, k: number): Float64Array;
   /** The same pattern with other values (`v` aligned with `values`), for weighted products. */
@@ -61,6 +78,7 @@ export function f64ColumnMajor(M: Matrix): Float64Array {
 
 class DenseData implements NmfData {
   readonly sparse = false;
+  readonly layout = 'column';
   readonly sum: number;
   readonly sqNorm: number;
   readonly hasZero: boolean;
@@ -85,15 +103,24 @@ class DenseData implements NmfData {
   }
   times(B: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.m * k);
-    if (this.products && k > 0) this.products.apply(new Matrix(B, this.n, k), new Matrix(C, this.m, k));
-    else gemm(false, false, this.m, k, this.n, this.values, this.m, B, this.n, C);
+    this.timesInto(B, k, C);
     return C;
   }
   timesT(A: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.n * k);
+    this.timesTInto(A, k, C);
+    return C;
+  }
+  timesInto(B: Float64Array, k: number, C: Float64Array): void {
+    if (this.products && k > 0) this.products.apply(new Matrix(B, this.n, k), new Matrix(C, this.m, k));
+    else gemm(false, false, this.m, k, this.n, this.values, this.m, B, this.n, C);
+  }
+  timesTInto(A: Float64Array, k: number, C: Float64Array): void {
     if (this.products && k > 0) this.products.applyTranspose(new Matrix(A, this.m, k), new Matrix(C, this.n, k));
     else gemm(true, false, this.n, k, this.m, this.values, this.m, A, this.m, C);
-    return C;
+  }
+  release(): void {
+    // The prepacked copy lives in the caller's workspace.
   }
   productAt(W: Float64Array, Ht: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.m * this.n);
@@ -110,6 +137,7 @@ class DenseData implements NmfData {
 
 class SparseData implements NmfData {
   readonly sparse = true;
+  readonly layout = 'row';
   readonly sum: number;
   readonly sqNorm: number;
   readonly hasZero: boolean;
@@ -117,6 +145,8 @@ class SparseData implements NmfData {
   private readonly X: CsrMatrix;
   /** Weighted copies (one or two products each) free their WASM copy after every product. */
   private readonly temporary: boolean;
+  /** X^T as CSR, built on the first {@link SparseData.timesTInto}: a gather per row of X^T. */
+  private Xt?: CsrMatrix;
   constructor(X: CsrMatrix, stats = true) {
     this.X = X;
     this.temporary = !stats;
@@ -151,6 +181,19 @@ class SparseData implements NmfData {
     const C = f64ColumnMajor(this.X.applyTranspose(new Matrix(A, this.m, k)));
     if (this.temporary) this.X.dispose();
     return C;
+  }
+  timesInto(B: Float64Array, k: number, C: Float64Array): void {
+    csrMatmatRows(this.X, B, k, C);
+  }
+  timesTInto(A: Float64Array, k: number, C: Float64Array): void {
+    // X^T A as a product with X^T's rows (a gather into registers) rather than a scatter
+    // over X's rows: the transpose costs O(nnz) once per fit, the products run every sweep.
+    this.Xt ??= this.X.toCsc().transpose();
+    csrMatmatRows(this.Xt, A, k, C);
+  }
+  release(): void {
+    this.Xt?.dispose();
+    this.Xt = undefined;
   }
   productAt(W: Float64Array, Ht: Float64Array, k: number): Float64Array {
     const { indptr, indices } = this.X;

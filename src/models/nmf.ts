@@ -26,11 +26,11 @@ import { InvalidArgumentError, ShapeError, check } from '../errors.js';
 import { Matrix } from '../matrix/matrix.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng } from '../random.js';
-import { cdSweep } from './nmf-cd.js';
+import { CdSolver } from './nmf-cd.js';
 import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nmf-data.js';
 import { withWorkspace, type Workspace } from '../linalg/lapack/workspace.js';
 import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
-import { betaDivergence, frobeniusLoss, gram, traceDot } from './nmf-loss.js';
+import { betaDivergence } from './nmf-loss.js';
 import { muGamma, muUpdate } from './nmf-mu.js';
 
 export type { NMFInput } from './nmf-data.js';
@@ -206,13 +206,19 @@ export class NMF {
    */
   fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
     checkAborted(options.signal, 'NMF.fit');
-    return withWorkspace((ws) => this.fitIn(ws, X, options));
+    return withWorkspace((ws) => {
+      const data = nmfData(X, 'NMF.fit', ws);
+      try {
+        return this.fitIn(ws, data, options);
+      } finally {
+        data.release();
+      }
+    });
   }
 
-  private fitIn(ws: Workspace, X: NMFInput, options: NMFFitOptions): { model: NMFModel; W: Matrix } {
+  private fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): { model: NMFModel; W: Matrix } {
     const { onProgress, signal } = options;
     const st = this.settings;
-    const data = nmfData(X, 'NMF.fit', ws);
     const { m, n } = data;
     const k = st.components;
     if (st.beta <= 0 && data.hasZero) throw new InvalidArgumentError('NMF.fit: with betaLoss <= 0 (e.g. itakura-saito) the data must not contain zeros; add a small constant or use beta > 0');
@@ -226,7 +232,7 @@ export class NMF {
       ({ W, Ht } = initializeNmf(data, k, method, st.seed));
     }
     const reg = regularization(st, m, n);
-    const run = solve(data, W, Ht, k, st, reg, true, onProgress, signal, 'NMF.fit');
+    const run = solve(data, W, Ht, k, st, reg, true, onProgress, signal, 'NMF.fit', ws);
     const H = new Matrix(Ht, n, k).T.copy();
     const loss = betaDivergence(data, W, Ht, k, st.beta);
     const model = new NMFModel(st, H, {
@@ -286,44 +292,40 @@ interface SolveResult {
  */
 function solve(
   data: NmfData, W: Float64Array, Ht: Float64Array, k: number, st: NMFSettings, reg: Regularization, updateH: boolean,
-  onProgress: LongTaskOptions['onProgress'], signal: AbortSignal | undefined, who: string,
+  onProgress: LongTaskOptions['onProgress'], signal: AbortSignal | undefined, who: string, ws: Workspace,
 ): SolveResult {
   const { m, n } = data;
   const history: number[] = [];
   const order = Int32Array.from({ length: k }, (_, i) => i);
   const random = rng(st.seed);
-  const timesX = (B: Float64Array, kk: number): Float64Array => data.times(B, kk);
-  const timesXt = (A: Float64Array, kk: number): Float64Array => data.timesT(A, kk);
   const report = (it: number, loss: number, extra: Record<string, number>): void => {
     history.push(loss);
     onProgress?.({ stage: 'iteration', done: it, total: st.maxIter, metrics: { loss, ...extra } });
   };
 
   if (st.solver === 'cd') {
+    const cd = new CdSolver(data, W, Ht, k, ws);
     let violationInit = 0;
-    let HHt: Float64Array | undefined; // H H^T of the current H, kept from the loss for the next sweep
-    for (let it = 1; it <= st.maxIter; it++) {
+    let result: SolveResult | undefined;
+    for (let it = 1; it <= st.maxIter && !result; it++) {
       checkAborted(signal, who);
       if (st.shuffle) shuffleInPlace(order, random);
-      const sw = cdSweep(timesX, W, Ht, m, n, k, reg.l1W, reg.l2W, order, HHt);
-      let violation = sw.violation;
+      let violation = cd.sweepW(order, reg.l1W, reg.l2W);
       let loss: number;
       if (updateH) {
         if (st.shuffle) shuffleInPlace(order, random);
-        const sh = cdSweep(timesXt, Ht, W, n, m, k, reg.l1H, reg.l2H, order);
-        violation += sh.violation;
-        // sh.XHt = X^T W - l1H and sh.HtH = W^T W, both at the new W; H is newer still.
-        HHt = gram(Ht, n, k);
-        loss = frobeniusLoss(data.sqNorm, crossTerm(sh.XHt, Ht, reg.l1H), sh.HtH, HHt);
+        violation += cd.sweepH(order, reg.l1H, reg.l2H);
+        loss = cd.lossAfterH();
       } else {
-        HHt = sw.HtH; // H is fixed
-        loss = frobeniusLoss(data.sqNorm, crossTerm(sw.XHt, W, reg.l1W), gram(W, m, k), sw.HtH);
+        loss = cd.lossAfterW();
       }
       if (it === 1) violationInit = violation;
       report(it, loss, { violation: violationInit === 0 ? 0 : violation / violationInit });
-      if (violationInit === 0 || violation / violationInit <= st.tol) return { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+      if (violationInit === 0 || violation / violationInit <= st.tol) result = { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
     }
-    return { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+    cd.readW(W);
+    if (updateH) cd.readHt(Ht);
+    return result ?? { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
   }
 
   // Multiplicative updates.
@@ -349,13 +351,6 @@ function solve(
     }
   }
   return { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
-}
-
-/** <R + l1, F> where R = X B - l1 as returned by a CD sweep: the cross term <X B, F>. */
-function crossTerm(R: Float64Array, F: Float64Array, l1: number): number {
-  let t = traceDot(R, F);
-  if (l1 !== 0) for (let p = 0; p < F.length; p++) t += l1 * F[p]!;
-  return t;
 }
 
 /** Entries below float64 eps set to 0 (scikit-learn's stabilisation for beta < 1 / <= 1). */
@@ -429,11 +424,17 @@ export class NMFModel {
    */
   transform(X: NMFInput, options: NMFFitOptions = {}): Matrix {
     checkAborted(options.signal, 'NMFModel.transform');
-    return withWorkspace((ws) => this.transformIn(ws, X, options));
+    return withWorkspace((ws) => {
+      const data = nmfData(X, 'NMFModel.transform', ws);
+      try {
+        return this.transformIn(ws, data, options);
+      } finally {
+        data.release();
+      }
+    });
   }
 
-  private transformIn(ws: Workspace, X: NMFInput, options: NMFFitOptions): Matrix {
-    const data = nmfData(X, 'NMFModel.transform', ws);
+  private transformIn(ws: Workspace, data: NmfData, options: NMFFitOptions): Matrix {
     const { m, n } = data;
     const k = this.rank;
     if (n !== this.features) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.features}`);
@@ -442,7 +443,7 @@ export class NMFModel {
     const W = new Float64Array(m * k);
     if (st.solver === 'mu') W.fill(Math.sqrt(data.sum / (m * n) / k));
     const Ht = f64ColumnMajor(this.components.T.copy());
-    solve(data, W, Ht, k, st, regularization(st, m, n), false, options.onProgress, options.signal, 'NMFModel.transform');
+    solve(data, W, Ht, k, st, regularization(st, m, n), false, options.onProgress, options.signal, 'NMFModel.transform', ws);
     return new Matrix(W, m, k);
   }
 

@@ -1,0 +1,79 @@
+/**
+ * The column updates of NMF's coordinate-descent (HALS) solver, one sweep over the k
+ * columns of W (Cichocki & Phan 2009; scikit-learn's `_update_cdnmf_fast`):
+ *
+ *   for t in order:  grad = W[i, :] G[:, t] + l2 W[i, t] - R[i, t] + l1,
+ *                    W[i, t] <- max(0, W[i, t] - grad / (G[t, t] + l2))   for every row i
+ *
+ * (no update where G[t, t] + l2 = 0), returning the sum of |projected gradient| before
+ * each update (scikit-learn's violation). G = Ht^T Ht (k x k), R = X Ht (m x k).
+ *
+ * On a WASM backend assembly/nmf.ts runs when W, R and G live in the kernels' memory (the
+ * solver keeps them there for the whole fit); otherwise the TypeScript loop below, which
+ * does the same arithmetic.
+ */
+import { activeWasm } from './index.js';
+
+/** Where element (i, c) of a rows x k factor sits: i * rowStride + c * colStride. */
+export interface FactorLayout {
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/** Column-major rows x k: contiguous columns (dense NMF data). */
+export function columnMajor(rows: number): FactorLayout {
+  return { rowStride: 1, colStride: rows };
+}
+
+/** Row-major rows x k: contiguous rows (sparse NMF data, whose products are row-major). */
+export function rowMajor(k: number): FactorLayout {
+  return { rowStride: k, colStride: 1 };
+}
+
+interface NmfWasmExports {
+  nmf_cd_sweep(w: number, r: number, rs: number, cs: number, i0: number, i1: number, k: number, g: number, order: number, scratch: number, l1: number, l2: number): number;
+}
+
+/**
+ * One HALS sweep updating W (m x k, in `layout`) in place; R (m x k) has W's layout, G is
+ * k x k column-major and symmetric (without l2), `order` a permutation of 0..k-1. Returns
+ * the violation.
+ */
+export function halsSweep(W: Float64Array, R: Float64Array, layout: FactorLayout, m: number, k: number, G: Float64Array, order: Int32Array, l1: number, l2: number): number {
+  const wasm = activeWasm();
+  if (!wasm || !wasm.heap.owns(W) || !wasm.heap.owns(R) || !wasm.heap.owns(G)) return halsSweepJs(W, R, layout, m, k, G, order, l1, l2);
+  const heap = wasm.heap;
+  // Scratch: the block's rows of W (4 x k pairs of rows, 16 bytes each), 1 / G[t, t], order.
+  const base = heap.malloc(72 * k + 4 * k);
+  try {
+    const po = base + 72 * k;
+    heap.i32(po, k).set(order);
+    const e = wasm.rt.exports as unknown as NmfWasmExports;
+    return e.nmf_cd_sweep(W.byteOffset, R.byteOffset, 8 * layout.rowStride, 8 * layout.colStride, 0, m, k, G.byteOffset, po, base, l1, l2);
+  } finally {
+    heap.free(base);
+  }
+}
+
+/** The sweep in TypeScript (the 'js' backend, or arrays outside the kernels' memory). */
+export function halsSweepJs(W: Float64Array, R: Float64Array, layout: FactorLayout, m: number, k: number, G: Float64Array, order: Int32Array, l1: number, l2: number): number {
+  const { rowStride: rs, colStride: cs } = layout;
+  let violation = 0;
+  for (let s = 0; s < k; s++) {
+    const t = order[s]!;
+    const gt = t * k;
+    const hess = G[gt + t]! + l2;
+    const inv = hess !== 0 ? 1 / hess : 0;
+    for (let i = 0; i < m; i++) {
+      const wi = i * rs;
+      let grad = l1 - R[wi + t * cs]!;
+      for (let c = 0; c < k; c++) grad += G[gt + c]! * W[wi + c * cs]!;
+      const w = W[wi + t * cs]!;
+      grad += l2 * w;
+      // Projected gradient: at a zero entry only a descent direction into w > 0 counts.
+      violation += Math.abs(w === 0 ? Math.min(0, grad) : grad);
+      W[wi + t * cs] = Math.max(w - grad * inv, 0);
+    }
+  }
+  return violation;
+}
