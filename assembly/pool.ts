@@ -19,11 +19,6 @@
 // block in PA; tasks solve disjoint rows, each thread on the scratch of its slot), 4 = f64 and
 // 5 = f32 gemm with a prepacked op(A) at PA (gemm-prepacked.ts; tasks are blocks of C as
 // for kinds 0/1, and a block's rows start at a multiple of MR inside the packed panels).
-//
-// Waiting: a participant spins on the shared word for a while before it sleeps in
-// atomic.wait. Iterative solvers publish small jobs back to back (NMF: four per iteration,
-// ~50 us each), and a thread woken from atomic.wait takes tens of microseconds to run again
-// on some systems, which would cost more than the job saves.
 import { gemm, MR, NR } from './gemm';
 import { gemmPrepacked } from './gemm-prepacked';
 import { funkTask } from './sgd';
@@ -106,10 +101,6 @@ function drain(ctl: usize, job: u32, slot: i32): void {
   }
 }
 
-// Polls of a shared word before a thread sleeps (each poll is an atomic load: a few ns, so
-// this is roughly 50-100 us).
-const SPINS: i32 = 1 << 15;
-
 /** Worker entry: serve jobs until `pool_stop`. `slot` >= 1 selects the workspace. */
 export function worker_loop(ctl: usize, slot: i32): void {
   let last: u32 = 0xffffffff;
@@ -118,9 +109,7 @@ export function worker_loop(ctl: usize, slot: i32): void {
     const st = atomic.load<i32>(ctl + STATE);
     const job = <u32>st >>> 16;
     if (job == last) {
-      let spins = SPINS;
-      while (spins > 0 && atomic.load<i32>(ctl + STATE) == st) spins--;
-      if (spins == 0) atomic.wait<i32>(ctl + STATE, st, -1);
+      atomic.wait<i32>(ctl + STATE, st, -1);
       continue;
     }
     last = job;
@@ -184,12 +173,10 @@ export function gemm_parallel(
   atomic.store<i32>(ctl + STATE, <i32>(job << 16));
   atomic.notify(ctl + STATE, -1);
   drain(ctl, job, 0);
-  let spins = SPINS;
   for (;;) {
     const d = atomic.load<i32>(ctl + DONE);
     if (d >= tasks) break;
-    if (spins > 0) spins--;
-    else if (canBlock != 0) atomic.wait<i32>(ctl + DONE, d, 1000000);
+    if (canBlock != 0) atomic.wait<i32>(ctl + DONE, d, 1000000);
   }
 }
 
