@@ -37,8 +37,9 @@ import { vmadd } from './simd';
 // four pairs. The updates of column t must wait for all of them (the next column reads
 // the new W[:, t]), so fewer rows per block leave the sweep latency-bound.
 //
-// Scratch layout of a block: for each column c, the four pairs' values side by side
-// (64 bytes at scratch + 64 c), so one pointer with constant offsets reaches them all.
+// The four pairs of a column sit side by side (64 bytes), so one pointer with constant
+// offsets reaches them all: in W itself when it is column-major, else in scratch
+// (at scratch + 64 c).
 
 // Update W[pair, t] (16 bytes at `o`) from its gradient; returns |projected gradient|.
 @inline function pairUpdate(o: usize, grad: v128, vinv: v128): v128 {
@@ -71,18 +72,24 @@ export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: 
   const kEven = k & ~1;
   let violation = f64x2.splat(0);
   let i = i0;
-  // Blocks of eight rows (four pairs).
+  // Blocks of eight rows (four pairs). Column-major W is updated in place (its row pairs
+  // are contiguous); row-major W is gathered into scratch and written back.
+  const inPlace = rsb == 8;
+  const cstr: usize = inPlace ? csb : 64;
   for (; i + 8 <= i1; i += 8) {
     const wb = w + <usize>i * rsb;
     const rb = r + <usize>i * rsb;
     const r2 = rsb << 1;
-    for (let c = 0; c < k; c++) {
-      const p = wb + <usize>c * csb;
-      const o = sc + (<usize>c << 6);
-      v128.store(o, loadRows(p, rsb));
-      v128.store(o, loadRows(p + r2, rsb), 16);
-      v128.store(o, loadRows(p + 2 * r2, rsb), 32);
-      v128.store(o, loadRows(p + 3 * r2, rsb), 48);
+    const sp = inPlace ? wb : sc;
+    if (!inPlace) {
+      for (let c = 0; c < k; c++) {
+        const p = wb + <usize>c * csb;
+        const o = sc + (<usize>c << 6);
+        v128.store(o, loadRows(p, rsb));
+        v128.store(o, loadRows(p + r2, rsb), 16);
+        v128.store(o, loadRows(p + 2 * r2, rsb), 32);
+        v128.store(o, loadRows(p + 3 * r2, rsb), 48);
+      }
     }
     for (let s = 0; s < k; s++) {
       const t = load<i32>(order + (<usize>s << 2));
@@ -97,19 +104,21 @@ export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: 
       let c1 = f64x2.splat(0);
       let d1 = f64x2.splat(0);
       let pg = gt;
-      let ps = sc;
-      const pe = sc + (<usize>kEven << 6);
-      for (; ps < pe; ps += 128, pg += 16) {
+      let ps = sp;
+      const pe = gt + (<usize>kEven << 3);
+      for (; pg < pe; pg += 16) {
         const g0 = v128.load64_splat(pg);
         a0 = vmadd<f64>(g0, v128.load(ps), a0);
         b0 = vmadd<f64>(g0, v128.load(ps, 16), b0);
         c0 = vmadd<f64>(g0, v128.load(ps, 32), c0);
         d0 = vmadd<f64>(g0, v128.load(ps, 48), d0);
+        ps += cstr;
         const g1 = v128.load64_splat(pg, 8);
-        a1 = vmadd<f64>(g1, v128.load(ps, 64), a1);
-        b1 = vmadd<f64>(g1, v128.load(ps, 80), b1);
-        c1 = vmadd<f64>(g1, v128.load(ps, 96), c1);
-        d1 = vmadd<f64>(g1, v128.load(ps, 112), d1);
+        a1 = vmadd<f64>(g1, v128.load(ps), a1);
+        b1 = vmadd<f64>(g1, v128.load(ps, 16), b1);
+        c1 = vmadd<f64>(g1, v128.load(ps, 32), c1);
+        d1 = vmadd<f64>(g1, v128.load(ps, 48), d1);
+        ps += cstr;
       }
       if (kEven < k) {
         const g0 = v128.load64_splat(pg);
@@ -118,7 +127,7 @@ export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: 
         c0 = vmadd<f64>(g0, v128.load(ps, 32), c0);
         d0 = vmadd<f64>(g0, v128.load(ps, 48), d0);
       }
-      const o = sc + (<usize>t << 6);
+      const o = sp + <usize>t * cstr;
       const ga = vmadd<f64>(vl2, v128.load(o), f64x2.add(a0, a1));
       const gb = vmadd<f64>(vl2, v128.load(o, 16), f64x2.add(b0, b1));
       const gc = vmadd<f64>(vl2, v128.load(o, 32), f64x2.add(c0, c1));
@@ -128,13 +137,15 @@ export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: 
       const v23 = f64x2.add(pairUpdate(o + 32, gc, vinv), pairUpdate(o + 48, gd, vinv));
       violation = f64x2.add(violation, f64x2.add(v01, v23));
     }
-    for (let c = 0; c < k; c++) {
-      const p = wb + <usize>c * csb;
-      const o = sc + (<usize>c << 6);
-      storeRows(p, rsb, v128.load(o));
-      storeRows(p + r2, rsb, v128.load(o, 16));
-      storeRows(p + 2 * r2, rsb, v128.load(o, 32));
-      storeRows(p + 3 * r2, rsb, v128.load(o, 48));
+    if (!inPlace) {
+      for (let c = 0; c < k; c++) {
+        const p = wb + <usize>c * csb;
+        const o = sc + (<usize>c << 6);
+        storeRows(p, rsb, v128.load(o));
+        storeRows(p + r2, rsb, v128.load(o, 16));
+        storeRows(p + 2 * r2, rsb, v128.load(o, 32));
+        storeRows(p + 3 * r2, rsb, v128.load(o, 48));
+      }
     }
   }
   // Pairs, then a last single row (both lanes on that row: stride 0, lane 0 counted); the
