@@ -51,6 +51,7 @@ configs = [
     dict(solver="cd", beta_loss="frobenius", max_iter=100, tol=1e-4, alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5),
     dict(solver="mu", beta_loss="frobenius", max_iter=60, tol=0),
     dict(solver="mu", beta_loss="frobenius", max_iter=200, tol=1e-4),
+    dict(solver="mu", beta_loss="frobenius", max_iter=80, tol=0, alpha_W=0.01, alpha_H=0.02, l1_ratio=0.5),
     dict(solver="mu", beta_loss="kullback-leibler", max_iter=60, tol=0),
     dict(solver="mu", beta_loss="itakura-saito", max_iter=40, tol=0),
     dict(solver="mu", beta_loss=1.5, max_iter=40, tol=0),
@@ -77,6 +78,7 @@ ks = 3
 Ws0, Hs0 = _initialize_nmf(Xs, ks, init="nndsvda", random_state=0)
 scases = []
 for cfg in [dict(solver="cd", beta_loss="frobenius", max_iter=200, tol=1e-4),
+            dict(solver="mu", beta_loss="frobenius", max_iter=60, tol=0),
             dict(solver="mu", beta_loss="kullback-leibler", max_iter=50, tol=0),
             dict(solver="mu", beta_loss=1.5, max_iter=30, tol=0)]:
     model = NMF(n_components=ks, init="custom", **cfg)

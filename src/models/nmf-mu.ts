@@ -14,8 +14,12 @@
  * power needs it, and zero denominators replaced by EPSILON. Factors are W (m x k) and
  * Ht = H^T (n x k), column-major; the H update is the W update of the transposed problem.
  */
+import { kernels } from '../kernels/index.js';
+import type { FactorLayout } from '../kernels/nmf.js';
+import type { Workspace } from '../linalg/lapack/workspace.js';
 import { gemm, type NmfData } from './nmf-data.js';
-import { blockRows, gram, NMF_EPSILON } from './nmf-loss.js';
+import { FrobeniusSolver } from './nmf-factors.js';
+import { blockRows, NMF_EPSILON } from './nmf-loss.js';
 
 /** Penalties on the factor being updated. */
 export interface MuPenalty {
@@ -24,11 +28,11 @@ export interface MuPenalty {
 }
 
 /**
- * One multiplicative update of W (side 'W') or of Ht (side 'H'), in place. The other
- * factor is fixed. `gamma` is the MM exponent (1 for 1 <= beta <= 2).
- * Cost: beta = 2: one X Ht (or X^T W) product and a k x k Gram; beta = 1: one W H at X's
- * stored positions and one weighted product, O(nnz k) sparse / O(m n k) dense; other beta:
- * also (W H)^(beta-1) times the fixed factor, O(m n k) in row blocks.
+ * One multiplicative update of W (side 'W') or of Ht (side 'H'), in place, for beta != 2
+ * (the Frobenius loss has {@link MuFrobenius}). The other factor is fixed. `gamma` is the
+ * MM exponent (1 for 1 <= beta <= 2). Cost: beta = 1: one W H at X's stored positions and
+ * one weighted product, O(nnz k) sparse / O(m n k) dense; other beta: also (W H)^(beta-1)
+ * times the fixed factor, O(m n k) in row blocks.
  */
 export function muUpdate(X: NmfData, W: Float64Array, Ht: Float64Array, k: number, beta: number, gamma: number, side: 'W' | 'H', pen: MuPenalty): void {
   const { m, n } = X;
@@ -36,37 +40,35 @@ export function muUpdate(X: NmfData, W: Float64Array, Ht: Float64Array, k: numbe
   const B = side === 'W' ? Ht : W; // the fixed one
   const rows = side === 'W' ? m : n;
   const other = side === 'W' ? n : m;
-  let num: Float64Array;
   let den: Float64Array;
-  if (beta === 2) {
-    num = side === 'W' ? X.times(Ht, k) : X.timesT(W, k);
-    den = new Float64Array(rows * k);
-    gemm(false, false, rows, k, k, A, rows, gram(B, other, k), k, den);
-  } else {
-    const wh = X.productAt(W, Ht, k);
-    const x = X.values;
-    const s = new Float64Array(x.length);
-    for (let p = 0; p < x.length; p++) {
-      const xv = x[p]!;
-      let w = wh[p]!;
-      if (beta < 2 && w < NMF_EPSILON) w = NMF_EPSILON;
-      s[p] = beta === 1 ? xv / w : beta === 0 ? xv / (w * w) : xv * w ** (beta - 2);
-    }
-    const S = X.withValues(s);
-    num = side === 'W' ? S.times(Ht, k) : S.timesT(W, k);
-    if (beta === 1) {
-      // Denominator: the column sums of the fixed factor, broadcast over rows.
-      den = new Float64Array(rows * k);
-      for (let r = 0; r < k; r++) {
-        let t = 0;
-        for (let i = 0; i < other; i++) t += B[i + r * other]!;
-        if (side === 'H' && t === 0) t = 1; // scikit-learn's W_sum[W_sum == 0] = 1
-        den.fill(t, r * rows, (r + 1) * rows);
-      }
-    } else {
-      den = powerProduct(W, Ht, m, n, k, beta - 1, side);
-    }
+  const wh = X.productAt(W, Ht, k);
+  const x = X.values;
+  const s = new Float64Array(x.length);
+  for (let p = 0; p < x.length; p++) {
+    const xv = x[p]!;
+    let w = wh[p]!;
+    if (beta < 2 && w < NMF_EPSILON) w = NMF_EPSILON;
+    s[p] = beta === 1 ? xv / w : beta === 0 ? xv / (w * w) : xv * w ** (beta - 2);
   }
+  const S = X.withValues(s);
+  const num = side === 'W' ? S.times(Ht, k) : S.timesT(W, k);
+  if (beta === 1) {
+    // Denominator: the column sums of the fixed factor, broadcast over rows.
+    den = new Float64Array(rows * k);
+    for (let r = 0; r < k; r++) {
+      let t = 0;
+      for (let i = 0; i < other; i++) t += B[i + r * other]!;
+      if (side === 'H' && t === 0) t = 1; // scikit-learn's W_sum[W_sum == 0] = 1
+      den.fill(t, r * rows, (r + 1) * rows);
+    }
+  } else {
+    den = powerProduct(W, Ht, m, n, k, beta - 1, side);
+  }
+  applyRatio(A, num, den, pen, gamma);
+}
+
+/** A <- A .* (num ./ (den + l1 + l2 A))^gamma, a zero denominator replaced by EPSILON. */
+function applyRatio(A: Float64Array, num: Float64Array, den: Float64Array, pen: MuPenalty, gamma: number): void {
   const { l1, l2 } = pen;
   for (let p = 0; p < A.length; p++) {
     let d = den[p]!;
@@ -77,6 +79,55 @@ export function muUpdate(X: NmfData, W: Float64Array, Ht: Float64Array, k: numbe
     if (gamma !== 1) ratio = ratio ** gamma;
     A[p] = A[p]! * ratio;
   }
+}
+
+/**
+ * Multiplicative updates for the Frobenius loss (beta = 2) on factors that stay in the
+ * kernels' memory for the whole fit (./nmf-factors.ts):
+ *
+ *   W <- W .* (X H^T) ./ (W (H H^T) + l1 + l2 W),   H^T <- H^T .* (X^T W) ./ (H^T (W^T W) + ...)
+ *
+ * The products and Gram matrices of the H update also give the loss of the new factors,
+ * so recording it after every iteration costs O(n k + k^2), not another product with X.
+ */
+export class MuFrobenius extends FrobeniusSolver {
+  private readonly den: Float64Array;
+
+  /**
+   * @param W0 - initial W, m x k column-major (copied).
+   * @param Ht0 - initial H^T, n x k column-major (copied).
+   */
+  constructor(data: NmfData, W0: Float64Array, Ht0: Float64Array, k: number, ws: Workspace) {
+    super(data, W0, Ht0, k, ws);
+    this.den = ws.alloc('float64', Math.max(data.m, data.n) * k, false) as Float64Array;
+  }
+
+  /** One update of W with H fixed. */
+  updateW(pen: MuPenalty): void {
+    this.prepareW();
+    const f = this.f;
+    const den = this.den.subarray(0, f.m * f.k);
+    timesGram(f.W, f.m, f.k, f.wLayout, f.HtH, den);
+    applyRatio(f.W, f.XHt, den, pen, 1);
+  }
+
+  /** One update of H with W fixed. */
+  updateH(pen: MuPenalty): void {
+    this.prepareH();
+    const f = this.f;
+    const den = this.den.subarray(0, f.n * f.k);
+    timesGram(f.Ht, f.n, f.k, f.hLayout, f.WtW, den);
+    applyRatio(f.Ht, f.XtW, den, pen, 1);
+  }
+}
+
+/**
+ * out := A G for A (rows x k in `layout`) and a symmetric k x k G, in A's layout: a
+ * row-major A is the column-major k x rows matrix A^T, and (A G)^T = G A^T.
+ */
+function timesGram(A: Float64Array, rows: number, k: number, layout: FactorLayout, G: Float64Array, out: Float64Array): void {
+  if (layout.rowStride === 1) kernels().gemm(false, false, rows, k, k, 1, A, 0, rows, G, 0, k, 0, out, 0, rows);
+  else kernels().gemm(false, false, k, rows, k, 1, G, 0, k, A, 0, k, 0, out, 0, k);
 }
 
 /**

@@ -31,7 +31,7 @@ import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nm
 import { withWorkspace, type Workspace } from '../linalg/lapack/workspace.js';
 import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
 import { betaDivergence } from './nmf-loss.js';
-import { muGamma, muUpdate } from './nmf-mu.js';
+import { MuFrobenius, muGamma, muUpdate } from './nmf-mu.js';
 
 export type { NMFInput } from './nmf-data.js';
 export type { NMFInitMethod } from './nmf-init.js';
@@ -294,7 +294,6 @@ function solve(
   data: NmfData, W: Float64Array, Ht: Float64Array, k: number, st: NMFSettings, reg: Regularization, updateH: boolean,
   onProgress: LongTaskOptions['onProgress'], signal: AbortSignal | undefined, who: string, ws: Workspace,
 ): SolveResult {
-  const { m, n } = data;
   const history: number[] = [];
   const order = Int32Array.from({ length: k }, (_, i) => i);
   const random = rng(st.seed);
@@ -323,34 +322,50 @@ function solve(
       report(it, loss, { violation: violationInit === 0 ? 0 : violation / violationInit });
       if (violationInit === 0 || violation / violationInit <= st.tol) result = { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
     }
-    cd.readW(W);
-    if (updateH) cd.readHt(Ht);
+    cd.readInto(W, Ht, updateH);
     return result ?? { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
   }
 
-  // Multiplicative updates.
+  // Multiplicative updates: one iteration updates W (and H) and returns the new loss.
   const beta = st.beta;
-  const gamma = muGamma(beta);
-  const lossOf = (): number => betaDivergence(data, W, Ht, k, beta);
-  const errorAtInit = Math.sqrt(2 * Math.max(lossOf(), 0));
+  let step: () => number;
+  let finish = (): void => {};
+  const errorAtInit = Math.sqrt(2 * Math.max(betaDivergence(data, W, Ht, k, beta), 0));
+  if (beta === 2) {
+    const mu = new MuFrobenius(data, W, Ht, k, ws);
+    step = () => {
+      mu.updateW({ l1: reg.l1W, l2: reg.l2W });
+      if (!updateH) return mu.lossAfterW();
+      mu.updateH({ l1: reg.l1H, l2: reg.l2H });
+      return mu.lossAfterH();
+    };
+    finish = () => mu.readInto(W, Ht, updateH);
+  } else {
+    const gamma = muGamma(beta);
+    step = () => {
+      muUpdate(data, W, Ht, k, beta, gamma, 'W', { l1: reg.l1W, l2: reg.l2W });
+      if (beta < 1) zeroTiny(W);
+      if (updateH) {
+        muUpdate(data, W, Ht, k, beta, gamma, 'H', { l1: reg.l1H, l2: reg.l2H });
+        if (beta <= 1) zeroTiny(Ht);
+      }
+      return betaDivergence(data, W, Ht, k, beta);
+    };
+  }
   let previous = errorAtInit;
-  for (let it = 1; it <= st.maxIter; it++) {
+  let result: SolveResult | undefined;
+  for (let it = 1; it <= st.maxIter && !result; it++) {
     checkAborted(signal, who);
-    muUpdate(data, W, Ht, k, beta, gamma, 'W', { l1: reg.l1W, l2: reg.l2W });
-    if (beta < 1) zeroTiny(W);
-    if (updateH) {
-      muUpdate(data, W, Ht, k, beta, gamma, 'H', { l1: reg.l1H, l2: reg.l2H });
-      if (beta <= 1) zeroTiny(Ht);
-    }
-    const loss = lossOf();
+    const loss = step();
     report(it, loss, {});
     if (st.tol > 0 && it % 10 === 0) {
       const error = Math.sqrt(2 * Math.max(loss, 0));
-      if ((previous - error) / errorAtInit < st.tol) return { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+      if ((previous - error) / errorAtInit < st.tol) result = { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
       previous = error;
     }
   }
-  return { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+  finish();
+  return result ?? { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
 }
 
 /** Entries below float64 eps set to 0 (scikit-learn's stabilisation for beta < 1 / <= 1). */

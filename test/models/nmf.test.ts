@@ -136,13 +136,19 @@ describe('NMF fits agree with scikit-learn from the same start', () => {
       if (!sklearnBug) assert.ok(relDiff(Wt, c.transform!) < 1e-5, `transform differs by ${relDiff(Wt, c.transform!)}`);
     });
   }
-  it('cd agrees with scikit-learn on every kernel backend (WASM sweep and its TypeScript fallback)', () => {
-    for (const c of fx.dense.cases.filter((x) => x.config.solver === 'cd')) {
+  it('cd and Frobenius mu agree with scikit-learn on every kernel backend (WASM and the TypeScript fallbacks)', () => {
+    const frobenius = (x: (typeof fx.dense.cases)[number]) => x.config.solver === 'cd' || x.config.beta_loss === 'frobenius' || x.config.beta_loss === 2;
+    for (const c of fx.dense.cases.filter(frobenius)) {
       for (const backend of BACKEND_NAMES) {
         withBackend(backend, () => {
           const { model, W } = new NMF(optionsOf(c, fx.dense.k, fx.dense.W0, fx.dense.H0)).fitTransform(X);
-          assert.equal(model.iterations, c.n_iter, backend);
-          assert.ok(relDiff(W, c.W) < 1e-6 && relDiff(model.components, c.H) < 1e-6, `${backend}: W differs by ${relDiff(W, c.W)}`);
+          const what = `${backend} ${c.config.solver}`;
+          assert.equal(model.iterations, c.n_iter, what);
+          assert.ok(relDiff(W, c.W) < 1e-6 && relDiff(model.components, c.H) < 1e-6, `${what}: W differs by ${relDiff(W, c.W)}`);
+          // The per-iteration loss comes from Gram matrices; the final error from W H itself.
+          const last = model.lossHistory[model.lossHistory.length - 1]!;
+          const direct = model.reconstructionError ** 2 / 2;
+          assert.ok(Math.abs(last - direct) <= 1e-9 * direct, `${what}: recorded loss ${last}, direct ${direct}`);
         });
       }
     }
