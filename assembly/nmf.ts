@@ -171,3 +171,31 @@ export function nmf_cd_sweep(w: usize, r: usize, rs: i32, cs: i32, i0: i32, i1: 
   }
   return f64x2.extract_lane(violation, 0) + f64x2.extract_lane(violation, 1);
 }
+
+/**
+ * The multiplicative update of a factor A (n values) for the Frobenius loss (Lee & Seung
+ * 2001; scikit-learn's _multiplicative_update_w / _h with gamma = 1):
+ *   d = den + l1 + l2 A (a zero d replaced by `eps`),  A <- A * (num / d).
+ */
+export function nmf_mu_ratio(a: usize, num: usize, den: usize, n: i32, l1: f64, l2: f64, eps: f64): void {
+  const vl1 = f64x2.splat(l1);
+  const vl2 = f64x2.splat(l2);
+  const veps = f64x2.splat(eps);
+  const zero = f64x2.splat(0);
+  const n2 = n & ~1;
+  let o: usize = 0;
+  const end = <usize>n2 << 3;
+  for (; o < end; o += 16) {
+    const x = v128.load(a + o);
+    // (den + l1) + l2 x, the order of the scalar loop; FMA would round differently.
+    let d = f64x2.add(f64x2.add(v128.load(den + o), vl1), f64x2.mul(vl2, x));
+    d = v128.bitselect(veps, d, f64x2.eq(d, zero));
+    v128.store(a + o, f64x2.mul(x, f64x2.div(v128.load(num + o), d)));
+  }
+  if (n2 < n) {
+    const x = load<f64>(a + o);
+    let d = load<f64>(den + o) + l1 + l2 * x;
+    if (d == 0) d = eps;
+    store<f64>(a + o, x * (load<f64>(num + o) / d));
+  }
+}

@@ -31,6 +31,7 @@ export function rowMajor(k: number): FactorLayout {
 }
 
 interface NmfWasmExports {
+  nmf_mu_ratio(a: number, num: number, den: number, n: number, l1: number, l2: number, eps: number): void;
   nmf_cd_sweep(w: number, r: number, rs: number, cs: number, i0: number, i1: number, k: number, g: number, order: number, scratch: number, l1: number, l2: number): number;
 }
 
@@ -76,4 +77,24 @@ export function halsSweepJs(W: Float64Array, R: Float64Array, layout: FactorLayo
     }
   }
   return violation;
+}
+
+/**
+ * The Frobenius multiplicative update of a factor, in place: with d = den + l1 + l2 A
+ * (a zero d replaced by `eps`), A <- A * (num / d), elementwise (Lee & Seung 2001). On a
+ * WASM backend with all three arrays in the kernels' memory it runs there (SIMD), else in
+ * TypeScript; the arithmetic is the same.
+ */
+export function muRatio(A: Float64Array, num: Float64Array, den: Float64Array, l1: number, l2: number, eps: number): void {
+  const wasm = activeWasm();
+  if (wasm && wasm.heap.owns(A) && wasm.heap.owns(num) && wasm.heap.owns(den) && num.length >= A.length && den.length >= A.length) {
+    (wasm.rt.exports as unknown as NmfWasmExports).nmf_mu_ratio(A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2, eps);
+    return;
+  }
+  for (let p = 0; p < A.length; p++) {
+    const x = A[p]!;
+    let d = den[p]! + l1 + l2 * x;
+    if (d === 0) d = eps;
+    A[p] = x * (num[p]! / d);
+  }
 }

@@ -15,7 +15,7 @@
  * Ht = H^T (n x k), column-major; the H update is the W update of the transposed problem.
  */
 import { kernels } from '../kernels/index.js';
-import type { FactorLayout } from '../kernels/nmf.js';
+import { muRatio, type FactorLayout } from '../kernels/nmf.js';
 import type { Workspace } from '../linalg/lapack/workspace.js';
 import { gemm, type NmfData } from './nmf-data.js';
 import { FrobeniusSolver } from './nmf-factors.js';
@@ -70,14 +70,14 @@ export function muUpdate(X: NmfData, W: Float64Array, Ht: Float64Array, k: numbe
 /** A <- A .* (num ./ (den + l1 + l2 A))^gamma, a zero denominator replaced by EPSILON. */
 function applyRatio(A: Float64Array, num: Float64Array, den: Float64Array, pen: MuPenalty, gamma: number): void {
   const { l1, l2 } = pen;
+  if (gamma === 1) {
+    muRatio(A, num, den, l1, l2, NMF_EPSILON);
+    return;
+  }
   for (let p = 0; p < A.length; p++) {
-    let d = den[p]!;
-    if (l1 > 0) d += l1;
-    if (l2 > 0) d += l2 * A[p]!;
+    let d = den[p]! + l1 + l2 * A[p]!;
     if (d === 0) d = NMF_EPSILON;
-    let ratio = num[p]! / d;
-    if (gamma !== 1) ratio = ratio ** gamma;
-    A[p] = A[p]! * ratio;
+    A[p] = A[p]! * (num[p]! / d) ** gamma;
   }
 }
 

@@ -2,10 +2,11 @@
 // (blocks of eight rows, then pairs, then a single row) against a plain column-by-column
 // reference on every row tail (m mod 8), odd and even k, both factor layouts, shuffled
 // column orders, L1 and L2 penalties, zero entries (the projected gradient) and a zero
-// column of G (no update). Also the row-major CSR product the solver uses for sparse data.
+// column of G (no update). Also the row-major CSR product the solver uses for sparse data
+// and the elementwise multiplicative update of the Frobenius mu solver.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { columnMajor, halsSweep, halsSweepJs, rowMajor, type FactorLayout } from '../../src/kernels/nmf.js';
+import { columnMajor, halsSweep, halsSweepJs, muRatio, rowMajor, type FactorLayout } from '../../src/kernels/nmf.js';
 import { csrMatmatRows } from '../../src/kernels/sparse.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { CsrMatrix } from '../../src/sparse/index.js';
@@ -139,4 +140,33 @@ describe('csrMatmatRows (row-major sparse products)', () => {
     const A = CsrMatrix.fromDense(Matrix.from([[1, 0], [2, 3]]));
     assert.throws(() => csrMatmatRows(A, new Float64Array(3), 2, new Float64Array(4)), /blocks of 3 and 4 values/);
   });
+});
+
+describe('muRatio (Frobenius multiplicative update)', () => {
+  for (const backend of BACKEND_NAMES) {
+    it(`${backend}: A * num / (den + l1 + l2 A) on odd and even lengths, zero denominators -> eps`, () => {
+      withBackend(backend, () => {
+        const r = rng(4);
+        for (const len of [1, 2, 3, 17, 64]) {
+          for (const [l1, l2] of [[0, 0], [0.25, 0.5]] as [number, number][]) {
+            const A0 = Float64Array.from({ length: len }, (_, i) => (i % 5 === 0 ? 0 : r.nextDouble()));
+            const num0 = Float64Array.from({ length: len }, () => r.nextDouble());
+            // Every third denominator is 0 (with no penalty: replaced by eps).
+            const den0 = Float64Array.from({ length: len }, (_, i) => (i % 3 === 0 ? 0 : r.nextDouble()));
+            const A = resident(A0);
+            const num = resident(num0);
+            const den = resident(den0);
+            muRatio(A, num, den, l1, l2, 1e-7);
+            for (let p = 0; p < len; p++) {
+              let d = den0[p]! + l1 + l2 * A0[p]!;
+              if (d === 0) d = 1e-7;
+              const want = A0[p]! * (num0[p]! / d);
+              assert.equal(A[p], want, `${backend} len=${len} l1=${l1} l2=${l2}: A[${p}]`);
+            }
+            releaseAll(A, num, den);
+          }
+        }
+      });
+    });
+  }
 });
