@@ -91,7 +91,9 @@ function applyRatio(A: Float64Array, num: Float64Array, den: Float64Array, pen: 
  * so recording it after every iteration costs O(n k + k^2), not another product with X.
  */
 export class MuFrobenius extends FrobeniusSolver {
-  private readonly den: Float64Array;
+  /** Denominators of the W and of the H update (views of one workspace array). */
+  private readonly denW: Float64Array;
+  private readonly denH: Float64Array;
 
   /**
    * @param W0 - initial W, m x k column-major (copied).
@@ -99,25 +101,25 @@ export class MuFrobenius extends FrobeniusSolver {
    */
   constructor(data: NmfData, W0: Float64Array, Ht0: Float64Array, k: number, ws: Workspace) {
     super(data, W0, Ht0, k, ws);
-    this.den = ws.alloc('float64', Math.max(data.m, data.n) * k, false) as Float64Array;
+    const den = ws.alloc('float64', Math.max(data.m, data.n) * k, false) as Float64Array;
+    this.denW = den.subarray(0, data.m * k);
+    this.denH = den.subarray(0, data.n * k);
   }
 
   /** One update of W with H fixed. */
   updateW(pen: MuPenalty): void {
     this.prepareW();
     const f = this.f;
-    const den = this.den.subarray(0, f.m * f.k);
-    timesGram(f.W, f.m, f.k, f.wLayout, f.HtH, den);
-    applyRatio(f.W, f.XHt, den, pen, 1);
+    timesGram(f.W, f.m, f.k, f.wLayout, f.HtH, this.denW);
+    applyRatio(f.W, f.XHt, this.denW, pen, 1);
   }
 
   /** One update of H with W fixed. */
   updateH(pen: MuPenalty): void {
     this.prepareH();
     const f = this.f;
-    const den = this.den.subarray(0, f.n * f.k);
-    timesGram(f.Ht, f.n, f.k, f.hLayout, f.WtW, den);
-    applyRatio(f.Ht, f.XtW, den, pen, 1);
+    timesGram(f.Ht, f.n, f.k, f.hLayout, f.WtW, this.denH);
+    applyRatio(f.Ht, f.XtW, this.denH, pen, 1);
   }
 }
 
