@@ -206,14 +206,7 @@ export class NMF {
    */
   fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
     checkAborted(options.signal, 'NMF.fit');
-    return withWorkspace((ws) => {
-      const data = nmfData(X, 'NMF.fit', ws);
-      try {
-        return this.fitIn(ws, data, options);
-      } finally {
-        data.release();
-      }
-    });
+    return withData(X, 'NMF.fit', (ws, data) => this.fitIn(ws, data, options));
   }
 
   private fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): { model: NMFModel; W: Matrix } {
@@ -243,6 +236,21 @@ export class NMF {
     });
     return { model, W: new Matrix(W, m, k) };
   }
+}
+
+/**
+ * Run `fn` on the checked data in a fresh workspace (which holds the solvers' state), and
+ * free both afterwards, even on error.
+ */
+function withData<T>(X: NMFInput, who: string, fn: (ws: Workspace, data: NmfData) => T): T {
+  return withWorkspace((ws) => {
+    const data = nmfData(X, who, ws);
+    try {
+      return fn(ws, data);
+    } finally {
+      data.release();
+    }
+  });
 }
 
 /** Penalties scaled as scikit-learn >= 1.2 (`_compute_regularization`). */
@@ -439,14 +447,7 @@ export class NMFModel {
    */
   transform(X: NMFInput, options: NMFFitOptions = {}): Matrix {
     checkAborted(options.signal, 'NMFModel.transform');
-    return withWorkspace((ws) => {
-      const data = nmfData(X, 'NMFModel.transform', ws);
-      try {
-        return this.transformIn(ws, data, options);
-      } finally {
-        data.release();
-      }
-    });
+    return withData(X, 'NMFModel.transform', (ws, data) => this.transformIn(ws, data, options));
   }
 
   private transformIn(ws: Workspace, data: NmfData, options: NMFFitOptions): Matrix {
