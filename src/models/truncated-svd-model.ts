@@ -103,6 +103,7 @@ export class TruncatedSVDModel {
   /** The solver that ran. */
   readonly algorithm: 'randomized' | 'lanczos';
 
+  /** Built by {@link TruncatedSVD.fit} and {@link TruncatedSVDModel.fromJSON} from a fit's parts. */
   constructor(parts: TruncatedSVDModelParts) {
     this.components = parts.components;
     this.singularValues = parts.singularValues;

@@ -314,6 +314,7 @@ export class CountVectorizerModel {
     return this.baseJSON('CountVectorizerModel');
   }
 
+  /** The JSON fields every vectorizer model shares (analyzer options, vocabulary), tagged `kind`. */
   protected baseJSON(kind: VectorizerJSON['kind']): VectorizerJSON {
     const a = this.analyzerOptions;
     const stop = a.stopWords;
