@@ -44,8 +44,8 @@ export interface NmfData {
   readonly layout: 'column' | 'row';
   /**
    * C := X B (m x k) for B (n x k), both in {@link NmfData.layout}. With B and C in the
-   * kernels' memory the product runs where they are (the coordinate-descent solver keeps
-   * its factors there for the whole fit).
+   * kernels' memory the product runs where they are (the Frobenius solvers keep their
+   * factors there for the whole fit: ./nmf-factors.ts).
    */
   timesInto(B: Float64Array, k: number, C: Float64Array): void;
   /** C := X^T A (n x k) for A (m x k), both in {@link NmfData.layout}; see timesInto. */
