@@ -19,6 +19,12 @@
 // block in PA; tasks solve disjoint rows, each thread on the scratch of its slot), 4 = f64 and
 // 5 = f32 gemm with a prepacked op(A) at PA (gemm-prepacked.ts; tasks are blocks of C as
 // for kinds 0/1, and a block's rows start at a multiple of MR inside the packed panels).
+//
+// Waiting: a participant spins on the shared word for about a millisecond before it sleeps
+// in atomic.wait (as BLAS thread pools do). Iterative solvers publish small jobs back to
+// back (NMF: two products of ~100 us per iteration, with ~50 us of other work between),
+// and a thread woken from atomic.wait took 50-100+ us to run again on the 2-core VM we
+// measure on, more than such a job saves; a spin of ~20 us (2^15 polls) was too short.
 import { gemm, MR, NR } from './gemm';
 import { gemmPrepacked } from './gemm-prepacked';
 import { funkTask } from './sgd';
@@ -101,6 +107,10 @@ function drain(ctl: usize, job: u32, slot: i32): void {
   }
 }
 
+// Polls of a shared word before a thread sleeps (an atomic load and a branch, about 1 ns:
+// roughly a millisecond in all).
+const SPINS: i32 = 1 << 20;
+
 /** Worker entry: serve jobs until `pool_stop`. `slot` >= 1 selects the workspace. */
 export function worker_loop(ctl: usize, slot: i32): void {
   let last: u32 = 0xffffffff;
@@ -109,7 +119,9 @@ export function worker_loop(ctl: usize, slot: i32): void {
     const st = atomic.load<i32>(ctl + STATE);
     const job = <u32>st >>> 16;
     if (job == last) {
-      atomic.wait<i32>(ctl + STATE, st, -1);
+      let spins = SPINS;
+      while (spins > 0 && atomic.load<i32>(ctl + STATE) == st) spins--;
+      if (spins == 0) atomic.wait<i32>(ctl + STATE, st, -1);
       continue;
     }
     last = job;
@@ -173,10 +185,12 @@ export function gemm_parallel(
   atomic.store<i32>(ctl + STATE, <i32>(job << 16));
   atomic.notify(ctl + STATE, -1);
   drain(ctl, job, 0);
+  let spins = SPINS;
   for (;;) {
     const d = atomic.load<i32>(ctl + DONE);
     if (d >= tasks) break;
-    if (canBlock != 0) atomic.wait<i32>(ctl + DONE, d, 1000000);
+    if (spins > 0) spins--;
+    else if (canBlock != 0) atomic.wait<i32>(ctl + DONE, d, 1000000);
   }
 }
 

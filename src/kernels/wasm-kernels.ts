@@ -15,11 +15,13 @@ import { InvalidArgumentError } from '../errors.js';
 import { checkGemm, checkGemv, checkMatrixArg, checkSize, checkSyrk, checkVector, checkVectorPair } from './validate.js';
 import type { WasmRuntime } from './wasm-module.js';
 
-// Below this many multiply-adds a gemm is not worth waking other threads for. A product of
-// 1M multiply-adds takes about 0.1 ms on one thread, about what waking a worker and waiting
-// for its half costs on a loaded VM: NMF on digits (1797 x 64 by 10 columns, twice per
-// iteration) ran 25-30% slower on two threads than on one with the old bar of 96^3.
-const PARALLEL_MIN_MADDS = 160 * 160 * 160;
+// Below this many multiply-adds a gemm runs on the calling thread alone. Workers spin for
+// about a millisecond after a job before they sleep (assembly/pool.ts), so back-to-back
+// products find them awake: measured on a 2-core VM, 64^3 takes 43 us on one thread and
+// 24 us on two, and NMF's 1797 x 64 by 10 products 120-126 us -> 72-90 us. (Waking a
+// sleeping worker costs 50-100+ us there, which made two threads a loss below ~160^3
+// before the spin; a job whose worker is late simply runs on the caller.)
+const PARALLEL_MIN_MADDS = 64 * 64 * 64;
 // Largest copy-in scratch per operand before gemm is cut into column slabs (keeps the heap
 // small for huge products of JS-resident matrices).
 const SLAB_BYTES = 256 * 1024 * 1024;
