@@ -15,7 +15,7 @@ export { sgd_parallel, als_parallel } from './pool';
 export { sgd_funk, sgd_svdpp, SGD_PARAM_BYTES } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
 export { als_rows, als_work_doubles, ALS_PARAM_BYTES } from './als';
-export { nmf_cd_sweep, nmf_mu_ratio } from './nmf';
+export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
 export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;

@@ -199,3 +199,70 @@ export function nmf_mu_ratio(a: usize, num: usize, den: usize, n: i32, l1: f64, 
     store<f64>(a + o, x * (load<f64>(num + o) / d));
   }
 }
+
+// One 4 x 4 tile of G = F^T F for row-major F: rows a0.. (wa of them) by columns b0..
+// (wb), accumulated over all rows of F. Per row: the tile's 4 values of F[r, b0..] as two
+// vectors (contiguous) and 4 splats of F[r, a0..]: 8 multiply-adds per 6 loads, as the
+// gemm micro-kernel. Reads stay inside each row: a short b block loads fewer lanes and a
+// short a block repeats its last index (computed, not stored).
+function gramTile(f: usize, rows: i32, k: i32, a0: i32, wa: i32, b0: i32, wb: i32, g: usize): void {
+  const rowBytes = <usize>k << 3;
+  const oa0 = <usize>a0 << 3;
+  const oa1 = <usize>(a0 + min(1, wa - 1)) << 3;
+  const oa2 = <usize>(a0 + min(2, wa - 1)) << 3;
+  const oa3 = <usize>(a0 + min(3, wa - 1)) << 3;
+  const ob = <usize>b0 << 3;
+  let c00 = f64x2.splat(0);
+  let c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0);
+  let c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0);
+  let c21 = f64x2.splat(0);
+  let c30 = f64x2.splat(0);
+  let c31 = f64x2.splat(0);
+  let p = f;
+  const end = f + <usize>rows * rowBytes;
+  for (; p < end; p += rowBytes) {
+    const q = p + ob;
+    const x0 = wb >= 2 ? v128.load(q) : v128.load64_zero(q);
+    const x1 = wb == 4 ? v128.load(q, 16) : wb == 3 ? v128.load64_zero(q, 16) : f64x2.splat(0);
+    let s = v128.load64_splat(p + oa0);
+    c00 = vmadd<f64>(s, x0, c00);
+    c01 = vmadd<f64>(s, x1, c01);
+    s = v128.load64_splat(p + oa1);
+    c10 = vmadd<f64>(s, x0, c10);
+    c11 = vmadd<f64>(s, x1, c11);
+    s = v128.load64_splat(p + oa2);
+    c20 = vmadd<f64>(s, x0, c20);
+    c21 = vmadd<f64>(s, x1, c21);
+    s = v128.load64_splat(p + oa3);
+    c30 = vmadd<f64>(s, x0, c30);
+    c31 = vmadd<f64>(s, x1, c31);
+  }
+  storeTileRow(g, k, a0, b0, wb, c00, c01);
+  if (wa > 1) storeTileRow(g, k, a0 + 1, b0, wb, c10, c11);
+  if (wa > 2) storeTileRow(g, k, a0 + 2, b0, wb, c20, c21);
+  if (wa > 3) storeTileRow(g, k, a0 + 3, b0, wb, c30, c31);
+}
+
+// G[a, b0 + j] and G[b0 + j, a] for j < wb from the two lane pairs of one tile row.
+@inline function storeTileRow(g: usize, k: i32, a: i32, b0: i32, wb: i32, lo: v128, hi: v128): void {
+  for (let j = 0; j < wb; j++) {
+    const v = j == 0 ? f64x2.extract_lane(lo, 0) : j == 1 ? f64x2.extract_lane(lo, 1) : j == 2 ? f64x2.extract_lane(hi, 0) : f64x2.extract_lane(hi, 1);
+    const b = b0 + j;
+    store<f64>(g + ((<usize>a + <usize>b * <usize>k) << 3), v);
+    store<f64>(g + ((<usize>b + <usize>a * <usize>k) << 3), v);
+  }
+}
+
+/**
+ * G := F^T F (k x k column-major, both triangles) for a row-major F (rows x k): the Gram
+ * matrix of NMF's factors on sparse data, where F^T F is the "A A^T" form of the
+ * column-major k x rows matrix F^T, whose rows are strided. 4 x 4 tiles on and above the
+ * diagonal, each streaming F once with its accumulators in registers.
+ */
+export function nmf_gram_rows(f: usize, rows: i32, k: i32, g: usize): void {
+  for (let a0 = 0; a0 < k; a0 += 4) {
+    for (let b0 = a0; b0 < k; b0 += 4) gramTile(f, rows, k, a0, min(4, k - a0), b0, min(4, k - b0), g);
+  }
+}

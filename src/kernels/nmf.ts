@@ -12,6 +12,7 @@
  * solver keeps them there for the whole fit); otherwise the TypeScript loop below, which
  * does the same arithmetic.
  */
+import { ShapeError } from '../errors.js';
 import { activeWasm } from './index.js';
 
 /** Where element (i, c) of a rows x k factor sits: i * rowStride + c * colStride. */
@@ -31,6 +32,7 @@ export function rowMajor(k: number): FactorLayout {
 }
 
 interface NmfWasmExports {
+  nmf_gram_rows(f: number, rows: number, k: number, g: number): void;
   nmf_mu_ratio(a: number, num: number, den: number, n: number, l1: number, l2: number, eps: number): void;
   nmf_cd_sweep(w: number, r: number, rs: number, cs: number, i0: number, i1: number, k: number, g: number, order: number, scratch: number, l1: number, l2: number): number;
 }
@@ -97,4 +99,28 @@ export function muRatio(A: Float64Array, num: Float64Array, den: Float64Array, l
     if (d === 0) d = eps;
     A[p] = x * (num[p]! / d);
   }
+}
+
+/**
+ * G := F^T F (k x k column-major, both triangles) for a row-major F (rows x k), the layout
+ * of NMF's factors on sparse data. On a WASM backend with both arrays in the kernels'
+ * memory a register-tiled kernel streams F's contiguous rows (assembly/nmf.ts); otherwise
+ * the plain loop below runs.
+ */
+export function gramRows(F: Float64Array, rows: number, k: number, G: Float64Array): void {
+  if (F.length < rows * k || G.length < k * k) throw new ShapeError(`gramRows: ${F.length} values for ${rows}x${k} or ${G.length} for ${k}x${k}`);
+  const wasm = activeWasm();
+  if (wasm && wasm.heap.owns(F) && wasm.heap.owns(G)) {
+    (wasm.rt.exports as unknown as NmfWasmExports).nmf_gram_rows(F.byteOffset, rows, k, G.byteOffset);
+    return;
+  }
+  G.fill(0, 0, k * k);
+  for (let r = 0; r < rows; r++) {
+    const o = r * k;
+    for (let a = 0; a < k; a++) {
+      const fa = F[o + a]!;
+      for (let b = a; b < k; b++) G[a + b * k] = G[a + b * k]! + fa * F[o + b]!;
+    }
+  }
+  for (let b = 0; b < k; b++) for (let a = b + 1; a < k; a++) G[a + b * k] = G[b + a * k]!;
 }

@@ -13,7 +13,7 @@
  * O(n k + k^2) once the products of an iteration are known.
  */
 import { kernels } from '../kernels/index.js';
-import { columnMajor, rowMajor, type FactorLayout } from '../kernels/nmf.js';
+import { columnMajor, gramRows, rowMajor, type FactorLayout } from '../kernels/nmf.js';
 import type { Workspace } from '../linalg/lapack/workspace.js';
 import type { NmfData } from './nmf-data.js';
 import { frobeniusLoss } from './nmf-loss.js';
@@ -146,12 +146,16 @@ export abstract class FrobeniusSolver {
 }
 
 /**
- * G := F^T F (k x k, both triangles) for F rows x k in `layout`: one syrk on the arrays in
- * place (a row-major F is the column-major k x rows matrix F^T, whose Gram is F^T (F^T)^T).
+ * G := F^T F (k x k, both triangles) for F rows x k in `layout`, on the arrays in place:
+ * column-major F through syrk (the unpacked A^T A kernel), row-major F through gramRows
+ * (syrk would take it as the "A A^T" of F^T, a gemm with a packing pass).
  */
 function gramInto(F: Float64Array, rows: number, k: number, layout: FactorLayout, G: Float64Array): void {
-  if (layout.rowStride === 1) kernels().syrk('L', true, k, rows, 1, F, 0, rows, 0, G, 0, k);
-  else kernels().syrk('L', false, k, rows, 1, F, 0, k, 0, G, 0, k);
+  if (layout.rowStride !== 1) {
+    gramRows(F, rows, k, G);
+    return;
+  }
+  kernels().syrk('L', true, k, rows, 1, F, 0, rows, 0, G, 0, k);
   for (let j = 1; j < k; j++) for (let i = 0; i < j; i++) G[i + j * k] = G[j + i * k]!;
 }
 

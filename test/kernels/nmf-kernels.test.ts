@@ -6,7 +6,7 @@
 // and the elementwise multiplicative update of the Frobenius mu solver.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { columnMajor, halsSweep, halsSweepJs, muRatio, rowMajor, type FactorLayout } from '../../src/kernels/nmf.js';
+import { columnMajor, gramRows, halsSweep, halsSweepJs, muRatio, rowMajor, type FactorLayout } from '../../src/kernels/nmf.js';
 import { csrMatmatRows } from '../../src/kernels/sparse.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { CsrMatrix } from '../../src/sparse/index.js';
@@ -164,6 +164,36 @@ describe('muRatio (Frobenius multiplicative update)', () => {
               assert.equal(A[p], want, `${backend} len=${len} l1=${l1} l2=${l2}: A[${p}]`);
             }
             releaseAll(A, num, den);
+          }
+        }
+      });
+    });
+  }
+});
+
+describe('gramRows (F^T F of a row-major factor)', () => {
+  for (const backend of BACKEND_NAMES) {
+    it(`${backend}: every tile edge (k mod 4), both triangles, against a plain sum`, () => {
+      withBackend(backend, () => {
+        const r = rng(8);
+        for (const rows of [1, 2, 7, 100]) {
+          for (const k of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]) {
+            const Fv = Float64Array.from({ length: rows * k }, () => r.nextDouble() - 0.25);
+            const F = resident(Fv);
+            const G = resident(new Float64Array(k * k).fill(NaN));
+            gramRows(F, rows, k, G);
+            for (let a = 0; a < k; a++) {
+              for (let b = 0; b < k; b++) {
+                let want = 0;
+                let mag = 0;
+                for (let i = 0; i < rows; i++) {
+                  want += Fv[i * k + a]! * Fv[i * k + b]!;
+                  mag += Math.abs(Fv[i * k + a]! * Fv[i * k + b]!);
+                }
+                assert.ok(Math.abs(G[a + b * k]! - want) <= 1e-15 * (rows + 1) * mag + 1e-300, `${backend} ${rows}x${k}: G[${a}, ${b}] = ${G[a + b * k]}, want ${want}`);
+              }
+            }
+            releaseAll(F, G);
           }
         }
       });
