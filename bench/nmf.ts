@@ -18,7 +18,7 @@ import { kernels } from '../src/kernels/index.js';
 import type { Matrix } from '../src/matrix/matrix.js';
 import { NMF, type NMFSolver } from '../src/models/nmf.js';
 import type { CsrMatrix } from '../src/sparse/csr.js';
-import { machine, table } from './util.js';
+import { best3, machine, table } from './util.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const python = process.env.SKLEARN_PYTHON ?? (existsSync('/tmp/skl-venv/bin/python') ? '/tmp/skl-venv/bin/python' : 'python3');
@@ -37,17 +37,6 @@ function reference(): Refs {
     process.exit(1);
   }
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Refs;
-}
-
-function best3<T>(f: () => T): [number, T] {
-  let best = Infinity;
-  let out: T | undefined;
-  for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
-    out = f();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return [best, out!];
 }
 
 /** Seconds until the loss first reaches `target` (best of 3), and the iterations it took. */

@@ -11,7 +11,7 @@ import { matmul } from '../src/linalg/matmul.js';
 import { Matrix } from '../src/matrix/matrix.js';
 import { SoftImpute, type SoftImputeAlgorithm } from '../src/models/soft-impute.js';
 import { rng } from '../src/random.js';
-import { machine, runPython, table } from './util.js';
+import { best3, machine, runPython, table } from './util.js';
 
 const quick = process.argv.includes('--quick');
 const here = new URL('.', import.meta.url).pathname;
@@ -27,17 +27,6 @@ function planted(m: number, n: number, r: number, frac: number) {
   const rows: number[] = [], cols: number[] = [], values: number[] = [];
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) if (g.nextDouble() < frac) { rows.push(i); cols.push(j); values.push(X.get(i, j)); }
   return { rows: Int32Array.from(rows), cols: Int32Array.from(cols), values: Float64Array.from(values), shape: [m, n] as const };
-}
-
-function best3<T>(f: () => T): [number, T] {
-  let best = Infinity;
-  let out: T | undefined;
-  for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
-    out = f();
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return [best, out!];
 }
 
 setThreads(1);

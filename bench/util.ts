@@ -20,6 +20,18 @@ export function bestTime(fn: () => void, minTime = 0.5, maxReps = 1000): number 
 }
 
 /** Run a Python reference script; returns its parsed JSON stdout, or undefined with a note. */
+/** Best of three timed runs of `f`, in seconds, with the last run's result. */
+export function best3<T>(f: () => T): [number, T] {
+  let best = Infinity;
+  let out: T | undefined;
+  for (let k = 0; k < 3; k++) {
+    const t0 = performance.now();
+    out = f();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return [best, out!];
+}
+
 export function runPython(script: string, args: string[], env: Record<string, string> = {}): Record<string, number> | undefined {
   const r = spawnSync('python3', [script, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   if (r.status !== 0) {
