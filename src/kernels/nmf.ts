@@ -43,6 +43,9 @@ interface NmfWasmExports {
  * the violation.
  */
 export function halsSweep(W: Float64Array, R: Float64Array, layout: FactorLayout, m: number, k: number, G: Float64Array, order: Int32Array, l1: number, l2: number): number {
+  if (W.length < m * k || R.length < m * k || G.length < k * k || order.length < k) {
+    throw new ShapeError(`halsSweep: W ${W.length}, R ${R.length}, G ${G.length}, order ${order.length} values for m = ${m}, k = ${k}`);
+  }
   const wasm = activeWasm();
   if (!wasm || !wasm.heap.owns(W) || !wasm.heap.owns(R) || !wasm.heap.owns(G)) return halsSweepJs(W, R, layout, m, k, G, order, l1, l2);
   const heap = wasm.heap;
@@ -88,8 +91,9 @@ export function halsSweepJs(W: Float64Array, R: Float64Array, layout: FactorLayo
  * TypeScript; the arithmetic is the same.
  */
 export function muRatio(A: Float64Array, num: Float64Array, den: Float64Array, l1: number, l2: number, eps: number): void {
+  if (num.length < A.length || den.length < A.length) throw new ShapeError(`muRatio: ${num.length} numerators and ${den.length} denominators for ${A.length} values`);
   const wasm = activeWasm();
-  if (wasm && wasm.heap.owns(A) && wasm.heap.owns(num) && wasm.heap.owns(den) && num.length >= A.length && den.length >= A.length) {
+  if (wasm && wasm.heap.owns(A) && wasm.heap.owns(num) && wasm.heap.owns(den)) {
     (wasm.rt.exports as unknown as NmfWasmExports).nmf_mu_ratio(A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2, eps);
     return;
   }

@@ -309,12 +309,14 @@ function solve(
     history.push(loss);
     onProgress?.({ stage: 'iteration', done: it, total: st.maxIter, metrics: { loss, ...extra } });
   };
+  // The iteration at which the stopping test passed (0: it never did).
+  let stoppedAt = 0;
+  const outcome = (): SolveResult => ({ iterations: stoppedAt || st.maxIter, converged: stoppedAt > 0, lossHistory: Float64Array.from(history) });
 
   if (st.solver === 'cd') {
     const cd = new CdSolver(data, W, Ht, k, ws);
     let violationInit = 0;
-    let result: SolveResult | undefined;
-    for (let it = 1; it <= st.maxIter && !result; it++) {
+    for (let it = 1; it <= st.maxIter && !stoppedAt; it++) {
       checkAborted(signal, who);
       if (st.shuffle) shuffleInPlace(order, random);
       let violation = cd.sweepW(order, reg.l1W, reg.l2W);
@@ -328,10 +330,10 @@ function solve(
       }
       if (it === 1) violationInit = violation;
       report(it, loss, { violation: violationInit === 0 ? 0 : violation / violationInit });
-      if (violationInit === 0 || violation / violationInit <= st.tol) result = { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+      if (violationInit === 0 || violation / violationInit <= st.tol) stoppedAt = it;
     }
     cd.readInto(W, Ht, updateH);
-    return result ?? { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+    return outcome();
   }
 
   // Multiplicative updates: one iteration updates W (and H) and returns the new loss.
@@ -361,19 +363,18 @@ function solve(
     };
   }
   let previous = errorAtInit;
-  let result: SolveResult | undefined;
-  for (let it = 1; it <= st.maxIter && !result; it++) {
+  for (let it = 1; it <= st.maxIter && !stoppedAt; it++) {
     checkAborted(signal, who);
     const loss = step();
     report(it, loss, {});
     if (st.tol > 0 && it % 10 === 0) {
       const error = Math.sqrt(2 * Math.max(loss, 0));
-      if ((previous - error) / errorAtInit < st.tol) result = { iterations: it, converged: true, lossHistory: Float64Array.from(history) };
+      if ((previous - error) / errorAtInit < st.tol) stoppedAt = it;
       previous = error;
     }
   }
   finish();
-  return result ?? { iterations: st.maxIter, converged: false, lossHistory: Float64Array.from(history) };
+  return outcome();
 }
 
 /** Entries below float64 eps set to 0 (scikit-learn's stabilisation for beta < 1 / <= 1). */

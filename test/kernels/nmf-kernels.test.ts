@@ -200,3 +200,13 @@ describe('gramRows (F^T F of a row-major factor)', () => {
     });
   }
 });
+
+describe('NMF kernels reject arrays too short for the stated sizes', () => {
+  it('halsSweep, muRatio and gramRows throw ShapeError', () => {
+    const order = Int32Array.from([0, 1]);
+    assert.throws(() => halsSweep(new Float64Array(5), new Float64Array(6), columnMajor(3), 3, 2, new Float64Array(4), order, 0, 0), /halsSweep: W 5/);
+    assert.throws(() => halsSweep(new Float64Array(6), new Float64Array(6), columnMajor(3), 3, 2, new Float64Array(4), Int32Array.from([0]), 0, 0), /order 1/);
+    assert.throws(() => muRatio(new Float64Array(4), new Float64Array(3), new Float64Array(4), 0, 0, 1e-7), /muRatio: 3 numerators/);
+    assert.throws(() => gramRows(new Float64Array(5), 3, 2, new Float64Array(4)), /gramRows: 5 values/);
+  });
+});
