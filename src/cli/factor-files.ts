@@ -3,7 +3,8 @@
  * factorization, write each factor as `<DIR>/<name>.npy` (so numpy can check it), and
  * report in words or one JSON line.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/write-chunks.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readMatrix } from '../io/format.js';
@@ -85,7 +86,7 @@ export async function runFactorCommand(
     await onFile(dir, () => mkdir(dir, { recursive: true }));
     for (const f of result.factors) {
       const path = join(dir, `${f.name}.npy`);
-      await onFile(path, () => writeFile(path, encode(f)));
+      await onFile(path, () => writeFileAtomic(path, encode(f)));
       files.push(path);
     }
   }

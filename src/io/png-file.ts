@@ -2,7 +2,8 @@
  * PNG files on disk (Node): {@link readPng} and {@link writePng} wrap the in-memory
  * {@link decodePng} / {@link encodePng} of `png.ts` (which stay browser-safe).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './write-chunks.js';
 import type { CheckedRaster, RasterImage } from '../models/image.js';
 import { decodePng, encodePng, type EncodePngOptions } from './png.js';
 
@@ -20,5 +21,5 @@ export async function readPng(path: string): Promise<CheckedRaster> {
  * @throws InvalidArgumentError for an invalid image; file system errors as Node's.
  */
 export async function writePng(path: string, image: RasterImage, options: EncodePngOptions = {}): Promise<void> {
-  await writeFile(path, encodePng(image, options));
+  await writeFileAtomic(path, encodePng(image, options));
 }

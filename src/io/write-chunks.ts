@@ -1,29 +1,173 @@
 /**
- * Write a file from a sequence of chunks, so writers can produce large files a few
- * megabytes at a time instead of building the whole file in memory first.
+ * Atomic file writes. Every file lowrank writes goes through this module: the bytes go to a
+ * temporary file in the destination's folder, which is flushed (fsync) and then renamed over
+ * the destination. A full disk, an exception in the producer or a signal therefore leaves
+ * the old file untouched and no partial file behind (rename is atomic within one file system,
+ * POSIX rename(2)). Writers produce chunks, so large files are written a few megabytes at a
+ * time instead of being built in memory first.
+ *
+ * Temporary names are `.<name>.lowrank-<pid>-<random>.tmp`. A process killed with SIGKILL
+ * cannot remove its own; the next write to the same destination removes those whose process
+ * is gone, and the CLI removes the current process's on SIGINT/SIGTERM.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { chmod, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 /** A piece of a file: text (written as UTF-8) or bytes. */
 export type Chunk = string | Uint8Array;
 
-/** Create or truncate `path` and write every chunk, in order. */
+const TMP_SUFFIX = '.tmp';
+const TMP_TAG = '.lowrank-';
+
+/** Temporary files this process has open, removed by {@link removeTemporaryFiles}. */
+const live = new Set<string>();
+
+/** Where the bytes really go: the target of a symlink, so a link is written through, not replaced. */
+function resolveTarget(path: string): { target: string; mode: number | undefined } {
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    // The destination does not exist yet (or a dangling link): write the path as given.
+  }
+  let mode: number | undefined;
+  try {
+    const st = statSync(target);
+    if (st.isFile()) mode = st.mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  return { target, mode };
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove temporary files for `target` left by processes that no longer exist (killed mid-write). */
+function sweepStale(target: string): void {
+  const dir = dirname(target);
+  const prefix = `.${basename(target)}${TMP_TAG}`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TMP_SUFFIX)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Someone else removed it, or it is not ours to remove: leave it.
+    }
+  }
+}
+
+function temporaryName(target: string): string {
+  const rand = Math.floor(Math.random() * 0x100000000).toString(36);
+  return join(dirname(target), `.${basename(target)}${TMP_TAG}${process.pid}-${rand}${TMP_SUFFIX}`);
+}
+
+/**
+ * Whether `candidate` names a temporary file of an atomic write to `path`
+ * (`.<name>.lowrank-<pid>-<random>.tmp`); for tests and clean-up tools.
+ */
+export function isTemporaryFileOf(path: string, candidate: string): boolean {
+  const prefix = `.${basename(path)}${TMP_TAG}`;
+  const name = basename(candidate);
+  return name.startsWith(prefix) && name.endsWith(TMP_SUFFIX);
+}
+
+/** Remove every temporary file this process is writing (called by the CLI on SIGINT/SIGTERM). */
+export function removeTemporaryFiles(): void {
+  for (const tmp of live) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+
+/** Flush the folder's entry for the rename to disk; not every platform allows it (then skip). */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows and some file systems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Write every chunk, in order, to `path` atomically: the old file (if any) stays whole until
+ * the new one is complete and flushed. A symlink is written through; an existing file's
+ * permission bits are kept.
+ * @throws the file system error (ENOSPC, EACCES, ...) or the producer's error; the temporary
+ *   file is removed first.
+ */
 export function writeChunksSync(path: string, chunks: Iterable<Chunk>): void {
-  const fd = openSync(path, 'w');
+  const { target, mode } = resolveTarget(path);
+  sweepStale(target);
+  const tmp = temporaryName(target);
+  live.add(tmp);
+  let fd: number | undefined = openSync(tmp, 'wx', mode ?? 0o666);
   try {
     for (const c of chunks) {
       if (typeof c === 'string') writeSync(fd, c);
       else for (let off = 0; off < c.length; ) off += writeSync(fd, c, off, c.length - off);
     }
-  } finally {
+    fsyncSync(fd);
     closeSync(fd);
+    fd = undefined;
+    if (mode !== undefined) chmodSync(tmp, mode);
+    renameSync(tmp, target);
+    live.delete(tmp);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created or already gone
+    }
+    live.delete(tmp);
+    throw e;
   }
+  syncDir(dirname(target));
 }
 
-/** Create or truncate `path` and write every chunk, in order, without blocking the event loop. */
+/** {@link writeChunksSync} without blocking the event loop. */
 export async function writeChunks(path: string, chunks: Iterable<Chunk>): Promise<void> {
-  const handle = await open(path, 'w');
+  const { target, mode } = resolveTarget(path);
+  sweepStale(target);
+  const tmp = temporaryName(target);
+  live.add(tmp);
+  let handle: Awaited<ReturnType<typeof open>> | undefined = await open(tmp, 'wx', mode ?? 0o666);
   try {
     // The iterator may reuse its buffer for the next chunk, so each write completes
     // before the next chunk is requested.
@@ -31,7 +175,27 @@ export async function writeChunks(path: string, chunks: Iterable<Chunk>): Promis
       if (typeof c === 'string') await handle.write(c);
       else for (let off = 0; off < c.length; ) off += (await handle.write(c, off, c.length - off)).bytesWritten;
     }
-  } finally {
+    await handle.sync();
     await handle.close();
+    handle = undefined;
+    if (mode !== undefined) await chmod(tmp, mode);
+    await rename(tmp, target);
+    live.delete(tmp);
+  } catch (e) {
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    live.delete(tmp);
+    throw e;
   }
+  syncDir(dirname(target));
+}
+
+/** Write `data` (text as UTF-8, or bytes) to `path` atomically; see {@link writeChunks}. */
+export function writeFileAtomic(path: string, data: Chunk): Promise<void> {
+  return writeChunks(path, [data]);
+}
+
+/** Synchronous {@link writeFileAtomic}. */
+export function writeFileAtomicSync(path: string, data: Chunk): void {
+  writeChunksSync(path, [data]);
 }

@@ -6,7 +6,8 @@
  * observed entries as given, the others predicted) when it has at most 1e7 entries or with
  * `--dense`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.js';
@@ -115,7 +116,7 @@ export function registerComplete(program: Command): void {
       const files: string[] = [];
       for (const [name, bytes] of outputs) {
         const path = join(dir, `${name}.npy`);
-        await onFile(path, () => writeFile(path, typeof bytes === 'function' ? bytes() : bytes));
+        await onFile(path, () => writeFileAtomic(path, typeof bytes === 'function' ? bytes() : bytes));
         files.push(path);
       }
 

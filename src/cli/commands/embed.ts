@@ -4,7 +4,7 @@
  * analogies (`--analogy a:b::c`), and writes the vectors (`--out`: word2vec text format for
  * .txt/.vec, our JSON for .json).
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ppmiEmbeddings, type WordEmbeddings } from '../../models/text/ppmi.js';
@@ -90,7 +90,7 @@ export function registerEmbed(program: Command): void {
       );
       if (opts.out !== undefined) {
         const path = opts.out;
-        await onFile(path, () => writeFile(path, outExt === '.json' ? JSON.stringify(e) : word2vecText(e)));
+        await onFile(path, () => writeFileAtomic(path, outExt === '.json' ? JSON.stringify(e) : word2vecText(e)));
       }
       const unknown = (w: string): boolean => !e.has(w);
       const neighbors = probes.map((w) => ({ word: w, neighbors: unknown(w) ? null : e.nearest(w, n) }));

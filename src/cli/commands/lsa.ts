@@ -3,7 +3,7 @@
  * collection of documents: the top terms of the leading components and, for each query,
  * the most similar documents (cosine in the latent space).
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { LSA } from '../../models/text/lsa.js';
 import type { TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
@@ -51,7 +51,7 @@ export function registerLsa(program: Command): void {
       const { result: model, seconds } = timed('lsa', (o) => estimator.fit(docs, o));
       if (opts.save) {
         const path = opts.save;
-        await onFile(path, () => writeFile(path, JSON.stringify(model)));
+        await onFile(path, () => writeFileAtomic(path, JSON.stringify(model)));
       }
       const s = model.singularValues;
       let total = 0;

@@ -4,7 +4,7 @@
  * every rule of src/lowrank/rank-selection.ts (energy target, elbow, AIC, largest gap,
  * Gavish-Donoho), optionally drawn as an SVG scree plot.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { kernels } from '../../kernels/index.js';
 import { svdvals } from '../../linalg/svd.js';
@@ -98,7 +98,7 @@ export function registerRank(program: Command): void {
         const marks = Object.fromEntries(Object.entries(names).map(([key, label]) => [label, r[key as keyof RankSuggestions].k]));
         const svg = screeSvg({ sigma: s, cumulativeEnergy: cum, marks, target, title: `Scree plot of ${a} (${m} x ${n})` });
         const path = opts.plot;
-        await onFile(path, () => writeFile(path, svg));
+        await onFile(path, () => writeFileAtomic(path, svg));
       }
       if (opts.json) {
         printJson(cmd, {

@@ -2,7 +2,7 @@
  * `lowrank topics docs.txt --rank 10`: NMF topics of a collection of documents (one per
  * line, or a CSV column with `--column`), printed as each topic's top words.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { NMFTopics } from '../../models/text/topics.js';
 import { onFile } from '../options.js';
@@ -43,7 +43,7 @@ export function registerTopics(program: Command): void {
       const { result: model, seconds } = timed('topics', (o) => estimator.fit(docs, o));
       if (opts.save) {
         const path = opts.save;
-        await onFile(path, () => writeFile(path, JSON.stringify(model)));
+        await onFile(path, () => writeFileAtomic(path, JSON.stringify(model)));
       }
       const dominant = model.dominantTopics();
       const sizes = new Array<number>(k).fill(0);

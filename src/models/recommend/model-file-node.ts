@@ -1,12 +1,13 @@
 /**
  * Save and load `.lrm` model files in Node (the byte format is in model-file.ts).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../io/write-chunks.js';
 import { LatentFactorModel } from './model.js';
 
 /** Write `model` to `path` as an `.lrm` file (see model-file.ts for the layout). */
 export async function saveModel(path: string, model: LatentFactorModel): Promise<void> {
-  await writeFile(path, model.toBytes());
+  await writeFileAtomic(path, model.toBytes());
 }
 
 /**
