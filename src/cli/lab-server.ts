@@ -3,6 +3,11 @@
  * nothing else.
  *
  * - Binds 127.0.0.1 by default: the Lab is a local teaching tool, not a public site.
+ * - Answers only requests whose `Host` header names this server: `localhost` (with the bound
+ *   port, or bare) or the bound address with its port (`127.0.0.1:PORT`, `[::1]:PORT`; a
+ *   wildcard bind accepts the loopback address of its family). Anything else, including a
+ *   missing `Host`, gets 421 Misdirected Request. This defeats DNS rebinding: a page on
+ *   `evil.example` whose name is re-pointed at 127.0.0.1 still sends `Host: evil.example`.
  * - Serves only files under its root: the URL path is decoded once, must not contain NUL
  *   or backslashes, is normalized, and the resolved real path (symlinks followed) must stay
  *   inside the root's real path; anything else is a 404 (403 would confirm that a file
@@ -107,12 +112,43 @@ function isInside(root: string, full: string): boolean {
   return r !== '' && !r.startsWith('..') && !isAbsolute(r) && !r.split(sep).includes('..');
 }
 
+/**
+ * The `Host` header values (lower case) that {@link startLabServer} answers when bound to
+ * `address` (as `server.address().address` reports it) on `port`: `localhost:PORT`,
+ * `localhost`, and the bound address with the port, `[...]`-bracketed for IPv6. A wildcard
+ * bind (`0.0.0.0`, `::`) stands for the loopback address of its family (`::` also accepts
+ * `127.0.0.1`, since it usually serves IPv4 too). A DNS name other than localhost is never
+ * accepted: that is what a DNS-rebinding page would send.
+ * @param address - the bound IP address, e.g. `'127.0.0.1'` or `'::1'`.
+ * @param port - the bound TCP port.
+ * @example
+ * ```ts
+ * [...labHostNames('127.0.0.1', 8080)]
+ * // => ['localhost:8080', 'localhost', '127.0.0.1:8080']
+ * ```
+ */
+export function labHostNames(address: string, port: number): ReadonlySet<string> {
+  const names = new Set([`localhost:${port}`, 'localhost']);
+  const literal = (a: string): string => (a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`);
+  if (address === '0.0.0.0') names.add(literal('127.0.0.1'));
+  else if (address === '::') {
+    names.add(literal('::1'));
+    names.add(literal('127.0.0.1'));
+  } else names.add(literal(address.toLowerCase()));
+  return names;
+}
+
 function send(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, { ...LAB_SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
   res.end(body);
 }
 
-async function handle(rootReal: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
+async function handle(rootReal: string, hosts: ReadonlySet<string>, req: IncomingMessage, res: ServerResponse): Promise<number> {
+  const host = req.headers.host;
+  if (host === undefined || !hosts.has(host.toLowerCase())) {
+    send(res, 421, 'misdirected request: this server answers only for localhost\n');
+    return 421;
+  }
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') {
     send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
@@ -167,8 +203,12 @@ async function handle(rootReal: string, req: IncomingMessage, res: ServerRespons
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const host = options.host ?? '127.0.0.1';
   const rootReal = await realpath(resolve(options.root));
-  const server = createServer((req, res) => {
-    handle(rootReal, req, res).then(
+  // Filled in once the port is known; until then every request is refused.
+  let hosts: ReadonlySet<string> = new Set();
+  // requireHostHeader off: a request without Host reaches handle() and gets its 421 (Node
+  // would otherwise answer HTTP/1.1 ones with a bare 400 and pass HTTP/1.0 ones through).
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    handle(rootReal, hosts, req, res).then(
       (status) => options.onRequest?.(req.method ?? 'GET', req.url ?? '/', status),
       () => {
         if (!res.headersSent) send(res, 500, 'internal error\n');
@@ -182,8 +222,13 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
       ok();
     });
   });
-  const port = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const bound = server.address() as AddressInfo;
+  const port = bound.port;
+  hosts = labHostNames(bound.address, port);
+  // The URL must name a host the server answers (see labHostNames): localhost as given, else
+  // the bound address, a wildcard shown as its family's loopback address.
+  const a = bound.address;
+  const shown = host === 'localhost' ? 'localhost' : a === '0.0.0.0' ? '127.0.0.1' : a === '::' ? '[::1]' : a.includes(':') ? `[${a}]` : a;
   return {
     server,
     url: `http://${shown}:${port}/`,

@@ -1,13 +1,15 @@
 // The Lab's static server and the `lowrank lab` command: loopback binding, COOP/COEP and
-// MIME headers, no path traversal (encoded dots, backslashes, NUL, symlinks), 404/405.
+// MIME headers, no path traversal (encoded dots, backslashes, NUL, symlinks), 404/405, and
+// 421 for any Host header that does not name this server (DNS rebinding).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { resolveLabPath, startLabServer, type LabServer } from '../../src/cli/lab-server.js';
+import { labHostNames, resolveLabPath, startLabServer, type LabServer } from '../../src/cli/lab-server.js';
 import { assertFails, run } from '../cli/harness.js';
 
 let base: string;
@@ -33,13 +35,16 @@ after(async () => {
   rmSync(base, { recursive: true, force: true });
 });
 
-/** Send a raw request line (no URL normalization, unlike fetch) and return status and body. */
-function raw(path: string, method = 'GET'): Promise<{ status: number; text: string }> {
+/**
+ * Send a raw request (no URL normalization, unlike fetch) and return status and response.
+ * `head` is the header block after the request line; by default the Host the server answers.
+ */
+function raw(path: string, method = 'GET', head = `Host: 127.0.0.1:${lab.port}\r\n`, version = '1.1'): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const sock = connect(lab.port, '127.0.0.1', () => sock.write(`${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const sock = connect(lab.port, '127.0.0.1', () => sock.write(`${method} ${path} HTTP/${version}\r\n${head}Connection: close\r\n\r\n`));
     let data = '';
     sock.on('data', (d) => (data += d.toString('latin1')));
-    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]), text: data }));
+    sock.on('end', () => resolve({ status: Number(/^HTTP\/1\.[01] (\d+)/.exec(data)?.[1]), text: data }));
     sock.on('error', reject);
   });
 }
@@ -100,6 +105,86 @@ test('no path traversal: raw dot segments, encoded dots and slashes, backslashes
   assert.equal((await raw('/lab.js')).status, 200);
 });
 
+/** GET `path` through node:http with the given Host header (undefined: none sent at all). */
+function withHost(port: number, connectTo: string, host: string | undefined, path = '/lab.js'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: connectTo, port, path, headers: host === undefined ? {} : { host }, setHost: host !== undefined, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('labHostNames: localhost and the bound address with the port; wildcards mean loopback', () => {
+  assert.deepEqual([...labHostNames('127.0.0.1', 8080)].sort(), ['127.0.0.1:8080', 'localhost', 'localhost:8080']);
+  assert.deepEqual([...labHostNames('::1', 80)].sort(), ['[::1]:80', 'localhost', 'localhost:80']);
+  assert.deepEqual([...labHostNames('0.0.0.0', 5)].sort(), ['127.0.0.1:5', 'localhost', 'localhost:5']);
+  assert.deepEqual([...labHostNames('::', 5)].sort(), ['127.0.0.1:5', '[::1]:5', 'localhost', 'localhost:5']);
+});
+
+test('DNS rebinding: a Host that does not name this server gets 421, never the file', async () => {
+  const p = lab.port;
+  for (const good of [`127.0.0.1:${p}`, `localhost:${p}`, 'localhost', `LOCALHOST:${p}`]) {
+    const r = await withHost(lab.port, '127.0.0.1', good);
+    assert.equal(r.status, 200, good);
+    assert.equal(r.body, 'export {};', good);
+  }
+  const bad = [
+    'evil.example',
+    `evil.example:${p}`,
+    `127.0.0.1.evil.example:${p}`,
+    `localhost.evil.example:${p}`,
+    `localhost:${p === 1 ? 2 : p - 1}`,
+    `127.0.0.1:${p + 1}`,
+    '127.0.0.1',
+    `[::1]:${p}`, // bound to IPv4 only
+    `0.0.0.0:${p}`,
+    `localhost.:${p}`,
+    `127.0.0.1:${p}@evil.example`,
+  ];
+  for (const host of bad) {
+    const r = await withHost(lab.port, '127.0.0.1', host);
+    assert.equal(r.status, 421, JSON.stringify(host));
+    assert.ok(!r.body.includes('export'), host);
+    assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp', host);
+  }
+  // No Host header at all, over HTTP/1.1 and HTTP/1.0; and HEAD / POST are refused the same way.
+  assert.equal((await withHost(lab.port, '127.0.0.1', undefined)).status, 421);
+  assert.equal((await raw('/lab.js', 'GET', '')).status, 421);
+  assert.equal((await raw('/lab.js', 'GET', 'Host: \r\n')).status, 421);
+  assert.equal((await raw('/lab.js', 'GET', '', '1.0')).status, 421);
+  assert.equal((await raw('/lab.js', 'HEAD', 'Host: evil.example\r\n')).status, 421);
+  assert.equal((await raw('/lab.js', 'POST', 'Host: evil.example\r\n')).status, 421);
+  // Two Host headers: Node keeps the first; an evil first one is refused.
+  assert.equal((await raw('/lab.js', 'GET', `Host: evil.example\r\nHost: 127.0.0.1:${p}\r\n`)).status, 421);
+});
+
+test('DNS rebinding: a server bound to ::1 answers [::1]:PORT and localhost, not 127.0.0.1', async (t) => {
+  let six: LabServer;
+  try {
+    six = await startLabServer({ root, host: '::1' });
+  } catch (e) {
+    t.skip(`no IPv6 loopback here: ${(e as Error).message}`);
+    return;
+  }
+  try {
+    assert.equal(six.url, `http://[::1]:${six.port}/`);
+    assert.equal((await withHost(six.port, '::1', `[::1]:${six.port}`)).status, 200);
+    assert.equal((await withHost(six.port, '::1', `localhost:${six.port}`)).status, 200);
+    assert.equal((await withHost(six.port, '::1', `127.0.0.1:${six.port}`)).status, 421);
+    assert.equal((await withHost(six.port, '::1', 'evil.example')).status, 421);
+    const res = await fetch(six.url);
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+  } finally {
+    await six.close();
+  }
+});
+
 test('only GET and HEAD', async () => {
   const head = await raw('/lab.js', 'HEAD');
   assert.equal(head.status, 200);
@@ -139,6 +224,7 @@ test('lowrank lab: serves, prints the URL, stops on SIGTERM', async () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cross-origin-opener-policy'), 'same-origin');
     assert.match(await res.text(), /<title>lab<\/title>/);
+    assert.equal((await withHost(Number(new URL(url).port), '127.0.0.1', 'evil.example', '/')).status, 421);
     const code = await new Promise<number | null>((resolve) => {
       child.once('exit', (c) => resolve(c));
       child.kill('SIGTERM');
