@@ -5,14 +5,22 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../io/write-chunks.js';
 import { LatentFactorModel } from './model.js';
 
-/** Write `model` to `path` as an `.lrm` file (see model-file.ts for the layout). */
+/**
+ * Write `model` to `path` as an `.lrm` file (see model-file.ts for the layout), atomically:
+ * a reader never sees a half-written file.
+ * @throws NonFiniteInputError when the model holds NaN or Inf (it could not be loaded back).
+ */
 export async function saveModel(path: string, model: LatentFactorModel): Promise<void> {
   await writeFileAtomic(path, model.toBytes());
 }
 
 /**
- * Read a model written by {@link saveModel}.
- * @throws ParseError on a file that is not a model, has an unknown version, is truncated or corrupt.
+ * Read a model written by {@link saveModel}. The whole file, metadata included, is checked
+ * against its checksum before anything is trusted.
+ * @throws ParseError naming `path` on a file that is not a model, has format version 1 (its
+ *   metadata is not checksummed: retrain) or an unknown version, is truncated, has bytes
+ *   appended, fails the checksum, or holds sizes, IDs or parameters that do not validate
+ *   (non-finite globalMean, biases or factors included).
  */
 export async function loadModel(path: string): Promise<LatentFactorModel> {
   const bytes = await readFile(path);
