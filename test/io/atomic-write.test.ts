@@ -152,7 +152,7 @@ test('SIGTERM of `lowrank convert` during the write leaves the old output and no
   const input = join(dir, 'big.npy');
   // 30 000 x 100 float64 (24 MB): its CSV, about 57 MB of text, goes out in four chunks of
   // 8192 rows, each a fraction of a second to format, so the write lasts a while.
-  writeNpySync(input, Matrix.random(30_000, 100, { randomState: 3 }));
+  writeNpySync(input, Matrix.random(30_000, 100, { seed: 3 }));
   const out = join(dir, 'out.csv');
   writeFileSync(out, OLD);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'convert', input, out], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -189,7 +189,7 @@ test('a full disk: `lowrank convert` fails with one line, exit 1, old file intac
   }
   try {
     const input = join(base, 'full-in.npy');
-    writeNpySync(input, Matrix.random(400, 400, { randomState: 4 })); // 1.28 MB as npy, more as csv
+    writeNpySync(input, Matrix.random(400, 400, { seed: 4 })); // 1.28 MB as npy, more as csv
     for (const name of ['out.npy', 'out.csv']) {
       const out = join(dir, name);
       writeFileSync(out, OLD);
