@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError } from '../../src/errors.js';
+import { AbortedError, ConvergenceError, InvalidArgumentError } from '../../src/errors.js';
 import { ALS } from '../../src/models/recommend/als.js';
 import { randomSplit } from '../../src/models/recommend/split.js';
-import { plantedRatings } from '../../src/models/recommend/synthetic.js';
+import { plantedRatings, syntheticRatings } from '../../src/models/recommend/synthetic.js';
 import { Ratings } from '../../src/models/recommend/ratings.js';
 import { rmse } from '../../src/models/recommend/metrics.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
@@ -107,6 +107,20 @@ describe('ALS (explicit, ALS-WR)', () => {
       () => new ALS({ factors: 2, iterations: 5 }).fit(train, { signal: ac2.signal, onProgress: (p) => { if (p.done === 2) ac2.abort(); } }),
       AbortedError,
     );
+  });
+
+  it('throws ConvergenceError suggesting more regularization when the factors become NaN (reg 0, more factors than ratings per user), on every backend', () => {
+    // About 20 ratings per user and 40 factors: without a ridge the normal equations are singular.
+    const few = syntheticRatings({ users: 60, items: 40, ratings: 1200, rank: 3, seed: 2 });
+    for (const backend of BACKEND_NAMES) {
+      withBackend(backend, () => {
+        assert.throws(() => new ALS({ factors: 40, reg: 0, iterations: 3 }).fit(few),
+          (e: Error) => e instanceof ConvergenceError && /^ALS: the factors became NaN\/Infinity in iteration \d of 3; raise the regularization \(reg is 0; try 0.05\)$/.test(e.message),
+          backend);
+        // The same data with the default ridge trains.
+        assert.ok(Number.isFinite(new ALS({ factors: 40, iterations: 3 }).fit(few).predict('1', '2').value), backend);
+      });
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // options, progress and abort.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AbortedError, InvalidArgumentError } from '../../src/errors.js';
+import { AbortedError, ConvergenceError, InvalidArgumentError } from '../../src/errors.js';
 import { Baseline } from '../../src/models/recommend/baseline.js';
 import type { RecommenderEstimator } from '../../src/models/recommend/estimator.js';
 import { SVDpp } from '../../src/models/recommend/svdpp.js';
@@ -133,6 +133,23 @@ test('FunkSVD honours an AbortSignal before and between epochs', () => {
   let seen = 0;
   assert.throws(() => est.fit(train, { signal: ctl.signal, onProgress: () => { seen++; if (seen === 2) ctl.abort(); } }), AbortedError);
   assert.equal(seen, 2);
+});
+
+test('FunkSVD with lr 1000 diverges: ConvergenceError naming the epoch and the learning rate, on one thread and on the 2-thread grid', () => {
+  const { train } = smallSplit();
+  assert.throws(() => new FunkSVD({ factors: 4, epochs: 5, lr: 1000, threads: 1 }).fit(train),
+    (e: Error) => e instanceof ConvergenceError && /^FunkSVD: training diverged in epoch 1 of 5 .*lower the learning rate lr \(now 1000; the default is 0.005\)/.test(e.message));
+  const { ratings } = plantedRatings({ users: 600, items: 400, ratings: PARALLEL_MIN_RATINGS + 1000, rank: 3, seed: 5 });
+  assert.throws(() => new FunkSVD({ factors: 4, epochs: 3, lr: 1000, threads: 2 }).fit(ratings), ConvergenceError);
+  // Each rating's error is taken before its update, so the last updates' overflow is not in
+  // any error sum: here the epoch's RMSE is finite (1e30, in f64) while the biases overflow
+  // f32; the scan of the parameters after the last epoch catches it.
+  const rmses: number[] = [];
+  const huge = Ratings.fromTriples(['a', 'b'], ['x', 'y'], [1e30, -1e30]);
+  assert.throws(() => new FunkSVD({ factors: 2, epochs: 1, lr: 1e10, threads: 1 }).fit(huge, { onProgress: (p) => rmses.push(p.metrics!.trainRmse!) }),
+    (e: Error) => e instanceof ConvergenceError && /epoch 1 of 1/.test(e.message));
+  assert.equal(rmses.length, 1);
+  assert.ok(Number.isFinite(rmses[0]));
 });
 
 test('seed 001 worked example: a FunkSVD model with mu 3.5, b_u -0.2, b_i 0.1, p (1, 0.5), q (0.2, 0.6) predicts 3.9', () => {

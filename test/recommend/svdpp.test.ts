@@ -1,7 +1,7 @@
 // SVDpp: accuracy against Baseline, effective user factors, determinism, options, abort.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AbortedError, InvalidArgumentError } from '../../src/errors.js';
+import { AbortedError, ConvergenceError, InvalidArgumentError } from '../../src/errors.js';
 import { Baseline } from '../../src/models/recommend/baseline.js';
 import { SVDpp } from '../../src/models/recommend/svdpp.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
@@ -65,4 +65,14 @@ test('SVDpp options and abort', () => {
   assert.throws(() => new SVDpp().fit(train, { signal: AbortSignal.abort() }), AbortedError);
   const ctl = new AbortController();
   assert.throws(() => new SVDpp({ epochs: 5 }).fit(train, { signal: ctl.signal, onProgress: () => ctl.abort() }), AbortedError);
+});
+
+test('SVDpp and Baseline (sgd) with lr 1000 diverge: ConvergenceError naming the epoch and the learning rate', () => {
+  const { train } = smallSplit();
+  assert.throws(() => new SVDpp({ factors: 4, epochs: 3, lr: 1000 }).fit(train),
+    (e: Error) => e instanceof ConvergenceError && /^SVDpp: training diverged in epoch 1 of 3 .*lr \(now 1000; the default is 0.007\)/.test(e.message));
+  assert.throws(() => new Baseline({ method: 'sgd', epochs: 3, lr: 1000 }).fit(train),
+    (e: Error) => e instanceof ConvergenceError && /^Baseline \(sgd\): training diverged in epoch 1 of 3 /.test(e.message));
+  // A sane learning rate trains as before.
+  assert.ok(Number.isFinite(new SVDpp({ factors: 4, epochs: 2 }).fit(train).predict('1', '2').value));
 });

@@ -63,7 +63,9 @@ export function registerRecommend(program: Command): void {
     .action(async (opts: HyperFlags & ReadFlags & { ratings: string; out: string; json?: boolean }, cmd: Command) => {
       const estimator = makeEstimator(opts);
       const ratings = await loadRatings(opts.ratings, opts);
-      const { model, seconds } = fitWithBar(estimator, ratings);
+      // A fit that fails (diverges, is interrupted) throws here, before anything is written:
+      // an existing --out file stays as it was.
+      const { model, seconds } = await fitWithBar(estimator, ratings);
       const trainRmse = model.kind === 'explicit' ? rmse(model.predictRatings(ratings), ratings.values) : NaN;
       await onFile(opts.out, () => saveModel(opts.out, model));
       const summary = {
@@ -156,7 +158,7 @@ export function registerRecommend(program: Command): void {
       const estimator = makeEstimator(opts);
       if (split) {
         const [train, test] = await Promise.all([loadRatings(opts.train!, opts), loadRatings(opts.test!, opts)]);
-        const { model, seconds } = fitWithBar(estimator, train);
+        const { model, seconds } = await fitWithBar(estimator, train);
         const res = { ...evaluate(model, test, evalOptions), fitSeconds: seconds };
         if (opts.json) printJson(cmd, { algorithm: estimator.algorithm, train: train.size, test: test.size, ...res, hyperparameters: estimator.options });
         else stdoutOf(cmd)(formatPairs(metricPairs(res, k)));
@@ -223,8 +225,8 @@ function withHyper(cmd: Command): Command {
     .addOption(new Option('--algo <name>', 'algorithm').choices([...ALGORITHMS]).makeOptionMandatory())
     .option('--factors <f>', 'latent factors (default: the algorithm\'s; funksvd/svdpp 100, als 50, implicit-als 100)')
     .option('--epochs <n>', 'epochs (SGD) or iterations (ALS)')
-    .option('--lr <rate>', 'learning rate (funksvd, svdpp, baseline)')
-    .option('--reg <lambda>', 'regularization')
+    .option('--lr <rate>', 'learning rate (funksvd, svdpp, baseline: selects its sgd method)')
+    .option('--reg <lambda>', 'regularization (baseline: selects its sgd method)')
     .option('--alpha <a>', 'implicit-als confidence slope: c = 1 + alpha r (default 40)')
     .option('--seed <n>', 'random seed (initialisation, shuffles, folds)');
 }
@@ -274,7 +276,9 @@ export function makeEstimator(o: HyperFlags): RecommenderEstimator {
       case 'svdpp':
         return new SVDpp(def({ factors, epochs, lr, reg, seed }));
       case 'baseline':
-        return new Baseline(def({ epochs, lr, reg, seed }));
+        // lr and reg are parameters of Baseline's 'sgd' method only ('als' has regUser and
+        // regItem): giving either selects 'sgd' instead of being silently ignored.
+        return new Baseline(def({ method: lr !== undefined || reg !== undefined ? ('sgd' as const) : undefined, epochs, lr, reg, seed }));
       case 'als':
         return new ALS(def({ factors, iterations: epochs, reg, seed }));
       case 'implicit-als':
@@ -304,12 +308,15 @@ async function readModel(path: string): Promise<LatentFactorModel> {
   return onFile(path, () => loadModel(path));
 }
 
-function fitWithBar(estimator: RecommenderEstimator, train: Ratings): { model: LatentFactorModel; seconds: number } {
+// fitAsync, not fit: the same model, but the event loop gets a turn every few milliseconds,
+// so Ctrl-C (main.ts's SIGINT handler) stops a long fit at once instead of after it, and the
+// bar redraws on its timer.
+async function fitWithBar(estimator: RecommenderEstimator, train: Ratings): Promise<{ model: LatentFactorModel; seconds: number }> {
   const bar = progressBar(`fit ${estimator.algorithm}`);
   const t0 = performance.now();
   try {
     // Progress reports cost a training-loss pass per epoch: ask for them only when a bar is drawn.
-    const model = estimator.fit(train, process.stderr.isTTY === true ? { onProgress: bar.onProgress } : {});
+    const model = await estimator.fitAsync(train, process.stderr.isTTY === true ? { onProgress: bar.onProgress } : {});
     return { model, seconds: (performance.now() - t0) / 1000 };
   } finally {
     bar.stop();

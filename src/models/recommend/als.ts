@@ -22,10 +22,11 @@
  * independent and the kernel takes a row range, so they can be split over the worker pool
  * once it runs job kinds other than gemm/SGD.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
+import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { AlsWasm } from '../../kernels/als.js';
 import { getThreads } from '../../kernels/index.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, solveExplicitRow } from './als-solve.js';
 import { checkBool, checkInt, checkNumber, type RecommenderEstimator } from './estimator.js';
@@ -101,14 +102,31 @@ export class ALS implements RecommenderEstimator {
   /**
    * Fit on `train`. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse, objective } }`
    * after each iteration and checks `signal` between half-steps.
-   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted;
+   *   ConvergenceError when a factor or bias becomes NaN/Infinity (checked after each
+   *   iteration by one pass over the factors): raise `reg`.
    */
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
-    const { onProgress, signal } = options;
+    return runSteps(this.steps(train, options), options.signal, 'ALS.fit');
+  }
+
+  /**
+   * {@link ALS.fit} with a turn of the event loop between half-steps (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
+   * timer or a button within about one half-step.
+   * @throws (rejects with) the errors of {@link ALS.fit}.
+   */
+  fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
+    return runStepsAsync(this.steps(train, options), options.signal, 'ALS.fitAsync');
+  }
+
+  // The training loop of fit and fitAsync; yields before the first and after each half-step.
+  private *steps(train: Ratings, options: LongTaskOptions): FitSteps<LatentFactorModel> {
+    const { onProgress } = options;
     const { factors: f, iterations, reg, biased, initStd, seed } = this.options;
     const threads = this.options.threads ?? getThreads();
     if (train.size === 0) throw new InvalidArgumentError('ALS.fit: the training table has no ratings');
-    checkAborted(signal, 'ALS.fit');
+    yield;
     const nu = train.nUsers;
     const ni = train.nItems;
     let sum = 0;
@@ -131,10 +149,17 @@ export class ALS implements RecommenderEstimator {
       for (let it = 0; it < iterations; it++) {
         if (wasm) wasm.explicit('users', mu, reg, threads);
         else halfStep(byUser.indptr, byUser.indices, byUser.values, nu, Q, bi, P, bu, f, mu, reg, biased, scratch!);
-        checkAborted(signal, 'ALS.fit');
+        yield;
         if (wasm) wasm.explicit('items', mu, reg, threads);
         else halfStep(byItem.indptr, byItem.indices, byItem.values, ni, P, bu, Q, bi, f, mu, reg, biased, scratch!);
-        checkAborted(signal, 'ALS.fit');
+        // One pass over the factors, O((users + items) f), against an iteration's O(ratings f^2).
+        if (!(allFinite(P) && allFinite(Q) && allFinite(bu) && allFinite(bi))) {
+          throw new ConvergenceError(
+            `ALS: the factors became NaN/Infinity in iteration ${it + 1} of ${iterations}; ` +
+            `raise the regularization (reg is ${reg}; try ${reg > 0 ? reg * 10 : 0.05})`,
+          );
+        }
+        yield;
         if (onProgress) {
           const { sse, penalty } = alsObjectiveParts(byUser.indptr, byUser.indices, byUser.values, byItem.indptr, P, Q, bu, bi, f, mu);
           onProgress({

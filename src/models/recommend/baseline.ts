@@ -13,12 +13,13 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { allocSgdBuffers, funkSgd, releaseSgdBuffers } from '../../kernels/sgd.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
-import { checkTrain, explicitState, loadInOrder, meanOf } from './sgd-common.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
+import { checkTrain, explicitState, loadInOrder, meanOf, sgdDiverged, sgdParametersFinite } from './sgd-common.js';
 
 /** Options of {@link Baseline}. */
 export interface BaselineOptions {
@@ -60,6 +61,9 @@ export interface BaselineResolved {
   readonly shuffle: boolean;
 }
 
+// Default learning rate (Surprise's); also named in the divergence error.
+const DEFAULT_LR = 0.005;
+
 const KNOWN = ['method', 'epochs', 'regUser', 'regItem', 'lr', 'reg', 'seed', 'shuffle'] as const;
 
 /**
@@ -68,7 +72,7 @@ const KNOWN = ['method', 'epochs', 'regUser', 'regItem', 'lr', 'reg', 'seed', 's
  * const model = new Baseline().fit(train);
  * model.predict('u1', 'i9').value; // mu + b_u + b_i, clipped to the rating scale
  */
-export class Baseline {
+export class Baseline implements RecommenderEstimator {
   /** The CLI's --algo name. */
   readonly algorithm = 'baseline' as const;
   /** Resolved hyperparameters. */
@@ -85,7 +89,7 @@ export class Baseline {
       epochs: checkInt(o, 'epochs', options.epochs ?? (method === 'als' ? 10 : 20), 0),
       regUser: checkNumber(o, 'regUser', options.regUser ?? 15, 0),
       regItem: checkNumber(o, 'regItem', options.regItem ?? 10, 0),
-      lr: checkNumber(o, 'lr', options.lr ?? 0.005, 0, true),
+      lr: checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true),
       reg: checkNumber(o, 'reg', options.reg ?? 0.02, 0),
       seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
       shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
@@ -95,13 +99,29 @@ export class Baseline {
   /**
    * Fit the biases. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` per
    * epoch ('als': RMSE after the epoch; 'sgd': errors met during it); checks the signal between epochs.
-   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted;
+   *   ConvergenceError when 'sgd' training diverges (a non-finite error sum or bias): lower `lr`.
    */
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    return runSteps(this.steps(train, options), options.signal, 'Baseline.fit');
+  }
+
+  /**
+   * {@link Baseline.fit} with a turn of the event loop between epochs (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
+   * timer or a button within about one epoch.
+   * @throws (rejects with) the errors of {@link Baseline.fit}.
+   */
+  fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
+    return runStepsAsync(this.steps(train, options), options.signal, 'Baseline.fitAsync');
+  }
+
+  // The fit of fit and fitAsync; yields before each epoch.
+  private *steps(train: Ratings, options: LongTaskOptions): FitSteps<LatentFactorModel> {
     checkTrain('Baseline', train);
     const o = this.options;
     const mu = meanOf(train.values);
-    const { bu, bi } = o.method === 'als' ? this.als(train, mu, options) : this.sgd(train, mu, options);
+    const { bu, bi } = o.method === 'als' ? yield* this.als(train, mu, options) : yield* this.sgd(train, mu, options);
     return new LatentFactorModel(explicitState(train, {
       algorithm: 'baseline',
       factors: 0,
@@ -114,7 +134,7 @@ export class Baseline {
     }));
   }
 
-  private als(train: Ratings, mu: number, options: LongTaskOptions): { bu: Float32Array; bi: Float32Array } {
+  private *als(train: Ratings, mu: number, options: LongTaskOptions): FitSteps<{ bu: Float32Array; bi: Float32Array }> {
     const { users, items, values } = train;
     const n = train.size;
     const o = this.options;
@@ -128,7 +148,7 @@ export class Baseline {
     }
     const sum = new Float64Array(Math.max(train.nUsers, train.nItems));
     for (let epoch = 0; epoch < o.epochs; epoch++) {
-      checkAborted(options.signal, 'Baseline.fit');
+      yield;
       sum.fill(0, 0, train.nItems);
       for (let k = 0; k < n; k++) sum[items[k]!] = sum[items[k]!]! + (values[k]! - mu - bu[users[k]!]!);
       for (let i = 0; i < train.nItems; i++) bi[i] = sum[i]! / (o.regItem + ic[i]!) || 0;
@@ -147,17 +167,20 @@ export class Baseline {
     return { bu: Float32Array.from(bu), bi: Float32Array.from(bi) };
   }
 
-  private sgd(train: Ratings, mu: number, options: LongTaskOptions): { bu: Float32Array; bi: Float32Array } {
+  private *sgd(train: Ratings, mu: number, options: LongTaskOptions): FitSteps<{ bu: Float32Array; bi: Float32Array }> {
     const o = this.options;
     const buf = allocSgdBuffers({ nUsers: train.nUsers, nItems: train.nItems, nRatings: train.size, factors: 0 });
     try {
       loadInOrder(buf, train, o.shuffle, rng(o.seed));
       const step = { mu, lr: o.lr, reg: 0, lrBias: o.lr, regBias: o.reg, biased: true };
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        checkAborted(options.signal, 'Baseline.fit');
+        yield;
         const sse = funkSgd(buf, step, 1);
+        if (!Number.isFinite(sse)) throw sgdDiverged('Baseline (sgd)', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
         options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / train.size) } });
       }
+      // The last epoch's error sum misses what its own updates did: scan the biases once.
+      if (!sgdParametersFinite(buf, train.nUsers, train.nItems)) throw sgdDiverged('Baseline (sgd)', o.epochs, o.epochs, o.lr, DEFAULT_LR);
       return { bu: buf.bu.slice(), bi: buf.bi.slice() };
     } finally {
       releaseSgdBuffers(buf);

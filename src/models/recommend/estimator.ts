@@ -15,8 +15,17 @@ export interface RecommenderEstimator {
   readonly algorithm: RecommenderAlgorithm;
   /** Resolved hyperparameters (defaults filled in), a record of numbers, strings and booleans. */
   readonly options: object;
-  /** Fit on `train`; reports one progress per epoch/iteration and honours `signal`. */
+  /**
+   * Fit on `train`; reports one progress per epoch/iteration and honours `signal`.
+   * @throws ConvergenceError when training diverges (a non-finite loss or factor), AbortedError when aborted.
+   */
   fit(train: Ratings, options?: LongTaskOptions): LatentFactorModel;
+  /**
+   * {@link RecommenderEstimator.fit} with a turn of the event loop between epochs or
+   * half-steps: the same model bit for bit and the same progress, and `AbortSignal.timeout`
+   * or a button can stop it within about one epoch. Rejects with the errors of `fit`.
+   */
+  fitAsync(train: Ratings, options?: LongTaskOptions): Promise<LatentFactorModel>;
 }
 
 /** Throw InvalidArgumentError naming `name` unless `v` is an integer in [lo, hi]. */

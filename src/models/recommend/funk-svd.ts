@@ -28,14 +28,15 @@
  */
 import { getThreads } from '../../kernels/index.js';
 import { allocSgdBuffers, funkSgd, releaseSgdBuffers, type FunkStep } from '../../kernels/sgd.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
   checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
-  meanOf, permutation, setDiagonalTasks, unpad,
+  meanOf, permutation, setDiagonalTasks, sgdDiverged, sgdParametersFinite, unpad,
 } from './sgd-common.js';
 
 /** Options of {@link FunkSVD}. Defaults are Surprise's SVD. */
@@ -94,6 +95,9 @@ export interface FunkSvdResolved {
   readonly shuffle: boolean;
 }
 
+// Default learning rate (Surprise's); also named in the divergence error.
+const DEFAULT_LR = 0.005;
+
 const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'initMean', 'initStd', 'biased', 'seed', 'threads', 'shuffle'] as const;
 
 /** Fewer ratings than this train on one thread: waking workers would cost more than it saves. */
@@ -131,7 +135,7 @@ export function gridSize(nUsers: number, nItems: number, nRatings: number, facto
  * const model = new FunkSVD({ factors: 50, epochs: 20, seed: 1 }).fit(train, { onProgress });
  * model.predict('u1', 'i9'); // { value, clipped, coldStart }
  */
-export class FunkSVD {
+export class FunkSVD implements RecommenderEstimator {
   /** The CLI's --algo name. */
   readonly algorithm = 'funksvd' as const;
   /** Resolved hyperparameters. */
@@ -141,7 +145,7 @@ export class FunkSVD {
   constructor(options: FunkSvdOptions = {}) {
     const o = 'FunkSVD';
     checkKnownKeys(o, options, KNOWN);
-    const lr = checkNumber(o, 'lr', options.lr ?? 0.005, 0, true);
+    const lr = checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true);
     const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
     this.options = {
       factors: checkInt(o, 'factors', options.factors ?? 100, 1, 65536),
@@ -163,9 +167,27 @@ export class FunkSVD {
    * Train on `train`. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` after
    * each epoch (the RMSE of the errors met during the epoch, each taken before its update: free
    * from the kernel). The signal is checked between epochs and between blocks.
-   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted;
+   *   ConvergenceError when training diverges (the epoch's error sum, or a factor at the end,
+   *   is not finite): lower `lr`.
    */
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    return runSteps(this.steps(train, options), options.signal, 'FunkSVD.fit');
+  }
+
+  /**
+   * {@link FunkSVD.fit} with a turn of the event loop between epochs and between blocks of
+   * the grid (see runStepsAsync in fit-async.ts): the same model bit for bit and the same
+   * progress reports, and a timer or a button can abort it within about one epoch (one block
+   * on large problems).
+   * @throws (rejects with) the errors of {@link FunkSVD.fit}.
+   */
+  fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
+    return runStepsAsync(this.steps(train, options), options.signal, 'FunkSVD.fitAsync');
+  }
+
+  // The training loop of fit and fitAsync; yields before each epoch and each block.
+  private *steps(train: Ratings, options: LongTaskOptions): FitSteps<LatentFactorModel> {
     checkTrain('FunkSVD', train);
     const o = this.options;
     const threads = o.threads ?? getThreads();
@@ -182,19 +204,22 @@ export class FunkSVD {
       const grid = parallel ? loadInBlocks(buf, train, g, o.shuffle, r, factorBytes(train.nUsers, o.factors) > CACHE_BYTES) : undefined;
       if (!grid) loadInOrder(buf, train, o.shuffle, r);
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        checkAborted(options.signal, 'FunkSVD.fit');
+        yield;
         let sse = 0;
         if (!grid) sse = funkSgd(buf, step, 1);
         else {
           // The order of the diagonals changes every epoch (seeded), as LIBMF's scheduler varies it.
           for (const s of permutation(g, r)) {
-            checkAborted(options.signal, 'FunkSVD.fit');
+            yield;
             setDiagonalTasks(buf, grid, s);
             sse += funkSgd(buf, step, g, threads);
           }
         }
+        if (!Number.isFinite(sse)) throw sgdDiverged('FunkSVD', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
         options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
       }
+      // The last epoch's error sum misses what its own updates did: scan the parameters once.
+      if (!sgdParametersFinite(buf, train.nUsers, train.nItems)) throw sgdDiverged('FunkSVD', o.epochs, o.epochs, o.lr, DEFAULT_LR);
       return new LatentFactorModel(explicitState(train, {
         algorithm: 'funksvd',
         factors: o.factors,

@@ -18,10 +18,11 @@
  * iterations); with values already scaled to about 1 per interaction use alpha near 1-10.
  * Predictions are preference scores x_u . y_i (kind 'implicit'): not clipped, no biases.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
+import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { AlsWasm } from '../../kernels/als.js';
 import { getThreads } from '../../kernels/index.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, gramPlusRidge, solveImplicitRowCg, solveImplicitRowCholesky } from './als-solve.js';
 import { checkInt, checkNumber, type RecommenderEstimator } from './estimator.js';
@@ -112,10 +113,27 @@ export class ImplicitALS implements RecommenderEstimator {
    * Fit on `train` (values = interaction strengths >= 0). Reports
    * `{ stage: 'epoch', done, total, metrics: { loss } }` after each iteration (loss per
    * user-item pair, when computeLoss) and checks `signal` between half-steps.
-   * @throws InvalidArgumentError on an empty table or a negative value; AbortedError when aborted.
+   * @throws InvalidArgumentError on an empty table or a negative value; AbortedError when
+   *   aborted; ConvergenceError when a factor becomes NaN/Infinity (checked after each
+   *   iteration by one pass over the factors): raise `reg` or lower `alpha`.
    */
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
-    const { onProgress, signal } = options;
+    return runSteps(this.steps(train, options), options.signal, 'ImplicitALS.fit');
+  }
+
+  /**
+   * {@link ImplicitALS.fit} with a turn of the event loop between half-steps (see
+   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress
+   * reports, abortable by a timer or a button within about one half-step.
+   * @throws (rejects with) the errors of {@link ImplicitALS.fit}.
+   */
+  fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
+    return runStepsAsync(this.steps(train, options), options.signal, 'ImplicitALS.fitAsync');
+  }
+
+  // The training loop of fit and fitAsync; yields before the first and after each half-step.
+  private *steps(train: Ratings, options: LongTaskOptions): FitSteps<LatentFactorModel> {
+    const { onProgress } = options;
     const { factors: f, iterations, reg, alpha, solver, cgSteps, initStd, seed, computeLoss } = this.options;
     const threads = this.options.threads ?? getThreads();
     if (train.size === 0) throw new InvalidArgumentError('ImplicitALS.fit: the training table has no interactions');
@@ -123,7 +141,7 @@ export class ImplicitALS implements RecommenderEstimator {
       const v = train.values[k]!;
       if (!(v >= 0)) throw new InvalidArgumentError(`ImplicitALS.fit: interaction ${k} has value ${v}; implicit feedback must be >= 0`);
     }
-    checkAborted(signal, 'ImplicitALS.fit');
+    yield;
     const nu = train.nUsers;
     const ni = train.nItems;
     const byUser = train.byUser();
@@ -159,9 +177,16 @@ export class ImplicitALS implements RecommenderEstimator {
     try {
       for (let it = 0; it < iterations; it++) {
         step(byUser.indptr, byUser.indices, byUser.values, nu, Y, ni, X);
-        checkAborted(signal, 'ImplicitALS.fit');
+        yield;
         step(byItem.indptr, byItem.indices, byItem.values, ni, X, nu, Y);
-        checkAborted(signal, 'ImplicitALS.fit');
+        // One pass over the factors, O((users + items) f), against an iteration's O(ratings f^2).
+        if (!(allFinite(X) && allFinite(Y))) {
+          throw new ConvergenceError(
+            `ImplicitALS: the factors became NaN/Infinity in iteration ${it + 1} of ${iterations}; ` +
+            `raise the regularization (reg is ${reg}; try ${reg > 0 ? reg * 10 : 0.01}) or lower alpha (${alpha})`,
+          );
+        }
+        yield;
         if (onProgress) {
           const metrics = computeLoss ? { loss: implicitLoss(byUser.indptr, byUser.indices, byUser.values, X, Y, nu, ni, f, alpha, reg) / (nu * ni) } : undefined;
           onProgress({ stage: 'epoch', done: it + 1, total: iterations, ...(metrics ? { metrics } : {}) });

@@ -3,7 +3,8 @@
  * empty-table check, factor initialisation, the seeded rating order, LIBMF block grouping, and the
  * assembly of a {@link FactorModelState}.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
+import { allFinite } from '../../fit-async.js';
 import type { SgdBuffers } from '../../kernels/sgd.js';
 import type { Rng } from '../../random.js';
 import type { FactorModelState, RecommenderAlgorithm } from './model-state.js';
@@ -13,6 +14,29 @@ import type { Ratings } from './ratings.js';
 /** Refuse an empty training table: there is no mean to start from. */
 export function checkTrain(owner: string, train: Ratings): void {
   if (train.size === 0) throw new InvalidArgumentError(`${owner}.fit: the training ratings are empty`);
+}
+
+/**
+ * The error of an SGD fit whose epoch `epoch` (1-based) ended with a non-finite error sum or
+ * parameter: the updates overshoot and grow without bound, which a smaller learning rate
+ * cures (a larger regularization only delays it).
+ */
+export function sgdDiverged(owner: string, epoch: number, epochs: number, lr: number, defaultLr: number): ConvergenceError {
+  return new ConvergenceError(
+    `${owner}: training diverged in epoch ${epoch} of ${epochs} (the training error or a parameter became NaN/Infinity); ` +
+    `lower the learning rate lr (now ${lr}; the default is ${defaultLr})`,
+  );
+}
+
+/**
+ * True when every trained parameter of the buffers (factors, biases, SVD++'s y) is finite:
+ * one pass over them at the end of a fit, O((users + items) factors), a small fraction of
+ * one epoch, so divergence is caught without testing every update.
+ */
+export function sgdParametersFinite(b: SgdBuffers, nUsers: number, nItems: number): boolean {
+  return allFinite(b.P.subarray(0, nUsers * b.ld)) && allFinite(b.Q.subarray(0, nItems * b.ld)) &&
+    allFinite(b.bu.subarray(0, nUsers)) && allFinite(b.bi.subarray(0, nItems)) &&
+    (b.Y === undefined || allFinite(b.Y.subarray(0, nItems * b.ld)));
 }
 
 /** Mean of the ratings, accumulated in f64. */

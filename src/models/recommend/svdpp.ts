@@ -22,13 +22,14 @@
  * ('p') in `state.extra`.
  */
 import { allocSgdBuffers, releaseSgdBuffers, svdppSgd, type SvdppStep } from '../../kernels/sgd.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber } from './estimator.js';
+import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
-  checkTrain, explicitState, initNormal, meanOf, permutation, unpad,
+  checkTrain, explicitState, initNormal, meanOf, permutation, sgdDiverged, sgdParametersFinite, unpad,
 } from './sgd-common.js';
 
 /** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
@@ -87,6 +88,9 @@ export interface SvdppResolved {
   readonly shuffle: boolean;
 }
 
+// Default learning rate (Surprise's); also named in the divergence error.
+const DEFAULT_LR = 0.007;
+
 const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'lrY', 'regY', 'initMean', 'initStd', 'seed', 'shuffle'] as const;
 
 /**
@@ -94,7 +98,7 @@ const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'lrY', 're
  * @example
  * const model = new SVDpp({ factors: 20, seed: 1 }).fit(train);
  */
-export class SVDpp {
+export class SVDpp implements RecommenderEstimator {
   /** The CLI's --algo name. */
   readonly algorithm = 'svdpp' as const;
   /** Resolved hyperparameters. */
@@ -104,7 +108,7 @@ export class SVDpp {
   constructor(options: SvdppOptions = {}) {
     const o = 'SVDpp';
     checkKnownKeys(o, options, KNOWN);
-    const lr = checkNumber(o, 'lr', options.lr ?? 0.007, 0, true);
+    const lr = checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true);
     const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
     this.options = {
       factors: checkInt(o, 'factors', options.factors ?? 20, 1, 65536),
@@ -125,9 +129,26 @@ export class SVDpp {
   /**
    * Train on `train`. Reports `{ stage: 'epoch', done, total, metrics: { trainRmse } }` per
    * epoch (errors met during the epoch); checks the signal between epochs.
-   * @throws InvalidArgumentError on an empty table; AbortedError when aborted.
+   * @throws InvalidArgumentError on an empty table; AbortedError when aborted;
+   *   ConvergenceError when training diverges (the epoch's error sum, or a parameter at the
+   *   end, is not finite): lower `lr`.
    */
   fit(train: Ratings, options: LongTaskOptions = {}): LatentFactorModel {
+    return runSteps(this.steps(train, options), options.signal, 'SVDpp.fit');
+  }
+
+  /**
+   * {@link SVDpp.fit} with a turn of the event loop between epochs (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
+   * timer or a button within about one epoch.
+   * @throws (rejects with) the errors of {@link SVDpp.fit}.
+   */
+  fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
+    return runStepsAsync(this.steps(train, options), options.signal, 'SVDpp.fitAsync');
+  }
+
+  // The training loop of fit and fitAsync; yields before each epoch.
+  private *steps(train: Ratings, options: LongTaskOptions): FitSteps<LatentFactorModel> {
     checkTrain('SVDpp', train);
     const o = this.options;
     const f = o.factors;
@@ -165,10 +186,13 @@ export class SVDpp {
       }
       const step: SvdppStep = { mu, lr: o.lr, reg: o.reg, lrBias: o.lrBias, regBias: o.regBias, biased: true, lrY: o.lrY, regY: o.regY };
       for (let epoch = 0; epoch < o.epochs; epoch++) {
-        checkAborted(options.signal, 'SVDpp.fit');
+        yield;
         const sse = svdppSgd(buf, step, nu);
+        if (!Number.isFinite(sse)) throw sgdDiverged('SVDpp', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
         options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
       }
+      // The last epoch's error sum misses what its own updates did: scan the parameters once.
+      if (!sgdParametersFinite(buf, nu, ni)) throw sgdDiverged('SVDpp', o.epochs, o.epochs, o.lr, DEFAULT_LR);
       const p = unpad(buf.P, nu, f, buf.ld);
       const y = unpad(buf.Y!, ni, f, buf.ld);
       return new LatentFactorModel(explicitState(train, {
