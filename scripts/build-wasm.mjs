@@ -3,14 +3,17 @@
  * Compiles assembly/index.ts twice with AssemblyScript:
  *   build/wasm/lowrank-simd.wasm  baseline WASM SIMD128
  *   build/wasm/lowrank-fma.wasm   SIMD128 + relaxed SIMD (fused multiply-add)
- * both importing a shared memory (so worker threads can share it), then writes
+ * both importing a shared memory (so worker threads can share it), checks each against the
+ * declared boundary (scripts/kernel-abi.mjs: every export's kind and signature), then writes
  * src/kernels/generated/wasm-binaries.ts with the bytes base64-encoded, so the library
  * loads its kernels synchronously in Node and from any bundler without file paths.
+ * assembly/generated/ (micro-kernels and the ABI) comes first: npm run gen.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { verifyModule } from './gen-kernel-abi.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
@@ -31,6 +34,7 @@ for (const [name, flags] of Object.entries(builds)) {
   const file = join(outDir, `lowrank-${name}.wasm`);
   execFileSync(process.execPath, [asc, ...common, ...flags, '-o', file], { cwd: root, stdio: 'inherit' });
   out[name] = readFileSync(file);
+  verifyModule(out[name], file);
   console.log(`built ${file} (${out[name].length} bytes)`);
 }
 const genDir = join(root, 'src', 'kernels', 'generated');

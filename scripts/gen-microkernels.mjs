@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /**
- * Generates the GEMM micro-kernels (assembly/generated/micro.ts).
+ * Generates the GEMM micro-kernels (assembly/generated/micro.ts), and the kernel ABI on both
+ * sides of the boundary (scripts/gen-kernel-abi.mjs), so `npm run gen` produces everything
+ * assembly/ imports.
  *
  * A micro-kernel computes one MR x NR tile of C += Ap * Bp, where Ap is a packed MR x kc
  * panel of A (column after column, MR contiguous values each) and Bp a packed kc x NR panel
@@ -23,6 +25,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeAbi } from './gen-kernel-abi.mjs';
 
 const args = process.argv.slice(2);
 function opt(name, dflt) {
@@ -112,3 +115,4 @@ const out = join(here, '..', 'assembly', 'generated', 'micro.ts');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, src);
 console.log(`wrote ${out} (f64 ${MV64 * 2}x${NR64}, f32 ${MV32 * 4}x${NR32}, unroll ${UNROLL})`);
+writeAbi();

@@ -3,60 +3,12 @@
  * validates it, else the baseline SIMD build, else reports that WASM SIMD is missing.
  * Memory is imported and shared, so worker threads can run on the same data.
  */
+import { LowrankError } from '../errors.js';
+import { isWasmExports, missingWasmExports, type WasmExports } from './generated/abi.js';
 import { FMA_WASM_BASE64, SIMD_WASM_BASE64 } from './generated/wasm-binaries.js';
 
-/** The raw exports of the kernel module (pointers are byte offsets into memory). */
-export interface WasmExports {
-  readonly FMA: WebAssembly.Global;
-  readonly POOL_CONTROL_BYTES: WebAssembly.Global;
-  readonly __heap_base?: WebAssembly.Global;
-  dgemm_workspace(): number;
-  sgemm_workspace(): number;
-  dsyrk_workspace(): number;
-  ssyrk_workspace(): number;
-  tile_f64(): number;
-  tile_f32(): number;
-  dgemm(ta: number, tb: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
-  sgemm(ta: number, tb: number, m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
-  dgemv(t: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, incx: number, beta: number, y: number, incy: number): void;
-  sgemv(t: number, m: number, n: number, alpha: number, a: number, lda: number, x: number, incx: number, beta: number, y: number, incy: number): void;
-  dsyrk(lower: number, t: number, n: number, k: number, alpha: number, a: number, lda: number, beta: number, c: number, ldc: number, work: number): void;
-  ssyrk(lower: number, t: number, n: number, k: number, alpha: number, a: number, lda: number, beta: number, c: number, ldc: number, work: number): void;
-  ddot(n: number, x: number, incx: number, y: number, incy: number): number;
-  sdot(n: number, x: number, incx: number, y: number, incy: number): number;
-  daxpy(n: number, alpha: number, x: number, incx: number, y: number, incy: number): void;
-  saxpy(n: number, alpha: number, x: number, incx: number, y: number, incy: number): void;
-  dscal(n: number, alpha: number, x: number, incx: number): void;
-  sscal(n: number, alpha: number, x: number, incx: number): void;
-  dnrm2(n: number, x: number, incx: number): number;
-  snrm2(n: number, x: number, incx: number): number;
-  dsymv_lower(n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
-  ssymv_lower(n: number, alpha: number, a: number, lda: number, x: number, beta: number, y: number): void;
-  dsytd2_lower(n: number, a: number, lda: number, d: number, e: number, tau: number, w: number): void;
-  dorm2tr_lower(n: number, ncols: number, a: number, lda: number, tau: number, c: number, ldc: number): void;
-  dlaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
-  slaswp(n: number, a: number, lda: number, k0: number, k1: number, piv: number): void;
-  readonly LU_SCRATCH_BYTES: WebAssembly.Global;
-  dgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
-  sgetrf_panel(m: number, n: number, a: number, lda: number, piv: number, base: number, sfmin: number, scratch: number, work: number): number;
-  dtrsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
-  strsm_llnu(m: number, n: number, a: number, lda: number, b: number, ldb: number, scratch: number, work: number): void;
-  dpacked_elements(m: number, k: number): number;
-  spacked_elements(m: number, k: number): number;
-  dpack_chunk_cols(): number;
-  spack_chunk_cols(): number;
-  dpack_columns(rows: number, cols: number, c0: number, w: number, chunk: number, ld: number, p: number, pt: number): void;
-  spack_columns(rows: number, cols: number, c0: number, w: number, chunk: number, ld: number, p: number, pt: number): void;
-  dgemm_prepacked(m: number, n: number, k: number, alpha: number, ap: number, tb: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
-  sgemm_prepacked(m: number, n: number, k: number, alpha: number, ap: number, tb: number, b: number, ldb: number, beta: number, c: number, ldc: number, work: number): void;
-  gemm_parallel(
-    ctl: number, kind: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
-    a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
-    mt: number, nt: number, ws: number, wsStride: number, canBlock: number,
-  ): void;
-  pool_stop(ctl: number): void;
-  worker_loop(ctl: number, slot: number): void;
-}
+/** The exports of the kernel module, typed from the one declaration (scripts/kernel-abi.mjs). */
+export type { WasmExports } from './generated/abi.js';
 
 /** A compiled kernel module with its shared memory and one instance on this thread. */
 export interface WasmRuntime {
@@ -146,7 +98,8 @@ export function loadWasmSync(build: 'fma' | 'simd'): WasmRuntime | undefined {
   if (!p) return undefined;
   try {
     return instantiate(build, new WebAssembly.Module(p.bytes), p.memory);
-  } catch {
+  } catch (e) {
+    if (e instanceof StaleBuildError) throw e;
     return undefined;
   }
 }
@@ -157,7 +110,8 @@ export async function loadWasmAsync(build: 'fma' | 'simd'): Promise<WasmRuntime 
   if (!p) return undefined;
   try {
     return instantiate(build, await WebAssembly.compile(p.bytes), p.memory);
-  } catch {
+  } catch (e) {
+    if (e instanceof StaleBuildError) throw e;
     return undefined;
   }
 }
@@ -169,10 +123,17 @@ function prepare(build: 'fma' | 'simd'): { bytes: Uint8Array<ArrayBuffer>; memor
   return { bytes: buildBytes(build), memory };
 }
 
+// The embedded binaries and the generated ABI disagree: a build step was skipped. Raised
+// rather than falling back to the TypeScript kernels, which would hide the broken build.
+class StaleBuildError extends LowrankError {}
+
 function instantiate(build: 'fma' | 'simd', module: WebAssembly.Module, memory: WebAssembly.Memory): WasmRuntime {
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as unknown as WasmExports;
-  // The module has no static data; keep page 0 unused so a null pointer never aliases data.
-  const heapBase = Math.max(PAGE_BYTES, exports.__heap_base ? Number(exports.__heap_base.value) : 0);
-  return { build, module, memory, exports, heapBase };
+  const exports = instance.exports;
+  if (!isWasmExports(exports)) {
+    throw new StaleBuildError(`the embedded kernel module lacks ${missingWasmExports(exports).join(', ')}: rebuild it with npm run build:wasm`);
+  }
+  // Page 0 is left to the module's static data (build-wasm.mjs checks that it fits there)
+  // and unused otherwise, so a null pointer never aliases heap data.
+  return { build, module, memory, exports, heapBase: PAGE_BYTES };
 }

@@ -1,0 +1,109 @@
+/**
+ * The boundary between the TypeScript wrappers (src/kernels/) and the WebAssembly kernels
+ * (assembly/), declared once. scripts/gen-kernel-abi.mjs turns this table into
+ *   assembly/generated/abi.ts      the parameter blocks' offsets and typed field accessors
+ *   src/kernels/generated/abi.ts   the typed `WasmExports` interface, a run-time check of
+ *                                  the module's exports, and the parameter-block writers
+ * and scripts/build-wasm.mjs checks every compiled module against it (each export's kind,
+ * parameter and result types), so a kernel whose AssemblyScript signature drifts from this
+ * table fails the build instead of reading garbage at run time.
+ *
+ * Types at the boundary:
+ *   i32, f32, f64   WebAssembly value types
+ *   ptr             a byte address into the kernels' memory (i32 in WebAssembly, `usize` in
+ *                   AssemblyScript, a `number` in TypeScript)
+ *   bool            parameter-block fields only: an i32 holding 0 or 1 (`bool` in
+ *                   AssemblyScript, `boolean` in TypeScript)
+ * In a signature, `T` is f64 for the d* routine and f32 for the s* routine of a `pair`.
+ */
+
+// A d*/s* pair: the same signature with T = f64 and T = f32.
+function pair(base, signature, doc) {
+  return [
+    { name: `d${base}`, signature: signature.replaceAll(/\bT\b/g, 'f64'), doc },
+    { name: `s${base}`, signature: signature.replaceAll(/\bT\b/g, 'f32'), doc },
+  ];
+}
+
+/** Every export of the kernel module, in no particular order. */
+export const EXPORTS = [
+  { name: 'FMA', global: 'i32', doc: '1 when this module was built with relaxed-SIMD FMA.' },
+  { name: 'LU_SCRATCH_BYTES', global: 'i32', doc: 'Bytes of scratch the LU kernels (getrf_panel, trsm_llnu) need.' },
+  { name: 'POOL_CONTROL_BYTES', global: 'i32', doc: "Bytes of the thread pool's control block." },
+  { name: 'SGD_PARAM_BYTES', global: 'i32', doc: 'Bytes of an SGD parameter block.' },
+  { name: 'ALS_PARAM_BYTES', global: 'i32', doc: 'Bytes of an ALS parameter block.' },
+
+  // BLAS (assembly/index.ts over gemm.ts, level1.ts, level2.ts)
+  { name: 'dgemm_workspace', signature: '(): i32', doc: 'Bytes of workspace dgemm needs.' },
+  { name: 'sgemm_workspace', signature: '(): i32', doc: 'Bytes of workspace sgemm needs.' },
+  { name: 'dsyrk_workspace', signature: '(): i32', doc: 'Bytes of workspace dsyrk needs.' },
+  { name: 'ssyrk_workspace', signature: '(): i32', doc: 'Bytes of workspace ssyrk needs.' },
+  { name: 'tile_f64', signature: '(): i32', doc: 'The f64 register tile, MR << 8 | NR.' },
+  { name: 'tile_f32', signature: '(): i32', doc: 'The f32 register tile, MR << 8 | NR.' },
+  ...pair('gemm', '(ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: T, a: ptr, lda: i32, b: ptr, ldb: i32, beta: T, c: ptr, ldc: i32, work: ptr): void', 'C := alpha op(A) op(B) + beta C.'),
+  ...pair('gemv', '(t: i32, m: i32, n: i32, alpha: T, a: ptr, lda: i32, x: ptr, incx: i32, beta: T, y: ptr, incy: i32): void', 'y := alpha op(A) x + beta y.'),
+  ...pair('syrk', '(lower: i32, t: i32, n: i32, k: i32, alpha: T, a: ptr, lda: i32, beta: T, c: ptr, ldc: i32, work: ptr): void', 'One triangle of C := alpha op(A) op(A)^T + beta C.'),
+  ...pair('dot', '(n: i32, x: ptr, incx: i32, y: ptr, incy: i32): f64', 'sum x_i y_i.'),
+  ...pair('axpy', '(n: i32, alpha: T, x: ptr, incx: i32, y: ptr, incy: i32): void', 'y := alpha x + y.'),
+  ...pair('scal', '(n: i32, alpha: T, x: ptr, incx: i32): void', 'x := alpha x.'),
+  ...pair('nrm2', '(n: i32, x: ptr, incx: i32): f64', '||x||_2 without overflow or underflow.'),
+
+  // Symmetric eigenproblems (symv.ts, sytd2.ts)
+  ...pair('symv_lower', '(n: i32, alpha: T, a: ptr, lda: i32, x: ptr, beta: T, y: ptr): void', 'y := alpha A x + beta y from the lower triangle of A.'),
+  { name: 'dsytd2_lower', signature: '(n: i32, a: ptr, lda: i32, d: ptr, e: ptr, tau: ptr, w: ptr): void', doc: 'Householder tridiagonalization (LAPACK dsytd2, uplo L).' },
+  { name: 'dorm2tr_lower', signature: '(n: i32, ncols: i32, a: ptr, lda: i32, tau: ptr, c: ptr, ldc: i32): void', doc: 'C := Q C with Q from dsytd2_lower.' },
+
+  // LU (laswp.ts, getrf.ts)
+  ...pair('laswp', '(n: i32, a: ptr, lda: i32, k0: i32, k1: i32, piv: ptr): void', 'Row interchanges k0..k1-1 (LAPACK dlaswp, forward).'),
+  ...pair('getrf_panel', '(m: i32, n: i32, a: ptr, lda: i32, piv: ptr, base: i32, sfmin: f64, scratch: ptr, work: ptr): i32', 'Recursive LU of a panel (LAPACK dgetrf2); 0 or 1 + the first zero pivot.'),
+  ...pair('trsm_llnu', '(m: i32, n: i32, a: ptr, lda: i32, b: ptr, ldb: i32, scratch: ptr, work: ptr): void', 'B := L^-1 B, L unit lower triangular.'),
+
+  // Prepacked gemm (gemm-prepacked.ts)
+  ...pair('packed_elements', '(m: i32, k: i32): i32', 'Elements of a packed m x k op(A).'),
+  ...pair('pack_chunk_cols', '(): i32', 'Columns per chunk of pack_columns (the k-blocking depth KC).'),
+  ...pair('pack_columns', '(rows: i32, cols: i32, c0: i32, w: i32, chunk: ptr, ld: i32, p: ptr, pt: ptr): void', 'Pack one chunk of columns into P (op(A) = A) and/or PT (op(A) = A^T).'),
+  ...pair('gemm_prepacked', '(m: i32, n: i32, k: i32, alpha: T, ap: ptr, tb: i32, b: ptr, ldb: i32, beta: T, c: ptr, ldc: i32, work: ptr): void', 'gemm with a prepacked op(A).'),
+
+  // Thread pool (pool.ts; the control block is PoolControl below)
+  { name: 'worker_loop', signature: '(ctl: ptr, slot: i32): void', doc: "A worker's entry: serve jobs until pool_stop." },
+  { name: 'pool_stop', signature: '(ctl: ptr): void', doc: 'Ask every worker to leave worker_loop.' },
+  {
+    name: 'gemm_parallel',
+    signature: '(ctl: ptr, kind: i32, ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, a: ptr, lda: i32, b: ptr, ldb: i32, beta: f64, c: ptr, ldc: i32, mt: i32, nt: i32, ws: ptr, wsStride: i32, canBlock: i32): void',
+    doc: 'gemm shared out on the pool (kind 0/1: f64/f32, 4/5: with a prepacked op(A)).',
+  },
+  { name: 'sgd_parallel', signature: '(ctl: ptr, prm: ptr, tasks: i32, canBlock: i32): void', doc: 'The SGD tasks of the SgdParams block at prm, shared out on the pool.' },
+  { name: 'als_parallel', signature: '(ctl: ptr, prm: ptr, tasks: i32, canBlock: i32): void', doc: 'The ALS row chunks of the AlsParams block at prm, shared out on the pool.' },
+
+  // Recommenders (sgd.ts, als.ts)
+  { name: 'sgd_funk', signature: '(prm: ptr, tasks: i32): f64', doc: 'FunkSVD SGD over the tasks of the SgdParams block at prm; the total squared error.' },
+  {
+    name: 'sgd_svdpp',
+    signature: '(order: ptr, nOrder: i32, indptr: ptr, items: ptr, values: ptr, P: ptr, Q: ptr, Y: ptr, bu: ptr, bi: ptr, ld: i32, mu: f32, lr: f32, reg: f32, lrb: f32, regb: f32, lry: f32, regy: f32, work: ptr): f64',
+    doc: 'One SVD++ epoch; the squared error.',
+  },
+  {
+    name: 'als_rows',
+    signature: '(rowStart: i32, rowEnd: i32, indptr: ptr, indices: ptr, values: ptr, fixed: ptr, fixedBias: ptr, f: i32, n: i32, mu: f64, reg: f64, alpha: f64, mode: i32, base: ptr, out: ptr, outBias: ptr, work: ptr, cgSteps: i32): void',
+    doc: 'ALS row solves (mode 0 explicit, 1 implicit, 2 implicit by conjugate gradient).',
+  },
+  { name: 'als_work_doubles', signature: '(n: i32): i32', doc: 'Doubles of scratch als_rows needs for systems of size n.' },
+
+  // Sparse products (sparse.ts); alpha and beta are f64 for both dtypes.
+  ...pair('csr_mv', '(m: i32, indptr: ptr, indices: ptr, data: ptr, x: ptr, alpha: f64, beta: f64, y: ptr): void', 'y := alpha A x + beta y.'),
+  ...pair('csr_rmv', '(m: i32, n: i32, indptr: ptr, indices: ptr, data: ptr, x: ptr, alpha: f64, beta: f64, y: ptr): void', 'y := alpha A^T x + beta y.'),
+  ...pair('csr_mm', '(m: i32, p: i32, indptr: ptr, indices: ptr, data: ptr, X: ptr, alpha: f64, Y: ptr): void', 'Y := alpha A X, row-major blocks.'),
+  ...pair('csr_rmm', '(m: i32, n: i32, p: i32, indptr: ptr, indices: ptr, data: ptr, X: ptr, alpha: f64, Y: ptr): void', 'Y := alpha A^T X, row-major blocks.'),
+
+  // NMF (nmf.ts)
+  {
+    name: 'nmf_cd_sweep',
+    signature: '(w: ptr, r: ptr, rs: i32, cs: i32, i0: i32, i1: i32, k: i32, g: ptr, order: ptr, scratch: ptr, l1: f64, l2: f64): f64',
+    doc: 'One HALS sweep over rows i0..i1-1; the violation.',
+  },
+  { name: 'nmf_gram_rows', signature: '(f: ptr, rows: i32, k: i32, g: ptr): void', doc: 'G := F^T F for a row-major F.' },
+  { name: 'nmf_mu_ratio', signature: '(a: ptr, num: ptr, den: ptr, n: i32, l1: f64, l2: f64, eps: f64): void', doc: 'The Frobenius multiplicative update A <- A num / (den + l1 + l2 A).' },
+];
+
+/** Parameter blocks: structs in the kernels' memory (none declared yet). */
+export const BLOCKS = [];
