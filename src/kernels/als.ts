@@ -10,18 +10,7 @@ import { OutOfMemoryError } from './heap.js';
 import { activeWasm } from './index.js';
 import { canBlock } from './pool.js';
 import type { WasmKernels } from './wasm-kernels.js';
-
-interface AlsWasmExports {
-  als_rows(
-    rowStart: number, rowEnd: number, indptr: number, indices: number, values: number,
-    fixed: number, fixedBias: number, f: number, n: number,
-    mu: number, reg: number, alpha: number, mode: number, base: number,
-    out: number, outBias: number, work: number, cgSteps: number,
-  ): void;
-  als_work_doubles(n: number): number;
-  als_parallel(ctl: number, prm: number, tasks: number, canBlock: number): void;
-  readonly ALS_PARAM_BYTES: WebAssembly.Global;
-}
+import type { WasmExports } from './wasm-module.js';
 
 // Below this many rows a half-step is not worth waking other threads for.
 const PARALLEL_MIN_ROWS = 256;
@@ -50,7 +39,7 @@ export class AlsWasm {
   readonly bu: Float32Array;
   readonly bi: Float32Array;
   private readonly w: WasmKernels;
-  private readonly ex: AlsWasmExports;
+  private readonly ex: WasmExports;
   private readonly blocks: number[];
   private readonly users: HeapCsr;
   private readonly items: HeapCsr;
@@ -58,7 +47,7 @@ export class AlsWasm {
 
   private constructor(w: WasmKernels, blocks: number[], users: HeapCsr, items: HeapCsr, ptrs: AlsWasm['ptrs'], nU: number, nI: number, readonly f: number, readonly n: number) {
     this.w = w;
-    this.ex = w.rt.exports as unknown as AlsWasmExports;
+    this.ex = w.rt.exports;
     this.blocks = blocks;
     this.users = users;
     this.items = items;
@@ -76,7 +65,7 @@ export class AlsWasm {
    */
   static create(byUser: CsrSide, byItem: CsrSide, f: number, n: number): AlsWasm | undefined {
     const w = activeWasm();
-    if (!w || typeof (w.rt.exports as unknown as Partial<AlsWasmExports>).als_rows !== 'function') return undefined;
+    if (!w) return undefined;
     const h = w.heap;
     const blocks: number[] = [];
     const take = (bytes: number): number => {
@@ -99,7 +88,7 @@ export class AlsWasm {
       };
       const users = side(byUser);
       const items = side(byItem);
-      const ex = w.rt.exports as unknown as AlsWasmExports;
+      const ex = w.rt.exports;
       const ptrs = {
         P: take(4 * users.rows * f),
         Q: take(4 * items.rows * f),

@@ -31,12 +31,6 @@ export function rowMajor(k: number): FactorLayout {
   return { rowStride: k, colStride: 1 };
 }
 
-interface NmfWasmExports {
-  nmf_gram_rows(f: number, rows: number, k: number, g: number): void;
-  nmf_mu_ratio(a: number, num: number, den: number, n: number, l1: number, l2: number, eps: number): void;
-  nmf_cd_sweep(w: number, r: number, rs: number, cs: number, i0: number, i1: number, k: number, g: number, order: number, scratch: number, l1: number, l2: number): number;
-}
-
 /**
  * One HALS sweep updating W (m x k, in `layout`) in place; R (m x k) has W's layout, G is
  * k x k column-major and symmetric (without l2), `order` a permutation of 0..k-1. Returns
@@ -54,7 +48,7 @@ export function halsSweep(W: Float64Array, R: Float64Array, layout: FactorLayout
   try {
     const po = base + 72 * k;
     heap.i32(po, k).set(order);
-    const e = wasm.rt.exports as unknown as NmfWasmExports;
+    const e = wasm.rt.exports;
     return e.nmf_cd_sweep(W.byteOffset, R.byteOffset, 8 * layout.rowStride, 8 * layout.colStride, 0, m, k, G.byteOffset, po, base, l1, l2);
   } finally {
     heap.free(base);
@@ -94,7 +88,7 @@ export function muRatio(A: Float64Array, num: Float64Array, den: Float64Array, l
   if (num.length < A.length || den.length < A.length) throw new ShapeError(`muRatio: ${num.length} numerators and ${den.length} denominators for ${A.length} values`);
   const wasm = activeWasm();
   if (wasm && wasm.heap.owns(A) && wasm.heap.owns(num) && wasm.heap.owns(den)) {
-    (wasm.rt.exports as unknown as NmfWasmExports).nmf_mu_ratio(A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2, eps);
+    wasm.rt.exports.nmf_mu_ratio(A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2, eps);
     return;
   }
   for (let p = 0; p < A.length; p++) {
@@ -115,7 +109,7 @@ export function gramRows(F: Float64Array, rows: number, k: number, G: Float64Arr
   if (F.length < rows * k || G.length < k * k) throw new ShapeError(`gramRows: ${F.length} values for ${rows}x${k} or ${G.length} for ${k}x${k}`);
   const wasm = activeWasm();
   if (wasm && wasm.heap.owns(F) && wasm.heap.owns(G)) {
-    (wasm.rt.exports as unknown as NmfWasmExports).nmf_gram_rows(F.byteOffset, rows, k, G.byteOffset);
+    wasm.rt.exports.nmf_gram_rows(F.byteOffset, rows, k, G.byteOffset);
     return;
   }
   G.fill(0, 0, k * k);

@@ -15,18 +15,6 @@
 import { activeWasm, type WasmKernels } from './index.js';
 import { canBlock } from './pool.js';
 
-/** The kernel exports this module uses (a view of the module's exports). */
-interface SgdWasmExports {
-  readonly SGD_PARAM_BYTES: WebAssembly.Global;
-  sgd_funk(prm: number, tasks: number): number;
-  sgd_parallel(ctl: number, prm: number, tasks: number, canBlock: number): void;
-  sgd_svdpp(
-    order: number, nOrder: number, indptr: number, items: number, values: number,
-    P: number, Q: number, Y: number, bu: number, bi: number, ld: number,
-    mu: number, lr: number, reg: number, lrb: number, regb: number, lry: number, regy: number, work: number,
-  ): number;
-}
-
 /** Sizes of an SGD fit's buffers. */
 export interface SgdBufferSpec {
   nUsers: number;
@@ -139,7 +127,7 @@ export function allocSgdBuffers(spec: SgdBufferSpec): SgdBuffers {
     const bi = f32(spec.nItems);
     const tasks = i32(2 * maxTasks);
     const sse = h.f64(take(8 * maxTasks), maxTasks);
-    const params = take(Number(exportsOf(w).SGD_PARAM_BYTES.value));
+    const params = take(Number(w.rt.exports.SGD_PARAM_BYTES.value));
     const b: SgdBuffers = {
       wasm: w, ld, factors: spec.factors, users, items, values, P, Q, bu, bi, tasks, sse,
       Y: spec.svdpp ? f32(spec.nItems * ld) : undefined,
@@ -159,10 +147,6 @@ export function allocSgdBuffers(spec: SgdBufferSpec): SgdBuffers {
 export function releaseSgdBuffers(b: SgdBuffers): void {
   if (!b.wasm) return;
   for (const p of b.blocks.splice(0)) b.wasm.heap.free(p);
-}
-
-function exportsOf(w: WasmKernels): SgdWasmExports {
-  return w.rt.exports as unknown as SgdWasmExports;
 }
 
 // Fill the parameter block (layout in assembly/sgd.ts).
@@ -198,7 +182,7 @@ function writeParams(b: SgdBuffers, s: FunkStep): void {
  */
 export function funkSgd(b: SgdBuffers, s: FunkStep, nTasks: number, threads = 1): number {
   if (b.wasm) {
-    const e = exportsOf(b.wasm);
+    const e = b.wasm.rt.exports;
     writeParams(b, s);
     const pool = threads > 1 && nTasks > 1 ? b.wasm.workerPool(threads) : undefined;
     if (pool) e.sgd_parallel(pool.ctl, b.params, nTasks, canBlock() ? 1 : 0);
@@ -277,7 +261,7 @@ function funkRunJs(b: SgdBuffers, s: FunkStep, start: number, end: number): numb
  */
 export function svdppSgd(b: SgdBuffers, s: SvdppStep, nUsers: number): number {
   if (b.wasm) {
-    const e = exportsOf(b.wasm);
+    const e = b.wasm.rt.exports;
     return e.sgd_svdpp(
       b.order!.byteOffset, nUsers, b.indptr!.byteOffset, b.items.byteOffset, b.values.byteOffset,
       b.P.byteOffset, b.Q.byteOffset, b.Y!.byteOffset, b.bu.byteOffset, b.bi.byteOffset, b.ld,

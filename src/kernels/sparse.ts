@@ -29,6 +29,7 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import type { WasmHeap } from './heap.js';
 import { activeWasm } from './index.js';
 import type { WasmKernels } from './wasm-kernels.js';
+import type { WasmExports } from './wasm-module.js';
 
 /** The arrays of a CSR matrix, as the kernels see them (no invariants are checked here). */
 export interface CsrArrays {
@@ -52,17 +53,8 @@ export interface StridedBlock {
   readonly colStride: number;
 }
 
-/** Raw exports of assembly/sparse.ts (pointers are byte offsets into the kernels' memory). */
-export interface SparseWasmExports {
-  dcsr_mv(m: number, indptr: number, indices: number, data: number, x: number, alpha: number, beta: number, y: number): void;
-  scsr_mv(m: number, indptr: number, indices: number, data: number, x: number, alpha: number, beta: number, y: number): void;
-  dcsr_rmv(m: number, n: number, indptr: number, indices: number, data: number, x: number, alpha: number, beta: number, y: number): void;
-  scsr_rmv(m: number, n: number, indptr: number, indices: number, data: number, x: number, alpha: number, beta: number, y: number): void;
-  dcsr_mm(m: number, p: number, indptr: number, indices: number, data: number, X: number, alpha: number, Y: number): void;
-  scsr_mm(m: number, p: number, indptr: number, indices: number, data: number, X: number, alpha: number, Y: number): void;
-  dcsr_rmm(m: number, n: number, p: number, indptr: number, indices: number, data: number, X: number, alpha: number, Y: number): void;
-  scsr_rmm(m: number, n: number, p: number, indptr: number, indices: number, data: number, X: number, alpha: number, Y: number): void;
-}
+/** The exports of assembly/sparse.ts (declared in scripts/kernel-abi.mjs). */
+export type SparseWasmExports = Pick<WasmExports, 'dcsr_mv' | 'scsr_mv' | 'dcsr_rmv' | 'scsr_rmv' | 'dcsr_mm' | 'scsr_mm' | 'dcsr_rmm' | 'scsr_rmm'>;
 
 function dtypeOfArray(a: FloatArray): DType {
   return a instanceof Float32Array ? 'float32' : 'float64';
@@ -277,7 +269,7 @@ export function csrMatvec(A: CsrArrays, trans: boolean, alpha: number, x: FloatA
     const view = (p: number, n: number): FloatArray => (f32 ? heap.f32(p, n) : heap.f64(p, n));
     if (!xIn) view(px, nx).set(x);
     if (!yIn && beta !== 0) view(py, ny).set(y);
-    const e = w.rt.exports as unknown as SparseWasmExports;
+    const e = w.rt.exports;
     if (trans) (f32 ? e.scsr_rmv : e.dcsr_rmv)(A.rows, A.cols, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
     else (f32 ? e.scsr_mv : e.dcsr_mv)(A.rows, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
     if (!yIn) y.set(view(py, ny));
@@ -321,7 +313,7 @@ export function csrMatmat(A: CsrArrays, trans: boolean, alpha: number, X: Stride
     }
     toRowMajor(X, xr);
     if (w && r) {
-      const e = w.rt.exports as unknown as SparseWasmExports;
+      const e = w.rt.exports;
       if (trans) (f32 ? e.scsr_rmm : e.dcsr_rmm)(A.rows, A.cols, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
       else (f32 ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
     } else if (trans) jsRmm(A, p, xr, alpha, yr);
@@ -354,7 +346,7 @@ export function csrMatmatRows(A: CsrArrays, X: FloatArray, p: number, Y: FloatAr
   const w = activeWasm();
   const r = w && A.indices.length > 0 && w.heap.owns(X) && w.heap.owns(Y) ? residentFor(w, A) : undefined;
   if (w && r) {
-    const e = w.rt.exports as unknown as SparseWasmExports;
+    const e = w.rt.exports;
     (A.data instanceof Float32Array ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, X.byteOffset, 1, Y.byteOffset);
   } else jsMm(A, p, X, 1, Y);
 }
