@@ -1,14 +1,20 @@
 /**
- * Functions of the singular values: least squares with rank-deficient A, pseudo-inverse,
- * numerical rank, condition number and matrix norms (numpy.linalg lstsq, pinv,
- * matrix_rank, cond, norm).
+ * Functions of the singular values: least squares with rank-deficient A, pseudo-inverse
+ * and numerical rank (numpy.linalg lstsq, pinv, matrix_rank). The condition number and
+ * matrix norms are in `norms.ts`.
  */
-import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { InvalidArgumentError } from '../errors.js';
 import { epsOf, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { matmul } from './matmul.js';
 import { svd, svdvals, type Svd } from './svd.js';
+
+/**
+ * @deprecated `norm`, `cond` and `NormKind` moved to `./norms.js`; import them from there
+ * (or from the package root). Kept so existing imports of this module still compile.
+ */
+export { cond, norm, type NormKind } from './norms.js';
 
 /** Options of {@link lstsq}. */
 export interface LstsqOptions {
@@ -99,39 +105,4 @@ export function matrixRank(A: Matrix, options: { tol?: number } = {}): number {
   let r = 0;
   for (const v of s) if (v > tol) r++;
   return r;
-}
-
-/**
- * 2-norm condition number s_max / s_min (numpy.linalg.cond with p=None); Infinity when A
- * is singular, NaN for an empty matrix.
- */
-export function cond(A: Matrix): number {
-  const s = svdvals(A);
-  if (s.length === 0) return NaN;
-  const lo = s[s.length - 1]!;
-  return lo === 0 ? Infinity : s[0]! / lo;
-}
-
-/** Matrix norms: those of {@link Matrix.norm} plus the spectral (2), smallest singular value (-2) and nuclear norm. */
-export type NormKind = 'fro' | 1 | 'inf' | 'max' | 2 | -2 | 'nuc';
-
-/**
- * A matrix norm (numpy.linalg.norm for 2-D input): 2 is the largest singular value, -2
- * the smallest, 'nuc' their sum; the others are entrywise or induced norms computed
- * directly (see {@link Matrix.norm}).
- */
-export function norm(A: Matrix, kind: NormKind = 'fro'): number {
-  if (kind === 2 || kind === -2 || kind === 'nuc') {
-    if (A.rows === 0 || A.cols === 0) {
-      if (kind === -2) throw new ShapeError('norm: the smallest singular value of an empty matrix is undefined');
-      return 0;
-    }
-    const s = svdvals(A);
-    if (kind === 2) return s[0]!;
-    if (kind === -2) return s[s.length - 1]!;
-    let t = 0;
-    for (const v of s) t += v;
-    return t;
-  }
-  return A.norm(kind);
 }

@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ShapeError } from '../../src/errors.js';
-import { cond, lstsq, matrixRank, norm, pinv } from '../../src/linalg/lstsq.js';
+import { lstsq, matrixRank, pinv } from '../../src/linalg/lstsq.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { geometric, withSingularValues } from './gallery.js';
 
-interface Case { kind: string; name: string; A: number[][]; b: number[][]; x: number[][]; rank?: number; pinv?: number[][]; matrix_rank?: number; norm2: number; cond?: number }
+interface Case { kind: string; name: string; A: number[][]; b: number[][]; x: number[][]; rank?: number; pinv?: number[][]; matrix_rank?: number }
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/solve/cases.json', import.meta.url), 'utf8')) as Case[];
 
 const relDiff = (a: Matrix, b: Matrix): number => a.sub(b).norm('max') / Math.max(b.norm('max'), Number.MIN_VALUE);
 
-describe('lstsq, pinv, matrixRank, cond, norm', () => {
+describe('lstsq, pinv, matrixRank', () => {
   it('agree with numpy on tall, wide and rank-deficient matrices', () => {
     for (const c of fixtures.filter((f) => f.kind === 'lstsq')) {
       const A = Matrix.from(c.A);
@@ -21,12 +21,6 @@ describe('lstsq, pinv, matrixRank, cond, norm', () => {
       assert.ok(relDiff(r.x, Matrix.from(c.x)) < 1e-12, `${c.name} x`);
       assert.ok(relDiff(pinv(A), Matrix.from(c.pinv!)) < 1e-12, `${c.name} pinv`);
       assert.equal(matrixRank(A), c.matrix_rank, c.name);
-      assert.ok(Math.abs(norm(A, 2) - c.norm2) < 1e-13 * c.norm2);
-    }
-    for (const c of fixtures.filter((f) => f.kind === 'square')) {
-      const A = Matrix.from(c.A);
-      assert.ok(Math.abs(cond(A) - c.cond!) <= c.cond! * Math.max(1e-9, c.cond! * 1e-13), `${c.name} cond ${cond(A)} vs ${c.cond}`);
-      assert.ok(Math.abs(norm(A, 2) - c.norm2) < 1e-13 * c.norm2);
     }
   });
 
@@ -54,11 +48,7 @@ describe('lstsq, pinv, matrixRank, cond, norm', () => {
 
   it('edge cases: zero, singular, empty, bad shapes', () => {
     assert.equal(matrixRank(Matrix.zeros(4, 3)), 0);
-    assert.equal(cond(Matrix.from([[1, 0], [0, 0]])), Infinity);
-    assert.equal(norm(Matrix.zeros(0, 3), 2), 0);
     assert.ok(pinv(Matrix.zeros(3, 2)).equals(Matrix.zeros(2, 3)));
-    assert.equal(norm(Matrix.from([[3, 0], [0, -4]]), 'nuc'), 7);
-    assert.equal(norm(Matrix.from([[3, 0], [0, -4]]), -2), 3);
     assert.throws(() => lstsq(Matrix.zeros(3, 2), [1, 2]), ShapeError);
   });
 });
