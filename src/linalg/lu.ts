@@ -8,6 +8,18 @@ import { getrf, getrs, pivotsToPermutation } from './lapack/getrf.js';
 import { withWorkspace } from './lapack/workspace.js';
 
 /**
+ * Sign and natural log of |det A| (numpy.linalg.slogdet's `(sign, logabsdet)`): det A =
+ * sign * exp(logAbs), without the overflow or underflow of the product itself. Returned by
+ * {@link Lu.slogdet}, {@link slogdet} and `Cholesky.slogdet`.
+ */
+export interface Slogdet {
+  /** 1 or -1, or 0 for a singular matrix. */
+  sign: number;
+  /** log |det A|: -Infinity for a singular matrix. */
+  logAbs: number;
+}
+
+/**
  * The factors of P A = L U for an m x n A (k = min(m, n)): L is m x k unit lower
  * triangular, U is k x n upper triangular, and row i of P A is row `perm[i]` of A.
  * Produced by {@link lu}.
@@ -112,10 +124,14 @@ export class Lu {
   }
 
   /**
-   * Sign and natural log of |det A|, which do not overflow where det would (numpy slogdet).
-   * sign is 0 and logAbs -Infinity for a singular matrix.
+   * Sign and natural log of |det A|, which do not overflow where det would (numpy slogdet):
+   * the sign of prod U_ii times the permutation's, and sum log |U_ii|.
+   * @returns {@link Slogdet}: sign is 0 and logAbs -Infinity for a singular matrix.
+   * @throws SingularMatrixError when A is not square.
+   * @example
+   * lu(Matrix.from([[0, 2], [3, 4]])).slogdet(); // { sign: -1, logAbs: Math.log(6) }
    */
-  slogdet(): { sign: number; logAbs: number } {
+  slogdet(): Slogdet {
     const n = this.requireSquare('det');
     let sign = 1;
     let logAbs = 0;
@@ -177,8 +193,16 @@ export function det(A: Matrix): number {
   return lu(A).det();
 }
 
-/** Sign and log|det| of a square matrix (numpy.linalg.slogdet), via LU. */
-export function slogdet(A: Matrix): { sign: number; logAbs: number } {
+/**
+ * Sign and log|det| of a square matrix (numpy.linalg.slogdet), via LU.
+ * @param A - the n x n matrix.
+ * @returns {@link Slogdet}: det A = sign * exp(logAbs); `{ sign: 0, logAbs: -Infinity }`
+ *   when A is singular.
+ * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf.
+ * @example
+ * slogdet(Matrix.from([[0, 2], [3, 4]])); // { sign: -1, logAbs: 1.7918 }
+ */
+export function slogdet(A: Matrix): Slogdet {
   requireSquare(A, 'slogdet');
   return lu(A).slogdet();
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NonFiniteInputError, NotPositiveDefiniteError, ShapeError } from '../../src/errors.js';
+import { InvalidArgumentError, NonFiniteInputError, NotPositiveDefiniteError, ShapeError } from '../../src/errors.js';
 import { cholesky } from '../../src/linalg/cholesky.js';
+import { lu } from '../../src/linalg/lu.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
@@ -62,6 +63,31 @@ describe('cholesky', () => {
     const d = Matrix.diag([2, 3, 4]);
     assert.ok(Math.abs(cholesky(d).det() - 24) < 1e-12);
     assert.ok(Math.abs(cholesky(d).logdet() - Math.log(24)) < 1e-14);
+  });
+
+  it('slogdet has the shape of Lu.slogdet; logdet is its logAbs', () => {
+    const A = spd(60, 12);
+    const c = cholesky(A);
+    const s = c.slogdet();
+    assert.deepEqual(Object.keys(s).sort(), Object.keys(lu(A).slogdet()).sort());
+    assert.equal(s.sign, 1);
+    assert.equal(s.logAbs, c.logdet());
+    const l = lu(A).slogdet();
+    assert.equal(l.sign, 1);
+    assert.ok(Math.abs(l.logAbs - s.logAbs) <= 1e-13 * Math.abs(s.logAbs), `${l.logAbs} vs ${s.logAbs}`);
+    // det overflows where slogdet does not: det(1e3 I_400) = 1e1200.
+    const big = cholesky(Matrix.identity(400).scale(1e3));
+    assert.equal(big.det(), Infinity);
+    const sb = big.slogdet();
+    assert.equal(sb.sign, 1);
+    assert.ok(Math.abs(sb.logAbs - 400 * Math.log(1e3)) <= 1e-13 * sb.logAbs, `${sb.logAbs}`);
+    assert.deepEqual(cholesky(Matrix.zeros(0, 0)).slogdet(), { sign: 1, logAbs: 0 });
+  });
+
+  it('checks its options', () => {
+    assert.throws(() => cholesky(Matrix.identity(2), { upper: 'yes' as unknown as boolean }), (e: unknown) => e instanceof InvalidArgumentError && /option 'upper' must be true or false/.test(e.message));
+    assert.throws(() => cholesky(Matrix.identity(2), { lower: true } as never), (e: unknown) => e instanceof InvalidArgumentError && /unknown option 'lower'/.test(e.message));
+    assert.ok(cholesky(Matrix.identity(2), { upper: false }).L.equals(Matrix.identity(2)));
   });
 
   it('names the failing pivot of a matrix that is not positive definite', () => {
