@@ -6,6 +6,7 @@
 import { NonFiniteInputError } from '../errors.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
+import { bool, maybe, oneOf, opt, resolveOptions, type Constraint, type Field } from '../options.js';
 import { requireSquare } from './args.js';
 import { toMatrix, toVector } from './lapack/dense.js';
 import { stedc } from './lapack/stedc.js';
@@ -15,16 +16,50 @@ import { ormtr, sytrd } from './lapack/sytrd.js';
 import { withWorkspace, type Workspace } from './lapack/workspace.js';
 import { ROUNDOFF as EPS, SAFMIN } from './lapack/machine.js';
 
+/** Tridiagonal eigensolvers {@link eigh} can use for the vectors (see {@link EighOptions.method}). */
+const EIGH_METHODS = ['dc', 'qr'] as const;
+/** LAPACK's names of the triangles (see {@link EighOptions.uplo}). */
+const UPLO = ['L', 'U'] as const;
+
 /** Options of {@link eigh} and {@link eigvalsh}. */
 export interface EighOptions {
-  /** Use the 'L' (default, as numpy) or 'U' triangle. The other one is never read. */
-  uplo?: 'L' | 'U';
+  /**
+   * Read the upper triangle instead of the lower one (default false, as numpy). The other
+   * triangle is never read. The same option, with the same meaning, as `cholesky`'s
+   * (numpy's eigh spells it `UPLO`, its cholesky `upper`).
+   */
+  upper?: boolean;
+  /**
+   * The triangle to read: 'L' (lower) or 'U' (upper), numpy's `UPLO`.
+   * @deprecated Use `upper` (`uplo: 'U'` is `upper: true`). Still accepted; giving both is
+   * an error when they disagree.
+   */
+  uplo?: (typeof UPLO)[number];
   /**
    * Tridiagonal eigensolver for the vectors: 'dc' (default: divide and conquer, as
    * dsyevd) or 'qr' (implicit QL/QR, as dsyev; slower, for cross-checking).
    * @internal
    */
-  method?: 'dc' | 'qr';
+  method?: (typeof EIGH_METHODS)[number];
+}
+
+const EIGH_OPTIONS = {
+  upper: maybe(bool),
+  uplo: maybe(oneOf(UPLO)),
+  method: opt(oneOf(EIGH_METHODS), 'dc'),
+} satisfies { [K in keyof Required<EighOptions>]: Field<NonNullable<EighOptions[K]>> };
+
+const EIGH_CONSTRAINTS: Constraint<typeof EIGH_OPTIONS>[] = [
+  {
+    ok: (o) => o.upper === undefined || o.uplo === undefined || o.upper === (o.uplo === 'U'),
+    message: (o) => `options 'upper' (${o.upper}) and 'uplo' ('${o.uplo}', its deprecated spelling) disagree; pass only upper`,
+  },
+];
+
+/** The checked options: whether to read the upper triangle, and the vector method. */
+function eighOptions(routine: string, options: EighOptions | undefined): { upper: boolean; method: 'dc' | 'qr' } {
+  const o = resolveOptions(routine, EIGH_OPTIONS, options, EIGH_CONSTRAINTS);
+  return { upper: o.upper ?? o.uplo === 'U', method: o.method };
 }
 
 /** Result of {@link eigh}: A = V diag(w) V^T. */
@@ -52,7 +87,7 @@ interface Prepared {
 
 // Copy the chosen triangle of A into the lower triangle of f64 storage (sytrd reads only
 // that), scale it into the safe range, and reduce it to tridiagonal form.
-function prepare(A: Matrix, uplo: 'L' | 'U', routine: string, ws: Workspace): Prepared {
+function prepare(A: Matrix, upper: boolean, routine: string, ws: Workspace): Prepared {
   const n = A.rows;
   const a = ws.f64(n * n);
   const src = A.data;
@@ -60,10 +95,10 @@ function prepare(A: Matrix, uplo: 'L' | 'U', routine: string, ws: Workspace): Pr
   for (let j = 0; j < n; j++) {
     for (let i = j; i < n; i++) {
       // Element (i, j) of the lower triangle, or (j, i) of the upper one.
-      const idx = uplo === 'L' ? A.offset + i * A.rowStride + j * A.colStride : A.offset + j * A.rowStride + i * A.colStride;
+      const idx = upper ? A.offset + j * A.rowStride + i * A.colStride : A.offset + i * A.rowStride + j * A.colStride;
       const v = src[idx]!;
       if (!Number.isFinite(v)) {
-        const [r, c] = uplo === 'L' ? [i, j] : [j, i];
+        const [r, c] = upper ? [j, i] : [i, j];
         throw new NonFiniteInputError(`${routine}: the input holds ${v} at (${r}, ${c}); decompositions need finite numbers`);
       }
       a[i + j * n] = v;
@@ -88,8 +123,9 @@ function unscale(d: Float64Array, sigma: number): void {
 
 /**
  * Eigenvalues and eigenvectors of a real symmetric matrix, A = V diag(w) V^T
- * (numpy.linalg.eigh; LAPACK dsyevd). Only the triangle chosen by `uplo` (default lower,
- * as numpy) is read. Float32 input is computed in float64 and returned as float32.
+ * (numpy.linalg.eigh; LAPACK dsyevd). Only one triangle is read: the lower by default, as
+ * numpy; the upper with `upper: true`. Float32 input is computed in float64 and returned as
+ * float32.
  *
  * Steps: scale ||A||_max into a safe range if needed; Householder tridiagonalization
  * (blocked dsytrd, 4/3 n^3 flops; one WASM call of the unblocked dsytd2 for n <= 256);
@@ -98,20 +134,28 @@ function unscale(d: Float64Array, sigma: number): void {
  * 2 n^3 flops in gemm; reflector by reflector in one WASM call for n <= 128).
  * Eigenvector signs are arbitrary.
  *
+ * @param A - the n x n symmetric matrix (only the chosen triangle is read).
+ * @param options - {@link EighOptions}: `upper` (default false; `uplo` is its deprecated
+ *   spelling).
+ * @returns w, the n eigenvalues ascending, and V, n x n with orthonormal eigenvector
+ *   columns, both of A's dtype.
  * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf in the read
- * triangle; ConvergenceError if an iteration fails (not expected for finite input).
+ * triangle; InvalidArgumentError on a bad or unknown option, or `upper` and `uplo` that
+ * disagree; ConvergenceError if an iteration fails (not expected for finite input).
  * @example
  * const { w, V } = eigh(Matrix.from([[2, 1], [1, 2]])); // w = [1, 3]
+ * eigh(A, { upper: true });                             // reads A's upper triangle
  */
-export function eigh(A: Matrix, options: EighOptions = {}): Eigh {
+export function eigh(A: Matrix, options?: EighOptions): Eigh {
   requireSquare(A, 'eigh');
+  const o = eighOptions('eigh', options);
   const dtype: DType = A.dtype;
   const n = A.rows;
   if (n === 0) return { w: toVector([], 0, 0, dtype), V: Matrix.zeros(0, 0, { dtype }) };
   return withWorkspace((ws) => {
-    const p = prepare(A, options.uplo ?? 'L', 'eigh', ws);
+    const p = prepare(A, o.upper, 'eigh', ws);
     const Z = ws.f64(n * n);
-    if (options.method === 'qr') {
+    if (o.method === 'qr') {
       for (let j = 0; j < n; j++) Z[j + j * n] = 1;
       steqr(n, p.d, p.e, Z, 0, n, n);
     } else {
@@ -126,20 +170,26 @@ export function eigh(A: Matrix, options: EighOptions = {}): Eigh {
 /**
  * Eigenvalues of a real symmetric matrix, ascending (numpy.linalg.eigvalsh; LAPACK dsyevd
  * with jobz = 'N'): tridiagonalization (4/3 n^3 flops) then the root-free QL/QR of Pal,
- * Walker and Kahan (dsterf, O(n^2)); no vectors are accumulated. Only the `uplo` triangle
- * is read. Float32 input gives Float32Array output.
+ * Walker and Kahan (dsterf, O(n^2)); no vectors are accumulated. Only one triangle is read
+ * (the lower, or the upper with `upper: true`).
+ * @param A - the n x n symmetric matrix (only the chosen triangle is read).
+ * @param options - {@link EighOptions}: `upper` (default false; `uplo` is its deprecated
+ *   spelling). `method` does not apply.
+ * @returns the n eigenvalues, ascending: a Float32Array for float32 A, else Float64Array.
  * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf in the read
- * triangle; ConvergenceError if the iteration fails.
+ * triangle; InvalidArgumentError on a bad or unknown option, or `upper` and `uplo` that
+ * disagree; ConvergenceError if the iteration fails.
  * @example
  * eigvalsh(Matrix.from([[2, 1], [1, 2]])); // Float64Array [1, 3]
  */
-export function eigvalsh(A: Matrix, options: EighOptions = {}): FloatArray {
+export function eigvalsh(A: Matrix, options?: EighOptions): FloatArray {
   requireSquare(A, 'eigvalsh');
+  const o = eighOptions('eigvalsh', options);
   const dtype: DType = A.dtype;
   const n = A.rows;
   if (n === 0) return toVector([], 0, 0, dtype);
   return withWorkspace((ws) => {
-    const p = prepare(A, options.uplo ?? 'L', 'eigvalsh', ws);
+    const p = prepare(A, o.upper, 'eigvalsh', ws);
     sterf(n, p.d, p.e);
     unscale(p.d, p.sigma);
     return toVector(p.d, 0, n, dtype);

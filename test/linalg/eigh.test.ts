@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { NonFiniteInputError, ShapeError } from '../../src/errors.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
 import { eigh, eigvalsh, type Eigh } from '../../src/linalg/eigh.js';
 import { SMLSIZ, stedc } from '../../src/linalg/lapack/stedc.js';
 import { steqr } from '../../src/linalg/lapack/steqr.js';
@@ -201,7 +201,7 @@ describe('eigh', () => {
     }
   });
 
-  it('reads only the requested triangle; uplo U equals L of the transpose', () => {
+  it('reads only the requested triangle; upper equals lower of the transpose', () => {
     const r = rng(11);
     const n = 45;
     const S = randomSym(n, r);
@@ -209,13 +209,18 @@ describe('eigh', () => {
     const upperOnly = S.map((v, i, j) => (i <= j ? v : j === 0 ? Infinity : -1e6));
     const ref = eigh(S);
     const l = eigh(lowerOnly);
-    const u = eigh(upperOnly, { uplo: 'U' });
-    for (const [label, e] of [['L', l], ['U', u]] as const) {
+    const lFalse = eigh(lowerOnly, { upper: false });
+    const u = eigh(upperOnly, { upper: true });
+    for (const [label, e] of [['lower', l], ['upper: false', lFalse], ['upper', u]] as const) {
       assertGood(S, e, label);
       for (let i = 0; i < n; i++) assert.ok(Math.abs(e.w[i]! - ref.w[i]!) <= 1e-13 * 10, `${label}: w[${i}]`);
     }
-    const wu = eigvalsh(upperOnly, { uplo: 'U' });
+    const wu = eigvalsh(upperOnly, { upper: true });
     for (let i = 0; i < n; i++) assert.ok(Math.abs(wu[i]! - ref.w[i]!) <= 1e-13 * 10);
+    // The deprecated spelling reads the same triangles, to the bit.
+    assert.deepEqual(eigh(upperOnly, { uplo: 'U' }).w, u.w);
+    assert.deepEqual(eigh(lowerOnly, { uplo: 'L' }).w, l.w);
+    assert.deepEqual(eigvalsh(upperOnly, { uplo: 'U', upper: true }), wu);
     // Strided and transposed views are read correctly too.
     const big = Matrix.zeros(n + 3, n + 5);
     for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) big.set(i + 2, j + 4, S.get(i, j));
@@ -292,13 +297,24 @@ describe('eigh', () => {
     }
   });
 
+  it('rejects bad options, and upper and uplo that disagree', () => {
+    const S = Matrix.from([[2, 1], [1, 2]]);
+    for (const f of [eigh, eigvalsh]) {
+      assert.throws(() => f(S, { upper: true, uplo: 'L' }), (e: unknown) => e instanceof InvalidArgumentError && /'upper' \(true\) and 'uplo' \('L'/.test(e.message));
+      assert.throws(() => f(S, { uplo: 'u' as 'U' }), (e: unknown) => e instanceof InvalidArgumentError && /option 'uplo' must be one of 'L' or 'U'/.test(e.message));
+      assert.throws(() => f(S, { upper: 1 as unknown as boolean }), InvalidArgumentError);
+      assert.throws(() => f(S, { lower: true } as never), (e: unknown) => e instanceof InvalidArgumentError && /unknown option 'lower'/.test(e.message));
+      assert.throws(() => f(Matrix.zeros(0, 0), { upper: 'yes' as unknown as boolean }), InvalidArgumentError);
+    }
+  });
+
   it('rejects non-square and non-finite input; handles 0x0', () => {
     assert.throws(() => eigh(Matrix.zeros(2, 3)), ShapeError);
     assert.throws(() => eigvalsh(Matrix.zeros(3, 2)), ShapeError);
     const bad = Matrix.from([[1, 2], [NaN, 3]]);
     assert.throws(() => eigh(bad), NonFiniteInputError);
     assert.throws(() => eigvalsh(Matrix.from([[Infinity, 0], [0, 1]])), NonFiniteInputError);
-    assert.throws(() => eigh(Matrix.from([[1, -Infinity], [0, 1]]), { uplo: 'U' }), NonFiniteInputError);
+    assert.throws(() => eigh(Matrix.from([[1, -Infinity], [0, 1]]), { upper: true }), NonFiniteInputError);
     const z = eigh(Matrix.zeros(0, 0));
     assert.equal(z.w.length, 0);
     assert.deepEqual(z.V.shape, [0, 0]);
