@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidArgumentError, NonFiniteInputError } from '../../src/errors.js';
 import { matmul } from '../../src/linalg/matmul.js';
-import { qr } from '../../src/linalg/qr.js';
+import { qr, Qr, QrPivoted } from '../../src/linalg/qr.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
 import { orthogonality, permuteCols, scaledDiff, standardCases, withSingularValues } from './gallery.js';
@@ -34,7 +34,7 @@ describe('qr', () => {
     it(`column pivoting reveals rank (${backend})`, () => withBackend(backend, () => {
       for (const { name, A } of standardCases()) {
         const { Q, R, perm, rank } = qr(A, { pivoting: true });
-        const r = scaledDiff(permuteCols(A, perm!), matmul(Q, R), Math.max(A.rows, A.cols));
+        const r = scaledDiff(permuteCols(A, perm), matmul(Q, R), Math.max(A.rows, A.cols));
         assert.ok(r < 30, `${name}: residual ${r}`);
         assert.ok(orthogonality(Q) < 30, name);
         for (let i = 1; i < Math.min(A.rows, A.cols); i++) assert.ok(Math.abs(R.get(i, i)) <= Math.abs(R.get(i - 1, i - 1)) * (1 + 1e-12), `${name}: |R_ii| decreasing`);
@@ -48,7 +48,7 @@ describe('qr', () => {
   it('rank of a 100x60 matrix of rank 17', () => {
     const A = withSingularValues(100, 60, Array.from({ length: 17 }, (_, i) => 1 + i), 3);
     assert.equal(qr(A, { pivoting: true }).rank, 17);
-    assert.equal(qr(A, { pivoting: true, rcond: 0 }).rank! > 17, true);
+    assert.equal(qr(A, { pivoting: true, rcond: 0 }).rank > 17, true);
   });
 
   it('float32 input gives float32 factors with float32 accuracy', () => {
@@ -61,6 +61,32 @@ describe('qr', () => {
 
   it('rejects bad input', () => {
     assert.throws(() => qr(Matrix.from([[NaN]])), NonFiniteInputError);
-    assert.throws(() => qr(Matrix.identity(2), { mode: 'r' as 'reduced' }), InvalidArgumentError);
+    assert.throws(() => qr(Matrix.identity(2), { mode: 'r' as 'reduced' }), (e: unknown) => e instanceof InvalidArgumentError && /option 'mode'/.test(e.message));
+    assert.throws(() => qr(Matrix.identity(2), { rcond: 1e-3 }), (e: unknown) => e instanceof InvalidArgumentError && /pivoting: true/.test(e.message));
+    assert.throws(() => qr(Matrix.identity(2), { pivoting: true, rcond: -1 }), InvalidArgumentError);
+    assert.throws(() => qr(Matrix.identity(2), { pivot: true } as never), (e: unknown) => e instanceof InvalidArgumentError && /unknown option 'pivot'/.test(e.message));
+  });
+
+  it('the result type follows the pivoting option', () => {
+    const A = Matrix.random(6, 4, { seed: 5 });
+    const plain = qr(A);
+    assert.ok(plain instanceof Qr && !(plain instanceof QrPivoted));
+    assert.equal(plain.perm, undefined);
+    assert.equal('perm' in plain, false);
+    const pivoted = qr(A, { pivoting: true });
+    assert.ok(pivoted instanceof QrPivoted);
+    // perm and rank are always there: no `!` needed (this line is also a compile-time check).
+    const perm: Int32Array = pivoted.perm;
+    const rank: number = pivoted.rank;
+    assert.equal(perm.length, 4);
+    assert.equal(rank, 4);
+    // @ts-expect-error an unpivoted factorization has no permutation to read
+    assert.throws(() => plain.perm.length, TypeError);
+    for (const flag of [false, true]) {
+      const f = qr(A, { pivoting: flag }); // Qr | QrPivoted
+      if (f.perm) assert.ok(flag && f instanceof QrPivoted && f.rank === 4);
+      else assert.ok(!flag && f instanceof Qr);
+      assert.equal(f.solve(Matrix.random(6, 1, { seed: 6 })).rows, 4);
+    }
   });
 });
