@@ -17,6 +17,7 @@
 // (dpotf2 order) and the forward substitution run on contiguous row dot products.
 // Pointers are byte offsets; fixed/out have row stride f (f32); indptr/indices are i32,
 // values f32. work: f64 scratch of ALS_WORK_DOUBLES(n) elements.
+import { AlsParams } from './generated/abi';
 import { dot } from './level1';
 import { vmadd } from './simd';
 
@@ -344,44 +345,22 @@ function explicitRowsF32(
   }
 }
 
-// Parameter block of a parallel half-step (als_parallel in pool.ts), byte offsets. Task t
-// solves rows [t * chunk, min(rows, (t + 1) * chunk)) with the scratch of the thread's slot,
-// so rows are independent and the result does not depend on which thread ran which task.
-const A_ROWS: usize = 0;
-const A_CHUNK: usize = 4;
-const A_INDPTR: usize = 8;
-const A_INDICES: usize = 12;
-const A_VALUES: usize = 16;
-const A_FIXED: usize = 20;
-const A_FIXED_BIAS: usize = 24;
-const A_F: usize = 28;
-const A_N: usize = 32;
-const A_MODE: usize = 36;
-const A_BASE: usize = 40;
-const A_OUT: usize = 44;
-const A_OUT_BIAS: usize = 48;
-const A_WORK: usize = 52;
-const A_WORK_STRIDE: usize = 56;
-const A_CG_STEPS: usize = 60;
-const A_MU: usize = 64;
-const A_REG: usize = 72;
-const A_ALPHA: usize = 80;
-
-/** Bytes of the parameter block of a parallel half-step. */
-export const ALS_PARAM_BYTES: i32 = 88;
-
-/** Task t of a parallel half-step described by the parameter block at `prm`, on scratch slot `slot`. */
+/**
+ * Task t of a parallel half-step (als_parallel in pool.ts) described by the AlsParams block at
+ * `prm`, on scratch slot `slot`: rows [t * chunk, min(rows, (t + 1) * chunk)). Rows are
+ * independent, so the result does not depend on which thread ran which task.
+ */
 export function alsTask(prm: usize, t: i32, slot: i32): void {
-  const rows = load<i32>(prm + A_ROWS);
-  const chunk = load<i32>(prm + A_CHUNK);
+  const rows = AlsParams.rows(prm);
+  const chunk = AlsParams.chunk(prm);
   const r0 = t * chunk;
   const r1 = min(rows, r0 + chunk);
   if (r0 >= r1) return;
   als_rows(
-    r0, r1, <usize>load<u32>(prm + A_INDPTR), <usize>load<u32>(prm + A_INDICES), <usize>load<u32>(prm + A_VALUES),
-    <usize>load<u32>(prm + A_FIXED), <usize>load<u32>(prm + A_FIXED_BIAS), load<i32>(prm + A_F), load<i32>(prm + A_N),
-    load<f64>(prm + A_MU), load<f64>(prm + A_REG), load<f64>(prm + A_ALPHA), load<i32>(prm + A_MODE), <usize>load<u32>(prm + A_BASE),
-    <usize>load<u32>(prm + A_OUT), <usize>load<u32>(prm + A_OUT_BIAS),
-    <usize>load<u32>(prm + A_WORK) + <usize>slot * <usize>load<u32>(prm + A_WORK_STRIDE), load<i32>(prm + A_CG_STEPS),
+    r0, r1, AlsParams.indptr(prm), AlsParams.indices(prm), AlsParams.values(prm),
+    AlsParams.fixed(prm), AlsParams.fixedBias(prm), AlsParams.f(prm), AlsParams.n(prm),
+    AlsParams.mu(prm), AlsParams.reg(prm), AlsParams.alpha(prm), AlsParams.mode(prm), AlsParams.base(prm),
+    AlsParams.out(prm), AlsParams.outBias(prm),
+    AlsParams.work(prm) + <usize>slot * <usize>AlsParams.workStride(prm), AlsParams.cgSteps(prm),
   );
 }

@@ -10,11 +10,11 @@ import { orm2trLower, sytd2Lower } from './sytd2';
 import { laswp } from './laswp';
 import { getrfPanel, trsmLowerUnit } from './getrf';
 export { LU_SCRATCH_BYTES } from './getrf';
-export { worker_loop, pool_stop, gemm_parallel, POOL_CONTROL_BYTES } from './pool';
+export { worker_loop, pool_stop, gemm_parallel } from './pool';
 export { sgd_parallel, als_parallel } from './pool';
-export { sgd_funk, sgd_svdpp, SGD_PARAM_BYTES } from './sgd';
+export { sgd_funk, sgd_svdpp } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
-export { als_rows, als_work_doubles, ALS_PARAM_BYTES } from './als';
+export { als_rows, als_work_doubles } from './als';
 export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */

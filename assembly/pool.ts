@@ -25,65 +25,47 @@
 // back (NMF: two products of ~100 us per iteration, with ~50 us of other work between),
 // and a thread woken from atomic.wait took 50-100+ us to run again on the 2-core VM we
 // measure on, more than such a job saves; a spin of ~20 us (2^15 polls) was too short.
+//
+// The control block's layout is PoolControl (declared in scripts/kernel-abi.mjs); the words
+// used atomically are addressed through its *_OFFSET constants.
 import { gemm, MR, NR } from './gemm';
 import { gemmPrepacked } from './gemm-prepacked';
+import { PoolControl as C } from './generated/abi';
 import { funkTask } from './sgd';
 import { alsTask } from './als';
 
-const STATE: usize = 0;
-const DONE: usize = 8;
-const NTASKS: usize = 12;
-const KIND: usize = 16; // 0/1 = f64/f32 gemm, 2 = SGD, 3 = ALS rows, 4/5 = f64/f32 prepacked gemm
-const TA: usize = 20;
-const TB: usize = 24;
-const M: usize = 28;
-const N: usize = 32;
-const K: usize = 36;
-const LDA: usize = 40;
-const LDB: usize = 44;
-const LDC: usize = 48;
-const PA: usize = 52;
-const PB: usize = 56;
-const PC: usize = 60;
-const MT: usize = 64;
-const MCH: usize = 68;
-const NCH: usize = 72;
-const WS: usize = 76;
-const WSSTRIDE: usize = 80;
-const STOP: usize = 84;
-const ALPHA: usize = 96;
-const BETA: usize = 104;
-
-/** Size in bytes of the control block. */
-export const POOL_CONTROL_BYTES: i32 = 128;
+const STATE = C.STATE_OFFSET;
+const DONE = C.DONE_OFFSET;
+const NTASKS = C.NTASKS_OFFSET;
+const STOP = C.STOP_OFFSET;
 
 function runTask<T>(ctl: usize, t: i32, slot: i32, prepacked: bool): void {
   const s = <usize>sizeof<T>();
-  const m = load<i32>(ctl + M);
-  const n = load<i32>(ctl + N);
-  const mt = load<i32>(ctl + MT);
-  const mch = load<i32>(ctl + MCH);
-  const nch = load<i32>(ctl + NCH);
+  const m = C.m(ctl);
+  const n = C.n(ctl);
+  const mt = C.mt(ctl);
+  const mch = C.mch(ctl);
+  const nch = C.nch(ctl);
   const i0 = (t % mt) * mch;
   const j0 = (t / mt) * nch;
   const mi = min(mch, m - i0);
   const nj = min(nch, n - j0);
-  const ta = load<i32>(ctl + TA) != 0;
-  const tb = load<i32>(ctl + TB) != 0;
-  const lda = load<i32>(ctl + LDA);
-  const ldb = load<i32>(ctl + LDB);
-  const ldc = load<i32>(ctl + LDC);
-  const b = <usize>load<u32>(ctl + PB) + (tb ? <usize>j0 : <usize>j0 * <usize>ldb) * s;
-  const c = <usize>load<u32>(ctl + PC) + (<usize>i0 + <usize>j0 * <usize>ldc) * s;
-  const work = <usize>load<u32>(ctl + WS) + <usize>slot * <usize>load<u32>(ctl + WSSTRIDE);
-  const k = load<i32>(ctl + K);
-  const alpha = <T>load<f64>(ctl + ALPHA);
-  const beta = <T>load<f64>(ctl + BETA);
+  const ta = C.ta(ctl) != 0;
+  const tb = C.tb(ctl) != 0;
+  const lda = C.lda(ctl);
+  const ldb = C.ldb(ctl);
+  const ldc = C.ldc(ctl);
+  const b = C.pb(ctl) + (tb ? <usize>j0 : <usize>j0 * <usize>ldb) * s;
+  const c = C.pc(ctl) + (<usize>i0 + <usize>j0 * <usize>ldc) * s;
+  const work = C.ws(ctl) + <usize>slot * <usize>C.wsStride(ctl);
+  const k = C.k(ctl);
+  const alpha = <T>C.alpha(ctl);
+  const beta = <T>C.beta(ctl);
   if (prepacked) {
-    gemmPrepacked<T>(m, i0, mi, nj, k, alpha, <usize>load<u32>(ctl + PA), tb, b, ldb, beta, c, ldc, work);
+    gemmPrepacked<T>(m, i0, mi, nj, k, alpha, C.pa(ctl), tb, b, ldb, beta, c, ldc, work);
     return;
   }
-  const a = <usize>load<u32>(ctl + PA) + (ta ? <usize>i0 * <usize>lda : <usize>i0) * s;
+  const a = C.pa(ctl) + (ta ? <usize>i0 * <usize>lda : <usize>i0) * s;
   gemm<T>(ta, tb, mi, nj, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
 
@@ -95,11 +77,11 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     const t = <i32>(st & 0xffff);
     if (t >= atomic.load<i32>(ctl + NTASKS)) return;
     if (<u32>atomic.cmpxchg<i32>(ctl + STATE, <i32>st, <i32>(st + 1)) != st) continue;
-    const kind = load<i32>(ctl + KIND);
+    const kind = C.kind(ctl);
     if (kind == 0) runTask<f64>(ctl, t, slot, false);
     else if (kind == 1) runTask<f32>(ctl, t, slot, false);
-    else if (kind == 2) funkTask(<usize>load<u32>(ctl + PA), t);
-    else if (kind == 3) alsTask(<usize>load<u32>(ctl + PA), t, slot);
+    else if (kind == 2) funkTask(C.pa(ctl), t);
+    else if (kind == 3) alsTask(C.pa(ctl), t, slot);
     else if (kind == 4) runTask<f64>(ctl, t, slot, true);
     else runTask<f32>(ctl, t, slot, true);
     atomic.add<i32>(ctl + DONE, 1);
@@ -156,25 +138,25 @@ export function gemm_parallel(
   nch = ((nch + nr - 1) / nr) * nr;
   const tasks = min(0xffff, ((m + mch - 1) / mch) * ((n + nch - 1) / nch));
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
-  store<i32>(ctl + KIND, kind);
-  store<i32>(ctl + TA, transA);
-  store<i32>(ctl + TB, transB);
-  store<i32>(ctl + M, m);
-  store<i32>(ctl + N, n);
-  store<i32>(ctl + K, k);
-  store<i32>(ctl + LDA, lda);
-  store<i32>(ctl + LDB, ldb);
-  store<i32>(ctl + LDC, ldc);
-  store<u32>(ctl + PA, <u32>a);
-  store<u32>(ctl + PB, <u32>b);
-  store<u32>(ctl + PC, <u32>c);
-  store<i32>(ctl + MT, (m + mch - 1) / mch);
-  store<i32>(ctl + MCH, mch);
-  store<i32>(ctl + NCH, nch);
-  store<u32>(ctl + WS, <u32>ws);
-  store<u32>(ctl + WSSTRIDE, <u32>wsStride);
-  store<f64>(ctl + ALPHA, alpha);
-  store<f64>(ctl + BETA, beta);
+  C.setKind(ctl, kind);
+  C.setTa(ctl, transA);
+  C.setTb(ctl, transB);
+  C.setM(ctl, m);
+  C.setN(ctl, n);
+  C.setK(ctl, k);
+  C.setLda(ctl, lda);
+  C.setLdb(ctl, ldb);
+  C.setLdc(ctl, ldc);
+  C.setPa(ctl, a);
+  C.setPb(ctl, b);
+  C.setPc(ctl, c);
+  C.setMt(ctl, (m + mch - 1) / mch);
+  C.setMch(ctl, mch);
+  C.setNch(ctl, nch);
+  C.setWs(ctl, ws);
+  C.setWsStride(ctl, wsStride);
+  C.setAlpha(ctl, alpha);
+  C.setBeta(ctl, beta);
   runJob(ctl, job, tasks, canBlock);
 }
 
@@ -202,8 +184,8 @@ export function gemm_parallel(
  */
 export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
-  store<i32>(ctl + KIND, 2);
-  store<u32>(ctl + PA, <u32>prm);
+  C.setKind(ctl, 2);
+  C.setPa(ctl, prm);
   runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }
 
@@ -214,7 +196,7 @@ export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32):
  */
 export function als_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
-  store<i32>(ctl + KIND, 3);
-  store<u32>(ctl + PA, <u32>prm);
+  C.setKind(ctl, 3);
+  C.setPa(ctl, prm);
   runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }

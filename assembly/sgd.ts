@@ -14,31 +14,12 @@
 // fallback (src/kernels/sgd.ts), so the baseline SIMD build and the fallback agree bit for bit;
 // the relaxed-SIMD build fuses the multiply-adds and differs by f32 rounding.
 //
-// Parameters are read from a parameter block in memory (layout P_* below) so the same code
-// runs on the calling thread and as a thread-pool task (pool.ts, job kind SGD): a task t
-// processes ratings [starts[2t], starts[2t+1]) and writes its sum of squared errors to sse[t].
+// Parameters are read from a parameter block in memory (SgdParams, declared in
+// scripts/kernel-abi.mjs) so the same code runs on the calling thread and as a thread-pool
+// task (pool.ts, job kind SGD): a task t processes ratings [tasks[2t], tasks[2t+1]) and writes
+// its sum of squared errors to sse[t].
+import { SgdParams } from './generated/abi';
 import { hsum, vmadd } from './simd';
-
-// Parameter block layout (byte offsets). Pointers are u32 byte addresses.
-const P_USERS: usize = 0;
-const P_ITEMS: usize = 4;
-const P_VALUES: usize = 8;
-const P_P: usize = 12;
-const P_Q: usize = 16;
-const P_BU: usize = 20;
-const P_BI: usize = 24;
-const P_LD: usize = 28;
-const P_MU: usize = 32;
-const P_LR: usize = 36;
-const P_REG: usize = 40;
-const P_LRB: usize = 44;
-const P_REGB: usize = 48;
-const P_BIASED: usize = 52;
-const P_TASKS: usize = 56;
-const P_SSE: usize = 60;
-
-/** Size in bytes of an SGD parameter block. */
-export const SGD_PARAM_BYTES: i32 = 64;
 
 // p . q over ld floats (ld % 4 == 0): four vector accumulators (enough to cover the
 // multiply-add latency), combined as (acc0 + acc2) + (acc1 + acc3), lanes summed in f64.
@@ -93,7 +74,7 @@ export const SGD_PARAM_BYTES: i32 = 64;
 export function funkRun(
   users: usize, items: usize, values: usize, start: i32, end: i32,
   P: usize, Q: usize, bu: usize, bi: usize, ld: i32,
-  mu: f32, lr: f32, reg: f32, lrb: f32, regb: f32, biased: i32,
+  mu: f32, lr: f32, reg: f32, lrb: f32, regb: f32, biased: bool,
 ): f64 {
   const bytes = <usize>ld << 2;
   const decay: f32 = <f32>1 - lr * reg;
@@ -149,7 +130,7 @@ export function funkRun(
         const err2: f32 = load<f32>(values + (<usize>(r + 1) << 2)) - (((mu + bU2) + bI2) + dot2);
         sse += <f64>err * <f64>err;
         sse += <f64>err2 * <f64>err2;
-        if (biased != 0) {
+        if (biased) {
           store<f32>(bpu, bU + lrb * (err - regb * bU));
           store<f32>(bpi, bI + lrb * (err - regb * bI));
           store<f32>(bpu2, bU2 + lrb * (err2 - regb * bU2));
@@ -195,7 +176,7 @@ export function funkRun(
     const bI = load<f32>(bpi);
     const err: f32 = load<f32>(values + (<usize>r << 2)) - (((mu + bU) + bI) + dot);
     sse += <f64>err * <f64>err;
-    if (biased != 0) {
+    if (biased) {
       store<f32>(bpu, bU + lrb * (err - regb * bU));
       store<f32>(bpi, bI + lrb * (err - regb * bI));
     }
@@ -205,26 +186,26 @@ export function funkRun(
   return sse;
 }
 
-/** Run FunkSVD task `t` of the parameter block `prm` (see the layout above). */
+/** Run FunkSVD task `t` of the SgdParams block `prm`. */
 export function funkTask(prm: usize, t: i32): void {
-  const tasks = <usize>load<u32>(prm + P_TASKS);
+  const tasks = SgdParams.tasks(prm);
   const start = load<i32>(tasks + (<usize>t << 3));
   const end = load<i32>(tasks + (<usize>t << 3) + 4);
   const sse = funkRun(
-    <usize>load<u32>(prm + P_USERS), <usize>load<u32>(prm + P_ITEMS), <usize>load<u32>(prm + P_VALUES), start, end,
-    <usize>load<u32>(prm + P_P), <usize>load<u32>(prm + P_Q), <usize>load<u32>(prm + P_BU), <usize>load<u32>(prm + P_BI),
-    load<i32>(prm + P_LD), load<f32>(prm + P_MU), load<f32>(prm + P_LR), load<f32>(prm + P_REG),
-    load<f32>(prm + P_LRB), load<f32>(prm + P_REGB), load<i32>(prm + P_BIASED),
+    SgdParams.users(prm), SgdParams.items(prm), SgdParams.values(prm), start, end,
+    SgdParams.P(prm), SgdParams.Q(prm), SgdParams.bu(prm), SgdParams.bi(prm),
+    SgdParams.ld(prm), SgdParams.mu(prm), SgdParams.lr(prm), SgdParams.reg(prm),
+    SgdParams.lrb(prm), SgdParams.regb(prm), SgdParams.biased(prm),
   );
-  store<f64>(<usize>load<u32>(prm + P_SSE) + (<usize>t << 3), sse);
+  store<f64>(SgdParams.sse(prm) + (<usize>t << 3), sse);
 }
 
-/** FunkSVD on the calling thread: every task of the parameter block, in order. Returns the total SSE. */
+/** FunkSVD on the calling thread: every task of the SgdParams block, in order. Returns the total SSE. */
 export function sgd_funk(prm: usize, tasks: i32): f64 {
   let sse: f64 = 0;
   for (let t = 0; t < tasks; t++) {
     funkTask(prm, t);
-    sse += load<f64>(<usize>load<u32>(prm + P_SSE) + (<usize>t << 3));
+    sse += load<f64>(SgdParams.sse(prm) + (<usize>t << 3));
   }
   return sse;
 }

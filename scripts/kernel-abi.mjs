@@ -29,9 +29,6 @@ function pair(base, signature, doc) {
 export const EXPORTS = [
   { name: 'FMA', global: 'i32', doc: '1 when this module was built with relaxed-SIMD FMA.' },
   { name: 'LU_SCRATCH_BYTES', global: 'i32', doc: 'Bytes of scratch the LU kernels (getrf_panel, trsm_llnu) need.' },
-  { name: 'POOL_CONTROL_BYTES', global: 'i32', doc: "Bytes of the thread pool's control block." },
-  { name: 'SGD_PARAM_BYTES', global: 'i32', doc: 'Bytes of an SGD parameter block.' },
-  { name: 'ALS_PARAM_BYTES', global: 'i32', doc: 'Bytes of an ALS parameter block.' },
 
   // BLAS (assembly/index.ts over gemm.ts, level1.ts, level2.ts)
   { name: 'dgemm_workspace', signature: '(): i32', doc: 'Bytes of workspace dgemm needs.' },
@@ -105,5 +102,90 @@ export const EXPORTS = [
   { name: 'nmf_mu_ratio', signature: '(a: ptr, num: ptr, den: ptr, n: i32, l1: f64, l2: f64, eps: f64): void', doc: 'The Frobenius multiplicative update A <- A num / (den + l1 + l2 A).' },
 ];
 
-/** Parameter blocks: structs in the kernels' memory (none declared yet). */
-export const BLOCKS = [];
+/**
+ * Parameter blocks: structs in the kernels' memory, fields at their natural alignment in
+ * the order listed. `writer` says which side fills them: 'ts' (the TypeScript wrapper writes
+ * a block and passes its address; AssemblyScript only reads it) or 'wasm' (AssemblyScript
+ * writes and reads it; TypeScript only allocates and zeroes `BYTES`).
+ */
+export const BLOCKS = [
+  {
+    name: 'SgdParams',
+    doc: 'One FunkSVD call (assembly/sgd.ts funkTask): task t covers ratings [tasks[2t], tasks[2t+1]) and writes its squared error to sse[t].',
+    writer: 'ts',
+    fields: [
+      ['users', 'ptr', 'i32 user of each rating'],
+      ['items', 'ptr', 'i32 item of each rating'],
+      ['values', 'ptr', 'f32 rating values'],
+      ['P', 'ptr', 'f32 user factors, row stride ld'],
+      ['Q', 'ptr', 'f32 item factors, row stride ld'],
+      ['bu', 'ptr', 'f32 user biases'],
+      ['bi', 'ptr', 'f32 item biases'],
+      ['ld', 'i32', 'factor row stride (a multiple of 4)'],
+      ['mu', 'f32', 'global mean'],
+      ['lr', 'f32', 'learning rate of the factors'],
+      ['reg', 'f32', 'regularization of the factors'],
+      ['lrb', 'f32', 'learning rate of the biases'],
+      ['regb', 'f32', 'regularization of the biases'],
+      ['biased', 'bool', 'update the biases'],
+      ['tasks', 'ptr', 'i32 pairs [start, end) of each task'],
+      ['sse', 'ptr', 'f64 squared error of each task (output)'],
+    ],
+  },
+  {
+    name: 'AlsParams',
+    doc: 'A parallel ALS half-step (assembly/als.ts alsTask): task t solves rows [t chunk, min(rows, (t + 1) chunk)) on the scratch of its thread slot.',
+    writer: 'ts',
+    fields: [
+      ['rows', 'i32', 'rows of the side being solved'],
+      ['chunk', 'i32', 'rows per task'],
+      ['indptr', 'ptr', 'i32 CSR row starts'],
+      ['indices', 'ptr', 'i32 CSR column indices'],
+      ['values', 'ptr', 'f32 CSR values'],
+      ['fixed', 'ptr', 'f32 factors of the fixed side, row stride f'],
+      ['fixedBias', 'ptr', 'f32 biases of the fixed side (0: none)'],
+      ['f', 'i32', 'factors'],
+      ['n', 'i32', 'system size (f, or f + 1 with a bias)'],
+      ['mode', 'i32', '0 explicit, 1 implicit, 2 implicit by conjugate gradient'],
+      ['base', 'ptr', 'f64 Y^T Y + reg I (implicit modes)'],
+      ['out', 'ptr', 'f32 factors solved for (output)'],
+      ['outBias', 'ptr', 'f32 biases solved for (output; 0: none)'],
+      ['work', 'ptr', 'scratch of thread slot 0'],
+      ['workStride', 'i32', 'bytes between the scratch of consecutive slots'],
+      ['cgSteps', 'i32', 'conjugate-gradient steps (mode 2)'],
+      ['mu', 'f64', 'global mean (explicit)'],
+      ['reg', 'f64', 'regularization (explicit)'],
+      ['alpha', 'f64', 'confidence scale (implicit)'],
+    ],
+  },
+  {
+    name: 'PoolControl',
+    doc: "The thread pool's control block (assembly/pool.ts): the job's ticket word, counters and gemm parameters.",
+    writer: 'wasm',
+    fields: [
+      ['state', 'i32', 'job << 16 | next task (atomic)'],
+      ['done', 'i32', 'tasks finished (atomic)'],
+      ['ntasks', 'i32', 'tasks of the current job (atomic)'],
+      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm'],
+      ['ta', 'i32', 'gemm: op(A) = A^T'],
+      ['tb', 'i32', 'gemm: op(B) = B^T'],
+      ['m', 'i32', 'gemm: rows of C'],
+      ['n', 'i32', 'gemm: columns of C'],
+      ['k', 'i32', 'gemm: inner dimension'],
+      ['lda', 'i32', 'gemm: leading dimension of A'],
+      ['ldb', 'i32', 'gemm: leading dimension of B'],
+      ['ldc', 'i32', 'gemm: leading dimension of C'],
+      ['pa', 'ptr', 'gemm: A (or the packed op(A)); SGD/ALS: the parameter block'],
+      ['pb', 'ptr', 'gemm: B'],
+      ['pc', 'ptr', 'gemm: C'],
+      ['mt', 'i32', 'gemm: blocks of C down the rows'],
+      ['mch', 'i32', 'gemm: rows per block'],
+      ['nch', 'i32', 'gemm: columns per block'],
+      ['ws', 'ptr', 'gemm workspace of slot 0'],
+      ['wsStride', 'i32', 'bytes between the workspaces of consecutive slots'],
+      ['stop', 'i32', 'set by pool_stop (atomic)'],
+      ['alpha', 'f64', 'gemm: alpha'],
+      ['beta', 'f64', 'gemm: beta'],
+    ],
+  },
+];

@@ -6,6 +6,7 @@
  * src/models/recommend/als-solve.ts, which the models use when {@link AlsWasm.create}
  * returns undefined (the 'js' backend, or a heap too small for the problem).
  */
+import { ALS_PARAMS_BYTES, writeAlsParams } from './generated/abi.js';
 import { OutOfMemoryError } from './heap.js';
 import { activeWasm } from './index.js';
 import { canBlock } from './pool.js';
@@ -96,7 +97,7 @@ export class AlsWasm {
         bi: take(4 * items.rows),
         work: take(8 * ex.als_work_doubles(n)),
         base: take(8 * n * n),
-        params: take(Number(ex.ALS_PARAM_BYTES.value)),
+        params: take(ALS_PARAMS_BYTES),
       };
       return new AlsWasm(w, blocks, users, items, ptrs, users.rows, items.rows, f, n);
     } catch (e) {
@@ -148,30 +149,12 @@ export class AlsWasm {
     // Chunks small enough to balance rows of very different lengths, large enough to keep
     // the task overhead (one atomic per chunk) negligible.
     const chunk = Math.max(16, Math.ceil(rows / (8 * slots)));
-    const h = this.w.heap;
-    // Addresses go through Int32 lanes: the bit pattern is what the kernel reads as u32.
-    const i32 = h.i32(this.ptrs.params, 16);
-    const u32 = i32;
-    const f64 = h.f64(this.ptrs.params + 64, 3);
-    i32[0] = rows;
-    i32[1] = chunk;
-    u32[2] = a.c.indptr;
-    u32[3] = a.c.indices;
-    u32[4] = a.c.values;
-    u32[5] = a.fixed;
-    u32[6] = a.fixedBias;
-    i32[7] = this.f;
-    i32[8] = a.n;
-    i32[9] = a.mode;
-    u32[10] = a.base;
-    u32[11] = a.out;
-    u32[12] = a.outBias;
-    u32[13] = this.slotWork;
-    u32[14] = stride;
-    i32[15] = a.cgSteps;
-    f64[0] = a.mu;
-    f64[1] = a.reg;
-    f64[2] = a.alpha;
+    writeAlsParams(this.w.rt.memory.buffer, this.ptrs.params, {
+      rows, chunk, indptr: a.c.indptr, indices: a.c.indices, values: a.c.values,
+      fixed: a.fixed, fixedBias: a.fixedBias, f: this.f, n: a.n, mode: a.mode, base: a.base,
+      out: a.out, outBias: a.outBias, work: this.slotWork, workStride: stride, cgSteps: a.cgSteps,
+      mu: a.mu, reg: a.reg, alpha: a.alpha,
+    });
     this.ex.als_parallel(pool.ctl, this.ptrs.params, Math.ceil(rows / chunk), canBlock() ? 1 : 0);
   }
 

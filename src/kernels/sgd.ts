@@ -12,6 +12,7 @@
  * sums), so the 'wasm' and 'js' backends agree bit for bit; the relaxed-SIMD build fuses
  * multiply-adds and agrees to f32 rounding.
  */
+import { SGD_PARAMS_BYTES, writeSgdParams } from './generated/abi.js';
 import { activeWasm, type WasmKernels } from './index.js';
 import { canBlock } from './pool.js';
 
@@ -127,7 +128,7 @@ export function allocSgdBuffers(spec: SgdBufferSpec): SgdBuffers {
     const bi = f32(spec.nItems);
     const tasks = i32(2 * maxTasks);
     const sse = h.f64(take(8 * maxTasks), maxTasks);
-    const params = take(Number(w.rt.exports.SGD_PARAM_BYTES.value));
+    const params = take(SGD_PARAMS_BYTES);
     const b: SgdBuffers = {
       wasm: w, ld, factors: spec.factors, users, items, values, P, Q, bu, bi, tasks, sse,
       Y: spec.svdpp ? f32(spec.nItems * ld) : undefined,
@@ -149,28 +150,15 @@ export function releaseSgdBuffers(b: SgdBuffers): void {
   for (const p of b.blocks.splice(0)) b.wasm.heap.free(p);
 }
 
-// Fill the parameter block (layout in assembly/sgd.ts).
+// Fill the parameter block the WASM kernel reads (SgdParams in scripts/kernel-abi.mjs).
 function writeParams(b: SgdBuffers, s: FunkStep): void {
-  const w = b.wasm!;
-  const p = b.params;
-  const u32 = new Uint32Array(w.heap.i32(p, 0).buffer, p, 16);
-  const f32 = new Float32Array(u32.buffer, p, 16);
-  u32[0] = b.users.byteOffset;
-  u32[1] = b.items.byteOffset;
-  u32[2] = b.values.byteOffset;
-  u32[3] = b.P.byteOffset;
-  u32[4] = b.Q.byteOffset;
-  u32[5] = b.bu.byteOffset;
-  u32[6] = b.bi.byteOffset;
-  u32[7] = b.ld;
-  f32[8] = s.mu;
-  f32[9] = s.lr;
-  f32[10] = s.reg;
-  f32[11] = s.lrBias;
-  f32[12] = s.regBias;
-  u32[13] = s.biased ? 1 : 0;
-  u32[14] = b.tasks.byteOffset;
-  u32[15] = b.sse.byteOffset;
+  // The memory's current buffer: views made before the memory grew may be shorter.
+  writeSgdParams(b.wasm!.rt.memory.buffer, b.params, {
+    users: b.users.byteOffset, items: b.items.byteOffset, values: b.values.byteOffset,
+    P: b.P.byteOffset, Q: b.Q.byteOffset, bu: b.bu.byteOffset, bi: b.bi.byteOffset, ld: b.ld,
+    mu: s.mu, lr: s.lr, reg: s.reg, lrb: s.lrBias, regb: s.regBias, biased: s.biased,
+    tasks: b.tasks.byteOffset, sse: b.sse.byteOffset,
+  });
 }
 
 /**

@@ -13,6 +13,7 @@ import { ThreadPool, canBlock } from './pool.js';
 import type { BackendName, Kernels } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkGemm, checkGemv, checkMatrixArg, checkSize, checkSyrk, checkVector, checkVectorPair } from './validate.js';
+import { POOL_CONTROL_BYTES } from './generated/abi.js';
 import type { WasmRuntime } from './wasm-module.js';
 
 // Below this many multiply-adds a gemm runs on the calling thread alone. Workers spin for
@@ -92,8 +93,8 @@ export class WasmKernels implements Kernels {
   private startPool(helpers: number): void {
     // Every worker slot may take gemm tasks, so each needs its own workspace.
     this.reserveWorkspaces(helpers + 1);
-    const ctl = this.heap.malloc(Number(this.rt.exports.POOL_CONTROL_BYTES.value));
-    this.heap.i32(ctl, 32).fill(0);
+    const ctl = this.heap.malloc(POOL_CONTROL_BYTES);
+    this.heap.i32(ctl, POOL_CONTROL_BYTES / 4).fill(0);
     this.pool = new ThreadPool(this.rt, ctl, helpers);
     this.poolHelpers = helpers;
   }
