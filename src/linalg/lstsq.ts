@@ -57,8 +57,14 @@ function pseudoSolve(f: Svd, B: Matrix, tol: number): { X: Matrix; rank: number 
 /**
  * Minimum-norm least-squares solution of A x = b for any m x n A, rank-deficient or not
  * (numpy.linalg.lstsq; by the SVD, as LAPACK dgelsd): x = V S^+ U^T b where singular values
- * at or below rcond * s_max are treated as zero.
- * @throws ShapeError when b's rows differ from A's; NonFiniteInputError on NaN or Inf.
+ * at or below rcond * s_max are treated as zero. For full-rank A, `qr(A).solve(b)` gives
+ * the same x for less work (LAPACK dgels).
+ * @param A - any m x n matrix.
+ * @param b - a length-m vector, or an m x r Matrix (one problem per column).
+ * @param options - {@link LstsqOptions}: `rcond`.
+ * @returns {@link Lstsq}: x (length n, or n x r), residuals, rank and the singular values.
+ * @throws ShapeError when b's rows differ from A's; NonFiniteInputError on NaN or Inf;
+ *   InvalidArgumentError on a negative rcond.
  * @example
  * lstsq(Matrix.from([[1, 0], [1, 1], [1, 2]]), [1, 2, 2]).x; // [1.1667, 0.5]
  */
@@ -87,6 +93,12 @@ export function lstsq(A: Matrix, b: Rhs, options: LstsqOptions = {}): Lstsq<Matr
 /**
  * Moore-Penrose pseudo-inverse A^+ = V S^+ U^T (numpy.linalg.pinv): singular values at or
  * below rtol * s_max count as zero (default rtol = max(m, n) eps, numpy's default).
+ * @param A - any m x n matrix.
+ * @param options - `rtol`, the relative cut-off.
+ * @returns the n x m pseudo-inverse, of A's dtype.
+ * @throws NonFiniteInputError on NaN or Inf.
+ * @example
+ * pinv(Matrix.from([[1, 0], [0, 0]])).toArray(); // [[1, 0], [0, 0]]
  */
 export function pinv(A: Matrix, options: { rtol?: number } = {}): Matrix {
   const rtol = options.rtol ?? epsOf(A.dtype) * Math.max(A.rows, A.cols);
@@ -97,7 +109,14 @@ export function pinv(A: Matrix, options: { rtol?: number } = {}): Matrix {
 
 /**
  * Numerical rank: the number of singular values above `tol` (default
- * s_max * max(m, n) * eps, numpy.linalg.matrix_rank's).
+ * s_max * max(m, n) * eps, numpy.linalg.matrix_rank's). `qr(A, { pivoting: true }).rank`
+ * estimates the same from a cheaper rank-revealing QR.
+ * @param A - any m x n matrix.
+ * @param options - `tol`, the absolute cut-off.
+ * @returns the rank, an integer in [0, min(m, n)].
+ * @throws NonFiniteInputError on NaN or Inf.
+ * @example
+ * matrixRank(Matrix.from([[1, 2], [2, 4]])); // 1
  */
 export function matrixRank(A: Matrix, options: { tol?: number } = {}): number {
   const s = svdvals(A);

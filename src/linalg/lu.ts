@@ -2,7 +2,7 @@
 import { SingularMatrixError } from '../errors.js';
 import type { FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
-import { requireSquare, rhsMatrix, rhsResult } from './args.js';
+import { requireSquare, rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { toMatrix, workCopy } from './lapack/dense.js';
 import { getrf, getrs, pivotsToPermutation } from './lapack/getrf.js';
 import { withWorkspace } from './lapack/workspace.js';
@@ -97,13 +97,21 @@ export class Lu {
   }
 
   /**
-   * Solve A X = B (or A^T X = B with `transpose`) using the factors: two triangular solves,
-   * O(n^2) per right-hand side (LAPACK dgetrs). `b` is a vector or an n x r matrix.
-   * @throws SingularMatrixError when A is singular; ShapeError on mismatched rows.
+   * Solve A X = B (or A^T X = B with `transpose`) using the factors: the row interchanges,
+   * then two triangular solves, L Y = P B and U X = Y (LAPACK dgetrs): 2 n^2 flops per
+   * right-hand side.
+   * @param b - a length-n vector, or an n x r Matrix (one system per column). float32
+   *   arithmetic only when both b and the factors are float32.
+   * @param options - `transpose`: solve A^T X = B instead (default false).
+   * @returns x of length n (for a vector b) or the n x r Matrix X.
+   * @throws SingularMatrixError when A is not square or has an exactly zero pivot;
+   *   ShapeError when b does not have n rows; NonFiniteInputError on NaN or Inf in b.
+   * @example
+   * lu(Matrix.from([[0, 2], [3, 4]])).solve([2, 7]); // Float64Array [1, 1]
    */
   solve(b: Matrix, options?: { transpose?: boolean }): Matrix;
   solve(b: ArrayLike<number>, options?: { transpose?: boolean }): FloatArray;
-  solve(b: Matrix | ArrayLike<number>, options: { transpose?: boolean } = {}): Matrix | FloatArray {
+  solve(b: Rhs, options: { transpose?: boolean } = {}): Matrix | FloatArray {
     const n = this.requireSolvable('solve');
     const { B, vector } = rhsMatrix(b, n, 'solve');
     const dtype = this.packed instanceof Float32Array && B.dtype === 'float32' ? 'float32' : 'float64';
@@ -117,7 +125,14 @@ export class Lu {
     return rhsResult(X, vector);
   }
 
-  /** Determinant: the product of U's diagonal times the permutation's sign (0 when singular). */
+  /**
+   * Determinant: det A = det(P) prod_i U_ii, as sign * exp(logAbs) of {@link Lu.slogdet}.
+   * @returns det A: 0 when singular; it overflows to +-Infinity (or underflows to 0) where
+   *   slogdet does not.
+   * @throws SingularMatrixError when A is not square.
+   * @example
+   * lu(Matrix.from([[0, 2], [3, 4]])).det(); // -6
+   */
   det(): number {
     const { sign, logAbs } = this.slogdet();
     return sign * Math.exp(logAbs);
@@ -145,7 +160,14 @@ export class Lu {
     return { sign, logAbs };
   }
 
-  /** A^{-1}, by solving A X = I. @throws SingularMatrixError when A is singular. */
+  /**
+   * A^{-1}, by solving A X = I with the factors (2 n^3 flops; numpy.linalg.inv does the
+   * same). Prefer {@link Lu.solve} for A^{-1} B: it is cheaper and more accurate.
+   * @returns the n x n inverse, of the factors' dtype.
+   * @throws SingularMatrixError when A is not square or has an exactly zero pivot.
+   * @example
+   * lu(Matrix.from([[0, 2], [3, 4]])).inverse().toArray(); // [[-0.667, 0.333], [0.5, 0]]
+   */
   inverse(): Matrix {
     const n = this.requireSolvable('inverse');
     return this.solve(Matrix.identity(n, n, { dtype: this.dtype }));
@@ -156,6 +178,10 @@ export class Lu {
  * LU factorization with partial pivoting, P A = L U, of any m x n matrix (scipy.linalg.lu;
  * LAPACK dgetrf). Recursive and gemm-rich: (2/3) n^3 flops for square A. Exactly zero
  * pivots do not throw here (see {@link Lu.singular}); solve and inverse do.
+ * @param A - the m x n matrix (not modified); float32 input is factored in float32.
+ * @returns the {@link Lu} factorization: L m x k unit lower triangular, U k x n upper
+ *   triangular (k = min(m, n)), perm of length m; solve, det, slogdet and inverse for
+ *   square A.
  * @throws NonFiniteInputError on NaN or Inf.
  * @example
  * const f = lu(Matrix.from([[0, 2], [3, 4]]));
@@ -175,9 +201,15 @@ export function lu(A: Matrix): Lu {
 }
 
 /**
- * Solve the square system A X = B (numpy.linalg.solve): LU with partial pivoting.
- * `b` is a vector (returns a typed array) or an n x r Matrix (returns a Matrix).
- * @throws SingularMatrixError when A is exactly singular; ShapeError on shapes.
+ * Solve the square system A X = B (numpy.linalg.solve): LU with partial pivoting
+ * (LAPACK dgesv = dgetrf + dgetrs, (2/3) n^3 + 2 n^2 r flops).
+ * @param A - the n x n matrix.
+ * @param b - a length-n vector, or an n x r Matrix (one system per column).
+ * @returns x of length n (for a vector b) or the n x r Matrix X.
+ * @throws SingularMatrixError when A is exactly singular; ShapeError when A is not square
+ *   or b does not have n rows; NonFiniteInputError on NaN or Inf.
+ * @example
+ * solve(Matrix.from([[0, 2], [3, 4]]), [2, 7]); // Float64Array [1, 1]
  */
 export function solve(A: Matrix, b: Matrix): Matrix;
 export function solve(A: Matrix, b: ArrayLike<number>): FloatArray;
@@ -187,7 +219,15 @@ export function solve(A: Matrix, b: Matrix | ArrayLike<number>): Matrix | FloatA
   return b instanceof Matrix ? f.solve(b) : f.solve(b);
 }
 
-/** Determinant of a square matrix (numpy.linalg.det), via LU. */
+/**
+ * Determinant of a square matrix (numpy.linalg.det), via LU: det(P) prod_i U_ii.
+ * @param A - the n x n matrix.
+ * @returns det A (1 for 0 x 0, 0 when singular); see {@link slogdet} when it could
+ *   overflow.
+ * @throws ShapeError when A is not square; NonFiniteInputError on NaN or Inf.
+ * @example
+ * det(Matrix.from([[0, 2], [3, 4]])); // -6
+ */
 export function det(A: Matrix): number {
   requireSquare(A, 'det');
   return lu(A).det();
@@ -207,7 +247,15 @@ export function slogdet(A: Matrix): Slogdet {
   return lu(A).slogdet();
 }
 
-/** Inverse of a square matrix (numpy.linalg.inv), via LU. @throws SingularMatrixError. */
+/**
+ * Inverse of a square matrix (numpy.linalg.inv), via LU: A^{-1} solves A X = I.
+ * @param A - the n x n matrix.
+ * @returns the n x n inverse, of A's dtype.
+ * @throws SingularMatrixError when A is exactly singular; ShapeError when A is not square;
+ *   NonFiniteInputError on NaN or Inf.
+ * @example
+ * inv(Matrix.from([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
+ */
 export function inv(A: Matrix): Matrix {
   requireSquare(A, 'inv');
   return lu(A).inverse();
