@@ -5,15 +5,21 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './write-chunks.js';
 import type { CheckedRaster, RasterImage } from '../models/image.js';
-import { decodePng, encodePng, type EncodePngOptions } from './png.js';
+import { decodePng, encodePng, type DecodePngOptions, type EncodePngOptions } from './png.js';
 
 /**
  * Read a PNG file as a {@link RasterImage} (gray, gray + alpha, RGB or RGBA; 8 or 16 bits;
- * palette and low-bit-depth images are expanded, see `decodePng`).
- * @throws ParseError naming the file when it is not a valid PNG; file system errors as Node's.
+ * palette and low-bit-depth images are expanded, see `decodePng`). Images over
+ * `maxPixels` pixels, by default `MAX_PNG_PIXELS` = 2^24 (16.8 megapixels: about 2 s to
+ * decode as 8-bit RGB on a 2-core machine), are refused from their header, before anything
+ * is decompressed.
+ * @param path - the file; error messages start with it.
+ * @param options - `maxPixels`: the largest image accepted, as for `decodePng`.
+ * @throws ParseError naming the file when it is not a valid PNG or is larger than
+ * `maxPixels`; InvalidArgumentError for a bad `maxPixels`; file system errors as Node's.
  */
-export async function readPng(path: string): Promise<CheckedRaster> {
-  return decodePng(await readFile(path), path);
+export async function readPng(path: string, options: DecodePngOptions = {}): Promise<CheckedRaster> {
+  return decodePng(await readFile(path), path, options);
 }
 
 /**
