@@ -93,10 +93,68 @@ export function detectDelimiter(lines: readonly string[]): CsvDelimiter {
   return best;
 }
 
+// Numbers in notations other than ours: hexadecimal, octal or binary literals, a decimal
+// comma or digit grouping ('1,5', '1.000,5', '1_000', "1'000", '1 000'), a cut-off
+// exponent ('1e', '2E+'), a percentage. A cell like this is data that failed to parse, not
+// a column name.
+const FOREIGN_NUMBER = /^[+-]?(?:0[xob][0-9a-f_]+|[\d.,_' ]*\d[\d.,_' ]*(?:e[+-]?\d*)?%?)$/i;
+
 /**
- * Header rule for `header: 'auto'`: the first row is a header when at least one of its
- * non-empty cells is not a number. A header made only of numbers cannot be told from data;
- * pass `header: true` for such files.
+ * True when `cell` (already trimmed) is a number in a notation the readers do not accept:
+ * `0x10`, `1,5`, `1_000`, `1e`, `50%`. Such a cell is a bad value, never a column name.
+ */
+export function isForeignNumber(cell: string): boolean {
+  return FOREIGN_NUMBER.test(cell);
+}
+
+/**
+ * True when `cell` (already trimmed) is clearly a column name: it has a letter, is not a
+ * number (`nan` and `inf` are numbers) and is not a number in a foreign notation
+ * (`0x10`, `1e`; see the rule of {@link autoHeader}).
+ */
+export function isLabelCell(cell: string): boolean {
+  return /\p{L}/u.test(cell) && !isNumericCell(cell) && !FOREIGN_NUMBER.test(cell);
+}
+
+/** What {@link autoHeader} decided about a first row, and why (for error messages). */
+export interface HeaderDecision {
+  /** Whether the row is taken as column names. */
+  header: boolean;
+  /** The reason, in words that can follow "the first row is read as data because". */
+  reason?: string;
+}
+
+/**
+ * Header rule of the numeric readers for `header: 'auto'`: the first row is a header when
+ * none of its cells is a number and every non-empty one is clearly a label (has a letter,
+ * and is not a number written another way, such as `0x10`, `1,5` or `1e`); at least one
+ * cell must be non-empty (an empty first cell is pandas' index column). The rows below must
+ * then be numbers, which the reader checks as for any data row.
+ *
+ * Otherwise the row is data, so a value that failed to parse (`0x10,2`, or `"1,5",2`) is
+ * reported as an error on line 1 instead of vanishing as a header. A header with a numeric
+ * name (`id,2019,2020`) is therefore read as data and fails; pass `header: true` for it.
+ */
+export function autoHeader(firstRow: readonly string[]): HeaderDecision {
+  const cells = firstRow.map((c) => c.trim());
+  const numeric = cells.findIndex((c) => isNumericCell(c));
+  if (numeric >= 0) return { header: false, reason: `column ${numeric + 1} ('${clipCell(cells[numeric]!)}') is a number` };
+  const unclear = cells.findIndex((c) => c !== '' && !isLabelCell(c));
+  if (unclear >= 0) return { header: false, reason: `column ${unclear + 1} ('${clipCell(cells[unclear]!)}') is not clearly a column name` };
+  if (cells.every((c) => c === '')) return { header: false, reason: 'it has only empty cells' };
+  return { header: true };
+}
+
+/** A cell shortened to 40 characters for an error message. */
+export function clipCell(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/**
+ * Loose header rule of labelled tables (a confusion matrix with a label column): the first
+ * row is a header when at least one of its non-empty cells is not a number. Numeric
+ * matrices use the stricter {@link autoHeader}, so that a data row with one bad value is an
+ * error rather than a header.
  */
 export function looksLikeHeader(firstRow: readonly string[]): boolean {
   return firstRow.some((c) => c.trim() !== '' && !isNumericCell(c.trim()));

@@ -7,19 +7,23 @@
  *
  * Cells must be numbers: decimal notation, or `nan`, `inf`, `-inf`, `Infinity` in any case
  * (what numpy, R and pandas write). Empty cells and ragged rows are errors naming the line
- * and column; nothing is silently filled in.
+ * and column; nothing is silently filled in, and no row is silently dropped: under the
+ * automatic header rule a first row is a header only when all its cells are clearly
+ * column names (`autoHeader` in csv-detect.ts). Lines longer than 16 MiB
+ * (`DEFAULT_MAX_LINE` in lines.ts) are refused as soon as they are seen.
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse as csvParseStream, type Options as CsvParseOptions } from 'csv-parse';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { InvalidArgumentError, ParseError, ShapeError } from '../errors.js';
 import { allocFloat, type DType } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
-import { detectDelimiter, looksLikeHeader, sampleLines, type CsvDelimiter } from './csv-detect.js';
+import { autoHeader, clipCell, detectDelimiter, sampleLines, type CsvDelimiter } from './csv-detect.js';
 import { Growable } from './growable.js';
-import { scanFileLines, scanFileLinesSync, scanLines, type LineHandler } from './lines.js';
+import { DEFAULT_MAX_LINE, LineLengthGuard, scanFileLines, scanFileLinesSync, scanLines, type LineHandler } from './lines.js';
 import { formatReal, parseReal } from './numbers.js';
 import { writeChunks, writeChunksSync } from './write-chunks.js';
 
@@ -32,12 +36,21 @@ export interface CsvReadOptions {
    * of spaces and tabs (`' '` means the same). Default: detected from the first 20 lines.
    */
   delimiter?: CsvDelimiter;
-  /** Whether the first row holds column names: true, false or `'auto'` (default; see `looksLikeHeader`). */
+  /**
+   * Whether the first row holds column names: true, false or `'auto'` (default): a header
+   * when none of its cells is a number and each is clearly a name (see `autoHeader` in
+   * csv-detect.ts); a first row with a bad number is then an error, never a lost row.
+   */
   header?: boolean | 'auto';
   /** dtype of the matrix; default float64. */
   dtype?: DType;
   /** Lines starting with this character are skipped; default `'#'`; `false` turns comments off. */
   comment?: string | false;
+  /**
+   * Longest accepted line, in characters (bytes for files and byte input); default 16 MiB
+   * (`DEFAULT_MAX_LINE`). A longer line is a ParseError as soon as it is seen.
+   */
+  maxLineLength?: number;
 }
 
 /** A table read from delimited text. */
@@ -46,6 +59,8 @@ export interface CsvData {
   matrix: Matrix;
   /** The header row, when the file has one. */
   columnNames?: string[];
+  /** Whether the first row was read as a header (given, or decided by the automatic rule). */
+  header: boolean;
   /** The delimiter used (given or detected). */
   delimiter: CsvDelimiter;
 }
@@ -60,14 +75,13 @@ export interface CsvWriteOptions {
 
 /** Bytes read from the start of a file to detect the dialect. */
 const SAMPLE_BYTES = 1 << 16;
-/** Longest accepted line or record, in characters (guards against binary input). */
-const MAX_RECORD = 1 << 26;
 
 interface Resolved {
   delimiter: CsvDelimiter | undefined;
   header: boolean | 'auto';
   dtype: DType;
   comment: string | undefined;
+  maxLine: number;
 }
 
 function resolve(options: CsvReadOptions): Resolved {
@@ -83,11 +97,9 @@ function resolve(options: CsvReadOptions): Resolved {
   let comment: string | undefined = options.comment === false ? undefined : (options.comment ?? '#');
   if (comment !== undefined && comment.length !== 1) throw new InvalidArgumentError(`comment must be one character or false, got '${comment}'`);
   if (comment === delimiter) comment = undefined;
-  return { delimiter, header, dtype, comment };
-}
-
-function clip(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  const maxLine = options.maxLineLength ?? DEFAULT_MAX_LINE;
+  if (!(Number.isSafeInteger(maxLine) && maxLine >= 1)) throw new InvalidArgumentError(`maxLineLength must be an integer >= 1, got ${String(maxLine)}`);
+  return { delimiter, header, dtype, comment, maxLine };
 }
 
 /** Turns records (arrays of cells) into numbers, checking shape and syntax. */
@@ -97,6 +109,8 @@ class Collector {
   private decided = false;
   private rows = 0;
   private readonly values: Growable<'f64'>;
+  // Why the automatic rule read the first row as data; added to an error on that row.
+  private dataReason: string | undefined;
   columnNames: string[] | undefined;
 
   constructor(
@@ -113,10 +127,12 @@ class Collector {
       this.decided = true;
       this.ncols = cells.length;
       this.firstLine = line;
-      if (this.header === true || (this.header === 'auto' && looksLikeHeader(cells))) {
+      const auto = this.header === 'auto' ? autoHeader(cells) : undefined;
+      if (this.header === true || auto?.header === true) {
         this.columnNames = cells.map((c) => c.trim());
         return;
       }
+      this.dataReason = auto?.reason;
     }
     if (cells.length !== this.ncols) {
       throw new ParseError(this.file, { line }, `row has ${cells.length} field${cells.length === 1 ? '' : 's'}, expected ${this.ncols} (as on line ${this.firstLine})`);
@@ -125,7 +141,12 @@ class Collector {
       const c = cells[k]!.trim();
       const v = parseReal(c);
       if (v === undefined) {
-        throw new ParseError(this.file, { line }, c === '' ? `column ${k + 1} is empty` : `column ${k + 1}: '${clip(c)}' is not a number`);
+        const what = c === '' ? `column ${k + 1} is empty` : `column ${k + 1}: '${clipCell(c)}' is not a number in a numeric matrix`;
+        const why =
+          line === this.firstLine && this.dataReason !== undefined
+            ? ` (the first row is read as data, not as column names, because ${this.dataReason}; if it holds column names, set the header mode: --header yes, or header: true)`
+            : '';
+        throw new ParseError(this.file, { line }, what + why);
       }
       this.values.push(v);
     }
@@ -139,26 +160,60 @@ class Collector {
     const src = this.values.view();
     const out = allocFloat(dtype, m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[i + j * m] = src[i * n + j]!;
-    const data: CsvData = { matrix: new Matrix(out, m, n), delimiter };
+    const data: CsvData = { matrix: new Matrix(out, m, n), delimiter, header: this.columnNames !== undefined };
     if (this.columnNames) data.columnNames = this.columnNames;
     return data;
   }
 }
 
-function parserOptions(delimiter: string, comment: string | undefined, onRecord: (cells: string[], line: number) => void): CsvParseOptions {
+function parserOptions(delimiter: string, comment: string | undefined, maxLine: number, onRecord: (cells: string[], line: number) => void): CsvParseOptions {
   return {
     delimiter,
     bom: true,
     trim: true,
     skip_empty_lines: true,
     relax_column_count: true, // ragged rows are reported by the Collector, with our wording
-    max_record_size: MAX_RECORD,
+    max_record_size: maxLine, // a record of several quoted lines; single lines are guarded first
     ...(comment === undefined ? {} : { comment, comment_no_infix: true }),
     on_record: (record: string[], context) => {
       onRecord(record, context.lines);
       return null; // consumed: csv-parse keeps nothing
     },
   };
+}
+
+/** Bytes read (sync) or streamed (async) at a time. */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * A stream stage that passes bytes on in whole lines and throws a ParseError as soon as a
+ * line exceeds `maxLine`. csv-parse would otherwise work through an over-long line (its
+ * record limit acts per record, after splitting every field: minutes for a 70 MB line)
+ * before failing. Holds back at most one unfinished line.
+ */
+function wholeLines(file: string, maxLine: number): Transform {
+  const guard = new LineLengthGuard(file, maxLine);
+  let tail: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        const cut = guard.feed(chunk);
+        if (cut > 0) {
+          tail.push(chunk.subarray(0, cut));
+          this.push(tail.length === 1 ? tail[0] : Buffer.concat(tail));
+          tail = [];
+        }
+        if (cut < chunk.length) tail.push(chunk.subarray(cut));
+        done();
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+    flush(done) {
+      if (tail.length > 0) this.push(Buffer.concat(tail));
+      done();
+    },
+  });
 }
 
 function csvError(err: unknown, file: string): unknown {
@@ -196,10 +251,11 @@ export function parseCsv(input: string | Uint8Array, options: CsvReadOptions = {
     );
   const c = new Collector(file, o.header, input.length);
   if (delimiter === 'whitespace') {
-    scanLines(input, file, whitespaceLines(c.add, o.comment), MAX_RECORD);
+    scanLines(input, file, whitespaceLines(c.add, o.comment), o.maxLine);
   } else {
+    new LineLengthGuard(file, o.maxLine).feed(input);
     try {
-      csvParseSync(input, parserOptions(delimiter, o.comment, c.add));
+      csvParseSync(input, parserOptions(delimiter, o.comment, o.maxLine, c.add));
     } catch (err) {
       throw csvError(err, file);
     }
@@ -244,16 +300,20 @@ export function readCsvSync(path: string, options: CsvReadOptions = {}): CsvData
   }
   const c = new Collector(path, o.header, size);
   if (delimiter === 'whitespace') {
-    scanFileLinesSync(path, whitespaceLines(c.add, o.comment), MAX_RECORD);
+    scanFileLinesSync(path, whitespaceLines(c.add, o.comment), o.maxLine);
   } else {
     const fd = openSync(path, 'r');
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(size);
+      // Read a megabyte at a time, checking line lengths as we go: a file without line
+      // breaks is refused after 16 MiB, not after reading (and parsing) all of it.
+      const guard = new LineLengthGuard(path, o.maxLine);
       let got = 0;
       while (got < size) {
-        const n = readSync(fd, bytes, got, size - got, got);
+        const n = readSync(fd, bytes, got, Math.min(size - got, READ_CHUNK), got);
         if (n === 0) break;
+        guard.feed(bytes.subarray(got, got + n));
         got += n;
       }
       bytes = bytes.subarray(0, got);
@@ -261,7 +321,7 @@ export function readCsvSync(path: string, options: CsvReadOptions = {}): CsvData
       closeSync(fd);
     }
     try {
-      csvParseSync(bytes, parserOptions(delimiter, o.comment, c.add));
+      csvParseSync(bytes, parserOptions(delimiter, o.comment, o.maxLine, c.add));
     } catch (err) {
       throw csvError(err, path);
     }
@@ -280,12 +340,17 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
   }
   const c = new Collector(path, o.header, size);
   if (delimiter === 'whitespace') {
-    await scanFileLines(path, whitespaceLines(c.add, o.comment), MAX_RECORD);
+    await scanFileLines(path, whitespaceLines(c.add, o.comment), o.maxLine);
   } else {
     try {
-      await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), csvParseStream(parserOptions(delimiter, o.comment, c.add)), async (records: AsyncIterable<unknown>) => {
-        for await (const _ of records); // on_record consumes everything; drain the end signal
-      });
+      await pipeline(
+        createReadStream(path, { highWaterMark: READ_CHUNK }),
+        wholeLines(path, o.maxLine),
+        csvParseStream(parserOptions(delimiter, o.comment, o.maxLine, c.add)),
+        async (records: AsyncIterable<unknown>) => {
+          for await (const _ of records); // on_record consumes everything; drain the end signal
+        },
+      );
     } catch (err) {
       throw csvError(err, path);
     }

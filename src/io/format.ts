@@ -55,7 +55,10 @@ export interface ReadMatrixOptions {
   dtype?: DType;
   /** Text formats: delimiter (default `'\t'` for tsv, detected for csv and txt). */
   delimiter?: CsvDelimiter;
-  /** Text formats: whether the first row is a header (default `'auto'`). */
+  /**
+   * Text formats: whether the first row is a header (default `'auto'`: only a row of clear
+   * column names, see `autoHeader` in csv-detect.ts).
+   */
   header?: boolean | 'auto';
   /** npy: largest accepted header in bytes (default 10000). */
   maxHeaderSize?: number;
@@ -69,6 +72,8 @@ export interface MatrixFile {
   format: FileFormat;
   /** Text formats with a header row: the column names. */
   columnNames?: string[];
+  /** Whether a header row was read (and left out of the matrix); always false for npy and mtx. */
+  header: boolean;
 }
 
 /** Options of {@link writeMatrix}. Format-specific options are ignored by other formats. */
@@ -98,7 +103,7 @@ function csvOptions(format: FileFormat, o: ReadMatrixOptions): CsvReadOptions {
 }
 
 function fromCsv(d: CsvData, format: FileFormat): MatrixFile {
-  const out: MatrixFile = { matrix: d.matrix, format };
+  const out: MatrixFile = { matrix: d.matrix, format, header: d.header };
   if (d.columnNames) out.columnNames = d.columnNames;
   return out;
 }
@@ -112,17 +117,17 @@ export async function readMatrixFile(path: string, options: ReadMatrixOptions = 
   const format = formatOf(path, options.format);
   if (format === 'npy') {
     const a = await readNpy(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
-    return { matrix: a.matrix, format };
+    return { matrix: a.matrix, format, header: false };
   }
-  if (format === 'mtx') return { matrix: (await readMtx(path)).dense({ dtype: options.dtype }), format };
+  if (format === 'mtx') return { matrix: (await readMtx(path)).dense({ dtype: options.dtype }), format, header: false };
   return fromCsv(await readCsv(path, csvOptions(format, options)), format);
 }
 
 /** Synchronous {@link readMatrixFile}. */
 export function readMatrixFileSync(path: string, options: ReadMatrixOptions = {}): MatrixFile {
   const format = formatOf(path, options.format);
-  if (format === 'npy') return { matrix: readNpySync(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize }).matrix, format };
-  if (format === 'mtx') return { matrix: readMtxSync(path).dense({ dtype: options.dtype }), format };
+  if (format === 'npy') return { matrix: readNpySync(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize }).matrix, format, header: false };
+  if (format === 'mtx') return { matrix: readMtxSync(path).dense({ dtype: options.dtype }), format, header: false };
   return fromCsv(readCsvSync(path, csvOptions(format, options)), format);
 }
 

@@ -34,8 +34,8 @@ export interface FileInfo extends Omit<ValueStats, 'count'> {
   npy?: { version: 1 | 2 | 3; descr: string; fortranOrder: boolean; shape: number[] };
   /** Matrix Market files: banner fields; `entries` counts stored entries after symmetric expansion. */
   mtx?: { format: MtxFormat; field: MtxField; symmetry: MtxSymmetry; entries: number };
-  /** Text files: the delimiter and column names. */
-  text?: { delimiter: string; columnNames?: string[] };
+  /** Text files: the delimiter, whether the first row was read as a header, and its column names. */
+  text?: { delimiter: string; header: boolean; columnNames?: string[] };
 }
 
 function denseStats(A: Matrix): ValueStats {
@@ -110,7 +110,7 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
   const c = await readCsv(path, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined), header: options.header, dtype: options.dtype });
   const delim = c.delimiter === '\t' ? 'tab' : c.delimiter === 'whitespace' ? 'whitespace' : `'${c.delimiter}'`;
   const info = finish(c.matrix.rows, c.matrix.cols, c.matrix.dtype, `${format.toUpperCase()}, ${delim}-delimited${c.columnNames ? ', header row' : ''}`, denseStats(c.matrix));
-  info.text = { delimiter: c.delimiter };
+  info.text = { delimiter: c.delimiter, header: c.header };
   if (c.columnNames) info.text.columnNames = c.columnNames;
   return info;
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InvalidArgumentError, ParseError, ShapeError } from '../../src/errors.js';
-import { detectDelimiter, looksLikeHeader, sampleLines } from '../../src/io/csv-detect.js';
+import { autoHeader, detectDelimiter, isLabelCell, looksLikeHeader, sampleLines } from '../../src/io/csv-detect.js';
 import { encodeCsv, parseCsv, readCsv, readCsvSync, writeCsv, writeCsvSync } from '../../src/io/csv.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { assertSameMatrix, cells, expected, FIXTURES, hasPython, PY_CELLS, runPython, tempDir } from './util.js';
@@ -72,7 +72,9 @@ test('delimiter detection', () => {
 
 test('header modes: auto, forced, off', () => {
   assert.deepEqual(parseCsv('a,b\n1,2\n').columnNames, ['a', 'b']);
+  assert.equal(parseCsv('a,b\n1,2\n').header, true);
   assert.equal(parseCsv('1,2\n3,4\n').columnNames, undefined);
+  assert.equal(parseCsv('1,2\n3,4\n').header, false);
   const forced = parseCsv('1,2\n3,4\n', { header: true });
   assert.deepEqual(forced.columnNames, ['1', '2']);
   assert.deepEqual(forced.matrix.toArray(), [[3, 4]]);
@@ -81,6 +83,63 @@ test('header modes: auto, forced, off', () => {
   assert.deepEqual([onlyHeader.matrix.shape, onlyHeader.columnNames], [[0, 2], ['x', 'y']]);
   // A pandas index column: empty first header cell.
   assert.deepEqual(parseCsv(',a,b\n0,1,2\n1,3,4\n').columnNames, ['', 'a', 'b']);
+});
+
+test('automatic header rule: only a row of clear names is a header; a bad first row is an error, not lost', () => {
+  for (const cell of ['x', 'alpha beta', 'e5', 'x_1', '2nd', 'σ', 'nanx', 'N/A']) assert.equal(isLabelCell(cell), true, cell);
+  for (const cell of ['0x10', '1,5', '1.000,5', '1_000', "1'000", '1 000', '1e', '2E+', '50%', '-', '#', '', '1', 'nan', '-inf', 'Infinity']) {
+    assert.equal(isLabelCell(cell), false, cell);
+  }
+  assert.deepEqual(autoHeader(['a', 'b']), { header: true });
+  assert.deepEqual(autoHeader(['', 'a']), { header: true });
+  assert.deepEqual(autoHeader(['0x10', '2']), { header: false, reason: "column 2 ('2') is a number" });
+  assert.deepEqual(autoHeader(['x', '0x10']), { header: false, reason: "column 2 ('0x10') is not clearly a column name" });
+  assert.deepEqual(autoHeader(['', '']), { header: false, reason: 'it has only empty cells' });
+  // Each of these used to be dropped as a header, losing a data row.
+  const bad: [string, string, RegExp][] = [
+    ['0x10,2\n3,4\n', '0x10', /because column 2 \('2'\) is a number; if it holds column names, set the header mode: --header yes, or header: true\)$/],
+    ['"1,5",2\n3,4\n', '1,5', /because column 2 \('2'\) is a number/],
+    ['a,1\n2,3\n', 'a', /because column 2 \('1'\) is a number/],
+    ['1e\n2\n', '1e', /because column 1 \('1e'\) is not clearly a column name/],
+    ['x\t1 000\n1\t2\n', 'x', /because column 2 \('1 000'\) is not clearly a column name/],
+  ];
+  for (const [text, cell, why] of bad) {
+    const escaped = cell.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assertCsvError(() => parseCsv(text, {}, 'f.csv'), 'f.csv', 1, new RegExp(`column 1: '${escaped}' is not a number in a numeric matrix`));
+    assertCsvError(() => parseCsv(text, {}, 'f.csv'), 'f.csv', 1, why);
+  }
+  // The explicit modes are unchanged.
+  assert.deepEqual(parseCsv('a,1\n2,3\n', { header: true }).columnNames, ['a', '1']);
+  assert.deepEqual(parseCsv('0x10,2\n3,4\n', { header: true }).matrix.toArray(), [[3, 4]]);
+  // A header whose rows below are not numbers fails on the data line, not on the header.
+  assertCsvError(() => parseCsv('a,b\nc,d\n', {}, 'f.csv'), 'f.csv', 2, /column 1: 'c' is not a number in a numeric matrix$/);
+  // A later bad row gets no header explanation.
+  assertCsvError(() => parseCsv('1,2\n3,0x10\n', {}, 'f.csv'), 'f.csv', 2, /column 2: '0x10' is not a number in a numeric matrix$/);
+});
+
+test('over-long lines: refused as they stream, before the rest is read, in every reader', async () => {
+  const dir = tempDir();
+  const max = 1000;
+  const long = '1,'.repeat(600) + '1';
+  // On line 3 (the first two are fine); comma and whitespace files, sync and streaming.
+  for (const [name, text] of [['l.csv', `1,2\n3,4\n${long}\n5,6\n`], ['l.txt', `1 2\n3 4\n${long.replaceAll(',', ' ')}\n5 6\n`]] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const want = /line is longer than 1000 characters, the limit for one line of a text file/;
+    assertCsvError(() => readCsvSync(path, { maxLineLength: max }), path, 3, want);
+    await assertCsvRejects(readCsv(path, { maxLineLength: max }), path, 3, want);
+    assertCsvError(() => parseCsv(text, { maxLineLength: max }, name), name, 3, want);
+    assertCsvError(() => parseCsv(new TextEncoder().encode(text), { maxLineLength: max }, name), name, 3, want);
+    // Under the default limit (16 MiB) the same line is read, and fails as a ragged row.
+    assertCsvError(() => readCsvSync(path), path, 3, /row has 601 fields, expected 2/);
+  }
+  // Lines spanning many 1 MiB read chunks are still measured as one: a 20 MiB line with the default limit.
+  const path = join(dir, 'big.csv');
+  writeFileSync(path, '1,2\n' + '7,'.repeat(10 << 20) + '7\n');
+  const want = /big\.csv:2: line is longer than 16 MiB \(16777216 characters\)/;
+  await assert.rejects(readCsv(path), want);
+  assert.throws(() => readCsvSync(path), want);
+  assert.throws(() => parseCsv('1', { maxLineLength: 0 }), InvalidArgumentError);
 });
 
 test('numbers: every spelling of NaN and infinity, signs, exponents; nothing else', () => {

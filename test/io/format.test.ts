@@ -60,8 +60,10 @@ test('format-specific write options pass through', async () => {
   await writeMatrix(join(dir, 'h.csv'), S, { header: ['x', 'y'], delimiter: ';' });
   assert.equal(readFileSync(join(dir, 'h.csv'), 'utf8'), 'x;y\n2;1\n1;3\n');
   const back = await readMatrixFile(join(dir, 'h.csv'));
-  assert.deepEqual(back.columnNames, ['x', 'y']);
+  assert.deepEqual([back.columnNames, back.header], [['x', 'y'], true]);
   assert.equal(back.format, 'csv');
+  assert.deepEqual([(await readMatrixFile(join(dir, 's.mtx'))).header, (await readMatrixFile(join(dir, 's.npy'))).header], [false, false]);
+  assert.equal(readMatrixFileSync(join(dir, 'h.csv')).header, true);
   assert.deepEqual(readMatrixFileSync(join(dir, 'h.csv'), { header: true, delimiter: ';', format: 'csv' }).columnNames, ['x', 'y']);
   assert.throws(() => readMatrixFileSync(join(dir, 'h.csv'), { header: false }), /h\.csv:1: column 1: 'x' is not a number/);
   await writeMatrix(join(dir, 'odd.bin'), S, { format: 'tsv' });
@@ -72,9 +74,9 @@ test('format-specific write options pass through', async () => {
 
 test('a .tsv file defaults to tab even when another delimiter would fit', async () => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'x.tsv'), 'a,b\t1\n2\t3\n');
+  writeFileSync(join(dir, 'x.tsv'), 'a,b\tc\n2\t3\n');
   const r = await readMatrixFile(join(dir, 'x.tsv'));
-  assert.deepEqual(r.columnNames, ['a,b', '1']);
+  assert.deepEqual([r.columnNames, r.header], [['a,b', 'c'], true]);
   await assert.rejects(readMatrix(join(dir, 'x.tsv'), { header: false }), ParseError);
 });
 
@@ -132,9 +134,10 @@ test('inspectFile: Matrix Market statistics come from the entries, never densifi
 test('inspectFile: text files report delimiter and column names', async () => {
   const info = await inspectFile(join(FIXTURES, 'text', 'header.csv'));
   assert.equal(info.storage, "CSV, ','-delimited, header row");
-  assert.deepEqual(info.text, { delimiter: ',', columnNames: ['alpha', 'beta', 'gamma'] });
+  assert.deepEqual(info.text, { delimiter: ',', header: true, columnNames: ['alpha', 'beta', 'gamma'] });
   const tsv = await inspectFile(join(FIXTURES, 'text', 'tabs.tsv'));
   assert.equal(tsv.storage, 'TSV, tab-delimited');
+  assert.deepEqual(tsv.text, { delimiter: '\t', header: false });
   const txt = await inspectFile(join(FIXTURES, 'text', 'savetxt.txt'));
   assert.equal(txt.storage, 'TXT, whitespace-delimited');
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ParseError } from '../../src/errors.js';
-import { LineSplitter, scanLines } from '../../src/io/lines.js';
+import { DEFAULT_MAX_LINE, LineLengthGuard, LineSplitter, scanLines } from '../../src/io/lines.js';
 import { formatReal, parseInteger, parseReal } from '../../src/io/numbers.js';
 import { parsePyLiteral, PyLiteralError } from '../../src/io/py-literal.js';
 import { rng } from '../../src/random.js';
@@ -82,6 +82,24 @@ test('LineSplitter: any chunking gives the same lines; CRLF, BOM and a missing f
     (e: unknown) => e instanceof ParseError && e.line === 2 && /longer than 50 characters/.test(e.message),
   );
   assert.equal(scanLines('', 'f', () => assert.fail('no lines')), 0);
+  assert.equal(DEFAULT_MAX_LINE, 16 * 1024 * 1024);
+});
+
+test('LineLengthGuard: complete-line prefixes, and an over-long line refused as soon as it is seen', () => {
+  const g = new LineLengthGuard('g.csv', 10);
+  assert.equal(g.feed('ab\ncd'), 3); // 'ab\n' is complete, 'cd' pending
+  assert.equal(g.feed(new TextEncoder().encode('ef')), 0); // no line end: nothing complete
+  assert.equal(g.feed('gh\n\n12'), 4); // 'cdefgh' (6) ended, then an empty line
+  // '12' + '345678' is 8 characters of line 4; '901' makes 11 > 10: thrown before any line end arrives.
+  assert.equal(g.feed('345678'), 0);
+  assert.throws(
+    () => g.feed('901'),
+    (e: unknown) => e instanceof ParseError && e.line === 4 && e.message === 'g.csv:4: line is longer than 10 characters, the limit for one line of a text file (binary data, or a file without line breaks?)',
+  );
+  // Exactly at the limit is fine, over it is not, within one chunk too.
+  const h = new LineLengthGuard('h', 4);
+  assert.equal(h.feed('1234\n'), 5);
+  assert.throws(() => h.feed('12345\n'), /h:2: line is longer than 4 characters/);
 });
 
 test('parsePyLiteral: the subset .npy headers use', () => {
