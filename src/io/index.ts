@@ -23,7 +23,7 @@ export type { FileInfo } from './inspect.js';
 export type { ValueStats } from './stats.js';
 export { readSparse, readSparseSync, parseMtxSparse, encodeSparseMtx, writeSparseMtx, writeSparseMtxSync } from './sparse-io.js';
 export type { SparseReadOptions, SparseMtxWriteOptions } from './sparse-io.js';
-export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings } from './ratings.js';
+export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings, MAX_RATING } from './ratings.js';
 export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';
 export { saveModel, loadModel } from '../models/recommend/model-file-node.js';
 export { readPng, writePng } from './png-file.js';

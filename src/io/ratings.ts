@@ -5,8 +5,9 @@
  *
  * - Separator: detected from the first lines (`::`, tab, comma, semicolon, pipe, else runs of
  *   whitespace), or given.
- * - Header: a first line whose rating field is not a number is a header (its names can be
- *   used in `columns`), or forced with `header`. Without a rating column (implicit pairs), a
+ * - Header: a first line whose rating field is not a number, nor a number in another
+ *   notation (`0x10`, `4,5`: then the line is data and an error), is a header (its names
+ *   can be used in `columns`), or forced with `header`. Without a rating column (implicit pairs), a
  *   first line is a header when a field is text where the second line has a number.
  * - Columns: user, item, rating and optional timestamp fields by index or header name, so a
  *   wider CSV works; by default 0, 1, 2 and 3 (the timestamp when a fourth numeric field exists).
@@ -17,8 +18,11 @@
  *   never held whole and no string is made per line. Canonical decimal IDs (the common case)
  *   are looked up in a dense table without building a string at all. Memory is about the
  *   output (12 bytes a rating, 20 with timestamps) plus the ID maps.
- * - Bad lines (too few fields, a rating or timestamp that is not a finite number): ParseError
- *   with the file and line number, or skipped (`onBadLine`). Blank lines are ignored.
+ * - Bad lines (too few fields, a rating or timestamp that is not a finite number, a rating
+ *   beyond +-{@link MAX_RATING}): ParseError with the file and line number, or skipped
+ *   (`onBadLine`). Blank lines are ignored.
+ * - A file without ratings (empty, only a header, or every line skipped) is a ParseError
+ *   from {@link readRatings}; the in-memory parsers return an empty table.
  */
 import { open, stat } from 'node:fs/promises';
 import { ParseError, InvalidArgumentError } from '../errors.js';
@@ -26,6 +30,7 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { Ratings } from '../models/recommend/ratings.js';
 import { mapIdSpace } from '../models/recommend/id-space.js';
 import { writeChunks } from './write-chunks.js';
+import { isForeignNumber } from './csv-detect.js';
 import { formatReal, parseReal } from './numbers.js';
 
 /** A field of a ratings line: a 0-based index, or a header name. */
@@ -54,6 +59,15 @@ export interface ReadRatingsOptions {
 
 /** Options of {@link readRatings}: parsing options plus progress (one report per megabyte) and cancellation. */
 export interface ReadRatingsFileOptions extends ReadRatingsOptions, LongTaskOptions {}
+
+/**
+ * Largest accepted rating magnitude: |rating| <= 1e12. Ratings are stored as float32 and
+ * the models square and sum them (losses, RMSE, ALS normal equations): at 1e12 a squared
+ * error summed over a billion ratings is 1e33, still inside float32's 3.4e38, while a
+ * rating like 1e308 is Infinity in float32 and yields a model file that cannot be loaded.
+ * No rating scale comes near it (counts of plays or seconds watched stay below 1e10).
+ */
+export const MAX_RATING = 1e12;
 
 const CHUNK = 1 << 20;
 const MAX_LINE = 1 << 20;
@@ -85,11 +99,14 @@ export async function parseRatingsStream(source: AsyncIterable<string | Uint8Arr
  * Stream a ratings file into a {@link Ratings} table, a megabyte at a time.
  * @example
  * const r = await readRatings('ml-1m/ratings.dat'); // '::'-separated, with timestamps
- * @throws ParseError with file and line on a malformed line; AbortedError when `signal` aborts.
+ * @throws ParseError with file and line on a malformed line or a rating beyond
+ *   +-{@link MAX_RATING}; ParseError naming the file when it holds no ratings; AbortedError
+ *   when `signal` aborts.
  */
 export async function readRatings(path: string, options: ReadRatingsFileOptions = {}): Promise<Ratings> {
   const size = (await stat(path)).size;
-  const p = new RatingsParser(options, options.fileName ?? path, size);
+  const file = options.fileName ?? path;
+  const p = new RatingsParser(options, file, size);
   const handle = await open(path, 'r');
   try {
     const buf = new Uint8Array(CHUNK);
@@ -105,7 +122,10 @@ export async function readRatings(path: string, options: ReadRatingsFileOptions 
   } finally {
     await handle.close();
   }
-  return p.end();
+  const r = p.end();
+  // An empty table would fail later, in a model or split, without naming the file.
+  if (r.size === 0) throw new ParseError(file, {}, `no ratings: ${p.whyEmpty()}`);
+  return r;
 }
 
 /** Options of {@link encodeRatings} / {@link writeRatings}. */
@@ -299,6 +319,8 @@ class RatingsParser {
   private readonly userIds = new IdMapper();
   private readonly itemIds = new IdMapper();
   private readonly badLine: BadLinePolicy;
+  private skipped = 0; // bad lines dropped by onBadLine
+  private hadHeader = false;
   private sample: Uint8Array[] = []; // the first chunk(s), until the separator and layout are known
   private sampleBytes = 0;
   private bytes: Uint8Array = new Uint8Array(0);
@@ -320,6 +342,13 @@ class RatingsParser {
 
   get count(): number {
     return this.values.length;
+  }
+
+  /** Why no rating was read, for the error of an empty file (call after `end`). */
+  whyEmpty(): string {
+    if (this.skipped > 0) return `all ${this.skipped} data line${this.skipped === 1 ? ' was' : 's were'} malformed and skipped`;
+    if (this.hadHeader) return 'the file has a header line and nothing else';
+    return 'the file is empty (or holds only blank lines)';
   }
 
   push(chunk: Uint8Array): void {
@@ -372,7 +401,7 @@ class RatingsParser {
       header === true ||
       (header === 'auto' &&
         first.length > 0 &&
-        (names || (ratingGuess >= 0 ? !(ratingGuess < first.length && parseReal(first[ratingGuess]!) !== undefined) : headerWithoutRatings(first, lines[1]))));
+        (names || (ratingGuess >= 0 ? ratingIsName(first[ratingGuess]) : headerWithoutRatings(first, lines[1]))));
     if (names && !hasHeader) throw new InvalidArgumentError('columns given by name, but the input has no header line (set header: true, or give column indices)');
     const headerNames = hasHeader ? first.map((f) => f.toLowerCase()) : [];
     const resolve = (c: RatingsColumn, what: string): number => {
@@ -449,6 +478,7 @@ class RatingsParser {
     if (nf === 0) return; // blank
     if (!this.headerDone) {
       this.headerDone = true;
+      this.hadHeader = true;
       return;
     }
     const L = this.layout!;
@@ -457,6 +487,7 @@ class RatingsParser {
     if (L.rating >= 0) {
       value = this.number(L.rating);
       if (!Number.isFinite(value)) return this.bad(s, e, `rating '${this.text(L.rating)}' is not a finite number`);
+      if (Math.abs(value) > MAX_RATING) return this.bad(s, e, `rating '${this.text(L.rating)}' is beyond +-${MAX_RATING.toExponential().replace('e+', 'e')}, the largest rating magnitude accepted (float32 storage and the models' sums of squares)`);
     }
     let t = 0;
     if (L.timestamp >= 0) {
@@ -486,6 +517,7 @@ class RatingsParser {
 
   private bad(s: number, e: number, reason: string): void {
     const text = utf8.decode(this.bytes.subarray(s, e));
+    this.skipped++;
     if (this.badLine === 'error') throw new ParseError(this.file, { line: this.lineNo }, `${reason}: '${text.length > 200 ? text.slice(0, 200) + '...' : text}'`);
     if (typeof this.badLine === 'function') this.badLine({ line: this.lineNo, text, reason });
   }
@@ -609,6 +641,12 @@ class RatingsParser {
 }
 
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+// The rating field of a header line: absent, or text that is not a number in any notation
+// (a first line rating '0x10' or '4,5' is data with a bad value, reported, not dropped).
+function ratingIsName(field: string | undefined): boolean {
+  return field === undefined || (parseReal(field) === undefined && !isForeignNumber(field));
+}
 
 // Without a rating column to test, a first line is a header when one of its fields is text
 // where the second line has a number (e.g. 'userId,movieId' over integer IDs).

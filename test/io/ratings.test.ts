@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { AbortedError, InvalidArgumentError, ParseError } from '../../src/errors.js';
-import { encodeRatings, parseRatings, parseRatingsStream, readRatings, writeRatings } from '../../src/io/ratings.js';
+import { encodeRatings, MAX_RATING, parseRatings, parseRatingsStream, readRatings, writeRatings } from '../../src/io/ratings.js';
 import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
 import type { Ratings } from '../../src/models/recommend/ratings.js';
 import { tempDir } from './util.js';
@@ -77,6 +77,38 @@ test('bad lines: ParseError with the line number, or skipped and reported', () =
   assert.throws(() => parseRatings('1,2,3\n,4,5\n'), /empty user ID/);
 });
 
+test('a first line whose rating is a number in another notation is data (an error), not a dropped header', () => {
+  for (const [text, v] of [['1,2,0x10\n3,4,5\n', '0x10'], ['1;2;4,5\n3;4;5\n', '4,5'], ['1,2,1e\n3,4,5\n', '1e']] as const) {
+    assert.throws(
+      () => parseRatings(text, { fileName: 'r.csv' }),
+      (e: unknown) => e instanceof ParseError && e.line === 1 && e.message.startsWith(`r.csv:1: rating '${v}' is not a finite number`),
+      text,
+    );
+  }
+  assert.equal(parseRatings('user,item,rating\n1,2,5\n').size, 1);
+});
+
+test('ratings beyond +-1e12 are refused naming file and line (float32 storage and the models cannot hold them)', async () => {
+  assert.equal(MAX_RATING, 1e12);
+  const ok = parseRatings('1,2,1e12\n3,4,-1e12\n5,6,0\n');
+  assert.deepEqual(Array.from(ok.values), [1e12, -1e12, 0].map(Math.fround));
+  for (const [v, line] of [['1e308', 2], ['-1.7976931348623157e308', 2], ['1000000000001', 2], ['-2e12', 2]] as const) {
+    const text = `u,i,r\n1,2,${v}\n3,4,5\n`;
+    assert.throws(
+      () => parseRatings(text, { fileName: 'big.csv' }),
+      (e: unknown) => e instanceof ParseError && e.line === line && e.message.startsWith(`big.csv:${line}: rating '${v}' is beyond +-1e12`),
+      v,
+    );
+  }
+  const dir = tempDir();
+  const path = join(dir, 'huge.csv');
+  writeFileSync(path, '1,2,4\n1,3,1e308\n');
+  await assert.rejects(readRatings(path), (e: unknown) => e instanceof ParseError && e.file === path && e.line === 2 && /beyond \+-1e12/.test(e.message));
+  // Non-finite ratings stay refused; skipping drops them like any bad line.
+  assert.throws(() => parseRatings('1,2,nan\n'), /rating 'nan' is not a finite number/);
+  assert.deepEqual(triples(parseRatings('1,2,4\n1,3,1e308\n', { onBadLine: 'skip' })), [['1', '2', 4]]);
+});
+
 test('chunk boundaries anywhere give the same table (bytes split mid-line and mid-character)', () => {
   const text = 'user,item,rating\n' + Array.from({ length: 300 }, (_, k) => `ü${k % 17},item-${k % 23},${(k % 5) + 1}`).join('\n');
   const whole = parseRatings(text);
@@ -138,13 +170,24 @@ test('parseRatingsStream reads an async iterable of chunks', async () => {
   assert.deepEqual(triples(r), [['1', '2', 3], ['4', '5', 6]]);
 });
 
-test('an empty input gives an empty table; a missing file rejects', async () => {
+test('a file without ratings is a ParseError naming it; in-memory input gives an empty table', async () => {
   assert.equal(parseRatings('').size, 0);
   assert.equal(parseRatings('\n\n').size, 0);
   const dir = tempDir();
-  writeFileSync(join(dir, 'h.csv'), 'user,item,rating\n');
-  assert.equal((await readRatings(join(dir, 'h.csv'))).size, 0);
-  await assert.rejects(readRatings(join(dir, 'missing.csv')));
+  const cases: [string, string, RegExp][] = [
+    ['h.csv', 'user,item,rating\n', /no ratings: the file has a header line and nothing else$/],
+    ['e.csv', '', /no ratings: the file is empty \(or holds only blank lines\)$/],
+    ['b.csv', '\n  \n\n', /no ratings: the file is empty/],
+  ];
+  for (const [name, text, pattern] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    await assert.rejects(readRatings(path), (e: unknown) => e instanceof ParseError && e.file === path && e.message.startsWith(`${path}: `) && pattern.test(e.message));
+  }
+  const skipped = join(dir, 's.csv');
+  writeFileSync(skipped, 'u,i,r\n1,2,x\n3,4,y\n');
+  await assert.rejects(readRatings(skipped, { onBadLine: 'skip' }), /s\.csv: no ratings: all 2 data lines were malformed and skipped/);
+  await assert.rejects(readRatings(join(dir, 'missing.csv')), { code: 'ENOENT' });
 });
 
 test('implicit pairs: header detected against the second line', () => {
