@@ -7,14 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../io/write-chunks.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readMatrix } from '../io/format.js';
-import { readMtx } from '../io/mtx.js';
 import { encodeNpy, encodeNpyIndices } from '../io/npy.js';
 import { kernels } from '../kernels/index.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { fileFormat, onFile } from './options.js';
+import { onFile } from './options.js';
+import { inputHeader, readDenseOrSparseInput, readMatrixInput } from './read-input.js';
 import { human, printJson, stdoutOf } from './output.js';
 
 /** One output of a factorization: a matrix, a 1-D float vector, or a 1-D index vector. */
@@ -37,10 +36,12 @@ export interface FactorCommandOptions {
   json?: boolean;
 }
 
-/** Read a matrix argument (any supported format), mapping file errors to the file name. */
+/**
+ * Read a matrix argument (any supported format) through the shared CLI reader: file errors
+ * name the file, and NaN or Inf is refused naming the file and entry (read-input.ts).
+ */
 export async function readInput(path: string, dtype?: DType): Promise<Matrix> {
-  fileFormat(path);
-  return onFile(path, () => readMatrix(path, { dtype }));
+  return (await readMatrixInput(path, { dtype })).matrix;
 }
 
 /**
@@ -49,13 +50,7 @@ export async function readInput(path: string, dtype?: DType): Promise<Matrix> {
  * takes sparse input without densifying it.
  */
 export async function readDenseOrSparse(path: string, dtype?: DType): Promise<Matrix | CsrMatrix> {
-  if (fileFormat(path) === 'mtx') {
-    const f = await onFile(path, () => readMtx(path));
-    const e = f.entries;
-    if (f.format === 'coordinate' && e) return CsrMatrix.fromCoo(e.row, e.col, e.val, f.rows, f.cols, { dtype: dtype ?? 'float64' });
-    return f.dense({ dtype });
-  }
-  return readInput(path, dtype);
+  return (await readDenseOrSparseInput(path, { dtype })).matrix;
 }
 
 function encode(f: Factor): Uint8Array {
@@ -93,7 +88,8 @@ export async function runFactorCommand(
   const shapes = inputs.map((A) => [A.rows, A.cols]);
   if (opts.json) {
     const factors = Object.fromEntries(result.factors.map((f) => [f.name, 'matrix' in f ? [f.matrix.rows, f.matrix.cols] : [('indices' in f ? f.indices : f.vector).length]]));
-    printJson(cmd, { command, inputs: shapes, dtype: inputs[0]?.dtype, seconds, backend: kernels().name, factors, files, ...result.facts });
+    // headers[i]: whether input i is a text file whose first row was read as column names.
+    printJson(cmd, { command, inputs: shapes, headers: inputs.map(inputHeader), dtype: inputs[0]?.dtype, seconds, backend: kernels().name, factors, files, ...result.facts });
     return;
   }
   const out = stdoutOf(cmd);

@@ -2,11 +2,16 @@
  * Options several commands share, and the {@link UsageError} that makes a bad option value
  * exit with code 2 like commander's own usage errors.
  */
-import { InvalidArgumentError as CommanderArgumentError, Option } from 'commander';
+import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../errors.js';
 import { formatOf, type FileFormat } from '../io/format.js';
 
-/** A mistake in how the command was called (exit code 2), as opposed to bad data (exit code 1). */
+/**
+ * A mistake in how the command was called (exit code 2), as opposed to bad data (exit code
+ * 1). This includes an option value the data cannot satisfy (`--rank 11` for a matrix with
+ * 10 columns): the data is fine, the request is not; the message names the flag, the value
+ * and the limit (see {@link atMost}).
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -41,7 +46,9 @@ export function delimiterOption(): Option {
 
 /** `--header <mode>` for text input. */
 export function headerOption(): Option {
-  return new Option('--header <mode>', 'text input: is the first row a header?').choices(['auto', 'yes', 'no']).default('auto');
+  return new Option('--header <mode>', 'text input: is the first row a header? (auto: only when every cell is a column name, none a number)')
+    .choices(['auto', 'yes', 'no'])
+    .default('auto');
 }
 
 /** The reader's `header` setting for a `--header` value. */
@@ -49,9 +56,37 @@ export function headerMode(value: string | undefined): boolean | 'auto' {
   return value === 'yes' ? true : value === 'no' ? false : 'auto';
 }
 
+/** The flags {@link addTextInputOptions} adds, as commander hands them over. */
+export interface TextInputFlags {
+  delimiter?: string;
+  header?: string;
+}
+
+/** Add `--delimiter` and `--header` to a command that reads matrix files. */
+export function addTextInputOptions(cmd: Command): Command {
+  return cmd.addOption(delimiterOption()).addOption(headerOption());
+}
+
+/** The readers' text options for the flags of {@link addTextInputOptions}. */
+export function textReadOptions(flags: TextInputFlags): { delimiter?: string; header: boolean | 'auto' } {
+  return { delimiter: flags.delimiter, header: headerMode(flags.header) };
+}
+
 /** `--dtype <type>`. */
 export function dtypeOption(description: string): Option {
   return new Option('--dtype <type>', description).choices(['float64', 'float32']);
+}
+
+/**
+ * Check a count option against a limit set by the data.
+ * @param flag - the option, e.g. `--components`.
+ * @param value - the parsed value.
+ * @param limit - the largest value the data allows.
+ * @param what - the limit in words, e.g. `min(rows, cols) = 10 for this 20x10 matrix`.
+ * @throws UsageError `<flag> must be at most <what>, got <value>` when value > limit.
+ */
+export function atMost(flag: string, value: number, limit: number, what: string): void {
+  if (value > limit) throw new UsageError(`${flag} must be at most ${what}, got ${value}`);
 }
 
 /** The format of a file named on the command line; an unknown extension is a usage error. */

@@ -150,3 +150,76 @@ test('matmul: product, transposes, output file, JSON report', async () => {
   assert.match(h.out, /Matrix 3x3 float64/);
   assertFails(await run('matmul', pa, pa), 1, /inner dimensions differ \(7x5 times 7x5\)/);
 });
+
+test('CSV header rule: a first row with a number or a bad number is data, never a silently dropped header', async () => {
+  // The rows the automatic rule used to take for headers (issue 15 item 9): now errors on line 1.
+  const cases: [string, string, RegExp][] = [
+    ['hex.csv', '0x10,2\n3,4\n', /hex\.csv:1: column 1: '0x10' is not a number in a numeric matrix \(the first row is read as data, not as column names, because column 2 \('2'\) is a number; .*--header yes/],
+    ['comma.csv', '"1,5",2\n3,4\n', /comma\.csv:1: column 1: '1,5' is not a number in a numeric matrix/],
+    ['hexonly.csv', '0x10\n3\n', /hexonly\.csv:1: column 1: '0x10' is not a number .*is not clearly a column name/],
+    ['mixed.csv', 'id,2019\n1,2\n', /mixed\.csv:1: column 1: 'id' is not a number/],
+  ];
+  for (const [name, text, pattern] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    assertFails(await run('info', path), 1, pattern);
+    assertFails(await run('info', path, '--json'), 1, pattern);
+    assertFails(await run('convert', path, join(dir, `${name}.npy`)), 1, pattern);
+  }
+  // The explicit modes still decide: --header yes takes a numeric-looking first row as names.
+  const mixed = json(await run('info', join(dir, 'mixed.csv'), '--header', 'yes', '--json'));
+  assert.deepEqual([mixed.header, mixed.rows, (mixed.text as { columnNames: string[] }).columnNames], [true, 1, ['id', '2019']]);
+  // A row of names over numbers is a header: human output and JSON say so.
+  const named = join(dir, 'named.csv');
+  writeFileSync(named, 'x,y\n1,2\n3,4\n');
+  const h = await run('info', named);
+  assert.equal(h.code, 0, h.err);
+  assert.match(h.out, /^header +yes \(the first row holds the column names\)$/m);
+  assert.match(h.out, /^shape +2 x 2$/m);
+  const j = json(await run('info', named, '--json'));
+  assert.deepEqual([j.header, j.rows, (j.text as { header: boolean }).header], [true, 2, true]);
+  const plain = join(dir, 'plain.csv');
+  writeFileSync(plain, '1,2\n3,4\n');
+  assert.match((await run('info', plain)).out, /^header +no \(the first row is data\)$/m);
+  assert.equal(json(await run('info', plain, '--json')).header, false);
+  assert.deepEqual([json(await run('info', plain, '--header', 'yes', '--json')).header, json(await run('info', plain, '--header', 'yes', '--json')).rows], [true, 1]);
+  assertFails(await run('info', named, '--header', 'no'), 1, /named\.csv:1: column 1: 'x' is not a number/);
+  assert.equal(json(await run('info', join(FIXTURES, 'npy', 'f8_special.npy'), '--json')).header, false);
+  // Other commands' JSON report it too: convert, matmul, and the factorizations (one per input).
+  assert.equal(json(await run('convert', named, join(dir, 'named.npy'), '--json')).header, true);
+  assert.deepEqual(json(await run('matmul', named, plain, '--json')).headers, [true, false]);
+  assert.deepEqual(json(await run('svd', named, '--json')).headers, [true]);
+  assert.deepEqual(json(await run('solve', plain, named, '--json')).headers, [false, true]);
+});
+
+test('an over-long line is refused as it streams: a 70 MB one-line CSV fails in well under a second', async () => {
+  const cells = '1,'.repeat(35_000_000);
+  for (const [name, text] of [['oneline.csv', cells + '1\n2\n'], ['oneline.txt', cells.replaceAll(',', ' ') + '1\n']] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const t0 = performance.now();
+    const r = await run('info', path);
+    const ms = performance.now() - t0;
+    assertFails(r, 1, new RegExp(`${path}:1: line is longer than 16 MiB \\(16777216 characters\\)`));
+    // Measured 0.2-0.3 s on a loaded 2-core VM; the old reader took 36 s to 2 min on the CSV.
+    assert.ok(ms < 3000, `${name}: refused after ${ms.toFixed(0)} ms`);
+    rmSync(path);
+  }
+});
+
+test('NaN and Inf in an input are reported naming the file and entry (0-based), for every reading command', async () => {
+  const nanCsv = join(dir, 'nan-in.csv');
+  writeFileSync(nanCsv, '1,2,3\n4,5,6\n7,8,9\n10,11,12\n13,14,15\n16,17,18\n19,20,21\n22,23,24\n25,26,27\n28,29,30\n31,32,33\n34,35,36\n37,38,39\n1,2,3\n4,5,nan\n');
+  const want = new RegExp(`^lowrank: ${nanCsv}: holds NaN at row 14, column 2 \\(0-based\\); this command needs finite numbers`);
+  for (const argv of [['svd', nanCsv], ['svd', nanCsv, '--rank', '1'], ['qr', nanCsv], ['rank', nanCsv], ['pca', nanCsv], ['nmf', nanCsv, '--rank', '1'], ['angles', nanCsv, nanCsv]]) {
+    assertFails(await run(...argv), 1, want);
+  }
+  // A coordinate .mtx read as sparse: the entry's position.
+  const mtx = join(dir, 'inf-in.mtx');
+  writeFileSync(mtx, '%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.0\n2 3 -inf\n');
+  assertFails(await run('svd', mtx, '--rank', '1'), 1, new RegExp(`${mtx}: holds -Infinity at row 1, column 2 \\(0-based\\)`));
+  assertFails(await run('pca', mtx), 1, new RegExp(`${mtx}: holds -Infinity at row 1, column 2`));
+  // Commands that pass values through accept them, as numpy does.
+  assert.equal((await run('matmul', nanCsv, nanCsv, '--transA')).code, 0);
+  assert.equal((await run('convert', nanCsv, join(dir, 'nan-in.npy'))).code, 0);
+});

@@ -77,3 +77,26 @@ test('usage errors exit 2, bad data exits 1, with one line', async () => {
   assertFails(await run('complete', join(dir, 'missing.mtx'), '--rank', '1', '--out', join(dir, 'x')), 1, /no such file/);
   assert.equal(existsSync(join(dir, 'x')), false);
 });
+
+test('a --rank above min(rows, cols) is a usage error (exit 2), as svd --rank is', async () => {
+  // SoftImpute would clamp it; on the command line the request is refused, naming the limit.
+  assertFails(await run('complete', mtx, '--rank', '41', '--out', join(dir, 'r')), 2, /--rank must be at most min\(rows, cols\) = 40 for this 60x40 matrix, got 41/);
+  assertFails(await run('complete', npy, '--rank', '99999', '--out', join(dir, 'r')), 2, /--rank must be at most min\(rows, cols\) = 40 for this 60x40 matrix, got 99999/);
+  assert.equal(existsSync(join(dir, 'r')), false);
+});
+
+test('NaN marks a missing entry; an infinity is refused naming the file and entry; JSON says whether a header was read', async () => {
+  const inf = join(dir, 'inf.csv');
+  writeFileSync(inf, '1,nan,3\n4,5,inf\n');
+  assertFails(await run('complete', inf, '--rank', '1', '--out', join(dir, 'i')), 1, new RegExp(`${inf}: holds Infinity at row 1, column 2 \\(0-based\\); NaN marks a missing entry here`));
+  const bad = join(dir, 'nanentry.mtx');
+  writeFileSync(bad, '%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 1.0\n3 2 nan\n');
+  assertFails(await run('complete', bad, '--rank', '1', '--out', join(dir, 'i')), 1, new RegExp(`${bad}: holds NaN at row 2, column 1 \\(0-based\\)`));
+  const named = join(dir, 'named.csv');
+  writeFileSync(named, 'x,y,z\n1,nan,3\n4,5,nan\n7,8,9\n');
+  const h = json(await run('complete', named, '--rank', '1', '--out', join(dir, 'n'), '--json'));
+  assert.deepEqual([h.header, h.shape, h.observed], [true, [3, 3], 7]);
+  assertFails(await run('complete', named, '--rank', '1', '--header', 'no', '--out', join(dir, 'n')), 1, /named\.csv:1: column 1: 'x' is not a number/);
+  const plain = json(await run('complete', mtx, '--rank', '1', '--out', join(dir, 'n'), '--json'));
+  assert.equal(plain.header, false);
+});

@@ -56,5 +56,10 @@ test('nmf rejects bad flags with exit 2 and negative data with exit 1', async ()
   const neg = join(dir, 'neg.npy');
   await writeMatrix(neg, V.map((x, i) => (i === 0 ? -1 : x)));
   assertFails(await run('nmf', neg, '--rank', '2'), 1, /negative/);
-  assertFails(await run('nmf', npy, '--rank', '30', '--init', 'nndsvd'), 1, /min\(rows, cols\)/);
+  // An option the data cannot satisfy is a usage error, as `svd --rank 99999` is.
+  assertFails(await run('nmf', npy, '--rank', '30', '--init', 'nndsvd'), 2, /--rank must be at most min\(rows, cols\) = 25 for this 40x25 matrix with --init nndsvd .*, got 30/);
+  assertFails(await run('nmf', npy, '--rank', '26', '--init', 'nndsvda'), 2, /--rank must be at most min\(rows, cols\) = 25/);
+  // A random start takes any k (scikit-learn allows k > min(m, n)).
+  const wide = json(await run('nmf', npy, '--rank', '26', '--init', 'random', '--max-iter', '5', '--json'));
+  assert.deepEqual((wide.factors as Record<string, number[]>).W, [40, 26]);
 });

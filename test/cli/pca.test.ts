@@ -82,11 +82,30 @@ test('pca usage and data errors: exit 2 for bad flags, 1 for bad data', async ()
   assertFails(await run('pca', xPath, '-k', '0.5', '--solver', 'randomized'), 2, /variance fraction/);
   assertFails(await run('pca', xPath, '-k', '0.5', '--batch-size', '5'), 2, /integer --components/);
   assertFails(await run('pca', xPath, '--batch-size', '5', '--solver', 'full'), 2, /--batch-size/);
-  assertFails(await run('pca', xPath, '-k', '9'), 1, /min\(n_samples, n_features\) = 4/);
   assertFails(await run('pca', join(dir, 'missing.npy')), 1, /no such file/);
   const bad = X.copy();
   bad.set(3, 1, NaN);
+  bad.set(7, 2, Infinity);
   const badPath = join(dir, 'nan.npy');
   await writeMatrix(badPath, bad);
-  assertFails(await run('pca', badPath), 1, /NaN at \(3, 1\)/);
+  // Named after the file, at the first bad entry in reading order, before any computation.
+  assertFails(await run('pca', badPath), 1, new RegExp(`^lowrank: ${badPath}: holds NaN at row 3, column 1 \\(0-based\\), and 1 more NaN or infinite value; `));
+  const csvPath = join(dir, 'inf.csv');
+  writeFileSync(csvPath, 'a,b\n1,2\n3,-inf\n');
+  assertFails(await run('pca', csvPath, '--json'), 1, new RegExp(`${csvPath}: holds -Infinity at row 1, column 1 \\(0-based\\)`));
+});
+
+test('pca: a --components the data cannot satisfy is a usage error (exit 2) naming flag, value and limit', async () => {
+  const xPath = join(dir, 'small10x4.npy');
+  await writeMatrix(xPath, Matrix.random(10, 4, { seed: 1 }));
+  for (const solver of ['auto', 'full', 'randomized', 'lanczos']) {
+    assertFails(await run('pca', xPath, '-k', '9', '--solver', solver), 2, /--components must be at most min\(rows, cols\) = 4 for this 10x4 matrix, got 9/);
+  }
+  assertFails(await run('pca', xPath, '-k', '5', '--batch-size', '20'), 2, /--components must be at most the 4 columns .* got 5/);
+  const tall = join(dir, 'tall30x8.npy');
+  await writeMatrix(tall, Matrix.random(30, 8, { seed: 2 }));
+  // Batches of 5 rows: IncrementalPCA's first step needs k = 6 rows.
+  assertFails(await run('pca', tall, '-k', '6', '--batch-size', '5'), 2, /--components must be at most the 5 rows of the first batch \(--batch-size 5 of 30 rows; raise --batch-size\), got 6/);
+  assert.equal(json(await run('pca', tall, '-k', '4', '--batch-size', '5', '--json')).components, 4);
+  assert.equal(json(await run('pca', xPath, '-k', '4', '--json')).components, 4);
 });

@@ -94,7 +94,22 @@ test('rank: bad options exit 2, bad data exits 1', async () => {
   assertFails(await run('rank', aPath, '--plot', join(dir, 'x.png')), 2, /must end in \.svg/);
   assertFails(await run('rank', aPath, '--gap', 'huge'), 2, /gap/);
   assertFails(await run('rank', join(dir, 'missing.npy')), 1, /no such file/);
-  assertFails(await run('rank', nanPath), 1, /NaN|finite/i);
+  // Named after the file and the entry, before the SVD sees it.
+  assertFails(await run('rank', nanPath), 1, new RegExp(`^lowrank: ${nanPath}: holds NaN at row 0, column 1 \\(0-based\\); this command needs finite numbers`));
+});
+
+test('rank and angles: JSON says whether a text file had a header row; --header picks it', async () => {
+  const named = join(dir, 'named.csv');
+  await writeMatrix(named, A, { header: Array.from({ length: n }, (_, j) => `c${j}`) });
+  const r = json(await run('rank', named, '--json'));
+  assert.deepEqual([r.header, r.shape], [true, [m, n]]);
+  assert.equal(json(await run('rank', aPath, '--json')).header, false);
+  assertFails(await run('rank', named, '--header', 'no'), 1, /named\.csv:1: column 1: 'c0' is not a number/);
+  const ang = json(await run('angles', named, aPath, '--json'));
+  assert.deepEqual(ang.headers, [true, false]);
+  const inf = join(dir, 'inf.npy');
+  await writeMatrix(inf, Matrix.from([[1, 0], [0, Infinity], [0, 0]]));
+  assertFails(await run('angles', named, inf), 1, new RegExp(`${inf}: holds Infinity at row 1, column 1 \\(0-based\\)`));
 });
 
 test('angles between two subspaces: degrees, radians and distances', async () => {

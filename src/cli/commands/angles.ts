@@ -7,8 +7,9 @@ import type { Command } from 'commander';
 import { ShapeError } from '../../errors.js';
 import { distancesFromAngles, principalAngles } from '../../lowrank/principal-angles.js';
 import type { Matrix } from '../../matrix/matrix.js';
-import { readInput } from '../factor-files.js';
+import { addTextInputOptions, textReadOptions, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
+import { readMatrixInput } from '../read-input.js';
 
 /** A 1-D vector file is read as 1 x m; seen next to an m-row matrix it is one column. */
 function asColumns(X: Matrix, other: Matrix): Matrix {
@@ -17,14 +18,17 @@ function asColumns(X: Matrix, other: Matrix): Matrix {
 
 /** Register `lowrank angles`. */
 export function registerAngles(program: Command): void {
-  program
+  const command = program
     .command('angles')
     .description('principal angles between the column spaces of two matrices (degrees and radians) and the distances between the subspaces')
     .argument('<a>', 'matrix whose columns span the first subspace (.npy, .mtx, .csv, .tsv, .txt)')
     .argument('<b>', 'matrix whose columns span the second subspace (same number of rows)')
-    .option('--json', 'print one JSON object')
-    .action(async (a: string, b: string, opts: { json?: boolean }, cmd: Command) => {
-      const [A0, B0] = await Promise.all([readInput(a, 'float64'), readInput(b, 'float64')]);
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
+    .action(async (a: string, b: string, opts: TextInputFlags & { json?: boolean }, cmd: Command) => {
+      const read = { dtype: 'float64' as const, ...textReadOptions(opts) };
+      const [ia, ib] = await Promise.all([readMatrixInput(a, read), readMatrixInput(b, read)]);
+      const [A0, B0] = [ia.matrix, ib.matrix];
       const A = asColumns(A0, B0);
       const B = asColumns(B0, A);
       if (A.rows !== B.rows) throw new ShapeError(`the subspaces must live in the same space: ${a} has ${A.rows} rows, ${b} has ${B.rows}`);
@@ -33,7 +37,7 @@ export function registerAngles(program: Command): void {
       const degrees = Array.from(r.angles, (t) => (t * 180) / Math.PI);
       if (opts.json) {
         printJson(cmd, {
-          command: 'angles', inputs: [a, b], ambient: A.rows, dimA: r.dimA, dimB: r.dimB,
+          command: 'angles', inputs: [a, b], headers: [ia.header, ib.header], ambient: A.rows, dimA: r.dimA, dimB: r.dimB,
           radians: Array.from(r.angles), degrees, cosines: Array.from(r.cosines), sines: Array.from(r.sines), distances: d,
         });
         return;

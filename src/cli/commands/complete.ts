@@ -17,15 +17,15 @@ import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
 import type { ObservedInput } from '../../models/observed-entries.js';
 import { SoftImpute, type SoftImputeAlgorithm } from '../../models/soft-impute.js';
-import { readInput } from '../factor-files.js';
-import { fileFormat, onFile, UsageError } from '../options.js';
+import { addTextInputOptions, atMost, fileFormat, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { progressBar } from '../progress-bar.js';
+import { checkEntries, checkValues, readMatrixInput } from '../read-input.js';
 
 /** completed.npy is written without `--dense` up to this many entries (80 MB of float64). */
 export const DENSE_LIMIT = 1e7;
 
-interface CompleteFlags {
+interface CompleteFlags extends TextInputFlags {
   rank?: string;
   lambda?: string;
   maxIter?: string;
@@ -46,21 +46,38 @@ function parseNumber(flag: string, value: string | undefined, rule: (v: number) 
 
 const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
-/** The observed entries of a file: coordinate .mtx as triples, anything else as a dense matrix with NaN for missing. */
-async function readObserved(path: string): Promise<{ observed: ObservedInput; m: number; n: number; count: number }> {
+interface Observed {
+  observed: ObservedInput;
+  m: number;
+  n: number;
+  count: number;
+  /** Whether a text file's first row was read as column names. */
+  header: boolean;
+}
+
+/**
+ * The observed entries of a file: coordinate .mtx as triples (every listed value must be
+ * finite), anything else as a dense matrix with NaN for missing entries (infinities are
+ * refused, naming the file and entry).
+ */
+async function readObserved(path: string, flags: TextInputFlags): Promise<Observed> {
   if (fileFormat(path) === 'mtx') {
     const f = await onFile(path, () => readMtx(path));
     if (f.format === 'coordinate') {
       if (f.field === 'pattern') throw new InvalidArgumentError(`${path}: a pattern matrix has no values to complete; give a real or integer coordinate file`);
       const e = f.entries!;
-      return { observed: { rows: e.row, cols: e.col, values: e.val, shape: [f.rows, f.cols] }, m: f.rows, n: f.cols, count: e.val.length };
+      checkEntries(e, path, 'finite');
+      return { observed: { rows: e.row, cols: e.col, values: e.val, shape: [f.rows, f.cols] }, m: f.rows, n: f.cols, count: e.val.length, header: false };
     }
-    return dense(f.dense());
+    const A = f.dense();
+    checkValues(A, path, 'missing');
+    return { ...dense(A), header: false };
   }
-  return dense(await readInput(path));
+  const input = await readMatrixInput(path, { ...textReadOptions(flags), values: 'missing' });
+  return { ...dense(input.matrix), header: input.header };
 }
 
-function dense(A: Matrix): { observed: Matrix; m: number; n: number; count: number } {
+function dense(A: Matrix): Omit<Observed, 'header'> {
   let count = 0;
   for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) if (!Number.isNaN(A.get(i, j))) count++;
   return { observed: A, m: A.rows, n: A.cols, count };
@@ -68,7 +85,7 @@ function dense(A: Matrix): { observed: Matrix; m: number; n: number; count: numb
 
 /** Register `lowrank complete`. */
 export function registerComplete(program: Command): void {
-  program
+  const command = program
     .command('complete')
     .description('matrix completion (SoftImpute): fill in the missing entries of a partly observed matrix (U.npy, s.npy, Vt.npy, completed.npy)')
     .argument('<file>', 'observed entries: coordinate .mtx (the listed entries are observed), or .npy/.csv/.tsv/array .mtx with NaN for missing entries')
@@ -80,7 +97,8 @@ export function registerComplete(program: Command): void {
     .addOption(new Option('--algorithm <name>', 'solver: als (softImpute-ALS) or svd (Soft-Impute)').choices(['als', 'svd']).default('als'))
     .requiredOption('-o, --out <dir>', 'write U.npy, s.npy, Vt.npy (and completed.npy) into this directory (created if needed)')
     .option('--dense', `write completed.npy even when it has more than ${DENSE_LIMIT} entries`)
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
     .action(async (file: string, opts: CompleteFlags, cmd: Command) => {
       if (opts.rank === undefined && opts.lambda === undefined) throw new UsageError('give --rank k and/or --lambda x');
       const rank = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1');
@@ -90,7 +108,9 @@ export function registerComplete(program: Command): void {
       const tol = parseNumber('--tol', opts.tol, (v) => Number.isFinite(v) && v >= 0, 'a number >= 0')!;
       const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
       const model = new SoftImpute({ rank, lambda, maxIter, tol, seed, algorithm: opts.algorithm });
-      const { observed, m, n, count } = await readObserved(file);
+      const { observed, m, n, count, header } = await readObserved(file, opts);
+      // SoftImpute would clamp a larger rank; on the command line it is a usage error, as in `svd --rank`.
+      if (rank !== undefined) atMost('--rank', rank, Math.min(m, n), `min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix`);
 
       kernels(); // load the kernels first, so the time reported is the fit's alone
       const t0 = performance.now();
@@ -130,7 +150,7 @@ export function registerComplete(program: Command): void {
         seconds,
       };
       if (opts.json) {
-        printJson(cmd, { command: 'complete', shape: [m, n], observed: count, algorithm: opts.algorithm, ...facts, backend: kernels().name, files });
+        printJson(cmd, { command: 'complete', shape: [m, n], header, observed: count, algorithm: opts.algorithm, ...facts, backend: kernels().name, files });
         return;
       }
       const out = stdoutOf(cmd);

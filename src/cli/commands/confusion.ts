@@ -16,9 +16,9 @@ import { parseReal } from '../../io/numbers.js';
 import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { confusionAxes, type ConfusionAxis, type ConfusionClass } from '../../models/confusion.js';
-import { readInput } from '../factor-files.js';
 import { fileFormat, onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
+import { checkValues, readMatrixInput } from '../read-input.js';
 
 interface ConfusionFlags {
   k: string;
@@ -32,6 +32,8 @@ interface ConfusionFlags {
 export interface ConfusionTable {
   matrix: Matrix;
   labels?: string[];
+  /** Whether the first row was read as a header (class labels or a numeric header). */
+  header: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export function parseConfusionTable(text: string, file: string): ConfusionTable 
   if (colLabels && rowLabels && colLabels.some((l, i) => l !== rowLabels[i])) {
     throw new InvalidArgumentError(`${file}: the row labels (${rowLabels.join(', ')}) differ from the column labels (${colLabels.join(', ')}); rows and columns must list the classes in the same order`);
   }
-  return { matrix: M, labels: colLabels ?? rowLabels };
+  return { matrix: M, labels: colLabels ?? rowLabels, header };
 }
 
 function formatClasses(classes: readonly ConfusionClass[]): string {
@@ -115,10 +117,11 @@ export function registerConfusion(program: Command): void {
       const format = fileFormat(file);
       let table: ConfusionTable;
       if (format === 'npy' || format === 'mtx') {
-        table = { matrix: await readInput(file) };
+        table = { matrix: (await readMatrixInput(file)).matrix, header: false };
       } else {
         const text = await onFile(file, () => readFile(file, 'utf8'));
         table = parseConfusionTable(text, file);
+        checkValues(table.matrix, file, 'finite');
       }
       const n = table.matrix.rows;
       let labels = table.labels;
@@ -133,6 +136,7 @@ export function registerConfusion(program: Command): void {
       if (opts.json) {
         printJson(cmd, {
           command: 'confusion',
+          header: table.header,
           classes: n,
           labels: res.labels,
           total: res.total,

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { readMatrixFile, writeMatrix, type WriteMatrixOptions } from '../../io/format.js';
+import { writeMatrix, type WriteMatrixOptions } from '../../io/format.js';
 import type { DType } from '../../matrix/dtype.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { delimiterOption, dtypeOption, fileFormat, headerMode, headerOption, onFile, UsageError } from '../options.js';
 import { printJson, stdoutOf } from '../output.js';
+import { readMatrixInput } from '../read-input.js';
 
 interface ConvertOptions {
   json?: boolean;
@@ -47,7 +48,8 @@ export function registerConvert(program: Command): void {
       const outFormat = fileFormat(output);
       if (resolve(input) === resolve(output)) throw new UsageError(`input and output are the same file: ${output}`);
       const t0 = performance.now();
-      const read = await onFile(input, () => readMatrixFile(input, { delimiter: opts.delimiter, header: headerMode(opts.header) }));
+      // Values are converted as they are, NaN and Inf included.
+      const read = await readMatrixInput(input, { delimiter: opts.delimiter, header: headerMode(opts.header), values: 'any' });
       const mtxFormat = opts.format ?? (outFormat === 'mtx' && mostlyZero(read.matrix) ? 'coordinate' : 'array');
       const w: WriteMatrixOptions = { dtype: opts.dtype, mtxFormat, field: opts.field, symmetry: opts.symmetry };
       if (read.columnNames && (outFormat === 'csv' || outFormat === 'tsv' || outFormat === 'txt')) w.header = read.columnNames;
@@ -56,7 +58,7 @@ export function registerConvert(program: Command): void {
       const { rows, cols } = read.matrix;
       const dtype = opts.dtype ?? read.matrix.dtype;
       if (opts.json) {
-        printJson(cmd, { input, output, inputFormat: inFormat, outputFormat: outFormat, rows, cols, dtype, seconds });
+        printJson(cmd, { input, output, inputFormat: inFormat, outputFormat: outFormat, rows, cols, dtype, header: read.header, seconds });
       } else {
         stdoutOf(cmd)(`${input} (${inFormat}) -> ${output} (${outFormat}): ${rows} x ${cols} ${dtype}, ${seconds.toFixed(3)} s\n`);
       }

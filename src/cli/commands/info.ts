@@ -9,9 +9,13 @@ interface InfoOptions {
   header?: string;
 }
 
-/** The JSON object `lowrank info --json` prints: every FileInfo field, absent statistics as null. */
+/**
+ * The JSON object `lowrank info --json` prints: every FileInfo field, absent statistics as
+ * null, and `header`: whether the first row of a text file was read as column names
+ * (false for npy and mtx, which have none).
+ */
 export function infoJson(info: FileInfo): Record<string, unknown> {
-  return { ...info, min: info.min ?? null, max: info.max ?? null };
+  return { ...info, header: info.text?.header ?? false, min: info.min ?? null, max: info.max ?? null };
 }
 
 function infoText(info: FileInfo): string {
@@ -33,6 +37,7 @@ function infoText(info: FileInfo): string {
     ['nan', String(info.nanCount)],
     ['inf', String(info.infCount)],
   );
+  if (info.text) pairs.push(['header', info.text.header ? 'yes (the first row holds the column names)' : 'no (the first row is data)']);
   if (info.text?.columnNames) pairs.push(['columns', info.text.columnNames.join(', ')]);
   return formatPairs(pairs);
 }

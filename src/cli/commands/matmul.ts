@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { readMatrix, writeMatrix } from '../../io/format.js';
+import { writeMatrix } from '../../io/format.js';
 import { kernels } from '../../kernels/index.js';
 import { matmul } from '../../linalg/matmul.js';
 import type { DType } from '../../matrix/dtype.js';
-import { dtypeOption, fileFormat, onFile } from '../options.js';
+import { addTextInputOptions, dtypeOption, fileFormat, onFile, textReadOptions, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
+import { readMatrixInput } from '../read-input.js';
 
-interface MatmulOptions {
+interface MatmulOptions extends TextInputFlags {
   out?: string;
   transA?: boolean;
   transB?: boolean;
@@ -16,7 +17,7 @@ interface MatmulOptions {
 
 /** `lowrank matmul A B --out C`: the product op(A) op(B) on lowrank's gemm kernels, timed. */
 export function registerMatmul(program: Command): void {
-  program
+  const command = program
     .command('matmul')
     .description('multiply two matrix files, C = op(A) op(B), and report the time taken')
     .argument('<a>', 'left factor A (.npy, .mtx, .csv, .tsv, .txt)')
@@ -25,12 +26,16 @@ export function registerMatmul(program: Command): void {
     .option('--transA', 'use the transpose of A')
     .option('--transB', 'use the transpose of B')
     .addOption(dtypeOption('compute in this precision (default: float32 only if both inputs are float32)'))
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
     .action(async (a: string, b: string, opts: MatmulOptions, cmd: Command) => {
       fileFormat(a);
       fileFormat(b);
       if (opts.out !== undefined) fileFormat(opts.out);
-      const [A, B] = await Promise.all([onFile(a, () => readMatrix(a, { dtype: opts.dtype })), onFile(b, () => readMatrix(b, { dtype: opts.dtype }))]);
+      // NaN and Inf pass through a product as they do in numpy: no value check.
+      const read = { dtype: opts.dtype, ...textReadOptions(opts), values: 'any' as const };
+      const [ia, ib] = await Promise.all([readMatrixInput(a, read), readMatrixInput(b, read)]);
+      const [A, B] = [ia.matrix, ib.matrix];
       kernels(); // load the WASM kernels first, so the time reported is the product's alone
       const t0 = performance.now();
       const C = matmul(A, B, { transA: opts.transA, transB: opts.transB });
@@ -39,7 +44,7 @@ export function registerMatmul(program: Command): void {
       const gflops = seconds > 0 ? (2 * C.rows * C.cols * inner) / seconds / 1e9 : null;
       if (opts.out !== undefined) await onFile(opts.out, () => writeMatrix(opts.out!, C));
       if (opts.json) {
-        printJson(cmd, { shape: [C.rows, C.cols], dtype: C.dtype, out: opts.out ?? null, seconds, gflops, a: [A.rows, A.cols], b: [B.rows, B.cols] });
+        printJson(cmd, { shape: [C.rows, C.cols], dtype: C.dtype, out: opts.out ?? null, seconds, gflops, a: [A.rows, A.cols], b: [B.rows, B.cols], headers: [ia.header, ib.header] });
         return;
       }
       const out = stdoutOf(cmd);

@@ -5,11 +5,12 @@
  */
 import { Option, type Command } from 'commander';
 import { NMF, type NMFBetaLoss, type NMFInit, type NMFSolver } from '../../models/nmf.js';
-import { readDenseOrSparse, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
-import { dtypeOption, UsageError } from '../options.js';
+import { runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
+import { addTextInputOptions, atMost, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
+import { readDenseOrSparseInput } from '../read-input.js';
 import { progressBar } from '../progress-bar.js';
 
-interface NmfFlags extends FactorCommandOptions {
+interface NmfFlags extends FactorCommandOptions, TextInputFlags {
   rank: string;
   solver: NMFSolver;
   init?: NMFInit;
@@ -43,7 +44,7 @@ function betaLossOf(value: string): NMFBetaLoss {
 
 /** Register `lowrank nmf`. */
 export function registerNmf(program: Command): void {
-  program
+  const command = program
     .command('nmf')
     .description('nonnegative matrix factorization V ≈ W H, W >= 0 and H >= 0 (W.npy, H.npy)')
     .argument('<v>', 'nonnegative data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
@@ -60,7 +61,8 @@ export function registerNmf(program: Command): void {
     .option('--seed <s>', 'seed of random starts, the randomized SVD of nndsvd* and --shuffle', '0')
     .option('-o, --out <dir>', 'write W.npy and H.npy into this directory (created if needed); without it they are printed')
     .addOption(dtypeOption('read the file in this precision (the fit itself runs in float64)'))
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
     .action(async (v: string, opts: NmfFlags, cmd: Command) => {
       const components = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1');
       const betaLoss = betaLossOf(opts.betaLoss);
@@ -79,7 +81,12 @@ export function registerNmf(program: Command): void {
         shuffle: opts.shuffle ?? false,
         seed: parseNumber('--seed', opts.seed, Number.isInteger, 'an integer'),
       });
-      const V = await readDenseOrSparse(v, opts.dtype);
+      const V = (await readDenseOrSparseInput(v, { dtype: opts.dtype, ...textReadOptions(opts) })).matrix;
+      const [m, n] = V.shape;
+      if (opts.init !== undefined && opts.init.startsWith('nndsvd')) {
+        // Any k works with a random start; the SVD-based starts need k singular vectors.
+        atMost('--rank', components, Math.min(m, n), `min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix with --init ${opts.init} (use --init random for more)`);
+      }
       await runFactorCommand(cmd, 'nmf', [V], opts, () => {
         const bar = progressBar('nmf');
         let fit;

@@ -15,15 +15,16 @@
  */
 import { Option, type Command } from 'commander';
 import type { Matrix } from '../../matrix/matrix.js';
-import { IncrementalPCA } from '../../models/incremental-pca.js';
+import { batchSlices, IncrementalPCA } from '../../models/incremental-pca.js';
 import { PCA, type PCASolver } from '../../models/pca.js';
 import type { PCAModel } from '../../models/pca-model.js';
 import { CsrMatrix } from '../../sparse/csr.js';
-import { readDenseOrSparse, runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
-import { dtypeOption, UsageError } from '../options.js';
+import { runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
+import { addTextInputOptions, atMost, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
+import { readDenseOrSparseInput } from '../read-input.js';
 import { progressBar } from '../progress-bar.js';
 
-interface PcaFlags extends FactorCommandOptions {
+interface PcaFlags extends FactorCommandOptions, TextInputFlags {
   components?: string;
   solver: PCASolver;
   whiten?: boolean;
@@ -42,9 +43,24 @@ function parse(flag: string, value: string | undefined, rule: (v: number) => boo
 }
 
 
+/**
+ * Check an integer --components against the data (a usage error, like `svd --rank`):
+ * k <= min(n_samples, n_features), or with --batch-size k <= n_features and k <= the rows
+ * of the first batch (IncrementalPCA's first step needs k of them).
+ */
+function checkComponents(k: number, n: number, p: number, batchSize: number | undefined): void {
+  if (batchSize === undefined) {
+    atMost('--components', k, Math.min(n, p), `min(rows, cols) = ${Math.min(n, p)} for this ${n}x${p} matrix`);
+    return;
+  }
+  atMost('--components', k, p, `the ${p} columns (features) of this ${n}x${p} matrix`);
+  const [start, end] = batchSlices(n, batchSize, k)[0] ?? [0, 0];
+  atMost('--components', k, end - start, `the ${end - start} rows of the first batch (--batch-size ${batchSize} of ${n} rows; raise --batch-size)`);
+}
+
 /** Register `lowrank pca`. */
 export function registerPca(program: Command): void {
-  program
+  const command = program
     .command('pca')
     .description('principal component analysis, rows are samples (components.npy one per row, explained_variance_ratio.npy, explained_variance.npy, singular_values.npy, mean.npy, scores.npy)')
     .argument('<x>', 'data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
@@ -58,7 +74,8 @@ export function registerPca(program: Command): void {
     .option('--no-scores', 'do not compute or write scores.npy')
     .option('-o, --out <dir>', 'write the results as .npy files into this directory (created if needed); without it they are printed')
     .addOption(dtypeOption('read the data in this precision (default: as stored; computation is float64)'))
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
     .action(async (x: string, opts: PcaFlags, cmd: Command) => {
       const c = parse('--components', opts.components, (v) => (Number.isInteger(v) && v >= 1) || (v > 0 && v < 1), 'an integer >= 1 or a fraction in (0, 1)');
       const seed = parse('--seed', opts.seed, Number.isInteger, 'an integer');
@@ -72,8 +89,9 @@ export function registerPca(program: Command): void {
       if (c !== undefined && c < 1 && (opts.solver === 'randomized' || opts.solver === 'lanczos' || opts.solver === 'arpack')) {
         throw new UsageError(`--components ${opts.components} is a variance fraction; it needs --solver auto, full or covariance-eigh`);
       }
-      const X = await readDenseOrSparse(x, opts.dtype);
-      await runFactorCommand(cmd, 'pca', [{ rows: X.shape[0], cols: X.shape[1], dtype: X.dtype }], opts, () => {
+      const X = (await readDenseOrSparseInput(x, { dtype: opts.dtype, ...textReadOptions(opts) })).matrix;
+      if (c !== undefined && c >= 1) checkComponents(c, X.shape[0], X.shape[1], batchSize);
+      await runFactorCommand(cmd, 'pca', [X], opts, () => {
         const bar = progressBar('pca');
         let model: PCAModel;
         let scores: Matrix | undefined;

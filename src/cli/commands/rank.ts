@@ -10,12 +10,12 @@ import { kernels } from '../../kernels/index.js';
 import { svdvals } from '../../linalg/svd.js';
 import { cumulativeEnergy, energy, energyRatio, suggestRank, type RankSuggestions } from '../../lowrank/rank-selection.js';
 import type { DType } from '../../matrix/dtype.js';
-import { readInput } from '../factor-files.js';
-import { dtypeOption, onFile, UsageError } from '../options.js';
+import { addTextInputOptions, dtypeOption, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
+import { readMatrixInput } from '../read-input.js';
 import { screeSvg } from '../scree-svg.js';
 
-interface RankOptions {
+interface RankOptions extends TextInputFlags {
   plot?: string;
   json?: boolean;
   energy?: string;
@@ -68,7 +68,7 @@ function table(header: string[], rows: string[][]): string {
 
 /** Register `lowrank rank`. */
 export function registerRank(program: Command): void {
-  program
+  const command = program
     .command('rank')
     .description('singular values with energy and cumulative energy, and the rank suggested by each rule (energy target, elbow, AIC, largest gap, Gavish-Donoho)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
@@ -78,14 +78,16 @@ export function registerRank(program: Command): void {
     .addOption(new Option('--gap <kind>', 'gap rule: largest difference or largest ratio of consecutive singular values').choices(['absolute', 'relative']).default('absolute'))
     .option('--rows <n>', 'singular values listed in the table (default 30, or more to reach every suggested k); --json has all')
     .addOption(dtypeOption('compute in this precision (default: as stored in the file)'))
-    .option('--json', 'print one JSON object')
+    .option('--json', 'print one JSON object');
+  addTextInputOptions(command)
     .action(async (a: string, opts: RankOptions, cmd: Command) => {
       const target = parseEnergy(opts.energy);
       const noiseSigma = parseSigma(opts.noiseSigma);
       const rowsWanted = opts.rows === undefined ? undefined : Number(opts.rows);
       if (rowsWanted !== undefined && !(Number.isInteger(rowsWanted) && rowsWanted >= 0)) throw new UsageError(`--rows must be an integer >= 0, got '${opts.rows}'`);
       if (opts.plot !== undefined && !opts.plot.toLowerCase().endsWith('.svg')) throw new UsageError(`--plot writes SVG: the file name must end in .svg, got '${opts.plot}'`);
-      const A = await readInput(a, opts.dtype);
+      const input = await readMatrixInput(a, { dtype: opts.dtype, ...textReadOptions(opts) });
+      const A = input.matrix;
       kernels();
       const t0 = performance.now();
       const s = Float64Array.from(svdvals(A));
@@ -102,7 +104,7 @@ export function registerRank(program: Command): void {
       }
       if (opts.json) {
         printJson(cmd, {
-          command: 'rank', input: a, shape: [m, n], dtype: A.dtype, seconds, backend: kernels().name,
+          command: 'rank', input: a, shape: [m, n], header: input.header, dtype: A.dtype, seconds, backend: kernels().name,
           sigma: Array.from(s), energy: Array.from(energy(s)), energyRatio: Array.from(energyRatio(s)), cumulativeEnergy: Array.from(cum),
           rules: r === undefined ? {} : rulesJson(r), plot: opts.plot ?? null,
         });
