@@ -152,6 +152,44 @@ describe('svd', () => {
     }
   });
 
+  for (const backend of BACKEND_NAMES) {
+    it(`entries near overflow and underflow: dgesdd's scaling gives correctly scaled singular values (${backend})`, () => withBackend(backend, () => {
+      // Rank 1 with the largest singular value 1.7e308, the entries finite (issue 15 item 11).
+      for (const [m, n] of [[4, 3], [3, 4], [12, 3], [40, 30]] as const) {
+        const c = 1.7e308 / Math.sqrt(m * n);
+        const A = Matrix.zeros(m, n);
+        A.data.fill(c);
+        for (const [what, s] of [['svd', svd(A).s], ['svdvals', svdvals(A)]] as const) {
+          const name = `${what} ${m}x${n} rank 1 at ${c}`;
+          assert.ok(Math.abs(s[0]! - 1.7e308) <= 8 * EPS * 1.7e308, `${name}: s[0] = ${s[0]}`);
+          // Rounding noise of a backward-stable SVD (numpy's dgesdd happens to give 0 here);
+          // without the scaling, the intermediate norms overflow to Inf and NaN.
+          for (let i = 1; i < s.length; i++) assert.ok(s[i]! <= 8 * EPS * Math.max(m, n) * s[0]!, `${name}: s[${i}] = ${s[i]}`);
+        }
+      }
+      // Scaling by a power of two is exact, so the singular values scale exactly up to the
+      // rounding of the SVD itself, down into the subnormals and up to the overflow threshold.
+      const B = Matrix.random(30, 20, { seed: 21, distribution: 'normal' });
+      const sB = svdvals(B);
+      for (const k of [1000, 900, 500, -500, -1000, -1040]) {
+        const f = 2 ** k;
+        const sf = svdvals(B.scale(f));
+        for (let i = 0; i < sB.length; i++) {
+          // Subnormal entries keep fewer bits: compare against the spacing of the scaled data there.
+          const tol = 64 * EPS * sB[0]! * f + (k < -1000 ? 2 ** -1074 * 64 : 0);
+          assert.ok(Math.abs(sf[i]! - sB[i]! * f) <= tol, `2^${k}: s[${i}] = ${sf[i]}, want ${sB[i]! * f}`);
+        }
+      }
+      // The true largest value overflows: Infinity, as numpy returns; the vectors, computed on
+      // the scaled matrix, stay orthonormal.
+      const H = Matrix.zeros(5, 4);
+      H.data.fill(1.7e308);
+      const r = svd(H);
+      assert.equal(r.s[0], Infinity);
+      assert.ok(orthogonality(r.U) < 30 && rowOrthogonality(r.Vt) < 30);
+    }));
+  }
+
   it('float32 input gives float32 output with float32 accuracy', () => {
     for (const [m, n] of [[50, 30], [30, 50], [120, 20]] as const) {
       const A = Matrix.random(m, n, { seed: m + n, dtype: 'float32' });
