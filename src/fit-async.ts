@@ -102,13 +102,28 @@ export async function runStepsAsync<T>(steps: FitSteps<T>, signal: AbortSignal |
   }
 }
 
-type Scheduler = (callback: () => void) => void;
+/** Runs a callback in a later macrotask. */
+export type MacrotaskScheduler = (callback: () => void) => void;
 
-// setImmediate runs after pending I/O and timers (a true macrotask, unlike a resolved
-// promise, which runs before them and would starve them). MessageChannel is the browser's
-// equivalent; setTimeout(0) is clamped to 4 ms after a few nested calls, so it comes last.
-function pickScheduler(): Scheduler {
-  const g = globalThis as { setImmediate?: (cb: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+/** The globals {@link macrotaskScheduler} looks at. */
+export interface SchedulerGlobals {
+  /** Node's and Bun's setImmediate. */
+  setImmediate?: (callback: () => void) => unknown;
+  /** The browsers' (and Deno's) MessageChannel. */
+  MessageChannel?: typeof MessageChannel;
+  /** The fallback. */
+  setTimeout?: (callback: () => void, ms: number) => unknown;
+}
+
+/**
+ * The scheduler {@link nextMacrotask} uses for the runtime whose globals are `g`:
+ * `setImmediate` where it exists (it runs after pending I/O and timers: a true macrotask,
+ * unlike a resolved promise, which runs before them and would starve them), else a
+ * `MessageChannel` message (the browsers' equivalent), else `setTimeout(0)` (last, because
+ * browsers clamp nested timeouts to 4 ms).
+ * @param g - the global object (a parameter so that tests can hand in a browser's set).
+ */
+export function macrotaskScheduler(g: SchedulerGlobals = globalThis as SchedulerGlobals): MacrotaskScheduler {
   if (typeof g.setImmediate === 'function') {
     const setImmediate = g.setImmediate;
     return (cb) => void setImmediate(cb);
@@ -126,17 +141,18 @@ function pickScheduler(): Scheduler {
       ch.port2.postMessage(null);
     };
   }
+  const setTimeout = g.setTimeout ?? globalThis.setTimeout;
   return (cb) => void setTimeout(cb, 0);
 }
 
-let schedule: Scheduler | undefined;
+let schedule: MacrotaskScheduler | undefined;
 
 /**
  * A Promise that resolves in a later macrotask, after the timers and events already due
- * (`setImmediate` in Node, a `MessageChannel` message in browsers, `setTimeout(0)` otherwise).
+ * (see {@link macrotaskScheduler}).
  */
 export function nextMacrotask(): Promise<void> {
-  schedule ??= pickScheduler();
+  schedule ??= macrotaskScheduler();
   const run = schedule;
   return new Promise((resolve) => run(resolve));
 }

@@ -18,11 +18,12 @@
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { svd } from '../linalg/svd.js';
 import { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
+import type { LongTaskOptions } from '../progress.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { flipByRows } from '../lowrank/truncated-result.js';
-import { centeredCopy, checkPcaInput, jsonVector, type PcaInput } from './pca-data.js';
+import { centeredCopy, checkFiniteSpectrum, checkPcaInput, jsonVector, type PcaInput } from './pca-data.js';
 import { PCAModel, pcaPartsFromJSON, type PCAModelJSON, type PCAModelParts } from './pca-model.js';
 import { checkComponents } from './pca.js';
 
@@ -159,28 +160,47 @@ export class IncrementalPCA {
    * fit in memory together. A sparse X is densified one batch at a time.
    * @throws InvalidArgumentError when the first batch has fewer rows than k or k exceeds
    *   n_features; ShapeError when batches disagree on columns; NonFiniteInputError on
-   *   NaN/Inf; AbortedError when `signal` aborts (checked between batches).
+   *   NaN/Inf; AbortedError when `signal` aborts (checked between batches);
+   *   ConvergenceError when a batch's singular values come out NaN/Infinity (data whose
+   *   squares overflow float64).
    */
   fit(X: PcaInput | Iterable<PcaInput>, options: IncrementalPCAFitOptions = {}): IncrementalPCAModel {
+    return runSteps(this.steps(X, options), options.signal, 'IncrementalPCA.fit');
+  }
+
+  /**
+   * {@link IncrementalPCA.fit} with a turn of the event loop between batches (see
+   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress
+   * reports, abortable by a timer or a button within about one batch (one thin SVD). An
+   * iterable of batches is read one batch per step, as by `fit`.
+   * @throws (rejects with) the errors of {@link IncrementalPCA.fit}.
+   */
+  fitAsync(X: PcaInput | Iterable<PcaInput>, options: IncrementalPCAFitOptions = {}): Promise<IncrementalPCAModel> {
+    return runStepsAsync(this.steps(X, options), options.signal, 'IncrementalPCA.fitAsync');
+  }
+
+  // The batch loop of fit and fitAsync; yields before the first batch and between batches.
+  private *steps(X: PcaInput | Iterable<PcaInput>, options: IncrementalPCAFitOptions): FitSteps<IncrementalPCAModel> {
     const routine = 'IncrementalPCA.fit';
-    const { onProgress, signal } = options;
-    checkAborted(signal, routine);
+    const { onProgress } = options;
+    yield;
     let model: IncrementalPCAModel | undefined;
     if (X instanceof Matrix || X instanceof CsrMatrix || X instanceof CscMatrix) {
       const A = checkPcaInput(X, routine, 1);
       const [n, p] = A.shape;
       const size = this.batchSize ?? 5 * p;
       const slices = batchSlices(n, size, this.components ?? 0);
-      slices.forEach(([r0, r1], i) => {
-        checkAborted(signal, routine);
+      for (let i = 0; i < slices.length; i++) {
+        const [r0, r1] = slices[i]!;
+        yield;
         const batch = A instanceof CsrMatrix ? A.rowSlice(r0, r1) : A.rowRange(r0, r1);
         model = incrementalStep(model, batch, this.components, this.whiten, size);
         onProgress?.({ stage: 'batch', done: i + 1, total: slices.length, metrics: { samples: r1 } });
-      });
+      }
     } else if (X !== null && typeof X === 'object' && Symbol.iterator in X) {
       let i = 0;
       for (const batch of X as Iterable<PcaInput>) {
-        checkAborted(signal, routine);
+        yield;
         model = incrementalStep(model, batch, this.components, this.whiten, this.batchSize);
         i++;
         onProgress?.({ stage: 'batch', done: i, metrics: { samples: model.nSamples } });
@@ -287,6 +307,7 @@ function incrementalStep(
   let total = 0;
   for (let j = 0; j < p; j++) total += variance[j]! * nTotal;
   const explained = s.map((v) => (v * v) / (nTotal - 1));
+  checkFiniteSpectrum(explained, total, routine, 'incremental');
   let noise = 0;
   if (k !== b && k !== p) {
     for (let i = k; i < explained.length; i++) noise += explained[i]!;

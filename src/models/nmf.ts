@@ -22,13 +22,14 @@
  * input no m x n matrix is formed for beta in {1, 2}, and the loss's x-dependent terms run
  * over the nonzeros only. Every entry of W and H stays >= 0.
  */
-import { InvalidArgumentError, ShapeError, check } from '../errors.js';
+import { ConvergenceError, InvalidArgumentError, ShapeError, check } from '../errors.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
+import type { LongTaskOptions } from '../progress.js';
 import { rng } from '../random.js';
 import { CdSolver } from './nmf-cd.js';
 import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nmf-data.js';
-import { withWorkspace, type Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../linalg/lapack/workspace.js';
 import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
 import { betaDivergence } from './nmf-loss.js';
 import { MuFrobenius, muGamma, muUpdate } from './nmf-mu.js';
@@ -193,6 +194,17 @@ export class NMF {
   }
 
   /**
+   * {@link NMF.fit} with a turn of the event loop between iterations (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports, and a timer or
+   * a button can abort it within about one iteration. The initialization (NNDSVD's
+   * randomized SVD) runs as one block before the first iteration.
+   * @throws (rejects with) the errors of {@link NMF.fitTransform}.
+   */
+  async fitAsync(X: NMFInput, options: NMFFitOptions = {}): Promise<NMFModel> {
+    return (await runStepsAsync(this.steps(X, options), options.signal, 'NMF.fitAsync')).model;
+  }
+
+  /**
    * Fit to X and return the model and W (m x k), X ≈ W model.components.
    *
    * Cost per iteration, k components: 'cd' two products X Ht and X^T W (4 m n k flops
@@ -202,15 +214,24 @@ export class NMF {
    * iteration (free for beta = 2, one more W H for other beta). Float64 throughout.
    * @throws InvalidArgumentError for negative data, custom factors of the wrong shape, negative
    *   or all zero, an NNDSVD init with k > min(m, n), beta <= 0 with zeros in X;
-   *   NonFiniteInputError for NaN/Inf; AbortedError when `signal` aborts.
+   *   NonFiniteInputError for NaN/Inf; AbortedError when `signal` aborts; ConvergenceError
+   *   when the loss becomes NaN/Infinity (data whose squares overflow float64: rescale it).
    */
   fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
-    checkAborted(options.signal, 'NMF.fit');
-    return withData(X, 'NMF.fit', (ws, data) => this.fitIn(ws, data, options));
+    return runSteps(this.steps(X, options), options.signal, 'NMF.fit');
   }
 
-  private fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): { model: NMFModel; W: Matrix } {
-    const { onProgress, signal } = options;
+  /**
+   * The fit as steps (one per iteration) for {@link NMF.fit}, {@link NMF.fitAsync} and
+   * NMFTopics, which runs it after its vectorizer.
+   * @internal
+   */
+  *steps(X: NMFInput, options: NMFFitOptions): FitSteps<{ model: NMFModel; W: Matrix }> {
+    return yield* withData(X, 'NMF.fit', (ws, data) => this.fitIn(ws, data, options));
+  }
+
+  private *fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): FitSteps<{ model: NMFModel; W: Matrix }> {
+    const { onProgress } = options;
     const st = this.settings;
     const { m, n } = data;
     const k = st.components;
@@ -225,7 +246,7 @@ export class NMF {
       ({ W, Ht } = initializeNmf(data, k, method, st.seed));
     }
     const reg = regularization(st, m, n);
-    const run = solve(data, W, Ht, k, st, reg, true, onProgress, signal, 'NMF.fit', ws);
+    const run = yield* solve(data, W, Ht, k, st, reg, true, onProgress, 'NMF.fit', ws);
     const H = new Matrix(Ht, n, k).T.copy();
     const loss = betaDivergence(data, W, Ht, k, st.beta);
     const model = new NMFModel(st, H, {
@@ -239,18 +260,23 @@ export class NMF {
 }
 
 /**
- * Run `fn` on the checked data in a fresh workspace (which holds the solvers' state), and
- * free both afterwards, even on error.
+ * Run the steps of `fn` on the checked data in a fresh workspace (which holds the solvers'
+ * state), and free both afterwards, even on error or abort. Yields once before checking the
+ * data, where the signal was checked first.
  */
-function withData<T>(X: NMFInput, who: string, fn: (ws: Workspace, data: NmfData) => T): T {
-  return withWorkspace((ws) => {
+function* withData<T>(X: NMFInput, who: string, fn: (ws: Workspace, data: NmfData) => FitSteps<T>): FitSteps<T> {
+  yield;
+  const ws = new Workspace();
+  try {
     const data = nmfData(X, who, ws);
     try {
-      return fn(ws, data);
+      return yield* fn(ws, data);
     } finally {
       data.release();
     }
-  });
+  } finally {
+    ws.release();
+  }
 }
 
 /** Penalties scaled as scikit-learn >= 1.2 (`_compute_regularization`). */
@@ -295,17 +321,26 @@ interface SolveResult {
 }
 
 /**
- * Run the solver in place on W (and Ht when `updateH`). Records the loss D_beta after each
- * iteration. Shared by fitting (updateH true) and transform (H fixed).
+ * Run the solver in place on W (and Ht when `updateH`), yielding before each iteration.
+ * Records the loss D_beta after each iteration. Shared by fitting (updateH true) and
+ * transform (H fixed).
+ * @throws ConvergenceError when an iteration's loss is not finite.
  */
-function solve(
+function* solve(
   data: NmfData, W: Float64Array, Ht: Float64Array, k: number, st: NMFSettings, reg: Regularization, updateH: boolean,
-  onProgress: LongTaskOptions['onProgress'], signal: AbortSignal | undefined, who: string, ws: Workspace,
-): SolveResult {
+  onProgress: LongTaskOptions['onProgress'], who: string, ws: Workspace,
+): FitSteps<SolveResult> {
   const history: number[] = [];
   const order = Int32Array.from({ length: k }, (_, i) => i);
   const random = rng(st.seed);
   const report = (it: number, loss: number, extra: Record<string, number>): void => {
+    // The loss is computed every iteration anyway: testing it is the divergence check.
+    if (!Number.isFinite(loss)) {
+      throw new ConvergenceError(
+        `${who}: the loss became ${loss} at iteration ${it} (solver '${st.solver}', beta ${st.beta}); ` +
+        'the data or the factors overflow float64: rescale X (e.g. divide it by its largest entry)',
+      );
+    }
     history.push(loss);
     onProgress?.({ stage: 'iteration', done: it, total: st.maxIter, metrics: { loss, ...extra } });
   };
@@ -317,7 +352,7 @@ function solve(
     const cd = new CdSolver(data, W, Ht, k, ws);
     let violationInit = 0;
     for (let it = 1; it <= st.maxIter && !stoppedAt; it++) {
-      checkAborted(signal, who);
+      yield;
       if (st.shuffle) shuffleInPlace(order, random);
       let violation = cd.sweepW(order, reg.l1W, reg.l2W);
       let loss: number;
@@ -364,7 +399,7 @@ function solve(
   }
   let previous = errorAtInit;
   for (let it = 1; it <= st.maxIter && !stoppedAt; it++) {
-    checkAborted(signal, who);
+    yield;
     const loss = step();
     report(it, loss, {});
     if (st.tol > 0 && it % 10 === 0) {
@@ -447,11 +482,10 @@ export class NMFModel {
    * @throws ShapeError when X has a different number of columns; as {@link NMF.fitTransform}.
    */
   transform(X: NMFInput, options: NMFFitOptions = {}): Matrix {
-    checkAborted(options.signal, 'NMFModel.transform');
-    return withData(X, 'NMFModel.transform', (ws, data) => this.transformIn(ws, data, options));
+    return runSteps(withData(X, 'NMFModel.transform', (ws, data) => this.transformIn(ws, data, options)), options.signal, 'NMFModel.transform');
   }
 
-  private transformIn(ws: Workspace, data: NmfData, options: NMFFitOptions): Matrix {
+  private *transformIn(ws: Workspace, data: NmfData, options: NMFFitOptions): FitSteps<Matrix> {
     const { m, n } = data;
     const k = this.rank;
     if (n !== this.features) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.features}`);
@@ -460,7 +494,7 @@ export class NMFModel {
     const W = new Float64Array(m * k);
     if (st.solver === 'mu') W.fill(Math.sqrt(data.sum / (m * n) / k));
     const Ht = f64ColumnMajor(this.components.T.copy());
-    solve(data, W, Ht, k, st, regularization(st, m, n), false, options.onProgress, options.signal, 'NMFModel.transform', ws);
+    yield* solve(data, W, Ht, k, st, regularization(st, m, n), false, options.onProgress, 'NMFModel.transform', ws);
     return new Matrix(W, m, k);
   }
 

@@ -6,7 +6,8 @@
  *
  * All statistics are accumulated in float64 whatever the input dtype.
  */
-import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
+import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
+import { allFinite } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
 import { withWorkspace } from '../linalg/lapack/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
@@ -83,6 +84,21 @@ export function checkFinite(A: Matrix | CsrMatrix, routine: string): void {
       if (!Number.isFinite(v)) throw new NonFiniteInputError(`${routine}: the data holds ${v} at (${i}, ${j}); PCA needs finite numbers (impute or drop missing values first)`);
     }
   }
+}
+
+/**
+ * The divergence check of the PCA family, O(k): throw unless the solver's singular values
+ * (or eigenvalues) and the total variance are finite. The input was checked finite, so a
+ * NaN/Infinity here means its squares overflowed float64 inside the solver (entries beyond
+ * about 1e154), and the model would hold NaN.
+ * @throws ConvergenceError naming the routine, the solver and what to do.
+ */
+export function checkFiniteSpectrum(values: ArrayLike<number>, totalVariance: number, routine: string, solver: string): void {
+  if (allFinite(values) && Number.isFinite(totalVariance)) return;
+  throw new ConvergenceError(
+    `${routine}: the '${solver}' solver gave NaN/Infinity singular values or variance: the data's squares overflow float64; ` +
+    'rescale it (e.g. divide by its largest entry, or standardize the columns)',
+  );
 }
 
 /** Per-column mean and variance (ddof 0, as numpy's `var`), accumulated in float64. */

@@ -26,11 +26,12 @@ import { lanczosSvd } from '../lowrank/lanczos-svd.js';
 import { centeredOperator } from '../lowrank/operator.js';
 import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
 import { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
+import type { LongTaskOptions } from '../progress.js';
 import type { RandomState } from '../random.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { flipByRows } from '../lowrank/truncated-result.js';
-import { centeredCopy, checkFiniteResult, checkPcaInput, columnMeans, columnStats, meanAndScatter, type PcaInput } from './pca-data.js';
+import { centeredCopy, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnMeans, columnStats, meanAndScatter, type PcaInput } from './pca-data.js';
 import { PCAModel, type PCAFittedSolver } from './pca-model.js';
 
 export { PCAModel } from './pca-model.js';
@@ -142,10 +143,25 @@ export class PCA {
    * @throws InvalidArgumentError for a solver that does not fit the input or the
    *   components (k > min(n, p), a fraction with a truncated solver, 'full' with sparse
    *   input); ShapeError for fewer than 2 samples; NonFiniteInputError on NaN/Inf;
-   *   AbortedError when `signal` aborts; ConvergenceError (Lanczos) past its restart cap.
+   *   AbortedError when `signal` aborts; ConvergenceError (Lanczos) past its restart cap, or
+   *   when the spectrum comes out NaN/Infinity (data whose squares overflow float64).
    */
   fit(X: PcaInput, options: PCAFitOptions = {}): PCAModel {
-    return this.run(X, options, false).model;
+    return runSteps(this.steps(X, options, false), options.signal, 'PCA.fit').model;
+  }
+
+  /**
+   * {@link PCA.fit} with turns of the event loop between its stages (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports. Every solver
+   * runs as one block (the SVD, the eigendecomposition, and the randomized and Lanczos
+   * iterations of src/lowrank, which do not yield yet): fitAsync yields after the input
+   * checks and column statistics and after the solver, so a timer abort takes effect at the
+   * next stage boundary. The iterative solvers check `signal` synchronously, so an abort
+   * from their progress callback stops them at once.
+   * @throws (rejects with) the errors of {@link PCA.fit}.
+   */
+  async fitAsync(X: PcaInput, options: PCAFitOptions = {}): Promise<PCAModel> {
+    return (await runStepsAsync(this.steps(X, options, false), options.signal, 'PCA.fitAsync')).model;
   }
 
   /**
@@ -154,7 +170,7 @@ export class PCA {
    * solver computed U, else `model.transform(X)`.
    */
   fitTransform(X: PcaInput, options: PCAFitOptions = {}): PCAFitTransform {
-    const r = this.run(X, options, true);
+    const r = runSteps(this.steps(X, options, true), options.signal, 'PCA.fit');
     return { model: r.model, scores: r.scores! };
   }
 
@@ -176,9 +192,11 @@ export class PCA {
     return 'full';
   }
 
-  private run(X: PcaInput, options: PCAFitOptions, wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+  // The fit of fit, fitTransform and fitAsync; yields before the input checks, before the
+  // solver and after it.
+  private *steps(X: PcaInput, options: PCAFitOptions, wantScores: boolean): FitSteps<{ model: PCAModel; scores?: Matrix }> {
     const routine = 'PCA.fit';
-    checkAborted(options.signal, routine);
+    yield;
     // Dense values are checked through the column means (one pass instead of two).
     const A = checkPcaInput(X, routine, 2, !(X instanceof Matrix));
     const [n, p] = A.shape;
@@ -195,12 +213,12 @@ export class PCA {
     if (k0 !== undefined && k0 < 1 && (solver === 'randomized' || solver === 'lanczos')) {
       throw new InvalidArgumentError(`PCA: components = ${k0} is a variance fraction, which needs solver 'full' or 'covariance-eigh'`);
     }
-    if (solver === 'full' || solver === 'covariance-eigh') return this.fitFull(A, solver, wantScores);
-    return this.fitTruncated(A, solver, k0 ?? r, options, wantScores);
+    if (solver === 'full' || solver === 'covariance-eigh') return yield* this.fitFull(A, solver, wantScores);
+    return yield* this.fitTruncated(A, solver, k0 ?? r, options, wantScores);
   }
 
   /** scikit-learn's `_fit_full`: every eigenvalue, then the truncation. */
-  private fitFull(A: Matrix | CsrMatrix, solver: 'full' | 'covariance-eigh', wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+  private *fitFull(A: Matrix | CsrMatrix, solver: 'full' | 'covariance-eigh', wantScores: boolean): FitSteps<{ model: PCAModel; scores?: Matrix }> {
     const [n, p] = A.shape;
     // covariance-eigh gets the means from the same pass over A as the scatter matrix.
     const stats = solver === 'covariance-eigh' ? meanAndScatter(A) : undefined;
@@ -210,6 +228,7 @@ export class PCA {
     let U: Matrix | undefined;
     let variance: Float64Array;
     let s: Float64Array;
+    yield;
     if (solver === 'full') {
       const f = svd(centeredCopy(A as Matrix, mean));
       U = f.U;
@@ -219,6 +238,9 @@ export class PCA {
     } else {
       const C = stats!.scatter;
       for (let i = 0; i < C.length; i++) C[i] = C[i]! / (n - 1);
+      // O(p^2) against the O(n p^2) of building C: an overflowed covariance is named here
+      // rather than as a NaN input to eigh.
+      checkFiniteSpectrum(C, 0, 'PCA.fit', solver);
       const { w, V } = eigh(new Matrix(C, p, p));
       variance = new Float64Array(p);
       s = new Float64Array(p);
@@ -233,9 +255,11 @@ export class PCA {
         for (let j = 0; j < p; j++) Vt.data[i + j * p] = v[c + j * V.rowStride]!;
       }
     }
-    flipByRows(Vt, U);
     let total = 0;
     for (const v of variance) total += v;
+    checkFiniteSpectrum(variance, total, 'PCA.fit', solver);
+    yield;
+    flipByRows(Vt, U);
     const ratio = variance.map((v) => (total > 0 ? v / total : 0));
     const k = this.componentCount(ratio, Math.min(n, p));
     let noise = 0;
@@ -259,7 +283,7 @@ export class PCA {
   }
 
   /** scikit-learn's `_fit_truncated`: k triplets of the centered data, the total variance from the data. */
-  private fitTruncated(A: Matrix | CsrMatrix, solver: 'randomized' | 'lanczos', k: number, options: PCAFitOptions, wantScores: boolean): { model: PCAModel; scores?: Matrix } {
+  private *fitTruncated(A: Matrix | CsrMatrix, solver: 'randomized' | 'lanczos', k: number, options: PCAFitOptions, wantScores: boolean): FitSteps<{ model: PCAModel; scores?: Matrix }> {
     const [n, p] = A.shape;
     const r = Math.min(n, p);
     let mean: Float64Array;
@@ -280,6 +304,7 @@ export class PCA {
       operand = Xc;
     }
     const { onProgress, signal } = options;
+    yield;
     const f = solver === 'randomized'
       ? randomizedSvd(operand, k, { oversample: this.oversample, powerIters: this.powerIters, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
       : lanczosSvd(operand, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
@@ -290,6 +315,8 @@ export class PCA {
     const variance = s.map((v) => (v * v) / (n - 1));
     let kept = 0;
     for (const v of variance) kept += v;
+    checkFiniteSpectrum(variance, totalVariance, 'PCA.fit', solver);
+    yield;
     const model = new PCAModel({
       components: Vt,
       explainedVariance: variance,

@@ -24,10 +24,11 @@
  *
  * Both stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol (the papers' criterion).
  */
-import { UnsupportedError, check } from '../errors.js';
+import { ConvergenceError, UnsupportedError, check } from '../errors.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { LowRank } from '../lowrank/low-rank.js';
 import { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
+import type { LongTaskOptions } from '../progress.js';
 import { rng, type Rng } from '../random.js';
 import { rowMajor, toObservedCsr, type ObservedCsr, type ObservedInput } from './observed-entries.js';
 import {
@@ -146,11 +147,29 @@ export class SoftImpute {
    * Iteration counts are similar (measured: 'als' needs ~20-30% fewer to reach tol 1e-5).
    * Computation is in float64; the factors are float64.
    * @throws ShapeError, InvalidArgumentError, NonFiniteInputError for bad observed entries
-   *   (see `toObservedCsr` in observed-entries.ts); AbortedError when `signal` aborts.
+   *   (see `toObservedCsr` in observed-entries.ts); AbortedError when `signal` aborts;
+   *   ConvergenceError when the objective becomes NaN/Infinity (values whose squares
+   *   overflow float64: rescale them).
    */
   fit(observed: ObservedInput, options: SoftImputeFitOptions = {}): SoftImputeFit {
-    const { onProgress, signal } = options;
-    checkAborted(signal, 'SoftImpute.fit');
+    return runSteps(this.steps(observed, options), options.signal, 'SoftImpute.fit');
+  }
+
+  /**
+   * {@link SoftImpute.fit} with a turn of the event loop between iterations (see
+   * runStepsAsync in fit-async.ts): the same fit bit for bit and the same progress reports,
+   * abortable by a timer or a button within about one iteration. The starting SVD of the
+   * observed entries (up to 50 subspace steps) runs as one block before the first iteration.
+   * @throws (rejects with) the errors of {@link SoftImpute.fit}.
+   */
+  fitAsync(observed: ObservedInput, options: SoftImputeFitOptions = {}): Promise<SoftImputeFit> {
+    return runStepsAsync(this.steps(observed, options), options.signal, 'SoftImpute.fitAsync');
+  }
+
+  // The iteration loop of fit and fitAsync; yields before the start and before each iteration.
+  private *steps(observed: ObservedInput, options: SoftImputeFitOptions): FitSteps<SoftImputeFit> {
+    const { onProgress } = options;
+    yield;
     const obs = toObservedCsr(observed);
     const m = obs.rows;
     const n = obs.cols;
@@ -176,6 +195,13 @@ export class SoftImpute {
 
     const report = (it: number, L: LowRankState, change: number): void => {
       const objective = 0.5 * rss + lambda * nuclearNorm(L.d);
+      // The objective is computed every iteration anyway: testing it is the divergence check.
+      if (!Number.isFinite(objective)) {
+        throw new ConvergenceError(
+          `SoftImpute: the objective became ${objective} at iteration ${it} (algorithm '${this.algorithm}'); ` +
+          'the observed values or the estimate overflow float64: rescale the values (e.g. divide by the largest)',
+        );
+      }
       history.objective.push(objective);
       history.change.push(change);
       onProgress?.({ stage: 'iteration', done: it, total: this.maxIter, metrics: { objective, change, rmse: Math.sqrt(rss / nnz), rank: L.d.length } });
@@ -185,7 +211,7 @@ export class SoftImpute {
       let L: LowRankState = zero;
       let basis = start.V;
       for (let it = 1; it <= this.maxIter; it++) {
-        checkAborted(signal, 'SoftImpute.fit');
+        yield;
         const p = Math.min(minDim, work + OVERSAMPLE);
         if (basis.cols < p) basis = padColumns(basis, p - basis.cols, random);
         else if (basis.cols > p) basis = basis.colRange(0, p); // columns come by singular value
@@ -212,7 +238,7 @@ export class SoftImpute {
     let st = alsStart(start.U, start.s, start.V, lambda, work);
     rss = residualOf(obs, alsLowRank(st), s);
     for (let it = 1; it <= this.maxIter; it++) {
-      checkAborted(signal, 'SoftImpute.fit');
+      yield;
       const old = alsLowRank(st);
       st = alsHalfStep(obs, s, st, lambda, 'B');
       residualOf(obs, alsLowRank(st), s);

@@ -16,10 +16,11 @@ import { InvalidArgumentError } from '../errors.js';
 import { lanczosSvd } from '../lowrank/lanczos-svd.js';
 import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
 import { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
+import type { LongTaskOptions } from '../progress.js';
 import type { RandomState } from '../random.js';
 import { flipByRows } from '../lowrank/truncated-result.js';
-import { checkFeatures, checkFiniteResult, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
+import { checkFeatures, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
 
 /** TruncatedSVD solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
 export type TruncatedSVDAlgorithm = 'randomized' | 'lanczos' | 'arpack';
@@ -234,24 +235,45 @@ export class TruncatedSVD {
    * run in X's dtype; the model is float64.
    * @throws InvalidArgumentError when k > min(n_samples, n_features); ShapeError for empty
    *   data; NonFiniteInputError on NaN/Inf; AbortedError when `signal` aborts;
-   *   ConvergenceError (Lanczos) past its restart cap.
+   *   ConvergenceError (Lanczos) past its restart cap, or when the singular values or the
+   *   variance come out NaN/Infinity (data whose squares overflow float64).
    */
   fit(X: PcaInput, options: TruncatedSVDFitOptions = {}): TruncatedSVDModel {
     return this.fitTransform(X, options).model;
   }
 
+  /**
+   * {@link TruncatedSVD.fit} with turns of the event loop before and after the solver (see
+   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress reports.
+   * The randomized and Lanczos iterations (src/lowrank) run as one block, as they do not
+   * yield yet, so a timer abort takes effect when the solver returns; they check `signal`
+   * synchronously, so an abort from their progress callback stops them at once.
+   * @throws (rejects with) the errors of {@link TruncatedSVD.fit}.
+   */
+  async fitAsync(X: PcaInput, options: TruncatedSVDFitOptions = {}): Promise<TruncatedSVDModel> {
+    return (await runStepsAsync(this.steps(X, options), options.signal, 'TruncatedSVD.fitAsync')).model;
+  }
+
   /** Fit and return the training scores X V as well (scikit-learn's `fit_transform`). */
   fitTransform(X: PcaInput, options: TruncatedSVDFitOptions = {}): TruncatedSVDFitTransform {
+    return runSteps(this.steps(X, options), options.signal, 'TruncatedSVD.fit');
+  }
+
+  // The fit of fit, fitTransform and fitAsync; yields before the input checks, before the
+  // solver and after it.
+  private *steps(X: PcaInput, options: TruncatedSVDFitOptions): FitSteps<TruncatedSVDFitTransform> {
     const routine = 'TruncatedSVD.fit';
-    checkAborted(options.signal, routine);
+    yield;
     const A = checkPcaInput(X, routine, 1);
     const [n, p] = A.shape;
     const k = this.components;
     if (k > Math.min(n, p)) throw new InvalidArgumentError(`TruncatedSVD: components = ${k} is more than min(n_samples, n_features) = ${Math.min(n, p)} for ${n}x${p} data`);
     const { onProgress, signal } = options;
+    yield;
     const f = this.algorithm === 'randomized'
       ? randomizedSvd(A, k, { powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
       : lanczosSvd(A, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
+    yield;
     const components = f.Vt.copy({ dtype: 'float64' });
     flipByRows(components);
     // Scores from X V rather than U diag(s): they differ by the solver's error, and X V is
@@ -271,6 +293,7 @@ export class TruncatedSVD {
     }
     let total = 0;
     for (const v of columnStats(A).variance) total += v;
+    checkFiniteSpectrum(variance, total, routine, this.algorithm);
     const model = new TruncatedSVDModel({
       components,
       singularValues: Float64Array.from(f.s),

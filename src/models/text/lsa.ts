@@ -14,10 +14,11 @@
  *   weight positive.
  * - Similarity search ranks documents by the cosine between V^T q and the rows of U Σ.
  */
-import { InvalidArgumentError, check } from '../../errors.js';
+import { ConvergenceError, InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncatedSvd, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { rowCosine, topTermsOf, type TermWeight } from './top-terms.js';
 import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, type VectorizerJSON } from './vectorize.js';
@@ -114,16 +115,38 @@ export class LSA {
    * O(nnz) per product, a few multiples of k products).
    * @throws InvalidArgumentError when k exceeds min(documents, terms) (unless
    *   `clampComponents`) or no term remains;
-   *   AbortedError when `signal` aborts.
+   *   AbortedError when `signal` aborts; ConvergenceError when the singular values come out
+   *   NaN/Infinity.
    */
   fit(docs: readonly string[], options: LSAFitOptions = {}): LSAModel {
+    return runSteps(this.steps(docs, options), options.signal, 'LSA.fit');
+  }
+
+  /**
+   * {@link LSA.fit} with turns of the event loop between its stages (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit. The vectorizer's pass and the truncated SVD
+   * each run as one block (the SVD's iterations live in src/lowrank and do not yield yet),
+   * so a timer abort takes effect at the next stage boundary; both check `signal`
+   * synchronously, so an abort from their progress callbacks stops them at once.
+   * @throws (rejects with) the errors of {@link LSA.fit}.
+   */
+  fitAsync(docs: readonly string[], options: LSAFitOptions = {}): Promise<LSAModel> {
+    return runStepsAsync(this.steps(docs, options), options.signal, 'LSA.fitAsync');
+  }
+
+  // The fit of fit and fitAsync: yields before the vectorizer, before and after the SVD.
+  private *steps(docs: readonly string[], options: LSAFitOptions): FitSteps<LSAModel> {
     const { onProgress, signal } = options;
-    checkAborted(signal, 'LSA.fit');
+    yield;
     const { model: vec, X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
     const kmax = Math.min(X.rows, X.cols);
     const k = this.clampComponents ? Math.min(this.components, kmax) : this.components;
     if (k > kmax) throw new InvalidArgumentError(`LSA.fit: components = ${k} exceeds min(documents, terms) = min(${X.rows}, ${X.cols}); lower it`);
+    yield;
     const f = truncatedSvd(X, k, { method: this.method, seed: this.seed, onProgress, signal, flipSigns: false });
+    // O(k): a NaN here would otherwise surface as NaN document vectors and search scores.
+    if (!allFinite(f.s)) throw new ConvergenceError(`LSA.fit: the truncated SVD (method '${this.method}') returned NaN/Infinity singular values; try method '${this.method === 'lanczos' ? 'randomized' : 'lanczos'}'`);
+    yield;
     const U = f.U.copy();
     const Vt = f.Vt.copy();
     orientByTerms(U, Vt);

@@ -8,7 +8,8 @@
  */
 import { InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf.js';
 import { topTermsOf, type TermWeight } from './top-terms.js';
@@ -85,13 +86,31 @@ export class NMFTopics {
    * Vectorize `docs` (TF-IDF) and factor the documents x terms matrix by NMF. Cost: one pass
    * over the text, then NMF iterations of O(nnz k + (documents + terms) k^2) each.
    * @throws InvalidArgumentError when no term remains or the NNDSVD init needs k <=
-   *   min(documents, terms); AbortedError when `signal` aborts.
+   *   min(documents, terms); AbortedError when `signal` aborts; ConvergenceError as
+   *   {@link NMF.fitTransform}.
    */
   fit(docs: readonly string[], options: NMFTopicsFitOptions = {}): NMFTopicsModel {
+    return runSteps(this.steps(docs, options), options.signal, 'NMFTopics.fit');
+  }
+
+  /**
+   * {@link NMFTopics.fit} with a turn of the event loop between NMF iterations (see
+   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress
+   * reports, abortable by a timer or a button within about one iteration. The vectorizer's
+   * pass over the text runs as one block before them (it checks `signal` between documents,
+   * so an abort from code it calls back is still seen).
+   * @throws (rejects with) the errors of {@link NMFTopics.fit}.
+   */
+  fitAsync(docs: readonly string[], options: NMFTopicsFitOptions = {}): Promise<NMFTopicsModel> {
+    return runStepsAsync(this.steps(docs, options), options.signal, 'NMFTopics.fitAsync');
+  }
+
+  // The fit of fit and fitAsync: the vectorizer, then NMF's iterations.
+  private *steps(docs: readonly string[], options: NMFTopicsFitOptions): FitSteps<NMFTopicsModel> {
     const { onProgress, signal } = options;
-    checkAborted(signal, 'NMFTopics.fit');
+    yield;
     const { model: vec, X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
-    const { model, W } = this.#nmf.fitTransform(X, { onProgress, signal });
+    const { model, W } = yield* this.#nmf.steps(X, { onProgress });
     return new NMFTopicsModel(vec, model, W);
   }
 }
