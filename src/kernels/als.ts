@@ -8,8 +8,8 @@
  */
 import { ALS_PARAMS_BYTES, writeAlsParams } from './generated/abi.js';
 import { OutOfMemoryError } from './heap.js';
-import { activeWasm } from './index.js';
 import { canBlock } from './pool.js';
+import { defineKernel } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
 import type { WasmExports } from './wasm-module.js';
 
@@ -65,8 +65,18 @@ export class AlsWasm {
    * or the heap cannot hold the problem (the caller then runs the TypeScript path).
    */
   static create(byUser: CsrSide, byItem: CsrSide, f: number, n: number): AlsWasm | undefined {
-    const w = activeWasm();
-    if (!w) return undefined;
+    return AlsWasm.session(byUser, byItem, f, n);
+  }
+
+  // The registry's rule decides: a session on a WASM backend, none on the TypeScript one
+  // (whose row solver, src/models/recommend/als-solve.ts, the models then run).
+  private static readonly session = defineKernel<[byUser: CsrSide, byItem: CsrSide, f: number, n: number], AlsWasm | undefined>({
+    name: 'als',
+    wasm: (w, byUser, byItem, f, n) => AlsWasm.allocate(w, byUser, byItem, f, n),
+    js: () => undefined,
+  });
+
+  private static allocate(w: WasmKernels, byUser: CsrSide, byItem: CsrSide, f: number, n: number): AlsWasm | undefined {
     const h = w.heap;
     const blocks: number[] = [];
     const take = (bytes: number): number => {

@@ -5,7 +5,7 @@
  * no pivot copies or allocations per step.
  */
 import type { FloatArray } from '../matrix/dtype.js';
-import { activeWasm } from './index.js';
+import { defineKernel } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
 
 /** LU kernels on one heap-resident matrix A; pivots are kept in WASM memory until {@link close}. */
@@ -34,9 +34,16 @@ export class WasmLu {
    * active WASM kernels' memory (then the TypeScript routines run).
    */
   static open(A: FloatArray, k: number): WasmLu | undefined {
-    const w = activeWasm();
-    return w && w.heap.owns(A) ? new WasmLu(w, A, k) : undefined;
+    return WasmLu.session(A, k);
   }
+
+  // The registry's rule decides: a session when A lives in the WASM kernels' memory, none
+  // otherwise (src/linalg/lapack/getrf.ts then runs its TypeScript routines).
+  private static readonly session = defineKernel<[A: FloatArray, k: number], WasmLu | undefined>({
+    name: 'getrf',
+    wasm: (w, A, k) => new WasmLu(w, A, k),
+    js: () => undefined,
+  });
 
   private ptr(off: number): number {
     return this.base + off * this.size;

@@ -13,8 +13,9 @@
  * multiply-adds and agrees to f32 rounding.
  */
 import { SGD_PARAMS_BYTES, writeSgdParams } from './generated/abi.js';
-import { activeWasm, type WasmKernels } from './index.js';
 import { canBlock } from './pool.js';
+import { defineKernel, wasmFor } from './registry.js';
+import type { WasmKernels } from './wasm-kernels.js';
 
 /** Sizes of an SGD fit's buffers. */
 export interface SgdBufferSpec {
@@ -92,7 +93,7 @@ export function factorStride(factors: number): number {
 export function allocSgdBuffers(spec: SgdBufferSpec): SgdBuffers {
   const ld = factorStride(spec.factors);
   const maxTasks = Math.max(1, spec.maxTasks ?? 1);
-  const w = activeWasm();
+  const w = wasmFor();
   const blocks: number[] = [];
   const n = spec.nRatings;
   if (!w) {
@@ -151,15 +152,32 @@ export function releaseSgdBuffers(b: SgdBuffers): void {
 }
 
 // Fill the parameter block the WASM kernel reads (SgdParams in scripts/kernel-abi.mjs).
-function writeParams(b: SgdBuffers, s: FunkStep): void {
+function writeParams(w: WasmKernels, b: SgdBuffers, s: FunkStep): void {
   // The memory's current buffer: views made before the memory grew may be shorter.
-  writeSgdParams(b.wasm!.rt.memory.buffer, b.params, {
+  writeSgdParams(w.rt.memory.buffer, b.params, {
     users: b.users.byteOffset, items: b.items.byteOffset, values: b.values.byteOffset,
     P: b.P.byteOffset, Q: b.Q.byteOffset, bu: b.bu.byteOffset, bi: b.bi.byteOffset, ld: b.ld,
     mu: s.mu, lr: s.lr, reg: s.reg, lrb: s.lrBias, regb: s.regBias, biased: s.biased,
     tasks: b.tasks.byteOffset, sse: b.sse.byteOffset,
   });
 }
+
+// Every task's squared error into b.sse. The buffers decide the backend: a fit allocated in
+// WASM memory runs there whichever backend is active now.
+const funk = defineKernel<[b: SgdBuffers, s: FunkStep, nTasks: number, threads: number], void>({
+  name: 'sgd_funk',
+  select: (b) => b.wasm,
+  wasm: (w, b, s, nTasks, threads) => {
+    const e = w.rt.exports;
+    writeParams(w, b, s);
+    const pool = threads > 1 && nTasks > 1 ? w.workerPool(threads) : undefined;
+    if (pool) e.sgd_parallel(pool.ctl, b.params, nTasks, canBlock() ? 1 : 0);
+    else e.sgd_funk(b.params, nTasks);
+  },
+  js: (b, s, nTasks) => {
+    for (let t = 0; t < nTasks; t++) b.sse[t] = funkRunJs(b, s, b.tasks[2 * t]!, b.tasks[2 * t + 1]!);
+  },
+});
 
 /**
  * Run FunkSVD SGD over the first `nTasks` tasks of `b.tasks` (ratings [tasks[2t], tasks[2t+1])
@@ -169,17 +187,7 @@ function writeParams(b: SgdBuffers, s: FunkStep): void {
  * result does not depend on scheduling. Returns the total squared error (errors before updates).
  */
 export function funkSgd(b: SgdBuffers, s: FunkStep, nTasks: number, threads = 1): number {
-  if (b.wasm) {
-    const e = b.wasm.rt.exports;
-    writeParams(b, s);
-    const pool = threads > 1 && nTasks > 1 ? b.wasm.workerPool(threads) : undefined;
-    if (pool) e.sgd_parallel(pool.ctl, b.params, nTasks, canBlock() ? 1 : 0);
-    else e.sgd_funk(b.params, nTasks);
-  } else {
-    for (let t = 0; t < nTasks; t++) {
-      b.sse[t] = funkRunJs(b, s, b.tasks[2 * t]!, b.tasks[2 * t + 1]!);
-    }
-  }
+  funk(b, s, nTasks, threads);
   let sse = 0;
   for (let t = 0; t < nTasks; t++) sse += b.sse[t]!;
   return sse;
@@ -241,6 +249,17 @@ function funkRunJs(b: SgdBuffers, s: FunkStep, start: number, end: number): numb
   return sse;
 }
 
+const svdpp = defineKernel<[b: SgdBuffers, s: SvdppStep, nOrder: number], number>({
+  name: 'sgd_svdpp',
+  select: (b) => b.wasm,
+  wasm: (w, b, s, nOrder) => w.rt.exports.sgd_svdpp(
+    b.order!.byteOffset, nOrder, b.indptr!.byteOffset, b.items.byteOffset, b.values.byteOffset,
+    b.P.byteOffset, b.Q.byteOffset, b.Y!.byteOffset, b.bu.byteOffset, b.bi.byteOffset, b.ld,
+    s.mu, s.lr, s.reg, s.lrBias, s.regBias, s.lrY, s.regY, b.work!.byteOffset,
+  ),
+  js: svdppJs,
+});
+
 /**
  * One SVD++ epoch over users `b.order[0..nUsers)`, each user's ratings at CSR rows
  * `b.indptr` of `b.items`/`b.values` (see assembly/sgd.ts sgd_svdpp for the update, which is
@@ -248,16 +267,9 @@ function funkRunJs(b: SgdBuffers, s: FunkStep, start: number, end: number): numb
  * the implicit factors of all the user's items. Returns the epoch's squared-error sum.
  */
 export function svdppSgd(b: SgdBuffers, s: SvdppStep, nUsers: number): number {
-  if (b.wasm) {
-    const e = b.wasm.rt.exports;
-    return e.sgd_svdpp(
-      b.order!.byteOffset, nUsers, b.indptr!.byteOffset, b.items.byteOffset, b.values.byteOffset,
-      b.P.byteOffset, b.Q.byteOffset, b.Y!.byteOffset, b.bu.byteOffset, b.bi.byteOffset, b.ld,
-      s.mu, s.lr, s.reg, s.lrBias, s.regBias, s.lrY, s.regY, b.work!.byteOffset,
-    );
-  }
-  return svdppJs(b, s, nUsers);
+  return svdpp(b, s, nUsers);
 }
+
 
 // The TypeScript twin of assembly/sgd.ts sgd_svdpp.
 function svdppJs(b: SgdBuffers, s: SvdppStep, nOrder: number): number {

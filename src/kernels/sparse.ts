@@ -27,7 +27,7 @@
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import type { WasmHeap } from './heap.js';
-import { activeWasm } from './index.js';
+import { defineKernel, wasmFor } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
 import type { WasmExports } from './wasm-module.js';
 
@@ -224,7 +224,7 @@ function residentFor(w: WasmKernels, A: CsrArrays): Resident | undefined {
   }
 }
 
-// ------------------------------------------------------------------ dispatch
+// ------------------------------------------------------------------ routines (./registry.ts)
 
 function checkCsr(A: CsrArrays): void {
   if (A.indptr.length !== A.rows + 1) throw new ShapeError(`CSR indptr has ${A.indptr.length} entries for ${A.rows} rows (needs rows + 1)`);
@@ -236,6 +236,53 @@ function checkSame(A: CsrArrays, a: FloatArray, what: string): void {
     throw new InvalidArgumentError(`${what} is ${dtypeOfArray(a)} but the matrix is ${dtypeOfArray(A.data)}`);
   }
 }
+
+// The WASM kernels for a product with A: the active ones when A has stored values and a
+// heap-resident copy of its arrays exists or can be made (else the TypeScript loops run).
+function residentWasm(A: CsrArrays): WasmKernels | undefined {
+  const w = wasmFor();
+  return w && A.indices.length > 0 && residentFor(w, A) ? w : undefined;
+}
+
+// The resident copy `residentWasm` made (or found) for this call.
+function residentOf(w: WasmKernels, A: CsrArrays): Resident {
+  const r = residentFor(w, A);
+  if (!r) throw new Error('sparse kernels: the resident CSR copy vanished between selection and use');
+  return r;
+}
+
+const matvec = defineKernel<[A: CsrArrays, trans: boolean, alpha: number, x: FloatArray, beta: number, y: FloatArray], void>({
+  name: 'csr_mv',
+  select: (A) => residentWasm(A),
+  wasm: (w, A, trans, alpha, x, beta, y) => {
+    const r = residentOf(w, A);
+    const nx = x.length;
+    const ny = y.length;
+    const heap = w.heap;
+    const f32 = A.data instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const xIn = heap.owns(x);
+    const yIn = heap.owns(y);
+    const px = xIn ? x.byteOffset : heap.malloc(Math.max(nx, 1) * size);
+    const py = yIn ? y.byteOffset : heap.malloc(ny * size);
+    try {
+      const view = (p: number, n: number): FloatArray => (f32 ? heap.f32(p, n) : heap.f64(p, n));
+      if (!xIn) view(px, nx).set(x);
+      if (!yIn && beta !== 0) view(py, ny).set(y);
+      const e = w.rt.exports;
+      if (trans) (f32 ? e.scsr_rmv : e.dcsr_rmv)(A.rows, A.cols, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
+      else (f32 ? e.scsr_mv : e.dcsr_mv)(A.rows, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
+      if (!yIn) y.set(view(py, ny));
+    } finally {
+      if (!xIn) heap.free(px);
+      if (!yIn) heap.free(py);
+    }
+  },
+  js: (A, trans, alpha, x, beta, y) => {
+    if (trans) jsRmv(A, x, alpha, beta, y);
+    else jsMv(A, x, alpha, beta, y);
+  },
+});
 
 /**
  * y := alpha op(A) x + beta y with op(A) = A (trans false) or A^T. x and y are contiguous
@@ -251,33 +298,55 @@ export function csrMatvec(A: CsrArrays, trans: boolean, alpha: number, x: FloatA
   if (x.length !== nx) throw new ShapeError(`matvec: x has ${x.length} entries, op(A) has ${nx} columns`);
   if (y.length !== ny) throw new ShapeError(`matvec: y has ${y.length} entries, op(A) has ${ny} rows`);
   if (ny === 0) return;
-  const w = activeWasm();
-  const r = w && A.indices.length > 0 ? residentFor(w, A) : undefined;
-  if (!w || !r) {
-    if (trans) jsRmv(A, x, alpha, beta, y);
-    else jsMv(A, x, alpha, beta, y);
-    return;
-  }
-  const heap = w.heap;
-  const f32 = A.data instanceof Float32Array;
-  const size = f32 ? 4 : 8;
-  const xIn = heap.owns(x);
-  const yIn = heap.owns(y);
-  const px = xIn ? x.byteOffset : heap.malloc(Math.max(nx, 1) * size);
-  const py = yIn ? y.byteOffset : heap.malloc(ny * size);
-  try {
-    const view = (p: number, n: number): FloatArray => (f32 ? heap.f32(p, n) : heap.f64(p, n));
-    if (!xIn) view(px, nx).set(x);
-    if (!yIn && beta !== 0) view(py, ny).set(y);
-    const e = w.rt.exports;
-    if (trans) (f32 ? e.scsr_rmv : e.dcsr_rmv)(A.rows, A.cols, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
-    else (f32 ? e.scsr_mv : e.dcsr_mv)(A.rows, r.pIndptr, r.pIndices, r.pData, px, alpha, beta, py);
-    if (!yIn) y.set(view(py, ny));
-  } finally {
-    if (!xIn) heap.free(px);
-    if (!yIn) heap.free(py);
+  matvec(A, trans, alpha, x, beta, y);
+}
+
+// Row-major ny x p -> the column-major output.
+function toColumnMajor(yr: FloatArray, ny: number, p: number, out: FloatArray): void {
+  for (let i = 0; i < ny; i++) {
+    const o = i * p;
+    for (let c = 0; c < p; c++) out[i + c * ny] = yr[o + c]!;
   }
 }
+
+// alpha op(A) X into `out` (column-major ny x p) by way of row-major copies of X and Y.
+const matmat = defineKernel<[A: CsrArrays, trans: boolean, alpha: number, X: StridedBlock, out: FloatArray], void>({
+  name: 'csr_mm',
+  select: (A) => residentWasm(A),
+  wasm: (w, A, trans, alpha, X, out) => {
+    const r = residentOf(w, A);
+    const p = X.cols;
+    const nx = X.rows;
+    const ny = out.length / p;
+    const f32 = A.data instanceof Float32Array;
+    const size = f32 ? 4 : 8;
+    const heap = w.heap;
+    const px = heap.malloc(Math.max(nx * p, 1) * size);
+    let py = -1;
+    try {
+      py = heap.malloc(ny * p * size);
+      toRowMajor(X, f32 ? heap.f32(px, nx * p) : heap.f64(px, nx * p));
+      const e = w.rt.exports;
+      if (trans) (f32 ? e.scsr_rmm : e.dcsr_rmm)(A.rows, A.cols, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
+      else (f32 ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
+      toColumnMajor(f32 ? heap.f32(py, ny * p) : heap.f64(py, ny * p), ny, p, out);
+    } finally {
+      heap.free(px);
+      if (py >= 0) heap.free(py);
+    }
+  },
+  js: (A, trans, alpha, X, out) => {
+    const p = X.cols;
+    const ny = out.length / p;
+    const dtype = dtypeOfArray(A.data);
+    const xr = allocFloat(dtype, X.rows * p);
+    const yr = allocFloat(dtype, ny * p);
+    toRowMajor(X, xr);
+    if (trans) jsRmm(A, p, xr, alpha, yr);
+    else jsMm(A, p, xr, alpha, yr);
+    toColumnMajor(yr, ny, p, out);
+  },
+});
 
 /**
  * alpha op(A) X as a new column-major array (rows(op A) x p, leading dimension rows(op A)),
@@ -290,45 +359,23 @@ export function csrMatmat(A: CsrArrays, trans: boolean, alpha: number, X: Stride
   const ny = trans ? A.cols : A.rows;
   const p = X.cols;
   if (X.rows !== nx) throw new ShapeError(`matmat: the block has ${X.rows} rows, op(A) has ${nx} columns`);
-  const dtype = dtypeOfArray(A.data);
-  const out = allocFloat(dtype, ny * p);
+  const out = allocFloat(dtypeOfArray(A.data), ny * p);
   if (ny === 0 || p === 0) return out;
-  const w = activeWasm();
-  const r = w && A.indices.length > 0 ? residentFor(w, A) : undefined;
-  const f32 = dtype === 'float32';
-  const size = f32 ? 4 : 8;
-  let px = -1;
-  let py = -1;
-  try {
-    let xr: FloatArray;
-    let yr: FloatArray;
-    if (w && r) {
-      px = w.heap.malloc(Math.max(nx * p, 1) * size);
-      py = w.heap.malloc(ny * p * size);
-      xr = f32 ? w.heap.f32(px, nx * p) : w.heap.f64(px, nx * p);
-      yr = f32 ? w.heap.f32(py, ny * p) : w.heap.f64(py, ny * p);
-    } else {
-      xr = allocFloat(dtype, nx * p);
-      yr = allocFloat(dtype, ny * p);
-    }
-    toRowMajor(X, xr);
-    if (w && r) {
-      const e = w.rt.exports;
-      if (trans) (f32 ? e.scsr_rmm : e.dcsr_rmm)(A.rows, A.cols, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
-      else (f32 ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, px, alpha, py);
-    } else if (trans) jsRmm(A, p, xr, alpha, yr);
-    else jsMm(A, p, xr, alpha, yr);
-    // Row-major ny x p -> column-major.
-    for (let i = 0; i < ny; i++) {
-      const o = i * p;
-      for (let c = 0; c < p; c++) out[i + c * ny] = yr[o + c]!;
-    }
-  } finally {
-    if (px >= 0) w!.heap.free(px);
-    if (py >= 0) w!.heap.free(py);
-  }
+  matmat(A, trans, alpha, X, out);
   return out;
 }
+
+const matmatRows = defineKernel<[A: CsrArrays, X: FloatArray, p: number, Y: FloatArray], void>({
+  name: 'csr_mm_rows',
+  // The blocks are used in place: they must already live in the kernels' memory.
+  select: (A, X, _p, Y) => (wasmFor(X, Y) ? residentWasm(A) : undefined),
+  wasm: (w, A, X, p, Y) => {
+    const r = residentOf(w, A);
+    const e = w.rt.exports;
+    (A.data instanceof Float32Array ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, X.byteOffset, 1, Y.byteOffset);
+  },
+  js: (A, X, p, Y) => jsMm(A, p, X, 1, Y),
+});
 
 /**
  * Y := A X for row-major blocks: X is cols x p, Y is rows x p, both row-major and of A's
@@ -343,12 +390,7 @@ export function csrMatmatRows(A: CsrArrays, X: FloatArray, p: number, Y: FloatAr
   checkSame(A, X, 'the block');
   checkSame(A, Y, 'the output');
   if (p === 0 || A.rows === 0) return;
-  const w = activeWasm();
-  const r = w && A.indices.length > 0 && w.heap.owns(X) && w.heap.owns(Y) ? residentFor(w, A) : undefined;
-  if (w && r) {
-    const e = w.rt.exports;
-    (A.data instanceof Float32Array ? e.scsr_mm : e.dcsr_mm)(A.rows, p, r.pIndptr, r.pIndices, r.pData, X.byteOffset, 1, Y.byteOffset);
-  } else jsMm(A, p, X, 1, Y);
+  matmatRows(A, X, p, Y);
 }
 
 /** Copy a strided block into a row-major rows x cols array (converting dtype on the way). */

@@ -4,8 +4,18 @@
  * arrays); otherwise a TypeScript loop with the same access pattern.
  */
 import type { FloatArray } from '../matrix/dtype.js';
-import { activeWasm } from './index.js';
+import { defineKernel } from './registry.js';
 import { checkGemv } from './validate.js';
+
+const symv = defineKernel({
+  name: 'symv_lower',
+  wasm: (w, n: number, alpha: number, A: FloatArray, offA: number, ldA: number, x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number): void => {
+    const s = A.BYTES_PER_ELEMENT;
+    const e = w.rt.exports;
+    (s === 4 ? e.ssymv_lower : e.dsymv_lower)(n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, beta, y.byteOffset + offY * s);
+  },
+  js: symvLowerJs,
+});
 
 /**
  * y := alpha A x + beta y, A symmetric n x n at (A, offA, ldA) of which only the lower
@@ -16,15 +26,8 @@ export function symvLower(
   n: number, alpha: number, A: FloatArray, offA: number, ldA: number,
   x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number,
 ): void {
-  const f32 = checkGemv(false, n, n, A, offA, ldA, x, offX, 1, y, offY, 1);
-  const w = activeWasm();
-  if (w && w.heap.owns(A) && w.heap.owns(x) && w.heap.owns(y)) {
-    const s = f32 ? 4 : 8;
-    const e = w.rt.exports;
-    (f32 ? e.ssymv_lower : e.dsymv_lower)(n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, beta, y.byteOffset + offY * s);
-    return;
-  }
-  symvLowerJs(n, alpha, A, offA, ldA, x, offX, beta, y, offY);
+  checkGemv(false, n, n, A, offA, ldA, x, offX, 1, y, offY, 1);
+  symv(n, alpha, A, offA, ldA, x, offX, beta, y, offY);
 }
 
 /** The TypeScript version of {@link symvLower} (also the reference in tests). */

@@ -13,6 +13,10 @@ export const BACKENDS = ['wasm-fma', 'wasm', 'js'] as const;
  * dtype (f64 arrays run the d* routine, f32 arrays the s* routine). Kernels validate sizes
  * against the arrays (a bad size throws instead of reading out of bounds) but not values.
  * `beta == 0` overwrites the output without reading it (NaN there does not propagate).
+ *
+ * These seven are chosen together, by backend object (./index.ts). Every other kernel
+ * routine (sparse products, SGD, ALS, NMF, symv, LU, tridiagonalization) is a pair of
+ * implementations in ./registry.ts, where one rule picks the backend at each call.
  */
 export interface Kernels {
   /** Name of this implementation. */
