@@ -176,7 +176,7 @@ test('info, convert and svd --rank 2 on damaged npy, mtx and csv files', async (
         if (list.length === 0) assert.equal(r.code, 0, `${name}: ${r.err}`);
       },
     ),
-    runs(404, 450),
+    runs(404, 300),
   );
 });
 
