@@ -146,13 +146,13 @@ const A = Matrix.from([
   [7, 8, -9],
   [2, 0, 1],
 ]);
-const matrices: Record<string, { ext: string; bytes: Uint8Array; focus: number }> = {
-  npy: { ext: 'npy', bytes: encodeNpy(A), focus: 140 },
-  'npy-f4': { ext: 'npy', bytes: encodeNpy(A, { dtype: '<f4' }), focus: 140 },
-  'mtx-array': { ext: 'mtx', bytes: text(encodeMtx(A)), focus: 80 },
-  'mtx-coordinate': { ext: 'mtx', bytes: text(encodeMtx(A, { format: 'coordinate' })), focus: 80 },
-  csv: { ext: 'csv', bytes: text('a,b,c\n1,-2.5,3\n0.25,5,0.001\n7,8,-9\n2,0,1\n'), focus: 40 },
-  tsv: { ext: 'tsv', bytes: text('1\t2\t3\n4\t5\t6\n7\t8\t10\n'), focus: 40 },
+const matrices: Record<string, { ext: string; bytes: Uint8Array }> = {
+  npy: { ext: 'npy', bytes: encodeNpy(A) },
+  'npy-f4': { ext: 'npy', bytes: encodeNpy(A, { dtype: '<f4' }) },
+  'mtx-array': { ext: 'mtx', bytes: text(encodeMtx(A)) },
+  'mtx-coordinate': { ext: 'mtx', bytes: text(encodeMtx(A, { format: 'coordinate' })) },
+  csv: { ext: 'csv', bytes: text('a,b,c\n1,-2.5,3\n0.25,5,0.001\n7,8,-9\n2,0,1\n') },
+  tsv: { ext: 'tsv', bytes: text('1\t2\t3\n4\t5\t6\n7\t8\t10\n') },
 };
 const MATRIX_ALPHABET = "0123456789 \t\n\r-+.eE%,;\"'#()[]{}:<>|fFiuTrueFalseshapedescrMatrixMarketcoordinatearrayrealgeneralsymmetric";
 
