@@ -7,10 +7,15 @@
  * - {@link runSteps} runs it to the end in one go and checks the signal at every yield: this
  *   is `fit`, with the same arithmetic, results and speed as a plain loop.
  * - {@link runStepsAsync} runs the same steps but gives the event loop a turn (a macrotask,
- *   {@link nextMacrotask}) between them, and checks the signal after each turn: this is
- *   `fitAsync`. Because timers and UI events run in those turns, `AbortSignal.timeout(ms)`
- *   and an AbortController wired to a button stop a fit within about one step, and a page
- *   stays responsive while it trains.
+ *   {@link nextMacrotask}) between them, at most every {@link SLICE_MS}, and checks the
+ *   signal at every yield: this is `fitAsync`. Because timers and UI events run in those
+ *   turns, `AbortSignal.timeout(ms)` and an AbortController wired to a button stop a fit
+ *   within about one step, and a page stays responsive while it trains.
+ *
+ * Work between two yields is one block that neither driver can interrupt: the set-up before
+ * the first iteration (loading ratings into kernel buffers, an NMF initialization), and any
+ * solver called as a whole (the SVDs of PCA and LSA). Estimators say so in their fitAsync
+ * documentation.
  *
  * An estimator therefore gets both methods from one generator:
  *

@@ -2,6 +2,8 @@
  * Progress reports and cancellation for long work (fits, iterative solvers, large parses):
  * every such function takes `{ onProgress, signal }` and calls {@link checkAborted} between
  * iterations, so a caller can show a progress bar and stop the work with an AbortController.
+ * Estimators write their loop once as steps and get `fit` and an abortable, non-blocking
+ * `fitAsync` from it (see fit-async.ts).
  */
 import { AbortedError } from './errors.js';
 

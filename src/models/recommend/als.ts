@@ -113,7 +113,8 @@ export class ALS implements RecommenderEstimator {
   /**
    * {@link ALS.fit} with a turn of the event loop between half-steps (see runStepsAsync in
    * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
-   * timer or a button within about one half-step.
+   * timer or a button within about one half-step. The set-up (the user and item CSR copies)
+   * runs as one block before the first half-step.
    * @throws (rejects with) the errors of {@link ALS.fit}.
    */
   fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {

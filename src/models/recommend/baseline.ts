@@ -109,7 +109,8 @@ export class Baseline implements RecommenderEstimator {
   /**
    * {@link Baseline.fit} with a turn of the event loop between epochs (see runStepsAsync in
    * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
-   * timer or a button within about one epoch.
+   * timer or a button within about one epoch. The set-up (counts, the rating order) runs as
+   * one block before the first epoch.
    * @throws (rejects with) the errors of {@link Baseline.fit}.
    */
   fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {

@@ -179,7 +179,8 @@ export class FunkSVD implements RecommenderEstimator {
    * {@link FunkSVD.fit} with a turn of the event loop between epochs and between blocks of
    * the grid (see runStepsAsync in fit-async.ts): the same model bit for bit and the same
    * progress reports, and a timer or a button can abort it within about one epoch (one block
-   * on large problems).
+   * on large problems). The set-up (initialising the factors, ordering the ratings into the
+   * kernel's buffers) runs as one block before the first epoch.
    * @throws (rejects with) the errors of {@link FunkSVD.fit}.
    */
   fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {

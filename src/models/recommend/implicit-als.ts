@@ -124,7 +124,8 @@ export class ImplicitALS implements RecommenderEstimator {
   /**
    * {@link ImplicitALS.fit} with a turn of the event loop between half-steps (see
    * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress
-   * reports, abortable by a timer or a button within about one half-step.
+   * reports, abortable by a timer or a button within about one half-step. The set-up (the
+   * value check, the user and item CSR copies) runs as one block before the first half-step.
    * @throws (rejects with) the errors of {@link ImplicitALS.fit}.
    */
   fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {

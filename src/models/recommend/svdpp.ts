@@ -140,7 +140,8 @@ export class SVDpp implements RecommenderEstimator {
   /**
    * {@link SVDpp.fit} with a turn of the event loop between epochs (see runStepsAsync in
    * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
-   * timer or a button within about one epoch.
+   * timer or a button within about one epoch. The set-up (initialisation, the per-user
+   * shuffle) runs as one block before the first epoch.
    * @throws (rejects with) the errors of {@link SVDpp.fit}.
    */
   fitAsync(train: Ratings, options: LongTaskOptions = {}): Promise<LatentFactorModel> {
