@@ -94,7 +94,7 @@ function decodeChecked(bytes: Uint8Array, name: string, maxPixels: number): Chec
   const { width, height } = header;
   const pixels = width * height;
   if (pixels > maxPixels) {
-    throw new ParseError(name, { byteOffset: 16 }, `image too large: ${width} x ${height} = ${pixels} pixels, limit ${maxPixels} (pass a larger maxPixels to read it)`);
+    throw new ParseError(name, { byteOffset: 16 }, `image too large: ${width} x ${height} = ${pixels} pixels, limit ${maxPixels} (raise maxPixels, or --max-pixels in the CLI, to read it)`);
   }
   const layout = pngLayout(header);
   // Up to 4 output samples of up to 2 bytes per pixel (a palette index becomes RGBA).

@@ -27,11 +27,13 @@
 import { open, stat } from 'node:fs/promises';
 import { ParseError, InvalidArgumentError } from '../errors.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
-import { Ratings } from '../models/recommend/ratings.js';
+import { MAX_RATING, Ratings } from '../models/recommend/ratings.js';
 import { mapIdSpace } from '../models/recommend/id-space.js';
 import { writeChunks } from './write-chunks.js';
 import { isForeignNumber } from './csv-detect.js';
 import { formatReal, parseReal } from './numbers.js';
+
+export { MAX_RATING };
 
 /** A field of a ratings line: a 0-based index, or a header name. */
 export type RatingsColumn = number | string;
@@ -60,14 +62,6 @@ export interface ReadRatingsOptions {
 /** Options of {@link readRatings}: parsing options plus progress (one report per megabyte) and cancellation. */
 export interface ReadRatingsFileOptions extends ReadRatingsOptions, LongTaskOptions {}
 
-/**
- * Largest accepted rating magnitude: |rating| <= 1e12. Ratings are stored as float32 and
- * the models square and sum them (losses, RMSE, ALS normal equations): at 1e12 a squared
- * error summed over a billion ratings is 1e33, still inside float32's 3.4e38, while a
- * rating like 1e308 is Infinity in float32 and yields a model file that cannot be loaded.
- * No rating scale comes near it (counts of plays or seconds watched stay below 1e10).
- */
-export const MAX_RATING = 1e12;
 
 const CHUNK = 1 << 20;
 const MAX_LINE = 1 << 20;

@@ -22,6 +22,7 @@ interface CompressFlags {
   gray?: boolean;
   dropAlpha?: boolean;
   level: string;
+  maxPixels: string;
   json?: boolean;
 }
 
@@ -81,16 +82,18 @@ export function registerCompress(program: Command): void {
     .option('--gray', 'convert a color image to gray (BT.709 luma) first')
     .option('--drop-alpha', 'write the image without its alpha channel (by default alpha is copied unchanged; it is never factored)')
     .option('--level <n>', 'zlib level of the written PNG, 0-9', '9')
+    .option('--max-pixels <n>', 'largest image read, in pixels (width x height); larger ones are refused before decoding', String(2 ** 24))
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: CompressFlags, cmd: Command) => {
       const ranks = parseRanks(opts.rank);
       const seed = parseInteger('--seed', opts.seed, -(2 ** 31), 2 ** 31);
       const level = parseInteger('--level', opts.level, 0, 9);
+      const maxPixels = parseInteger('--max-pixels', opts.maxPixels, 1, Number.MAX_SAFE_INTEGER);
       if (ranks.length > 1 && opts.out !== undefined) throw new UsageError('--out takes one rank; give a single --rank to write an image');
       if (opts.out !== undefined && !/\.png$/i.test(opts.out)) throw new UsageError(`--out must name a .png file, got '${opts.out}'`);
       // Loaded on use, so the PNG codec is not parsed for every other command.
       const { readPng, writePng } = await import('../../io/png-file.js');
-      let img = await onFile(file, () => readPng(file));
+      let img = await onFile(file, () => readPng(file, { maxPixels }));
       if (opts.gray) img = toGrayscale(img);
       const options = { method: opts.method, seed, alpha: opts.dropAlpha ? ('drop' as const) : ('keep' as const) };
 

@@ -115,6 +115,15 @@ export interface FromTriplesOptions {
   timestamps?: ArrayLike<number>;
 }
 
+/**
+ * Largest accepted rating magnitude: |rating| <= 1e12. Ratings are stored as float32 and
+ * the models square and sum them (losses, RMSE, ALS normal equations): at 1e12 a squared
+ * error summed over a billion ratings is 1e33, still inside float32's 3.4e38, while a
+ * rating like 1e308 is Infinity in float32 and yields a model file that cannot be loaded.
+ * No rating scale comes near it (counts of plays or seconds watched stay below 1e10).
+ */
+export const MAX_RATING = 1e12;
+
 /** A table of observed ratings. */
 export class Ratings {
   /** User index of each rating. */
@@ -178,6 +187,7 @@ export class Ratings {
       it[r] = intern(String(items[r]), itemIds, itemIndex);
       const x = values[r]!;
       if (!Number.isFinite(x)) throw new InvalidArgumentError(`Ratings.fromTriples: rating ${r} is ${x}; ratings must be finite numbers`);
+      if (Math.abs(x) > MAX_RATING) throw new InvalidArgumentError(`Ratings.fromTriples: rating ${r} is ${x}; ratings must be within +-${MAX_RATING} (stored as float32, squared and summed by every model)`);
       v[r] = x;
     }
     const ts = options.timestamps ? Float64Array.from(options.timestamps) : undefined;
@@ -432,6 +442,11 @@ export class Ratings {
   static fromIndices(
     nUsers: number, nItems: number, users: Int32Array, items: Int32Array, values: Float32Array, options: { timestamps?: Float64Array; base?: number } = {},
   ): Ratings {
+    for (let r = 0; r < values.length; r++) {
+      const x = values[r]!;
+      // One comparison catches NaN (false), Infinity and magnitudes past MAX_RATING.
+      if (!(Math.abs(x) <= MAX_RATING)) throw new InvalidArgumentError(`Ratings.fromIndices: rating ${r} is ${x}; ratings must be finite and within +-${MAX_RATING}`);
+    }
     return new Ratings(sequentialIdSpace(nUsers, nItems, options.base ?? 0), users, items, values, options.timestamps);
   }
 
