@@ -29,6 +29,30 @@ import type { MatrixLike } from './operator.js';
 import { luBasis, qrBasis } from './orthonormalize.js';
 import { block, productsOf } from './products.js';
 import { checkInteger, checkRank, flipSigns, TruncatedSvd } from './truncated-result.js';
+import { isSparse } from '../sparse/index.js';
+
+/**
+ * A power of two c such that the products of c A with the Gaussian sketch neither overflow
+ * nor lose precision to underflow, as dgesdd scales A into [smlnum, bignum] before it works
+ * (LAPACK dlascl). Entries of the products are sums of up to max(m, n) terms |a_ij| ~ N(0, 1),
+ * so c A's largest entry must stay far below the type's overflow threshold divided by that
+ * count; 1 (no scaling, bit-identical results) whenever A is already in range. Operators
+ * without entries are left as they are. The singular values are divided by c at the end.
+ */
+function sketchScale(A: MatrixLike, dtype: 'float64' | 'float32', maxDim: number): number {
+  const anrm = A instanceof Matrix || isSparse(A) ? A.norm('max') : undefined;
+  if (anrm === undefined || anrm === 0 || !Number.isFinite(anrm)) return 1;
+  const half = dtype === 'float64' ? 2 ** 400 : 2 ** 40;
+  if (anrm >= 1 / half && anrm * maxDim * 16 <= half) return 1;
+  return 2 ** -Math.round(Math.log2(anrm));
+}
+
+/** Multiply every entry of a contiguous block by c (a power of two: exact). */
+function scaleBlock(X: Matrix, c: number): void {
+  if (c === 1) return;
+  const d = X.data;
+  for (let i = X.offset, end = X.offset + X.rows * X.cols; i < end; i++) d[i] = d[i]! * c;
+}
 
 /** How blocks are re-normalized between power iterations. */
 export type PowerNormalizer = 'auto' | 'lu' | 'qr' | 'none';
@@ -115,6 +139,7 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
   return withWorkspace((ws) => {
     const P = productsOf(A, transpose, ws, routine, { blocks: l > 1 });
     const dtype = P.dtype;
+    const c = sketchScale(A, dtype, Math.max(m, n) + l);
     const omega = block(ws, dtype, n, l);
     const r = rng(options.seed ?? 0);
     const od = omega.data;
@@ -125,23 +150,32 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
       if (normalizer === 'lu') luBasis(X, scratch);
       else if (normalizer === 'qr') qrBasis(X, ws);
     };
+    // Every product's input is scaled by c, so each product is of c A; the normalizations
+    // are invariant to the scale, and only the final B^T carries it (undone on s).
     for (let it = 0; it < q; it++) {
+      scaleBlock(omega, c);
       P.apply(omega, Y);
       normalize(Y);
+      scaleBlock(Y, c);
       P.applyTranspose(Y, omega);
       normalize(omega);
       onProgress?.({ stage: 'power iteration', done: it + 1, total: q });
       checkAborted(signal, routine);
     }
+    scaleBlock(omega, c);
     P.apply(omega, Y);
     qrBasis(Y, ws);
     // B^T = A^T Q (n x l), so that B = Q^T A = Z S W^T from svd(B^T) = W S Z^T.
+    // With the scaling, this is c B^T; its singular values are divided by c below.
+    scaleBlock(Y, c);
     P.applyTranspose(Y, omega);
+    scaleBlock(Y, 1 / c);
     const f = svd(omega);
     const Uw = Matrix.zeros(m, k, { dtype });
     gemmInto(Y, f.Vt.T.colRange(0, k), Uw);
     const W = f.U.colRange(0, k);
     const s = Float64Array.from(f.s.subarray(0, k));
+    if (c !== 1) for (let i = 0; i < k; i++) s[i] = s[i]! / c;
     // Back to the caller's orientation: U is m0 x k, Vt k x n0.
     // (A^T = Uw S W^T gives A = W S Uw^T.)
     const U = transpose ? W.copy() : Uw;

@@ -5,6 +5,7 @@ import { matmul } from '../../src/linalg/matmul.js';
 import { centeredOperator } from '../../src/lowrank/operator.js';
 import { randomizedSvd } from '../../src/lowrank/randomized-svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';
+import * as svdModule from '../../src/linalg/svd.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
 import { checkAgainstSvd, optimalError, planted, reconstructionError } from './truncated-helpers.js';
 
@@ -154,4 +155,23 @@ describe('randomizedSvd', () => {
     const mid = new AbortController();
     assert.throws(() => randomizedSvd(A, 2, { powerIters: 5, signal: mid.signal, onProgress: (p) => { if (p.done === 2) mid.abort('stop'); } }), (e: unknown) => e instanceof AbortedError && e.reason === 'stop');
   });
+});
+
+test('entries near overflow or underflow: the sketch is scaled, singular values stay right (dlascl as in dgesdd)', () => {
+  const { svdvals } = svdModule;
+  for (const [m, n, scale] of [[4, 3, 4.9e307 / 2], [40, 30, 1e306], [40, 30, 2 ** -1000], [40, 30, 1e-300]] as const) {
+    const A = Matrix.zeros(m, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) A.set(i, j, scale * (Math.cos(i + 1) * Math.sin(j + 2) + 1e-3 * Math.sin(7 * i + j)));
+    const r = randomizedSvd(A, 3, { seed: 0 });
+    const s = svdvals(A);
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Number.isFinite(r.s[i]!), `s[${i}] at scale ${scale} is ${r.s[i]}`);
+      assert.ok(Math.abs(r.s[i]! - s[i]!) <= 1e-10 * s[0]!, `s[${i}] at scale ${scale}: ${r.s[i]} vs ${s[i]}`);
+    }
+  }
+  // In range: no scaling, the same bits as before.
+  const B = Matrix.random(20, 10, { seed: 3 });
+  const scaled = randomizedSvd(B.scale(2 ** 10), 2, { seed: 1 });
+  const plain = randomizedSvd(B, 2, { seed: 1 });
+  assert.equal(scaled.s[0], plain.s[0]! * 2 ** 10);
 });
