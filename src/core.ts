@@ -21,8 +21,8 @@ export {
   SingularMatrixError,
   NotPositiveDefiniteError,
   ConvergenceError,
+  OutOfMemoryError,
 } from './errors.js';
-export { OutOfMemoryError } from './kernels/heap.js';
 export {
   kernels,
   setBackend,
@@ -147,7 +147,7 @@ export type { ConfusionOptions, ConfusionAnalysis, ConfusionAxis, ConfusionClass
 export { decodePng, encodePng, isPng, MAX_PNG_PIXELS } from './io/png.js';
 export { parseNpy, encodeNpy } from './io/npy-codec.js';
 export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './io/npy-codec.js';
-export type { EncodePngOptions } from './io/png.js';
+export type { EncodePngOptions, DecodePngOptions } from './io/png.js';
 export { PCA, PCAModel } from './models/pca.js';
 export type { PCAOptions, PCAFitOptions, PCAFitTransform, PCASolver, PCAFittedSolver, PcaInput } from './models/pca.js';
 export type { PCAModelJSON, PCAModelParts } from './models/pca-model.js';

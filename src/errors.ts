@@ -72,6 +72,34 @@ export class AbortedError extends LowrankError {
 export class UnsupportedError extends LowrankError {}
 
 /**
+ * Memory for a request cannot be had: the estimate is beyond what a typed array can hold
+ * (2^32 elements) or what the machine has, an allocation failed, or WebAssembly memory
+ * (at most 4 GiB) is full. Thrown before the work starts where the need can be estimated,
+ * so nothing has been computed or written when it arrives.
+ *
+ * @example
+ * try {
+ *   Matrix.zeros(1e5, 1e5);
+ * } catch (e) {
+ *   if (e instanceof OutOfMemoryError) e.bytes; // => 80000000000
+ * }
+ */
+export class OutOfMemoryError extends LowrankError {
+  /** Bytes the request needed, when known (undefined when only the failure is known). */
+  readonly bytes: number | undefined;
+  /**
+   * Create the error.
+   * @param message - what needed how much, and what there is (shown to users as is).
+   * @param bytes - bytes the request needed, when known.
+   * @param options - `cause`: the underlying error (e.g. the engine's RangeError).
+   */
+  constructor(message: string, bytes?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.bytes = bytes;
+  }
+}
+
+/**
  * A file or byte stream could not be parsed. `file` names the source (path or a label
  * such as `<buffer>`), and `line` (1-based) or `byteOffset` (0-based) locates the problem.
  */

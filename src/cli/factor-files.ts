@@ -7,10 +7,11 @@ import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../io/write-chunks.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { encodeNpy, encodeNpyIndices } from '../io/npy.js';
+import { encodeNpyIndices, writeNpy } from '../io/npy.js';
 import { kernels } from '../kernels/index.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
+import { checkMemory, type MemoryBlock } from '../matrix/memory.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { onFile } from './options.js';
 import { inputHeader, readDenseOrSparseInput, readMatrixInput } from './read-input.js';
@@ -29,11 +30,36 @@ export interface FactorResult {
   facts?: Record<string, number | boolean | string>;
 }
 
+/** What a computation will allocate; see {@link FactorCommandOptions.memory}. */
+export interface MemoryNeed {
+  /** The computation, as the message starts: `'svd --full of 2147483647 x 0'`. */
+  what: string;
+  /** Its outputs and largest work arrays. */
+  blocks: MemoryBlock[];
+}
+
+/** The part of an input a memory estimate looks at. */
+export interface InputShape {
+  rows: number;
+  cols: number;
+  dtype: DType;
+  /** True for a sparse (CSR) input, which the computation never densifies. */
+  sparse: boolean;
+}
+
 /** Options every decomposition command takes. */
 export interface FactorCommandOptions {
   out?: string;
   dtype?: DType;
   json?: boolean;
+  /**
+   * Not a flag: set by the command to the memory its computation needs for the inputs as
+   * read. {@link runFactorCommand} refuses with an OutOfMemoryError (exit 1, one line that
+   * names the need) before computing when the machine cannot hold it. It travels with the
+   * options because `svd --rank` reads its input in svd-rank.ts, which then hands these
+   * same options to runFactorCommand.
+   */
+  memory?: (inputs: readonly InputShape[]) => MemoryNeed;
 }
 
 /**
@@ -53,10 +79,13 @@ export async function readDenseOrSparse(path: string, dtype?: DType): Promise<Ma
   return (await readDenseOrSparseInput(path, { dtype })).matrix;
 }
 
-function encode(f: Factor): Uint8Array {
-  if ('matrix' in f) return encodeNpy(f.matrix);
-  if ('indices' in f) return encodeNpyIndices(f.indices);
-  return encodeNpy(new Matrix(f.vector, f.vector.length, 1), { shape1d: true });
+// Factors are streamed to disk a few megabytes at a time (writeNpy), not encoded into one
+// file-sized buffer first: that would hold a large factor twice, and past 2^32 bytes no
+// typed array can hold the file at all.
+function writeFactor(path: string, f: Factor): Promise<void> {
+  if ('matrix' in f) return writeNpy(path, f.matrix);
+  if ('indices' in f) return writeFileAtomic(path, encodeNpyIndices(f.indices));
+  return writeNpy(path, new Matrix(f.vector, f.vector.length, 1), { shape1d: true });
 }
 
 function describe(f: Factor): string {
@@ -67,10 +96,16 @@ function describe(f: Factor): string {
 /**
  * Run `compute` on the loaded inputs, then write the factors under `--out` (or print them)
  * and report the time. `inputs` are the matrices as read.
+ * @throws OutOfMemoryError before computing when `opts.memory` needs more than the machine
+ *   has (or more than one typed array holds).
  */
 export async function runFactorCommand(
   cmd: Command, command: string, inputs: readonly Pick<Matrix, 'rows' | 'cols' | 'dtype'>[], opts: FactorCommandOptions, compute: () => FactorResult,
 ): Promise<void> {
+  if (opts.memory) {
+    const need = opts.memory(inputs.map((A) => ({ rows: A.rows, cols: A.cols, dtype: A.dtype, sparse: A instanceof CsrMatrix })));
+    checkMemory(need.what, need.blocks);
+  }
   kernels(); // load the kernels first, so the time reported is the factorization's alone
   const t0 = performance.now();
   const result = compute();
@@ -81,7 +116,7 @@ export async function runFactorCommand(
     await onFile(dir, () => mkdir(dir, { recursive: true }));
     for (const f of result.factors) {
       const path = join(dir, `${f.name}.npy`);
-      await onFile(path, () => writeFileAtomic(path, encode(f)));
+      await onFile(path, () => writeFactor(path, f));
       files.push(path);
     }
   }

@@ -5,12 +5,16 @@
  *
  * Exit codes: 0 success; 1 bad data or a missing file (a {@link LowrankError} or a file
  * system error); 2 usage errors (unknown command or option, missing argument, bad option
- * value). Every error is exactly one line on stderr, `lowrank: <message>`, without a stack
- * trace (set `LOWRANK_DEBUG=1` to get one for unexpected errors).
+ * value, and a bad `LOWRANK_THREADS`). Every error is exactly one line on stderr,
+ * `lowrank: <message>`, without a stack trace (set `LOWRANK_DEBUG=1` to get one for
+ * unexpected errors). Running out of memory is exit 1 with the need named, never an
+ * "internal error".
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { LowrankError } from '../errors.js';
+import { InvalidArgumentError, LowrankError, OutOfMemoryError } from '../errors.js';
+import { threadInfo } from '../kernels/index.js';
+import { isAllocationFailure } from '../matrix/memory.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFactorize } from './commands/factorize.js';
@@ -99,6 +103,39 @@ const FS_ERRORS: Record<string, string> = {
   EROFS: 'read-only file system',
 };
 
+// The clamp of LOWRANK_THREADS is reported once per process, however often main() runs.
+let warnedThreads = false;
+
+/**
+ * Check `LOWRANK_THREADS` before a command runs (the library reads it only when the kernels
+ * first start, which some commands never do): a bad value is a usage error naming it, and
+ * more threads than cores is a one-line warning, since the library clamps silently.
+ */
+function checkThreadsVariable(stderr: Writer): void {
+  let t;
+  try {
+    t = threadInfo();
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (t.source === 'LOWRANK_THREADS' && t.requested > t.threads && !warnedThreads) {
+    warnedThreads = true;
+    stderr.write(`lowrank: warning: LOWRANK_THREADS=${t.requested} is more than the ${t.cores} cores of this machine; using ${t.threads} threads\n`);
+  }
+}
+
+/**
+ * The engine's own out-of-memory RangeError ("Array buffer allocation failed", "Invalid
+ * typed array length", WebAssembly memory that cannot grow, ...) from an allocation no
+ * estimate caught, as an OutOfMemoryError, so it ends like one (exit 1, its message) and
+ * never as an "internal error"; anything else is returned as is.
+ */
+export function asMemoryError(e: unknown): unknown {
+  if (!isAllocationFailure(e)) return e;
+  return new OutOfMemoryError(`out of memory: ${e.message} (the input or a result is too large for this machine; try --dtype float32 or a smaller problem)`, undefined, { cause: e });
+}
+
 function fsMessage(e: unknown): string | undefined {
   if (!(e instanceof Error)) return undefined;
   const { code, path } = e as Error & { code?: unknown; path?: unknown };
@@ -130,11 +167,14 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
     writeErr: (s) => void (heldErr += s),
     outputError: (s) => void stderr.write(`lowrank: ${oneLine(s.replace(/^error: /, ''))}\n`),
   });
+  // Before any command's action, not before --help or --version.
+  program.hook('preAction', () => checkThreadsVariable(stderr));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     if (heldErr) stderr.write(heldErr);
     return 0;
-  } catch (e) {
+  } catch (thrown) {
+    const e = asMemoryError(thrown);
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
       if (e.code === 'commander.help') {

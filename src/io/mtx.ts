@@ -12,8 +12,9 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { InvalidArgumentError, ParseError, ShapeError, UnsupportedError } from '../errors.js';
-import type { DType } from '../matrix/dtype.js';
+import { allocFloat, type DType } from '../matrix/dtype.js';
 import { Matrix, type DTypeOptions } from '../matrix/matrix.js';
+import { checkMemory } from '../matrix/memory.js';
 import { Growable } from './growable.js';
 import { scanFileLines, scanFileLinesSync, scanLines } from './lines.js';
 import { formatReal, parseInteger, parseReal } from './numbers.js';
@@ -60,9 +61,27 @@ export interface MtxData {
   /**
    * The matrix as a dense {@link Matrix}; duplicate coordinate entries are summed, as scipy
    * does. Each call returns an independent matrix.
-   * @throws UnsupportedError when rows * cols is too large to allocate.
+   * @throws OutOfMemoryError when the dense rows x cols matrix is more than one typed array
+   *   holds or the machine has (the message names the file, the shape and the bytes); read
+   *   such a file as a sparse matrix instead (`readSparse`).
    */
   dense(options?: DTypeOptions): Matrix;
+}
+
+/** What the banner and size line of a Matrix Market file say; see {@link readMtxHeader}. */
+export interface MtxHeader {
+  /** Storage from the banner. */
+  format: MtxFormat;
+  /** Value type from the banner. */
+  field: MtxField;
+  /** Symmetry from the banner. */
+  symmetry: MtxSymmetry;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+  /** Entries the size line declares (stored ones, before symmetric halves are mirrored). */
+  declared: number;
 }
 
 /** Options of the Matrix Market writers. */
@@ -111,7 +130,16 @@ class MtxParser {
     private readonly file: string,
     /** Bytes (or characters) in the whole input, when known: bounds what the size line may claim. */
     private readonly inputSize: number | undefined,
+    /** Stop at the size line: no entry storage is set up (see {@link readMtxHeader}). */
+    private readonly headerOnly = false,
   ) {}
+
+  /** The banner and size line, once the size line has been read (undefined before). */
+  get header(): MtxHeader | undefined {
+    if (this.state !== 'data') return undefined;
+    const { format, field, symmetry, rows, cols, declared } = this;
+    return { format, field, symmetry, rows, cols, declared };
+  }
 
   private fail(line: number, detail: string): never {
     throw new ParseError(this.file, { line }, detail);
@@ -190,6 +218,10 @@ class MtxParser {
     this.cols = cols;
     this.declared = declared;
     this.sizeLine = lineNo;
+    if (this.headerOnly) {
+      this.state = 'data';
+      return;
+    }
     // Preallocate what the input can actually hold, not what the size line claims.
     const mirrored = this.format === 'coordinate' && this.symmetry !== 'general' ? 2 : 1;
     const fits = this.inputSize === undefined ? 1 << 16 : Math.floor(this.inputSize / minBytes) + 1;
@@ -270,16 +302,22 @@ class MtxParser {
     this.seen++;
   }
 
+  /** The header after the input ended at `lineCount` lines; fails when it had none. */
+  requireHeader(lineCount: number): MtxHeader {
+    if (this.state === 'banner') this.fail(1, 'empty input: no Matrix Market banner');
+    if (this.state === 'size') this.fail(Math.max(1, lineCount), 'no size line after the banner');
+    return this.header!;
+  }
+
   finish(lineCount: number): MtxData {
     const last = Math.max(1, lineCount);
-    if (this.state === 'banner') this.fail(1, 'empty input: no Matrix Market banner');
-    if (this.state === 'size') this.fail(last, 'no size line after the banner');
+    this.requireHeader(lineCount);
     if (this.seen < this.declared) {
       this.fail(last, `input ends after ${this.seen} of the ${this.declared} entries declared by the size line (line ${this.sizeLine})`);
     }
     const { format, field, symmetry, rows, cols, comments } = this;
     if (format === 'array') {
-      const values = arrayValues(this.val!.take(), rows, cols, symmetry);
+      const values = arrayValues(this.val!.take(), rows, cols, symmetry, this.file);
       return { format, field, symmetry, rows, cols, nnz: rows * cols, comments, dense: (o = {}) => Matrix.fromArray(values, rows, cols, o) };
     }
     const entries: MtxEntries = { row: this.row!.take(), col: this.col!.take(), val: this.val!.take() };
@@ -298,10 +336,11 @@ class MtxParser {
 }
 
 /** Column-major rows x cols values from the stored (possibly triangular) array values. */
-function arrayValues(stored: Float64Array, rows: number, cols: number, symmetry: MtxSymmetry): Float64Array {
+function arrayValues(stored: Float64Array, rows: number, cols: number, symmetry: MtxSymmetry, file: string): Float64Array {
   if (symmetry === 'general') return stored;
   const n = rows;
-  const out = new Float64Array(n * n);
+  // The file holds one triangle, so the full matrix is about twice what was read.
+  const out = allocFloat('float64', n * n, () => `${file}: the full ${n} x ${n} ${symmetry} matrix`) as Float64Array;
   let k = 0;
   const skew = symmetry === 'skew-symmetric';
   for (let j = 0; j < n; j++) {
@@ -315,15 +354,14 @@ function arrayValues(stored: Float64Array, rows: number, cols: number, symmetry:
 }
 
 function densify(e: MtxEntries, rows: number, cols: number, dtype: DType, file: string): Matrix {
-  let A: Matrix;
-  try {
-    A = Matrix.zeros(rows, cols, { dtype });
-  } catch (err) {
-    if (err instanceof RangeError) {
-      throw new UnsupportedError(`${file}: a ${rows}x${cols} matrix is too large to hold densely (${rows * cols} elements); use its entries instead`);
-    }
-    throw err;
-  }
+  // A coordinate file may legitimately declare a huge shape with few entries; only holding
+  // it densely is impossible, so say so with the file and the way out.
+  checkMemory(
+    `${file}: densifying this ${rows} x ${cols} coordinate matrix with ${e.val.length} stored entries`,
+    [{ name: 'a dense array', rows, cols, bytesPerElement: dtype === 'float32' ? 4 : 8 }],
+    'read it as a sparse matrix instead (readSparse; the CLI keeps it sparse in svd --rank, pca and nmf)',
+  );
+  const A = Matrix.zeros(rows, cols, { dtype });
   const d = A.data;
   for (let k = 0; k < e.val.length; k++) d[e.row[k]! + e.col[k]! * rows]! += e.val[k]!;
   return A;
@@ -350,6 +388,30 @@ export function readMtxSync(path: string): MtxData {
 export async function readMtx(path: string): Promise<MtxData> {
   const p = new MtxParser(path, (await stat(path)).size);
   return p.finish(await scanFileLines(path, p.line));
+}
+
+// Thrown from the line handler to stop reading after the size line.
+const HEADER_READ = Symbol('header read');
+
+/**
+ * The banner and size line of a `.mtx` file, reading no further (the first megabyte at
+ * most, unless comments fill it), so a command can judge the shape before it reads and
+ * builds anything of that size. The size line is checked as {@link readMtx} checks it,
+ * including against the file's length.
+ * @throws ParseError / UnsupportedError as {@link parseMtx}, for the lines read.
+ */
+export async function readMtxHeader(path: string): Promise<MtxHeader> {
+  const p = new MtxParser(path, (await stat(path)).size, true);
+  let lines = 0;
+  try {
+    lines = await scanFileLines(path, (text, lineNo) => {
+      p.line(text, lineNo);
+      if (p.header) throw HEADER_READ;
+    });
+  } catch (e) {
+    if (e !== HEADER_READ) throw e;
+  }
+  return p.header ?? p.requireHeader(lines);
 }
 
 // ------------------------------------------------------------------------------ writing

@@ -11,6 +11,7 @@
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
+import { allocating } from '../matrix/memory.js';
 import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 
 /** An array read from a `.npy` file. */
@@ -91,9 +92,8 @@ export function toArray(header: NpyHeader, matrix: Matrix): NpyArray {
  */
 export function decode(data: Uint8Array, header: NpyHeader, requested: DType | undefined, owned: boolean): Matrix {
   const { type, shape, count } = header;
-  const rows = shape.length === 0 ? 1 : shape[0]!;
-  const cols = shape.length === 2 ? shape[1]! : 1;
-  const dtype: DType = requested ?? (type.kind === 'f' && type.size <= 4 ? 'float32' : 'float64');
+  const [rows, cols] = npyMatrixShape(header);
+  const dtype = requested ?? npyDefaultDtype(header);
   // C-order data of a true 2-D matrix must be transposed; anything else is already in
   // column-major element order.
   const transpose = shape.length === 2 && !header.fortranOrder && rows > 1 && cols > 1;
@@ -109,10 +109,21 @@ export function decode(data: Uint8Array, header: NpyHeader, requested: DType | u
     // Bigints, bools and halves need per-element conversion; do it once, in file order.
     src = widen(src as ArrayLike<number | bigint>, type.kind, type.size);
   }
-  const out = allocFloat(dtype, count);
+  const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
   if (transpose) transposeInto(src as ArrayLike<number>, out, rows, cols);
   else out.set(src as ArrayLike<number>);
   return new Matrix(out, rows, cols);
+}
+
+/** @internal Rows and columns of the matrix a header's shape reads as: `()` 1x1, `(n,)` n x 1, `(m, n)`. */
+export function npyMatrixShape(header: Pick<NpyHeader, 'shape'>): [number, number] {
+  const { shape } = header;
+  return [shape.length === 0 ? 1 : shape[0]!, shape.length === 2 ? shape[1]! : 1];
+}
+
+/** @internal The dtype a file reads as unless one is requested: float32 for `<f4` and `<f2`, else float64. */
+export function npyDefaultDtype(header: Pick<NpyHeader, 'type'>): DType {
+  return header.type.kind === 'f' && header.type.size <= 4 ? 'float32' : 'float64';
 }
 
 type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
@@ -152,7 +163,8 @@ function elements(data: Uint8Array, header: NpyHeader): Elements {
 
 function widen(src: ArrayLike<number | bigint>, kind: string, size: number): Float64Array {
   const n = src.length;
-  const out = new Float64Array(n);
+  // 8 bytes per element of a 1- or 2-byte file: the widened copy can be the largest array of a read.
+  const out = allocFloat('float64', n, () => `widening ${n} elements of '${kind}${size}' data to float64`) as Float64Array;
   if (kind === 'b') for (let k = 0; k < n; k++) out[k] = src[k] ? 1 : 0; // numpy: any nonzero byte is True
   else if (kind === 'f' && size === 2) for (let k = 0; k < n; k++) out[k] = halfToNumber(src[k] as number);
   else for (let k = 0; k < n; k++) out[k] = Number(src[k]); // 64-bit integers: nearest double
@@ -258,12 +270,14 @@ export function asBytes(a: FloatArray): Uint8Array {
 /**
  * The complete `.npy` file for `matrix`: numpy's header (data aligned to 64 bytes) and
  * the elements, little-endian, Fortran order unless `fortranOrder: false`.
- * @throws ShapeError when `shape1d` is asked of a matrix that is not a vector.
+ * @throws ShapeError when `shape1d` is asked of a matrix that is not a vector;
+ *   OutOfMemoryError when the file does not fit in one byte array (2^32 bytes).
  */
 export function encodeNpy(matrix: Matrix, options: NpyWriteOptions = {}): Uint8Array {
   const p = plan(matrix, options);
   const size = p.descr === '<f8' ? 8 : 4;
-  const out = new Uint8Array(p.header.length + p.count * size);
+  const bytes = p.header.length + p.count * size;
+  const out = allocating(() => `the .npy encoding of a ${matrix.rows} x ${matrix.cols} matrix (writeNpy streams it to a file instead)`, bytes, 1, () => new Uint8Array(bytes));
   out.set(p.header, 0);
   // The header length is a multiple of 64, so the data view is aligned.
   const view = size === 8 ? new Float64Array(out.buffer, p.header.length, p.count) : new Float32Array(out.buffer, p.header.length, p.count);

@@ -9,8 +9,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { ParseError } from '../errors.js';
 import { allocFloat } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
+import { allocating } from '../matrix/memory.js';
 import { asBytes, decode, fill, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
-import { readHeader, readPreamble } from './npy-header.js';
+import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
 
 export { parseNpy, encodeNpy, encodeNpyIndices } from './npy-codec.js';
@@ -51,9 +52,34 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
   }
 }
 
+// The data is read in one buffer of the size the header declares, which readHeader has
+// already checked against the file's length; a file larger than a typed array or the
+// machine's memory is refused with the size instead of the engine's RangeError.
+function buffer(len: number, path: string): Uint8Array {
+  return allocating(() => `${path}: ${len} bytes of data`, len, 1, () => new Uint8Array(len));
+}
+
+/**
+ * The validated header of a `.npy` file (shape, dtype, order, and where the data is),
+ * reading no data: a command can judge the shape before reading anything of that size.
+ * The declared data size is checked against the file's length, as {@link readNpy} does.
+ * @throws ParseError / UnsupportedError as {@link parseNpy}.
+ */
+export async function readNpyHeader(path: string, options: Pick<NpyReadOptions, 'maxHeaderSize' | 'allowTrailing'> = {}): Promise<NpyHeader> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
+    const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
+    return readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
+  } finally {
+    await handle.close();
+  }
+}
+
 // A file can shrink between fstat and read; a short read is then reported like truncation.
 function readExactSync(fd: number, pos: number, len: number, path: string): Uint8Array {
-  const out = new Uint8Array(len);
+  const out = buffer(len, path);
   for (let got = 0; got < len; ) {
     const n = readSync(fd, out, got, Math.min(READ_CHUNK, len - got), pos + got);
     if (n === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
@@ -63,7 +89,7 @@ function readExactSync(fd: number, pos: number, len: number, path: string): Uint
 }
 
 async function readExact(handle: FileHandle, pos: number, len: number, path: string): Promise<Uint8Array> {
-  const out = new Uint8Array(len);
+  const out = buffer(len, path);
   for (let got = 0; got < len; ) {
     const { bytesRead } = await handle.read(out, got, Math.min(READ_CHUNK, len - got), pos + got);
     if (bytesRead === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);

@@ -8,13 +8,14 @@
  * is never detached), so heap-resident matrices can be handed out as ordinary
  * Float64Array / Float32Array views, and kernels called on them run without copying.
  */
-import { InvalidArgumentError, LowrankError } from '../errors.js';
+import { InvalidArgumentError, OutOfMemoryError } from '../errors.js';
 import { MAX_PAGES, PAGE_BYTES } from './wasm-module.js';
 
-const ALIGN = 64;
+// The class lives with the other errors (the public entry exports it from there); kernel
+// modules that catch it to fall back to JS memory import it from here.
+export { OutOfMemoryError };
 
-/** Thrown when WebAssembly memory (at most 4 GiB) cannot hold a request. */
-export class OutOfMemoryError extends LowrankError {}
+const ALIGN = 64;
 
 export class WasmHeap {
   private readonly memory: WebAssembly.Memory;
@@ -139,11 +140,11 @@ export class WasmHeap {
     const havePages = have / PAGE_BYTES;
     // Grow geometrically (x1.5) to keep the number of grow calls logarithmic.
     const pages = Math.min(MAX_PAGES - havePages, Math.max(needPages, Math.ceil(havePages / 2)));
-    if (pages < needPages) throw new OutOfMemoryError(`WebAssembly memory is limited to 4 GiB; ${end - have} more bytes were requested`);
+    if (pages < needPages) throw new OutOfMemoryError(`WebAssembly memory is limited to 4 GiB; ${end - have} more bytes were requested`, end - have);
     try {
       this.memory.grow(pages);
     } catch (e) {
-      throw new OutOfMemoryError(`could not grow WebAssembly memory by ${pages * PAGE_BYTES} bytes`, { cause: e });
+      throw new OutOfMemoryError(`could not grow WebAssembly memory by ${pages * PAGE_BYTES} bytes`, pages * PAGE_BYTES, { cause: e });
     }
     this.buf = this.memory.buffer;
     this.buffers.add(this.buf);

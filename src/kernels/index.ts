@@ -4,7 +4,7 @@
  * Default: the relaxed-SIMD FMA WebAssembly build where the engine validates it, else the
  * baseline SIMD build, else pure TypeScript. `LOWRANK_BACKEND=js|wasm|wasm-fma|auto` and
  * {@link setBackend} override the choice (tests run both); `LOWRANK_THREADS` and
- * {@link setThreads} set how many threads gemm uses (default: all cores).
+ * {@link setThreads} set how many threads gemm uses (default: all cores; never more).
  *
  * In Node everything initialises synchronously on first use. Browsers' main threads
  * should `await ready()` once (synchronous compilation of large modules is refused
@@ -22,20 +22,48 @@ export { BACKENDS } from './types.js';
 export { jsKernels } from './js-kernels.js';
 export { WasmKernels } from './wasm-kernels.js';
 
+/** How the thread count in use was chosen; see {@link threadInfo}. */
+export interface ThreadInfo {
+  /** Threads gemm uses: `min(requested, cores)`. */
+  threads: number;
+  /** What was asked for: the argument of {@link setThreads}, `LOWRANK_THREADS`, or the core count. */
+  requested: number;
+  /** Logical cores (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers). */
+  cores: number;
+  /** Where `requested` came from. */
+  source: 'default' | 'LOWRANK_THREADS' | 'setThreads';
+}
+
 let active: Kernels | undefined;
 const wasmCache = new Map<'fma' | 'simd', WasmKernels | null>();
-let threads: number | undefined;
+let threads: ThreadInfo | undefined;
 
 function env(name: string): string | undefined {
   const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
   return p?.env?.[name];
 }
 
-function threadSetting(): number {
+// One rule for setThreads(n) and LOWRANK_THREADS: an integer >= 1. More threads than cores
+// are not refused but clamped (workers beyond the cores only contend for them: 256 threads
+// made a 300x300 product take 9 s and 1.5 GB of workspaces).
+function checkThreads(n: number, name: string, shown: string): void {
+  if (!(Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`${name} must be an integer >= 1 (it is clamped to the number of cores), got ${shown}`);
+}
+
+function decide(requested: number, source: ThreadInfo['source']): ThreadInfo {
+  const cores = defaultThreadCount();
+  return { threads: Math.min(requested, cores), requested, cores, source };
+}
+
+function threadSetting(): ThreadInfo {
   if (threads === undefined) {
     const s = env('LOWRANK_THREADS');
-    const n = s === undefined || s === '' ? NaN : Number(s);
-    threads = Number.isInteger(n) && n >= 1 ? n : defaultThreadCount();
+    if (s === undefined || s.trim() === '') threads = decide(defaultThreadCount(), 'default');
+    else {
+      const n = Number(s);
+      checkThreads(n, 'LOWRANK_THREADS', `'${s}'`);
+      threads = decide(n, 'LOWRANK_THREADS');
+    }
   }
   return threads;
 }
@@ -44,7 +72,7 @@ function wasmBuild(build: 'fma' | 'simd'): WasmKernels | undefined {
   if (!wasmCache.has(build)) {
     const rt = availableBuilds(build === 'fma').includes(build) ? loadWasmSync(build) : undefined;
     const k = rt ? new WasmKernels(rt) : null;
-    k?.setThreads(threadSetting());
+    k?.setThreads(threadSetting().threads);
     wasmCache.set(build, k);
   }
   return wasmCache.get(build) ?? undefined;
@@ -92,16 +120,41 @@ export function availableBackends(): BackendName[] {
   return out;
 }
 
-/** Set how many threads gemm may use (>= 1). Applies to every WASM backend. */
-export function setThreads(n: number): void {
-  if (!(Number.isInteger(n) && n >= 1 && n <= 256)) throw new InvalidArgumentError(`threads must be an integer in [1, 256], got ${n}`);
-  threads = n;
-  for (const k of wasmCache.values()) k?.setThreads(n);
+/**
+ * Set how many threads gemm may use; applies to every WASM backend. Asking for more than
+ * the machine's cores gives the core count (extra workers would only contend for them);
+ * the return value says what was granted, and {@link threadInfo} records the request.
+ * @param n - an integer >= 1.
+ * @returns the number of threads now used, `min(n, cores)`.
+ * @throws InvalidArgumentError when `n` is not an integer >= 1 (0, -1, 1.5, NaN, Infinity).
+ * @example
+ * setThreads(1);    // => 1
+ * setThreads(1000); // => 8 on an 8-core machine
+ */
+export function setThreads(n: number): number {
+  checkThreads(n, 'threads', typeof n === 'number' ? String(n) : `${JSON.stringify(n) ?? String(n)} (a ${typeof n})`);
+  threads = decide(n, 'setThreads');
+  for (const k of wasmCache.values()) k?.setThreads(threads.threads);
+  return threads.threads;
 }
 
-/** Threads gemm may use. */
+/**
+ * Threads gemm uses: the core count unless `LOWRANK_THREADS` or {@link setThreads} asked
+ * for fewer.
+ * @throws InvalidArgumentError when `LOWRANK_THREADS` is set to anything but an integer >= 1.
+ */
 export function getThreads(): number {
-  return threadSetting();
+  return threadSetting().threads;
+}
+
+/**
+ * The thread count in use, what was requested and where the request came from, so callers
+ * can tell a clamped request (`requested > threads`) apart; the library itself prints
+ * nothing. The `lowrank` command line warns on stderr when `LOWRANK_THREADS` was clamped.
+ * @throws InvalidArgumentError when `LOWRANK_THREADS` is set to anything but an integer >= 1.
+ */
+export function threadInfo(): ThreadInfo {
+  return { ...threadSetting() };
 }
 
 /** The active WASM kernels, for code that keeps its data in WASM memory; undefined on the JS backend. */
@@ -128,7 +181,7 @@ export async function ready(): Promise<BackendName> {
     const rt = await loadWasmAsync(build);
     if (rt) {
       const k = new WasmKernels(rt);
-      k.setThreads(threadSetting());
+      k.setThreads(threadSetting().threads);
       wasmCache.set(build, k);
       active = k;
       return k.name;

@@ -84,18 +84,24 @@ export class ThreadPool {
   private readonly rt: WasmRuntime;
   readonly ctl: number;
 
-  /** `helpers` workers join the calling thread (slot 0); slots 1..helpers are theirs. */
+  /**
+   * Up to `helpers` workers join the calling thread (slot 0); slots 1..helpers are theirs.
+   * At most `cores - 1` are started, whoever asks (setThreads, or a model's `threads`
+   * option): tasks are taken dynamically, so a job simply has fewer takers, while workers
+   * beyond the cores would only contend for them.
+   */
   constructor(rt: WasmRuntime, ctl: number, helpers: number) {
     this.rt = rt;
     this.ctl = ctl;
-    for (let s = 1; s <= helpers; s++) {
+    const n = Math.min(helpers, defaultThreadCount() - 1);
+    for (let s = 1; s <= n; s++) {
       const w = spawn(rt, ctl, s);
       if (!w) break;
       this.workers.push(w);
     }
   }
 
-  /** Workers actually started (may be fewer than asked where the platform refuses). */
+  /** Workers actually started (fewer than asked beyond the core count or where the platform refuses). */
   get size(): number {
     return this.workers.length;
   }

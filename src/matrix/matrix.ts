@@ -114,17 +114,41 @@ export class Matrix {
 
   /**
    * Build from nested arrays written row by row, as people write matrices.
-   * @throws ShapeError when rows have different lengths.
+   * @throws ShapeError when rows have different lengths; InvalidArgumentError when a row is
+   *   not an array, or an entry is not a number (a string, boolean, null, undefined, or a
+   *   hole in a sparse array), naming its 0-based row and column. NaN and ±Infinity are numbers
+   *   and are kept.
+   * @example
+   * Matrix.from([[1, 2], [3, '4']]); // throws: entry at row 1, column 1 (0-based) is the string '4', not a number
    */
   static from(rows: ArrayLike<ArrayLike<number>>, options: DTypeOptions = {}): Matrix {
+    check(isArrayLike(rows), () => `Matrix.from: expected an array of rows, got ${describeValue(rows)}`);
     const m = rows.length;
+    for (let i = 0; i < m; i++) {
+      const r = rows[i];
+      if (!isArrayLike(r)) {
+        const what = r === undefined && !(i in rows) ? 'a hole (the array of rows is sparse)' : describeValue(r);
+        throw new InvalidArgumentError(`Matrix.from: row ${i} (0-based) is ${what}, not an array of numbers (for a flat array use Matrix.fromArray)`);
+      }
+    }
     const n = m === 0 ? 0 : rows[0]!.length;
+    for (let i = 1; i < m; i++) {
+      const len = rows[i]!.length;
+      if (len !== n) throw new ShapeError(`Matrix.from: row ${i} has ${len} entries, row 0 has ${n}`);
+    }
     const out = Matrix.zeros(m, n, options);
     const d = out.data;
     for (let i = 0; i < m; i++) {
       const r = rows[i]!;
-      if (r.length !== n) throw new ShapeError(`Matrix.from: row ${i} has ${r.length} entries, row 0 has ${n}`);
-      for (let j = 0; j < n; j++) d[i + j * m] = r[j]!;
+      if (isFloatArray(r)) {
+        for (let j = 0; j < n; j++) d[i + j * m] = r[j]!;
+        continue;
+      }
+      for (let j = 0; j < n; j++) {
+        const v = r[j];
+        if (typeof v !== 'number') throw notANumber('Matrix.from', `entry at row ${i}, column ${j} (0-based)`, r, j);
+        d[i + j * m] = v;
+      }
     }
     return out;
   }
@@ -132,14 +156,27 @@ export class Matrix {
   /**
    * Build from a flat array holding `rows * cols` numbers in the stated order.
    * @param options.order - `'C'` when `data` is row-major, `'F'` (default) when column-major.
+   * @throws ShapeError when `data` does not hold `rows * cols` numbers; InvalidArgumentError
+   *   when an element of a plain array is not a number, naming its index and its 0-based
+   *   row and column.
    */
   static fromArray(data: ArrayLike<number>, rows: number, cols: number, options: FromArrayOptions = {}): Matrix {
     checkDim(rows, 'rows');
     checkDim(cols, 'cols');
+    check(isArrayLike(data), () => `Matrix.fromArray: data must be an array or typed array of numbers, got ${describeValue(data)}`);
     if (data.length !== rows * cols) {
       throw new ShapeError(`Matrix.fromArray: ${rows}x${cols} needs ${rows * cols} numbers, got ${data.length}`);
     }
     const order = options.order ?? 'F';
+    check(order === 'F' || order === 'C', () => `Matrix.fromArray: order must be 'F' or 'C', got ${describeValue(order)}`);
+    if (!isTypedArray(data)) {
+      for (let k = 0; k < data.length; k++) {
+        if (typeof data[k] !== 'number') {
+          const [i, j] = order === 'F' ? [k % rows, Math.floor(k / rows)] : [Math.floor(k / cols), k % cols];
+          throw notANumber('Matrix.fromArray', `element ${k} (row ${i}, column ${j}; 0-based, order '${order}')`, data, k);
+        }
+      }
+    }
     const dtype = options.dtype ?? (data instanceof Float32Array ? 'float32' : 'float64');
     const wrap = options.copy === false && order === 'F' && isFloatArray(data) && dtypeOf(data) === dtype;
     if (wrap) return new Matrix(data, rows, cols);
@@ -149,15 +186,24 @@ export class Matrix {
     return new Matrix(out, rows, cols);
   }
 
-  /** An `rows` x `cols` matrix of zeros. */
+  /**
+   * An `rows` x `cols` matrix of zeros.
+   * @throws InvalidArgumentError for a dimension that is not an integer in [0, 2^31);
+   *   OutOfMemoryError when rows * cols elements are more than one typed array holds
+   *   (2^32), more bytes than the machine has, or the allocation fails.
+   * @example
+   * Matrix.zeros(1e5, 1e5); // throws OutOfMemoryError: ... needs 8.0e10 bytes (80 GB) ...
+   */
   static zeros(rows: number, cols: number, options: DTypeOptions = {}): Matrix {
     checkDim(rows, 'rows');
     checkDim(cols, 'cols');
-    return new Matrix(allocFloat(options.dtype ?? 'float64', rows * cols), rows, cols);
+    const dtype = options.dtype ?? 'float64';
+    return new Matrix(allocFloat(dtype, rows * cols, () => `a ${rows} x ${cols} ${dtype} matrix`), rows, cols);
   }
 
-  /** An `rows` x `cols` matrix with every entry equal to `value`. */
+  /** An `rows` x `cols` matrix with every entry equal to `value` (a number; NaN allowed). */
   static full(rows: number, cols: number, value: number, options: DTypeOptions = {}): Matrix {
+    check(typeof value === 'number', () => `Matrix.full: value must be a number, got ${describeValue(value)}`);
     const m = Matrix.zeros(rows, cols, options);
     m.data.fill(value);
     return m;
@@ -170,9 +216,16 @@ export class Matrix {
     return m;
   }
 
-  /** Square diagonal matrix with `values` on the diagonal. */
+  /**
+   * Square diagonal matrix with `values` on the diagonal.
+   * @throws InvalidArgumentError when an element of a plain array is not a number.
+   */
   static diag(values: ArrayLike<number>, options: DTypeOptions = {}): Matrix {
+    check(isArrayLike(values), () => `Matrix.diag: values must be an array or typed array of numbers, got ${describeValue(values)}`);
     const n = values.length;
+    if (!isTypedArray(values)) {
+      for (let k = 0; k < n; k++) if (typeof values[k] !== 'number') throw notANumber('Matrix.diag', `values[${k}] (0-based)`, values, k);
+    }
     const m = Matrix.zeros(n, n, options);
     for (let i = 0; i < n; i++) m.data[i + i * n] = values[i]!;
     return m;
@@ -189,11 +242,14 @@ export class Matrix {
     if ((options.distribution ?? 'uniform') === 'normal') {
       const mean = options.mean ?? 0;
       const std = options.std ?? 1;
-      check(std >= 0, () => `std must be >= 0, got ${std}`);
+      check(typeof mean === 'number' && Number.isFinite(mean), () => `Matrix.random: mean must be a finite number, got ${describeValue(mean)}`);
+      check(typeof std === 'number' && Number.isFinite(std) && std >= 0, () => `Matrix.random: std must be a finite number >= 0, got ${describeValue(std)}`);
       for (let i = 0; i < d.length; i++) d[i] = mean + std * r.nextNormal();
     } else {
       const low = options.low ?? 0;
       const high = options.high ?? 1;
+      check(typeof low === 'number' && Number.isFinite(low), () => `Matrix.random: low must be a finite number, got ${describeValue(low)}`);
+      check(typeof high === 'number' && Number.isFinite(high), () => `Matrix.random: high must be a finite number, got ${describeValue(high)}`);
       check(high >= low, () => `high must be >= low, got low=${low}, high=${high}`);
       for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * r.nextDouble();
     }
@@ -561,4 +617,34 @@ function checkDim(n: number, name: string): void {
 
 function isFloatArray(a: ArrayLike<number>): a is FloatArray {
   return a instanceof Float64Array || a instanceof Float32Array;
+}
+
+// Typed arrays hold numbers only (BigInt64Array aside, which the types exclude), so their
+// elements need no per-element check.
+function isTypedArray(a: ArrayLike<number>): boolean {
+  return ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array);
+}
+
+function isArrayLike(a: unknown): a is ArrayLike<unknown> {
+  if (typeof a !== 'object' || a === null) return false;
+  const len = (a as { length?: unknown }).length;
+  return typeof len === 'number' && Number.isInteger(len) && len >= 0;
+}
+
+/** How a non-number reads in a message: the string 'a', the boolean true, null, undefined. */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `the string '${v.length > 20 ? v.slice(0, 20) + '...' : v}'`;
+  if (typeof v === 'boolean' || typeof v === 'bigint') return `the ${typeof v} ${String(v)}${typeof v === 'bigint' ? 'n' : ''}`;
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
+}
+
+/** The error for `arr[k]`, which is not a number; `where` locates it in the matrix being built. */
+function notANumber(routine: string, where: string, arr: ArrayLike<unknown>, k: number): InvalidArgumentError {
+  const v = arr[k];
+  const what = v === undefined && !(k in (arr as object)) ? 'a hole (the array is sparse)' : describeValue(v);
+  return new InvalidArgumentError(`${routine}: ${where} is ${what}, not a number`);
 }

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
+import { allocIndex } from '../matrix/memory.js';
 
 /** The three arrays of a compressed-row (or, read the other way, compressed-column) matrix. */
 export interface CompressedArrays {
@@ -175,7 +176,8 @@ function lexSorted(I: Int32Array, J: Int32Array): boolean {
 
 /** Prefix sums of the counts of each index: indptr of sorted indices. */
 function countPointers(I: Int32Array, n: number): Int32Array {
-  const indptr = new Int32Array(n + 1);
+  // n + 1 pointers follow the dimension, not the entries: a huge declared shape shows here.
+  const indptr = allocIndex(n + 1, () => `the ${n + 1} row or column pointers of a sparse matrix`);
   for (let k = 0; k < I.length; k++) indptr[I[k]! + 1]!++;
   for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i + 1]! + indptr[i]!;
   return indptr;
@@ -347,7 +349,7 @@ function hasDuplicates(indptr: Int32Array, indices: Int32Array, nMajor: number):
  */
 export function transposeCompressed(indptr: Int32Array, indices: Int32Array, data: FloatArray, nMajor: number, nMinor: number): { indptr: Int32Array; indices: Int32Array; data: FloatArray } {
   const nnz = indices.length;
-  const tp = new Int32Array(nMinor + 1);
+  const tp = allocIndex(nMinor + 1, () => `the ${nMinor + 1} pointers of a transposed sparse matrix`);
   for (let k = 0; k < nnz; k++) tp[indices[k]! + 1]!++;
   for (let j = 0; j < nMinor; j++) tp[j + 1] = tp[j + 1]! + tp[j]!;
   const next = tp.slice(0, nMinor);

@@ -19,6 +19,7 @@
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { csrMatmat, csrMatvec, releaseResidentCsr } from '../kernels/sparse.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
+import { allocIndex } from '../matrix/memory.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';
 import { checkDtype, checkFinite, cooToCompressed, transposeCompressed, validateCompressed } from './build.js';
@@ -129,7 +130,7 @@ export class CsrMatrix implements LinearOperator {
     if (!(tol >= 0)) throw new InvalidArgumentError(`tol must be >= 0, got ${tol}`);
     const dtype = checkDtype(options.dtype ?? M.dtype);
     const { rows: m, cols: n } = M;
-    const indptr = new Int32Array(m + 1);
+    const indptr = allocIndex(m + 1, () => `the ${m + 1} row pointers of a sparse matrix`);
     let nnz = 0;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -159,8 +160,8 @@ export class CsrMatrix implements LinearOperator {
   static identity(n: number, options: { dtype?: DType } = {}): CsrMatrix {
     const dtype = checkDtype(options.dtype ?? 'float64');
     if (!(Number.isInteger(n) && n >= 0 && n < 2 ** 31)) throw new InvalidArgumentError(`n must be an integer in [0, 2^31), got ${n}`);
-    const indptr = new Int32Array(n + 1);
-    const indices = new Int32Array(n);
+    const indptr = allocIndex(n + 1, () => `the ${n + 1} row pointers of a sparse identity`);
+    const indices = allocIndex(n, () => `the ${n} column indices of a sparse identity`);
     for (let i = 0; i < n; i++) {
       indptr[i + 1] = i + 1;
       indices[i] = i;

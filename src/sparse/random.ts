@@ -12,6 +12,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
+import { allocIndex } from '../matrix/memory.js';
 import { rng, type RandomState } from '../random.js';
 import { checkDim } from './build.js';
 
@@ -57,7 +58,7 @@ export function randomCsrArrays(rows: number, cols: number, density: number, opt
   let cap = Math.min(total, Math.ceil(expected + 6 * Math.sqrt(expected * (1 - density)) + 16));
   let indices = new Int32Array(cap);
   let data = allocFloat(dtype, cap);
-  const indptr = new Int32Array(rows + 1);
+  const indptr = allocIndex(rows + 1, () => `the ${rows + 1} row pointers of a sparse matrix`);
   const invLogQ = density > 0 && density < 1 ? 1 / Math.log1p(-density) : 0;
   let nnz = 0;
   const span = high - low;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { InvalidArgumentError, ParseError, ShapeError, UnsupportedError } from '../../src/errors.js';
 import { encodeHeader } from '../../src/io/npy-header.js';
-import { encodeNpy, parseNpy, readNpy, readNpySync, writeNpy, writeNpySync } from '../../src/io/npy.js';
+import { encodeNpy, parseNpy, readNpy, readNpyHeader, readNpySync, writeNpy, writeNpySync } from '../../src/io/npy.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { assertSameMatrix, cells, expected, FIXTURES, hasPython, PY_CELLS, runPython, tempDir } from './util.js';
 
@@ -221,6 +221,28 @@ test('lying headers cost nothing: absurd header lengths and shapes fail before a
   const cut = full.subarray(0, full.length - 13);
   const err = assertNpyError(() => parseNpy(cut), ParseError, '<buffer>', /needs 80000 bytes from byte 128, but only 79987 are there/);
   assert.equal((err as ParseError).byteOffset, cut.length);
+});
+
+test('shapes at the dimension limit with no data: read as empty matrices, nothing allocated from the shape', async () => {
+  const dir = tempDir();
+  for (const shape of ['(2147483647, 0)', '(0, 2147483647)']) {
+    const bytes = npyFile(`{'descr': '<f8', 'fortran_order': False, 'shape': ${shape}, }`);
+    const path = join(dir, 'empty.npy');
+    writeFileSync(path, bytes);
+    for (const a of [parseNpy(bytes), readNpySync(path), await readNpy(path)]) {
+      assert.equal(a.matrix.size, 0);
+      assert.deepEqual(a.shape, JSON.parse(shape.replace('(', '[').replace(')', ']')));
+    }
+  }
+  // The header alone gives the shape, checked against the file's length like a full read.
+  const head = await readNpyHeader(join(dir, 'empty.npy'));
+  assert.deepEqual([head.shape, head.type.descr, head.count, head.dataBytes], [[0, 2147483647], '<f8', 0, 0]);
+  const cutPath = join(dir, 'cut.npy');
+  writeFileSync(cutPath, encodeNpy(Matrix.random(10, 10, { seed: 3 })).subarray(0, 200));
+  await assert.rejects(readNpyHeader(cutPath), (e: unknown) => e instanceof ParseError && /data is truncated: shape \(10, 10\)/.test((e as Error).message));
+  // A shape the data does not back: refused from the header, before anything of its size exists.
+  const lying = npyFile("{'descr': '|u1', 'fortran_order': True, 'shape': (2147483647, 2), }", new Uint8Array(8));
+  assertNpyError(() => parseNpy(lying), ParseError, '<buffer>', /needs 4294967294 bytes from byte 128, but only 8 are there/);
 });
 
 test('truncated files on disk are reported with the path and byte offset', async () => {

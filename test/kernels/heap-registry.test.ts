@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
-import { InvalidArgumentError } from '../../src/errors.js';
-import { activeWasm, availableBackends, kernels, setBackend, setThreads } from '../../src/kernels/index.js';
+import { InvalidArgumentError, OutOfMemoryError } from '../../src/errors.js';
+import * as publicApi from '../../src/index.js';
+import { OutOfMemoryError as HeapOutOfMemoryError } from '../../src/kernels/heap.js';
+import { activeWasm, availableBackends, getThreads, kernels, setBackend, setThreads, threadInfo } from '../../src/kernels/index.js';
 import { rng } from '../../src/random.js';
 
 test('heap: aligned blocks, reuse after free, coalescing, growth keeps old views valid', (t) => {
@@ -71,16 +74,65 @@ test('registry: setBackend validates names, js always available, threads validat
   assert.equal(kernels().name, 'js');
   setBackend('auto');
   assert.throws(() => setBackend('gpu' as never), InvalidArgumentError);
-  assert.throws(() => setThreads(0), InvalidArgumentError);
-  assert.throws(() => setThreads(1.5), InvalidArgumentError);
+  for (const bad of [0, -1, 1.5, NaN, Infinity, -Infinity, '2' as unknown as number]) {
+    assert.throws(() => setThreads(bad), (e: unknown) => e instanceof InvalidArgumentError && /threads must be an integer >= 1/.test((e as Error).message), String(bad));
+  }
+});
+
+test('setThreads clamps to the core count, returns what it granted and records the request', () => {
+  const cores = availableParallelism();
+  const before = getThreads();
+  try {
+    assert.equal(setThreads(1), 1);
+    assert.equal(getThreads(), 1);
+    // Far more than any machine has: granted the cores, never more, and no error.
+    assert.equal(setThreads(1000), cores);
+    assert.equal(getThreads(), cores);
+    assert.deepEqual(threadInfo(), { threads: cores, requested: 1000, cores, source: 'setThreads' });
+    // The WASM kernels run with the clamped count, and start at most cores - 1 workers.
+    const w = activeWasm();
+    if (w) {
+      assert.equal(w.threadCount, cores);
+      w.gemm(false, false, 128, 128, 128, 1, new Float64Array(128 * 128), 0, 128, new Float64Array(128 * 128), 0, 128, 0, new Float64Array(128 * 128), 0, 128);
+      assert.ok(w.workersRunning <= cores - 1, `${w.workersRunning} workers on ${cores} cores`);
+      // Even asked for directly at the kernel layer, the pool stays within the cores.
+      w.setThreads(64);
+      w.gemm(false, false, 128, 128, 128, 1, new Float64Array(128 * 128), 0, 128, new Float64Array(128 * 128), 0, 128, 0, new Float64Array(128 * 128), 0, 128);
+      assert.ok(w.workersRunning <= cores - 1, `${w.workersRunning} workers on ${cores} cores after asking for 64`);
+    }
+  } finally {
+    setThreads(before);
+  }
+});
+
+test('OutOfMemoryError: one class, in errors.ts, exported once by the public entry', () => {
+  assert.equal(publicApi.OutOfMemoryError, OutOfMemoryError);
+  assert.equal(HeapOutOfMemoryError, OutOfMemoryError, 'heap.ts re-uses the class instead of declaring its own');
+  const e = new OutOfMemoryError('needs 8 bytes', 8);
+  assert.ok(e instanceof publicApi.LowrankError);
+  assert.equal(e.name, 'OutOfMemoryError');
+  assert.equal(e.bytes, 8);
 });
 
 test('LOWRANK_BACKEND and LOWRANK_THREADS select the backend and thread count at start-up', () => {
   const code = "import('./src/kernels/index.ts').then(k => console.log(k.kernels().name, k.getThreads()))";
   for (const [backend, want] of [['js', 'js'], ['wasm', 'wasm']] as const) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, LOWRANK_BACKEND: backend, LOWRANK_THREADS: '3' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, LOWRANK_BACKEND: backend, LOWRANK_THREADS: '1' }, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout.trim(), `${want} 3`);
+    assert.equal(r.stdout.trim(), `${want} 1`);
+  }
+  // More than the cores: clamped, silently (the library prints nothing; threadInfo tells).
+  const info = "import('./src/kernels/index.ts').then(k => console.log(JSON.stringify(k.threadInfo())))";
+  const many = spawnSync(process.execPath, ['--import', 'tsx', '-e', info], { env: { ...process.env, LOWRANK_THREADS: '1000' }, encoding: 'utf8' });
+  assert.equal(many.status, 0, many.stderr);
+  assert.equal(many.stderr, '');
+  const cores = availableParallelism();
+  assert.deepEqual(JSON.parse(many.stdout), { threads: cores, requested: 1000, cores, source: 'LOWRANK_THREADS' });
+  // A bad value is refused by the same rule as setThreads, naming the variable.
+  for (const value of ['0', '-1', 'abc', '1.5']) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, LOWRANK_THREADS: value }, encoding: 'utf8' });
+    assert.notEqual(r.status, 0, value);
+    assert.match(r.stderr, new RegExp(`InvalidArgumentError: LOWRANK_THREADS must be an integer >= 1 .*got '${value.replace('.', '\\.')}'`), value);
   }
   const bad = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { env: { ...process.env, LOWRANK_BACKEND: 'nope' }, encoding: 'utf8' });
   assert.notEqual(bad.status, 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { totalmem } from 'node:os';
 import { test } from 'node:test';
-import { InvalidArgumentError, ShapeError } from '../../src/errors.js';
+import { InvalidArgumentError, OutOfMemoryError, ShapeError } from '../../src/errors.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { detLog, rng } from '../../src/random.js';
 
@@ -131,4 +132,80 @@ const PINNED_U32 = [2442144158,3238099751,3819917871];
 test('copies of empty matrices keep their shape', () => {
   assert.deepEqual(Matrix.zeros(0, 3).copy().shape, [0, 3]);
   assert.deepEqual(Matrix.zeros(3, 0).astype('float32').shape, [3, 0]);
+});
+
+// ------------------------------------------------------------------ entries that are not numbers
+
+/** The error is an InvalidArgumentError whose message matches every pattern. */
+function refuses(fn: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InvalidArgumentError, `InvalidArgumentError, got ${String(e)}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+test('Matrix.from refuses strings, booleans, null, undefined and holes, naming row and column (0-based)', () => {
+  const bad = <T>(v: T) => v as unknown as number;
+  refuses(() => Matrix.from([[1, 2], [3, bad('a')]]), /row 1, column 1 \(0-based\)/, /the string 'a'/);
+  refuses(() => Matrix.from([[bad(true), 2]]), /row 0, column 0 \(0-based\)/, /the boolean true/);
+  refuses(() => Matrix.from([[1], [bad(null)]]), /row 1, column 0 \(0-based\)/, /is null/);
+  refuses(() => Matrix.from([[1, bad(undefined)]]), /row 0, column 1 \(0-based\)/, /is undefined/);
+  refuses(() => Matrix.from([[1, 2, 3], [4, , 6]] as number[][]), /row 1, column 1 \(0-based\)/, /hole/);
+  refuses(() => Matrix.from([[1n as unknown as number]]), /row 0, column 0/, /bigint/);
+  // The first bad entry in row order is the one named.
+  refuses(() => Matrix.from([[1, 2], [bad('x'), bad('y')], [bad(false), 0]]), /row 1, column 0/, /'x'/);
+  // Rows that are not arrays (a flat array by mistake, a hole among the rows).
+  refuses(() => Matrix.from([1, 2] as unknown as number[][]), /row 0 \(0-based\) is 1, not an array/, /Matrix\.fromArray/);
+  refuses(() => Matrix.from([[1], , [2]] as number[][]), /row 1 \(0-based\) is a hole/);
+  refuses(() => Matrix.from(null as unknown as number[][]), /expected an array of rows, got null/);
+  // Ragged rows stay a ShapeError; NaN and Infinity are numbers and are kept.
+  assert.throws(() => Matrix.from([[1, 2], [3]]), ShapeError);
+  const A = Matrix.from([[NaN, Infinity], [-Infinity, -0]]);
+  assert.ok(Number.isNaN(A.get(0, 0)));
+  assert.equal(A.get(0, 1), Infinity);
+  assert.ok(Object.is(A.get(1, 1), -0));
+  // Typed-array rows need no per-element check and still work.
+  assert.deepEqual(Matrix.from([new Float32Array([1, 2]), [3, 4]]).toArray(), [[1, 2], [3, 4]]);
+});
+
+test('fromArray, diag, full and random refuse values that are not numbers', () => {
+  const bad = <T>(v: T) => v as unknown as number;
+  // Element 2 of a 2x2 array: row 1, column 0 in C order, row 0, column 1 in F order.
+  refuses(() => Matrix.fromArray([1, 2, bad('3'), 4], 2, 2, { order: 'C' }), /element 2 \(row 1, column 0; 0-based, order 'C'\)/, /the string '3'/);
+  refuses(() => Matrix.fromArray([1, 2, bad(null), 4], 2, 2), /element 2 \(row 0, column 1; 0-based, order 'F'\)/, /null/);
+  refuses(() => Matrix.fromArray([1, , 3, 4] as number[], 2, 2), /element 1/, /hole/);
+  refuses(() => Matrix.fromArray([1, 2, 3, 4], 2, 2, { order: bad('X') as never }), /order must be 'F' or 'C'/);
+  refuses(() => Matrix.diag([1, bad(true)]), /values\[1\] \(0-based\)/, /boolean true/);
+  refuses(() => Matrix.full(2, 2, bad('1')), /value must be a number, got the string '1'/);
+  refuses(() => Matrix.random(2, 2, { low: bad('0') }), /low must be a finite number/);
+  refuses(() => Matrix.random(2, 2, { high: Infinity }), /high must be a finite number/);
+  refuses(() => Matrix.random(2, 2, { distribution: 'normal', mean: bad('1') }), /mean must be a finite number/);
+  refuses(() => Matrix.random(2, 2, { distribution: 'normal', std: NaN }), /std must be a finite number >= 0/);
+  // Typed arrays and plain number arrays are unaffected.
+  assert.deepEqual(Matrix.fromArray(new Float64Array([1, 2, 3, 4]), 2, 2).toArray(), [[1, 3], [2, 4]]);
+  assert.deepEqual(Matrix.diag(new Float32Array([1, 2])).toArray(), [[1, 0], [0, 2]]);
+  assert.ok(Number.isNaN(Matrix.full(1, 1, NaN).get(0, 0)));
+});
+
+test('Matrix.zeros and the constructors built on it refuse sizes no typed array or machine can hold', () => {
+  const oom = (fn: () => unknown, bytes: number, pattern: RegExp) =>
+    assert.throws(fn, (e: unknown) => {
+      assert.ok(e instanceof OutOfMemoryError, `OutOfMemoryError, got ${String(e)}`);
+      assert.equal(e.bytes, bytes);
+      assert.match(e.message, pattern);
+      return true;
+    });
+  // 10^10 elements: more than the 2^32 a typed array holds, before any allocation is tried.
+  oom(() => Matrix.zeros(1e5, 1e5), 8e10, /a 100000 x 100000 float64 matrix needs 8\.0e10 bytes \(80 GB\); one array can hold at most 2\^32 elements/);
+  oom(() => Matrix.zeros(1e5, 1e5, { dtype: 'float32' }), 4e10, /float32 matrix needs 4\.0e10 bytes/);
+  oom(() => Matrix.random(2 ** 31 - 1, 2 ** 31 - 1), (2 ** 31 - 1) ** 2 * 8, /2147483647 x 2147483647 float64 matrix/);
+  oom(() => Matrix.identity(1e5), 8e10, /100000 x 100000/);
+  oom(() => Matrix.full(1e5, 1e5, 1), 8e10, /100000 x 100000/);
+  // Within a typed array's length (2^32 - 2 elements) but 34 GB: beyond the memory of
+  // machines with less, which are refused before the allocation is tried.
+  const n = 2 ** 31 - 1;
+  if (totalmem() < n * 2 * 8) oom(() => Matrix.zeros(n, 2), n * 2 * 8, /2147483647 x 2 float64 matrix needs 3\.4e10 bytes \(34 GB\); this machine has .* of memory/);
+  // Small sizes are unaffected.
+  assert.deepEqual(Matrix.zeros(0, 2 ** 31 - 1).shape, [0, 2 ** 31 - 1]);
 });
