@@ -8,7 +8,8 @@
  *
  * Temporary names are `.<name>.lowrank-<pid>-<random>.tmp`. A process killed with SIGKILL
  * cannot remove its own; the next write to the same destination removes those whose process
- * is gone, and the CLI removes the current process's on SIGINT/SIGTERM.
+ * is gone. With {@link cleanUpOnSignals} (the CLI turns it on), SIGINT, SIGTERM and SIGHUP
+ * during a write remove the temporary file and then end the process as the signal would have.
  */
 import {
   chmodSync,
@@ -28,11 +29,43 @@ import { basename, dirname, join } from 'node:path';
 /** A piece of a file: text (written as UTF-8) or bytes. */
 export type Chunk = string | Uint8Array;
 
+const utf8 = new TextEncoder();
 const TMP_SUFFIX = '.tmp';
 const TMP_TAG = '.lowrank-';
 
 /** Temporary files this process has open, removed by {@link removeTemporaryFiles}. */
 const live = new Set<string>();
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let signalCleanup = false;
+
+// Handlers are installed only while a temporary file exists: a handler replaces the signal's
+// default action, and outside a write (during a long synchronous computation, say) the
+// default (end the process at once) is what a user pressing Ctrl-C wants.
+function onSignal(signal: NodeJS.Signals): void {
+  removeTemporaryFiles();
+  // Re-raise with the default action, so the exit status says which signal ended us.
+  process.kill(process.pid, signal);
+}
+
+function track(tmp: string): void {
+  if (signalCleanup && live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  live.add(tmp);
+}
+
+function untrack(tmp: string): void {
+  live.delete(tmp);
+  if (signalCleanup && live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
+}
+
+/**
+ * Remove this process's temporary files when SIGINT, SIGTERM or SIGHUP arrives during a write,
+ * then let the signal end the process as usual. For programs (the CLI) rather than libraries:
+ * it adds signal listeners, but only for as long as a write is in progress.
+ */
+export function cleanUpOnSignals(): void {
+  signalCleanup = true;
+}
 
 /** Where the bytes really go: the target of a symlink, so a link is written through, not replaced. */
 function resolveTarget(path: string): { target: string; mode: number | undefined } {
@@ -101,14 +134,14 @@ export function isTemporaryFileOf(path: string, candidate: string): boolean {
 
 /** Remove every temporary file this process is writing (called by the CLI on SIGINT/SIGTERM). */
 export function removeTemporaryFiles(): void {
-  for (const tmp of live) {
+  for (const tmp of [...live]) {
     try {
       unlinkSync(tmp);
     } catch {
       // already gone
     }
+    untrack(tmp);
   }
-  live.clear();
 }
 
 /** Flush the folder's entry for the rename to disk; not every platform allows it (then skip). */
@@ -135,19 +168,21 @@ export function writeChunksSync(path: string, chunks: Iterable<Chunk>): void {
   const { target, mode } = resolveTarget(path);
   sweepStale(target);
   const tmp = temporaryName(target);
-  live.add(tmp);
+  track(tmp);
   let fd: number | undefined = openSync(tmp, 'wx', mode ?? 0o666);
   try {
-    for (const c of chunks) {
-      if (typeof c === 'string') writeSync(fd, c);
-      else for (let off = 0; off < c.length; ) off += writeSync(fd, c, off, c.length - off);
+    for (const chunk of chunks) {
+      // Text is encoded first: a short write (a disk filling up) returns a byte count, which
+      // only a byte loop can resume from.
+      const c = typeof chunk === 'string' ? utf8.encode(chunk) : chunk;
+      for (let off = 0; off < c.length; ) off += writeSync(fd, c, off, c.length - off);
     }
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     if (mode !== undefined) chmodSync(tmp, mode);
     renameSync(tmp, target);
-    live.delete(tmp);
+    untrack(tmp);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     try {
@@ -155,7 +190,7 @@ export function writeChunksSync(path: string, chunks: Iterable<Chunk>): void {
     } catch {
       // never created or already gone
     }
-    live.delete(tmp);
+    untrack(tmp);
     throw e;
   }
   syncDir(dirname(target));
@@ -166,25 +201,25 @@ export async function writeChunks(path: string, chunks: Iterable<Chunk>): Promis
   const { target, mode } = resolveTarget(path);
   sweepStale(target);
   const tmp = temporaryName(target);
-  live.add(tmp);
+  track(tmp);
   let handle: Awaited<ReturnType<typeof open>> | undefined = await open(tmp, 'wx', mode ?? 0o666);
   try {
     // The iterator may reuse its buffer for the next chunk, so each write completes
     // before the next chunk is requested.
-    for (const c of chunks) {
-      if (typeof c === 'string') await handle.write(c);
-      else for (let off = 0; off < c.length; ) off += (await handle.write(c, off, c.length - off)).bytesWritten;
+    for (const chunk of chunks) {
+      const c = typeof chunk === 'string' ? utf8.encode(chunk) : chunk;
+      for (let off = 0; off < c.length; ) off += (await handle.write(c, off, c.length - off)).bytesWritten;
     }
     await handle.sync();
     await handle.close();
     handle = undefined;
     if (mode !== undefined) await chmod(tmp, mode);
     await rename(tmp, target);
-    live.delete(tmp);
+    untrack(tmp);
   } catch (e) {
     if (handle !== undefined) await handle.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
-    live.delete(tmp);
+    untrack(tmp);
     throw e;
   }
   syncDir(dirname(target));
