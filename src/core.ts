@@ -29,13 +29,14 @@ export {
   availableBackends,
   setThreads,
   getThreads,
+  threadInfo,
   ready,
   activeWasm,
   jsKernels,
   WasmKernels,
   BACKENDS,
 } from './kernels/index.js';
-export type { BackendName, Kernels } from './kernels/index.js';
+export type { BackendName, Kernels, ThreadInfo } from './kernels/index.js';
 export { matmul, gemmInto } from './linalg/matmul.js';
 export type { MatmulOptions } from './linalg/matmul.js';
 export { blasOperand } from './linalg/operand.js';
@@ -148,13 +149,13 @@ export { decodePng, encodePng, isPng, MAX_PNG_PIXELS } from './io/png.js';
 export { parseNpy, encodeNpy } from './io/npy-codec.js';
 export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './io/npy-codec.js';
 export type { EncodePngOptions, DecodePngOptions } from './io/png.js';
-export { PCA, PCAModel } from './models/pca.js';
-export type { PCAOptions, PCAFitOptions, PCAFitTransform, PCASolver, PCAFittedSolver, PcaInput } from './models/pca.js';
-export type { PCAModelJSON, PCAModelParts } from './models/pca-model.js';
-export { IncrementalPCA, IncrementalPCAModel } from './models/incremental-pca.js';
-export type { IncrementalPCAOptions, IncrementalPCAFitOptions, IncrementalPCAModelJSON } from './models/incremental-pca.js';
-export { TruncatedSVD, TruncatedSVDModel } from './models/truncated-svd-model.js';
-export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions, TruncatedSVDModelJSON, TruncatedSVDModelParts, TruncatedSVDFitTransform } from './models/truncated-svd-model.js';
+export { PCA, PCAModel } from './models/decomposition/pca.js';
+export type { PCAOptions, PCAFitOptions, PCAFitTransform, PCASolver, PCAFittedSolver, PcaInput } from './models/decomposition/pca.js';
+export type { PCAModelJSON, PCAModelParts } from './models/decomposition/pca-model.js';
+export { IncrementalPCA, IncrementalPCAModel } from './models/decomposition/incremental-pca.js';
+export type { IncrementalPCAOptions, IncrementalPCAFitOptions, IncrementalPCAModelJSON } from './models/decomposition/incremental-pca.js';
+export { TruncatedSVD, TruncatedSVDModel } from './models/decomposition/truncated-svd.js';
+export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions, TruncatedSVDModelJSON, TruncatedSVDModelParts, TruncatedSVDFitTransform } from './models/decomposition/truncated-svd.js';
 export { NMF, NMFModel, betaOf } from './models/nmf.js';
 export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf.js';
 export * from './models/text/index.js';

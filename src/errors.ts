@@ -115,11 +115,13 @@ export class ParseError extends LowrankError {
    * @param file - path or label of the source.
    * @param where - `line` (1-based) or `byteOffset` (0-based); either may be omitted.
    * @param detail - what is wrong, in words a user can act on.
+   * @param options - `cause`: the underlying error (e.g. a decoder's), if any.
    */
   constructor(
     file: string,
     where: { line?: number; byteOffset?: number },
     detail: string,
+    options?: { cause?: unknown },
   ) {
     const loc =
       where.line !== undefined
@@ -127,7 +129,7 @@ export class ParseError extends LowrankError {
         : where.byteOffset !== undefined
           ? ` at byte ${where.byteOffset}`
           : '';
-    super(`${file}${loc}: ${detail}`);
+    super(`${file}${loc}: ${detail}`, options);
     this.file = file;
     this.line = where.line;
     this.byteOffset = where.byteOffset;

@@ -54,7 +54,7 @@ export function inflateImageData(chunks: readonly Uint8Array[], expected: number
     if (e instanceof OutputOverflow) {
       throw new ParseError(name, {}, `corrupt PNG: the compressed image data inflates to more than the ${expected} bytes a ${what} image holds (decompression stopped there)`);
     }
-    throw causedBy(new ParseError(name, {}, zlibProblem(e, filled, expected)), e);
+    throw new ParseError(name, {}, zlibProblem(e, filled, expected), { cause: e });
   }
   if (filled < expected) {
     throw new ParseError(name, {}, `corrupt PNG: the compressed image data inflates to ${filled} bytes, but a ${what} image needs ${expected}`);
@@ -70,8 +70,3 @@ function zlibProblem(e: unknown, filled: number, expected: number): string {
   return `corrupt PNG: the compressed image data is not a valid zlib stream (zlib: ${text})`;
 }
 
-/** `error` with `cause` set as the standard `Error` option would (ParseError's constructor takes none). */
-export function causedBy<E extends Error>(error: E, cause: unknown): E {
-  Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
-  return error;
-}

@@ -21,7 +21,7 @@ import { encode } from 'fast-png';
 import { InvalidArgumentError, LowrankError, ParseError } from '../errors.js';
 import { checkRaster, type CheckedRaster, type RasterImage } from '../models/image.js';
 import { describePngHeader as describe, hasPngSignature, pngLayout, readPngChunks, readPngHeader } from './png-chunks.js';
-import { causedBy, inflateImageData } from './png-inflate.js';
+import { inflateImageData } from './png-inflate.js';
 import { decodePixels } from './png-pixels.js';
 
 /**
@@ -85,7 +85,7 @@ export function decodePng(bytes: Uint8Array, name = '<buffer>', options: DecodeP
   } catch (e) {
     if (e instanceof LowrankError) throw e;
     // Anything else (an allocation failure, or a bug) still names the file.
-    throw causedBy(new ParseError(name, {}, `could not decode the PNG: ${e instanceof Error ? e.message : String(e)}`), e);
+    throw new ParseError(name, {}, `could not decode the PNG: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
@@ -113,7 +113,7 @@ function checked(image: RasterImage, name: string): CheckedRaster {
   try {
     return checkRaster(image, 'decoded PNG');
   } catch (e) {
-    throw causedBy(new ParseError(name, {}, e instanceof Error ? e.message : String(e)), e);
+    throw new ParseError(name, {}, e instanceof Error ? e.message : String(e), { cause: e });
   }
 }
 

@@ -9,7 +9,7 @@
 import type { FloatArray } from '../matrix/dtype.js';
 import { WasmHeap } from './heap.js';
 import { jsKernels } from './js-kernels.js';
-import { ThreadPool, canBlock } from './pool.js';
+import { ThreadPool, canBlock, defaultThreadCount } from './pool.js';
 import type { BackendName, Kernels } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkGemm, checkGemv, checkMatrixArg, checkSize, checkSyrk, checkVector, checkVectorPair } from './validate.js';
@@ -78,6 +78,7 @@ export class WasmKernels implements Kernels {
    * first gemm large enough to share, so commands that never multiply never spawn threads.
    */
   setThreads(n: number): void {
+    if (!(Number.isSafeInteger(n) && n >= 1)) throw new InvalidArgumentError(`WasmKernels.setThreads: threads must be an integer >= 1, got ${String(n)}`);
     if (n === this.threads) return;
     this.pool?.close();
     this.pool = undefined;
@@ -90,7 +91,10 @@ export class WasmKernels implements Kernels {
     return this.pool!.size > 0 ? this.pool : undefined;
   }
 
-  private startPool(helpers: number): void {
+  private startPool(requested: number): void {
+    // The pool never starts more workers than cores - 1 (see ThreadPool); workspaces are
+    // reserved for the workers that will exist, not for the count asked for.
+    const helpers = Math.max(0, Math.min(requested, defaultThreadCount() - 1));
     // Every worker slot may take gemm tasks, so each needs its own workspace.
     this.reserveWorkspaces(helpers + 1);
     const ctl = this.heap.malloc(POOL_CONTROL_BYTES);
@@ -106,6 +110,8 @@ export class WasmKernels implements Kernels {
    * undefined when `threads` is 1 or no worker could be started (run the tasks inline then).
    */
   workerPool(threads: number): ThreadPool | undefined {
+    if (!(Number.isSafeInteger(threads) && threads >= 1)) throw new InvalidArgumentError(`workerPool: threads must be an integer >= 1, got ${String(threads)}`);
+    threads = Math.min(threads, defaultThreadCount());
     if (threads <= 1) return undefined;
     if (!this.pool || this.poolHelpers < threads - 1) {
       this.pool?.close();
