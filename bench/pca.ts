@@ -13,9 +13,9 @@ import { encodeNpy, parseNpy } from '../src/io/npy.js';
 import { kernels, setThreads } from '../src/kernels/index.js';
 import { matmul } from '../src/linalg/matmul.js';
 import { Matrix } from '../src/matrix/matrix.js';
-import { IncrementalPCA } from '../src/models/incremental-pca.js';
-import { PCA } from '../src/models/pca.js';
-import { TruncatedSVD } from '../src/models/truncated-svd-model.js';
+import { IncrementalPCA } from '../src/models/decomposition/incremental-pca.js';
+import { PCA } from '../src/models/decomposition/pca.js';
+import { TruncatedSVD } from '../src/models/decomposition/truncated-svd.js';
 import { bestTime, machine, table } from './util.js';
 
 const args = process.argv.slice(2);

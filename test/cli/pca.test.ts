@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { readMatrix, writeMatrix } from '../../src/io/format.js';
 import { Matrix } from '../../src/matrix/matrix.js';
-import { PCA } from '../../src/models/pca.js';
+import { PCA } from '../../src/models/decomposition/pca.js';
 import { CsrMatrix } from '../../src/sparse/csr.js';
-import { assertClose, assertRows, digitsFixture, maxDiff } from '../models/pca-helpers.js';
+import { assertClose, assertRows, digitsFixture, maxDiff } from '../models/decomposition/pca-helpers.js';
 import { assertFails, json, run } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-pca-'));

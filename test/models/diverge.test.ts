@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConvergenceError } from '../../src/errors.js';
 import { Matrix } from '../../src/matrix/matrix.js';
-import { IncrementalPCA } from '../../src/models/incremental-pca.js';
+import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
 import { NMF } from '../../src/models/nmf.js';
-import { PCA } from '../../src/models/pca.js';
+import { PCA } from '../../src/models/decomposition/pca.js';
 import { SoftImpute, type CooEntries } from '../../src/models/soft-impute.js';
-import { TruncatedSVD } from '../../src/models/truncated-svd-model.js';
+import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
 
 const X = Matrix.random(60, 40, { seed: 3 });
 const scaled = (M: Matrix, f: number): Matrix => {

@@ -15,9 +15,9 @@
  */
 import { Option, type Command } from 'commander';
 import type { Matrix } from '../../matrix/matrix.js';
-import { batchSlices, IncrementalPCA } from '../../models/incremental-pca.js';
-import { PCA, type PCASolver } from '../../models/pca.js';
-import type { PCAModel } from '../../models/pca-model.js';
+import { batchSlices, IncrementalPCA } from '../../models/decomposition/incremental-pca.js';
+import { PCA, type PCASolver } from '../../models/decomposition/pca.js';
+import type { PCAModel } from '../../models/decomposition/pca-model.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
 import { addTextInputOptions, atMost, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';

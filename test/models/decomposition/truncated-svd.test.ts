@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError, NonFiniteInputError } from '../../src/errors.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { TruncatedSVD, TruncatedSVDModel } from '../../src/models/truncated-svd-model.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
+import { AbortedError, InvalidArgumentError, NonFiniteInputError } from '../../../src/errors.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { TruncatedSVD, TruncatedSVDModel } from '../../../src/models/decomposition/truncated-svd.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
 import { assertClose, assertRows, digits, digitsFixture, maxDiff, rowOrthogonality, smallFixture, sparseFixture, type SkCase } from './pca-helpers.js';
 
 function compare(model: TruncatedSVDModel, scores: Matrix, sk: SkCase, tol: number, what: string): void {

@@ -12,15 +12,15 @@
  * each component positive). The explained variance is the variance of each score column,
  * as scikit-learn computes it.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { lanczosSvd } from '../lowrank/lanczos-svd.js';
-import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
-import { Matrix } from '../matrix/matrix.js';
-import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
-import type { LongTaskOptions } from '../progress.js';
-import type { RandomState } from '../random.js';
-import { flipByRows } from '../lowrank/truncated-result.js';
-import { checkFeatures, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
+import { randomizedSvd, type PowerNormalizer } from '../../lowrank/randomized-svd.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
+import type { RandomState } from '../../random.js';
+import { flipByRows } from '../../lowrank/truncated-result.js';
+import { checkFeatures, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './centering.js';
 
 /** TruncatedSVD solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
 export type TruncatedSVDAlgorithm = 'randomized' | 'lanczos' | 'arpack';

@@ -1,9 +1,9 @@
 /** Fixtures and comparisons shared by the PCA, IncrementalPCA and TruncatedSVD tests. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseNpy } from '../../src/io/npy.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
+import { parseNpy } from '../../../src/io/npy.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
 
 /** scikit-learn results of one estimator (scripts/gen-pca-fixtures.py). */
 export interface SkCase {
@@ -23,8 +23,8 @@ export interface SkCase {
   covariance?: number[][] | null;
 }
 
-export const digitsFixture = JSON.parse(readFileSync(new URL('../fixtures/pca/digits.json', import.meta.url), 'utf8')) as Record<string, SkCase>;
-export const smallFixture = JSON.parse(readFileSync(new URL('../fixtures/pca/small.json', import.meta.url), 'utf8')) as {
+export const digitsFixture = JSON.parse(readFileSync(new URL('../../fixtures/pca/digits.json', import.meta.url), 'utf8')) as Record<string, SkCase>;
+export const smallFixture = JSON.parse(readFileSync(new URL('../../fixtures/pca/small.json', import.meta.url), 'utf8')) as {
   tall: Record<string, SkCase> & { X: number[][] };
   wide: Record<string, SkCase> & { X: number[][] };
   sparse: Record<string, SkCase> & { shape: [number, number]; row: number[]; col: number[]; val: number[] };
@@ -32,7 +32,7 @@ export const smallFixture = JSON.parse(readFileSync(new URL('../fixtures/pca/sma
 
 /** The committed digits features (1797 x 64, float64). */
 export function digits(): Matrix {
-  return parseNpy(readFileSync(new URL('../../data/digits/digits.npy', import.meta.url))).matrix;
+  return parseNpy(readFileSync(new URL('../../../data/digits/digits.npy', import.meta.url))).matrix;
 }
 
 export function sparseFixture(): CsrMatrix {

@@ -5,9 +5,9 @@
  * projection (`transform`), reconstruction (`inverseTransform`), the probabilistic PCA
  * covariance, and persistence as JSON.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { Matrix } from '../matrix/matrix.js';
-import { checkFeatures, checkFiniteResult, checkPcaInput, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './pca-data.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { checkFeatures, checkFiniteResult, checkPcaInput, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './centering.js';
 
 /** Which computation produced a PCA: the solver that ran ('auto' resolved). */
 export type PCAFittedSolver = 'full' | 'covariance-eigh' | 'randomized' | 'lanczos' | 'incremental';

@@ -1,19 +1,21 @@
 /**
- * What PCA, IncrementalPCA and TruncatedSVD share about their data: the accepted inputs
- * (dense rows-are-samples Matrix, or a CSR/CSC sparse matrix), input checks, column
- * statistics, centering, the covariance matrix of the centered data without a centered
- * copy of all of X, and scikit-learn's `svd_flip` sign rule.
+ * Centering, and the rest of what PCA, IncrementalPCA and TruncatedSVD share about their
+ * data: the accepted inputs (dense rows-are-samples Matrix, or a CSR/CSC sparse matrix),
+ * input checks, column statistics, centering, the covariance matrix of the centered data
+ * without a centered copy of all of X, projection onto components and back, and the JSON
+ * field readers of their models. (scikit-learn's `svd_flip` sign rule is `flipByRows` in
+ * src/lowrank/truncated-result.ts.)
  *
  * All statistics are accumulated in float64 whatever the input dtype.
  */
-import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
-import { allFinite } from '../fit-async.js';
-import { kernels } from '../kernels/index.js';
-import { withWorkspace } from '../linalg/lapack/workspace.js';
-import { gemmInto } from '../linalg/matmul.js';
-import { Matrix } from '../matrix/matrix.js';
-import { CscMatrix } from '../sparse/csc.js';
-import { CsrMatrix } from '../sparse/csr.js';
+import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
+import { allFinite } from '../../fit-async.js';
+import { kernels } from '../../kernels/index.js';
+import { withWorkspace } from '../../linalg/lapack/workspace.js';
+import { gemmInto } from '../../linalg/matmul.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { CscMatrix } from '../../sparse/csc.js';
+import { CsrMatrix } from '../../sparse/csr.js';
 
 /** Data the PCA-type estimators accept: rows are samples, columns are features. */
 export type PcaInput = Matrix | CsrMatrix | CscMatrix;

@@ -15,15 +15,15 @@
  * with Chan, Golub & LeVeque's pairwise update (scikit-learn's `_incremental_mean_and_var`).
  * The result equals batch PCA when k covers the data's rank and approximates it otherwise.
  */
-import { InvalidArgumentError, ShapeError } from '../errors.js';
-import { svd } from '../linalg/svd.js';
-import { Matrix } from '../matrix/matrix.js';
-import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
-import type { LongTaskOptions } from '../progress.js';
-import { CscMatrix } from '../sparse/csc.js';
-import { CsrMatrix } from '../sparse/csr.js';
-import { flipByRows } from '../lowrank/truncated-result.js';
-import { centeredCopy, checkFiniteSpectrum, checkPcaInput, jsonVector, type PcaInput } from './pca-data.js';
+import { InvalidArgumentError, ShapeError } from '../../errors.js';
+import { svd } from '../../linalg/svd.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
+import { CscMatrix } from '../../sparse/csc.js';
+import { CsrMatrix } from '../../sparse/csr.js';
+import { flipByRows } from '../../lowrank/truncated-result.js';
+import { centeredCopy, checkFiniteSpectrum, checkPcaInput, jsonVector, type PcaInput } from './centering.js';
 import { PCAModel, pcaPartsFromJSON, type PCAModelJSON, type PCAModelParts } from './pca-model.js';
 import { checkComponents } from './pca.js';
 

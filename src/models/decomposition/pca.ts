@@ -19,24 +19,24 @@
  * entry of every component is positive, so components agree with scikit-learn's exactly
  * (not only up to sign) whenever the eigenvalues are distinct.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { eigh } from '../linalg/eigh.js';
-import { svd } from '../linalg/svd.js';
-import { lanczosSvd } from '../lowrank/lanczos-svd.js';
-import { centeredOperator } from '../lowrank/operator.js';
-import { randomizedSvd, type PowerNormalizer } from '../lowrank/randomized-svd.js';
-import { Matrix } from '../matrix/matrix.js';
-import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
-import type { LongTaskOptions } from '../progress.js';
-import type { RandomState } from '../random.js';
-import { CsrMatrix } from '../sparse/csr.js';
-import { flipByRows } from '../lowrank/truncated-result.js';
-import { centeredCopy, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnMeans, columnStats, meanAndScatter, type PcaInput } from './pca-data.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { eigh } from '../../linalg/eigh.js';
+import { svd } from '../../linalg/svd.js';
+import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
+import { centeredOperator } from '../../lowrank/operator.js';
+import { randomizedSvd, type PowerNormalizer } from '../../lowrank/randomized-svd.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
+import type { RandomState } from '../../random.js';
+import { CsrMatrix } from '../../sparse/csr.js';
+import { flipByRows } from '../../lowrank/truncated-result.js';
+import { centeredCopy, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnMeans, columnStats, meanAndScatter, type PcaInput } from './centering.js';
 import { PCAModel, type PCAFittedSolver } from './pca-model.js';
 
 export { PCAModel } from './pca-model.js';
 export type { PCAFittedSolver, PCAModelJSON, PCAModelParts } from './pca-model.js';
-export type { PcaInput } from './pca-data.js';
+export type { PcaInput } from './centering.js';
 
 /** PCA solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
 export type PCASolver = 'auto' | 'full' | 'covariance-eigh' | 'randomized' | 'lanczos' | 'arpack';

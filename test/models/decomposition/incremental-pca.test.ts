@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError, ShapeError } from '../../src/errors.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { batchSlices, IncrementalPCA, IncrementalPCAModel } from '../../src/models/incremental-pca.js';
-import { PCA } from '../../src/models/pca.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
-import type { Progress } from '../../src/progress.js';
+import { AbortedError, InvalidArgumentError, ShapeError } from '../../../src/errors.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { batchSlices, IncrementalPCA, IncrementalPCAModel } from '../../../src/models/decomposition/incremental-pca.js';
+import { PCA } from '../../../src/models/decomposition/pca.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
+import type { Progress } from '../../../src/progress.js';
 import { assertClose, assertRows, assertRowsUpToSign, digits, digitsFixture, maxDiff, rowOrthogonality, smallFixture, type SkCase } from './pca-helpers.js';
 
 function compare(model: IncrementalPCAModel, X: Matrix, sk: SkCase, what: string): void {

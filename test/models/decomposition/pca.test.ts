@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { PCA, PCAModel, type PCAOptions } from '../../src/models/pca.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
-import { BACKEND_NAMES, withBackend } from '../helpers.js';
+import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { PCA, PCAModel, type PCAOptions } from '../../../src/models/decomposition/pca.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
+import { BACKEND_NAMES, withBackend } from '../../helpers.js';
 import {
   assertClose, assertColsUpToSign, assertRows, assertRowsUpToSign, digits, digitsFixture, maxDiff, rowOrthogonality, smallFixture, sparseFixture, type SkCase,
 } from './pca-helpers.js';
