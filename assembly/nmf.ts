@@ -1,6 +1,6 @@
 // One coordinate-descent (HALS) sweep of NMF over the k columns of W (Cichocki & Phan 2009;
 // scikit-learn's _update_cdnmf_fast), f64, SIMD over pairs of rows. The TypeScript fallback
-// is halsSweepJs in src/kernels/nmf.ts; see src/models/nmf-cd.ts for the math.
+// is halsSweepJs in src/kernels/nmf.ts; see src/models/nmf/cd.ts for the math.
 //
 // Column t's update of row i reads only row i of W (and G, R), so the k column updates of a
 // row can run back to back: the sweep walks blocks of rows and keeps a block's k entries of

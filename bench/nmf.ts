@@ -16,7 +16,7 @@ import { readMatrix } from '../src/io/format.js';
 import { readSparse } from '../src/io/sparse-io.js';
 import { kernels } from '../src/kernels/index.js';
 import type { Matrix } from '../src/matrix/matrix.js';
-import { NMF, type NMFSolver } from '../src/models/nmf.js';
+import { NMF, type NMFSolver } from '../src/models/nmf/nmf.js';
 import type { CsrMatrix } from '../src/sparse/csr.js';
 import { best3, machine, table } from './util.js';
 

@@ -156,6 +156,6 @@ export { IncrementalPCA, IncrementalPCAModel } from './models/decomposition/incr
 export type { IncrementalPCAOptions, IncrementalPCAFitOptions, IncrementalPCAModelJSON } from './models/decomposition/incremental-pca.js';
 export { TruncatedSVD, TruncatedSVDModel } from './models/decomposition/truncated-svd.js';
 export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions, TruncatedSVDModelJSON, TruncatedSVDModelParts, TruncatedSVDFitTransform } from './models/decomposition/truncated-svd.js';
-export { NMF, NMFModel, betaOf } from './models/nmf.js';
-export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf.js';
+export { NMF, NMFModel, betaOf } from './models/nmf/nmf.js';
+export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf/nmf.js';
 export * from './models/text/index.js';

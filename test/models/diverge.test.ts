@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { ConvergenceError } from '../../src/errors.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
-import { NMF } from '../../src/models/nmf.js';
+import { NMF } from '../../src/models/nmf/nmf.js';
 import { PCA } from '../../src/models/decomposition/pca.js';
 import { SoftImpute, type CooEntries } from '../../src/models/soft-impute.js';
 import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';

@@ -11,7 +11,7 @@ import { activeWasm } from '../../src/kernels/index.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { IncrementalPCA, type IncrementalPCAModel } from '../../src/models/decomposition/incremental-pca.js';
-import { NMF, type NMFModel } from '../../src/models/nmf.js';
+import { NMF, type NMFModel } from '../../src/models/nmf/nmf.js';
 import { PCA, type PCAModel } from '../../src/models/decomposition/pca.js';
 import { ALS } from '../../src/models/recommend/als.js';
 import { Baseline } from '../../src/models/recommend/baseline.js';

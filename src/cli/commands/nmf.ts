@@ -4,7 +4,7 @@
  * file is read as a sparse CSR matrix and never densified.
  */
 import { Option, type Command } from 'commander';
-import { NMF, type NMFBetaLoss, type NMFInit, type NMFSolver } from '../../models/nmf.js';
+import { NMF, type NMFBetaLoss, type NMFInit, type NMFSolver } from '../../models/nmf/nmf.js';
 import { runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
 import { addTextInputOptions, atMost, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { readDenseOrSparseInput } from '../read-input.js';

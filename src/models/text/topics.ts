@@ -11,7 +11,7 @@ import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
-import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf.js';
+import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf/nmf.js';
 import { topTermsOf, type TermWeight } from './top-terms.js';
 import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, type VectorizerJSON } from './vectorize.js';
 

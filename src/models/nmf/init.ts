@@ -13,11 +13,11 @@
  *
  * Factors are returned as W (m x k) and Ht = H^T (n x k), both column-major float64.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { randomizedSvd } from '../lowrank/randomized-svd.js';
-import type { Matrix } from '../matrix/matrix.js';
-import { rng, type Rng } from '../random.js';
-import type { NmfData } from './nmf-data.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { randomizedSvd } from '../../lowrank/randomized-svd.js';
+import type { Matrix } from '../../matrix/matrix.js';
+import { rng, type Rng } from '../../random.js';
+import type { NmfData } from './data.js';
 
 /** Initialization methods computed from the data. */
 export type NMFInitMethod = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar';

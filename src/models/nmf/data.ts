@@ -8,13 +8,13 @@
  * Everything is float64: float32 input is widened once (NMF's multiplicative updates and
  * loss differences are sensitive to rounding; the factors are small).
  */
-import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
-import { kernels } from '../kernels/index.js';
-import { csrMatmatRows } from '../kernels/sparse.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
-import { productsOf, type Products } from '../lowrank/products.js';
-import { Matrix } from '../matrix/matrix.js';
-import { CsrMatrix } from '../sparse/csr.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
+import { kernels } from '../../kernels/index.js';
+import { csrMatmatRows } from '../../kernels/sparse.js';
+import type { Workspace } from '../../linalg/lapack/workspace.js';
+import { productsOf, type Products } from '../../lowrank/products.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { CsrMatrix } from '../../sparse/csr.js';
 
 /** What an NMF accepts as data: a dense Matrix (rows = samples) or a CSR matrix. */
 export type NMFInput = Matrix | CsrMatrix;
@@ -45,7 +45,7 @@ export interface NmfData {
   /**
    * C := X B (m x k) for B (n x k), both in {@link NmfData.layout}. With B and C in the
    * kernels' memory the product runs where they are (the Frobenius solvers keep their
-   * factors there for the whole fit: ./nmf-factors.ts).
+   * factors there for the whole fit: ./factors.ts).
    */
   timesInto(B: Float64Array, k: number, C: Float64Array): void;
   /** C := X^T A (n x k) for A (m x k), both in {@link NmfData.layout}; see timesInto. */

@@ -14,12 +14,12 @@
  * power needs it, and zero denominators replaced by EPSILON. Factors are W (m x k) and
  * Ht = H^T (n x k), column-major; the H update is the W update of the transposed problem.
  */
-import { kernels } from '../kernels/index.js';
-import { muRatio, type FactorLayout } from '../kernels/nmf.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
-import { gemm, type NmfData } from './nmf-data.js';
-import { FrobeniusSolver } from './nmf-factors.js';
-import { blockRows, NMF_EPSILON } from './nmf-loss.js';
+import { kernels } from '../../kernels/index.js';
+import { muRatio, type FactorLayout } from '../../kernels/nmf.js';
+import type { Workspace } from '../../linalg/lapack/workspace.js';
+import { gemm, type NmfData } from './data.js';
+import { FrobeniusSolver } from './factors.js';
+import { blockRows, NMF_EPSILON } from './loss.js';
 
 /** Penalties on the factor being updated. */
 export interface MuPenalty {
@@ -83,7 +83,7 @@ function applyRatio(A: Float64Array, num: Float64Array, den: Float64Array, pen: 
 
 /**
  * Multiplicative updates for the Frobenius loss (beta = 2) on factors that stay in the
- * kernels' memory for the whole fit (./nmf-factors.ts):
+ * kernels' memory for the whole fit (./factors.ts):
  *
  *   W <- W .* (X H^T) ./ (W (H H^T) + l1 + l2 W),   H^T <- H^T .* (X^T W) ./ (H^T (W^T W) + ...)
  *

@@ -22,20 +22,20 @@
  * input no m x n matrix is formed for beta in {1, 2}, and the loss's x-dependent terms run
  * over the nonzeros only. Every entry of W and H stays >= 0.
  */
-import { ConvergenceError, InvalidArgumentError, ShapeError, check } from '../errors.js';
-import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
-import { Matrix } from '../matrix/matrix.js';
-import type { LongTaskOptions } from '../progress.js';
-import { rng } from '../random.js';
-import { CdSolver } from './nmf-cd.js';
-import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './nmf-data.js';
-import { Workspace } from '../linalg/lapack/workspace.js';
-import { initializeNmf, type NMFInitMethod } from './nmf-init.js';
-import { betaDivergence } from './nmf-loss.js';
-import { MuFrobenius, muGamma, muUpdate } from './nmf-mu.js';
+import { ConvergenceError, InvalidArgumentError, ShapeError, check } from '../../errors.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { Matrix } from '../../matrix/matrix.js';
+import type { LongTaskOptions } from '../../progress.js';
+import { rng } from '../../random.js';
+import { CdSolver } from './cd.js';
+import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './data.js';
+import { Workspace } from '../../linalg/lapack/workspace.js';
+import { initializeNmf, type NMFInitMethod } from './init.js';
+import { betaDivergence } from './loss.js';
+import { MuFrobenius, muGamma, muUpdate } from './mu.js';
 
-export type { NMFInput } from './nmf-data.js';
-export type { NMFInitMethod } from './nmf-init.js';
+export type { NMFInput } from './data.js';
+export type { NMFInitMethod } from './init.js';
 
 /** NMF solver: coordinate descent (HALS) or multiplicative updates. */
 export type NMFSolver = 'cd' | 'mu';

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
-import { matmul } from '../../src/linalg/matmul.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { nmfData } from '../../src/models/nmf-data.js';
-import { initializeNmf } from '../../src/models/nmf-init.js';
-import { betaDivergence } from '../../src/models/nmf-loss.js';
-import { NMF, NMFModel, type NMFBetaLoss, type NMFOptions, type NMFSolver } from '../../src/models/nmf.js';
-import type { Progress } from '../../src/progress.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
-import { BACKEND_NAMES, rng, withBackend } from '../helpers.js';
+import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
+import { matmul } from '../../../src/linalg/matmul.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { nmfData } from '../../../src/models/nmf/data.js';
+import { initializeNmf } from '../../../src/models/nmf/init.js';
+import { betaDivergence } from '../../../src/models/nmf/loss.js';
+import { NMF, NMFModel, type NMFBetaLoss, type NMFOptions, type NMFSolver } from '../../../src/models/nmf/nmf.js';
+import type { Progress } from '../../../src/progress.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
+import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 
 interface Case {
   config: { solver: NMFSolver; beta_loss: NMFBetaLoss; max_iter: number; tol: number; alpha_W?: number; alpha_H?: number; l1_ratio?: number };
@@ -27,7 +27,7 @@ interface Fixture {
   divergence: { dense: Record<string, number>; sparse: Record<string, number> };
 }
 
-const fx = JSON.parse(readFileSync(new URL('../fixtures/nmf/nmf.json', import.meta.url), 'utf8')) as Fixture;
+const fx = JSON.parse(readFileSync(new URL('../../fixtures/nmf/nmf.json', import.meta.url), 'utf8')) as Fixture;
 const X = Matrix.from(fx.dense.X);
 const Xnew = Matrix.from(fx.dense.Xnew);
 const Xs = CsrMatrix.fromCoo(fx.sparse.X.row, fx.sparse.X.col, fx.sparse.X.val, fx.sparse.X.shape[0], fx.sparse.X.shape[1]);

@@ -13,10 +13,10 @@
  * sweep on the transposed problem (X^T, Ht, W).
  *
  * The factors, products and Gram matrices stay in the kernels' memory for the whole fit
- * (./nmf-factors.ts).
+ * (./factors.ts).
  */
-import { halsSweep } from '../kernels/nmf.js';
-import { FrobeniusSolver } from './nmf-factors.js';
+import { halsSweep } from '../../kernels/nmf.js';
+import { FrobeniusSolver } from './factors.js';
 
 /** The state of one coordinate-descent fit (or transform, with H fixed). */
 export class CdSolver extends FrobeniusSolver {

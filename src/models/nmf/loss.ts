@@ -12,7 +12,7 @@
  * As scikit-learn: only entries with x > EPSILON enter the x-dependent terms (so 0 log 0 = 0
  * and sparse data costs O(nnz k)), and wh is clamped below at EPSILON there.
  */
-import { gemm, type NmfData } from './nmf-data.js';
+import { gemm, type NmfData } from './data.js';
 
 /** scikit-learn's EPSILON: float32 machine epsilon, the floor of divisions and logs. */
 export const NMF_EPSILON = 1.1920928955078125e-7;

@@ -12,11 +12,11 @@
  * With these, 1/2 ||X - W H||_F^2 = 1/2 (||X||^2 - 2 <X^T W, Ht> + <W^T W, Ht^T Ht>) costs
  * O(n k + k^2) once the products of an iteration are known.
  */
-import { kernels } from '../kernels/index.js';
-import { columnMajor, gramRows, rowMajor, type FactorLayout } from '../kernels/nmf.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
-import type { NmfData } from './nmf-data.js';
-import { frobeniusLoss } from './nmf-loss.js';
+import { kernels } from '../../kernels/index.js';
+import { columnMajor, gramRows, rowMajor, type FactorLayout } from '../../kernels/nmf.js';
+import type { Workspace } from '../../linalg/lapack/workspace.js';
+import type { NmfData } from './data.js';
+import { frobeniusLoss } from './loss.js';
 
 /** Factors, products and Gram matrices of one Frobenius NMF fit (see the file comment). */
 export class FrobeniusFactors {
