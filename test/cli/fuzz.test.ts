@@ -12,7 +12,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { encodeMtx } from '../../src/io/mtx.js';
 import { encodeNpy } from '../../src/io/npy.js';
@@ -23,6 +22,7 @@ import { FunkSVD } from '../../src/models/recommend/funk-svd.js';
 import { crc32 } from '../../src/models/recommend/model-file.js';
 import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
 import { run, type Run } from './harness.js';
+import { show, startWatchdog } from '../fuzz-watchdog.js';
 
 // /dev/shm where there is one: the CLI fsyncs every file it writes, which a disk makes slow.
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'lowrank-cli-fuzz-'));
@@ -33,34 +33,8 @@ const SLOW_MS = 5000;
 /** A case still running after this is a hang: the watchdog kills the process. */
 const HANG_MS = 30_000;
 
-const watched = new Int32Array(new SharedArrayBuffer(12 + 4096)); // [generation, busy, length] + text
-const watchdog = new Worker(
-  `const { workerData } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
-const state = new Int32Array(workerData.sab, 0, 3);
-const text = new Uint8Array(workerData.sab, 12);
-let gen = -1;
-let since = Date.now();
-setInterval(() => {
-  const g = Atomics.load(state, 0);
-  if (g !== gen || Atomics.load(state, 1) === 0) {
-    gen = g;
-    since = Date.now();
-  } else if (Date.now() - since > workerData.limit) {
-    const shown = Buffer.from(text.subarray(0, Atomics.load(state, 2))).toString('latin1');
-    writeSync(2, 'fuzz watchdog: a case ran for over ' + workerData.limit + ' ms (a hang): ' + shown + '\\n');
-    process.kill(process.pid, 'SIGKILL');
-  }
-}, 100);`,
-  { eval: true, execArgv: [], workerData: { sab: watched.buffer, limit: HANG_MS } },
-);
-watchdog.unref();
-after(() => watchdog.terminate());
+const watchdog = startWatchdog(HANG_MS);
 
-function show(input: Uint8Array, max = 600): string {
-  const s = JSON.stringify(Buffer.from(input.subarray(0, max)).toString('latin1'));
-  return input.length > max ? `${s}... (${input.length} bytes)` : s;
-}
 
 /**
  * Write `input` to `file`, run the CLI on it, and check the outcome: exit 0, 1 or 2; on
@@ -68,17 +42,13 @@ function show(input: Uint8Array, max = 600): string {
  */
 async function cliSurvives(file: string, input: Uint8Array, argv: string[]): Promise<Run> {
   writeFileSync(file, input);
-  const note = new TextEncoder().encode(`lowrank ${argv.join(' ')} on ${show(input, 1500)}`).subarray(0, 4096);
-  new Uint8Array(watched.buffer, 12).set(note);
-  Atomics.store(watched, 2, note.length);
-  Atomics.add(watched, 0, 1);
-  Atomics.store(watched, 1, 1);
+  watchdog.begin(`lowrank ${argv.join(' ')} on ${show(input, 1500)}`);
   const cpu0 = process.cpuUsage();
   let r: Run;
   try {
     r = await run(...argv);
   } finally {
-    Atomics.store(watched, 1, 0);
+    watchdog.end();
   }
   const d = process.cpuUsage(cpu0);
   const ms = (d.user + d.system) / 1000;

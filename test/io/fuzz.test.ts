@@ -13,7 +13,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { Worker } from 'node:worker_threads';
 import { constants as zlibConstants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { LowrankError, ParseError } from '../../src/errors.js';
@@ -27,6 +26,7 @@ import { crc32 } from '../../src/models/recommend/model-file.js';
 import { LatentFactorModel } from '../../src/models/recommend/model.js';
 import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
 import { FIXTURES } from './util.js';
+import { show, startWatchdog } from '../fuzz-watchdog.js';
 
 // ---------------------------------------------------------------------------------------
 // Limits of one case.
@@ -38,30 +38,7 @@ const HANG_MS = 30_000;
 /** ArrayBuffer growth allowed for one case beyond a small multiple of its input. */
 const MEMORY_SLACK = 256 * 2 ** 20;
 
-const watched = new Int32Array(new SharedArrayBuffer(12 + 4096)); // [generation, busy, length] + text
-const watchedText = new Uint8Array(watched.buffer, 12);
-const watchdog = new Worker(
-  `const { workerData } = require('node:worker_threads');
-const { writeSync } = require('node:fs');
-const state = new Int32Array(workerData.sab, 0, 3);
-const text = new Uint8Array(workerData.sab, 12);
-let gen = -1;
-let since = Date.now();
-setInterval(() => {
-  const g = Atomics.load(state, 0);
-  if (g !== gen || Atomics.load(state, 1) === 0) {
-    gen = g;
-    since = Date.now();
-  } else if (Date.now() - since > workerData.limit) {
-    const shown = Buffer.from(text.subarray(0, Atomics.load(state, 2))).toString('latin1');
-    writeSync(2, 'fuzz watchdog: a case ran for over ' + workerData.limit + ' ms (a hang): ' + shown + '\\n');
-    process.kill(process.pid, 'SIGKILL');
-  }
-}, 100);`,
-  { eval: true, execArgv: [], workerData: { sab: watched.buffer, limit: HANG_MS } },
-);
-watchdog.unref();
-after(() => watchdog.terminate());
+const watchdog = startWatchdog(HANG_MS);
 
 /** CPU time (user + system) of this process since `start`, in ms: unlike the wall clock, not stretched by other processes. */
 function cpuMs(start: NodeJS.CpuUsage): number {
@@ -69,22 +46,13 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-/** The input shown in failure messages: latin1 text in JSON quotes, cut at `max` characters. */
-function show(input: Uint8Array, max = 600): string {
-  const s = JSON.stringify(Buffer.from(input.subarray(0, max)).toString('latin1'));
-  return input.length > max ? `${s}... (${input.length} bytes)` : s;
-}
 
 /**
  * Run `read` on `input` under the watchdog; fail unless it returns or throws a LowrankError,
  * within SLOW_MS and without holding more than MEMORY_SLACK + 64 x input of ArrayBuffers.
  */
 function survives(label: string, input: Uint8Array, read: (bytes: Uint8Array) => unknown): { error?: LowrankError; cpuMs: number; grewMb: number } {
-  const note = new TextEncoder().encode(`${label}: ${show(input, 1500)}`).subarray(0, watchedText.length);
-  watchedText.set(note);
-  Atomics.store(watched, 2, note.length);
-  Atomics.add(watched, 0, 1);
-  Atomics.store(watched, 1, 1);
+  watchdog.begin(`${label}: ${show(input, 1500)}`);
   const before = process.memoryUsage().arrayBuffers;
   const cpu0 = process.cpuUsage();
   let result: unknown;
@@ -98,7 +66,7 @@ function survives(label: string, input: Uint8Array, read: (bytes: Uint8Array) =>
       assert.fail(`${label}: threw ${what} for input ${show(input)}`);
     }
   } finally {
-    Atomics.store(watched, 1, 0);
+    watchdog.end();
   }
   const ms = cpuMs(cpu0);
   const grew = process.memoryUsage().arrayBuffers - before;
