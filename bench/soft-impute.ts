@@ -9,7 +9,7 @@
 import { kernels, setThreads } from '../src/kernels/index.js';
 import { matmul } from '../src/linalg/matmul.js';
 import { Matrix } from '../src/matrix/matrix.js';
-import { SoftImpute, type SoftImputeAlgorithm } from '../src/models/soft-impute.js';
+import { SoftImpute, type SoftImputeAlgorithm } from '../src/models/completion/soft-impute.js';
 import { rng } from '../src/random.js';
 import { best3, machine, runPython, table } from './util.js';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference numbers for the NMF tests (test/models/nmf.test.ts) from scikit-learn.
+"""Reference numbers for the NMF tests (test/models/nmf/nmf.test.ts) from scikit-learn.
 
 Run: /tmp/skl-venv/bin/python scripts/gen-nmf-fixtures.py   (scikit-learn >= 1.2)
 Writes test/fixtures/nmf/nmf.json: small planted nonnegative matrices (dense and sparse),

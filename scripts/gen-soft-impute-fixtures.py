@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference SoftImpute solutions for test/models/soft-impute.test.ts.
+"""Reference SoftImpute solutions for test/models/completion/soft-impute.test.ts.
 
 Soft-Impute (Mazumder, Hastie & Tibshirani 2010, Algorithm 1) on small dense problems with
 numpy's exact SVD: Z <- SVT_lambda(P_Omega(X) + P_Omega^perp(Z)), iterated until the

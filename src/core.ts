@@ -103,8 +103,8 @@ export type { PrincipalAngles, PrincipalAnglesOptions, SubspaceDistanceKind, Sub
 export { subspaceStability } from './lowrank/stability.js';
 export type { StabilityOptions, StabilityReport, StabilitySample } from './lowrank/stability.js';
 export { singularValueThreshold, softThreshold } from './lowrank/svt.js';
-export { SoftImpute, SoftImputeFit, softImputeLambdaMax } from './models/soft-impute.js';
-export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/soft-impute.js';
+export { SoftImpute, SoftImputeFit, softImputeLambdaMax } from './models/completion/soft-impute.js';
+export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/completion/soft-impute.js';
 export { Ratings } from './models/recommend/ratings.js';
 export type { RatingsCsr, IdSpace, FromTriplesOptions, RatingsStats, CountSummary, FilterOptions, RatingTriples } from './models/recommend/ratings.js';
 export { mapIdSpace, sequentialIdSpace } from './models/recommend/id-space.js';

@@ -9,7 +9,7 @@ import { Matrix } from '../../src/matrix/matrix.js';
 import { IncrementalPCA } from '../../src/models/decomposition/incremental-pca.js';
 import { NMF } from '../../src/models/nmf/nmf.js';
 import { PCA } from '../../src/models/decomposition/pca.js';
-import { SoftImpute, type CooEntries } from '../../src/models/soft-impute.js';
+import { SoftImpute, type CooEntries } from '../../src/models/completion/soft-impute.js';
 import { TruncatedSVD } from '../../src/models/decomposition/truncated-svd.js';
 
 const X = Matrix.random(60, 40, { seed: 3 });

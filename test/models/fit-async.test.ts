@@ -21,7 +21,7 @@ import { ImplicitALS } from '../../src/models/recommend/implicit-als.js';
 import type { LatentFactorModel } from '../../src/models/recommend/model.js';
 import { SVDpp } from '../../src/models/recommend/svdpp.js';
 import { plantedRatings } from '../../src/models/recommend/synthetic.js';
-import { SoftImpute, type CooEntries, type SoftImputeFit } from '../../src/models/soft-impute.js';
+import { SoftImpute, type CooEntries, type SoftImputeFit } from '../../src/models/completion/soft-impute.js';
 import { LSA, type LSAModel } from '../../src/models/text/lsa.js';
 import { NMFTopics, type NMFTopicsModel } from '../../src/models/text/topics.js';
 import { TruncatedSVD, type TruncatedSVDModel } from '../../src/models/decomposition/truncated-svd.js';

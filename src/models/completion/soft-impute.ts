@@ -24,12 +24,12 @@
  *
  * Both stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol (the papers' criterion).
  */
-import { ConvergenceError, UnsupportedError, check } from '../errors.js';
-import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
-import { LowRank } from '../lowrank/low-rank.js';
-import { Matrix } from '../matrix/matrix.js';
-import type { LongTaskOptions } from '../progress.js';
-import { rng, type Rng } from '../random.js';
+import { ConvergenceError, UnsupportedError, check } from '../../errors.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { LowRank } from '../../lowrank/low-rank.js';
+import { Matrix } from '../../matrix/matrix.js';
+import type { LongTaskOptions } from '../../progress.js';
+import { rng, type Rng } from '../../random.js';
 import { rowMajor, toObservedCsr, type ObservedCsr, type ObservedInput } from './observed-entries.js';
 import {
   alsFinish,

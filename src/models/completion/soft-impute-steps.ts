@@ -13,11 +13,11 @@
  * - {@link alsHalfStep}: one ridge update of softImpute-ALS (Hastie, Mazumder, Lee &
  *   Zadeh 2015, Algorithm 3.1, steps 2(a)-(b) / 3(a)-(b)).
  */
-import { gemmInto, matmul } from '../linalg/matmul.js';
-import { qr } from '../linalg/qr.js';
-import { svd } from '../linalg/svd.js';
-import { Matrix } from '../matrix/matrix.js';
-import type { Rng } from '../random.js';
+import { gemmInto, matmul } from '../../linalg/matmul.js';
+import { qr } from '../../linalg/qr.js';
+import { svd } from '../../linalg/svd.js';
+import { Matrix } from '../../matrix/matrix.js';
+import type { Rng } from '../../random.js';
 import { observedResidual, rowMajor, rowMajorView, sparseTimes, sparseTransposeTimes, type ObservedCsr } from './observed-entries.js';
 
 /** A low-rank matrix U diag(d) V^T, U m x r and V n x r column-major (d may hold zeros). */

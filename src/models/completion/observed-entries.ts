@@ -9,9 +9,9 @@
  * `CscMatrix`, or a dense {@link Matrix} with NaN marking the missing entries. Stored
  * entries of a sparse matrix are the observed ones, explicit zeros included.
  */
-import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
-import { Matrix } from '../matrix/matrix.js';
-import { CscMatrix } from '../sparse/csc.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
+import { Matrix } from '../../matrix/matrix.js';
+import { CscMatrix } from '../../sparse/csc.js';
 
 /** Observed entries as coordinate triples: X[rows[e], cols[e]] = values[e] (0-based). */
 export interface CooEntries {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
-import { matmul } from '../../src/linalg/matmul.js';
-import { svd } from '../../src/linalg/svd.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { toObservedCsr } from '../../src/models/observed-entries.js';
-import { CscMatrix } from '../../src/sparse/csc.js';
-import { CsrMatrix } from '../../src/sparse/csr.js';
-import { softImputeLambdaMax, SoftImpute, type CooEntries, type SoftImputeAlgorithm } from '../../src/models/soft-impute.js';
-import type { Progress } from '../../src/progress.js';
-import { BACKEND_NAMES, rng, withBackend } from '../helpers.js';
+import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
+import { matmul } from '../../../src/linalg/matmul.js';
+import { svd } from '../../../src/linalg/svd.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { toObservedCsr } from '../../../src/models/completion/observed-entries.js';
+import { CscMatrix } from '../../../src/sparse/csc.js';
+import { CsrMatrix } from '../../../src/sparse/csr.js';
+import { softImputeLambdaMax, SoftImpute, type CooEntries, type SoftImputeAlgorithm } from '../../../src/models/completion/soft-impute.js';
+import type { Progress } from '../../../src/progress.js';
+import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 
 const ALGORITHMS: SoftImputeAlgorithm[] = ['als', 'svd'];
 
@@ -157,7 +157,7 @@ describe('SoftImpute: the optimisation problem', () => {
 
   for (const name of ['lowrank-noisy', 'capped']) {
     it(`agrees with a numpy Soft-Impute reference (${name})`, () => {
-      const fx = JSON.parse(readFileSync(new URL(`../fixtures/soft-impute/${name}.json`, import.meta.url), 'utf8')) as {
+      const fx = JSON.parse(readFileSync(new URL(`../../fixtures/soft-impute/${name}.json`, import.meta.url), 'utf8')) as {
         m: number; n: number; lambda: number; lambdaMax: number; rank: number | null; rows: number[]; cols: number[]; values: number[]; s: number[]; completed: number[];
       };
       const observed = { rows: fx.rows, cols: fx.cols, values: fx.values, shape: [fx.m, fx.n] as const };
