@@ -1,6 +1,7 @@
 /**
- * Options several commands share, and the {@link UsageError} that makes a bad option value
- * exit with code 2 like commander's own usage errors.
+ * Options several commands share (`--delimiter`, `--header`, `--dtype`), the checks of
+ * file arguments, and the {@link UsageError} that makes a bad option value exit with code 2
+ * like commander's own usage errors. How option values are read: flags.ts.
  */
 import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../errors.js';
@@ -10,7 +11,7 @@ import { formatOf, type FileFormat } from '../io/format.js';
  * A mistake in how the command was called (exit code 2), as opposed to bad data (exit code
  * 1). This includes an option value the data cannot satisfy (`--rank 11` for a matrix with
  * 10 columns): the data is fine, the request is not; the message names the flag, the value
- * and the limit (see {@link atMost}).
+ * and the limit (flags.ts's `atMost`). Option values are read by the rules of flags.ts.
  */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -75,18 +76,6 @@ export function textReadOptions(flags: TextInputFlags): { delimiter?: string; he
 /** `--dtype <type>`. */
 export function dtypeOption(description: string): Option {
   return new Option('--dtype <type>', description).choices(['float64', 'float32']);
-}
-
-/**
- * Check a count option against a limit set by the data.
- * @param flag - the option, e.g. `--components`.
- * @param value - the parsed value.
- * @param limit - the largest value the data allows.
- * @param what - the limit in words, e.g. `min(rows, cols) = 10 for this 20x10 matrix`.
- * @throws UsageError `<flag> must be at most <what>, got <value>` when value > limit.
- */
-export function atMost(flag: string, value: number, limit: number, what: string): void {
-  if (value > limit) throw new UsageError(`${flag} must be at most ${what}, got ${value}`);
 }
 
 /** The format of a file named on the command line; an unknown extension is a usage error. */

@@ -43,3 +43,31 @@ export function progressBar(label: string, enabled = process.stderr.isTTY === tr
     },
   };
 }
+
+/** The `onProgress` callback a bar hands to the work it shows. */
+export type OnProgress = (p: Progress) => void;
+
+/**
+ * Run `work` under a bar labelled `label` (see {@link progressBar}); the bar is removed
+ * however the work ends.
+ * @example
+ * const model = withProgress('nmf', (onProgress) => nmf.fit(V, { onProgress }));
+ */
+export function withProgress<T>(label: string, work: (onProgress: OnProgress) => T): T {
+  const bar = progressBar(label);
+  try {
+    return work(bar.onProgress);
+  } finally {
+    bar.stop();
+  }
+}
+
+/** {@link withProgress} for work that finishes later: the bar goes when its promise settles. */
+export async function withProgressAsync<T>(label: string, work: (onProgress: OnProgress) => Promise<T>): Promise<T> {
+  const bar = progressBar(label);
+  try {
+    return await work(bar.onProgress);
+  } finally {
+    bar.stop();
+  }
+}

@@ -13,38 +13,31 @@ import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.js';
 import { readMtx } from '../../io/mtx.js';
 import { encodeNpy } from '../../io/npy.js';
-import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
-import type { ObservedInput } from '../../models/observed-entries.js';
-import { SoftImpute, type SoftImputeAlgorithm } from '../../models/soft-impute.js';
-import { addTextInputOptions, atMost, fileFormat, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
+import type { ObservedInput } from '../../models/completion/observed-entries.js';
+import { SoftImpute, type SoftImputeAlgorithm } from '../../models/completion/soft-impute.js';
+import { kernels } from '../../kernels/index.js';
+import { atMost, count, flagOption, integer, number } from '../flags.js';
+import { addTextInputOptions, fileFormat, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
-import { progressBar } from '../progress-bar.js';
+import { withProgress } from '../progress-bar.js';
 import { checkEntries, checkValues, readMatrixInput } from '../read-input.js';
+import { timed } from '../timing.js';
 
 /** completed.npy is written without `--dense` up to this many entries (80 MB of float64). */
 export const DENSE_LIMIT = 1e7;
 
 interface CompleteFlags extends TextInputFlags {
-  rank?: string;
-  lambda?: string;
-  maxIter?: string;
-  tol?: string;
-  seed?: string;
+  rank?: number;
+  lambda?: number;
+  maxIter: number;
+  tol: number;
+  seed: number;
   algorithm: SoftImputeAlgorithm;
   out: string;
   dense?: boolean;
   json?: boolean;
 }
-
-function parseNumber(flag: string, value: string | undefined, rule: (v: number) => boolean, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim() === '' ? NaN : Number(value);
-  if (!rule(v)) throw new UsageError(`${flag} must be ${what}, got '${value}'`);
-  return v;
-}
-
-const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
 interface Observed {
   observed: ObservedInput;
@@ -89,40 +82,26 @@ export function registerComplete(program: Command): void {
     .command('complete')
     .description('matrix completion (SoftImpute): fill in the missing entries of a partly observed matrix (U.npy, s.npy, Vt.npy, completed.npy)')
     .argument('<file>', 'observed entries: coordinate .mtx (the listed entries are observed), or .npy/.csv/.tsv/array .mtx with NaN for missing entries')
-    .option('--rank <k>', 'largest rank of the completed matrix')
-    .option('--lambda <x>', 'nuclear-norm shrinkage (default: lambdaMax / 100, lambdaMax = the largest singular value of the observed matrix)')
-    .option('--max-iter <n>', 'iteration cap', '100')
-    .option('--tol <t>', 'stop when ||L_old - L_new||^2 / ||L_old||^2 < t', '1e-5')
-    .option('--seed <s>', 'seed of the random start', '0')
+    .addOption(flagOption('--rank <k>', 'largest rank of the completed matrix', count))
+    .addOption(flagOption('--lambda <x>', 'nuclear-norm shrinkage (default: lambdaMax / 100, lambdaMax = the largest singular value of the observed matrix)', number({ min: 0 })))
+    .addOption(flagOption('--max-iter <n>', 'iteration cap', count, { default: '100' }))
+    .addOption(flagOption('--tol <t>', 'stop when ||L_old - L_new||^2 / ||L_old||^2 < t', number({ min: 0 }), { default: '1e-5' }))
+    .addOption(flagOption('--seed <s>', 'seed of the random start', integer(), { default: '0' }))
     .addOption(new Option('--algorithm <name>', 'solver: als (softImpute-ALS) or svd (Soft-Impute)').choices(['als', 'svd']).default('als'))
     .requiredOption('-o, --out <dir>', 'write U.npy, s.npy, Vt.npy (and completed.npy) into this directory (created if needed)')
     .option('--dense', `write completed.npy even when it has more than ${DENSE_LIMIT} entries`)
     .option('--json', 'print one JSON object');
   addTextInputOptions(command)
     .action(async (file: string, opts: CompleteFlags, cmd: Command) => {
-      if (opts.rank === undefined && opts.lambda === undefined) throw new UsageError('give --rank k and/or --lambda x');
-      const rank = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1');
-      const lambda = parseNumber('--lambda', opts.lambda, (v) => Number.isFinite(v) && v >= 0, 'a number >= 0');
+      const { rank, lambda, maxIter, tol, seed } = opts;
+      if (rank === undefined && lambda === undefined) throw new UsageError('give --rank k and/or --lambda x');
       if (lambda === 0 && rank === undefined) throw new UsageError('--lambda 0 needs --rank (without shrinkage or a rank cap the completion is not determined)');
-      const maxIter = parseNumber('--max-iter', opts.maxIter, isCount, 'an integer >= 1')!;
-      const tol = parseNumber('--tol', opts.tol, (v) => Number.isFinite(v) && v >= 0, 'a number >= 0')!;
-      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
       const model = new SoftImpute({ rank, lambda, maxIter, tol, seed, algorithm: opts.algorithm });
       const { observed, m, n, count, header } = await readObserved(file, opts);
       // SoftImpute would clamp a larger rank; on the command line it is a usage error, as in `svd --rank`.
       if (rank !== undefined) atMost('--rank', rank, Math.min(m, n), `min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix`);
 
-      kernels(); // load the kernels first, so the time reported is the fit's alone
-      const t0 = performance.now();
-      const bar = progressBar('complete');
-      const fit = (() => {
-        try {
-          return model.fit(observed, { onProgress: bar.onProgress });
-        } finally {
-          bar.stop();
-        }
-      })();
-      const seconds = (performance.now() - t0) / 1000;
+      const { result: fit, seconds } = timed(() => withProgress('complete', (onProgress) => model.fit(observed, { onProgress })), { kernels: true });
 
       const dir = opts.out;
       await onFile(dir, () => mkdir(dir, { recursive: true }));

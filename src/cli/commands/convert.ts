@@ -6,6 +6,7 @@ import type { Matrix } from '../../matrix/matrix.js';
 import { delimiterOption, dtypeOption, fileFormat, headerMode, headerOption, onFile, UsageError } from '../options.js';
 import { printJson, stdoutOf } from '../output.js';
 import { readMatrixInput } from '../read-input.js';
+import { timedAsync } from '../timing.js';
 
 interface ConvertOptions {
   json?: boolean;
@@ -47,14 +48,15 @@ export function registerConvert(program: Command): void {
       const inFormat = fileFormat(input);
       const outFormat = fileFormat(output);
       if (resolve(input) === resolve(output)) throw new UsageError(`input and output are the same file: ${output}`);
-      const t0 = performance.now();
-      // Values are converted as they are, NaN and Inf included.
-      const read = await readMatrixInput(input, { delimiter: opts.delimiter, header: headerMode(opts.header), values: 'any' });
-      const mtxFormat = opts.format ?? (outFormat === 'mtx' && mostlyZero(read.matrix) ? 'coordinate' : 'array');
-      const w: WriteMatrixOptions = { dtype: opts.dtype, mtxFormat, field: opts.field, symmetry: opts.symmetry };
-      if (read.columnNames && (outFormat === 'csv' || outFormat === 'tsv' || outFormat === 'txt')) w.header = read.columnNames;
-      await onFile(output, () => writeMatrix(output, read.matrix, w));
-      const seconds = (performance.now() - t0) / 1000;
+      const { result: read, seconds } = await timedAsync(async () => {
+        // Values are converted as they are, NaN and Inf included.
+        const read = await readMatrixInput(input, { delimiter: opts.delimiter, header: headerMode(opts.header), values: 'any' });
+        const mtxFormat = opts.format ?? (outFormat === 'mtx' && mostlyZero(read.matrix) ? 'coordinate' : 'array');
+        const w: WriteMatrixOptions = { dtype: opts.dtype, mtxFormat, field: opts.field, symmetry: opts.symmetry };
+        if (read.columnNames && (outFormat === 'csv' || outFormat === 'tsv' || outFormat === 'txt')) w.header = read.columnNames;
+        await onFile(output, () => writeMatrix(output, read.matrix, w));
+        return read;
+      });
       const { rows, cols } = read.matrix;
       const dtype = opts.dtype ?? read.matrix.dtype;
       if (opts.json) {

@@ -8,25 +8,28 @@ import { writeFileAtomic } from '../../io/write-chunks.js';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ppmiEmbeddings, type WordEmbeddings } from '../../models/text/ppmi.js';
+import { count, flagOption, integer, number, repeatedFlagOption, rule } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
-import { isCount, parseNumber, readDocuments, timed } from './text-input.js';
+import { readDocuments, timedFit } from './text-input.js';
+
+type Analogy = [string, string, string];
 
 interface EmbedFlags {
   column?: string;
-  dim: string;
-  window: string;
-  minCount: string;
-  shift: string;
-  cds: string;
-  eig: string;
+  dim: number;
+  window: number;
+  minCount: number;
+  shift: number;
+  cds: number;
+  eig: number;
   dynamic?: boolean;
   contexts?: boolean;
   method: 'auto' | 'randomized' | 'lanczos';
-  seed: string;
+  seed: number;
   neighbors?: string;
-  analogy: string[];
-  n: string;
+  analogy: Analogy[];
+  n: number;
   out?: string;
   json?: boolean;
 }
@@ -42,12 +45,12 @@ function word2vecText(e: WordEmbeddings): string {
   return lines.join('\n') + '\n';
 }
 
-/** 'a:b::c' or 'a b c' -> [a, b, c]. */
-function parseAnalogy(text: string): [string, string, string] {
+/** --analogy: 'a:b::c' or 'a b c' -> [a, b, c], lower-cased. */
+const analogy = rule<Analogy>("'a:b::c' (a is to b as c is to ?)", (text) => {
   const parts = text.includes(':') ? text.split(/::?/).map((p) => p.trim()) : text.trim().split(/\s+/);
-  if (parts.length !== 3 || parts.some((p) => p === '')) throw new UsageError(`--analogy must be 'a:b::c' (a is to b as c is to ?), got '${text}'`);
+  if (parts.length !== 3 || parts.some((p) => p === '')) return undefined;
   return [parts[0]!.toLowerCase(), parts[1]!.toLowerCase(), parts[2]!.toLowerCase()];
-}
+});
 
 /** Register `lowrank embed`. */
 export function registerEmbed(program: Command): void {
@@ -56,36 +59,28 @@ export function registerEmbed(program: Command): void {
     .description('word embeddings: truncated SVD of the shifted positive PMI matrix of window co-occurrences (Levy, Goldberg & Dagan 2015)')
     .argument('<file>', 'corpus: a text file (windows stay within a line), or a CSV/TSV file with --column')
     .option('--column <name>', 'read documents from this column of a CSV/TSV file')
-    .option('-d, --dim <n>', 'vector dimension (capped at the vocabulary size)', '100')
-    .option('--window <n>', 'context words on each side', '2')
-    .option('--min-count <n>', 'drop words seen fewer times', '5')
-    .option('--shift <k>', 'SPPMI shift: max(PMI - ln k, 0)', '1')
-    .option('--cds <alpha>', 'context-distribution smoothing exponent', '0.75')
-    .option('--eig <p>', 'eigenvalue weighting: vectors U Sigma^p', '0.5')
+    .addOption(flagOption('-d, --dim <n>', 'vector dimension (capped at the vocabulary size)', count, { default: '100' }))
+    .addOption(flagOption('--window <n>', 'context words on each side', count, { default: '2' }))
+    .addOption(flagOption('--min-count <n>', 'drop words seen fewer times', count, { default: '5' }))
+    .addOption(flagOption('--shift <k>', 'SPPMI shift: max(PMI - ln k, 0)', number({ above: 0 }), { default: '1' }))
+    .addOption(flagOption('--cds <alpha>', 'context-distribution smoothing exponent', number({ above: 0, max: 1 }), { default: '0.75' }))
+    .addOption(flagOption('--eig <p>', 'eigenvalue weighting: vectors U Sigma^p', number(), { default: '0.5' }))
     .option('--dynamic', "weight contexts by distance (word2vec's dynamic window)")
     .option('--contexts', 'add context vectors to word vectors (w + c)')
     .addOption(new Option('--method <name>', 'truncated SVD solver').choices(['auto', 'randomized', 'lanczos']).default('randomized'))
-    .option('--seed <s>', 'seed of the SVD start', '0')
+    .addOption(flagOption('--seed <s>', 'seed of the SVD start', integer(), { default: '0' }))
     .option('--neighbors <words>', 'comma-separated words whose nearest neighbours to print')
-    .option('--analogy <a:b::c>', 'solve a is to b as c is to ? (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('-n <n>', 'neighbours / answers shown', '8')
+    .addOption(repeatedFlagOption('--analogy <a:b::c>', 'solve a is to b as c is to ? (repeatable)', analogy))
+    .addOption(flagOption('-n <n>', 'neighbours / answers shown', count, { default: '8' }))
     .option('-o, --out <file>', 'write the vectors: .txt/.vec word2vec text format, .json WordEmbeddings JSON')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: EmbedFlags, command: Command) => {
-      const dim = parseNumber('--dim', opts.dim, isCount, 'an integer >= 1')!;
-      const window = parseNumber('--window', opts.window, isCount, 'an integer >= 1')!;
-      const minCount = parseNumber('--min-count', opts.minCount, isCount, 'an integer >= 1')!;
-      const shift = parseNumber('--shift', opts.shift, (v) => Number.isFinite(v) && v > 0, 'a number > 0')!;
-      const cdsAlpha = parseNumber('--cds', opts.cds, (v) => v > 0 && v <= 1, 'a number in (0, 1]')!;
-      const eigenPower = parseNumber('--eig', opts.eig, Number.isFinite, 'a number')!;
-      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
-      const n = parseNumber('-n', opts.n, isCount, 'an integer >= 1')!;
-      const analogies = opts.analogy.map(parseAnalogy);
+      const { dim, window, minCount, shift, cds: cdsAlpha, eig: eigenPower, seed, n, analogy: analogies } = opts;
       const probes = (opts.neighbors ?? '').split(',').map((w) => w.trim().toLowerCase()).filter((w) => w !== '');
       const outExt = opts.out === undefined ? undefined : extname(opts.out).toLowerCase();
       if (outExt !== undefined && !['.txt', '.vec', '.json'].includes(outExt)) throw new UsageError(`--out must end in .txt, .vec (word2vec text) or .json, got '${opts.out}'`);
       const { docs, source } = await readDocuments(file, opts.column);
-      const { result: e, seconds } = timed('embed', (o) =>
+      const { result: e, seconds } = timedFit('embed', (o) =>
         ppmiEmbeddings(docs, { dim, clampDim: true, window, minCount, shift, cdsAlpha, eigenPower, dynamicWindow: opts.dynamic === true, addContexts: opts.contexts === true, method: opts.method, seed, ...o }),
       );
       if (opts.out !== undefined) {

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { LowrankError } from '../../errors.js';
+import { flagOption, integer } from '../flags.js';
 import { startLabServer } from '../lab-server.js';
-import { UsageError } from '../options.js';
 import { stdoutOf } from '../output.js';
 
 /**
@@ -19,14 +19,6 @@ export function defaultLabDir(): string {
     if (existsSync(resolve(dir, 'index.html'))) return dir;
   }
   return fileURLToPath(candidates[candidates.length - 1]!);
-}
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535 (0 picks a free port), got '${value}'`);
-  }
-  return n;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -52,12 +44,12 @@ export function registerLab(program: Command): void {
   program
     .command('lab')
     .description('serve the Lab (interactive low-rank instruments, running lowrank in the browser) on localhost and print its URL')
-    .option('--port <n>', 'TCP port (0 picks a free one)', '0')
+    .addOption(flagOption('--port <n>', 'TCP port (0 picks a free one)', integer({ min: 0, max: 65535 }, { digits: true, what: 'an integer from 0 to 65535 (0 picks a free port)' }), { default: '0' }))
     .option('--host <addr>', 'interface to bind (the default serves this machine only)', '127.0.0.1')
     .addOption(new Option('--open <yes|no>', 'open the URL in the default browser').choices(['yes', 'no']).default('no'))
     .option('--dir <path>', 'directory of a built Lab (default: dist/lab of this installation)')
-    .action(async (opts: { port: string; host: string; open: string; dir?: string }, cmd: Command) => {
-      const port = parsePort(opts.port);
+    .action(async (opts: { port: number; host: string; open: string; dir?: string }, cmd: Command) => {
+      const port = opts.port;
       const root = opts.dir !== undefined ? resolve(opts.dir) : defaultLabDir();
       if (!existsSync(resolve(root, 'index.html'))) {
         throw new LowrankError(`the Lab is not built (no index.html in ${root}); run 'npm run build:lab' first`);

@@ -7,18 +7,19 @@ import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { LSA } from '../../models/text/lsa.js';
 import type { TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
+import { count, flagOption, integer, repeatedFlagOption, text } from '../flags.js';
 import { onFile } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
-import { addVectorizerFlags, isCount, parseNumber, readDocuments, snippet, timed, vectorizerOptions, type VectorizerFlags } from './text-input.js';
+import { addVectorizerFlags, readDocuments, snippet, timedFit, vectorizerOptions, type VectorizerFlags } from './text-input.js';
 
 interface LsaFlags extends VectorizerFlags {
-  rank: string;
+  rank: number;
   query: string[];
-  results: string;
-  top: string;
-  components: string;
+  results: number;
+  top: number;
+  components: number;
   method: TruncatedSvdMethod;
-  seed: string;
+  seed: number;
   save?: string;
   json?: boolean;
 }
@@ -29,26 +30,22 @@ export function registerLsa(program: Command): void {
     .command('lsa')
     .description('latent semantic analysis: truncated SVD of the TF-IDF matrix; top terms per component and document search')
     .argument('<file>', 'documents: a text file with one document per line, or a CSV/TSV file with --column')
-    .option('-k, --rank <k>', 'latent dimensions (capped at min(documents, terms))', '100')
-    .option('-q, --query <text>', 'find the documents most similar to this text (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--results <n>', 'documents shown per query', '5')
-    .option('--top <n>', 'terms shown per component', '8')
-    .option('--components <n>', 'components shown', '10');
+    .addOption(flagOption('-k, --rank <k>', 'latent dimensions (capped at min(documents, terms))', count, { default: '100' }))
+    .addOption(repeatedFlagOption('-q, --query <text>', 'find the documents most similar to this text (repeatable)', text))
+    .addOption(flagOption('--results <n>', 'documents shown per query', count, { default: '5' }))
+    .addOption(flagOption('--top <n>', 'terms shown per component', count, { default: '8' }))
+    .addOption(flagOption('--components <n>', 'components shown', integer({ min: 0 }), { default: '10' }));
   addVectorizerFlags(cmd, { minDf: '2', maxDf: '0.5', sublinear: true })
     .addOption(new Option('--method <name>', 'truncated SVD solver').choices(['auto', 'randomized', 'lanczos']).default('auto'))
-    .option('--seed <s>', 'seed of the SVD start', '0')
+    .addOption(flagOption('--seed <s>', 'seed of the SVD start', integer(), { default: '0' }))
     .option('--save <file.json>', 'write the fitted LSA model as JSON')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: LsaFlags, command: Command) => {
-      const rank = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1')!;
-      const results = parseNumber('--results', opts.results, isCount, 'an integer >= 1')!;
-      const top = parseNumber('--top', opts.top, isCount, 'an integer >= 1')!;
-      const shown = parseNumber('--components', opts.components, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0')!;
-      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
+      const { rank, results, top, components: shown, seed } = opts;
       const vectorizer = vectorizerOptions(opts, true);
       const { docs, source } = await readDocuments(file, opts.column);
       const estimator = new LSA({ components: rank, vectorizer, method: opts.method, seed, clampComponents: true });
-      const { result: model, seconds } = timed('lsa', (o) => estimator.fit(docs, o));
+      const { result: model, seconds } = timedFit('lsa', (o) => estimator.fit(docs, o));
       if (opts.save) {
         const path = opts.save;
         await onFile(path, () => writeFileAtomic(path, JSON.stringify(model)));

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { writeMatrix } from '../../io/format.js';
-import { kernels } from '../../kernels/index.js';
 import { matmul } from '../../linalg/matmul.js';
 import type { DType } from '../../matrix/dtype.js';
 import { addTextInputOptions, dtypeOption, fileFormat, onFile, textReadOptions, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { readMatrixInput } from '../read-input.js';
+import { timed } from '../timing.js';
 
 interface MatmulOptions extends TextInputFlags {
   out?: string;
@@ -36,10 +36,7 @@ export function registerMatmul(program: Command): void {
       const read = { dtype: opts.dtype, ...textReadOptions(opts), values: 'any' as const };
       const [ia, ib] = await Promise.all([readMatrixInput(a, read), readMatrixInput(b, read)]);
       const [A, B] = [ia.matrix, ib.matrix];
-      kernels(); // load the WASM kernels first, so the time reported is the product's alone
-      const t0 = performance.now();
-      const C = matmul(A, B, { transA: opts.transA, transB: opts.transB });
-      const seconds = (performance.now() - t0) / 1000;
+      const { result: C, seconds } = timed(() => matmul(A, B, { transA: opts.transA, transB: opts.transB }), { kernels: true });
       const inner = opts.transA ? A.rows : A.cols;
       const gflops = seconds > 0 ? (2 * C.rows * C.cols * inner) / seconds / 1e9 : null;
       if (opts.out !== undefined) await onFile(opts.out, () => writeMatrix(opts.out!, C));

@@ -20,28 +20,21 @@ import { PCA, type PCASolver } from '../../models/decomposition/pca.js';
 import type { PCAModel } from '../../models/decomposition/pca-model.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
-import { addTextInputOptions, atMost, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
+import { atMost, count, either, flagOption, integer, number } from '../flags.js';
+import { addTextInputOptions, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { readDenseOrSparseInput } from '../read-input.js';
-import { progressBar } from '../progress-bar.js';
+import { withProgress } from '../progress-bar.js';
 
 interface PcaFlags extends FactorCommandOptions, TextInputFlags {
-  components?: string;
+  components?: number;
   solver: PCASolver;
   whiten?: boolean;
-  seed?: string;
-  powerIters?: string;
-  tol?: string;
-  batchSize?: string;
+  seed?: number;
+  powerIters?: number;
+  tol?: number;
+  batchSize?: number;
   scores: boolean;
 }
-
-function parse(flag: string, value: string | undefined, rule: (v: number) => boolean, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim() === '' ? NaN : Number(value);
-  if (!rule(v)) throw new UsageError(`${flag} must be ${what}, got '${value}'`);
-  return v;
-}
-
 
 /**
  * Check an integer --components against the data (a usage error, like `svd --rank`):
@@ -64,50 +57,38 @@ export function registerPca(program: Command): void {
     .command('pca')
     .description('principal component analysis, rows are samples (components.npy one per row, explained_variance_ratio.npy, explained_variance.npy, singular_values.npy, mean.npy, scores.npy)')
     .argument('<x>', 'data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
-    .option('-k, --components <k>', 'components to keep: an integer k, or a fraction in (0, 1) of the variance to explain (default: all)')
+    .addOption(flagOption('-k, --components <k>', 'components to keep: an integer k, or a fraction in (0, 1) of the variance to explain (default: all)', either(count, number({ above: 0, below: 1 }, 'a fraction'))))
     .addOption(new Option('--solver <name>', 'auto (as scikit-learn), full (SVD), covariance-eigh, randomized, lanczos (alias arpack)').choices(['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack']).default('auto'))
     .option('--whiten', 'scale the scores to unit variance')
-    .option('--batch-size <b>', 'incremental PCA in batches of b rows (memory O((k + b) n_features)); needs an integer --components or none')
-    .option('--power-iters <q>', 'randomized: power iterations (default auto)')
-    .option('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10)')
-    .option('--seed <s>', 'seed of the randomized and lanczos solvers (default 0)')
+    .addOption(flagOption('--batch-size <b>', 'incremental PCA in batches of b rows (memory O((k + b) n_features)); needs an integer --components or none', count))
+    .addOption(flagOption('--power-iters <q>', 'randomized: power iterations (default auto)', integer({ min: 0 })))
+    .addOption(flagOption('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10)', number({ above: 0, below: 1 })))
+    .addOption(flagOption('--seed <s>', 'seed of the randomized and lanczos solvers (default 0)', integer()))
     .option('--no-scores', 'do not compute or write scores.npy')
     .option('-o, --out <dir>', 'write the results as .npy files into this directory (created if needed); without it they are printed')
     .addOption(dtypeOption('read the data in this precision (default: as stored; computation is float64)'))
     .option('--json', 'print one JSON object');
   addTextInputOptions(command)
     .action(async (x: string, opts: PcaFlags, cmd: Command) => {
-      const c = parse('--components', opts.components, (v) => (Number.isInteger(v) && v >= 1) || (v > 0 && v < 1), 'an integer >= 1 or a fraction in (0, 1)');
-      const seed = parse('--seed', opts.seed, Number.isInteger, 'an integer');
-      const powerIters = parse('--power-iters', opts.powerIters, (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0');
-      const tol = parse('--tol', opts.tol, (v) => v > 0 && v < 1, 'a number in (0, 1)');
-      const batchSize = parse('--batch-size', opts.batchSize, (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
+      const { components: c, seed, powerIters, tol, batchSize } = opts;
       if (batchSize !== undefined) {
         if (c !== undefined && c < 1) throw new UsageError('--batch-size (incremental PCA) needs an integer --components, not a variance fraction');
         if (opts.solver !== 'auto' || powerIters !== undefined || tol !== undefined) throw new UsageError('--batch-size (incremental PCA) takes none of --solver, --power-iters, --tol');
       }
       if (c !== undefined && c < 1 && (opts.solver === 'randomized' || opts.solver === 'lanczos' || opts.solver === 'arpack')) {
-        throw new UsageError(`--components ${opts.components} is a variance fraction; it needs --solver auto, full or covariance-eigh`);
+        throw new UsageError(`--components ${c} is a variance fraction; it needs --solver auto, full or covariance-eigh`);
       }
       const X = (await readDenseOrSparseInput(x, { dtype: opts.dtype, ...textReadOptions(opts) })).matrix;
       if (c !== undefined && c >= 1) checkComponents(c, X.shape[0], X.shape[1], batchSize);
       await runFactorCommand(cmd, 'pca', [X], opts, () => {
-        const bar = progressBar('pca');
-        let model: PCAModel;
-        let scores: Matrix | undefined;
-        try {
-          const run = { onProgress: bar.onProgress };
+        const { model, scores } = withProgress('pca', (onProgress): { model: PCAModel; scores?: Matrix } => {
           if (batchSize !== undefined) {
-            model = new IncrementalPCA({ components: c, batchSize, whiten: opts.whiten ?? false }).fit(X, run);
-            if (opts.scores) scores = model.transform(X);
-          } else {
-            const pca = new PCA({ components: c, solver: opts.solver, whiten: opts.whiten ?? false, seed: seed ?? 0, powerIters: powerIters ?? 'auto', tol });
-            if (opts.scores) ({ model, scores } = pca.fitTransform(X, run));
-            else model = pca.fit(X, run);
+            const fitted = new IncrementalPCA({ components: c, batchSize, whiten: opts.whiten ?? false }).fit(X, { onProgress });
+            return { model: fitted, scores: opts.scores ? fitted.transform(X) : undefined };
           }
-        } finally {
-          bar.stop();
-        }
+          const pca = new PCA({ components: c, solver: opts.solver, whiten: opts.whiten ?? false, seed: seed ?? 0, powerIters: powerIters ?? 'auto', tol });
+          return opts.scores ? pca.fitTransform(X, { onProgress }) : { model: pca.fit(X, { onProgress }) };
+        });
         const factors: Factor[] = [
           { name: 'components', matrix: model.components },
           { name: 'explained_variance_ratio', vector: model.explainedVarianceRatio },

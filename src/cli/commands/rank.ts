@@ -10,35 +10,29 @@ import { kernels } from '../../kernels/index.js';
 import { svdvals } from '../../linalg/svd.js';
 import { cumulativeEnergy, energy, energyRatio, suggestRank, type RankSuggestions } from '../../lowrank/rank-selection.js';
 import type { DType } from '../../matrix/dtype.js';
+import { flagOption, integer, number, rule } from '../flags.js';
 import { addTextInputOptions, dtypeOption, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { readMatrixInput } from '../read-input.js';
 import { screeSvg } from '../scree-svg.js';
+import { timed } from '../timing.js';
 
 interface RankOptions extends TextInputFlags {
   plot?: string;
   json?: boolean;
-  energy?: string;
-  noiseSigma?: string;
+  energy?: number;
+  noiseSigma?: number;
   gap?: 'absolute' | 'relative';
-  rows?: string;
+  rows?: number;
   dtype?: DType;
 }
 
-function parseEnergy(v: string | undefined): number {
-  if (v === undefined) return 0.9;
-  let x = Number(v.endsWith('%') ? v.slice(0, -1) : v);
-  if (v.endsWith('%')) x /= 100;
-  if (!(Number.isFinite(x) && x > 0 && x <= 1)) throw new UsageError(`--energy must be a fraction in (0, 1] (or a percent like 90%), got '${v}'`);
-  return x;
-}
-
-function parseSigma(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!(Number.isFinite(x) && x > 0)) throw new UsageError(`--noise-sigma must be a number > 0, got '${v}'`);
-  return x;
-}
+/** --energy: a fraction in (0, 1], or a percent (`90%`). */
+const energyTarget = rule('a fraction in (0, 1] (or a percent like 90%)', (text) => {
+  const percent = text.endsWith('%');
+  const x = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
+  return Number.isFinite(x) && x > 0 && x <= 1 ? x : undefined;
+});
 
 /** Rule labels as printed and plotted. */
 function labels(target: number): Record<keyof RankSuggestions, string> {
@@ -73,25 +67,19 @@ export function registerRank(program: Command): void {
     .description('singular values with energy and cumulative energy, and the rank suggested by each rule (energy target, elbow, AIC, largest gap, Gavish-Donoho)')
     .argument('<a>', 'matrix file (.npy, .mtx, .csv, .tsv, .txt)')
     .option('--plot <file.svg>', 'write an SVG scree plot (energy bars, cumulative energy line, suggested k marked)')
-    .option('--energy <fraction>', 'energy target of the energy rule, a fraction in (0, 1] or a percent (default 0.9)')
-    .option('--noise-sigma <x>', 'known noise standard deviation per entry (AIC, Gavish-Donoho); estimated from the median singular value by default')
+    .addOption(flagOption('--energy <fraction>', 'energy target of the energy rule, a fraction in (0, 1] or a percent (default 0.9)', energyTarget))
+    .addOption(flagOption('--noise-sigma <x>', 'known noise standard deviation per entry (AIC, Gavish-Donoho); estimated from the median singular value by default', number({ above: 0 })))
     .addOption(new Option('--gap <kind>', 'gap rule: largest difference or largest ratio of consecutive singular values').choices(['absolute', 'relative']).default('absolute'))
-    .option('--rows <n>', 'singular values listed in the table (default 30, or more to reach every suggested k); --json has all')
+    .addOption(flagOption('--rows <n>', 'singular values listed in the table (default 30, or more to reach every suggested k); --json has all', integer({ min: 0 })))
     .addOption(dtypeOption('compute in this precision (default: as stored in the file)'))
     .option('--json', 'print one JSON object');
   addTextInputOptions(command)
     .action(async (a: string, opts: RankOptions, cmd: Command) => {
-      const target = parseEnergy(opts.energy);
-      const noiseSigma = parseSigma(opts.noiseSigma);
-      const rowsWanted = opts.rows === undefined ? undefined : Number(opts.rows);
-      if (rowsWanted !== undefined && !(Number.isInteger(rowsWanted) && rowsWanted >= 0)) throw new UsageError(`--rows must be an integer >= 0, got '${opts.rows}'`);
+      const { energy: target = 0.9, noiseSigma, rows: rowsWanted } = opts;
       if (opts.plot !== undefined && !opts.plot.toLowerCase().endsWith('.svg')) throw new UsageError(`--plot writes SVG: the file name must end in .svg, got '${opts.plot}'`);
       const input = await readMatrixInput(a, { dtype: opts.dtype, ...textReadOptions(opts) });
       const A = input.matrix;
-      kernels();
-      const t0 = performance.now();
-      const s = Float64Array.from(svdvals(A));
-      const seconds = (performance.now() - t0) / 1000;
+      const { result: s, seconds } = timed(() => Float64Array.from(svdvals(A)), { kernels: true });
       const [m, n] = [A.rows, A.cols];
       const r = s.length > 0 ? suggestRank(s, { m, n, energy: target, noiseSigma, gap: opts.gap }) : undefined;
       const cum = cumulativeEnergy(s);

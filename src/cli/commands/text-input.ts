@@ -1,7 +1,7 @@
 /**
  * What the text commands (`topics`, `lsa`, `embed`) share: reading documents (one per line
  * of a text file, or one per row from a CSV/TSV column named with `--column`), the TF-IDF
- * options, number parsing and the fit-with-progress-bar wrapper.
+ * options, and the timed fit under a progress bar.
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -10,8 +10,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.js';
 import type { TfidfVectorizerOptions } from '../../models/text/vectorize.js';
 import type { LongTaskOptions } from '../../progress.js';
+import { count, either, flagOption, number } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
-import { progressBar } from '../progress-bar.js';
+import { withProgress } from '../progress-bar.js';
+import { timed, type Timed } from '../timing.js';
 
 /** Documents read from a file. */
 export interface Documents {
@@ -55,23 +57,15 @@ export async function readDocuments(path: string, column: string | undefined): P
   return { docs, source };
 }
 
-/** Parse an option value with a rule; undefined stays undefined. */
-export function parseNumber(flag: string, value: string | undefined, rule: (v: number) => boolean, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = value.trim() === '' ? NaN : Number(value);
-  if (!rule(v)) throw new UsageError(`${flag} must be ${what}, got '${value}'`);
-  return v;
-}
-
-export const isCount = (v: number): boolean => Number.isInteger(v) && v >= 1;
-const isDf = (v: number): boolean => Number.isFinite(v) && ((v >= 0 && v < 1) || (Number.isInteger(v) && v >= 1));
+/** A document frequency: a count of documents, or a fraction of them. */
+const documentFrequency = either(count, number({ min: 0, below: 1 }, 'a fraction'));
 
 /** Flags of the TF-IDF options. */
 export interface VectorizerFlags {
   column?: string;
-  minDf?: string;
-  maxDf?: string;
-  maxFeatures?: string;
+  minDf?: number;
+  maxDf?: number;
+  maxFeatures?: number;
   stopWords: boolean;
   sublinearTf?: boolean;
 }
@@ -80,9 +74,9 @@ export interface VectorizerFlags {
 export function addVectorizerFlags(cmd: Command, defaults: { minDf?: string; maxDf?: string; sublinear: boolean }): Command {
   cmd
     .option('--column <name>', 'read documents from this column of a CSV/TSV file (default: one document per line)')
-    .option('--min-df <n>', 'drop terms in fewer documents (integer count, or fraction < 1)', defaults.minDf)
-    .option('--max-df <n>', 'drop terms in more documents (integer count, or fraction < 1)', defaults.maxDf)
-    .option('--max-features <n>', 'keep the n most frequent terms')
+    .addOption(flagOption('--min-df <n>', 'drop terms in fewer documents (integer count, or fraction < 1)', documentFrequency, { default: defaults.minDf }))
+    .addOption(flagOption('--max-df <n>', 'drop terms in more documents (integer count, or fraction < 1)', documentFrequency, { default: defaults.maxDf }))
+    .addOption(flagOption('--max-features <n>', 'keep the n most frequent terms', count))
     .option('--no-stop-words', 'keep English stop words (removed by default)');
   if (!defaults.sublinear) cmd.option('--sublinear-tf', 'tf = 1 + ln(count)');
   return cmd;
@@ -92,25 +86,16 @@ export function addVectorizerFlags(cmd: Command, defaults: { minDf?: string; max
 export function vectorizerOptions(flags: VectorizerFlags, sublinear: boolean): TfidfVectorizerOptions {
   const o: TfidfVectorizerOptions = { sublinearTf: sublinear || flags.sublinearTf === true };
   if (flags.stopWords) o.stopWords = 'english';
-  const minDf = parseNumber('--min-df', flags.minDf, isDf, 'an integer >= 1 or a fraction in [0, 1)');
-  const maxDf = parseNumber('--max-df', flags.maxDf, isDf, 'an integer >= 1 or a fraction in [0, 1)');
-  const maxFeatures = parseNumber('--max-features', flags.maxFeatures, isCount, 'an integer >= 1');
+  const { minDf, maxDf, maxFeatures } = flags;
   if (minDf !== undefined) o.minDf = minDf;
   if (maxDf !== undefined) o.maxDf = maxDf;
   if (maxFeatures !== undefined) o.maxFeatures = maxFeatures;
   return o;
 }
 
-/** Run `fn` with a progress bar labelled `label`; returns its result and the seconds it took. */
-export function timed<T>(label: string, fn: (o: LongTaskOptions) => T): { result: T; seconds: number } {
-  const t0 = performance.now();
-  const bar = progressBar(label);
-  try {
-    const result = fn({ onProgress: bar.onProgress });
-    return { result, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    bar.stop();
-  }
+/** Fit with a progress bar labelled `label`: `fit`'s result and the seconds it took. */
+export function timedFit<T>(label: string, fit: (o: LongTaskOptions) => T): Timed<T> {
+  return timed(() => withProgress(label, (onProgress) => fit({ onProgress })));
 }
 
 /** The first `n` characters of a document on one line, with an ellipsis when cut. */

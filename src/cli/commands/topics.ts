@@ -5,16 +5,17 @@
 import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { NMFTopics } from '../../models/text/topics.js';
+import { count, flagOption, integer } from '../flags.js';
 import { onFile } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
-import { addVectorizerFlags, isCount, parseNumber, readDocuments, timed, vectorizerOptions, type VectorizerFlags } from './text-input.js';
+import { addVectorizerFlags, readDocuments, timedFit, vectorizerOptions, type VectorizerFlags } from './text-input.js';
 
 interface TopicsFlags extends VectorizerFlags {
-  rank: string;
-  top: string;
+  rank: number;
+  top: number;
   solver: 'cd' | 'mu';
-  maxIter: string;
-  seed: string;
+  maxIter: number;
+  seed: number;
   save?: string;
   json?: boolean;
 }
@@ -25,22 +26,19 @@ export function registerTopics(program: Command): void {
     .command('topics')
     .description('NMF topics of documents: the top words of each topic (TF-IDF, then NMF)')
     .argument('<file>', 'documents: a text file with one document per line, or a CSV/TSV file with --column')
-    .option('-k, --rank <k>', 'number of topics', '10')
-    .option('--top <n>', 'words shown per topic', '10');
+    .addOption(flagOption('-k, --rank <k>', 'number of topics', count, { default: '10' }))
+    .addOption(flagOption('--top <n>', 'words shown per topic', count, { default: '10' }));
   addVectorizerFlags(cmd, { minDf: '2', maxDf: '0.95', sublinear: false })
     .addOption(new Option('--solver <name>', 'NMF solver: cd (coordinate descent) or mu (multiplicative updates)').choices(['cd', 'mu']).default('cd'))
-    .option('--max-iter <n>', 'NMF iteration cap', '200')
-    .option('--seed <s>', 'seed of the NMF initialization', '0')
+    .addOption(flagOption('--max-iter <n>', 'NMF iteration cap', count, { default: '200' }))
+    .addOption(flagOption('--seed <s>', 'seed of the NMF initialization', integer(), { default: '0' }))
     .option('--save <file.json>', 'write the fitted topic model (vectorizer + NMF) as JSON')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: TopicsFlags, command: Command) => {
-      const k = parseNumber('--rank', opts.rank, isCount, 'an integer >= 1')!;
-      const top = parseNumber('--top', opts.top, isCount, 'an integer >= 1')!;
-      const maxIter = parseNumber('--max-iter', opts.maxIter, isCount, 'an integer >= 1')!;
-      const seed = parseNumber('--seed', opts.seed, Number.isInteger, 'an integer')!;
+      const { rank: k, top, maxIter, seed } = opts;
       const estimator = new NMFTopics({ topics: k, vectorizer: vectorizerOptions(opts, false), nmf: { solver: opts.solver, maxIter, seed } });
       const { docs, source } = await readDocuments(file, opts.column);
-      const { result: model, seconds } = timed('topics', (o) => estimator.fit(docs, o));
+      const { result: model, seconds } = timedFit('topics', (o) => estimator.fit(docs, o));
       if (opts.save) {
         const path = opts.save;
         await onFile(path, () => writeFileAtomic(path, JSON.stringify(model)));
