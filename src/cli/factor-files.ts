@@ -1,7 +1,8 @@
 /**
- * Shared plumbing of the decomposition commands: read the input matrix, time the
- * factorization, write each factor as `<DIR>/<name>.npy` (so numpy can check it), and
- * report in words or one JSON line.
+ * Shared plumbing of the decomposition commands: read the input matrix, estimate the memory
+ * the computation needs, time the factorization, write each factor as `<DIR>/<name>.npy`
+ * (so numpy can check it), and report in words or one JSON line; and the options and
+ * right-hand sides the dense decompositions and solvers share (commands/svd.ts, qr.ts, ...).
  */
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../io/write-chunks.js';
@@ -13,9 +14,10 @@ import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { checkMemory, type MemoryBlock } from '../matrix/memory.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { onFile } from './options.js';
+import { dtypeOption, onFile } from './options.js';
 import { inputHeader, readDenseOrSparseInput, readMatrixInput } from './read-input.js';
 import { human, printJson, stdoutOf } from './output.js';
+import { timed } from './timing.js';
 
 /** One output of a factorization: a matrix, a 1-D float vector, or a 1-D index vector. */
 export type Factor =
@@ -59,8 +61,11 @@ export interface FactorCommandOptions {
    * options because `svd --rank` reads its input in svd-rank.ts, which then hands these
    * same options to runFactorCommand.
    */
-  memory?: (inputs: readonly InputShape[]) => MemoryNeed;
+  memory?: MemoryEstimate;
 }
+
+/** What a computation needs for inputs of these shapes. */
+export type MemoryEstimate = (inputs: readonly InputShape[]) => MemoryNeed;
 
 /**
  * Read a matrix argument (any supported format) through the shared CLI reader: file errors
@@ -106,10 +111,7 @@ export async function runFactorCommand(
     const need = opts.memory(inputs.map((A) => ({ rows: A.rows, cols: A.cols, dtype: A.dtype, sparse: A instanceof CsrMatrix })));
     checkMemory(need.what, need.blocks);
   }
-  kernels(); // load the kernels first, so the time reported is the factorization's alone
-  const t0 = performance.now();
-  const result = compute();
-  const seconds = (performance.now() - t0) / 1000;
+  const { result, seconds } = timed(compute, { kernels: true });
   const files: string[] = [];
   if (opts.out !== undefined) {
     const dir = opts.out;
@@ -139,4 +141,66 @@ export async function runFactorCommand(
       out(`${f.name} ${describe(f)} =\n${body}\n`);
     }
   }
+}
+
+// ------------------------------------------------------------------ the dense decompositions
+//
+// Each command states what it will allocate for the inputs as read (its outputs, a working
+// copy of A where the routine factors in place, and the inputs themselves, which are held
+// throughout), and runFactorCommand refuses before computing when that cannot fit: a
+// 2147483647 x 0 file asking for `svd --full` then gets one line naming U's size instead of
+// the engine's "Invalid typed array length". Estimates count the large arrays only.
+
+/** An array a computation allocates: its name in the message, its rows and columns. */
+export type Block = [name: string, rows: number, cols: number];
+
+/** The need `what`: `blocks` of `dtype` elements, and the inputs, which are held throughout. */
+export function memoryNeed(what: string, dtype: DType, inputs: readonly InputShape[], blocks: Block[]): MemoryNeed {
+  const size = dtype === 'float32' ? 4 : 8;
+  const held: MemoryBlock[] = inputs.map((A, i) =>
+    A.sparse
+      ? { name: `the sparse input's row pointers`, rows: A.rows + 1, cols: 1, bytesPerElement: 4 }
+      : { name: inputs.length > 1 ? `input ${i + 1}` : 'A', rows: A.rows, cols: A.cols, bytesPerElement: A.dtype === 'float32' ? 4 : 8 },
+  );
+  return { what, blocks: [...blocks.map(([name, rows, cols]) => ({ name, rows, cols, bytesPerElement: size })), ...held] };
+}
+
+/** Outputs of a dense decomposition `command`, by an m x n A's shape (and r right-hand sides). */
+export function denseNeed(command: string, blocks: (m: number, n: number, r: number) => Block[]): MemoryEstimate {
+  return (inputs) => {
+    const A = inputs[0]!;
+    const r = inputs[1] ? (inputs[1].rows === 1 ? 1 : inputs[1].cols) : 0;
+    return memoryNeed(`${command} of ${A.rows} x ${A.cols}`, A.dtype, inputs, blocks(A.rows, A.cols, r));
+  };
+}
+
+/**
+ * Read the dense matrix files `paths` (in `opts.dtype`), then {@link runFactorCommand}
+ * `compute` on them, refused first when `memory` cannot fit (see {@link denseNeed}).
+ */
+export async function runDenseCommand(
+  cmd: Command, command: string, paths: readonly string[], opts: FactorCommandOptions, memory: MemoryEstimate, compute: (...inputs: Matrix[]) => FactorResult,
+): Promise<void> {
+  const inputs = await Promise.all(paths.map((path) => readInput(path, opts.dtype)));
+  await runFactorCommand(cmd, command, inputs, { ...opts, memory }, () => compute(...inputs));
+}
+
+/** A decomposition command with the options they all share: --out, --dtype, --json. */
+export function factorCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('-o, --out <dir>', 'write the factors as .npy files into this directory (created if needed); without it they are printed')
+    .addOption(dtypeOption('compute in this precision (default: as stored in the file)'))
+    .option('--json', 'print one JSON object');
+}
+
+/** A right-hand side file as a Matrix: a 1-D vector (stored 1 x n) becomes a column. */
+export function rhsOf(B: Matrix): Matrix {
+  return B.rows === 1 && B.cols > 1 ? B.transpose() : B;
+}
+
+/** The solution as a 1-D vector when b was one, else as a matrix. */
+export function rhsFactor(name: string, X: Matrix, B: Matrix): Factor {
+  return B.rows === 1 || B.cols === 1 ? { name, vector: X.toFlat() } : { name, matrix: X };
 }
