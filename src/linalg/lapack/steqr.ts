@@ -110,6 +110,31 @@ export function laev2(a: number, b: number, c: number): [number, number, number,
   return [rt1, rt2, cs1, sn1];
 }
 
+/**
+ * Deflate the 2 x 2 block [[d_i, b], [b, d_i+1]] found by a QL/QR iteration: its eigenvalues
+ * replace d[i], d[i+1] and e[i] becomes 0. b is e[i], or its square root in dsterf, which
+ * keeps the off-diagonals squared. With `Z` (dsteqr computing vectors) the eigenvalues come
+ * from dlaev2 and its rotation is applied to columns i, i+1 of Z; without, from dlae2.
+ * (dsterf's QR branch stores the pair the other way round; it sorts the eigenvalues at the
+ * end and dlae2 is symmetric in the two diagonal entries, so the result is the same.)
+ */
+export function deflate2x2(
+  d: Float64Array, e: Float64Array, i: number, b: number,
+  Z?: FloatArray, zoff = 0, ldz = 1, nz = 0,
+): void {
+  if (Z) {
+    const [rt1, rt2, c, s] = laev2(d[i]!, b, d[i + 1]!);
+    rotCols(Z, zoff, ldz, nz, i, c, s);
+    d[i] = rt1;
+    d[i + 1] = rt2;
+  } else {
+    const [rt1, rt2] = lae2(d[i]!, b, d[i + 1]!);
+    d[i] = rt1;
+    d[i + 1] = rt2;
+  }
+  e[i] = 0;
+}
+
 /** Largest |d_i|, |e_i| of the tridiagonal block d[l..m], e[l..m-1] (LAPACK dlanst('M')). */
 export function tridiagMaxAbs(d: Float64Array, e: Float64Array, l: number, m: number): number {
   let a = 0;
@@ -134,7 +159,7 @@ export function scaleRange(x: Float64Array, from: number, to: number, s: number)
  * off-diagonal e[m] is negligible, |e_m| <= sqrt|d_m| sqrt|d_m+1| eps (then set to zero),
  * or n - 1. Splitting test of LAPACK dsteqr / dsterf.
  */
-export function blockEnd(d: Float64Array, e: Float64Array, l1: number, n: number): number {
+function blockEnd(d: Float64Array, e: Float64Array, l1: number, n: number): number {
   let m = l1;
   for (; m < n - 1; m++) {
     const tst = Math.abs(e[m]!);
@@ -151,12 +176,57 @@ export function blockEnd(d: Float64Array, e: Float64Array, l1: number, n: number
  * Scale the block d[l..lend], e[l..lend-1] into [SSFMIN, SSFMAX] when its largest entry
  * `anorm` is outside (as dsteqr/dsterf do). @returns the factor that undoes it, or 1.
  */
-export function scaleBlock(d: Float64Array, e: Float64Array, l: number, lend: number, anorm: number): number {
+function scaleBlock(d: Float64Array, e: Float64Array, l: number, lend: number, anorm: number): number {
   const target = anorm > SSFMAX ? SSFMAX : anorm < SSFMIN ? SSFMIN : 0;
   if (target === 0) return 1;
   scaleRange(d, l, lend, target / anorm);
   scaleRange(e, l, lend - 1, target / anorm);
   return anorm / target;
+}
+
+/** An unreduced block of the tridiagonal, as {@link nextBlock} finds it. */
+export interface TridiagBlock {
+  /** The block is d[lo..hi], e[lo..hi-1] (lo < hi). */
+  lo: number;
+  hi: number;
+  /**
+   * The end to iterate from and the end to iterate towards: QL when l < lend (l = lo),
+   * QR when l > lend (l = hi).
+   */
+  l: number;
+  lend: number;
+  /** Factor that undoes the block's scaling (1 when it was not scaled). */
+  unscale: number;
+}
+
+/**
+ * The next block of the tridiagonal that needs iterating, at or after row `from` (the block
+ * loop head of LAPACK dsteqr / dsterf, shared by both): split at the first negligible
+ * off-diagonal ({@link blockEnd}), pass over 1 x 1 and zero blocks (already diagonal), scale
+ * the block into [SSFMIN, SSFMAX] ({@link scaleBlock}) and orient it: QL when its top is
+ * larger in magnitude than its bottom, QR otherwise, so that the small eigenvalues converge
+ * first, which keeps graded matrices accurate. Fills `blk` and returns true, or returns false
+ * when every remaining block is diagonal. The next call starts at `blk.hi + 1`.
+ */
+export function nextBlock(d: Float64Array, e: Float64Array, n: number, from: number, blk: TridiagBlock): boolean {
+  let l1 = from;
+  while (l1 < n) {
+    if (l1 > 0) e[l1 - 1] = 0;
+    const lo = l1;
+    const hi = blockEnd(d, e, l1, n);
+    l1 = hi + 1;
+    if (hi === lo) continue;
+    const anorm = tridiagMaxAbs(d, e, lo, hi);
+    if (anorm === 0) continue;
+    blk.lo = lo;
+    blk.hi = hi;
+    blk.unscale = scaleBlock(d, e, lo, hi, anorm);
+    const ql = !(Math.abs(d[hi]!) < Math.abs(d[lo]!));
+    blk.l = ql ? lo : hi;
+    blk.lend = ql ? hi : lo;
+    return true;
+  }
+  return false;
 }
 
 /** @throws ConvergenceError when the sweep budget is spent and some e[i] is still nonzero. */
@@ -183,6 +253,81 @@ function rotCols(Z: FloatArray, zoff: number, ldz: number, nz: number, j: number
 }
 
 /**
+ * Start of one implicit QL/QR sweep of dsteqr: g = d_m - sigma, with sigma Wilkinson's shift,
+ * the eigenvalue of the 2 x 2 [[dl, el], [el, dl1]] at the converging end l that is nearer
+ * to dl (dl1 is the diagonal entry next to dl inside the block, m the far end).
+ */
+function wilkinsonStart(dl: number, dl1: number, el: number, dm: number): number {
+  const g = (dl1 - dl) / (2 * el);
+  const r = hypot2(g, 1);
+  return dm - dl + el / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
+}
+
+/**
+ * One implicit QL sweep (`ql`, LAPACK dsteqr's label 70 loop: the bulge is chased from the
+ * bottom m up to the converging end l < m) or QR sweep (label 120: from the top m down to
+ * l > m) with Wilkinson's shift, on the unreduced block between l and m. The rotations
+ * are applied to the columns of Z when it is given.
+ *
+ * The two sweeps are mirror images: off-diagonal e[i] couples d[i] and d[i + 1], the sweep
+ * moves by `step` (-1 for QL, +1 for QR), and of the two diagonal entries next to e[i] the
+ * one on m's side is d[i + near]. Every operation is that of LAPACK's two loops, in the
+ * same order, so results are bit-identical to writing them out twice.
+ */
+function sweep(
+  ql: boolean, l: number, m: number, d: Float64Array, e: Float64Array,
+  Z: FloatArray | undefined, zoff: number, ldz: number, nz: number,
+): void {
+  const step = ql ? -1 : 1;
+  const near = ql ? 1 : 0;
+  const far = 1 - near;
+  const first = ql ? m - 1 : m; // the off-diagonals visited: e[first], ..., e[last]
+  const last = ql ? l : l - 1;
+  // dlasr('R','V','B') applies QL's rotations from the bottom up and dlasr('R','V','F')
+  // QR's top down, both in the order computed here; QL's act with the opposite sign.
+  const zsign = ql ? -1 : 1;
+  let g = wilkinsonStart(d[l]!, d[l - step]!, e[last]!, d[m]!);
+  let s = 1;
+  let c = 1;
+  let p = 0;
+  for (let i = first; i !== last + step; i += step) {
+    const f = s * e[i]!;
+    const b = c * e[i]!;
+    // Plane rotation zeroing f against g (LAPACK 3.9 dlartg(g, f, c, s, r), with r from
+    // hypot2 in place of its rescaling loop). Not lartg of givens.ts: LAPACK 3.10's signs
+    // differ (c >= 0 always), which would change the results in the last bits.
+    let r: number;
+    if (f === 0) {
+      c = 1;
+      s = 0;
+      r = g;
+    } else if (g === 0) {
+      c = 0;
+      s = 1;
+      r = f;
+    } else {
+      r = hypot2(g, f);
+      c = g / r;
+      s = f / r;
+      if (Math.abs(g) > Math.abs(f) && c < 0) {
+        c = -c;
+        s = -s;
+        r = -r;
+      }
+    }
+    if (i !== first) e[i - step] = r;
+    g = d[i + near]! - p;
+    r = (d[i + far]! - g) * s + 2 * c * b;
+    p = s * r;
+    d[i + near] = g + p;
+    g = c * r - b;
+    if (Z) rotCols(Z, zoff, ldz, nz, i, c, zsign * s);
+  }
+  d[l] = d[l]! - p;
+  e[last] = g;
+}
+
+/**
  * Eigenvalues and (optionally) eigenvectors of the symmetric tridiagonal matrix with
  * diagonal d[0..n) and off-diagonal e[0..n-1), by implicit QL or QR with Wilkinson shifts
  * (LAPACK dsteqr). The matrix is split where an off-diagonal is negligible; each block is
@@ -206,182 +351,59 @@ export function steqr(
   if (n <= 1) return;
   const nmaxit = n * MAXIT;
   let jtot = 0;
-  let l1 = 0;
-  while (l1 < n) {
-    if (l1 > 0) e[l1 - 1] = 0;
-    let m = blockEnd(d, e, l1, n);
-    let l = l1;
-    const lsv = l;
-    let lend = m;
-    const lendsv = lend;
-    l1 = m + 1;
-    if (lend === l) continue;
-    const anorm = tridiagMaxAbs(d, e, l, lend);
-    if (anorm === 0) continue;
-    const unscale = scaleBlock(d, e, l, lend, anorm);
-    if (Math.abs(d[lend]!) < Math.abs(d[l]!)) {
-      lend = lsv;
-      l = lendsv;
-    }
+  const blk: TridiagBlock = { lo: 0, hi: -1, l: 0, lend: 0, unscale: 1 };
+  while (nextBlock(d, e, n, blk.hi + 1, blk)) {
+    let l = blk.l;
+    const lend = blk.lend;
     if (lend > l) {
       // QL iteration: chase from the bottom, eigenvalues converge at the top (index l).
-      for (;;) {
-        let mm = l;
-        if (l !== lend) {
-          for (; mm < lend; mm++) {
-            const tst = Math.abs(e[mm]!) ** 2;
-            if (tst <= EPS2 * Math.abs(d[mm]!) * Math.abs(d[mm + 1]!) + SAFMIN) break;
-          }
-        } else mm = lend;
-        m = mm;
+      while (l <= lend) {
+        let m = l;
+        for (; m < lend; m++) {
+          const tst = Math.abs(e[m]!) ** 2;
+          if (tst <= EPS2 * Math.abs(d[m]!) * Math.abs(d[m + 1]!) + SAFMIN) break;
+        }
         if (m < lend) e[m] = 0;
-        let p = d[l]!;
         if (m === l) {
           // Eigenvalue found.
-          d[l] = p;
           l++;
-          if (l <= lend) continue;
-          break;
+          continue;
         }
         if (m === l + 1) {
-          if (Z) {
-            const [rt1, rt2, c, s] = laev2(d[l]!, e[l]!, d[l + 1]!);
-            rotCols(Z, zoff, ldz, nz, l, c, s);
-            d[l] = rt1;
-            d[l + 1] = rt2;
-          } else {
-            const [rt1, rt2] = lae2(d[l]!, e[l]!, d[l + 1]!);
-            d[l] = rt1;
-            d[l + 1] = rt2;
-          }
-          e[l] = 0;
+          deflate2x2(d, e, l, e[l]!, Z, zoff, ldz, nz);
           l += 2;
-          if (l <= lend) continue;
-          break;
+          continue;
         }
         if (jtot === nmaxit) break;
         jtot++;
-        // Wilkinson shift from the leading 2 x 2.
-        let g = (d[l + 1]! - p) / (2 * e[l]!);
-        let r = hypot2(g, 1);
-        g = d[m]! - p + e[l]! / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
-        let s = 1;
-        let c = 1;
-        p = 0;
-        for (let i = m - 1; i >= l; i--) {
-          const f = s * e[i]!;
-          const b = c * e[i]!;
-          // Plane rotation zeroing f against g (LAPACK dlartg).
-          if (f === 0) {
-            c = 1;
-            s = 0;
-            r = g;
-          } else if (g === 0) {
-            c = 0;
-            s = 1;
-            r = f;
-          } else {
-            r = hypot2(g, f);
-            c = g / r;
-            s = f / r;
-            if (Math.abs(g) > Math.abs(f) && c < 0) {
-              c = -c;
-              s = -s;
-              r = -r;
-            }
-          }
-          if (i !== m - 1) e[i + 1] = r;
-          g = d[i + 1]! - p;
-          r = (d[i]! - g) * s + 2 * c * b;
-          p = s * r;
-          d[i + 1] = g + p;
-          g = c * r - b;
-          // dlasr('R','V','B') applies the rotations from the bottom up: same order as here.
-          if (Z) rotCols(Z, zoff, ldz, nz, i, c, -s);
-        }
-        d[l] = d[l]! - p;
-        e[l] = g;
+        sweep(true, l, m, d, e, Z, zoff, ldz, nz);
       }
     } else {
       // QR iteration: chase from the top, eigenvalues converge at the bottom (index l).
-      for (;;) {
-        let mm = l;
-        if (l !== lend) {
-          for (; mm > lend; mm--) {
-            const tst = Math.abs(e[mm - 1]!) ** 2;
-            if (tst <= EPS2 * Math.abs(d[mm]!) * Math.abs(d[mm - 1]!) + SAFMIN) break;
-          }
-        } else mm = lend;
-        m = mm;
+      while (l >= lend) {
+        let m = l;
+        for (; m > lend; m--) {
+          const tst = Math.abs(e[m - 1]!) ** 2;
+          if (tst <= EPS2 * Math.abs(d[m]!) * Math.abs(d[m - 1]!) + SAFMIN) break;
+        }
         if (m > lend) e[m - 1] = 0;
-        let p = d[l]!;
         if (m === l) {
-          d[l] = p;
           l--;
-          if (l >= lend) continue;
-          break;
+          continue;
         }
         if (m === l - 1) {
-          if (Z) {
-            const [rt1, rt2, c, s] = laev2(d[l - 1]!, e[l - 1]!, d[l]!);
-            rotCols(Z, zoff, ldz, nz, l - 1, c, s);
-            d[l - 1] = rt1;
-            d[l] = rt2;
-          } else {
-            const [rt1, rt2] = lae2(d[l - 1]!, e[l - 1]!, d[l]!);
-            d[l - 1] = rt1;
-            d[l] = rt2;
-          }
-          e[l - 1] = 0;
+          deflate2x2(d, e, l - 1, e[l - 1]!, Z, zoff, ldz, nz);
           l -= 2;
-          if (l >= lend) continue;
-          break;
+          continue;
         }
         if (jtot === nmaxit) break;
         jtot++;
-        let g = (d[l - 1]! - p) / (2 * e[l - 1]!);
-        let r = hypot2(g, 1);
-        g = d[m]! - p + e[l - 1]! / (g + (g >= 0 ? Math.abs(r) : -Math.abs(r)));
-        let s = 1;
-        let c = 1;
-        p = 0;
-        for (let i = m; i <= l - 1; i++) {
-          const f = s * e[i]!;
-          const b = c * e[i]!;
-          if (f === 0) {
-            c = 1;
-            s = 0;
-            r = g;
-          } else if (g === 0) {
-            c = 0;
-            s = 1;
-            r = f;
-          } else {
-            r = hypot2(g, f);
-            c = g / r;
-            s = f / r;
-            if (Math.abs(g) > Math.abs(f) && c < 0) {
-              c = -c;
-              s = -s;
-              r = -r;
-            }
-          }
-          if (i !== m) e[i - 1] = r;
-          g = d[i]! - p;
-          r = (d[i + 1]! - g) * s + 2 * c * b;
-          p = s * r;
-          d[i] = g + p;
-          g = c * r - b;
-          // dlasr('R','V','F') applies them top down: same order as here.
-          if (Z) rotCols(Z, zoff, ldz, nz, i, c, s);
-        }
-        d[l] = d[l]! - p;
-        e[l - 1] = g;
+        sweep(false, l, m, d, e, Z, zoff, ldz, nz);
       }
     }
-    if (unscale !== 1) {
-      scaleRange(d, lsv, lendsv, unscale);
-      scaleRange(e, lsv, lendsv - 1, unscale);
+    if (blk.unscale !== 1) {
+      scaleRange(d, blk.lo, blk.hi, blk.unscale);
+      scaleRange(e, blk.lo, blk.hi - 1, blk.unscale);
     }
     checkConverged('steqr', e, n, jtot, nmaxit, 'QL/QR sweeps');
   }

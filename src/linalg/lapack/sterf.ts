@@ -6,7 +6,7 @@
  */
 import { ROUNDOFF as EPS } from './machine.js';
 import {
-  MAXIT, blockEnd, checkConverged, hypot2, lae2, scaleBlock, scaleRange, tridiagMaxAbs,
+  MAXIT, checkConverged, deflate2x2, hypot2, nextBlock, scaleRange, type TridiagBlock,
 } from './steqr.js';
 
 const EPS2 = EPS * EPS;
@@ -22,58 +22,33 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
   if (n <= 1) return;
   const nmaxit = n * MAXIT;
   let jtot = 0;
-  let l1 = 0;
-  while (l1 < n) {
-    if (l1 > 0) e[l1 - 1] = 0;
-    let m = blockEnd(d, e, l1, n);
-    let l = l1;
-    const lsv = l;
-    let lend = m;
-    const lendsv = lend;
-    l1 = m + 1;
-    if (lend === l) continue;
-    const anorm = tridiagMaxAbs(d, e, l, lend);
-    if (anorm === 0) continue;
-    const unscale = scaleBlock(d, e, l, lend, anorm);
-    for (let i = l; i < lend; i++) e[i] = e[i]! * e[i]!;
-    if (Math.abs(d[lend]!) < Math.abs(d[l]!)) {
-      lend = lsv;
-      l = lendsv;
-    }
-    if (lend >= l) {
+  const blk: TridiagBlock = { lo: 0, hi: -1, l: 0, lend: 0, unscale: 1 };
+  while (nextBlock(d, e, n, blk.hi + 1, blk)) {
+    for (let i = blk.lo; i < blk.hi; i++) e[i] = e[i]! * e[i]!;
+    let l = blk.l;
+    const lend = blk.lend;
+    if (lend > l) {
       // QL iteration.
-      for (;;) {
-        m = l;
-        if (l !== lend) {
-          for (; m < lend; m++) if (Math.abs(e[m]!) <= EPS2 * Math.abs(d[m]! * d[m + 1]!)) break;
-        } else m = lend;
+      while (l <= lend) {
+        let m = l;
+        for (; m < lend; m++) if (Math.abs(e[m]!) <= EPS2 * Math.abs(d[m]! * d[m + 1]!)) break;
         if (m < lend) e[m] = 0;
-        let p = d[l]!;
         if (m === l) {
-          d[l] = p;
           l++;
-          if (l <= lend) continue;
-          break;
+          continue;
         }
         if (m === l + 1) {
-          const [rt1, rt2] = lae2(d[l]!, Math.sqrt(e[l]!), d[l + 1]!);
-          d[l] = rt1;
-          d[l + 1] = rt2;
-          e[l] = 0;
+          deflate2x2(d, e, l, Math.sqrt(e[l]!));
           l += 2;
-          if (l <= lend) continue;
-          break;
+          continue;
         }
         if (jtot === nmaxit) break;
         jtot++;
-        const rte = Math.sqrt(e[l]!);
-        let sigma = (d[l + 1]! - p) / (2 * rte);
-        const r0 = hypot2(sigma, 1);
-        sigma = p - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        const sigma = rootFreeShift(d[l]!, d[l + 1]!, e[l]!);
         let c = 1;
         let s = 0;
         let gamma = d[m]! - sigma;
-        p = gamma * gamma;
+        let p = gamma * gamma;
         for (let i = m - 1; i >= l; i--) {
           const bb = e[i]!;
           const r = p + bb;
@@ -92,36 +67,26 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
       }
     } else {
       // QR iteration.
-      for (;;) {
-        m = l;
+      while (l >= lend) {
+        let m = l;
         for (; m > lend; m--) if (Math.abs(e[m - 1]!) <= EPS2 * Math.abs(d[m]! * d[m - 1]!)) break;
         if (m > lend) e[m - 1] = 0;
-        let p = d[l]!;
         if (m === l) {
-          d[l] = p;
           l--;
-          if (l >= lend) continue;
-          break;
+          continue;
         }
         if (m === l - 1) {
-          const [rt1, rt2] = lae2(d[l]!, Math.sqrt(e[l - 1]!), d[l - 1]!);
-          d[l] = rt1;
-          d[l - 1] = rt2;
-          e[l - 1] = 0;
+          deflate2x2(d, e, l - 1, Math.sqrt(e[l - 1]!));
           l -= 2;
-          if (l >= lend) continue;
-          break;
+          continue;
         }
         if (jtot === nmaxit) break;
         jtot++;
-        const rte = Math.sqrt(e[l - 1]!);
-        let sigma = (d[l - 1]! - p) / (2 * rte);
-        const r0 = hypot2(sigma, 1);
-        sigma = p - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+        const sigma = rootFreeShift(d[l]!, d[l - 1]!, e[l - 1]!);
         let c = 1;
         let s = 0;
         let gamma = d[m]! - sigma;
-        p = gamma * gamma;
+        let p = gamma * gamma;
         for (let i = m; i <= l - 1; i++) {
           const bb = e[i]!;
           const r = p + bb;
@@ -139,8 +104,20 @@ export function sterf(n: number, d: Float64Array, e: Float64Array): void {
         d[l] = sigma + gamma;
       }
     }
-    if (unscale !== 1) scaleRange(d, lsv, lendsv, unscale);
+    if (blk.unscale !== 1) scaleRange(d, blk.lo, blk.hi, blk.unscale);
     checkConverged('sterf', e, n, jtot, nmaxit, 'sweeps');
   }
   d.set(Float64Array.from(d.subarray(0, n)).sort());
+}
+
+/**
+ * dsterf's shift sigma for the block whose converging end holds dl, its neighbour dl1 inside
+ * the block and the squared off-diagonal e2 between them: the eigenvalue of
+ * [[dl, sqrt(e2)], [sqrt(e2), dl1]] nearer to dl (the square root is taken once per sweep).
+ */
+function rootFreeShift(dl: number, dl1: number, e2: number): number {
+  const rte = Math.sqrt(e2);
+  const sigma = (dl1 - dl) / (2 * rte);
+  const r = hypot2(sigma, 1);
+  return dl - rte / (sigma + (sigma >= 0 ? r : -r));
 }
