@@ -206,8 +206,7 @@ function qrIterate(
     iter += m - ll;
     const k = m - ll; // rotations per sweep
     if (shift === 0) {
-      if (idir === 1) zeroShiftDown(ll, m, d, e, cr, sr, cl, sl, rot);
-      else zeroShiftUp(ll, m, d, e, cr, sr, cl, sl, rot);
+      zeroShift(idir === 1, ll, m, d, e, cr, sr, cl, sl, rot);
     } else if (idir === 1) {
       shiftedDown(ll, m, shift, d, e, cr, sr, cl, sl, rot);
     } else {
@@ -228,64 +227,51 @@ function qrIterate(
 }
 
 /**
- * Zero-shift QR sweep, top to bottom (Demmel & Kahan's implicit zero-shift QR): only
- * products and rotations, no subtractions, so every entry keeps high relative accuracy.
+ * Zero-shift QR sweep (Demmel & Kahan's implicit zero-shift QR; LAPACK dbdsqr's loops for
+ * idir = 1 and 2): only products and rotations, no subtractions, so every entry keeps high
+ * relative accuracy. `down` chases the bulge from the top ll to the bottom m, otherwise from
+ * m up to ll. The two directions are mirror images: the sweep moves by `step` and e[i + eo]
+ * couples d[i] to the next entry d[i + step]. Every operation is that of LAPACK's two
+ * loops, in the same order.
  */
-function zeroShiftDown(
-  ll: number, m: number, d: Float64Array, e: Float64Array,
+function zeroShift(
+  down: boolean, ll: number, m: number, d: Float64Array, e: Float64Array,
   cr: Float64Array, sr: Float64Array, cl: Float64Array, sl: Float64Array, rot: Rotation,
 ): void {
+  const step = down ? 1 : -1;
+  const eo = down ? 0 : -1;
+  const first = down ? ll : m;
+  const last = down ? m : ll;
+  // Rotation k acts on rows/columns (ll + k, ll + k + 1). Going up, the sign flip turns the
+  // bottom-up rotation into the [c s; -s c] convention of rotateRows/rotateCols, and the
+  // first rotation of each pair acts on U/C (left), the second on VT (right).
+  const sign = down ? 1 : -1;
+  const c1 = down ? cr : cl;
+  const s1 = down ? sr : sl;
+  const c2 = down ? cl : cr;
+  const s2 = down ? sl : sr;
   let cs = 1;
   let oldcs = 1;
   let oldsn = 0;
-  for (let i = ll; i < m; i++) {
-    lartg(d[i]! * cs, e[i]!, rot);
+  for (let i = first; i !== last; i += step) {
+    lartg(d[i]! * cs, e[i + eo]!, rot);
     cs = rot.c;
     const sn = rot.s;
     const r = rot.r;
-    if (i > ll) e[i - 1] = oldsn * r;
-    lartg(oldcs * r, d[i + 1]! * sn, rot);
+    if (i !== first) e[i - step + eo] = oldsn * r;
+    lartg(oldcs * r, d[i + step]! * sn, rot);
     oldcs = rot.c;
     oldsn = rot.s;
     d[i] = rot.r;
-    cr[i - ll] = cs;
-    sr[i - ll] = sn;
-    cl[i - ll] = oldcs;
-    sl[i - ll] = oldsn;
+    const k = i - ll + eo;
+    c1[k] = cs;
+    s1[k] = sign * sn;
+    c2[k] = oldcs;
+    s2[k] = sign * oldsn;
   }
-  const h = d[m]! * cs;
-  d[m] = h * oldcs;
-  e[m - 1] = h * oldsn;
-}
-
-/** Zero-shift QR sweep, bottom to top (the mirror image of {@link zeroShiftDown}). */
-function zeroShiftUp(
-  ll: number, m: number, d: Float64Array, e: Float64Array,
-  cr: Float64Array, sr: Float64Array, cl: Float64Array, sl: Float64Array, rot: Rotation,
-): void {
-  let cs = 1;
-  let oldcs = 1;
-  let oldsn = 0;
-  for (let i = m; i > ll; i--) {
-    lartg(d[i]! * cs, e[i - 1]!, rot);
-    cs = rot.c;
-    const sn = rot.s;
-    const r = rot.r;
-    if (i < m) e[i] = oldsn * r;
-    lartg(oldcs * r, d[i - 1]! * sn, rot);
-    oldcs = rot.c;
-    oldsn = rot.s;
-    d[i] = rot.r;
-    // Rotation i-ll-1 acts on rows/columns (i-1, i); the sign flip turns the bottom-up
-    // rotation into the [c s; -s c] convention of rotateRows/rotateCols.
-    cl[i - ll - 1] = cs;
-    sl[i - ll - 1] = -sn;
-    cr[i - ll - 1] = oldcs;
-    sr[i - ll - 1] = -oldsn;
-  }
-  const h = d[ll]! * cs;
-  d[ll] = h * oldcs;
-  e[ll] = h * oldsn;
+  const h = d[last]! * cs;
+  d[last] = h * oldcs;
+  e[last - step + eo] = h * oldsn;
 }
 
 /** Shifted implicit QR sweep (Golub-Kahan step), top to bottom. */
@@ -350,7 +336,7 @@ function shiftedUp(
       g = sinl * e[i - 2]!;
       e[i - 2] = cosl * e[i - 2]!;
     }
-    // Bottom-up: the left rotations act on U/C, the right ones on VT (see zeroShiftUp).
+    // Bottom-up: the left rotations act on U/C, the right ones on VT (see zeroShift).
     cl[i - ll - 1] = cosr;
     sl[i - ll - 1] = -sinr;
     cr[i - ll - 1] = cosl;
