@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../demo-lowrank.js';
 import { getThreads, kernels } from '../../kernels/index.js';
+import { flagOption, integer, number } from '../flags.js';
 import { printJson, stdoutOf } from '../output.js';
 
 /** `lowrank demo`: the low-rank approximation table that `npm start` prints. */
@@ -8,12 +9,12 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('rank-k approximation of a matrix with a planted spectrum: energy, optimal and randomized errors')
-    .option('--rows <m>', 'rows of the generated matrix', '2000')
-    .option('--cols <n>', 'columns of the generated matrix', '1000')
-    .option('--seed <s>', 'random seed', '1')
+    .addOption(flagOption('--rows <m>', 'rows of the generated matrix', integer({ min: 0 }), { default: '2000' }))
+    .addOption(flagOption('--cols <n>', 'columns of the generated matrix', integer({ min: 0 }), { default: '1000' }))
+    .addOption(flagOption('--seed <s>', 'random seed', number(), { default: '1' }))
     .option('--json', 'print one JSON object')
-    .action((opts: { rows: string; cols: string; seed: string; json?: boolean }, cmd: Command) => {
-      const m = Number(opts.rows), n = Number(opts.cols), seed = Number(opts.seed);
+    .action((opts: { rows: number; cols: number; seed: number; json?: boolean }, cmd: Command) => {
+      const { rows: m, cols: n, seed } = opts;
       const { rows, seconds } = runDemo({ m, n, seed });
       const backend = kernels().name;
       if (opts.json) {
