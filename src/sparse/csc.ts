@@ -11,9 +11,9 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';
-import { checkDtype, cooToCompressed, validateCompressed } from './build.js';
+import { CompressedMatrix, compressCoo } from './compressed.js';
 import { CsrMatrix, type CooTriples, type FromCooOptions, type FromDenseOptions, type SparseNorm } from './csr.js';
-import { TRUSTED, trusted, type Trusted } from './internal.js';
+import { trusted, type Trusted } from './internal.js';
 import type { SparseRandomOptions } from './random.js';
 
 /**
@@ -24,39 +24,19 @@ import type { SparseRandomOptions } from './random.js';
  * A.colSums();                 // Float64Array [2, 0, 4]
  * A.toCsr();                   // CSR copy
  */
-export class CscMatrix implements LinearOperator {
-  /** Column offsets: column j occupies [indptr[j], indptr[j+1]) of indices/data. Length cols + 1. */
-  readonly indptr: Int32Array;
-  /** Row index of each stored value. */
-  readonly indices: Int32Array;
-  /** Stored values. */
-  readonly data: FloatArray;
-  /** Number of rows. */
-  readonly rows: number;
-  /** Number of columns. */
-  readonly cols: number;
-  /** `[rows, cols]`. */
-  readonly shape: readonly [number, number];
-  /** True when row indices strictly increase within every column (sorted, no duplicates). */
-  readonly canonical: boolean;
+export class CscMatrix extends CompressedMatrix implements LinearOperator {
   /** The same arrays read as the CSR matrix of A^T (cols x rows). */
   private readonly t: CsrMatrix;
 
   /**
-   * Wrap CSC arrays (no copy), validated in O(nnz): lengths, indptr monotone from 0 to nnz,
-   * row indices in [0, rows), values finite.
+   * Wrap CSC arrays (no copy): `indptr` over the columns, `indices` holding row numbers.
+   * Validated in O(nnz): lengths, indptr monotone from 0 to nnz, row indices in [0, rows),
+   * values finite.
    * @throws ShapeError, InvalidArgumentError, NonFiniteInputError on invalid arrays.
    */
   constructor(indptr: Int32Array, indices: Int32Array, data: FloatArray, rows: number, cols: number, internal?: Trusted) {
-    const canonical = internal?.token === TRUSTED ? internal.canonical : validateCompressed(indptr, indices, data, cols, rows, 'CSC');
-    this.indptr = indptr;
-    this.indices = indices;
-    this.data = data;
-    this.rows = rows;
-    this.cols = cols;
-    this.shape = Object.freeze([rows, cols] as [number, number]);
-    this.canonical = canonical;
-    this.t = new CsrMatrix(indptr, indices, data, cols, rows, trusted(canonical));
+    super('CSC', indptr, indices, data, rows, cols, internal);
+    this.t = new CsrMatrix(indptr, indices, data, cols, rows, trusted(this.canonical));
   }
 
   private static wrap(t: CsrMatrix): CscMatrix {
@@ -74,8 +54,7 @@ export class CscMatrix implements LinearOperator {
     row: ArrayLike<number>, col: ArrayLike<number>, values: ArrayLike<number> | number, rows: number, cols: number,
     options: FromCooOptions = {},
   ): CscMatrix {
-    const dtype = checkDtype(options.dtype ?? 'float64');
-    const c = cooToCompressed(col, row, values, cols, rows, dtype, options.sumDuplicates ?? true, ['column', 'row']);
+    const c = compressCoo('CSC', row, col, values, rows, cols, options);
     return new CscMatrix(c.indptr, c.indices, c.data, rows, cols, trusted(c.canonical));
   }
 
@@ -95,21 +74,6 @@ export class CscMatrix implements LinearOperator {
   }
 
   // ---------------------------------------------------------------- shape and access
-
-  /** Number of stored entries. */
-  get nnz(): number {
-    return this.indices.length;
-  }
-
-  /** Element type of the values (and of product results). */
-  get dtype(): DType {
-    return this.t.dtype;
-  }
-
-  /** nnz / (rows cols). */
-  get density(): number {
-    return this.t.density;
-  }
 
   /** Element (i, j). */
   get(i: number, j: number): number {
@@ -260,7 +224,7 @@ export class CscMatrix implements LinearOperator {
   }
 
   /** Short description. */
-  toString(): string {
+  override toString(): string {
     return `CscMatrix ${this.rows}x${this.cols} ${this.dtype}, nnz ${this.nnz}`;
   }
 }

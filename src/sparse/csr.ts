@@ -22,9 +22,10 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { allocIndex } from '../matrix/memory.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';
-import { checkDtype, checkFinite, cooToCompressed, transposeCompressed, validateCompressed } from './build.js';
+import { checkDtype, checkFinite, transposeCompressed } from './build.js';
+import { CompressedMatrix, compressCoo } from './compressed.js';
 import { CscMatrix } from './csc.js';
-import { TRUSTED, trusted, type Trusted } from './internal.js';
+import { trusted, type Trusted } from './internal.js';
 import { crossNorms, crossSums, frobenius, sliceNorms, sliceSums } from './norms.js';
 import { randomCsrArrays, type SparseRandomOptions } from './random.js';
 
@@ -66,40 +67,15 @@ export interface CooTriples {
  * A.transpose();                // CscMatrix 3x2 sharing A's arrays (O(1))
  * A.apply(Matrix.random(3, 20)) // dense 2 x 20 product
  */
-export class CsrMatrix implements LinearOperator {
-  /** Row offsets: row i occupies [indptr[i], indptr[i+1]) of indices/data. Length rows + 1. */
-  readonly indptr: Int32Array;
-  /** Column index of each stored value. */
-  readonly indices: Int32Array;
-  /** Stored values. */
-  readonly data: FloatArray;
-  /** Number of rows. */
-  readonly rows: number;
-  /** Number of columns. */
-  readonly cols: number;
-  /** `[rows, cols]`. */
-  readonly shape: readonly [number, number];
+export class CsrMatrix extends CompressedMatrix implements LinearOperator {
   /**
-   * True when column indices strictly increase within every row (sorted, no duplicates):
-   * scipy's `has_canonical_format`. Matrices built by `fromCoo` (default), `fromDense`,
-   * `random`, `toCsr` are canonical.
-   */
-  readonly canonical: boolean;
-
-  /**
-   * Wrap CSR arrays (no copy). Validates them in O(nnz): lengths, indptr monotone from 0
-   * to nnz, indices in [0, cols), values finite.
+   * Wrap CSR arrays (no copy): `indptr` over the rows, `indices` holding column numbers.
+   * Validates them in O(nnz): lengths, indptr monotone from 0 to nnz, indices in [0, cols),
+   * values finite.
    * @throws ShapeError, InvalidArgumentError, NonFiniteInputError on invalid arrays.
    */
   constructor(indptr: Int32Array, indices: Int32Array, data: FloatArray, rows: number, cols: number, internal?: Trusted) {
-    const canonical = internal?.token === TRUSTED ? internal.canonical : validateCompressed(indptr, indices, data, rows, cols, 'CSR');
-    this.indptr = indptr;
-    this.indices = indices;
-    this.data = data;
-    this.rows = rows;
-    this.cols = cols;
-    this.shape = Object.freeze([rows, cols] as [number, number]);
-    this.canonical = canonical;
+    super('CSR', indptr, indices, data, rows, cols, internal);
   }
 
   // ---------------------------------------------------------------- construction
@@ -116,8 +92,7 @@ export class CsrMatrix implements LinearOperator {
     row: ArrayLike<number>, col: ArrayLike<number>, values: ArrayLike<number> | number, rows: number, cols: number,
     options: FromCooOptions = {},
   ): CsrMatrix {
-    const dtype = checkDtype(options.dtype ?? 'float64');
-    const c = cooToCompressed(row, col, values, rows, cols, dtype, options.sumDuplicates ?? true, ['row', 'column']);
+    const c = compressCoo('CSR', row, col, values, rows, cols, options);
     return new CsrMatrix(c.indptr, c.indices, c.data, rows, cols, trusted(c.canonical));
   }
 
@@ -182,22 +157,6 @@ export class CsrMatrix implements LinearOperator {
   }
 
   // ---------------------------------------------------------------- shape and access
-
-  /** Number of stored entries (explicit zeros and duplicates included). */
-  get nnz(): number {
-    return this.indices.length;
-  }
-
-  /** Element type of the values (and of product results). */
-  get dtype(): DType {
-    return this.data instanceof Float32Array ? 'float32' : 'float64';
-  }
-
-  /** Fraction of stored entries, nnz / (rows cols) (0 for an empty shape). */
-  get density(): number {
-    const size = this.rows * this.cols;
-    return size === 0 ? 0 : this.nnz / size;
-  }
 
   /**
    * Element (i, j): binary search in row i when canonical, else the sum of the matching
@@ -410,7 +369,7 @@ export class CsrMatrix implements LinearOperator {
   }
 
   /** Short description, e.g. `CsrMatrix 3x4 float64, nnz 5`. */
-  toString(): string {
+  override toString(): string {
     return `CsrMatrix ${this.rows}x${this.cols} ${this.dtype}, nnz ${this.nnz}`;
   }
 }
