@@ -192,19 +192,27 @@ export function elbowRank(s: ArrayLike<number>): ElbowRankResult {
   return { k, distance: best, curve };
 }
 
-/** Options of {@link aicRank}. */
-export interface AicRankOptions {
-  /** Rows m of the matrix. */
+/**
+ * What the rules that model noise ({@link aicRank}, {@link gavishDonohoRank},
+ * {@link suggestRank}) need besides the singular values: the shape of the matrix, and the
+ * noise level when it is known.
+ */
+export interface NoiseModelOptions {
+  /** Rows m of the matrix the values come from. */
   readonly m: number;
   /** Columns n of the matrix. */
   readonly n: number;
   /**
-   * Known noise standard deviation sigma of each entry (A = X + sigma Z, Z iid N(0, 1)).
-   * Default: estimated as Gavish & Donoho do, median(s) / sqrt(max(m, n) mu_beta)
-   * ({@link estimateNoiseSigma}).
+   * Known noise standard deviation sigma of each entry (A = X + sigma Z, Z iid N(0, 1)):
+   * > 0 for {@link aicRank}, >= 0 for {@link gavishDonohoRank}. Default: estimated as
+   * Gavish & Donoho do, median(s) / sqrt(max(m, n) mu_beta) ({@link estimateNoiseSigma}),
+   * which needs all min(m, n) singular values.
    */
   readonly noiseSigma?: number;
 }
+
+/** Options of {@link aicRank}. */
+export interface AicRankOptions extends NoiseModelOptions {}
 
 /** Evidence of {@link aicRank}. */
 export interface AicRankResult {
@@ -235,8 +243,7 @@ export interface AicRankResult {
  * 2014, eq. (5)); that estimate needs all min(m, n) singular values. O(r).
  */
 export function aicRank(s: ArrayLike<number>, options: AicRankOptions): AicRankResult {
-  const { m, n } = checkShape(options, 'aicRank');
-  const v = checkValues(s, 'aicRank');
+  const { v, m, n } = checkInputs(s, options, 'aicRank');
   let sigma = options.noiseSigma;
   const estimated = sigma === undefined;
   if (sigma === undefined) sigma = estimateNoiseSigma(v, m, n);
@@ -310,14 +317,7 @@ export function largestGapRank(s: ArrayLike<number>, options: GapRankOptions = {
 }
 
 /** Options of {@link gavishDonohoRank}. */
-export interface GavishDonohoOptions {
-  /** Rows m of the matrix. */
-  readonly m: number;
-  /** Columns n of the matrix. */
-  readonly n: number;
-  /** Known noise standard deviation per entry; default: unknown (estimated from the median). */
-  readonly noiseSigma?: number;
-}
+export interface GavishDonohoOptions extends NoiseModelOptions {}
 
 /** Evidence of {@link gavishDonohoRank}. */
 export interface GavishDonohoResult {
@@ -351,8 +351,7 @@ export interface GavishDonohoResult {
  * and Table IV. The unknown-noise rule needs all min(m, n) singular values. O(r log r).
  */
 export function gavishDonohoRank(s: ArrayLike<number>, options: GavishDonohoOptions): GavishDonohoResult {
-  const { m, n } = checkShape(options, 'gavishDonohoRank');
-  const v = checkValues(s, 'gavishDonohoRank');
+  const { v, m, n } = checkInputs(s, options, 'gavishDonohoRank');
   const beta = Math.min(m, n) / Math.max(m, n);
   const known = options.noiseSigma !== undefined;
   let threshold: number;
@@ -367,7 +366,7 @@ export function gavishDonohoRank(s: ArrayLike<number>, options: GavishDonohoOpti
     coefficient = optimalThresholdOmega(beta);
     const med = median(fullSpectrum(v, m, n, 'gavishDonohoRank'));
     threshold = coefficient * med;
-    sigma = med / Math.sqrt(Math.max(m, n) * marchenkoPasturMedian(beta));
+    sigma = noiseFromMedian(med, m, n);
   }
   let k = 0;
   while (k < v.length && v[k]! > threshold) k++;
@@ -450,14 +449,25 @@ export function marchenkoPasturMedian(beta: number): number {
 export function estimateNoiseSigma(s: ArrayLike<number>, m: number, n: number): number {
   checkShape({ m, n }, 'estimateNoiseSigma');
   const v = fullSpectrum(checkValues(s, 'estimateNoiseSigma'), m, n, 'estimateNoiseSigma');
-  const beta = Math.min(m, n) / Math.max(m, n);
-  return median(v) / Math.sqrt(Math.max(m, n) * marchenkoPasturMedian(beta));
+  return noiseFromMedian(median(v), m, n);
 }
 
 function checkShape(o: { m: number; n: number }, what: string): { m: number; n: number } {
   const { m, n } = o;
   check(Number.isInteger(m) && Number.isInteger(n) && m >= 1 && n >= 1, () => `${what}: m and n (the matrix shape) must be integers >= 1, got ${m} x ${n}`);
   return { m, n };
+}
+
+/** The shape, then the singular values, checked as every rule that models noise needs them. */
+function checkInputs(s: ArrayLike<number>, options: NoiseModelOptions, what: string): { v: Float64Array; m: number; n: number } {
+  const { m, n } = checkShape(options, what);
+  return { v: checkValues(s, what), m, n };
+}
+
+/** sigma = median(s) / sqrt(max(m, n) mu_beta) (Gavish & Donoho 2014, eq. (5)), from the median. */
+function noiseFromMedian(med: number, m: number, n: number): number {
+  const beta = Math.min(m, n) / Math.max(m, n);
+  return med / Math.sqrt(Math.max(m, n) * marchenkoPasturMedian(beta));
 }
 
 function fullSpectrum(v: Float64Array, m: number, n: number, what: string): Float64Array {
@@ -477,15 +487,9 @@ function median(v: Float64Array): number {
 // ------------------------------------------------------------------ all rules
 
 /** Options of {@link suggestRank}. */
-export interface SuggestRankOptions {
-  /** Rows m of the matrix the values come from. */
-  readonly m: number;
-  /** Columns n of the matrix. */
-  readonly n: number;
+export interface SuggestRankOptions extends NoiseModelOptions {
   /** Energy target of the energy rule, default 0.9. */
   readonly energy?: number;
-  /** Known noise standard deviation per entry (AIC and Gavish-Donoho); default estimated. */
-  readonly noiseSigma?: number;
   /** Kind of gap of the gap rule, default 'absolute'. */
   readonly gap?: 'absolute' | 'relative';
 }
@@ -515,8 +519,7 @@ export interface RankSuggestions {
  * console.log(r.energy.k, r.gavishDonoho.k);
  */
 export function suggestRank(s: ArrayLike<number>, options: SuggestRankOptions): RankSuggestions {
-  const { m, n } = checkShape(options, 'suggestRank');
-  const v = checkValues(s, 'suggestRank');
+  const { v, m, n } = checkInputs(s, options, 'suggestRank');
   return {
     energy: energyRank(v, options.energy ?? 0.9),
     elbow: elbowRank(v),
