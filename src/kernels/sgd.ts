@@ -213,15 +213,22 @@ function dotRowJs(P: Float32Array, p: number, Q: Float32Array, q: number, ld: nu
   return sum;
 }
 
+// The f32 hyperparameters as the WASM kernels receive them (f32 arguments), and their factor
+// weight decay 1 - lr reg (assembly/sgd.ts funkRun and sgd_svdpp compute it alike).
+function f32Step(s: FunkStep): { mu: number; lr: number; lrb: number; regb: number; decay: number } {
+  const lr = fr(s.lr);
+  return { mu: fr(s.mu), lr, lrb: fr(s.lrBias), regb: fr(s.regBias), decay: fr(1 - fr(lr * fr(s.reg))) };
+}
+
+// One SGD step of a bias: b + lrb (err - regb b), rounded to f32 after each operation.
+function biasStep(b: number, err: number, lrb: number, regb: number): number {
+  return fr(b + fr(lrb * fr(err - fr(regb * b))));
+}
+
 // The TypeScript twin of assembly/sgd.ts funkRun.
 function funkRunJs(b: SgdBuffers, s: FunkStep, start: number, end: number): number {
   const { users, items, values, P, Q, bu, bi, ld } = b;
-  const mu = fr(s.mu);
-  const lr = fr(s.lr);
-  const reg = fr(s.reg);
-  const lrb = fr(s.lrBias);
-  const regb = fr(s.regBias);
-  const decay = fr(1 - fr(lr * reg));
+  const { mu, lr, lrb, regb, decay } = f32Step(s);
   let sse = 0;
   for (let r = start; r < end; r++) {
     const u = users[r]!;
@@ -235,8 +242,8 @@ function funkRunJs(b: SgdBuffers, s: FunkStep, start: number, end: number): numb
     const err = fr(v - fr(fr(fr(mu + bU) + bI) + dot));
     sse += err * err;
     if (s.biased) {
-      bu[u] = fr(bU + fr(lrb * fr(err - fr(regb * bU))));
-      bi[i] = fr(bI + fr(lrb * fr(err - fr(regb * bI))));
+      bu[u] = biasStep(bU, err, lrb, regb);
+      bi[i] = biasStep(bI, err, lrb, regb);
     }
     const g = fr(lr * err);
     for (let k = 0; k < ld; k++) {
@@ -279,15 +286,9 @@ function svdppJs(b: SgdBuffers, s: SvdppStep, nOrder: number): number {
   const order = b.order!;
   const z = b.work!.subarray(0, ld);
   const acc = b.work!.subarray(ld, 2 * ld);
-  const mu = fr(s.mu);
-  const lr = fr(s.lr);
-  const reg = fr(s.reg);
-  const lrb = fr(s.lrBias);
-  const regb = fr(s.regBias);
+  const { mu, lr, lrb, regb, decay } = f32Step(s);
   const lry = fr(s.lrY);
-  const regy = fr(s.regY);
-  const decay = fr(1 - fr(lr * reg));
-  const dy = fr(1 - fr(lry * regy));
+  const dy = fr(1 - fr(lry * fr(s.regY)));
   const pz = new Float32Array(ld);
   let sse = 0;
   for (let k = 0; k < nOrder; k++) {
@@ -316,8 +317,8 @@ function svdppJs(b: SgdBuffers, s: SvdppStep, nOrder: number): number {
       const bI = bi[i]!;
       const err = fr(v - fr(fr(fr(mu + bU) + bI) + dot));
       sse += err * err;
-      bu[u] = fr(bU + fr(lrb * fr(err - fr(regb * bU))));
-      bi[i] = fr(bI + fr(lrb * fr(err - fr(regb * bI))));
+      bu[u] = biasStep(bU, err, lrb, regb);
+      bi[i] = biasStep(bI, err, lrb, regb);
       const g = fr(lr * err);
       const gy = fr(lry * err);
       const ga = fr(gy * inv);
