@@ -26,6 +26,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
+import type { Matrix } from '../matrix/matrix.js';
 import type { WasmHeap } from './heap.js';
 import { defineKernel, wasmFor } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
@@ -43,15 +44,11 @@ export interface CsrArrays {
   readonly data: FloatArray;
 }
 
-/** A strided 2-D block (a `Matrix` satisfies this): element (i, j) at offset + i rowStride + j colStride. */
-export interface StridedBlock {
-  readonly data: FloatArray;
-  readonly rows: number;
-  readonly cols: number;
-  readonly offset: number;
-  readonly rowStride: number;
-  readonly colStride: number;
-}
+/**
+ * A strided 2-D block: element (i, j) at offset + i rowStride + j colStride. The storage
+ * fields of {@link Matrix}, named from there so that their meaning is written down once.
+ */
+export type StridedBlock = Pick<Matrix, 'data' | 'rows' | 'cols' | 'offset' | 'rowStride' | 'colStride'>;
 
 /** The exports of assembly/sparse.ts (declared in scripts/kernel-abi.mjs). */
 export type SparseWasmExports = Pick<WasmExports, 'dcsr_mv' | 'scsr_mv' | 'dcsr_rmv' | 'scsr_rmv' | 'dcsr_mm' | 'scsr_mm' | 'dcsr_rmm' | 'scsr_rmm'>;
