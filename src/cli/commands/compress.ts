@@ -10,36 +10,23 @@ import { Option, type Command } from 'commander';
 import { kernels } from '../../kernels/index.js';
 import { compressImage, compressionCurve, type CompressionReport, type CompressMethod } from '../../models/compress.js';
 import { toGrayscale, type CheckedRaster } from '../../models/image.js';
+import { flagOption, integer, list } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
 import { human, humanBytes, printJson, stdoutOf } from '../output.js';
-import { progressBar } from '../progress-bar.js';
+import { withProgress } from '../progress-bar.js';
+import { timed } from '../timing.js';
 
 interface CompressFlags {
-  rank: string;
+  /** One rank, or several (`--rank 5,10,20`). */
+  rank: number[];
   out?: string;
   method: CompressMethod;
-  seed: string;
+  seed: number;
   gray?: boolean;
   dropAlpha?: boolean;
-  level: string;
-  maxPixels: string;
+  level: number;
+  maxPixels: number;
   json?: boolean;
-}
-
-/** `--rank 30` or `--rank 5,10,20`: integers >= 1. */
-function parseRanks(value: string): number[] {
-  const ranks = value.split(',').map((t) => t.trim());
-  const out = ranks.map((t) => (/^\d+$/.test(t) ? Number(t) : NaN));
-  if (out.length === 0 || out.some((k) => !(Number.isInteger(k) && k >= 1))) {
-    throw new UsageError(`--rank must be an integer >= 1 or a comma-separated list of them, got '${value}'`);
-  }
-  return out;
-}
-
-function parseInteger(flag: string, value: string, min: number, max = Infinity): number {
-  const v = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!(Number.isInteger(v) && v >= min && v <= max)) throw new UsageError(`${flag} must be an integer${max < Infinity ? ` in [${min}, ${max}]` : ` >= ${min}`}, got '${value}'`);
-  return v;
 }
 
 const COLOR_NAMES: Record<number, string[]> = { 1: ['gray'], 3: ['R', 'G', 'B'] };
@@ -75,20 +62,17 @@ export function registerCompress(program: Command): void {
     .command('compress')
     .description('compress a PNG image to rank k per color channel by truncated SVD; reports energy retained, relative error, PSNR and the ratio k(m+n+1)/(mn)')
     .argument('<image>', 'PNG image: gray or RGB, with or without alpha, 8 or 16 bits (palette images are read as RGB)')
-    .requiredOption('--rank <k>', 'rank kept per color channel; a comma-separated list (5,10,20,50) prints a table of the figures instead')
+    .addOption(flagOption('--rank <k>', 'rank kept per color channel; a comma-separated list (5,10,20,50) prints a table of the figures instead', list(integer({ min: 1 }, { digits: true }))).makeOptionMandatory())
     .option('-o, --out <file.png>', 'write the rank-k image here (PNG, same size, channels and bit depth)')
     .addOption(new Option('--method <name>', "'exact' (full SVD), 'randomized' (top k only, faster on large photos) or 'auto'").choices(['auto', 'exact', 'randomized']).default('auto'))
-    .option('--seed <s>', 'seed of the randomized method', '0')
+    .addOption(flagOption('--seed <s>', 'seed of the randomized method', integer({ min: -(2 ** 31), max: 2 ** 31 }, { digits: true }), { default: '0' }))
     .option('--gray', 'convert a color image to gray (BT.709 luma) first')
     .option('--drop-alpha', 'write the image without its alpha channel (by default alpha is copied unchanged; it is never factored)')
-    .option('--level <n>', 'zlib level of the written PNG, 0-9', '9')
-    .option('--max-pixels <n>', 'largest image read, in pixels (width x height); larger ones are refused before decoding', String(2 ** 24))
+    .addOption(flagOption('--level <n>', 'zlib level of the written PNG, 0-9', integer({ min: 0, max: 9 }, { digits: true }), { default: '9' }))
+    .addOption(flagOption('--max-pixels <n>', 'largest image read, in pixels (width x height); larger ones are refused before decoding', integer({ min: 1, max: Number.MAX_SAFE_INTEGER }, { digits: true }), { default: String(2 ** 24) }))
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: CompressFlags, cmd: Command) => {
-      const ranks = parseRanks(opts.rank);
-      const seed = parseInteger('--seed', opts.seed, -(2 ** 31), 2 ** 31);
-      const level = parseInteger('--level', opts.level, 0, 9);
-      const maxPixels = parseInteger('--max-pixels', opts.maxPixels, 1, Number.MAX_SAFE_INTEGER);
+      const { rank: ranks, seed, level, maxPixels } = opts;
       if (ranks.length > 1 && opts.out !== undefined) throw new UsageError('--out takes one rank; give a single --rank to write an image');
       if (opts.out !== undefined && !/\.png$/i.test(opts.out)) throw new UsageError(`--out must name a .png file, got '${opts.out}'`);
       // Loaded on use, so the PNG codec is not parsed for every other command.
@@ -97,22 +81,15 @@ export function registerCompress(program: Command): void {
       if (opts.gray) img = toGrayscale(img);
       const options = { method: opts.method, seed, alpha: opts.dropAlpha ? ('drop' as const) : ('keep' as const) };
 
-      kernels(); // load the kernels first, so the time reported is the compression's alone
-      const t0 = performance.now();
-      const bar = progressBar('compress');
-      let reports: CompressionReport[];
-      let result: ReturnType<typeof compressImage> | undefined;
-      try {
-        if (ranks.length === 1) {
-          result = compressImage(img, { ...options, rank: ranks[0]!, onProgress: bar.onProgress });
-          reports = [result.report];
-        } else {
-          reports = compressionCurve(img, ranks, { ...options, onProgress: bar.onProgress });
-        }
-      } finally {
-        bar.stop();
-      }
-      const seconds = (performance.now() - t0) / 1000;
+      const { result: { reports, result }, seconds } = timed(
+        () =>
+          withProgress('compress', (onProgress): { reports: CompressionReport[]; result?: ReturnType<typeof compressImage> } => {
+            if (ranks.length > 1) return { reports: compressionCurve(img, ranks, { ...options, onProgress }) };
+            const single = compressImage(img, { ...options, rank: ranks[0]!, onProgress });
+            return { reports: [single.report], result: single };
+          }),
+        { kernels: true },
+      );
       let written: { path: string; bytes: number } | undefined;
       if (opts.out !== undefined && result) {
         const path = opts.out;

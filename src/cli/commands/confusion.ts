@@ -16,12 +16,13 @@ import { parseReal } from '../../io/numbers.js';
 import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { confusionAxes, type ConfusionAxis, type ConfusionClass } from '../../models/confusion.js';
+import { atMost, flagOption, integer } from '../flags.js';
 import { fileFormat, onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { checkValues, readMatrixInput } from '../read-input.js';
 
 interface ConfusionFlags {
-  k: string;
+  k: number;
   counts?: boolean;
   directed?: boolean;
   labels?: string;
@@ -106,14 +107,13 @@ export function registerConfusion(program: Command): void {
     .command('confusion')
     .description('axes of confusion of a classifier: the leading factors of the off-diagonal confusion matrix and the classes that load on them')
     .argument('<file>', 'square confusion matrix, rows = true classes, columns = predicted (.csv/.tsv/.txt with an optional header row and/or first column of labels; or .npy/.mtx)')
-    .option('-k, --k <n>', 'number of axes', '1')
+    .addOption(flagOption('-k, --k <n>', 'number of axes', integer({ min: 1 }, { digits: true }), { default: '1' }))
     .option('--counts', 'factor raw counts (default: error rates per true class, each row divided by its total)')
     .option('--directed', 'factor the errors as they are (SVD: true classes -> predicted classes) instead of symmetrizing (D + D^T) / 2')
     .option('--labels <list>', 'comma-separated class labels (default: from the file, else 0, 1, ...)')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: ConfusionFlags, cmd: Command) => {
-      const k = /^\d+$/.test(opts.k.trim()) ? Number(opts.k) : NaN;
-      if (!(k >= 1)) throw new UsageError(`--k must be an integer >= 1, got '${opts.k}'`);
+      const k = opts.k;
       const format = fileFormat(file);
       let table: ConfusionTable;
       if (format === 'npy' || format === 'mtx') {
@@ -129,7 +129,7 @@ export function registerConfusion(program: Command): void {
         labels = opts.labels.split(',').map((l) => l.trim());
         if (labels.length !== n) throw new UsageError(`--labels lists ${labels.length} labels, the matrix has ${n} classes`);
       }
-      if (k > n) throw new UsageError(`--k must be at most the number of classes (${n}), got ${k}`);
+      atMost('--k', k, n, `the number of classes (${n})`);
       const directed = opts.directed ?? false;
       kernels();
       const res = confusionAxes(table.matrix, { labels, k, normalize: opts.counts ? 'none' : 'rows', symmetrize: !directed });
