@@ -26,8 +26,9 @@
  * WASM memory so the Gram-Schmidt gemv calls run there.
  */
 import { ConvergenceError, InvalidArgumentError } from '../errors.js';
+import { runSteps, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
-import { withWorkspace, type Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../linalg/lapack/workspace.js';
 import { svd } from '../linalg/svd.js';
 import { epsOf, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
@@ -95,6 +96,30 @@ export interface LanczosSvdOptions extends LongTaskOptions {
  * const { s } = lanczosSvd(csr, 20, { tol: 1e-8 });
  */
 export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): TruncatedSvd {
+  return runSteps(lanczosSvdSteps(A, k, options), options.signal, 'lanczosSvd');
+}
+
+/**
+ * {@link lanczosSvd} as steps (see FitSteps in fit-async.ts): the same computation, bit for
+ * bit, yielding after each Lanczos step (two products with A and their Gram-Schmidt) and
+ * after each restart, so that `runStepsAsync` (an estimator's `fitAsync`, through
+ * `yield*`) gives the event loop a turn there and an abort stops it within about one step.
+ * `lanczosSvd` is `runSteps` over it. Validation, progress reports and the abort check at
+ * every restart run inside the steps, as in `lanczosSvd`; nothing runs before the first
+ * `next()`.
+ *
+ * The workspace (the bases, a copy of a dense A) is released in a `finally`, so also when
+ * the driver abandons the steps with `return()` (an abort at a yield).
+ * @param A - as {@link lanczosSvd}.
+ * @param k - as {@link lanczosSvd}.
+ * @param options - as {@link lanczosSvd}; `signal` is checked at every restart (the driver
+ * checks its own signal at every yield as well).
+ * @returns (from the generator) what {@link lanczosSvd} returns.
+ * @throws what {@link lanczosSvd} throws, from `next()`.
+ * @example
+ * const f = await runStepsAsync(lanczosSvdSteps(csr, 20, { signal }), signal, 'svds');
+ */
+export function* lanczosSvdSteps(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): FitSteps<TruncatedSvd> {
   const routine = 'lanczosSvd';
   const shape = A instanceof Matrix ? A.shape : (A as { shape?: readonly [number, number] }).shape;
   if (!shape) throw new InvalidArgumentError(`${routine}: expected a Matrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
@@ -114,7 +139,10 @@ export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions 
   checkInteger(maxRestarts, 0, routine, 'maxRestarts');
   checkAborted(options.signal, routine);
 
-  return withWorkspace((ws) => {
+  // Not withWorkspace: a generator may be closed at a yield, and only a finally of its
+  // own runs then.
+  const ws = new Workspace();
+  try {
     const P = productsOf(A, transpose, ws, routine);
     const run = new Bidiagonalization(P, ncv, rng(options.seed ?? 0), ws);
     const p = ncv;
@@ -139,7 +167,7 @@ export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions 
       // wanted Ritz values look converged was tried and dropped, because a single-vector
       // Krylov space sees an exactly repeated singular value once, and its other copies
       // only appear (through rounding) while the recurrence keeps running.
-      run.extend();
+      yield* run.extend();
       const { ritz, residuals, worst, converged, size } = assess(p);
       // One report per restart: how many of the k triplets have converged (a progress bar's
       // natural measure; it can dip when Ritz values reorder), the restart count and the
@@ -161,8 +189,11 @@ export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions 
       // products and half the restarts (each costs 2 (m + n) ncv l flops).
       const keep = Math.min(p - 1, k + Math.min(3 + converged, Math.floor((p - k) / 2)));
       run.restart(ritz, keep);
+      yield;
     }
-  });
+  } finally {
+    ws.release();
+  }
 }
 
 /** Ritz values of the projected matrix and its singular vectors (column-major size x size arrays). */
@@ -232,8 +263,11 @@ class Bidiagonalization {
    * with the DGKS test: usually a single pass, since after the recurrence the remaining
    * components along the basis are tiny. Right after a restart the u-step has no local term
    * (B's column is the full rho) and Gram-Schmidt computes it.
+   *
+   * Yields after each step (a generator, so that a driver can give the event loop a turn
+   * there); the state is consistent only once it has run to the end.
    */
-  extend(): void {
+  *extend(): Generator<void, void, void> {
     const { p, m, n, U, V, B, coef } = this;
     const g = kernels();
     const first = this.j0;
@@ -276,6 +310,7 @@ class Bidiagonalization {
       }
       this.beta = beta;
       this.normEst = Math.max(this.normEst, beta);
+      if (j + 1 < p) yield;
     }
     this.j0 = p;
   }

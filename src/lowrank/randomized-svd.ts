@@ -19,7 +19,8 @@
  * factorizations of m x l blocks.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { withWorkspace } from '../linalg/lapack/workspace.js';
+import { runSteps, type FitSteps } from '../fit-async.js';
+import { Workspace } from '../linalg/lapack/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { svd } from '../linalg/svd.js';
 import { Matrix } from '../matrix/matrix.js';
@@ -113,6 +114,30 @@ export interface RandomizedSvdOptions extends LongTaskOptions {
  * const { U, s, Vt } = randomizedSvd(A, 10, { seed: 1 });
  */
 export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): TruncatedSvd {
+  return runSteps(randomizedSvdSteps(A, k, options), options.signal, 'randomizedSvd');
+}
+
+/**
+ * {@link randomizedSvd} as steps (see FitSteps in fit-async.ts): the same computation, bit
+ * for bit, yielding after each power iteration and once after the range finder, so that
+ * `runStepsAsync` (an estimator's `fitAsync`, through `yield*`) gives the event loop a turn
+ * there and an abort stops it within about one power iteration. `randomizedSvd` is
+ * `runSteps` over it. Validation, progress reports and the abort checks between power
+ * iterations run inside the steps, as in `randomizedSvd`; nothing runs before the first
+ * `next()`.
+ *
+ * The workspace (the packed copy of A, the sketch blocks) is released in a `finally`, so
+ * also when the driver abandons the steps with `return()` (an abort at a yield).
+ * @param A - as {@link randomizedSvd}.
+ * @param k - as {@link randomizedSvd}.
+ * @param options - as {@link randomizedSvd}; `signal` is checked between power iterations
+ * (the driver checks its own signal at every yield as well).
+ * @returns (from the generator) what {@link randomizedSvd} returns.
+ * @throws what {@link randomizedSvd} throws, from `next()`.
+ * @example
+ * const f = await runStepsAsync(randomizedSvdSteps(A, 10, { signal }), signal, 'sketch');
+ */
+export function* randomizedSvdSteps(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): FitSteps<TruncatedSvd> {
   const routine = 'randomizedSvd';
   const shape = A instanceof Matrix ? A.shape : (A as { shape?: readonly [number, number] }).shape;
   if (!shape) throw new InvalidArgumentError(`${routine}: expected a Matrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
@@ -136,7 +161,10 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
   const { onProgress, signal } = options;
   checkAborted(signal, routine);
 
-  return withWorkspace((ws) => {
+  // Not withWorkspace: a generator may be closed at a yield, and only a finally of its
+  // own runs then.
+  const ws = new Workspace();
+  try {
     const P = productsOf(A, transpose, ws, routine, { blocks: l > 1 });
     const dtype = P.dtype;
     const c = sketchScale(A, dtype, Math.max(m, n) + l);
@@ -161,10 +189,12 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
       normalize(omega);
       onProgress?.({ stage: 'power iteration', done: it + 1, total: q });
       checkAborted(signal, routine);
+      yield;
     }
     scaleBlock(omega, c);
     P.apply(omega, Y);
     qrBasis(Y, ws);
+    yield;
     // B^T = A^T Q (n x l), so that B = Q^T A = Z S W^T from svd(B^T) = W S Z^T.
     // With the scaling, this is c B^T; its singular values are divided by c below.
     scaleBlock(Y, c);
@@ -189,5 +219,7 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
       sketchSize: l,
       normalizer,
     });
-  });
+  } finally {
+    ws.release();
+  }
 }

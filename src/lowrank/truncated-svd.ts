@@ -3,12 +3,13 @@
  * solvers suits the input (the role of scipy's `svds` and scikit-learn's `TruncatedSVD`).
  */
 import { InvalidArgumentError } from '../errors.js';
+import { runSteps, type FitSteps } from '../fit-async.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { RandomState } from '../random.js';
 import type { LongTaskOptions } from '../progress.js';
-import { lanczosSvd } from './lanczos-svd.js';
+import { lanczosSvdSteps, type lanczosSvd } from './lanczos-svd.js';
 import type { MatrixLike } from './operator.js';
-import { randomizedSvd, type PowerNormalizer } from './randomized-svd.js';
+import { randomizedSvdSteps, type PowerNormalizer, type randomizedSvd } from './randomized-svd.js';
 import type { TruncatedSvd } from './truncated-result.js';
 
 /** Which truncated solver runs. */
@@ -69,6 +70,23 @@ export function chooseTruncatedSvdMethod(A: MatrixLike, options: Pick<TruncatedS
  * const top = truncatedSvd(csr, 10, { method: 'lanczos', tol: 1e-8 });
  */
 export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): TruncatedSvd {
+  return runSteps(truncatedSvdSteps(A, k, options), options.signal, 'truncatedSvd');
+}
+
+/**
+ * {@link truncatedSvd} as steps (see FitSteps in fit-async.ts): chooses the solver as
+ * `truncatedSvd` does and delegates to `randomizedSvdSteps` (a yield after each power
+ * iteration) or `lanczosSvdSteps` (a yield after each Lanczos step and restart), so that
+ * an estimator's `fitAsync` can `yield*` it and be aborted mid-solve. `truncatedSvd` is
+ * `runSteps` over it: the same result bit for bit. Nothing runs before the first `next()`;
+ * the solver's workspace is released in a `finally`, also when the steps are abandoned.
+ * @param A - as {@link truncatedSvd}.
+ * @param k - as {@link truncatedSvd}.
+ * @param options - as {@link truncatedSvd}.
+ * @returns (from the generator) what {@link truncatedSvd} returns.
+ * @throws what {@link truncatedSvd} throws, from `next()`.
+ */
+export function* truncatedSvdSteps(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): FitSteps<TruncatedSvd> {
   const method = options.method ?? 'auto';
   if (method !== 'auto' && method !== 'randomized' && method !== 'lanczos') {
     throw new InvalidArgumentError(`truncatedSvd: method must be 'auto', 'randomized' or 'lanczos', got '${String(method)}'`);
@@ -76,9 +94,9 @@ export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOpti
   const chosen = method === 'auto' ? chooseTruncatedSvdMethod(A, options) : method;
   const { onProgress, signal, seed, flipSigns } = options;
   if (chosen === 'lanczos') {
-    return lanczosSvd(A, k, { onProgress, signal, seed, flipSigns, tol: options.tol, ncv: options.ncv, maxRestarts: options.maxRestarts });
+    return yield* lanczosSvdSteps(A, k, { onProgress, signal, seed, flipSigns, tol: options.tol, ncv: options.ncv, maxRestarts: options.maxRestarts });
   }
-  return randomizedSvd(A, k, {
+  return yield* randomizedSvdSteps(A, k, {
     onProgress, signal, seed, flipSigns,
     oversample: options.oversample, powerIters: options.powerIters, normalizer: options.normalizer,
   });
