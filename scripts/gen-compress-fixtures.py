@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference spectra for test/models/compress.test.ts.
+"""Reference spectra for test/models/image/compress.test.ts.
 
 Reads the committed photos in data/images/ (with Pillow), scales samples to [0, 1] and
 writes test/fixtures/compress/<name>.json with numpy's singular values of each channel

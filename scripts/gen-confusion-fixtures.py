@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Real confusion matrices and reference axes for test/models/confusion.test.ts and the CLI test.
+"""Real confusion matrices and reference axes for test/models/graph/confusion.test.ts and the CLI test.
 
 A Gaussian naive Bayes classifier on scikit-learn's digits (1797 8x8 images, BSD), with
 5-fold cross-validated predictions (sklearn.model_selection.cross_val_predict), gives a

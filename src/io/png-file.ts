@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from './write-chunks.js';
-import type { CheckedRaster, RasterImage } from '../models/image.js';
+import type { CheckedRaster, RasterImage } from '../models/image/raster.js';
 import { decodePng, encodePng, type DecodePngOptions, type EncodePngOptions } from './png.js';
 
 /**

@@ -19,7 +19,7 @@
  */
 import { encode } from 'fast-png';
 import { InvalidArgumentError, LowrankError, ParseError } from '../errors.js';
-import { checkRaster, type CheckedRaster, type RasterImage } from '../models/image.js';
+import { checkRaster, type CheckedRaster, type RasterImage } from '../models/image/raster.js';
 import { describePngHeader as describe, hasPngSignature, pngLayout, readPngChunks, readPngHeader } from './png-chunks.js';
 import { inflateImageData } from './png-inflate.js';
 import { decodePixels } from './png-pixels.js';

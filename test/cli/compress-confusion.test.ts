@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { writeMatrix } from '../../src/io/format.js';
 import { readPng, writePng } from '../../src/io/png-file.js';
 import { Matrix } from '../../src/matrix/matrix.js';
-import { compressImage } from '../../src/models/compress.js';
+import { compressImage } from '../../src/models/image/compress.js';
 import { assertFails, json, run } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-compress-'));

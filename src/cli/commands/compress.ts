@@ -8,8 +8,8 @@
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { kernels } from '../../kernels/index.js';
-import { compressImage, compressionCurve, type CompressionReport, type CompressMethod } from '../../models/compress.js';
-import { toGrayscale, type CheckedRaster } from '../../models/image.js';
+import { compressImage, compressionCurve, type CompressionReport, type CompressMethod } from '../../models/image/compress.js';
+import { toGrayscale, type CheckedRaster } from '../../models/image/raster.js';
 import { flagOption, integer, list } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
 import { human, humanBytes, printJson, stdoutOf } from '../output.js';

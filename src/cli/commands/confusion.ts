@@ -15,7 +15,7 @@ import { detectDelimiter, isNumericCell, looksLikeHeader, splitSampleLine } from
 import { parseReal } from '../../io/numbers.js';
 import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { confusionAxes, type ConfusionAxis, type ConfusionClass } from '../../models/confusion.js';
+import { confusionAxes, type ConfusionAxis, type ConfusionClass } from '../../models/graph/confusion.js';
 import { atMost, flagOption, integer } from '../flags.js';
 import { fileFormat, onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';

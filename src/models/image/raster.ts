@@ -6,8 +6,8 @@
  * The helpers move one channel in and out of a {@link Matrix} (height x width, samples
  * scaled to [0, 1]), which is how the image models factor pictures.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { Matrix } from '../matrix/matrix.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { Matrix } from '../../matrix/matrix.js';
 
 /** Sample storage of a {@link RasterImage}: 8-bit (`Uint8Array`, or a canvas's `Uint8ClampedArray`) or 16-bit. */
 export type RasterData = Uint8Array | Uint8ClampedArray | Uint16Array;

@@ -25,10 +25,10 @@
  * Signs follow scikit-learn's `svd_flip` convention: the largest-magnitude loading of each
  * axis is positive.
  */
-import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
-import { eigh } from '../linalg/eigh.js';
-import { svd } from '../linalg/svd.js';
-import { Matrix } from '../matrix/matrix.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
+import { eigh } from '../../linalg/eigh.js';
+import { svd } from '../../linalg/svd.js';
+import { Matrix } from '../../matrix/matrix.js';
 
 /** Options of {@link confusionAxes}. */
 export interface ConfusionOptions {

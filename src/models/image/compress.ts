@@ -12,13 +12,13 @@
  * is copied unchanged (`alpha: 'keep'`, default) or removed (`'drop'`); it is never
  * factored, and not counted in the report.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { svd } from '../linalg/svd.js';
-import { LowRank } from '../lowrank/low-rank.js';
-import { randomizedSvd } from '../lowrank/randomized-svd.js';
-import type { Matrix } from '../matrix/matrix.js';
-import { checkAborted, type LongTaskOptions } from '../progress.js';
-import { blankLike, channelMatrix, checkRaster, copyChannel, hasAlpha, maxSample, setChannel, type CheckedRaster, type RasterImage } from './image.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { svd } from '../../linalg/svd.js';
+import { LowRank } from '../../lowrank/low-rank.js';
+import { randomizedSvd } from '../../lowrank/randomized-svd.js';
+import type { Matrix } from '../../matrix/matrix.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { blankLike, channelMatrix, checkRaster, copyChannel, hasAlpha, maxSample, setChannel, type CheckedRaster, type RasterImage } from './raster.js';
 
 /** How each channel's rank-k factors are computed. */
 export type CompressMethod = 'auto' | 'exact' | 'randomized';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
-import { Matrix } from '../../src/matrix/matrix.js';
-import { confusionAxes } from '../../src/models/confusion.js';
-import { rng } from '../helpers.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
+import { Matrix } from '../../../src/matrix/matrix.js';
+import { confusionAxes } from '../../../src/models/graph/confusion.js';
+import { rng } from '../../helpers.js';
 
 interface AxisRef {
   value: number;

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { AbortedError, InvalidArgumentError } from '../../src/errors.js';
-import { readPng } from '../../src/io/png-file.js';
-import { decodePng, encodePng } from '../../src/io/png.js';
-import { svdvals } from '../../src/linalg/svd.js';
-import { compressImage, compressionCurve } from '../../src/models/compress.js';
-import { channelMatrix, checkRaster, toGrayscale, type RasterImage } from '../../src/models/image.js';
-import type { Progress } from '../../src/progress.js';
-import { rng } from '../helpers.js';
+import { AbortedError, InvalidArgumentError } from '../../../src/errors.js';
+import { readPng } from '../../../src/io/png-file.js';
+import { decodePng, encodePng } from '../../../src/io/png.js';
+import { svdvals } from '../../../src/linalg/svd.js';
+import { compressImage, compressionCurve } from '../../../src/models/image/compress.js';
+import { channelMatrix, checkRaster, toGrayscale, type RasterImage } from '../../../src/models/image/raster.js';
+import type { Progress } from '../../../src/progress.js';
+import { rng } from '../../helpers.js';
 
 interface SpectrumFixture {
   width: number;
