@@ -11,60 +11,40 @@
  * - method 'sgd': b_u += lr (e - reg b_u), b_i += lr (e - reg b_i) per rating (the FunkSVD
  *   kernel with zero factors), defaults 20 epochs, lr 0.005, reg 0.02, ratings shuffled once.
  */
-import { InvalidArgumentError } from '../../errors.js';
 import { allocSgdBuffers, funkSgd, releaseSgdBuffers } from '../../kernels/sgd.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
+import { int, num, oneOf, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
 import { rng } from '../../random.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
+import { SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator } from './estimator.js';
 import { checkTrain, explicitState, loadInOrder, meanOf, sgdDiverged, sgdParametersFinite } from './sgd-common.js';
-
-/** Options of {@link Baseline}. */
-export interface BaselineOptions {
-  /** 'als' (default) or 'sgd'. */
-  method?: 'als' | 'sgd';
-  /** Epochs (default 10 for 'als', 20 for 'sgd', as Surprise). */
-  epochs?: number;
-  /** 'als': ridge penalty of the user biases (default 15). */
-  regUser?: number;
-  /** 'als': ridge penalty of the item biases (default 10). */
-  regItem?: number;
-  /** 'sgd': learning rate (default 0.005). */
-  lr?: number;
-  /** 'sgd': regularization (default 0.02). */
-  reg?: number;
-  /** 'sgd': seed of the rating order (default 0). */
-  seed?: number;
-  /** 'sgd': shuffle the ratings once (default true). */
-  shuffle?: boolean;
-}
-
-/** Baseline's resolved hyperparameters. */
-export interface BaselineResolved {
-  /** 'als' or 'sgd'. */
-  readonly method: 'als' | 'sgd';
-  /** Epochs (resolved default: 10 for 'als', 20 for 'sgd'). */
-  readonly epochs: number;
-  /** 'als': ridge penalty of the user biases. */
-  readonly regUser: number;
-  /** 'als': ridge penalty of the item biases. */
-  readonly regItem: number;
-  /** 'sgd': learning rate. */
-  readonly lr: number;
-  /** 'sgd': regularization. */
-  readonly reg: number;
-  /** 'sgd': seed of the rating order. */
-  readonly seed: number;
-  /** 'sgd': whether the ratings are shuffled once. */
-  readonly shuffle: boolean;
-}
 
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
 
-const KNOWN = ['method', 'epochs', 'regUser', 'regItem', 'lr', 'reg', 'seed', 'shuffle'] as const;
+/** Options of {@link Baseline}: rule and default of each. Defaults are Surprise's BaselineOnly. */
+const BASELINE_OPTIONS = {
+  /** 'als' (default) or 'sgd'. */
+  method: opt(oneOf(['als', 'sgd']), 'als'),
+  /** Epochs, >= 0 (default 10 for 'als', 20 for 'sgd', as Surprise). */
+  epochs: opt(int(0), (r) => (r['method'] === 'als' ? 10 : 20)),
+  /** 'als': ridge penalty of the user biases, >= 0 (default 15). */
+  regUser: opt(num(0), 15),
+  /** 'als': ridge penalty of the item biases, >= 0 (default 10). */
+  regItem: opt(num(0), 10),
+  // 'sgd': learning rate, regularization, seed of the rating order, shuffle.
+  ...sgdSteps(DEFAULT_LR),
+  ...SGD_SEED,
+  ...SGD_SHUFFLE,
+};
+
+/** Options of {@link Baseline} (see BASELINE_OPTIONS for each one's rule and default). */
+export type BaselineOptions = OptionsOf<typeof BASELINE_OPTIONS>;
+
+/** Baseline's resolved hyperparameters (all present; lr, reg, seed and shuffle are used by 'sgd' only). */
+export type BaselineResolved = Resolved<typeof BASELINE_OPTIONS>;
 
 /**
  * The Baseline estimator (Surprise's `BaselineOnly`): a model with biases and no factors.
@@ -80,20 +60,7 @@ export class Baseline implements RecommenderEstimator {
 
   /** @throws InvalidArgumentError naming the first bad or unknown option. */
   constructor(options: BaselineOptions = {}) {
-    const o = 'Baseline';
-    checkKnownKeys(o, options, KNOWN);
-    const method = options.method ?? 'als';
-    if (method !== 'als' && method !== 'sgd') throw new InvalidArgumentError(`Baseline: option 'method' must be 'als' or 'sgd', got ${String(method)}`);
-    this.options = {
-      method,
-      epochs: checkInt(o, 'epochs', options.epochs ?? (method === 'als' ? 10 : 20), 0),
-      regUser: checkNumber(o, 'regUser', options.regUser ?? 15, 0),
-      regItem: checkNumber(o, 'regItem', options.regItem ?? 10, 0),
-      lr: checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true),
-      reg: checkNumber(o, 'reg', options.reg ?? 0.02, 0),
-      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
-      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
-    };
+    this.options = resolveOptions('Baseline', BASELINE_OPTIONS, options);
   }
 
   /**

@@ -31,7 +31,8 @@ import { allocSgdBuffers, funkSgd, releaseSgdBuffers, type FunkStep } from '../.
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
+import { bool, int, maybe, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, threadCount, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
@@ -39,66 +40,33 @@ import {
   meanOf, permutation, setDiagonalTasks, sgdDiverged, sgdParametersFinite, unpad,
 } from './sgd-common.js';
 
-/** Options of {@link FunkSVD}. Defaults are Surprise's SVD. */
-export interface FunkSvdOptions {
-  /** Latent factors f (default 100). */
-  factors?: number;
-  /** Passes over the training ratings (default 20). */
-  epochs?: number;
-  /** Learning rate gamma of every parameter (default 0.005). */
-  lr?: number;
-  /** L2 regularization lambda of every parameter (default 0.02). */
-  reg?: number;
-  /** Learning rate of the biases (default: lr). */
-  lrBias?: number;
-  /** Regularization of the biases (default: reg). */
-  regBias?: number;
-  /** Mean of the initial factors (default 0). */
-  initMean?: number;
-  /** Standard deviation of the initial factors (default 0.1). */
-  initStd?: number;
-  /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
-  biased?: boolean;
-  /** Seed of the factor initialisation and the rating order (default 0). */
-  seed?: number;
-  /** Threads (default: the library's thread count). Results depend on it; see the module comment. */
-  threads?: number;
-  /** Shuffle the ratings once before the first epoch (default true). */
-  shuffle?: boolean;
-}
-
-/** FunkSVD's resolved hyperparameters. */
-export interface FunkSvdResolved {
-  /** Latent factors f. */
-  readonly factors: number;
-  /** Passes over the training ratings. */
-  readonly epochs: number;
-  /** Learning rate gamma of the factors. */
-  readonly lr: number;
-  /** L2 regularization lambda of the factors. */
-  readonly reg: number;
-  /** Learning rate of the biases. */
-  readonly lrBias: number;
-  /** Regularization of the biases. */
-  readonly regBias: number;
-  /** Mean of the initial factors. */
-  readonly initMean: number;
-  /** Standard deviation of the initial factors. */
-  readonly initStd: number;
-  /** Whether mu, b_u and b_i are learned. */
-  readonly biased: boolean;
-  /** Seed of the factor initialisation and the rating order. */
-  readonly seed: number;
-  /** Undefined: use the library's thread count at fit time. */
-  readonly threads: number | undefined;
-  /** Whether the ratings are shuffled once before the first epoch. */
-  readonly shuffle: boolean;
-}
-
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
 
-const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'initMean', 'initStd', 'biased', 'seed', 'threads', 'shuffle'] as const;
+/** Options of {@link FunkSVD}: rule and default of each. Defaults are Surprise's SVD. */
+const FUNK_SVD_OPTIONS = {
+  /** Latent factors f, in [1, 65536] (default 100). */
+  factors: opt(int(1, 65536), 100),
+  ...SGD_EPOCHS,
+  ...sgdSteps(DEFAULT_LR),
+  ...SGD_BIAS_STEPS,
+  ...SGD_INIT,
+  /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
+  biased: opt(bool, true),
+  ...SGD_SEED,
+  /**
+   * Threads, in [1, 256] (default: the library's thread count at fit time). Results depend
+   * on it; see the module comment.
+   */
+  threads: maybe(threadCount),
+  ...SGD_SHUFFLE,
+};
+
+/** Options of {@link FunkSVD} (see FUNK_SVD_OPTIONS for each one's rule and default). */
+export type FunkSvdOptions = OptionsOf<typeof FUNK_SVD_OPTIONS>;
+
+/** FunkSVD's resolved hyperparameters; `threads` undefined: the library's thread count at fit time. */
+export type FunkSvdResolved = Resolved<typeof FUNK_SVD_OPTIONS>;
 
 /** Fewer ratings than this train on one thread: waking workers would cost more than it saves. */
 export const PARALLEL_MIN_RATINGS = 50_000;
@@ -143,24 +111,7 @@ export class FunkSVD implements RecommenderEstimator {
 
   /** @throws InvalidArgumentError naming the first bad or unknown option. */
   constructor(options: FunkSvdOptions = {}) {
-    const o = 'FunkSVD';
-    checkKnownKeys(o, options, KNOWN);
-    const lr = checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true);
-    const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
-    this.options = {
-      factors: checkInt(o, 'factors', options.factors ?? 100, 1, 65536),
-      epochs: checkInt(o, 'epochs', options.epochs ?? 20, 0),
-      lr,
-      reg,
-      lrBias: checkNumber(o, 'lrBias', options.lrBias ?? lr, 0),
-      regBias: checkNumber(o, 'regBias', options.regBias ?? reg, 0),
-      initMean: checkNumber(o, 'initMean', options.initMean ?? 0, -Infinity),
-      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
-      biased: checkBool(o, 'biased', options.biased ?? true),
-      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
-      threads: options.threads === undefined ? undefined : checkInt(o, 'threads', options.threads, 1, 256),
-      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
-    };
+    this.options = resolveOptions('FunkSVD', FUNK_SVD_OPTIONS, options);
   }
 
   /**

@@ -25,73 +25,38 @@ import { allocSgdBuffers, releaseSgdBuffers, svdppSgd, type SvdppStep } from '..
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { checkBool, checkInt, checkKnownKeys, checkNumber, type RecommenderEstimator } from './estimator.js';
+import { int, num, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
 import {
   checkTrain, explicitState, initNormal, meanOf, permutation, sgdDiverged, sgdParametersFinite, unpad,
 } from './sgd-common.js';
 
-/** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
-export interface SvdppOptions {
-  /** Latent factors f (default 20). */
-  factors?: number;
-  /** Passes over the training ratings (default 20). */
-  epochs?: number;
-  /** Learning rate of every parameter (default 0.007). */
-  lr?: number;
-  /** Regularization of every parameter (default 0.02). */
-  reg?: number;
-  /** Learning rate / regularization of the biases (default lr / reg). */
-  lrBias?: number;
-  /** Regularization of the biases (default reg). */
-  regBias?: number;
-  /** Learning rate / regularization of the implicit factors y_j (default lr / reg). */
-  lrY?: number;
-  /** Regularization of the implicit factors y_j (default reg). */
-  regY?: number;
-  /** Mean and standard deviation of the initial p, q and y (default 0 and 0.1). */
-  initMean?: number;
-  /** Standard deviation of the initial p, q and y (default 0.1). */
-  initStd?: number;
-  /** Seed of the initialisation and the visiting order (default 0). */
-  seed?: number;
-  /** Shuffle users and each user's ratings once (default true). */
-  shuffle?: boolean;
-}
-
-/** SVDpp's resolved hyperparameters. */
-export interface SvdppResolved {
-  /** Latent factors f. */
-  readonly factors: number;
-  /** Passes over the training ratings. */
-  readonly epochs: number;
-  /** Learning rate of the user and item factors. */
-  readonly lr: number;
-  /** Regularization of the user and item factors. */
-  readonly reg: number;
-  /** Learning rate of the biases. */
-  readonly lrBias: number;
-  /** Regularization of the biases. */
-  readonly regBias: number;
-  /** Learning rate of the implicit factors y_j. */
-  readonly lrY: number;
-  /** Regularization of the implicit factors y_j. */
-  readonly regY: number;
-  /** Mean of the initial p, q and y. */
-  readonly initMean: number;
-  /** Standard deviation of the initial p, q and y. */
-  readonly initStd: number;
-  /** Seed of the initialisation and the visiting order. */
-  readonly seed: number;
-  /** Whether users and each user's ratings are shuffled once. */
-  readonly shuffle: boolean;
-}
-
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.007;
 
-const KNOWN = ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'lrY', 'regY', 'initMean', 'initStd', 'seed', 'shuffle'] as const;
+/** Options of {@link SVDpp}: rule and default of each. Defaults are Surprise's SVDpp. */
+const SVDPP_OPTIONS = {
+  /** Latent factors f, in [1, 65536] (default 20). */
+  factors: opt(int(1, 65536), 20),
+  ...SGD_EPOCHS,
+  ...sgdSteps(DEFAULT_LR),
+  ...SGD_BIAS_STEPS,
+  /** Learning rate of the implicit factors y_j, >= 0 (default: lr). */
+  lrY: opt(num(0), (r) => r['lr'] as number),
+  /** Regularization of the implicit factors y_j, >= 0 (default: reg). */
+  regY: opt(num(0), (r) => r['reg'] as number),
+  ...SGD_INIT,
+  ...SGD_SEED,
+  ...SGD_SHUFFLE,
+};
+
+/** Options of {@link SVDpp} (see SVDPP_OPTIONS for each one's rule and default). */
+export type SvdppOptions = OptionsOf<typeof SVDPP_OPTIONS>;
+
+/** SVDpp's resolved hyperparameters. */
+export type SvdppResolved = Resolved<typeof SVDPP_OPTIONS>;
 
 /**
  * The SVD++ estimator (Surprise's `SVDpp`).
@@ -106,24 +71,7 @@ export class SVDpp implements RecommenderEstimator {
 
   /** @throws InvalidArgumentError naming the first bad or unknown option. */
   constructor(options: SvdppOptions = {}) {
-    const o = 'SVDpp';
-    checkKnownKeys(o, options, KNOWN);
-    const lr = checkNumber(o, 'lr', options.lr ?? DEFAULT_LR, 0, true);
-    const reg = checkNumber(o, 'reg', options.reg ?? 0.02, 0);
-    this.options = {
-      factors: checkInt(o, 'factors', options.factors ?? 20, 1, 65536),
-      epochs: checkInt(o, 'epochs', options.epochs ?? 20, 0),
-      lr,
-      reg,
-      lrBias: checkNumber(o, 'lrBias', options.lrBias ?? lr, 0),
-      regBias: checkNumber(o, 'regBias', options.regBias ?? reg, 0),
-      lrY: checkNumber(o, 'lrY', options.lrY ?? lr, 0),
-      regY: checkNumber(o, 'regY', options.regY ?? reg, 0),
-      initMean: checkNumber(o, 'initMean', options.initMean ?? 0, -Infinity),
-      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
-      seed: checkInt(o, 'seed', options.seed ?? 0, -(2 ** 53) + 1),
-      shuffle: checkBool(o, 'shuffle', options.shuffle ?? true),
-    };
+    this.options = resolveOptions('SVDpp', SVDPP_OPTIONS, options);
   }
 
   /**
