@@ -12,6 +12,7 @@
  * `Owner: option 'name' must be <rule>, got <value>`.
  */
 import { InvalidArgumentError } from './errors.js';
+import type { RandomState } from './random.js';
 
 /** A rule a value must satisfy; `describe` completes "must be ...". */
 export interface Rule<T> {
@@ -39,8 +40,17 @@ export type Resolved<S extends OptionTable> = {
   readonly [K in keyof S]: S[K] extends Field<infer T> ? (S[K]['optional'] extends true ? T | undefined : T) : never;
 };
 
-/** The options object a caller passes for a table: every field optional. */
-export type OptionsOf<S extends OptionTable> = {
+/** The keys of a table's {@link required} fields. */
+export type RequiredKeys<S extends OptionTable> = { [K in keyof S]: S[K] extends { readonly required: true } ? K : never }[keyof S];
+
+/**
+ * The options object a caller passes for a table: every field optional, except the
+ * {@link required} ones. Both parts map the table's own keys, so each option keeps the TSDoc
+ * written on its field.
+ */
+export type OptionsOf<S extends OptionTable> = AllOptional<S> & Required<Pick<AllOptional<S>, RequiredKeys<S>>>;
+
+type AllOptional<S extends OptionTable> = {
   [K in keyof S]?: S[K] extends Field<infer T> ? T : never;
 };
 
@@ -124,13 +134,73 @@ export function maybe<T>(rule: Rule<T>): Field<T> & { optional: true } {
   return { rule, fallback: undefined, optional: true };
 }
 
+/**
+ * A field the caller must give (no default): {@link resolveOptions} throws "option 'x' is
+ * required" without it, and {@link OptionsOf} makes the key required.
+ */
+export function required<T>(rule: Rule<T>): Field<T> & { optional: false; required: true } {
+  return { rule, fallback: undefined, optional: false, required: true };
+}
+
 /** A seed: an integer that fits a double exactly. */
 export const seedRule: Rule<number> = int();
+
+/**
+ * A seed or generator ({@link RandomState}): a finite number, a bigint or an Rng (an object
+ * with `nextUint32`).
+ */
+export const randomStateRule: Rule<RandomState> = {
+  describe: 'a finite number, a bigint or an Rng',
+  test: (v): v is RandomState =>
+    (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' ||
+    (typeof v === 'object' && v !== null && typeof (v as { nextUint32?: unknown }).nextUint32 === 'function'),
+};
 
 /** Normalizers between power iterations of a randomized range finder (see randomizedSvd). */
 export const POWER_NORMALIZERS = ['auto', 'lu', 'qr', 'none'] as const;
 /** A normalizer between power iterations. */
 export type PowerNormalizer = (typeof POWER_NORMALIZERS)[number];
+
+/**
+ * The randomized SVD's tuning options and the seed, one fragment spread into the option
+ * table of every estimator with a randomized solver (PCA, TruncatedSVD, LSA); an estimator
+ * whose rule or default differs overrides that field after the spread.
+ */
+export const RANDOMIZED_SOLVER_OPTIONS = {
+  /**
+   * Randomized solver: power (subspace) iterations q, scikit-learn's `iterated_power` /
+   * `n_iter`. Default 'auto': 7 when k < 0.1 min(n_samples, n_features), else 4.
+   */
+  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
+  /** Randomized solver: sketch columns beyond k (scikit-learn's `n_oversamples`). Default 10. */
+  oversample: opt(int(0), 10),
+  /**
+   * Randomized solver: re-normalization between power iterations ('lu', 'qr', 'none').
+   * Default 'auto': 'qr' when q <= 2, else 'lu' (see randomizedSvd).
+   */
+  normalizer: opt(oneOf(POWER_NORMALIZERS), 'auto'),
+  /** Seed (or generator) of the solver's random start: the randomized test matrix, the Lanczos start vector. Default 0. */
+  seed: opt(randomStateRule, 0),
+};
+
+/** PCA solvers; `'arpack'` is scikit-learn's name for `'lanczos'` (see PCA). */
+export const PCA_SOLVERS = ['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack'] as const;
+/** A PCA solver. */
+export type PCASolver = (typeof PCA_SOLVERS)[number];
+
+/** Solvers of truncatedSvd and the estimators built on it (LSA, ppmiEmbeddings). */
+export const TRUNCATED_SVD_METHODS = ['auto', 'randomized', 'lanczos'] as const;
+
+/**
+ * Check one value against a rule, with {@link resolveOptions}' message: for a routine whose
+ * options are checked one at a time (e.g. inside a generator that yields between them).
+ * @returns `value`, typed by the rule.
+ * @throws InvalidArgumentError `Owner: option 'key' must be <rule>, got <value>`.
+ */
+export function checkOption<T>(owner: string, key: string, rule: Rule<T>, value: unknown): T {
+  if (!rule.test(value)) throw new InvalidArgumentError(`${owner}: option '${key}' must be ${rule.describe}, got ${show(value)}`);
+  return value;
+}
 
 /**
  * Resolve and check `given` against `table` for `owner` (the estimator's or routine's name,
@@ -166,8 +236,7 @@ export function resolveOptions<S extends OptionTable>(
         continue;
       }
     }
-    if (!field.rule.test(v)) throw new InvalidArgumentError(`${owner}: option '${key}' must be ${field.rule.describe}, got ${show(v)}`);
-    out[key] = v;
+    out[key] = checkOption(owner, key, field.rule, v);
   }
   const resolved = Object.freeze(out) as Resolved<S>;
   for (const c of constraints) if (!c.ok(resolved)) throw new InvalidArgumentError(`${owner}: ${c.message(resolved)}`);

@@ -26,6 +26,7 @@ import { svd } from '../linalg/svd.js';
 import { Matrix } from '../matrix/matrix.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState } from '../random.js';
+import { checkOption, oneOf, POWER_NORMALIZERS, type PowerNormalizer } from '../options.js';
 import type { MatrixLike } from './operator.js';
 import { luBasis, qrBasis } from './orthonormalize.js';
 import { block, productsOf } from './products.js';
@@ -55,8 +56,8 @@ function scaleBlock(X: Matrix, c: number): void {
   for (let i = X.offset, end = X.offset + X.rows * X.cols; i < end; i++) d[i] = d[i]! * c;
 }
 
-/** How blocks are re-normalized between power iterations. */
-export type PowerNormalizer = 'auto' | 'lu' | 'qr' | 'none';
+/** How blocks are re-normalized between power iterations (declared once, in options.ts). */
+export type { PowerNormalizer };
 
 /** Options of {@link randomizedSvd}. */
 export interface RandomizedSvdOptions extends LongTaskOptions {
@@ -149,9 +150,7 @@ export function* randomizedSvdSteps(A: MatrixLike, k: number, options: Randomize
   const q = options.powerIters === undefined || options.powerIters === 'auto' ? (k < 0.1 * minDim ? 7 : 4) : options.powerIters;
   checkInteger(q, 0, routine, 'powerIters');
   const requested = options.normalizer ?? 'auto';
-  if (!['auto', 'lu', 'qr', 'none'].includes(requested)) {
-    throw new InvalidArgumentError(`${routine}: normalizer must be 'auto', 'lu', 'qr' or 'none', got '${String(requested)}'`);
-  }
+  checkOption(routine, 'normalizer', oneOf(POWER_NORMALIZERS), requested);
   const normalizer = requested === 'auto' ? (q <= 2 ? 'qr' : 'lu') : requested;
   const tr = options.transpose ?? 'auto';
   const transpose = tr === 'auto' ? m0 < n0 : tr;
