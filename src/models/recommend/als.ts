@@ -26,54 +26,36 @@ import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { AlsWasm } from '../../kernels/als.js';
 import { getThreads } from '../../kernels/index.js';
+import { bool, num, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, solveExplicitRow } from './als-solve.js';
-import { checkBool, checkInt, checkNumber, type RecommenderEstimator } from './estimator.js';
+import { ALS_ITERATIONS, ALS_RUN, alsFactorCount, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from './model.js';
 import type { Ratings } from './ratings.js';
 
-/** Options of {@link ALS}. */
-export interface AlsOptions {
+/** Options of {@link ALS}: rule and default of each. */
+const ALS_OPTIONS = {
   /**
-   * Latent factors f (default 50: on MovieLens-sized data accuracy stops improving well
-   * before 100 once lambda is tuned, and the cost grows as f^2; Spark's default is 10).
+   * Latent factors f, in [1, 4096] (default 50: on MovieLens-sized data accuracy stops
+   * improving well before 100 once lambda is tuned, and the cost grows as f^2; Spark's default is 10).
    */
-  factors?: number;
-  /** Alternations (one user half-step plus one item half-step each; default 15). */
-  iterations?: number;
-  /** lambda, multiplied by each row's number of ratings (default 0.05). */
-  reg?: number;
+  factors: opt(alsFactorCount, 50),
+  ...ALS_ITERATIONS,
+  /** lambda, multiplied by each row's number of ratings, >= 0 (default 0.05). */
+  reg: opt(num(0), 0.05),
   /** Learn user and item biases (default true). */
-  biased?: boolean;
-  /** Standard deviation of the initial item factors, N(0, initStd^2) (default 0.1). */
-  initStd?: number;
-  /** Seed of the initial item factors (default 0). */
-  seed?: number;
-  /**
-   * Threads for the half-steps (default: the library's thread count, see setThreads). Rows
-   * are solved independently, so the result does not depend on it.
-   */
-  threads?: number;
-}
+  biased: opt(bool, true),
+  /** Standard deviation of the initial item factors, N(0, initStd^2), >= 0 (default 0.1). */
+  initStd: opt(num(0), 0.1),
+  ...ALS_RUN,
+};
 
-/** Resolved {@link AlsOptions}. */
-export interface ResolvedAlsOptions {
-  /** Latent factors f. */
-  readonly factors: number;
-  /** Alternations (one user half-step plus one item half-step each). */
-  readonly iterations: number;
-  /** lambda, multiplied by each row's number of ratings. */
-  readonly reg: number;
-  /** Whether user and item biases are learned. */
-  readonly biased: boolean;
-  /** Standard deviation of the initial item factors. */
-  readonly initStd: number;
-  /** Seed of the initial item factors. */
-  readonly seed: number;
-  /** Threads for the half-steps; undefined: the library's thread count at fit time. */
-  readonly threads: number | undefined;
-}
+/** Options of {@link ALS} (see ALS_OPTIONS for each one's rule and default). */
+export type AlsOptions = OptionsOf<typeof ALS_OPTIONS>;
+
+/** Resolved {@link AlsOptions}; `threads` undefined: the library's thread count at fit time. */
+export type ResolvedAlsOptions = Resolved<typeof ALS_OPTIONS>;
 
 /**
  * ALS-WR estimator for explicit ratings.
@@ -85,18 +67,9 @@ export class ALS implements RecommenderEstimator {
   readonly algorithm = 'als' as const;
   readonly options: ResolvedAlsOptions;
 
-  /** @throws InvalidArgumentError naming the option that is out of range. */
+  /** @throws InvalidArgumentError naming the first bad or unknown option. */
   constructor(options: AlsOptions = {}) {
-    const o = 'ALS';
-    this.options = {
-      factors: checkInt(o, 'factors', options.factors ?? 50, 1, 4096),
-      iterations: checkInt(o, 'iterations', options.iterations ?? 15, 0, 1e6),
-      reg: checkNumber(o, 'reg', options.reg ?? 0.05, 0),
-      biased: checkBool(o, 'biased', options.biased ?? true),
-      initStd: checkNumber(o, 'initStd', options.initStd ?? 0.1, 0),
-      seed: checkInt(o, 'seed', options.seed ?? 0, 0, 2 ** 32 - 1),
-      threads: options.threads === undefined ? undefined : checkInt(o, 'threads', options.threads, 1, 256),
-    };
+    this.options = resolveOptions('ALS', ALS_OPTIONS, options);
   }
 
   /**

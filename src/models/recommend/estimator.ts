@@ -5,7 +5,6 @@
  * SVDpp and Baseline's 'sgd' method, and the ALS group of ALS and ImplicitALS. Each
  * estimator spreads the groups it takes into its own table, in the order of its options.
  */
-import { InvalidArgumentError } from '../../errors.js';
 import { bool, int, maybe, num, opt, seedRule } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { LatentFactorModel } from './model.js';
@@ -105,34 +104,3 @@ export const ALS_RUN = {
    */
   threads: maybe(threadCount),
 };
-
-/** Throw InvalidArgumentError naming `name` unless `v` is an integer in [lo, hi]. */
-export function checkInt(owner: string, name: string, v: number, lo: number, hi = Number.MAX_SAFE_INTEGER): number {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
-    throw new InvalidArgumentError(`${owner}: option '${name}' must be an integer in [${lo}, ${hi === Number.MAX_SAFE_INTEGER ? 'inf' : hi}], got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Throw InvalidArgumentError naming `name` unless `v` is a finite number >= lo (> lo when `strict`). */
-export function checkNumber(owner: string, name: string, v: number, lo: number, strict = false): number {
-  if (!(typeof v === 'number' && Number.isFinite(v) && (strict ? v > lo : v >= lo))) {
-    throw new InvalidArgumentError(`${owner}: option '${name}' must be a finite number ${strict ? '>' : '>='} ${lo}, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Throw InvalidArgumentError naming `name` unless `v` is a boolean. */
-export function checkBool(owner: string, name: string, v: boolean): boolean {
-  if (typeof v !== 'boolean') throw new InvalidArgumentError(`${owner}: option '${name}' must be true or false, got ${String(v)}`);
-  return v;
-}
-
-/** Reject unknown option names (a typo such as `factor` would otherwise be silently ignored). */
-export function checkKnownKeys(owner: string, options: object, known: readonly string[]): void {
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k) && (options as Record<string, unknown>)[k] !== undefined) {
-      throw new InvalidArgumentError(`${owner}: unknown option '${k}' (known: ${known.join(', ')})`);
-    }
-  }
-}
