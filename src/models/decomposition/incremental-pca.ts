@@ -19,26 +19,28 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { bool, int, maybe, opt, resolveOptions, type OptionsOf } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CscMatrix } from '../../sparse/csc.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { flipByRows } from '../../lowrank/truncated-result.js';
 import { centeredCopy, checkFiniteSpectrum, checkPcaInput, jsonVector, type PcaInput } from './centering.js';
 import { PCAModel, pcaPartsFromJSON, type PCAModelJSON, type PCAModelParts } from './pca-model.js';
-import { checkComponents } from './pca.js';
 
-/** Options of {@link IncrementalPCA}. */
-export interface IncrementalPCAOptions {
+const INCREMENTAL_PCA_OPTIONS = {
   /**
    * Number of components k (an integer, at most n_features and at most the first batch's
    * rows). Default: min(rows of the first batch, n_features).
    */
-  components?: number;
+  components: maybe(int(1)),
   /** Rows per batch when `fit` is given one matrix; default 5 n_features (scikit-learn's). */
-  batchSize?: number;
+  batchSize: maybe(int(1)),
   /** Scale the scores to unit variance. Default false. */
-  whiten?: boolean;
-}
+  whiten: opt(bool, false),
+};
+
+/** Options of {@link IncrementalPCA} (each documented on its field; unknown keys are an error). */
+export type IncrementalPCAOptions = OptionsOf<typeof INCREMENTAL_PCA_OPTIONS>;
 
 /** Options of {@link IncrementalPCA.fit}: progress (`stage: 'batch'`) and cancellation between batches. */
 export type IncrementalPCAFitOptions = LongTaskOptions;
@@ -140,17 +142,15 @@ export class IncrementalPCA {
   /** Whether the fitted model scales scores to unit variance; default false. */
   readonly whiten: boolean;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against IncrementalPCA's table and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: IncrementalPCAOptions = {}) {
-    const { components, batchSize, whiten = false } = options;
-    checkComponents(components, 'IncrementalPCA', false);
-    if (!(batchSize === undefined || (Number.isInteger(batchSize) && batchSize >= 1))) {
-      throw new InvalidArgumentError(`IncrementalPCA: batchSize must be an integer >= 1, got ${String(batchSize)}`);
-    }
-    if (typeof whiten !== 'boolean') throw new InvalidArgumentError(`IncrementalPCA: whiten must be a boolean, got ${String(whiten)}`);
-    this.components = components;
-    this.batchSize = batchSize;
-    this.whiten = whiten;
+    const o = resolveOptions('IncrementalPCA', INCREMENTAL_PCA_OPTIONS, options);
+    this.components = o.components;
+    this.batchSize = o.batchSize;
+    this.whiten = o.whiten;
   }
 
   /**

@@ -7,10 +7,13 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
+import { bool, checkOption } from '../../options.js';
 import { checkFeatures, checkFiniteResult, checkPcaInput, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './centering.js';
 
+/** The solvers a fitted PCA can record: the PCA solvers with 'auto' resolved and 'arpack' as 'lanczos', and IncrementalPCA's. */
+export const PCA_FITTED_SOLVERS = ['full', 'covariance-eigh', 'randomized', 'lanczos', 'incremental'] as const;
 /** Which computation produced a PCA: the solver that ran ('auto' resolved). */
-export type PCAFittedSolver = 'full' | 'covariance-eigh' | 'randomized' | 'lanczos' | 'incremental';
+export type PCAFittedSolver = (typeof PCA_FITTED_SOLVERS)[number];
 
 /** The fitted attributes of a PCA (what {@link PCAModel}'s constructor takes). */
 export interface PCAModelParts {
@@ -249,8 +252,6 @@ function whitenScale(variance: Float64Array): Float64Array {
   return out;
 }
 
-const SOLVERS: readonly PCAFittedSolver[] = ['full', 'covariance-eigh', 'randomized', 'lanczos', 'incremental'];
-
 /**
  * Read and check the fields shared by every PCA model JSON.
  * @throws InvalidArgumentError naming the bad field.
@@ -267,8 +268,8 @@ export function pcaPartsFromJSON(json: unknown, routine: string): PCAModelParts 
   if (!(typeof nSamples === 'number' && Number.isInteger(nSamples) && nSamples >= 0)) throw new InvalidArgumentError(`${routine}: 'nSamples' must be an integer >= 0`);
   const noiseVariance = j.noiseVariance;
   if (!(typeof noiseVariance === 'number' && Number.isFinite(noiseVariance))) throw new InvalidArgumentError(`${routine}: 'noiseVariance' must be a finite number`);
-  if (typeof j.whiten !== 'boolean') throw new InvalidArgumentError(`${routine}: 'whiten' must be a boolean`);
-  if (!SOLVERS.includes(j.solver as PCAFittedSolver)) throw new InvalidArgumentError(`${routine}: 'solver' must be one of ${SOLVERS.join(', ')}`);
+  const whiten = checkOption(routine, 'whiten', bool, j.whiten);
+  if (!PCA_FITTED_SOLVERS.includes(j.solver as PCAFittedSolver)) throw new InvalidArgumentError(`${routine}: 'solver' must be one of ${PCA_FITTED_SOLVERS.join(', ')}`);
   return {
     components,
     explainedVariance: jsonVector(j.explainedVariance, k, routine, 'explainedVariance'),
@@ -277,7 +278,7 @@ export function pcaPartsFromJSON(json: unknown, routine: string): PCAModelParts 
     mean: jsonVector(j.mean, n, routine, 'mean'),
     noiseVariance,
     nSamples,
-    whiten: j.whiten,
+    whiten,
     solver: j.solver as PCAFittedSolver,
   };
 }

@@ -24,9 +24,10 @@ import { eigh } from '../../linalg/eigh.js';
 import { svd } from '../../linalg/svd.js';
 import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
 import { centeredOperator } from '../../lowrank/operator.js';
-import { randomizedSvd, type PowerNormalizer } from '../../lowrank/randomized-svd.js';
+import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { bool, either, int, maybe, num, oneOf, opt, PCA_SOLVERS, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type Constraint, type OptionsOf, type PCASolver, type PowerNormalizer } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { CsrMatrix } from '../../sparse/csr.js';
@@ -38,46 +39,49 @@ export { PCAModel } from './pca-model.js';
 export type { PCAFittedSolver, PCAModelJSON, PCAModelParts } from './pca-model.js';
 export type { PcaInput } from './centering.js';
 
-/** PCA solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
-export type PCASolver = 'auto' | 'full' | 'covariance-eigh' | 'randomized' | 'lanczos' | 'arpack';
+export type { PCASolver } from '../../options.js';
 
-/** Options of {@link PCA}. */
-export interface PCAOptions {
+/** PCA's own options; the randomized solver's (powerIters, oversample, normalizer, seed) are {@link RANDOMIZED_SOLVER_OPTIONS}. */
+const PCA_OWN_OPTIONS = {
   /**
    * How many components to keep: an integer k >= 1 (at most min(n_samples, n_features)),
    * or a fraction in (0, 1): the fewest components whose cumulative explained variance
    * ratio exceeds it (scikit-learn's rule: `searchsorted(cumsum, f, side='right') + 1`).
    * Default: all, min(n_samples, n_features).
    */
-  components?: number;
+  components: maybe(either(int(1), num(0, 1, 'both'))),
   /** Solver (see the module comment); default 'auto', resolved as scikit-learn 1.9 does. */
-  solver?: PCASolver;
+  solver: opt(oneOf(PCA_SOLVERS), 'auto'),
   /** Scale the scores to unit variance (divide by sqrt(explainedVariance)). Default false. */
-  whiten?: boolean;
-  /** Seed of the randomized and Lanczos solvers' random start. Default 0. */
-  seed?: RandomState;
-  /** Randomized: power iterations (scikit-learn's `iterated_power`); default 'auto' (7 if k < 0.1 min(n, p), else 4). */
-  powerIters?: number | 'auto';
-  /** Randomized: oversampling (scikit-learn's `n_oversamples`); default 10. */
-  oversample?: number;
-  /** Randomized: normalizer between power iterations; default 'auto' (see {@link randomizedSvd}). */
-  normalizer?: PowerNormalizer;
-  /** Lanczos: residual tolerance relative to s_1; default 1e-10. */
-  tol?: number;
-}
+  whiten: opt(bool, false),
+  /** Lanczos: residual tolerance relative to s_1; default 1e-10 (1e-5 when the products run in float32). */
+  tol: maybe(num(0, 1, 'both')),
+};
+
+const PCA_OPTIONS = { ...PCA_OWN_OPTIONS, ...RANDOMIZED_SOLVER_OPTIONS };
+
+const PCA_CONSTRAINTS: Constraint<typeof PCA_OPTIONS>[] = [
+  {
+    ok: (o) => !(o.components !== undefined && o.components < 1 && (o.solver === 'randomized' || o.solver === 'lanczos' || o.solver === 'arpack')),
+    message: (o) => `components = ${o.components} is a variance fraction, which needs solver 'full', 'covariance-eigh' or 'auto' (the '${o.solver}' solver computes only k components, so it cannot tell which k reaches the fraction)`,
+  },
+];
+
+/** Options of {@link PCA} (each documented on its field; unknown keys are an error). */
+export type PCAOptions = OptionsOf<typeof PCA_OWN_OPTIONS> & OptionsOf<typeof RANDOMIZED_SOLVER_OPTIONS>;
 
 /** Options of {@link PCA.fit}: progress of the iterative solvers and cancellation. */
 export type PCAFitOptions = LongTaskOptions;
 
-/** What {@link PCA.fitTransform} returns. */
+/** What {@link PCA.fitTransform} returns: the model and the transformed training data, as every estimator's fitTransform. */
 export interface PCAFitTransform {
   /** The fitted model. */
   readonly model: PCAModel;
-  /** The training data's scores, n_samples x k (whitened when `whiten`). */
+  /** The training data's scores, n_samples x k (whitened when `whiten`): `model.transform(X)` up to rounding. */
+  readonly transformed: Matrix;
+  /** @deprecated The same matrix as `transformed` (its name before every fitTransform returned `{ model, transformed }`). */
   readonly scores: Matrix;
 }
-
-const SOLVERS: readonly PCASolver[] = ['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack'];
 
 /**
  * Principal component analysis (scikit-learn's `PCA`). The constructor checks the options;
@@ -106,27 +110,20 @@ export class PCA {
   /** Lanczos: residual tolerance relative to s_1, or undefined for {@link lanczosSvd}'s default (1e-10; 1e-5 when the products run in float32). */
   readonly tol: number | undefined;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against PCA's table and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: PCAOptions = {}) {
-    const { components, solver = 'auto', whiten = false, seed = 0, powerIters = 'auto', oversample = 10, normalizer = 'auto', tol } = options;
-    checkComponents(components, 'PCA');
-    if (!SOLVERS.includes(solver)) throw new InvalidArgumentError(`PCA: solver must be one of ${SOLVERS.map((s) => `'${s}'`).join(', ')}, got '${String(solver)}'`);
-    if (typeof whiten !== 'boolean') throw new InvalidArgumentError(`PCA: whiten must be a boolean, got ${String(whiten)}`);
-    if (!(powerIters === 'auto' || (Number.isInteger(powerIters) && powerIters >= 0))) throw new InvalidArgumentError(`PCA: powerIters must be 'auto' or an integer >= 0, got ${String(powerIters)}`);
-    if (!(Number.isInteger(oversample) && oversample >= 0)) throw new InvalidArgumentError(`PCA: oversample must be an integer >= 0, got ${oversample}`);
-    if (!['auto', 'lu', 'qr', 'none'].includes(normalizer)) throw new InvalidArgumentError(`PCA: normalizer must be 'auto', 'lu', 'qr' or 'none', got '${String(normalizer)}'`);
-    if (!(tol === undefined || (Number.isFinite(tol) && tol > 0 && tol < 1))) throw new InvalidArgumentError(`PCA: tol must be a number in (0, 1), got ${tol}`);
-    if (components !== undefined && components < 1 && (solver === 'randomized' || solver === 'lanczos' || solver === 'arpack')) {
-      throw new InvalidArgumentError(`PCA: components = ${components} is a variance fraction, which needs solver 'full', 'covariance-eigh' or 'auto' (the '${solver}' solver computes only k components, so it cannot tell which k reaches the fraction)`);
-    }
-    this.components = components;
-    this.solver = solver;
-    this.whiten = whiten;
-    this.seed = seed;
-    this.powerIters = powerIters;
-    this.oversample = oversample;
-    this.normalizer = normalizer;
-    this.tol = tol;
+    const o = resolveOptions('PCA', PCA_OPTIONS, options, PCA_CONSTRAINTS);
+    this.components = o.components;
+    this.solver = o.solver;
+    this.whiten = o.whiten;
+    this.seed = o.seed;
+    this.powerIters = o.powerIters;
+    this.oversample = o.oversample;
+    this.normalizer = o.normalizer;
+    this.tol = o.tol;
   }
 
   /**
@@ -165,13 +162,14 @@ export class PCA {
   }
 
   /**
-   * Fit and return the training scores too (scikit-learn's `fit_transform`): from the SVD's
-   * U diag(s) (U sqrt(n - 1) when whitening; 0 for components of zero variance) when the
-   * solver computed U, else `model.transform(X)`.
+   * Fit and return the training scores too (scikit-learn's `fit_transform`):
+   * `{ model, transformed }`, the scores from the SVD's U diag(s) (U sqrt(n - 1) when
+   * whitening; 0 for components of zero variance) when the solver computed U, else
+   * `model.transform(X)`.
    */
   fitTransform(X: PcaInput, options: PCAFitOptions = {}): PCAFitTransform {
     const r = runSteps(this.steps(X, options, true), options.signal, 'PCA.fit');
-    return { model: r.model, scores: r.scores! };
+    return { model: r.model, transformed: r.scores!, scores: r.scores! };
   }
 
   /**
@@ -344,15 +342,6 @@ export class PCA {
       else break;
     }
     return Math.min(below + 1, r);
-  }
-}
-
-/** Check a components option: undefined, an integer >= 1, or a fraction in (0, 1). */
-export function checkComponents(c: number | undefined, routine: string, allowFraction = true): void {
-  if (c === undefined) return;
-  const ok = typeof c === 'number' && ((Number.isInteger(c) && c >= 1) || (allowFraction && c > 0 && c < 1));
-  if (!ok) {
-    throw new InvalidArgumentError(`${routine}: components must be an integer >= 1${allowFraction ? ' or a variance fraction in (0, 1)' : ''}, got ${String(c)}`);
   }
 }
 

@@ -14,34 +14,40 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
-import { randomizedSvd, type PowerNormalizer } from '../../lowrank/randomized-svd.js';
+import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type OptionsOf, type PowerNormalizer } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { flipByRows } from '../../lowrank/truncated-result.js';
 import { checkFeatures, checkFiniteResult, checkFiniteSpectrum, checkPcaInput, columnStats, expandFrom, jsonRows, jsonVector, projectOnto, type PcaInput } from './centering.js';
 
+/** TruncatedSVD solvers; `'arpack'` is scikit-learn's name for `'lanczos'`. */
+export const TRUNCATED_SVD_ALGORITHMS = ['randomized', 'lanczos', 'arpack'] as const;
 /** TruncatedSVD solver; `'arpack'` is scikit-learn's name for `'lanczos'`. */
-export type TruncatedSVDAlgorithm = 'randomized' | 'lanczos' | 'arpack';
+export type TruncatedSVDAlgorithm = (typeof TRUNCATED_SVD_ALGORITHMS)[number];
 
-/** Options of {@link TruncatedSVD}. */
-export interface TruncatedSVDOptions {
+/**
+ * TruncatedSVD's own options; the randomized solver's (oversample, normalizer, seed) are
+ * {@link RANDOMIZED_SOLVER_OPTIONS}, with `powerIters` overridden here (scikit-learn's
+ * default 5, and no 'auto').
+ */
+const TRUNCATED_SVD_OWN_OPTIONS = {
   /** Number of components k, 1 <= k <= min(n_samples, n_features). Default 2 (scikit-learn's). */
-  components?: number;
+  components: opt(int(1), 2),
   /** Solver; default 'randomized'. */
-  algorithm?: TruncatedSVDAlgorithm;
-  /** Randomized: power iterations (scikit-learn's `n_iter`); default 5. */
-  powerIters?: number;
-  /** Randomized: oversampling (`n_oversamples`); default 10. */
-  oversample?: number;
-  /** Randomized: normalizer between power iterations; default 'auto' (LU for 5 iterations, as scikit-learn). */
-  normalizer?: PowerNormalizer;
-  /** Lanczos: residual tolerance relative to s_1; default 1e-10. */
-  tol?: number;
-  /** Seed of the random start; default 0. */
-  seed?: RandomState;
-}
+  algorithm: opt(oneOf(TRUNCATED_SVD_ALGORITHMS), 'randomized'),
+  /** Randomized: power iterations (scikit-learn's `n_iter`); default 5 (then 'auto' normalizes by LU, as scikit-learn). */
+  powerIters: opt(int(0), 5),
+  /** Lanczos: residual tolerance relative to s_1; default 1e-10 (1e-5 when the products run in float32). */
+  tol: maybe(num(0, 1, 'both')),
+};
+
+const TRUNCATED_SVD_OPTIONS = { ...RANDOMIZED_SOLVER_OPTIONS, ...TRUNCATED_SVD_OWN_OPTIONS };
+
+/** Options of {@link TruncatedSVD} (each documented on its field; unknown keys are an error). */
+export type TruncatedSVDOptions = OptionsOf<typeof TRUNCATED_SVD_OWN_OPTIONS> & OptionsOf<Omit<typeof RANDOMIZED_SOLVER_OPTIONS, 'powerIters'>>;
 
 /** Options of {@link TruncatedSVD.fit}: progress of the solver and cancellation. */
 export type TruncatedSVDFitOptions = LongTaskOptions;
@@ -80,11 +86,13 @@ export interface TruncatedSVDModelParts {
   readonly algorithm: 'randomized' | 'lanczos';
 }
 
-/** What {@link TruncatedSVD.fitTransform} returns. */
+/** What {@link TruncatedSVD.fitTransform} returns: the model and the transformed training data, as every estimator's fitTransform. */
 export interface TruncatedSVDFitTransform {
   /** The fitted model. */
   readonly model: TruncatedSVDModel;
-  /** X V: the training data's scores, n_samples x k. */
+  /** X V: the training data's scores, n_samples x k (what `model.transform(X)` gives). */
+  readonly transformed: Matrix;
+  /** @deprecated The same matrix as `transformed` (its name before every fitTransform returned `{ model, transformed }`). */
   readonly scores: Matrix;
 }
 
@@ -210,22 +218,19 @@ export class TruncatedSVD {
   /** Seed of the random start; default 0. */
   readonly seed: RandomState;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against TruncatedSVD's table and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: TruncatedSVDOptions = {}) {
-    const { components = 2, algorithm = 'randomized', powerIters = 5, oversample = 10, normalizer = 'auto', tol, seed = 0 } = options;
-    if (!(Number.isInteger(components) && components >= 1)) throw new InvalidArgumentError(`TruncatedSVD: components must be an integer >= 1, got ${String(components)}`);
-    if (!['randomized', 'lanczos', 'arpack'].includes(algorithm)) throw new InvalidArgumentError(`TruncatedSVD: algorithm must be 'randomized', 'lanczos' or 'arpack', got '${String(algorithm)}'`);
-    if (!(Number.isInteger(powerIters) && powerIters >= 0)) throw new InvalidArgumentError(`TruncatedSVD: powerIters must be an integer >= 0, got ${String(powerIters)}`);
-    if (!(Number.isInteger(oversample) && oversample >= 0)) throw new InvalidArgumentError(`TruncatedSVD: oversample must be an integer >= 0, got ${String(oversample)}`);
-    if (!['auto', 'lu', 'qr', 'none'].includes(normalizer)) throw new InvalidArgumentError(`TruncatedSVD: normalizer must be 'auto', 'lu', 'qr' or 'none', got '${String(normalizer)}'`);
-    if (!(tol === undefined || (Number.isFinite(tol) && tol > 0 && tol < 1))) throw new InvalidArgumentError(`TruncatedSVD: tol must be a number in (0, 1), got ${String(tol)}`);
-    this.components = components;
-    this.algorithm = algorithm === 'arpack' ? 'lanczos' : algorithm;
-    this.powerIters = powerIters;
-    this.oversample = oversample;
-    this.normalizer = normalizer;
-    this.tol = tol;
-    this.seed = seed;
+    const o = resolveOptions('TruncatedSVD', TRUNCATED_SVD_OPTIONS, options);
+    this.components = o.components;
+    this.algorithm = o.algorithm === 'arpack' ? 'lanczos' : o.algorithm;
+    this.powerIters = o.powerIters;
+    this.oversample = o.oversample;
+    this.normalizer = o.normalizer;
+    this.tol = o.tol;
+    this.seed = o.seed;
   }
 
   /**
@@ -254,7 +259,7 @@ export class TruncatedSVD {
     return (await runStepsAsync(this.steps(X, options), options.signal, 'TruncatedSVD.fitAsync')).model;
   }
 
-  /** Fit and return the training scores X V as well (scikit-learn's `fit_transform`). */
+  /** Fit and return the training scores X V as well (scikit-learn's `fit_transform`): `{ model, transformed }`. */
   fitTransform(X: PcaInput, options: TruncatedSVDFitOptions = {}): TruncatedSVDFitTransform {
     return runSteps(this.steps(X, options), options.signal, 'TruncatedSVD.fit');
   }
@@ -301,6 +306,6 @@ export class TruncatedSVD {
       explainedVarianceRatio: variance.map((v) => (total > 0 ? v / total : 0)),
       algorithm: this.algorithm,
     });
-    return { model, scores };
+    return { model, transformed: scores, scores };
   }
 }

@@ -99,7 +99,9 @@ describe('IncrementalPCA streaming and persistence', () => {
 
   it('errors: options, too few rows in the first batch, column mismatch, abort', () => {
     assert.throws(() => new IncrementalPCA({ components: 0.5 }), InvalidArgumentError);
-    assert.throws(() => new IncrementalPCA({ batchSize: 0 }), InvalidArgumentError);
+    assert.throws(() => new IncrementalPCA({ batchSize: 0 }), /IncrementalPCA: option 'batchSize' must be an integer >= 1, got 0$/);
+    assert.throws(() => new IncrementalPCA({ components: 0.5 }), /IncrementalPCA: option 'components' must be an integer >= 1, got 0.5$/);
+    assert.throws(() => new IncrementalPCA({ batch_size: 10 } as never), /IncrementalPCA: unknown option 'batch_size' \(known: components, batchSize, whiten\)$/);
     assert.throws(() => new IncrementalPCA({ components: 8 }).fit(X), (e: unknown) => e instanceof InvalidArgumentError && /n_features/.test(e.message));
     assert.throws(() => new IncrementalPCA({ components: 5 }).partialFit(X.rowRange(0, 3)), (e: unknown) => e instanceof InvalidArgumentError && /first batch/.test(e.message));
     const m = new IncrementalPCA({ components: 2 }).fit(X);

@@ -57,7 +57,7 @@ describe('PCA on digits (1797 x 64) against scikit-learn 1.9', () => {
 
   it('whitening (covariance-eigh): scores of unit variance, inverse restores the data', () => {
     const sk = digitsFixture.cov10_whiten!;
-    const { model, scores } = new PCA({ components: 10, whiten: true }).fitTransform(X);
+    const { model, transformed: scores } = new PCA({ components: 10, whiten: true }).fitTransform(X);
     compare(model, X, sk, { comp: 1e-8, rel: 1e-10 }, 'cov10_whiten');
     for (let j = 0; j < 10; j++) {
       let q = 0;
@@ -92,7 +92,7 @@ describe('PCA on digits (1797 x 64) against scikit-learn 1.9', () => {
   it('fitTransform scores equal transform(X) for every solver', () => {
     for (const solver of ['full', 'covariance-eigh', 'randomized', 'lanczos'] as const) {
       for (const whiten of [false, true]) {
-        const { model, scores } = new PCA({ components: 5, solver, whiten }).fitTransform(X);
+        const { model, transformed: scores } = new PCA({ components: 5, solver, whiten }).fitTransform(X);
         const Z = model.transform(X);
         // U diag(s) and X V differ by the solver's error (scikit-learn returns U diag(s) too).
         const tol = solver === 'randomized' ? 1e-3 : solver === 'lanczos' ? 1e-6 : 1e-9;
@@ -119,7 +119,7 @@ describe('PCA on small random data against scikit-learn', () => {
     it(name, () => {
       for (const backend of BACKEND_NAMES) {
         withBackend(backend, () => {
-          const { model, scores } = new PCA(options).fitTransform(X);
+          const { model, transformed: scores } = new PCA(options).fitTransform(X);
           compare(model, X, sk, { comp: 1e-10, rel: 1e-12 }, `${name} [${backend}]`);
           assertRows(scores.rowRange(0, 6), sk.transform!, 1e-10, `${name} fitTransform [${backend}]`);
         });
@@ -191,6 +191,31 @@ describe('PCA solver choice, options and errors', () => {
       [{ components: 0.5, solver: 'randomized' }, /fraction/],
     ];
     for (const [options, pattern] of bad) assert.throws(() => new PCA(options), (e: unknown) => e instanceof InvalidArgumentError && pattern.test(e.message), JSON.stringify(options));
+  });
+
+  it('options are checked by the one table: the message format, unknown keys, and the stored defaults', () => {
+    const fails = (options: unknown, pattern: RegExp): void => {
+      assert.throws(() => new PCA(options as PCAOptions), (e: unknown) => e instanceof InvalidArgumentError && pattern.test(e.message), JSON.stringify(options));
+    };
+    fails({ components: 0 }, /^PCA: option 'components' must be an integer >= 1 or a number in \(0, 1\), got 0$/);
+    fails({ solver: 'magic' }, /^PCA: option 'solver' must be one of 'auto', 'full', 'covariance-eigh', 'randomized', 'lanczos' or 'arpack', got 'magic'$/);
+    fails({ normalizer: 'svd' }, /^PCA: option 'normalizer' must be one of 'auto', 'lu', 'qr' or 'none', got 'svd'$/);
+    fails({ powerIters: 'many' }, /^PCA: option 'powerIters' must be 'auto' or an integer >= 0, got 'many'$/);
+    fails({ seed: NaN }, /^PCA: option 'seed' must be a finite number, a bigint or an Rng, got NaN$/);
+    fails({ component: 3 }, /^PCA: unknown option 'component' \(known: components, /);
+    fails({ n_components: 3 }, /unknown option 'n_components'/);
+    const p = new PCA({ seed: 5n });
+    assert.deepEqual(
+      [p.components, p.solver, p.whiten, p.seed, p.powerIters, p.oversample, p.normalizer, p.tol],
+      [undefined, 'auto', false, 5n, 'auto', 10, 'auto', undefined],
+    );
+  });
+
+  it('fitTransform returns { model, transformed }, with the deprecated scores the same matrix', () => {
+    const X = Matrix.random(12, 5, { seed: 3 });
+    const r = new PCA({ components: 3, solver: 'full' }).fitTransform(X);
+    assert.equal(r.scores, r.transformed);
+    assert.deepEqual(r.transformed.toFlat(), new PCA({ components: 3, solver: 'full' }).fitTransform(X).transformed.toFlat());
   });
 
   it('bad data: too many components, one sample, NaN, sparse with full, wrong transform shape', () => {
@@ -274,7 +299,7 @@ describe('PCA inputs and persistence', () => {
     const X = Matrix.full(6, 3, 2);
     for (const solver of ['full', 'covariance-eigh'] as const) {
       for (const whiten of [false, true]) {
-        const { model, scores } = new PCA({ solver, whiten }).fitTransform(X);
+        const { model, transformed: scores } = new PCA({ solver, whiten }).fitTransform(X);
         assert.deepEqual(Array.from(model.explainedVarianceRatio), [0, 0, 0]);
         assert.equal(model.noiseVariance, 0);
         assert.ok(scores.toFlat().every((v) => v === 0), `${solver} whiten=${whiten}`);

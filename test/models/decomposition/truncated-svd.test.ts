@@ -20,7 +20,7 @@ describe('TruncatedSVD against scikit-learn', () => {
     const sk = digitsFixture.tsvd10_arpack!;
     const lz = new TruncatedSVD({ components: 10, algorithm: 'arpack' }).fitTransform(X);
     assert.equal(lz.model.algorithm, 'lanczos');
-    compare(lz.model, lz.scores, sk, 1e-10, 'lanczos');
+    compare(lz.model, lz.transformed, sk, 1e-10, 'lanczos');
     const rnd = new TruncatedSVD({ components: 10 }).fitTransform(X);
     assert.equal(rnd.model.algorithm, 'randomized');
     // Randomized with scikit-learn's 5 power iterations: as close as scikit-learn's own randomized result.
@@ -35,12 +35,12 @@ describe('TruncatedSVD against scikit-learn', () => {
   it('small dense and sparse inputs (sparse never densified)', () => {
     const tall = Matrix.from(smallFixture.tall.X);
     const a = new TruncatedSVD({ components: 3, algorithm: 'lanczos' }).fitTransform(tall);
-    compare(a.model, a.scores, smallFixture.tall.tsvd3!, 1e-10, 'tall');
+    compare(a.model, a.transformed, smallFixture.tall.tsvd3!, 1e-10, 'tall');
     const S = sparseFixture();
     const b = new TruncatedSVD({ components: 5, algorithm: 'lanczos' }).fitTransform(S);
-    compare(b.model, b.scores, smallFixture.sparse.tsvd5_arpack!, 1e-10, 'sparse');
+    compare(b.model, b.transformed, smallFixture.sparse.tsvd5_arpack!, 1e-10, 'sparse');
     const c = new TruncatedSVD({ components: 5, powerIters: 20 }).fitTransform(S);
-    compare(c.model, c.scores, smallFixture.sparse.tsvd5_arpack!, 1e-8, 'sparse randomized');
+    compare(c.model, c.transformed, smallFixture.sparse.tsvd5_arpack!, 1e-8, 'sparse randomized');
     assert.ok(maxDiff(b.model.transform(S).toFlat(), b.model.transform(S.toDense()).toFlat()) < 1e-12);
     // float32 sparse products stay float32; the model is float64
     const f = new TruncatedSVD({ components: 3, algorithm: 'lanczos' }).fit(S.astype('float32'));
@@ -50,7 +50,9 @@ describe('TruncatedSVD against scikit-learn', () => {
 
   it('inverseTransform gives the rank-k approximation; JSON round trip', () => {
     const X = Matrix.random(30, 8, { seed: 6 });
-    const { model, scores } = new TruncatedSVD({ components: 8, algorithm: 'lanczos' }).fitTransform(X);
+    const r = new TruncatedSVD({ components: 8, algorithm: 'lanczos' }).fitTransform(X);
+    assert.equal(r.scores, r.transformed, 'the deprecated scores is the same matrix');
+    const { model, transformed: scores } = r;
     assert.ok(maxDiff(model.inverseTransform(scores).toFlat(), X.toFlat()) < 1e-10, 'full rank reconstructs');
     const back = TruncatedSVDModel.fromJSON(JSON.parse(JSON.stringify(model)));
     assert.deepEqual(back.transform(X).toFlat(), model.transform(X).toFlat());
@@ -61,6 +63,12 @@ describe('TruncatedSVD against scikit-learn', () => {
     for (const o of [{ components: 0 }, { components: 2.5 }, { algorithm: 'full' as never }, { powerIters: -1 }, { oversample: -2 }, { tol: 2 }]) {
       assert.throws(() => new TruncatedSVD(o), InvalidArgumentError, JSON.stringify(o));
     }
+    assert.throws(() => new TruncatedSVD({ algorithm: 'full' as never }), /TruncatedSVD: option 'algorithm' must be one of 'randomized', 'lanczos' or 'arpack', got 'full'$/);
+    assert.throws(() => new TruncatedSVD({ powerIters: 'auto' as never }), /TruncatedSVD: option 'powerIters' must be an integer >= 0, got 'auto'$/);
+    assert.throws(() => new TruncatedSVD({ normalizer: 'x' as never }), /TruncatedSVD: option 'normalizer' must be one of 'auto', 'lu', 'qr' or 'none'/);
+    assert.throws(() => new TruncatedSVD({ nComponents: 3 } as never), /TruncatedSVD: unknown option 'nComponents' \(known: /);
+    const t = new TruncatedSVD({ algorithm: 'arpack' });
+    assert.deepEqual([t.components, t.algorithm, t.powerIters, t.oversample, t.normalizer, t.tol, t.seed], [2, 'lanczos', 5, 10, 'auto', undefined, 0]);
     const X = Matrix.random(10, 4, { seed: 1 });
     const before = X.toFlat().slice();
     new TruncatedSVD({ components: 2 }).fit(X);
