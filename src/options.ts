@@ -54,6 +54,23 @@ type AllOptional<S extends OptionTable> = {
   [K in keyof S]?: S[K] extends Field<infer T> ? T : never;
 };
 
+/** The fields of a documented options interface `O`: each option of O with a field of its type. */
+export type FieldsFor<O> = { readonly [K in keyof Required<O>]: Field<NonNullable<O[K]>> };
+
+/**
+ * Declare the table of a documented options interface `O`: a compile error unless the table
+ * has exactly O's keys, each with a field of the option's type (`satisfies FieldsFor<O>`
+ * alone misses a key that a spread fragment adds). For tables that spread fragments declared
+ * in other modules: `OptionsOf<typeof TABLE>` keeps the fragments' TSDoc in the editor but
+ * not in the emitted .d.ts, which prints the spread fields without it, so such an estimator
+ * keeps its documented interface and checks it against the table here.
+ * @example
+ * const TABLE = tableFor<MyOptions>()({ factors: opt(int(1), 10), ...SHARED_FIELDS });
+ */
+export function tableFor<O>(): <S extends FieldsFor<O>>(table: S & { readonly [K in Exclude<keyof S, keyof O>]: never }) => S {
+  return (table) => table;
+}
+
 /** A constraint across fields: a test of the resolved options and the message when it fails. */
 export interface Constraint<S extends OptionTable> {
   /** Whether the resolved options satisfy the constraint. */

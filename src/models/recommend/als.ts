@@ -26,7 +26,7 @@ import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { AlsWasm } from '../../kernels/als.js';
 import { getThreads } from '../../kernels/index.js';
-import { bool, num, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { bool, num, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, solveExplicitRow } from './als-solve.js';
@@ -34,28 +34,61 @@ import { ALS_ITERATIONS, ALS_RUN, alsFactorCount, type RecommenderEstimator } fr
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from './model.js';
 import type { Ratings } from './ratings.js';
 
-/** Options of {@link ALS}: rule and default of each. */
-const ALS_OPTIONS = {
+/** Options of {@link ALS}. */
+export interface AlsOptions {
   /**
    * Latent factors f, in [1, 4096] (default 50: on MovieLens-sized data accuracy stops
    * improving well before 100 once lambda is tuned, and the cost grows as f^2; Spark's default is 10).
    */
+  factors?: number;
+  /** Alternations (one user half-step plus one item half-step each), in [0, 1e6] (default 15). */
+  iterations?: number;
+  /** lambda, multiplied by each row's number of ratings, >= 0 (default 0.05). */
+  reg?: number;
+  /** Learn user and item biases (default true). */
+  biased?: boolean;
+  /** Standard deviation of the initial item factors, N(0, initStd^2), >= 0 (default 0.1). */
+  initStd?: number;
+  /** Seed of the initial item factors, an integer in [0, 2^32 - 1] (default 0). */
+  seed?: number;
+  /**
+   * Threads for the half-steps, in [1, 256] (default: the library's thread count, see
+   * setThreads). Rows are solved independently, so the result does not depend on it.
+   */
+  threads?: number;
+}
+
+/** Resolved {@link AlsOptions}. */
+export interface ResolvedAlsOptions {
+  /** Latent factors f. */
+  readonly factors: number;
+  /** Alternations (one user half-step plus one item half-step each). */
+  readonly iterations: number;
+  /** lambda, multiplied by each row's number of ratings. */
+  readonly reg: number;
+  /** Whether user and item biases are learned. */
+  readonly biased: boolean;
+  /** Standard deviation of the initial item factors. */
+  readonly initStd: number;
+  /** Seed of the initial item factors. */
+  readonly seed: number;
+  /** Threads for the half-steps; undefined: the library's thread count at fit time. */
+  readonly threads: number | undefined;
+}
+
+/** The rule and default of each {@link AlsOptions} field, in the order of the resolved options. */
+const ALS_OPTIONS = tableFor<AlsOptions>()({
+  /** Latent factors f, in [1, 4096] (default 50). */
   factors: opt(alsFactorCount, 50),
   ...ALS_ITERATIONS,
   /** lambda, multiplied by each row's number of ratings, >= 0 (default 0.05). */
   reg: opt(num(0), 0.05),
   /** Learn user and item biases (default true). */
   biased: opt(bool, true),
-  /** Standard deviation of the initial item factors, N(0, initStd^2), >= 0 (default 0.1). */
+  /** Standard deviation of the initial item factors, >= 0 (default 0.1). */
   initStd: opt(num(0), 0.1),
   ...ALS_RUN,
-};
-
-/** Options of {@link ALS} (see ALS_OPTIONS for each one's rule and default). */
-export type AlsOptions = OptionsOf<typeof ALS_OPTIONS>;
-
-/** Resolved {@link AlsOptions}; `threads` undefined: the library's thread count at fit time. */
-export type ResolvedAlsOptions = Resolved<typeof ALS_OPTIONS>;
+});
 
 /**
  * ALS-WR estimator for explicit ratings.

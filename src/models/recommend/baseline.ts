@@ -14,7 +14,7 @@
 import { allocSgdBuffers, funkSgd, releaseSgdBuffers } from '../../kernels/sgd.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
-import { int, num, oneOf, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { int, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import { rng } from '../../random.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
@@ -24,8 +24,48 @@ import { checkTrain, explicitState, loadInOrder, meanOf, sgdDiverged, sgdParamet
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
 
-/** Options of {@link Baseline}: rule and default of each. Defaults are Surprise's BaselineOnly. */
-const BASELINE_OPTIONS = {
+/** Options of {@link Baseline}. Defaults are Surprise's BaselineOnly. */
+export interface BaselineOptions {
+  /** 'als' (default) or 'sgd'. */
+  method?: 'als' | 'sgd';
+  /** Epochs, >= 0 (default 10 for 'als', 20 for 'sgd', as Surprise). */
+  epochs?: number;
+  /** 'als': ridge penalty of the user biases, >= 0 (default 15). */
+  regUser?: number;
+  /** 'als': ridge penalty of the item biases, >= 0 (default 10). */
+  regItem?: number;
+  /** 'sgd': learning rate, > 0 (default 0.005). */
+  lr?: number;
+  /** 'sgd': regularization, >= 0 (default 0.02). */
+  reg?: number;
+  /** 'sgd': seed of the rating order, an integer (default 0). */
+  seed?: number;
+  /** 'sgd': shuffle the ratings once (default true). */
+  shuffle?: boolean;
+}
+
+/** Baseline's resolved hyperparameters. */
+export interface BaselineResolved {
+  /** 'als' or 'sgd'. */
+  readonly method: 'als' | 'sgd';
+  /** Epochs (resolved default: 10 for 'als', 20 for 'sgd'). */
+  readonly epochs: number;
+  /** 'als': ridge penalty of the user biases. */
+  readonly regUser: number;
+  /** 'als': ridge penalty of the item biases. */
+  readonly regItem: number;
+  /** 'sgd': learning rate. */
+  readonly lr: number;
+  /** 'sgd': regularization. */
+  readonly reg: number;
+  /** 'sgd': seed of the rating order. */
+  readonly seed: number;
+  /** 'sgd': whether the ratings are shuffled once. */
+  readonly shuffle: boolean;
+}
+
+/** The rule and default of each {@link BaselineOptions} field, in the order of the resolved options. */
+const BASELINE_OPTIONS = tableFor<BaselineOptions>()({
   /** 'als' (default) or 'sgd'. */
   method: opt(oneOf(['als', 'sgd']), 'als'),
   /** Epochs, >= 0 (default 10 for 'als', 20 for 'sgd', as Surprise). */
@@ -38,13 +78,7 @@ const BASELINE_OPTIONS = {
   ...sgdSteps(DEFAULT_LR),
   ...SGD_SEED,
   ...SGD_SHUFFLE,
-};
-
-/** Options of {@link Baseline} (see BASELINE_OPTIONS for each one's rule and default). */
-export type BaselineOptions = OptionsOf<typeof BASELINE_OPTIONS>;
-
-/** Baseline's resolved hyperparameters (all present; lr, reg, seed and shuffle are used by 'sgd' only). */
-export type BaselineResolved = Resolved<typeof BASELINE_OPTIONS>;
+});
 
 /**
  * The Baseline estimator (Surprise's `BaselineOnly`): a model with biases and no factors.

@@ -31,7 +31,7 @@ import { allocSgdBuffers, funkSgd, releaseSgdBuffers, type FunkStep } from '../.
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { bool, int, maybe, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { bool, int, maybe, opt, resolveOptions, tableFor } from '../../options.js';
 import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, threadCount, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
@@ -43,30 +43,77 @@ import {
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
 
-/** Options of {@link FunkSVD}: rule and default of each. Defaults are Surprise's SVD. */
-const FUNK_SVD_OPTIONS = {
+/** Options of {@link FunkSVD}. Defaults are Surprise's SVD. */
+export interface FunkSvdOptions {
+  /** Latent factors f, in [1, 65536] (default 100). */
+  factors?: number;
+  /** Passes over the training ratings, >= 0 (default 20). */
+  epochs?: number;
+  /** Learning rate gamma of every parameter, > 0 (default 0.005). */
+  lr?: number;
+  /** L2 regularization lambda of every parameter, >= 0 (default 0.02). */
+  reg?: number;
+  /** Learning rate of the biases, >= 0 (default: lr). */
+  lrBias?: number;
+  /** Regularization of the biases, >= 0 (default: reg). */
+  regBias?: number;
+  /** Mean of the initial factors (default 0). */
+  initMean?: number;
+  /** Standard deviation of the initial factors, >= 0 (default 0.1). */
+  initStd?: number;
+  /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
+  biased?: boolean;
+  /** Seed of the factor initialisation and the rating order, an integer (default 0). */
+  seed?: number;
+  /** Threads, in [1, 256] (default: the library's thread count). Results depend on it; see the module comment. */
+  threads?: number;
+  /** Shuffle the ratings once before the first epoch (default true). */
+  shuffle?: boolean;
+}
+
+/** FunkSVD's resolved hyperparameters. */
+export interface FunkSvdResolved {
+  /** Latent factors f. */
+  readonly factors: number;
+  /** Passes over the training ratings. */
+  readonly epochs: number;
+  /** Learning rate gamma of the factors. */
+  readonly lr: number;
+  /** L2 regularization lambda of the factors. */
+  readonly reg: number;
+  /** Learning rate of the biases. */
+  readonly lrBias: number;
+  /** Regularization of the biases. */
+  readonly regBias: number;
+  /** Mean of the initial factors. */
+  readonly initMean: number;
+  /** Standard deviation of the initial factors. */
+  readonly initStd: number;
+  /** Whether mu, b_u and b_i are learned. */
+  readonly biased: boolean;
+  /** Seed of the factor initialisation and the rating order. */
+  readonly seed: number;
+  /** Undefined: use the library's thread count at fit time. */
+  readonly threads: number | undefined;
+  /** Whether the ratings are shuffled once before the first epoch. */
+  readonly shuffle: boolean;
+}
+
+/** The rule and default of each {@link FunkSvdOptions} field, in the order of the resolved options. */
+const FUNK_SVD_OPTIONS = tableFor<FunkSvdOptions>()({
   /** Latent factors f, in [1, 65536] (default 100). */
   factors: opt(int(1, 65536), 100),
   ...SGD_EPOCHS,
   ...sgdSteps(DEFAULT_LR),
   ...SGD_BIAS_STEPS,
   ...SGD_INIT,
-  /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
+  /** Learn mu, b_u and b_i (default true). */
   biased: opt(bool, true),
   ...SGD_SEED,
-  /**
-   * Threads, in [1, 256] (default: the library's thread count at fit time). Results depend
-   * on it; see the module comment.
-   */
+  /** Threads, in [1, 256] (default: the library's thread count at fit time). */
   threads: maybe(threadCount),
   ...SGD_SHUFFLE,
-};
-
-/** Options of {@link FunkSVD} (see FUNK_SVD_OPTIONS for each one's rule and default). */
-export type FunkSvdOptions = OptionsOf<typeof FUNK_SVD_OPTIONS>;
-
-/** FunkSVD's resolved hyperparameters; `threads` undefined: the library's thread count at fit time. */
-export type FunkSvdResolved = Resolved<typeof FUNK_SVD_OPTIONS>;
+});
 
 /** Fewer ratings than this train on one thread: waking workers would cost more than it saves. */
 export const PARALLEL_MIN_RATINGS = 50_000;

@@ -22,7 +22,7 @@ import { ConvergenceError, InvalidArgumentError } from '../../errors.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { AlsWasm } from '../../kernels/als.js';
 import { getThreads } from '../../kernels/index.js';
-import { bool, int, num, oneOf, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { bool, int, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { AlsScratch, gramPlusRidge, solveImplicitRowCg, solveImplicitRowCholesky } from './als-solve.js';
@@ -30,31 +30,76 @@ import { ALS_ITERATIONS, ALS_RUN, alsFactorCount, type RecommenderEstimator } fr
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from './model.js';
 import type { Ratings } from './ratings.js';
 
-/** Options of {@link ImplicitALS}: rule and default of each. */
-const IMPLICIT_ALS_OPTIONS = {
+/** Options of {@link ImplicitALS}. */
+export interface ImplicitAlsOptions {
+  /** Latent factors f, in [1, 4096] (default 100). */
+  factors?: number;
+  /** Alternations, in [0, 1e6] (default 15). */
+  iterations?: number;
+  /** lambda, >= 0 (default 0.01; not scaled by counts, as in Hu et al.). */
+  reg?: number;
+  /** Confidence slope: c = 1 + alpha r, >= 0 (default 40, Hu et al.). */
+  alpha?: number;
+  /** 'cg' (default, fast, approximate per sweep) or 'cholesky' (exact per sweep). */
+  solver?: 'cg' | 'cholesky';
+  /** Conjugate-gradient steps per row and sweep, in [1, 1000] (default 3). */
+  cgSteps?: number;
+  /** Standard deviation of the initial factors, N(0, initStd^2), >= 0 (default 0.01). */
+  initStd?: number;
+  /** Seed of the initial factors, an integer in [0, 2^32 - 1] (default 0). */
+  seed?: number;
+  /** Compute the loss after each iteration for progress reports (default true; O(ratings f + users f^2)). */
+  computeLoss?: boolean;
+  /**
+   * Threads for the half-steps, in [1, 256] (default: the library's thread count, see
+   * setThreads). Rows are solved independently, so the result does not depend on it.
+   */
+  threads?: number;
+}
+
+/** Resolved {@link ImplicitAlsOptions}. */
+export interface ResolvedImplicitAlsOptions {
+  /** Latent factors f. */
+  readonly factors: number;
+  /** Alternations. */
+  readonly iterations: number;
+  /** Ridge penalty lambda. */
+  readonly reg: number;
+  /** Confidence slope: c = 1 + alpha r. */
+  readonly alpha: number;
+  /** 'cg' (approximate per sweep) or 'cholesky' (exact per sweep). */
+  readonly solver: 'cg' | 'cholesky';
+  /** Conjugate-gradient steps per row and sweep. */
+  readonly cgSteps: number;
+  /** Standard deviation of the initial factors. */
+  readonly initStd: number;
+  /** Seed of the initial factors. */
+  readonly seed: number;
+  /** Whether the loss is computed after each iteration for progress reports. */
+  readonly computeLoss: boolean;
+  /** Threads for the half-steps; undefined: the library's thread count at fit time. */
+  readonly threads: number | undefined;
+}
+
+/** The rule and default of each {@link ImplicitAlsOptions} field, in the order of the resolved options. */
+const IMPLICIT_ALS_OPTIONS = tableFor<ImplicitAlsOptions>()({
   /** Latent factors f, in [1, 4096] (default 100). */
   factors: opt(alsFactorCount, 100),
   ...ALS_ITERATIONS,
-  /** lambda, >= 0 (default 0.01; not scaled by counts, as in Hu et al.). */
+  /** lambda, >= 0 (default 0.01). */
   reg: opt(num(0), 0.01),
-  /** Confidence slope: c = 1 + alpha r, >= 0 (default 40, Hu et al.). */
+  /** Confidence slope alpha, >= 0 (default 40). */
   alpha: opt(num(0), 40),
-  /** 'cg' (default, fast, approximate per sweep) or 'cholesky' (exact per sweep). */
+  /** 'cg' (default) or 'cholesky'. */
   solver: opt(oneOf(['cg', 'cholesky']), 'cg'),
   /** Conjugate-gradient steps per row and sweep, in [1, 1000] (default 3). */
   cgSteps: opt(int(1, 1000), 3),
-  /** Standard deviation of the initial factors, N(0, initStd^2), >= 0 (default 0.01). */
+  /** Standard deviation of the initial factors, >= 0 (default 0.01). */
   initStd: opt(num(0), 0.01),
   ...ALS_RUN,
-  /** Compute the loss after each iteration for progress reports (default true; O(ratings f + users f^2)). */
+  /** Compute the loss after each iteration for progress reports (default true). */
   computeLoss: opt(bool, true),
-};
-
-/** Options of {@link ImplicitALS} (see IMPLICIT_ALS_OPTIONS for each one's rule and default). */
-export type ImplicitAlsOptions = OptionsOf<typeof IMPLICIT_ALS_OPTIONS>;
-
-/** Resolved {@link ImplicitAlsOptions}; `threads` undefined: the library's thread count at fit time. */
-export type ResolvedImplicitAlsOptions = Resolved<typeof IMPLICIT_ALS_OPTIONS>;
+});
 
 /**
  * Implicit-feedback ALS estimator (Hu, Koren & Volinsky 2008).

@@ -25,7 +25,7 @@ import { allocSgdBuffers, releaseSgdBuffers, svdppSgd, type SvdppStep } from '..
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
-import { int, num, opt, resolveOptions, type OptionsOf, type Resolved } from '../../options.js';
+import { int, num, opt, resolveOptions, tableFor } from '../../options.js';
 import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel } from './model.js';
 import type { Ratings } from './ratings.js';
@@ -36,8 +36,64 @@ import {
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.007;
 
-/** Options of {@link SVDpp}: rule and default of each. Defaults are Surprise's SVDpp. */
-const SVDPP_OPTIONS = {
+/** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
+export interface SvdppOptions {
+  /** Latent factors f, in [1, 65536] (default 20). */
+  factors?: number;
+  /** Passes over the training ratings, >= 0 (default 20). */
+  epochs?: number;
+  /** Learning rate of every parameter, > 0 (default 0.007). */
+  lr?: number;
+  /** Regularization of every parameter, >= 0 (default 0.02). */
+  reg?: number;
+  /** Learning rate of the biases, >= 0 (default lr). */
+  lrBias?: number;
+  /** Regularization of the biases, >= 0 (default reg). */
+  regBias?: number;
+  /** Learning rate of the implicit factors y_j, >= 0 (default lr). */
+  lrY?: number;
+  /** Regularization of the implicit factors y_j, >= 0 (default reg). */
+  regY?: number;
+  /** Mean of the initial p, q and y (default 0). */
+  initMean?: number;
+  /** Standard deviation of the initial p, q and y, >= 0 (default 0.1). */
+  initStd?: number;
+  /** Seed of the initialisation and the visiting order, an integer (default 0). */
+  seed?: number;
+  /** Shuffle users and each user's ratings once (default true). */
+  shuffle?: boolean;
+}
+
+/** SVDpp's resolved hyperparameters. */
+export interface SvdppResolved {
+  /** Latent factors f. */
+  readonly factors: number;
+  /** Passes over the training ratings. */
+  readonly epochs: number;
+  /** Learning rate of the user and item factors. */
+  readonly lr: number;
+  /** Regularization of the user and item factors. */
+  readonly reg: number;
+  /** Learning rate of the biases. */
+  readonly lrBias: number;
+  /** Regularization of the biases. */
+  readonly regBias: number;
+  /** Learning rate of the implicit factors y_j. */
+  readonly lrY: number;
+  /** Regularization of the implicit factors y_j. */
+  readonly regY: number;
+  /** Mean of the initial p, q and y. */
+  readonly initMean: number;
+  /** Standard deviation of the initial p, q and y. */
+  readonly initStd: number;
+  /** Seed of the initialisation and the visiting order. */
+  readonly seed: number;
+  /** Whether users and each user's ratings are shuffled once. */
+  readonly shuffle: boolean;
+}
+
+/** The rule and default of each {@link SvdppOptions} field, in the order of the resolved options. */
+const SVDPP_OPTIONS = tableFor<SvdppOptions>()({
   /** Latent factors f, in [1, 65536] (default 20). */
   factors: opt(int(1, 65536), 20),
   ...SGD_EPOCHS,
@@ -50,13 +106,7 @@ const SVDPP_OPTIONS = {
   ...SGD_INIT,
   ...SGD_SEED,
   ...SGD_SHUFFLE,
-};
-
-/** Options of {@link SVDpp} (see SVDPP_OPTIONS for each one's rule and default). */
-export type SvdppOptions = OptionsOf<typeof SVDPP_OPTIONS>;
-
-/** SVDpp's resolved hyperparameters. */
-export type SvdppResolved = Resolved<typeof SVDPP_OPTIONS>;
+});
 
 /**
  * The SVD++ estimator (Surprise's `SVDpp`).
