@@ -175,7 +175,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: pcaLike,
     reload: viaJson(PCAModel.fromJSON),
     outputs: (m, X) => flat(m.transform(X)),
-    todo: { 'unknown option': 'PCA destructures its options and ignores unknown keys' },
   }),
   spec<Matrix, IncrementalPCAModel>({
     name: 'IncrementalPCA',
@@ -187,7 +186,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: pcaLike,
     reload: viaJson(IncrementalPCAModel.fromJSON),
     outputs: (m, X) => flat(m.transform(X)),
-    todo: { 'unknown option': 'IncrementalPCA destructures its options and ignores unknown keys' },
   }),
   spec<Matrix, TruncatedSVDModel>({
     name: 'TruncatedSVD',
@@ -199,7 +197,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(TruncatedSVDModel.fromJSON),
     outputs: (m, X) => flat(m.transform(X)),
-    todo: { 'unknown option': 'TruncatedSVD destructures its options and ignores unknown keys' },
   }),
   spec<Matrix, NMFModel>({
     name: 'NMF',
