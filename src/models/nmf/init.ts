@@ -20,7 +20,9 @@ import { rng, type Rng } from '../../random.js';
 import type { NmfData } from './data.js';
 
 /** Initialization methods computed from the data. */
-export type NMFInitMethod = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar';
+export const NMF_INIT_METHODS = ['random', 'nndsvd', 'nndsvda', 'nndsvdar'] as const;
+/** An initialization method computed from the data. */
+export type NMFInitMethod = (typeof NMF_INIT_METHODS)[number];
 
 /** Starting factors: W m x k and Ht = H^T n x k, column-major. */
 export interface NmfFactors {

@@ -25,57 +25,98 @@
 import { ConvergenceError, InvalidArgumentError, ShapeError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { Matrix } from '../../matrix/matrix.js';
+import { bool, checkOption, either, int, maybe, num, oneOf, opt, required, resolveOptions, satisfies, type Constraint, type OptionsOf, type Resolved } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { CdSolver } from './cd.js';
 import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './data.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
-import { initializeNmf, type NMFInitMethod } from './init.js';
+import { initializeNmf, NMF_INIT_METHODS, type NMFInitMethod } from './init.js';
 import { betaDivergence } from './loss.js';
 import { MuFrobenius, muGamma, muUpdate } from './mu.js';
 
 export type { NMFInput } from './data.js';
 export type { NMFInitMethod } from './init.js';
 
+/** NMF solvers: coordinate descent (HALS) or multiplicative updates. */
+export const NMF_SOLVERS = ['cd', 'mu'] as const;
 /** NMF solver: coordinate descent (HALS) or multiplicative updates. */
-export type NMFSolver = 'cd' | 'mu';
+export type NMFSolver = (typeof NMF_SOLVERS)[number];
+/** Starting points: the methods computed from the data, or 'custom' (options `W` and `H`). */
+export const NMF_INITS = [...NMF_INIT_METHODS, 'custom'] as const;
 /** How to start: a method computed from the data, or 'custom' (options `W` and `H`). */
-export type NMFInit = NMFInitMethod | 'custom';
+export type NMFInit = (typeof NMF_INITS)[number];
+/** The named beta-divergences: 'frobenius' (beta 2), 'kullback-leibler' (1), 'itakura-saito' (0). */
+export const NMF_BETA_LOSSES = ['frobenius', 'kullback-leibler', 'itakura-saito'] as const;
 /** The divergence minimised: a name or beta itself (2 Frobenius, 1 KL, 0 Itakura-Saito). */
-export type NMFBetaLoss = 'frobenius' | 'kullback-leibler' | 'itakura-saito' | number;
+export type NMFBetaLoss = (typeof NMF_BETA_LOSSES)[number] | number;
 
-/** Options of {@link NMF}. */
-export interface NMFOptions {
+const BETA_LOSS = either(oneOf(NMF_BETA_LOSSES), num());
+const MATRIX = satisfies('a Matrix', (v): v is Matrix => v instanceof Matrix);
+
+const NMF_OPTIONS = {
   /** Number of components k (the rank of W H). Required. */
-  components: number;
+  components: required(int(1)),
   /**
    * Starting point. Default: 'nndsvda' when k <= min(m, n), else 'random' (scikit-learn's
    * default). 'custom' uses `W` (m x k) and `H` (k x n). With solver 'mu', 'nndsvd' leaves
    * zeros that multiplicative updates can never move: prefer 'nndsvda'.
    */
-  init?: NMFInit;
+  init: maybe(oneOf(NMF_INITS)),
   /** Initial W (m x k, >= 0) for init 'custom'. Copied, never modified. */
-  W?: Matrix;
+  W: maybe(MATRIX),
   /** Initial H (k x n, >= 0) for init 'custom'. Copied, never modified. */
-  H?: Matrix;
+  H: maybe(MATRIX),
   /** 'cd' (default) or 'mu'. */
-  solver?: NMFSolver;
+  solver: opt(oneOf(NMF_SOLVERS), 'cd'),
   /** Divergence; default 'frobenius'. Anything else needs solver 'mu'. */
-  betaLoss?: NMFBetaLoss;
+  betaLoss: opt(BETA_LOSS, 'frobenius'),
   /** Stopping tolerance (see the solvers); default 1e-4. 0 runs `maxIter` iterations. */
-  tol?: number;
+  tol: opt(num(0), 1e-4),
   /** Iteration cap; default 200. */
-  maxIter?: number;
+  maxIter: opt(int(1), 200),
   /** Penalty weight on W; default 0. */
-  alphaW?: number;
+  alphaW: opt(num(0), 0),
   /** Penalty weight on H; default 'same' (= alphaW). */
-  alphaH?: number | 'same';
+  alphaH: opt(either(oneOf(['same'] as const), num(0)), 'same'),
   /** Mix of the penalties: 0 (default) pure L2, 1 pure L1 (sparse NMF). */
-  l1Ratio?: number;
+  l1Ratio: opt(num(0, 1), 0),
   /** Visit the components in a random order in each CD sweep; default false. */
-  shuffle?: boolean;
+  shuffle: opt(bool, false),
   /** Seed of the random init, the randomized SVD of NNDSVD and the shuffling; default 0. */
-  seed?: number;
+  seed: opt(num(), 0),
+};
+
+const NMF_CONSTRAINTS: Constraint<typeof NMF_OPTIONS>[] = [
+  {
+    ok: (o) => o.solver === 'mu' || betaOf(o.betaLoss) === 2,
+    message: (o) => `solver 'cd' handles only the Frobenius loss; use solver 'mu' for betaLoss ${String(o.betaLoss)}`,
+  },
+  {
+    ok: (o) => o.init !== 'custom' || (o.W !== undefined && o.H !== undefined),
+    message: () => "init 'custom' needs both W (rows x components) and H (components x cols) as Matrix",
+  },
+  {
+    ok: (o) => o.init !== 'custom' || (o.W!.cols === o.components && o.H!.rows === o.components),
+    message: (o) => `custom W is ${o.W!.rows}x${o.W!.cols} and H ${o.H!.rows}x${o.H!.cols}; both need ${o.components} components`,
+  },
+  {
+    ok: (o) => o.init === 'custom' || (o.W === undefined && o.H === undefined),
+    message: () => "W and H are only used with init 'custom'",
+  },
+];
+
+/** Options of {@link NMF} (each documented on its field; `components` is required, unknown keys are an error). */
+export type NMFOptions = OptionsOf<typeof NMF_OPTIONS>;
+
+/** What {@link NMF.fitTransform} returns: the model and the transformed training data, as every estimator's fitTransform. */
+export interface NMFFitTransform {
+  /** The fitted model (H is `model.components`). */
+  readonly model: NMFModel;
+  /** W (m x k, >= 0): the training rows' loadings, X ≈ W model.components. */
+  readonly transformed: Matrix;
+  /** @deprecated The same matrix as `transformed` (its name before every fitTransform returned `{ model, transformed }`). */
+  readonly W: Matrix;
 }
 
 /** Options of {@link NMF.fit}: progress (`stage: 'iteration'`, metrics.loss) and cancellation. */
@@ -129,14 +170,20 @@ export interface NMFModelJSON {
 
 /** Beta of a loss name. @throws InvalidArgumentError for an unknown name or a non-finite number. */
 export function betaOf(loss: NMFBetaLoss): number {
+  checkOption('NMF', 'betaLoss', BETA_LOSS, loss);
   if (loss === 'frobenius') return 2;
   if (loss === 'kullback-leibler') return 1;
   if (loss === 'itakura-saito') return 0;
-  if (typeof loss === 'number' && Number.isFinite(loss)) return loss;
-  throw new InvalidArgumentError(`NMF: betaLoss must be 'frobenius', 'kullback-leibler', 'itakura-saito' or a finite number, got ${String(loss)}`);
+  return loss;
 }
 
-const INITS: readonly string[] = ['random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'];
+/** The settings a model stores, from checked options (`init` undefined is 'auto', `alphaH` 'same' is alphaW). */
+function settingsOf(o: Resolved<typeof NMF_OPTIONS>): NMFSettings {
+  return {
+    components: o.components, init: o.init ?? 'auto', solver: o.solver, beta: betaOf(o.betaLoss), tol: o.tol, maxIter: o.maxIter,
+    alphaW: o.alphaW, alphaH: o.alphaH === 'same' ? o.alphaW : o.alphaH, l1Ratio: o.l1Ratio, shuffle: o.shuffle, seed: o.seed,
+  };
+}
 
 /**
  * Nonnegative matrix factorization (see the module comment). The constructor checks the
@@ -153,35 +200,17 @@ export class NMF {
   private readonly H0: Matrix | undefined;
 
   /**
-   * @throws InvalidArgumentError naming the bad option: components not an integer >= 1,
-   *   unknown init/solver/betaLoss, a beta-loss other than Frobenius with solver 'cd',
-   *   tol < 0, maxIter < 1, negative alphas, l1Ratio outside [0, 1], init 'custom'
-   *   without W and H, W or H given without init 'custom'.
+   * Check the options against NMF's table and store them (custom W and H are copied).
+   * @throws InvalidArgumentError naming the bad option (or an unknown one): components
+   *   missing or not an integer >= 1, unknown init/solver/betaLoss, a beta-loss other than
+   *   Frobenius with solver 'cd', tol < 0, maxIter < 1, negative alphas, l1Ratio outside
+   *   [0, 1], init 'custom' without W and H, W or H given without init 'custom'.
    */
   constructor(options: NMFOptions) {
-    check(typeof options === 'object' && options !== null, () => 'NMF: expected an options object such as { components: 10 }');
-    const { components, init, solver = 'cd', betaLoss = 'frobenius', tol = 1e-4, maxIter = 200, alphaW = 0, alphaH = 'same', l1Ratio = 0, shuffle = false, seed = 0 } = options;
-    check(Number.isInteger(components) && components >= 1, () => `NMF: components must be an integer >= 1, got ${components}`);
-    check(init === undefined || INITS.includes(init), () => `NMF: init must be one of ${INITS.join(', ')}, got '${String(init)}'`);
-    check(solver === 'cd' || solver === 'mu', () => `NMF: solver must be 'cd' or 'mu', got '${String(solver)}'`);
-    const beta = betaOf(betaLoss);
-    check(solver === 'mu' || beta === 2, () => `NMF: solver 'cd' handles only the Frobenius loss; use solver 'mu' for betaLoss ${String(betaLoss)}`);
-    check(Number.isFinite(tol) && tol >= 0, () => `NMF: tol must be a finite number >= 0, got ${tol}`);
-    check(Number.isInteger(maxIter) && maxIter >= 1, () => `NMF: maxIter must be an integer >= 1, got ${maxIter}`);
-    check(Number.isFinite(alphaW) && alphaW >= 0, () => `NMF: alphaW must be a finite number >= 0, got ${alphaW}`);
-    check(alphaH === 'same' || (Number.isFinite(alphaH) && alphaH >= 0), () => `NMF: alphaH must be 'same' or a finite number >= 0, got ${String(alphaH)}`);
-    check(Number.isFinite(l1Ratio) && l1Ratio >= 0 && l1Ratio <= 1, () => `NMF: l1Ratio must be in [0, 1], got ${l1Ratio}`);
-    check(typeof shuffle === 'boolean', () => `NMF: shuffle must be a boolean, got ${String(shuffle)}`);
-    check(Number.isFinite(seed), () => `NMF: seed must be a finite number, got ${seed}`);
-    if (init === 'custom') {
-      check(options.W instanceof Matrix && options.H instanceof Matrix, () => "NMF: init 'custom' needs both W (rows x components) and H (components x cols) as Matrix");
-      check(options.W!.cols === components && options.H!.rows === components, () => `NMF: custom W is ${options.W!.rows}x${options.W!.cols} and H ${options.H!.rows}x${options.H!.cols}; both need ${components} components`);
-      this.W0 = options.W!.copy();
-      this.H0 = options.H!.copy();
-    } else {
-      check(options.W === undefined && options.H === undefined, () => "NMF: W and H are only used with init 'custom'");
-    }
-    this.settings = { components, init: init ?? 'auto', solver, beta, tol, maxIter, alphaW, alphaH: alphaH === 'same' ? alphaW : alphaH, l1Ratio, shuffle, seed };
+    const o = resolveOptions('NMF', NMF_OPTIONS, options, NMF_CONSTRAINTS);
+    this.W0 = o.W?.copy();
+    this.H0 = o.H?.copy();
+    this.settings = settingsOf(o);
   }
 
   /**
@@ -205,7 +234,8 @@ export class NMF {
   }
 
   /**
-   * Fit to X and return the model and W (m x k), X ≈ W model.components.
+   * Fit to X and return `{ model, transformed }`: the model and W (m x k), X ≈ W
+   * model.components (`W` is kept as a deprecated alias of `transformed`).
    *
    * Cost per iteration, k components: 'cd' two products X Ht and X^T W (4 m n k flops
    * dense, 4 nnz k sparse) plus O((m + n) k^2); 'mu' with beta = 2 the same; beta = 1 two
@@ -217,7 +247,7 @@ export class NMF {
    *   NonFiniteInputError for NaN/Inf; AbortedError when `signal` aborts; ConvergenceError
    *   when the loss becomes NaN/Infinity (data whose squares overflow float64: rescale it).
    */
-  fitTransform(X: NMFInput, options: NMFFitOptions = {}): { model: NMFModel; W: Matrix } {
+  fitTransform(X: NMFInput, options: NMFFitOptions = {}): NMFFitTransform {
     return runSteps(this.steps(X, options), options.signal, 'NMF.fit');
   }
 
@@ -226,11 +256,11 @@ export class NMF {
    * NMFTopics, which runs it after its vectorizer.
    * @internal
    */
-  *steps(X: NMFInput, options: NMFFitOptions): FitSteps<{ model: NMFModel; W: Matrix }> {
+  *steps(X: NMFInput, options: NMFFitOptions): FitSteps<NMFFitTransform> {
     return yield* withData(X, 'NMF.fit', (ws, data) => this.fitIn(ws, data, options));
   }
 
-  private *fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): FitSteps<{ model: NMFModel; W: Matrix }> {
+  private *fitIn(ws: Workspace, data: NmfData, options: NMFFitOptions): FitSteps<NMFFitTransform> {
     const { onProgress } = options;
     const st = this.settings;
     const { m, n } = data;
@@ -255,7 +285,8 @@ export class NMF {
       converged: run.converged,
       lossHistory: run.lossHistory,
     });
-    return { model, W: new Matrix(W, m, k) };
+    const loadings = new Matrix(W, m, k);
+    return { model, transformed: loadings, W: loadings };
   }
 }
 
@@ -465,14 +496,24 @@ export class NMFModel {
     this.lossHistory = Float64Array.from(facts.lossHistory);
   }
 
-  /** Number of components k. */
-  get rank(): number {
+  /** Number of components k (scikit-learn's `n_components_`). */
+  get nComponents(): number {
     return this.components.rows;
   }
 
-  /** Number of features n. */
-  get features(): number {
+  /** Number of features n the model expects (scikit-learn's `n_features_in_`). */
+  get nFeatures(): number {
     return this.components.cols;
+  }
+
+  /** @deprecated Use {@link NMFModel.nComponents} (the same number; every fitted model names it so). */
+  get rank(): number {
+    return this.nComponents;
+  }
+
+  /** @deprecated Use {@link NMFModel.nFeatures} (the same number; every fitted model names it so). */
+  get features(): number {
+    return this.nFeatures;
   }
 
   /**
@@ -487,8 +528,8 @@ export class NMFModel {
 
   private *transformIn(ws: Workspace, data: NmfData, options: NMFFitOptions): FitSteps<Matrix> {
     const { m, n } = data;
-    const k = this.rank;
-    if (n !== this.features) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.features}`);
+    const k = this.nComponents;
+    if (n !== this.nFeatures) throw new ShapeError(`NMFModel.transform: X has ${n} columns, the model was fitted on ${this.nFeatures}`);
     const st = this.settings;
     if (st.beta <= 0 && data.hasZero) throw new InvalidArgumentError('NMFModel.transform: with betaLoss <= 0 the data must not contain zeros');
     const W = new Float64Array(m * k);
@@ -500,10 +541,10 @@ export class NMFModel {
 
   /** W H: the data reconstructed from loadings W (m x k). One gemm, O(m n k). */
   inverseTransform(W: Matrix): Matrix {
-    if (W.cols !== this.rank) throw new ShapeError(`NMFModel.inverseTransform: W has ${W.cols} columns, the model has ${this.rank} components`);
+    if (W.cols !== this.nComponents) throw new ShapeError(`NMFModel.inverseTransform: W has ${W.cols} columns, the model has ${this.nComponents} components`);
     const m = W.rows;
-    const n = this.features;
-    const k = this.rank;
+    const n = this.nFeatures;
+    const k = this.nComponents;
     const out = new Float64Array(m * n);
     gemm(false, false, m, n, k, f64ColumnMajor(W), m, f64ColumnMajor(this.components), k, out);
     return new Matrix(out, m, n);
@@ -533,12 +574,17 @@ export class NMFModel {
     check(Array.isArray(json.components) && json.components.length >= 1, () => 'NMFModel.fromJSON: components must be a non-empty array of rows');
     const H = Matrix.from(json.components);
     for (let p = 0; p < H.data.length; p++) check(H.data[p]! >= 0, () => 'NMFModel.fromJSON: components must be >= 0');
-    const settings = { ...json.settings, components: H.rows };
-    // Validate the settings the same way as the estimator does.
-    new NMF({
-      components: settings.components, solver: settings.solver, betaLoss: settings.beta, tol: settings.tol, maxIter: settings.maxIter,
-      alphaW: settings.alphaW, alphaH: settings.alphaH, l1Ratio: settings.l1Ratio, shuffle: settings.shuffle, seed: settings.seed,
-    });
+    const s = json.settings;
+    check(typeof s === 'object' && s !== null, () => 'NMFModel.fromJSON: settings must be an object (the resolved options of the fit)');
+    // The settings go through the estimator's own table and constraints (missing ones take
+    // the defaults); 'auto' and 'custom' are inits a fitted model records but that need no
+    // (or custom) factors here.
+    const o = resolveOptions('NMFModel.fromJSON', NMF_OPTIONS, {
+      components: H.rows, init: s.init === 'auto' || s.init === 'custom' ? undefined : s.init, solver: s.solver, betaLoss: s.beta, tol: s.tol,
+      maxIter: s.maxIter, alphaW: s.alphaW, alphaH: s.alphaH, l1Ratio: s.l1Ratio, shuffle: s.shuffle, seed: s.seed,
+    }, NMF_CONSTRAINTS);
+    const settings = settingsOf(o);
+    if (s.init === 'custom') settings.init = 'custom';
     return new NMFModel(settings, H, {
       reconstructionError: json.reconstructionError,
       iterations: json.iterations,

@@ -7,7 +7,7 @@ import { Matrix } from '../../../src/matrix/matrix.js';
 import { nmfData } from '../../../src/models/nmf/data.js';
 import { initializeNmf } from '../../../src/models/nmf/init.js';
 import { betaDivergence } from '../../../src/models/nmf/loss.js';
-import { NMF, NMFModel, type NMFBetaLoss, type NMFOptions, type NMFSolver } from '../../../src/models/nmf/nmf.js';
+import { betaOf, NMF, NMFModel, type NMFBetaLoss, type NMFOptions, type NMFSolver } from '../../../src/models/nmf/nmf.js';
 import type { Progress } from '../../../src/progress.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
 import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
@@ -120,7 +120,7 @@ describe('NMF fits agree with scikit-learn from the same start', () => {
     const cfg = c.config;
     const name = `${cfg.solver} ${cfg.beta_loss} maxIter ${cfg.max_iter} tol ${cfg.tol}${cfg.alpha_W ? ` alphaW ${cfg.alpha_W} l1Ratio ${cfg.l1_ratio}` : ''}`;
     it(`dense ${name}`, () => {
-      const { model, W } = new NMF(optionsOf(c, fx.dense.k, fx.dense.W0, fx.dense.H0)).fitTransform(X);
+      const { model, transformed: W } = new NMF(optionsOf(c, fx.dense.k, fx.dense.W0, fx.dense.H0)).fitTransform(X);
       assert.equal(model.iterations, c.n_iter);
       assert.ok(relDiff(W, c.W) < 1e-6, `W differs by ${relDiff(W, c.W)}`);
       assert.ok(relDiff(model.components, c.H) < 1e-6, `H differs by ${relDiff(model.components, c.H)}`);
@@ -141,7 +141,7 @@ describe('NMF fits agree with scikit-learn from the same start', () => {
     for (const c of fx.dense.cases.filter(frobenius)) {
       for (const backend of BACKEND_NAMES) {
         withBackend(backend, () => {
-          const { model, W } = new NMF(optionsOf(c, fx.dense.k, fx.dense.W0, fx.dense.H0)).fitTransform(X);
+          const { model, transformed: W } = new NMF(optionsOf(c, fx.dense.k, fx.dense.W0, fx.dense.H0)).fitTransform(X);
           const what = `${backend} ${c.config.solver}`;
           assert.equal(model.iterations, c.n_iter, what);
           assert.ok(relDiff(W, c.W) < 1e-6 && relDiff(model.components, c.H) < 1e-6, `${what}: W differs by ${relDiff(W, c.W)}`);
@@ -155,7 +155,7 @@ describe('NMF fits agree with scikit-learn from the same start', () => {
   });
   for (const c of fx.sparse.cases) {
     it(`sparse ${c.config.solver} ${c.config.beta_loss}`, () => {
-      const { model, W } = new NMF(optionsOf(c, fx.sparse.k, fx.sparse.W0, fx.sparse.H0)).fitTransform(Xs);
+      const { model, transformed: W } = new NMF(optionsOf(c, fx.sparse.k, fx.sparse.W0, fx.sparse.H0)).fitTransform(Xs);
       assert.equal(model.iterations, c.n_iter);
       assert.ok(relDiff(W, c.W) < 1e-6, `W differs by ${relDiff(W, c.W)}`);
       assert.ok(relDiff(model.components, c.H) < 1e-6, `H differs by ${relDiff(model.components, c.H)}`);
@@ -184,7 +184,7 @@ describe('NMF properties', () => {
     const Xp = plantedMatrix(60, 40, 5, 9, 0);
     for (const backend of BACKEND_NAMES) {
       withBackend(backend, () => {
-        const { model, W } = new NMF({ components: 5, tol: 1e-8, maxIter: 2000 }).fitTransform(Xp);
+        const { model, transformed: W } = new NMF({ components: 5, tol: 1e-8, maxIter: 2000 }).fitTransform(Xp);
         const rel = model.reconstructionError / Xp.norm('fro');
         assert.ok(rel < 1e-3, `${backend}: relative error ${rel}`);
         assertNonnegative(W, 'W');
@@ -211,7 +211,7 @@ describe('NMF properties', () => {
         const opts: NMFOptions = { components: 3, solver, betaLoss, maxIter: 30, tol: 0 };
         const a = new NMF(opts).fitTransform(Xp);
         const b = new NMF(opts).fitTransform(CsrMatrix.fromDense(Xp));
-        assert.ok(relDiff(b.W, a.W.toArray()) < 1e-8, `${solver} ${String(betaLoss)} W`);
+        assert.ok(relDiff(b.transformed, a.transformed.toArray()) < 1e-8, `${solver} ${String(betaLoss)} W`);
         assert.ok(relDiff(b.model.components, a.model.components.toArray()) < 1e-8, `${solver} ${String(betaLoss)} H`);
       }
     }
@@ -222,14 +222,14 @@ describe('NMF properties', () => {
     const zeros = (M: Matrix) => M.toFlat().filter((v) => v === 0).length;
     const plain = new NMF({ components: 6, maxIter: 300 }).fitTransform(Xp);
     const l1 = new NMF({ components: 6, maxIter: 300, alphaW: 0.02, l1Ratio: 1 }).fitTransform(Xp);
-    const z1 = zeros(l1.W) + zeros(l1.model.components);
-    const z0 = zeros(plain.W) + zeros(plain.model.components);
+    const z1 = zeros(l1.transformed) + zeros(l1.model.components);
+    const z0 = zeros(plain.transformed) + zeros(plain.model.components);
     assert.ok(z1 > z0, `zeros with L1 ${z1}, without ${z0}`);
   });
 
   it('transform of the training rows recovers W (H fixed)', () => {
     const Xp = plantedMatrix(40, 30, 4, 7, 0);
-    const { model, W } = new NMF({ components: 4, tol: 1e-10, maxIter: 1000 }).fitTransform(Xp);
+    const { model, transformed: W } = new NMF({ components: 4, tol: 1e-10, maxIter: 1000 }).fitTransform(Xp);
     const Wt = model.transform(Xp);
     const rel = Wt.sub(W).norm('fro') / W.norm('fro');
     assert.ok(rel < 1e-3, `transform vs W: ${rel}`);
@@ -301,6 +301,43 @@ describe('NMF input and option checks', () => {
     ];
     for (const [opts, re] of bad) assert.throws(() => new NMF(opts as NMFOptions), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), JSON.stringify(opts));
   });
+  it('checks its options by the one table: the message format, a required components, unknown keys', () => {
+    const fails = (opts: unknown, re: RegExp): void => {
+      assert.throws(() => new NMF(opts as NMFOptions), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), JSON.stringify(opts));
+    };
+    fails({}, /^NMF: option 'components' is required \(an integer >= 1\)$/);
+    fails(undefined, /^NMF: option 'components' is required/);
+    fails({ components: 2, solver: 'als' }, /^NMF: option 'solver' must be one of 'cd' or 'mu', got 'als'$/);
+    fails({ components: 2, init: 'svd' }, /^NMF: option 'init' must be one of 'random', 'nndsvd', 'nndsvda', 'nndsvdar' or 'custom', got 'svd'$/);
+    fails({ components: 2, solver: 'mu', betaLoss: 'hellinger' }, /^NMF: option 'betaLoss' must be one of 'frobenius', 'kullback-leibler' or 'itakura-saito' or a finite number, got 'hellinger'$/);
+    fails({ components: 2, alphaH: -1 }, /^NMF: option 'alphaH' must be 'same' or a finite number >= 0, got -1$/);
+    fails({ components: 2, l1Ratio: 2 }, /^NMF: option 'l1Ratio' must be a number in \[0, 1\], got 2$/);
+    fails({ components: 2, W: 'x' }, /^NMF: option 'W' must be a Matrix, got 'x'$/);
+    fails({ components: 2, init: 'custom', W: Matrix.full(10, 3, 1), H: Matrix.full(2, 8, 1) }, /^NMF: custom W is 10x3 and H 2x8; both need 2 components$/);
+    fails({ components: 2, maxIters: 5 }, /^NMF: unknown option 'maxIters' \(known: components, init, W, H, solver, betaLoss, tol, maxIter, alphaW, alphaH, l1Ratio, shuffle, seed\)$/);
+    assert.throws(() => betaOf('hellinger' as never), /^InvalidArgumentError: NMF: option 'betaLoss' must be/);
+    assert.deepEqual(new NMF({ components: 3, alphaW: 0.5 }).settings, {
+      components: 3, init: 'auto', solver: 'cd', beta: 2, tol: 1e-4, maxIter: 200, alphaW: 0.5, alphaH: 0.5, l1Ratio: 0, shuffle: false, seed: 0,
+    });
+  });
+  it('fitTransform returns { model, transformed } (W kept as a deprecated alias); the model names nComponents and nFeatures', () => {
+    const r = new NMF({ components: 3, maxIter: 10 }).fitTransform(Xp);
+    assert.equal(r.W, r.transformed);
+    assert.deepEqual([r.transformed.rows, r.transformed.cols], [10, 3]);
+    assert.deepEqual([r.model.nComponents, r.model.nFeatures], [3, 8]);
+    assert.deepEqual([r.model.rank, r.model.features], [3, 8], 'the deprecated names still answer');
+  });
+  it('fromJSON re-checks the settings with the same table', () => {
+    const json = new NMF({ components: 2, maxIter: 5 }).fit(Xp).toJSON();
+    const bad = (settings: unknown, re: RegExp): void => {
+      assert.throws(() => NMFModel.fromJSON({ ...json, settings } as never), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), JSON.stringify(settings));
+    };
+    bad({ ...json.settings, tol: -1 }, /^NMFModel\.fromJSON: option 'tol' must be a finite number >= 0, got -1$/);
+    bad({ ...json.settings, solver: 'cd', beta: 1 }, /^NMFModel\.fromJSON: solver 'cd' handles only the Frobenius loss/);
+    bad({ ...json.settings, init: 'svd' }, /^NMFModel\.fromJSON: option 'init' must be one of/);
+    bad(null, /settings must be an object/);
+    assert.equal(NMFModel.fromJSON({ ...json, settings: { ...json.settings, init: 'custom' } }).settings.init, 'custom');
+  });
   it('rejects negative, non-finite and empty data', () => {
     assert.throws(() => new NMF({ components: 2 }).fit(Xp.map((v, i) => (i === 3 ? -1 : v))), /negative/);
     assert.throws(() => new NMF({ components: 2 }).fit(Xp.map((v, i) => (i === 3 ? NaN : v))), NonFiniteInputError);
@@ -309,7 +346,7 @@ describe('NMF input and option checks', () => {
   });
   it('rejects NNDSVD with too many components, IS with zeros, bad custom factors, wrong transform width', () => {
     assert.throws(() => new NMF({ components: 9, init: 'nndsvda' }).fit(Xp), /min\(rows, cols\)/);
-    assert.equal(new NMF({ components: 9, maxIter: 5 }).fit(Xp).rank, 9); // auto init: random
+    assert.equal(new NMF({ components: 9, maxIter: 5 }).fit(Xp).nComponents, 9); // auto init: random
     assert.throws(() => new NMF({ components: 2, solver: 'mu', betaLoss: 'itakura-saito' }).fit(Xp.map((v, i) => (i === 0 ? 0 : v))), /zeros/);
     assert.throws(() => new NMF({ components: 2, init: 'custom', W: Matrix.zeros(10, 2), H: Matrix.full(2, 8, 1) }).fit(Xp), /all zeros/);
     assert.throws(() => new NMF({ components: 2, init: 'custom', W: Matrix.full(9, 2, 1), H: Matrix.full(2, 8, 1) }).fit(Xp), ShapeError);
