@@ -97,6 +97,7 @@ describe('ALS (explicit, ALS-WR)', () => {
     assert.throws(() => new ALS({ factors: 0 }), /factors/);
     assert.throws(() => new ALS({ reg: -1 }), /reg/);
     assert.throws(() => new ALS({ iterations: 1.5 }), InvalidArgumentError);
+    assert.throws(() => new ALS({ factor: 5 } as never), /ALS: unknown option 'factor' \(known: factors, iterations, reg, biased, initStd, seed, threads\)$/);
     const empty = Ratings.fromTriples([], [], []);
     assert.throws(() => new ALS().fit(empty), /no ratings/);
     const ac = new AbortController();

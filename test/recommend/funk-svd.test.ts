@@ -125,6 +125,17 @@ test('FunkSVD options are validated in the constructor, naming the option', () =
   assert.throws(() => new FunkSVD().fit(Ratings.fromTriples([], [], [])), InvalidArgumentError);
 });
 
+test("FunkSVD's resolved options: Surprise's defaults, in the order the model file stores them", () => {
+  const defaults = new FunkSVD().options;
+  assert.deepEqual({ ...defaults }, {
+    factors: 100, epochs: 20, lr: 0.005, reg: 0.02, lrBias: 0.005, regBias: 0.02,
+    initMean: 0, initStd: 0.1, biased: true, seed: 0, threads: undefined, shuffle: true,
+  });
+  const o = new FunkSVD({ lr: 0.01, reg: 0.1, threads: 2 }).options;
+  assert.deepEqual([o.lrBias, o.regBias], [0.01, 0.1]);
+  assert.deepEqual(Object.keys(o), ['factors', 'epochs', 'lr', 'reg', 'lrBias', 'regBias', 'initMean', 'initStd', 'biased', 'seed', 'threads', 'shuffle']);
+});
+
 test('FunkSVD honours an AbortSignal before and between epochs', () => {
   const { train } = smallSplit();
   const est = new FunkSVD({ factors: 4, epochs: 10, threads: 1 });

@@ -125,6 +125,8 @@ describe('ImplicitALS (Hu, Koren & Volinsky 2008)', () => {
     assert.throws(() => new ImplicitALS({ solver: 'lu' as 'cg' }), /solver/);
     assert.throws(() => new ImplicitALS({ alpha: -1 }), /alpha/);
     assert.throws(() => new ImplicitALS({ cgSteps: 0 }), /cgSteps/);
+    assert.throws(() => new ImplicitALS({ computeLoss: 'no' as never }), /option 'computeLoss' must be true or false/);
+    assert.throws(() => new ImplicitALS({ confidence: 40 } as never), /ImplicitALS: unknown option 'confidence'/);
     const neg = Ratings.fromTriples(['a'], ['b'], [-1]);
     assert.throws(() => new ImplicitALS().fit(neg), />= 0/);
     const ac = new AbortController();
