@@ -208,7 +208,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(NMFModel.fromJSON),
     outputs: (m, X) => flat(m.transform(X)),
-    todo: { 'unknown option': 'NMF destructures its options and ignores unknown keys' },
   }),
   spec<CooEntries, SoftImputeFit>({
     name: 'SoftImpute',
