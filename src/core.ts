@@ -121,7 +121,7 @@ export { lanczosSvd } from './lowrank/lanczos-svd.js';
 export type { LanczosSvdOptions } from './lowrank/lanczos-svd.js';
 export { truncatedSvd, chooseTruncatedSvdMethod } from './lowrank/truncated-svd.js';
 export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncated-svd.js';
-export { TruncatedSvd } from './lowrank/truncated-result.js';
+export { TruncatedSvdResult } from './lowrank/truncated-result.js';
 export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
 export { LatentFactorModel, seenItemsOf, ratingScaleOf } from './models/recommend/model.js';
 export type { Prediction, ColdStart, RecommendOptions, ScoredItem, FoldInRating, FoldInOptions, FoldedUser, ExportedFactors } from './models/recommend/model.js';

@@ -37,7 +37,7 @@ import { rng, type RandomState, type Rng } from '../random.js';
 import type { MatrixLike } from './operator.js';
 import { orthogonalize } from './orthonormalize.js';
 import { block, productsOf, type Products } from './products.js';
-import { checkInteger, checkRank, flipSigns, TruncatedSvd } from './truncated-result.js';
+import { checkInteger, checkRank, flipSigns, TruncatedSvdResult } from './truncated-result.js';
 import type { randomizedSvd } from './randomized-svd.js';
 
 /** Options of {@link lanczosSvd}. */
@@ -95,7 +95,7 @@ export interface LanczosSvdOptions extends LongTaskOptions {
  * @example
  * const { s } = lanczosSvd(csr, 20, { tol: 1e-8 });
  */
-export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): TruncatedSvd {
+export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): TruncatedSvdResult {
   return runSteps(lanczosSvdSteps(A, k, options), options.signal, 'lanczosSvd');
 }
 
@@ -119,7 +119,7 @@ export function lanczosSvd(A: MatrixLike, k: number, options: LanczosSvdOptions 
  * @example
  * const f = await runStepsAsync(lanczosSvdSteps(csr, 20, { signal }), signal, 'svds');
  */
-export function* lanczosSvdSteps(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): FitSteps<TruncatedSvd> {
+export function* lanczosSvdSteps(A: MatrixLike, k: number, options: LanczosSvdOptions = {}): FitSteps<TruncatedSvdResult> {
   const routine = 'lanczosSvd';
   const shape = A instanceof Matrix ? A.shape : (A as { shape?: readonly [number, number] }).shape;
   if (!shape) throw new InvalidArgumentError(`${routine}: expected a Matrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
@@ -347,7 +347,7 @@ class Bidiagonalization {
   result(
     ritz: Ritz, size: number, k: number, residuals: Float64Array,
     o: { restarts: number; tol: number; transpose: boolean; dtype: 'float32' | 'float64'; flip: boolean },
-  ): TruncatedSvd {
+  ): TruncatedSvdResult {
     const { p, m, n, U, V } = this;
     const g = kernels();
     const Uk = Matrix.zeros(m, k);
@@ -358,7 +358,7 @@ class Bidiagonalization {
     const Uout = (o.transpose ? Vk : Uk).copy({ dtype: o.dtype });
     const Vt = (o.transpose ? Uk : Vk).T.copy({ dtype: o.dtype });
     if (o.flip) flipSigns(Uout, Vt);
-    return new TruncatedSvd(Uout, ritz.sigma.subarray(0, k), Vt, {
+    return new TruncatedSvdResult(Uout, ritz.sigma.subarray(0, k), Vt, {
       method: 'lanczos',
       matvecs: this.matvecs,
       transposed: o.transpose,

@@ -30,7 +30,7 @@ import { checkOption, oneOf, POWER_NORMALIZERS, type PowerNormalizer } from '../
 import type { MatrixLike } from './operator.js';
 import { luBasis, qrBasis } from './orthonormalize.js';
 import { block, productsOf } from './products.js';
-import { checkInteger, checkRank, flipSigns, TruncatedSvd } from './truncated-result.js';
+import { checkInteger, checkRank, flipSigns, TruncatedSvdResult } from './truncated-result.js';
 import { isSparse } from '../sparse/index.js';
 
 /**
@@ -114,7 +114,7 @@ export interface RandomizedSvdOptions extends LongTaskOptions {
  * @example
  * const { U, s, Vt } = randomizedSvd(A, 10, { seed: 1 });
  */
-export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): TruncatedSvd {
+export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): TruncatedSvdResult {
   return runSteps(randomizedSvdSteps(A, k, options), options.signal, 'randomizedSvd');
 }
 
@@ -138,7 +138,7 @@ export function randomizedSvd(A: MatrixLike, k: number, options: RandomizedSvdOp
  * @example
  * const f = await runStepsAsync(randomizedSvdSteps(A, 10, { signal }), signal, 'sketch');
  */
-export function* randomizedSvdSteps(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): FitSteps<TruncatedSvd> {
+export function* randomizedSvdSteps(A: MatrixLike, k: number, options: RandomizedSvdOptions = {}): FitSteps<TruncatedSvdResult> {
   const routine = 'randomizedSvd';
   const shape = A instanceof Matrix ? A.shape : (A as { shape?: readonly [number, number] }).shape;
   if (!shape) throw new InvalidArgumentError(`${routine}: expected a Matrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
@@ -210,7 +210,7 @@ export function* randomizedSvdSteps(A: MatrixLike, k: number, options: Randomize
     const U = transpose ? W.copy() : Uw;
     const Vt = transpose ? Uw.T.copy() : W.T.copy();
     if (options.flipSigns ?? true) flipSigns(U, Vt);
-    return new TruncatedSvd(U, s, Vt, {
+    return new TruncatedSvdResult(U, s, Vt, {
       method: 'randomized',
       matvecs: (2 * q + 2) * l,
       transposed: transpose,

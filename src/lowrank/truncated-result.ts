@@ -34,8 +34,12 @@ export interface TruncatedSvdInfo {
   readonly tol?: number;
 }
 
-/** A truncated SVD: the rank-k factors U diag(s) Vt plus how they were computed. */
-export class TruncatedSvd extends LowRank {
+/**
+ * The result of `truncatedSvd`, `randomizedSvd` and `lanczosSvd`: the rank-k
+ * factors U diag(s) Vt plus how they were computed. (Not to be confused with the
+ * `TruncatedSVD` estimator, which fits such a result to data and transforms new rows.)
+ */
+export class TruncatedSvdResult extends LowRank {
   /** Diagnostics (method, products, iterations, residuals). */
   readonly info: TruncatedSvdInfo;
 

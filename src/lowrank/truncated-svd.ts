@@ -10,7 +10,7 @@ import type { LongTaskOptions } from '../progress.js';
 import { lanczosSvdSteps, type lanczosSvd } from './lanczos-svd.js';
 import type { MatrixLike } from './operator.js';
 import { randomizedSvdSteps, type PowerNormalizer, type randomizedSvd } from './randomized-svd.js';
-import type { TruncatedSvd } from './truncated-result.js';
+import type { TruncatedSvdResult } from './truncated-result.js';
 
 /** Which truncated solver runs. */
 export type TruncatedSvdMethod = 'auto' | 'randomized' | 'lanczos';
@@ -69,7 +69,7 @@ export function chooseTruncatedSvdMethod(A: MatrixLike, options: Pick<TruncatedS
  * const { U, s, Vt } = truncatedSvd(A, 20);                      // randomized for dense A
  * const top = truncatedSvd(csr, 10, { method: 'lanczos', tol: 1e-8 });
  */
-export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): TruncatedSvd {
+export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): TruncatedSvdResult {
   return runSteps(truncatedSvdSteps(A, k, options), options.signal, 'truncatedSvd');
 }
 
@@ -86,7 +86,7 @@ export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOpti
  * @returns (from the generator) what {@link truncatedSvd} returns.
  * @throws what {@link truncatedSvd} throws, from `next()`.
  */
-export function* truncatedSvdSteps(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): FitSteps<TruncatedSvd> {
+export function* truncatedSvdSteps(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): FitSteps<TruncatedSvdResult> {
   const method = options.method ?? 'auto';
   if (method !== 'auto' && method !== 'randomized' && method !== 'lanczos') {
     throw new InvalidArgumentError(`truncatedSvd: method must be 'auto', 'randomized' or 'lanczos', got '${String(method)}'`);
