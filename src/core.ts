@@ -5,11 +5,11 @@
  * re-exports exactly this; the Node entry point adds file I/O.
  * @packageDocumentation
  */
-export { Matrix, copyInto } from './matrix/matrix.js';
+export { Matrix } from './matrix/matrix.js';
 export type { Order, DTypeOptions, FromArrayOptions, RandomOptions, CloseOptions, MatrixNorm } from './matrix/matrix.js';
 export { DTYPES, epsOf } from './matrix/dtype.js';
 export type { DType, FloatArray } from './matrix/dtype.js';
-export { rng, detLog } from './random.js';
+export { rng } from './random.js';
 export type { Rng, RandomState } from './random.js';
 export {
   LowrankError,
@@ -31,16 +31,11 @@ export {
   getThreads,
   threadInfo,
   ready,
-  activeWasm,
-  jsKernels,
-  WasmKernels,
   BACKENDS,
 } from './kernels/index.js';
 export type { BackendName, Kernels, ThreadInfo } from './kernels/index.js';
-export { matmul, gemmInto } from './linalg/matmul.js';
+export { matmul } from './linalg/matmul.js';
 export type { MatmulOptions } from './linalg/matmul.js';
-export { blasOperand } from './linalg/operand.js';
-export type { BlasOperand } from './linalg/operand.js';
 export { lu, Lu, solve, det, slogdet, inv } from './linalg/lu.js';
 export type { Slogdet } from './linalg/lu.js';
 export { cholesky, Cholesky } from './linalg/cholesky.js';
@@ -59,13 +54,11 @@ export type { Lstsq, LstsqOptions } from './linalg/lstsq.js';
 export { norm, cond } from './linalg/norms.js';
 export type { NormKind } from './linalg/norms.js';
 export type { LinearOperator } from './matrix/operator.js';
-export { isLinearOperator } from './matrix/operator.js';
 export { AbortedError } from './errors.js';
-export { checkAborted } from './progress.js';
 export type { Progress, LongTaskOptions } from './progress.js';
-export { CsrMatrix, CscMatrix, isSparse } from './sparse/index.js';
+export { CsrMatrix, CscMatrix } from './sparse/index.js';
 export type { SparseMatrix, CooTriples, FromCooOptions, FromDenseOptions, SparseNorm, SparseRandomOptions } from './sparse/index.js';
-export { DenseOperator, asLinearOperator, transposeOperator, centeredOperator } from './lowrank/operator.js';
+export { centeredOperator } from './lowrank/operator.js';
 export type { MatrixLike } from './lowrank/operator.js';
 export { LowRank } from './lowrank/low-rank.js';
 export type { LowRankJSON } from './lowrank/low-rank.js';
@@ -123,9 +116,9 @@ export { truncatedSvd, chooseTruncatedSvdMethod } from './lowrank/truncated-svd.
 export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncated-svd.js';
 export { TruncatedSvdResult } from './lowrank/truncated-result.js';
 export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
-export { LatentFactorModel, seenItemsOf, ratingScaleOf } from './models/recommend/model.js';
+export { LatentFactorModel } from './models/recommend/model.js';
 export type { Prediction, ColdStart, RecommendOptions, ScoredItem, FoldInRating, FoldInOptions, FoldedUser, ExportedFactors } from './models/recommend/model.js';
-export { encodeModel, decodeModel, MODEL_MAGIC, MODEL_FORMAT_VERSION } from './models/recommend/model-file.js';
+export { MODEL_FORMAT_VERSION } from './models/recommend/model-file.js';
 export type { RecommenderEstimator } from './models/recommend/estimator.js';
 export { Baseline } from './models/recommend/baseline.js';
 export type { BaselineOptions, BaselineResolved } from './models/recommend/baseline.js';
@@ -141,7 +134,7 @@ export { evaluate, crossValidate, METRIC_NAMES } from './models/recommend/evalua
 export type { EvaluateOptions, EvaluationResult, CrossValidateOptions, CrossValidationResult, FoldResult, MetricName } from './models/recommend/evaluate.js';
 export { compressImage, compressionCurve } from './models/image/compress.js';
 export type { CompressOptions, CompressionReport, CompressedImage, CompressMethod, ChannelFigures } from './models/image/compress.js';
-export { channelMatrix, checkRaster, toGrayscale } from './models/image/raster.js';
+export { channelMatrix, toGrayscale } from './models/image/raster.js';
 export type { RasterImage, RasterData, CheckedRaster } from './models/image/raster.js';
 export { confusionAxes } from './models/graph/confusion.js';
 export type { ConfusionOptions, ConfusionAnalysis, ConfusionAxis, ConfusionClass } from './models/graph/confusion.js';
@@ -156,6 +149,6 @@ export { IncrementalPCA, IncrementalPCAModel } from './models/decomposition/incr
 export type { IncrementalPCAOptions, IncrementalPCAFitOptions, IncrementalPCAModelJSON } from './models/decomposition/incremental-pca.js';
 export { TruncatedSVD, TruncatedSVDModel } from './models/decomposition/truncated-svd.js';
 export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions, TruncatedSVDModelJSON, TruncatedSVDModelParts, TruncatedSVDFitTransform } from './models/decomposition/truncated-svd.js';
-export { NMF, NMFModel, betaOf } from './models/nmf/nmf.js';
+export { NMF, NMFModel } from './models/nmf/nmf.js';
 export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf/nmf.js';
 export * from './models/text/index.js';

@@ -126,7 +126,8 @@ export interface EncodePngOptions {
 /**
  * Encode a {@link RasterImage} as PNG bytes: color type from the channel count (gray,
  * gray + alpha, RGB, RGBA), bit depth 8 or 16 as the image's, no interlacing.
- * @throws InvalidArgumentError for an invalid image (see {@link checkRaster}) or level.
+ * @throws InvalidArgumentError for an invalid image (a negative or fractional size, a channel
+ *   count outside 1..4, a data length or array type that does not match) or level.
  */
 export function encodePng(image: RasterImage, options: EncodePngOptions = {}): Uint8Array {
   const img = checkRaster(image, 'encodePng');

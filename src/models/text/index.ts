@@ -2,9 +2,9 @@
  * Text: tokenizer, term-document matrices (counts, TF-IDF), LSA, NMF topics and PPMI word
  * embeddings. Browser-safe (no file I/O): the CLI reads files, these take strings.
  */
-export { createAnalyzer, DEFAULT_TOKEN_PATTERN, ENGLISH_STOP_WORDS, stopWordSet, stripAccents, tokenize } from './tokenize.js';
+export { createAnalyzer, DEFAULT_TOKEN_PATTERN, ENGLISH_STOP_WORDS, stripAccents, tokenize } from './tokenize.js';
 export type { Analyzer, StripAccents, TokenizeOptions } from './tokenize.js';
-export { CountVectorizer, CountVectorizerModel, inverseDocumentFrequency, TfidfVectorizer, TfidfVectorizerModel, tfidfWeight } from './vectorize.js';
+export { CountVectorizer, CountVectorizerModel, TfidfVectorizer, TfidfVectorizerModel } from './vectorize.js';
 export type { CountVectorizerOptions, TfidfVectorizerOptions, VectorizerFitOptions, VectorizerJSON } from './vectorize.js';
 export { LSA, LSA_VECTORIZER_DEFAULTS, LSAModel } from './lsa.js';
 export type { DocumentScore, LSAFitOptions, LSAModelJSON, LSAOptions } from './lsa.js';
