@@ -141,6 +141,14 @@ export function satisfies<T>(describe: string, test: (v: unknown) => v is T): Ru
   return { describe, test };
 }
 
+/**
+ * A nested options object, such as LSA's `vectorizer`: any plain object here; the table of the
+ * estimator it is passed to checks its keys and values.
+ */
+export function nested<T extends object>(describe: string): Rule<T> {
+  return { describe, test: (v): v is T => typeof v === 'object' && v !== null && !Array.isArray(v) };
+}
+
 /** A field with a default (a value, or a function of the fields declared before it). */
 export function opt<T>(rule: Rule<T>, fallback: T | ((resolved: Readonly<Record<string, unknown>>) => T)): Field<T> & { optional: false } {
   return { rule, fallback, optional: false };

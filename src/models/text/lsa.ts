@@ -18,27 +18,32 @@ import { ConvergenceError, InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncatedSvd, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { bool, int, maybe, nested, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, required, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf, type PowerNormalizer } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
+import type { RandomState } from '../../random.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { rowCosine, topTermsOf, type TermWeight } from './top-terms.js';
 import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, type VectorizerJSON } from './vectorize.js';
 
-/** Options of {@link LSA}. */
-export interface LSAOptions {
+/** LSA's own options; the randomized solver's (powerIters, oversample, normalizer, seed) are {@link RANDOMIZED_SOLVER_OPTIONS}. */
+const LSA_OWN_OPTIONS = {
   /** Number of latent dimensions k (the rank of the truncated SVD). Required. */
-  components: number;
+  components: required(int(1)),
   /**
    * TF-IDF options. Default `{ stopWords: 'english', sublinearTf: true }` (the usual LSA
    * weighting: damped counts, no function words); what you pass replaces that default whole.
    */
-  vectorizer?: TfidfVectorizerOptions;
+  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
   /** Truncated SVD solver; default 'auto' (Lanczos for the sparse TF-IDF matrix). */
-  method?: TruncatedSvdMethod;
-  /** Seed of the solver's random start; default 0. */
-  seed?: number;
+  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'auto'),
   /** Lower `components` to min(documents, terms) when it is larger, instead of throwing; default false. */
-  clampComponents?: boolean;
-}
+  clampComponents: opt(bool, false),
+};
+
+const LSA_OPTIONS = { ...LSA_OWN_OPTIONS, ...RANDOMIZED_SOLVER_OPTIONS };
+
+/** Options of {@link LSA} (each documented on its field; `components` is required, unknown keys are an error). */
+export type LSAOptions = OptionsOf<typeof LSA_OWN_OPTIONS> & OptionsOf<typeof RANDOMIZED_SOLVER_OPTIONS>;
 
 /** Options of {@link LSA.fit}: progress of the vectorizer (`'documents'`) and the SVD, and cancellation. */
 export type LSAFitOptions = LongTaskOptions;
@@ -84,25 +89,34 @@ export class LSA {
   readonly components: number;
   /** Truncated SVD solver; default 'auto'. */
   readonly method: TruncatedSvdMethod;
-  /** Seed of the solver's random start; default 0. */
-  readonly seed: number;
+  /** Seed (or generator) of the solver's random start; default 0. */
+  readonly seed: RandomState;
+  /** Randomized solver: power iterations, or 'auto' (default: 7 if k < 0.1 min(documents, terms), else 4). */
+  readonly powerIters: number | 'auto';
+  /** Randomized solver: oversampling columns; default 10. */
+  readonly oversample: number;
+  /** Randomized solver: normalizer between power iterations; default 'auto'. */
+  readonly normalizer: PowerNormalizer;
   /** Lower `components` to min(documents, terms) instead of throwing; default false. */
   readonly clampComponents: boolean;
   readonly #vectorizer: TfidfVectorizer;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against LSA's table and store them; the vectorizer options go through
+   * TfidfVectorizer's.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: LSAOptions) {
-    check(typeof options === 'object' && options !== null, () => 'LSA: expected an options object such as { components: 100 }');
-    const { components, method = 'auto', seed = 0, clampComponents = false } = options;
-    check(Number.isInteger(components) && components >= 1, () => `LSA: components must be an integer >= 1, got ${components}`);
-    check(method === 'auto' || method === 'randomized' || method === 'lanczos', () => `LSA: method must be 'auto', 'randomized' or 'lanczos', got '${String(method)}'`);
-    check(Number.isFinite(seed), () => `LSA: seed must be a finite number, got ${seed}`);
-    this.components = components;
-    this.method = method;
-    this.seed = seed;
-    this.clampComponents = clampComponents === true;
+    const o = resolveOptions('LSA', LSA_OPTIONS, options);
+    this.components = o.components;
+    this.method = o.method;
+    this.seed = o.seed;
+    this.powerIters = o.powerIters;
+    this.oversample = o.oversample;
+    this.normalizer = o.normalizer;
+    this.clampComponents = o.clampComponents;
     try {
-      this.#vectorizer = new TfidfVectorizer(options.vectorizer ?? LSA_VECTORIZER_DEFAULTS);
+      this.#vectorizer = new TfidfVectorizer(o.vectorizer ?? LSA_VECTORIZER_DEFAULTS);
     } catch (e) {
       if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`LSA: vectorizer: ${e.message}`);
       throw e;
@@ -138,12 +152,15 @@ export class LSA {
   private *steps(docs: readonly string[], options: LSAFitOptions): FitSteps<LSAModel> {
     const { onProgress, signal } = options;
     yield;
-    const { model: vec, X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
+    const { model: vec, transformed: X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
     const kmax = Math.min(X.rows, X.cols);
     const k = this.clampComponents ? Math.min(this.components, kmax) : this.components;
     if (k > kmax) throw new InvalidArgumentError(`LSA.fit: components = ${k} exceeds min(documents, terms) = min(${X.rows}, ${X.cols}); lower it`);
     yield;
-    const f = truncatedSvd(X, k, { method: this.method, seed: this.seed, onProgress, signal, flipSigns: false });
+    const f = truncatedSvd(X, k, {
+      method: this.method, seed: this.seed, powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer,
+      onProgress, signal, flipSigns: false,
+    });
     // O(k): a NaN here would otherwise surface as NaN document vectors and search scores.
     if (!allFinite(f.s)) throw new ConvergenceError(`LSA.fit: the truncated SVD (method '${this.method}') returned NaN/Infinity singular values; try method '${this.method === 'lanczos' ? 'randomized' : 'lanczos'}'`);
     yield;
@@ -188,9 +205,19 @@ export class LSAModel {
     this.#V = components.T.copy();
   }
 
-  /** Number of latent dimensions k. */
-  get rank(): number {
+  /** Number of latent dimensions k (scikit-learn's `n_components_`). */
+  get nComponents(): number {
     return this.singularValues.length;
+  }
+
+  /** Number of features the model expects: the terms of the vocabulary (columns of {@link components}). */
+  get nFeatures(): number {
+    return this.components.cols;
+  }
+
+  /** @deprecated Use {@link LSAModel.nComponents} (the same number; every fitted model names it so). */
+  get rank(): number {
+    return this.nComponents;
   }
 
   /** Terms in the vocabulary. */
@@ -249,8 +276,8 @@ export class LSAModel {
   similarDocuments(index: number, n = 10): DocumentScore[] {
     const m = this.documentVectors.rows;
     check(Number.isInteger(index) && index >= 0 && index < m, () => `similarDocuments: index must be an integer in [0, ${m}), got ${index}`);
-    const q = new Float64Array(this.rank);
-    for (let j = 0; j < this.rank; j++) q[j] = this.documentVectors.get(index, j);
+    const q = new Float64Array(this.nComponents);
+    for (let j = 0; j < this.nComponents; j++) q[j] = this.documentVectors.get(index, j);
     return this.#rank(q, n, index);
   }
 

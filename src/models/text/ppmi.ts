@@ -23,43 +23,56 @@
  * 2014, "Linguistic regularities in sparse and explicit word representations", CoNLL).
  */
 import { InvalidArgumentError, check } from '../../errors.js';
-import { truncatedSvd, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
+import { truncatedSvd } from '../../lowrank/truncated-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
+import { bool, int, maybe, nested, num, oneOf, opt, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { createAnalyzer, type TokenizeOptions } from './tokenize.js';
 
-/** Options of {@link ppmiEmbeddings}. */
-export interface PPMIEmbeddingOptions extends LongTaskOptions {
-  /** Dimension of the word vectors (rank of the truncated SVD); default 100 (at most the vocabulary size). */
-  dim?: number;
-  /** Context window: tokens on each side; default 2 (LGD 2015 found small windows best for similarity). */
-  window?: number;
-  /** Uniform counts (default false) or word2vec's distance weighting (window - d + 1) / window. */
-  dynamicWindow?: boolean;
-  /** Words seen fewer times are dropped (keeping their positions); default 5. */
-  minCount?: number;
+/** The options of {@link ppmiMatrix}, spread into {@link ppmiEmbeddings}'. */
+const PPMI_MATRIX_OPTIONS = {
   /** Shift k: SPPMI = max(PMI - ln k, 0); default 1 (no shift). */
-  shift?: number;
+  shift: opt(num(0, Infinity, 'low'), 1),
   /** Context-distribution smoothing exponent alpha in (0, 1]; default 0.75 (1 = plain PMI). */
-  cdsAlpha?: number;
+  cdsAlpha: opt(num(0, 1, 'low'), 0.75),
+};
+
+/** Options of {@link ppmiMatrix} (unknown keys are an error). */
+export type PPMIMatrixOptions = OptionsOf<typeof PPMI_MATRIX_OPTIONS>;
+
+/** ppmiEmbeddings' own options (besides {@link PPMI_MATRIX_OPTIONS} and the progress and signal of LongTaskOptions). */
+const PPMI_EMBEDDING_OWN_OPTIONS = {
+  /** Dimension of the word vectors (rank of the truncated SVD); default 100 (at most the vocabulary size). */
+  dim: opt(int(1), 100),
+  /** Context window: tokens on each side; default 2 (LGD 2015 found small windows best for similarity). */
+  window: opt(int(1), 2),
+  /** Uniform counts (default false) or word2vec's distance weighting (window - d + 1) / window. */
+  dynamicWindow: opt(bool, false),
+  /** Words seen fewer times are dropped (keeping their positions); default 5. */
+  minCount: opt(int(1), 5),
   /** Eigenvalue weighting p: vectors U Σ^p; default 0.5. */
-  eigenPower?: number;
+  eigenPower: opt(num(), 0.5),
   /** Add context vectors V Σ^p to the word vectors ("w + c"); default false. */
-  addContexts?: boolean;
+  addContexts: opt(bool, false),
   /** Tokenizer of string documents; default lowercase words of 2+ characters, no stop words. */
-  tokenize?: TokenizeOptions;
+  tokenize: maybe(nested<TokenizeOptions>('an object of tokenizer options')),
   /**
    * Truncated SVD solver; default 'randomized' (Halko et al.; measured 4x faster than
    * Lanczos at dim 100 on a 2,800-word vocabulary with the same neighbours: embeddings do
    * not need singular vectors to a tight tolerance). 'lanczos' / 'auto' for tolerance-level accuracy.
    */
-  method?: TruncatedSvdMethod;
+  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'randomized'),
   /** Seed of the SVD's random start; default 0. */
-  seed?: number;
+  seed: opt(num(), 0),
   /** Lower `dim` to the vocabulary size when it is larger, instead of throwing; default false. */
-  clampDim?: boolean;
-}
+  clampDim: opt(bool, false),
+};
+
+const PPMI_EMBEDDING_OPTIONS = { ...PPMI_EMBEDDING_OWN_OPTIONS, ...PPMI_MATRIX_OPTIONS };
+
+/** Options of {@link ppmiEmbeddings} (each documented on its field; unknown keys are an error), with progress and cancellation. */
+export type PPMIEmbeddingOptions = OptionsOf<typeof PPMI_EMBEDDING_OWN_OPTIONS> & PPMIMatrixOptions & LongTaskOptions;
 
 /** A word and a score (cosine similarity, or the 3CosAdd / 3CosMul objective). */
 export interface WordScore {
@@ -69,13 +82,18 @@ export interface WordScore {
   readonly score: number;
 }
 
-/** Options of {@link WordEmbeddings.analogy}. */
-export interface AnalogyOptions {
+/** The analogy objectives: 3CosAdd and 3CosMul. */
+export const ANALOGY_METHODS = ['add', 'mul'] as const;
+
+const ANALOGY_OPTIONS = {
   /** Number of answers; default 5. */
-  n?: number;
+  n: opt(int(1), 5),
   /** 'add' (3CosAdd, default) or 'mul' (3CosMul). */
-  method?: 'add' | 'mul';
-}
+  method: opt(oneOf(ANALOGY_METHODS), 'add'),
+};
+
+/** Options of {@link WordEmbeddings.analogy} (unknown keys are an error). */
+export type AnalogyOptions = OptionsOf<typeof ANALOGY_OPTIONS>;
 
 /** JSON form of {@link WordEmbeddings} (vocabulary, counts and vectors). */
 export interface WordEmbeddingsJSON {
@@ -133,20 +151,14 @@ class PairCounts {
   }
 }
 
-function checkPositive(name: string, v: number, integer: boolean, min: number): void {
-  check(Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v)), () => `ppmiEmbeddings: ${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${v}`);
-}
-
 /**
  * The (shifted, smoothed) positive PMI matrix of a word-context count matrix (see the
  * module comment, step 2), on its stored entries; entries that are not positive are
  * dropped. O(nnz).
  * @param counts - words x contexts co-occurrence counts (canonical CSR, entries >= 0).
  */
-export function ppmiMatrix(counts: CsrMatrix, options: { shift?: number; cdsAlpha?: number } = {}): CsrMatrix {
-  const { shift = 1, cdsAlpha = 0.75 } = options;
-  check(Number.isFinite(shift) && shift > 0, () => `ppmiMatrix: shift must be a number > 0, got ${shift}`);
-  check(Number.isFinite(cdsAlpha) && cdsAlpha > 0 && cdsAlpha <= 1, () => `ppmiMatrix: cdsAlpha must be in (0, 1], got ${cdsAlpha}`);
+export function ppmiMatrix(counts: CsrMatrix, options: PPMIMatrixOptions = {}): CsrMatrix {
+  const { shift, cdsAlpha } = resolveOptions('ppmiMatrix', PPMI_MATRIX_OPTIONS, options);
   const rowSum = counts.rowSums();
   const colSum = counts.colSums();
   let z = 0;
@@ -187,25 +199,13 @@ export function ppmiMatrix(counts: CsrMatrix, options: { shift?: number; cdsAlph
  * emb.analogy('man', 'king', 'woman');   // [{ word: 'queen', score }] on a large corpus
  */
 export function ppmiEmbeddings(corpus: readonly string[] | readonly (readonly string[])[], options: PPMIEmbeddingOptions = {}): WordEmbeddings {
+  // Progress and cancellation are LongTaskOptions; everything else goes through the table.
+  const { onProgress, signal, ...rest } = typeof options === 'object' && options !== null ? options : ({} as PPMIEmbeddingOptions);
   const {
-    dim: dimOption = 100, clampDim = false, window = 2, dynamicWindow = false, minCount = 5, shift = 1, cdsAlpha = 0.75, eigenPower = 0.5, addContexts = false,
-    method = 'randomized', seed = 0, onProgress, signal,
-  } = options;
-  checkPositive('dim', dimOption, true, 1);
-  checkPositive('window', window, true, 1);
-  checkPositive('minCount', minCount, true, 1);
-  check(Number.isFinite(shift) && shift > 0, () => `ppmiEmbeddings: shift must be a number > 0, got ${shift}`);
-  check(Number.isFinite(cdsAlpha) && cdsAlpha > 0 && cdsAlpha <= 1, () => `ppmiEmbeddings: cdsAlpha must be in (0, 1], got ${cdsAlpha}`);
-  check(Number.isFinite(eigenPower), () => `ppmiEmbeddings: eigenPower must be a finite number, got ${eigenPower}`);
-  check(typeof dynamicWindow === 'boolean' && typeof addContexts === 'boolean', () => 'ppmiEmbeddings: dynamicWindow and addContexts must be true or false');
+    dim: dimOption, clampDim, window, dynamicWindow, minCount, shift, cdsAlpha, eigenPower, addContexts, tokenize, method, seed,
+  } = resolveOptions('ppmiEmbeddings', PPMI_EMBEDDING_OPTIONS, typeof options === 'object' && options !== null ? rest : options);
   check(Array.isArray(corpus), () => 'ppmiEmbeddings: the corpus must be an array of documents (strings or arrays of words)');
-  let analyze: ((doc: string) => string[]) | undefined;
-  try {
-    analyze = createAnalyzer(options.tokenize ?? {});
-  } catch (e) {
-    if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`ppmiEmbeddings: tokenize: ${e.message}`);
-    throw e;
-  }
+  const analyze = createAnalyzer(tokenize ?? {}, 'ppmiEmbeddings: tokenize');
 
   // 1. Tokens and word counts.
   checkAborted(signal, 'ppmiEmbeddings');
@@ -379,9 +379,7 @@ export class WordEmbeddings {
    * @throws InvalidArgumentError for an unknown word or a bad option.
    */
   analogy(a: string, b: string, c: string, options: AnalogyOptions = {}): WordScore[] {
-    const { n = 5, method = 'add' } = options;
-    check(Number.isInteger(n) && n >= 1, () => `analogy: n must be an integer >= 1, got ${n}`);
-    check(method === 'add' || method === 'mul', () => `analogy: method must be 'add' or 'mul', got '${String(method)}'`);
+    const { n, method } = resolveOptions('analogy', ANALOGY_OPTIONS, options);
     const [ia, ib, ic] = [this.#need(a), this.#need(b), this.#need(c)];
     const ca = this.#cosines(this.#unitRow(ia));
     const cb = this.#cosines(this.#unitRow(ib));

@@ -3,7 +3,8 @@
  * `analyzer='word'`): preprocess (lowercase, optionally strip accents), split into tokens
  * by a regular expression, drop stop words, then form word n-grams.
  */
-import { InvalidArgumentError, check } from '../../errors.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { bool, maybe, oneOf, opt, resolveOptions, satisfies, type OptionsOf } from '../../options.js';
 import { ENGLISH_STOP_WORDS } from './stop-words.js';
 
 export { ENGLISH_STOP_WORDS } from './stop-words.js';
@@ -16,33 +17,47 @@ export { ENGLISH_STOP_WORDS } from './stop-words.js';
  */
 export const DEFAULT_TOKEN_PATTERN = /[\p{L}\p{N}_]{2,}/gu;
 
+/** The accent-stripping modes (scikit-learn's `strip_accents`). */
+export const STRIP_ACCENTS = ['unicode', 'ascii'] as const;
 /** How to strip accents (scikit-learn's `strip_accents`). */
-export type StripAccents = 'unicode' | 'ascii';
+export type StripAccents = (typeof STRIP_ACCENTS)[number];
 
-/** Options of {@link tokenize} and {@link createAnalyzer} (scikit-learn's analyzer parameters). */
-export interface TokenizeOptions {
+/**
+ * The analyzer's options (scikit-learn's analyzer parameters): the table of
+ * {@link createAnalyzer}, spread into the vectorizers' tables.
+ * @internal
+ */
+export const TOKENIZE_OPTIONS = {
   /** Lowercase before tokenizing; default true. */
-  lowercase?: boolean;
+  lowercase: opt(bool, true),
   /**
    * Remove accents after lowercasing: 'unicode' decomposes (NFKD) and drops combining marks
    * ("café" -> "cafe"); 'ascii' also drops every other non-ASCII character. Default: keep them.
    */
-  stripAccents?: StripAccents;
+  stripAccents: maybe(oneOf(STRIP_ACCENTS)),
   /**
    * A token is a match of this pattern (the 'g' flag is added if missing). Default
    * {@link DEFAULT_TOKEN_PATTERN}, scikit-learn's `(?u)\b\w\w+\b`. A pattern with a capture
    * group uses the first group as the token (as scikit-learn does).
    */
-  tokenPattern?: RegExp;
+  tokenPattern: maybe(satisfies('a RegExp', (v): v is RegExp => v instanceof RegExp)),
   /**
    * Stop words removed after tokenizing: 'english' ({@link ENGLISH_STOP_WORDS},
    * scikit-learn's list) or your own words (compared after lowercasing/accent stripping).
    * Default: none (scikit-learn's default).
    */
-  stopWords?: 'english' | Iterable<string>;
+  stopWords: maybe(satisfies("'english' or a list of words", (v): v is 'english' | Iterable<string> =>
+    v === 'english' || (typeof v === 'object' && v !== null && Symbol.iterator in v))),
   /** Word n-grams from n = min to max, joined by one space; default [1, 1] (words). */
-  ngramRange?: readonly [number, number];
-}
+  ngramRange: opt(
+    satisfies('[min, max] with integers 1 <= min <= max', (v): v is readonly [number, number] =>
+      Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]) && v[0] >= 1 && v[0] <= v[1]),
+    (): readonly [number, number] => [1, 1],
+  ),
+};
+
+/** Options of {@link tokenize} and {@link createAnalyzer} (scikit-learn's analyzer parameters; unknown keys are an error). */
+export type TokenizeOptions = OptionsOf<typeof TOKENIZE_OPTIONS>;
 
 /** A function from a document to its tokens (terms). */
 export type Analyzer = (doc: string) => string[];
@@ -69,23 +84,17 @@ export function stripAccents(text: string, mode: StripAccents): string {
 /**
  * Build the analyzer of `options`, checking them once: preprocess, tokenize, remove stop
  * words, form n-grams. O(length of the document).
- * @throws InvalidArgumentError for a bad option.
+ * @param owner - the name error messages start with (default 'createAnalyzer').
+ * @throws InvalidArgumentError for a bad or unknown option.
  * @example
  * const analyze = createAnalyzer({ stopWords: 'english' });
  * analyze('The cat sat on the mat.'); // ['cat', 'sat', 'mat']
  */
-export function createAnalyzer(options: TokenizeOptions = {}): Analyzer {
-  const { lowercase = true, stripAccents: accents, ngramRange = [1, 1] } = options;
-  check(typeof lowercase === 'boolean', () => `lowercase must be true or false, got ${String(lowercase)}`);
-  check(accents === undefined || accents === 'unicode' || accents === 'ascii', () => `stripAccents must be 'unicode' or 'ascii', got '${String(accents)}'`);
-  check(options.tokenPattern === undefined || options.tokenPattern instanceof RegExp, () => 'tokenPattern must be a RegExp');
+export function createAnalyzer(options: TokenizeOptions = {}, owner = 'createAnalyzer'): Analyzer {
+  const { lowercase, stripAccents: accents, ngramRange, tokenPattern, stopWords } = resolveOptions(owner, TOKENIZE_OPTIONS, options);
   const [nMin, nMax] = ngramRange;
-  check(
-    Array.isArray(ngramRange) && ngramRange.length === 2 && Number.isInteger(nMin) && Number.isInteger(nMax) && nMin! >= 1 && nMin! <= nMax!,
-    () => `ngramRange must be [min, max] with integers 1 <= min <= max, got ${JSON.stringify(ngramRange)}`,
-  );
-  const pattern = globalPattern(options.tokenPattern ?? DEFAULT_TOKEN_PATTERN);
-  const stop = stopWordSet(options.stopWords);
+  const pattern = globalPattern(tokenPattern ?? DEFAULT_TOKEN_PATTERN);
+  const stop = stopWordSet(stopWords);
   return (doc: string): string[] => {
     if (typeof doc !== 'string') throw new InvalidArgumentError(`a document must be a string, got ${typeof doc}`);
     let text = lowercase ? doc.toLowerCase() : doc;
@@ -97,7 +106,7 @@ export function createAnalyzer(options: TokenizeOptions = {}): Analyzer {
       if (t === undefined || t === '') continue;
       if (stop === undefined || !stop.has(t)) tokens.push(t);
     }
-    if (nMax! > 1) tokens = wordNgrams(tokens, nMin!, nMax!);
+    if (nMax > 1) tokens = wordNgrams(tokens, nMin, nMax);
     return tokens;
   };
 }
@@ -119,5 +128,5 @@ function wordNgrams(tokens: string[], nMin: number, nMax: number): string[] {
  * tokenize("It's a café-bar, isn't it?", { stripAccents: 'unicode' }); // ['it', 'cafe', 'bar', 'isn', 'it']
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
-  return createAnalyzer(options)(text);
+  return createAnalyzer(options, 'tokenize')(text);
 }

@@ -9,6 +9,7 @@
 import { InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { int, maybe, nested, required, resolveOptions, type Constraint, type OptionsOf } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf/nmf.js';
@@ -18,19 +19,34 @@ import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, typ
 /** NMF options of a topic model (everything but the number of components and custom factors). */
 export type TopicNMFOptions = Omit<NMFOptions, 'components' | 'W' | 'H'>;
 
-/** Options of {@link NMFTopics}. */
-export interface NMFTopicsOptions {
+const NMF_TOPICS_OPTIONS = {
   /** Number of topics k. Required. */
-  topics: number;
+  topics: required(int(1)),
   /**
    * TF-IDF options. Default {@link TOPIC_VECTORIZER_DEFAULTS} `{ stopWords: 'english',
    * minDf: 2, maxDf: 0.95 }` (scikit-learn's topic-extraction example: drop words in one
    * document only, or in nearly all); what you pass replaces that default whole.
    */
-  vectorizer?: TfidfVectorizerOptions;
-  /** NMF options (solver, init, betaLoss, tol, maxIter, alphaW, l1Ratio, seed); default NMF's defaults. */
-  nmf?: TopicNMFOptions;
-}
+  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
+  /**
+   * NMF options (solver, init, betaLoss, tol, maxIter, alphaW, l1Ratio, seed, ...: all of
+   * NMF's but components, W and H); default NMF's defaults.
+   */
+  nmf: maybe(nested<TopicNMFOptions>("an object of NMF options (without components, W and H)")),
+};
+
+/** Keys of NMF's options a topic model sets itself (components = topics) or cannot take (custom factors). */
+const NOT_TOPIC_NMF = ['components', 'W', 'H'] as const;
+
+const NMF_TOPICS_CONSTRAINTS: Constraint<typeof NMF_TOPICS_OPTIONS>[] = [
+  {
+    ok: (o) => o.nmf === undefined || NOT_TOPIC_NMF.every((k) => (o.nmf as Record<string, unknown>)[k] === undefined),
+    message: (o) => `unknown option 'nmf.${NOT_TOPIC_NMF.find((k) => (o.nmf as Record<string, unknown>)[k] !== undefined)}': the number of topics is the option 'topics', and a topic model has no custom factors`,
+  },
+];
+
+/** Options of {@link NMFTopics} (each documented on its field; `topics` is required, unknown keys are an error). */
+export type NMFTopicsOptions = OptionsOf<typeof NMF_TOPICS_OPTIONS>;
 
 /** Options of {@link NMFTopics.fit}: progress of the vectorizer and the NMF iterations, and cancellation. */
 export type NMFTopicsFitOptions = LongTaskOptions;
@@ -67,15 +83,17 @@ export class NMFTopics {
   readonly #vectorizer: TfidfVectorizer;
   readonly #nmf: NMF;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against NMFTopics' table and store them; the vectorizer and NMF options
+   * go through TfidfVectorizer's and NMF's tables.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: NMFTopicsOptions) {
-    check(typeof options === 'object' && options !== null, () => 'NMFTopics: expected an options object such as { topics: 10 }');
-    const { topics } = options;
-    check(Number.isInteger(topics) && topics >= 1, () => `NMFTopics: topics must be an integer >= 1, got ${topics}`);
-    this.topics = topics;
+    const o = resolveOptions('NMFTopics', NMF_TOPICS_OPTIONS, options, NMF_TOPICS_CONSTRAINTS);
+    this.topics = o.topics;
     try {
-      this.#vectorizer = new TfidfVectorizer(options.vectorizer ?? TOPIC_VECTORIZER_DEFAULTS);
-      this.#nmf = new NMF({ ...(options.nmf ?? {}), components: topics });
+      this.#vectorizer = new TfidfVectorizer(o.vectorizer ?? TOPIC_VECTORIZER_DEFAULTS);
+      this.#nmf = new NMF({ ...(o.nmf ?? {}), components: o.topics });
     } catch (e) {
       if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`NMFTopics: ${e.message}`);
       throw e;
@@ -109,8 +127,8 @@ export class NMFTopics {
   private *steps(docs: readonly string[], options: NMFTopicsFitOptions): FitSteps<NMFTopicsModel> {
     const { onProgress, signal } = options;
     yield;
-    const { model: vec, X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
-    const { model, W } = yield* this.#nmf.steps(X, { onProgress });
+    const { model: vec, transformed: X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
+    const { model, transformed: W } = yield* this.#nmf.steps(X, { onProgress });
     return new NMFTopicsModel(vec, model, W);
   }
 }
@@ -136,9 +154,19 @@ export class NMFTopicsModel {
     return this.nmf.components;
   }
 
-  /** Number of topics. */
+  /** Number of topics k (scikit-learn's `n_components_`). */
+  get nComponents(): number {
+    return this.nmf.nComponents;
+  }
+
+  /** Number of features the model expects: the terms of the vocabulary (columns of {@link topicTerms}). */
+  get nFeatures(): number {
+    return this.nmf.nFeatures;
+  }
+
+  /** @deprecated Use {@link NMFTopicsModel.nComponents} (the same number; every fitted model names it so). */
   get topics(): number {
-    return this.nmf.rank;
+    return this.nComponents;
   }
 
   /** Terms in the vocabulary. */
@@ -196,8 +224,8 @@ export class NMFTopicsModel {
     }
     const vec = TfidfVectorizerModel.fromJSON(j.vectorizer);
     const nmf = NMFModel.fromJSON(j.nmf);
-    if (nmf.features !== vec.vocabulary.length) throw new InvalidArgumentError('NMFTopicsModel.fromJSON: the NMF components and the vocabulary do not fit together');
-    const k = nmf.rank;
+    if (nmf.nFeatures !== vec.vocabulary.length) throw new InvalidArgumentError('NMFTopicsModel.fromJSON: the NMF components and the vocabulary do not fit together');
+    const k = nmf.nComponents;
     const rows = j.documentTopics;
     const flat = new Float64Array(rows.length * k);
     rows.forEach((r, i) => {

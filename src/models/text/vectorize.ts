@@ -9,43 +9,72 @@
  * idf(t) = ln((1 + n) / (1 + df(t))) + 1 with `smoothIdf` (default) or ln(n / df(t)) + 1
  * without, then every row scaled to unit l2 (or l1) norm.
  */
-import { InvalidArgumentError, check } from '../../errors.js';
-import { allocFloat, type DType } from '../../matrix/dtype.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { allocFloat, DTYPES, type DType } from '../../matrix/dtype.js';
+import { bool, checkOption, either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, type OptionsOf, type Resolved } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
-import { createAnalyzer, type Analyzer, type StripAccents, type TokenizeOptions } from './tokenize.js';
+import { createAnalyzer, TOKENIZE_OPTIONS, type Analyzer, type StripAccents, type TokenizeOptions } from './tokenize.js';
 
-/** Options of {@link CountVectorizer}: the analyzer's ({@link TokenizeOptions}) plus vocabulary pruning. */
-export interface CountVectorizerOptions extends TokenizeOptions {
+/** A document-frequency bound: a count of documents, or a fraction of them. */
+const DOCUMENT_FREQUENCY = satisfies('an integer >= 1 (documents) or a fraction in [0, 1)', either(int(1), num(0, 1, 'high')).test);
+
+/** The counting options beyond the analyzer's ({@link TOKENIZE_OPTIONS}). */
+const COUNT_OWN_OPTIONS = {
   /**
    * Drop terms found in fewer documents than this: an integer >= 1 is a count of documents,
    * a number in [0, 1) a fraction of them (scikit-learn's `min_df`). Default 1.
    */
-  minDf?: number;
+  minDf: opt(DOCUMENT_FREQUENCY, 1),
   /**
    * Drop terms found in more documents than this: an integer >= 1 is a count, a number in
    * [0, 1) a fraction (scikit-learn's `max_df`; its default 1.0 is "no limit", which is
    * our default: leave it out). Default: no limit.
    */
-  maxDf?: number;
+  maxDf: maybe(DOCUMENT_FREQUENCY),
   /** Keep only the `maxFeatures` most frequent terms (total count; ties by term order). Default: all. */
-  maxFeatures?: number;
+  maxFeatures: maybe(int(1)),
   /** Count 1 for every term present instead of its number of occurrences; default false. */
-  binary?: boolean;
+  binary: opt(bool, false),
   /** Element type of the matrix; default 'float64'. */
-  dtype?: DType;
-}
+  dtype: opt(oneOf(DTYPES), 'float64'),
+};
 
-/** Options of {@link TfidfVectorizer}: counting options plus scikit-learn's `TfidfTransformer` options. */
-export interface TfidfVectorizerOptions extends CountVectorizerOptions {
+const COUNT_VECTORIZER_OPTIONS = { ...TOKENIZE_OPTIONS, ...COUNT_OWN_OPTIONS };
+
+/** Options of {@link CountVectorizer}: the analyzer's ({@link TokenizeOptions}) plus vocabulary pruning (unknown keys are an error). */
+export type CountVectorizerOptions = TokenizeOptions & OptionsOf<typeof COUNT_OWN_OPTIONS>;
+
+/** Row normalizations of TF-IDF matrices. */
+export const TFIDF_NORMS = ['l2', 'l1', 'none'] as const;
+/** A row normalization of TF-IDF matrices. */
+export type TfidfNorm = (typeof TFIDF_NORMS)[number];
+
+/** scikit-learn's `TfidfTransformer` options. */
+const TFIDF_OWN_OPTIONS = {
   /** Row normalization: 'l2' (default: cosine similarity is a dot product), 'l1' or 'none'. */
-  norm?: 'l2' | 'l1' | 'none';
+  norm: opt(oneOf(TFIDF_NORMS), 'l2'),
   /** Weight by inverse document frequency; default true. */
-  useIdf?: boolean;
+  useIdf: opt(bool, true),
   /** idf = ln((1 + n) / (1 + df)) + 1, as if one extra document held every term once; default true. */
-  smoothIdf?: boolean;
+  smoothIdf: opt(bool, true),
   /** tf = 1 + ln(count) instead of count; default false. */
-  sublinearTf?: boolean;
+  sublinearTf: opt(bool, false),
+};
+
+const TFIDF_VECTORIZER_OPTIONS = { ...COUNT_VECTORIZER_OPTIONS, ...TFIDF_OWN_OPTIONS };
+
+/** Options of {@link TfidfVectorizer}: counting options plus scikit-learn's `TfidfTransformer` options (unknown keys are an error). */
+export type TfidfVectorizerOptions = CountVectorizerOptions & OptionsOf<typeof TFIDF_OWN_OPTIONS>;
+
+/** What the vectorizers' `fitTransform` returns: the model and the transformed training documents, as every estimator's fitTransform. */
+export interface VectorizerFitTransform<M extends CountVectorizerModel> {
+  /** The fitted vectorizer. */
+  readonly model: M;
+  /** The training documents' matrix, documents x vocabulary (what `model.transform(docs)` gives). */
+  readonly transformed: CsrMatrix;
+  /** @deprecated The same matrix as `transformed` (its name before every fitTransform returned `{ model, transformed }`). */
+  readonly X: CsrMatrix;
 }
 
 /** Options of the `fit` methods: progress (`stage: 'documents'`) and cancellation. */
@@ -81,7 +110,7 @@ export interface VectorizerJSON {
   /** Number of training documents. */
   documents: number;
   /** TF-IDF weighting (`norm`, `useIdf`, `smoothIdf`, `sublinearTf` as in {@link TfidfVectorizerOptions}) and the `idf` weight of each term; only for a `TfidfVectorizerModel`. */
-  tfidf?: { norm: 'l2' | 'l1' | 'none'; useIdf: boolean; smoothIdf: boolean; sublinearTf: boolean; idf: number[] };
+  tfidf?: { norm: TfidfNorm; useIdf: boolean; smoothIdf: boolean; sublinearTf: boolean; idf: number[] };
 }
 
 /** Documents between progress reports. */
@@ -148,14 +177,7 @@ function docLimit(value: number, n: number): number {
   return value < 1 ? value * n : value;
 }
 
-function checkDf(name: string, value: number | undefined): void {
-  check(
-    value === undefined || (Number.isFinite(value) && ((value >= 0 && value < 1) || (Number.isInteger(value) && value >= 1))),
-    () => `${name} must be an integer >= 1 (documents) or a fraction in [0, 1), got ${value}`,
-  );
-}
-
-/** Checked counting options shared by both vectorizers. */
+/** The counting options of both vectorizers, checked by their tables, with the analyzer built. */
 class CountSettings {
   readonly analyzerOptions: TokenizeOptions;
   readonly analyze: Analyzer;
@@ -165,33 +187,22 @@ class CountSettings {
   readonly binary: boolean;
   readonly dtype: DType;
 
-  constructor(options: CountVectorizerOptions, what: string) {
-    const { minDf = 1, maxDf, maxFeatures, binary = false, dtype = 'float64' } = options;
-    checkDf(`${what}: minDf`, minDf);
-    checkDf(`${what}: maxDf`, maxDf);
-    check(maxFeatures === undefined || (Number.isInteger(maxFeatures) && maxFeatures >= 1), () => `${what}: maxFeatures must be an integer >= 1, got ${maxFeatures}`);
-    check(typeof binary === 'boolean', () => `${what}: binary must be true or false`);
-    check(dtype === 'float64' || dtype === 'float32', () => `${what}: dtype must be 'float64' or 'float32', got '${String(dtype)}'`);
-    const stop = options.stopWords;
+  constructor(o: Resolved<typeof COUNT_VECTORIZER_OPTIONS>, what: string) {
+    const stop = o.stopWords;
     this.analyzerOptions = {
-      lowercase: options.lowercase ?? true,
-      stripAccents: options.stripAccents,
-      tokenPattern: options.tokenPattern,
+      lowercase: o.lowercase,
+      stripAccents: o.stripAccents,
+      tokenPattern: o.tokenPattern,
       // A one-shot iterable (a generator) is read once, here.
       stopWords: stop === undefined || typeof stop === 'string' ? stop : [...stop],
-      ngramRange: options.ngramRange ?? [1, 1],
+      ngramRange: o.ngramRange,
     };
-    try {
-      this.analyze = createAnalyzer(this.analyzerOptions);
-    } catch (e) {
-      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`${what}: ${e.message}`);
-      throw e;
-    }
-    this.minDf = minDf;
-    this.maxDf = maxDf;
-    this.maxFeatures = maxFeatures;
-    this.binary = binary;
-    this.dtype = dtype;
+    this.analyze = createAnalyzer(this.analyzerOptions, what);
+    this.minDf = o.minDf;
+    this.maxDf = o.maxDf;
+    this.maxFeatures = o.maxFeatures;
+    this.binary = o.binary;
+    this.dtype = o.dtype;
   }
 
   /** Count, sort the vocabulary, prune by document frequency and maxFeatures (scikit-learn's `_count_vocab`, `_sort_features`, `_limit_features`). */
@@ -256,6 +267,11 @@ function checkJSON(json: unknown, kind: VectorizerJSON['kind']): VectorizerJSON 
     throw new InvalidArgumentError(`${kind}.fromJSON: not a ${kind} JSON object (version 1)`);
   }
   if (j.documentFrequency.length !== j.vocabulary.length) throw new InvalidArgumentError(`${kind}.fromJSON: vocabulary and documentFrequency lengths differ`);
+  // The settings a model records are re-checked with the estimators' own rules.
+  const owner = `${kind}.fromJSON`;
+  checkOption(owner, 'binary', COUNT_OWN_OPTIONS.binary.rule, j.binary);
+  checkOption(owner, 'dtype', COUNT_OWN_OPTIONS.dtype.rule, j.dtype);
+  resolveOptions(owner, TOKENIZE_OPTIONS, analyzerFromJSON(j.analyzer as VectorizerJSON['analyzer']));
   return j as VectorizerJSON;
 }
 
@@ -347,19 +363,24 @@ export class CountVectorizerModel {
  * Term counts of documents (scikit-learn's `CountVectorizer`): options are checked here,
  * {@link CountVectorizer.fit} learns the vocabulary.
  * @example
- * const { model, X } = new CountVectorizer({ stopWords: 'english', minDf: 2 }).fitTransform(docs);
+ * const { model, transformed: X } = new CountVectorizer({ stopWords: 'english', minDf: 2 }).fitTransform(docs);
  * X.shape;                 // [docs.length, model.vocabulary.length]
  * model.transform(['new text']);
  */
 export class CountVectorizer {
-  /** The options as given (frozen). */
+  /** The checked options with the defaults filled in (frozen). */
   readonly options: Readonly<CountVectorizerOptions>;
   readonly #settings: CountSettings;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against CountVectorizer's table (the analyzer's and the counting
+   * options) and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: CountVectorizerOptions = {}) {
-    this.#settings = new CountSettings(options, 'CountVectorizer');
-    this.options = Object.freeze({ ...options });
+    const o = resolveOptions('CountVectorizer', COUNT_VECTORIZER_OPTIONS, options);
+    this.#settings = new CountSettings(o, 'CountVectorizer');
+    this.options = o;
   }
 
   /** Learn the vocabulary of `docs`. O(total length + nnz log nnz). @throws InvalidArgumentError when no term remains. */
@@ -367,11 +388,14 @@ export class CountVectorizer {
     return this.fitTransform(docs, options).model;
   }
 
-  /** Learn the vocabulary and return the training count matrix too (one pass over the text). */
-  fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): { model: CountVectorizerModel; X: CsrMatrix } {
+  /**
+   * Learn the vocabulary and return the training count matrix too (one pass over the text):
+   * `{ model, transformed }` (`X` is kept as a deprecated alias of `transformed`).
+   */
+  fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): VectorizerFitTransform<CountVectorizerModel> {
     const s = this.#settings;
     const { X, vocabulary, df } = s.fitCounts(docs, options, 'CountVectorizer.fit');
-    return { model: new CountVectorizerModel(vocabulary, df, docs.length, s.binary, s.dtype, s.analyzerOptions), X };
+    return { model: new CountVectorizerModel(vocabulary, df, docs.length, s.binary, s.dtype, s.analyzerOptions), transformed: X, X };
   }
 }
 
@@ -387,7 +411,7 @@ export function inverseDocumentFrequency(df: ArrayLike<number>, documents: numbe
  * Apply scikit-learn's `TfidfTransformer.transform` to a count matrix: sublinear tf,
  * multiply column j by idf[j], normalize rows. Returns a new matrix (the input is unchanged).
  */
-export function tfidfWeight(counts: CsrMatrix, idf: Float64Array | undefined, norm: 'l2' | 'l1' | 'none', sublinearTf: boolean): CsrMatrix {
+export function tfidfWeight(counts: CsrMatrix, idf: Float64Array | undefined, norm: TfidfNorm, sublinearTf: boolean): CsrMatrix {
   const { indptr, indices, data, rows } = counts;
   const out = allocFloat(counts.dtype, data.length);
   for (let i = 0; i < rows; i++) {
@@ -416,7 +440,7 @@ export class TfidfVectorizerModel extends CountVectorizerModel {
   /** idf weight of each term (scikit-learn's `idf_`); all ones when `useIdf` is false. */
   readonly idf: Float64Array;
   /** Row normalization applied to the output: 'l2', 'l1' or 'none'. */
-  readonly norm: 'l2' | 'l1' | 'none';
+  readonly norm: TfidfNorm;
   /** Whether terms are weighted by `idf`. */
   readonly useIdf: boolean;
   /** Whether `idf` was computed with smoothing (ln((1 + n) / (1 + df)) + 1). */
@@ -427,7 +451,7 @@ export class TfidfVectorizerModel extends CountVectorizerModel {
   /** @internal Built by {@link TfidfVectorizer.fit} or {@link TfidfVectorizerModel.fromJSON}. */
   constructor(
     count: CountVectorizerModel,
-    weighting: { norm: 'l2' | 'l1' | 'none'; useIdf: boolean; smoothIdf: boolean; sublinearTf: boolean; idf?: Float64Array },
+    weighting: { norm: TfidfNorm; useIdf: boolean; smoothIdf: boolean; sublinearTf: boolean; idf?: Float64Array },
   ) {
     super(count.vocabulary, count.documentFrequency, count.documents, count.binary, count.dtype, count.analyzerOptions);
     this.norm = weighting.norm;
@@ -460,8 +484,9 @@ export class TfidfVectorizerModel extends CountVectorizerModel {
     const j = checkJSON(json, 'TfidfVectorizerModel');
     const t = j.tfidf;
     if (t === undefined || !Array.isArray(t.idf) || t.idf.length !== j.vocabulary.length) throw new InvalidArgumentError('TfidfVectorizerModel.fromJSON: missing or bad tfidf weights');
+    const w = resolveOptions('TfidfVectorizerModel.fromJSON', TFIDF_OWN_OPTIONS, { norm: t.norm, useIdf: t.useIdf, smoothIdf: t.smoothIdf, sublinearTf: t.sublinearTf });
     const count = new CountVectorizerModel(j.vocabulary, Int32Array.from(j.documentFrequency), j.documents, j.binary, j.dtype, analyzerFromJSON(j.analyzer));
-    return new TfidfVectorizerModel(count, { ...t, idf: Float64Array.from(t.idf) });
+    return new TfidfVectorizerModel(count, { ...w, idf: Float64Array.from(t.idf) });
   }
 }
 
@@ -469,23 +494,25 @@ export class TfidfVectorizerModel extends CountVectorizerModel {
  * TF-IDF weighted term-document matrices (scikit-learn's `TfidfVectorizer`, same defaults:
  * lowercase, token pattern `(?u)\b\w\w+\b`, no stop words, l2 norm, smooth idf).
  * @example
- * const { model, X } = new TfidfVectorizer({ stopWords: 'english', minDf: 2, maxDf: 0.5, sublinearTf: true }).fitTransform(docs);
+ * const { model, transformed: X } = new TfidfVectorizer({ stopWords: 'english', minDf: 2, maxDf: 0.5, sublinearTf: true }).fitTransform(docs);
  * const Q = model.transform(['tax cuts for families']); // 1 x vocabulary, unit norm
  */
 export class TfidfVectorizer {
-  /** The options with `norm`, `useIdf`, `smoothIdf` and `sublinearTf` defaults filled in (frozen). */
+  /** The checked options with the defaults filled in (frozen). */
   readonly options: Readonly<TfidfVectorizerOptions>;
   readonly #settings: CountSettings;
+  readonly #weighting: Resolved<typeof TFIDF_OWN_OPTIONS>;
 
-  /** @throws InvalidArgumentError naming the bad option. */
+  /**
+   * Check the options against TfidfVectorizer's table (the analyzer's, the counting and the
+   * weighting options) and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one).
+   */
   constructor(options: TfidfVectorizerOptions = {}) {
-    this.#settings = new CountSettings(options, 'TfidfVectorizer');
-    const { norm = 'l2', useIdf = true, smoothIdf = true, sublinearTf = false } = options;
-    check(norm === 'l2' || norm === 'l1' || norm === 'none', () => `TfidfVectorizer: norm must be 'l2', 'l1' or 'none', got '${String(norm)}'`);
-    for (const [name, v] of [['useIdf', useIdf], ['smoothIdf', smoothIdf], ['sublinearTf', sublinearTf]] as const) {
-      check(typeof v === 'boolean', () => `TfidfVectorizer: ${name} must be true or false`);
-    }
-    this.options = Object.freeze({ ...options, norm, useIdf, smoothIdf, sublinearTf });
+    const o = resolveOptions('TfidfVectorizer', TFIDF_VECTORIZER_OPTIONS, options);
+    this.#settings = new CountSettings(o, 'TfidfVectorizer');
+    this.#weighting = o;
+    this.options = o;
   }
 
   /** Learn vocabulary and idf from `docs`. @throws InvalidArgumentError when no term remains. */
@@ -493,13 +520,17 @@ export class TfidfVectorizer {
     return this.fitTransform(docs, options).model;
   }
 
-  /** Learn vocabulary and idf, and return the training TF-IDF matrix (documents x terms) too. */
-  fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): { model: TfidfVectorizerModel; X: CsrMatrix } {
+  /**
+   * Learn vocabulary and idf, and return the training TF-IDF matrix (documents x terms) too:
+   * `{ model, transformed }` (`X` is kept as a deprecated alias of `transformed`).
+   */
+  fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): VectorizerFitTransform<TfidfVectorizerModel> {
     const s = this.#settings;
     const { X: counts, vocabulary, df } = s.fitCounts(docs, options, 'TfidfVectorizer.fit');
     const count = new CountVectorizerModel(vocabulary, df, docs.length, s.binary, s.dtype, s.analyzerOptions);
-    const o = this.options;
-    const model = new TfidfVectorizerModel(count, { norm: o.norm!, useIdf: o.useIdf!, smoothIdf: o.smoothIdf!, sublinearTf: o.sublinearTf! });
-    return { model, X: model.weigh(counts) };
+    const o = this.#weighting;
+    const model = new TfidfVectorizerModel(count, { norm: o.norm, useIdf: o.useIdf, smoothIdf: o.smoothIdf, sublinearTf: o.sublinearTf });
+    const X = model.weigh(counts);
+    return { model, transformed: X, X };
   }
 }

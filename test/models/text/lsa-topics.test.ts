@@ -82,11 +82,36 @@ describe('LSA', () => {
   it('validates options and stops on abort', () => {
     assert.throws(() => new LSA({ components: 0 }), /components/);
     assert.throws(() => new LSA({ components: 2, method: 'qr' as 'auto' }), /method/);
-    assert.throws(() => new LSA({ components: 2, vectorizer: { norm: 'l0' as 'l2' } }), /LSA: vectorizer: TfidfVectorizer: norm/);
+    assert.throws(() => new LSA({ components: 2, vectorizer: { norm: 'l0' as 'l2' } }), /LSA: vectorizer: TfidfVectorizer: option 'norm' must be one of 'l2', 'l1' or 'none', got 'l0'/);
     assert.throws(() => new LSA({ components: 500 }).fit(fx.docs), (e: unknown) => e instanceof InvalidArgumentError && /exceeds/.test(e.message));
     const ac = new AbortController();
     ac.abort();
     assert.throws(() => new LSA({ components: 2 }).fit(fx.docs, { signal: ac.signal }), AbortedError);
+  });
+
+  it('checks its options by one table (the randomized solver\'s fragment included): message format, unknown keys, defaults', () => {
+    const fails = (options: unknown, re: RegExp): void => {
+      assert.throws(() => new LSA(options as never), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), JSON.stringify(options));
+    };
+    fails({}, /^LSA: option 'components' is required \(an integer >= 1\)$/);
+    fails({ components: 2, method: 'qr' }, /^LSA: option 'method' must be one of 'auto', 'randomized' or 'lanczos', got 'qr'$/);
+    fails({ components: 2, clampComponents: 1 }, /^LSA: option 'clampComponents' must be true or false, got 1$/);
+    fails({ components: 2, normalizer: 'svd' }, /^LSA: option 'normalizer' must be one of 'auto', 'lu', 'qr' or 'none', got 'svd'$/);
+    fails({ components: 2, seed: Infinity }, /^LSA: option 'seed' must be a finite number, a bigint or an Rng, got Infinity$/);
+    fails({ components: 2, rank: 3 }, /^LSA: unknown option 'rank' \(known: components, vectorizer, method, clampComponents, powerIters, oversample, normalizer, seed\)$/);
+    fails({ components: 2, vectorizer: { minDF: 2 } }, /^LSA: vectorizer: TfidfVectorizer: unknown option 'minDF'/);
+    const l = new LSA({ components: 4 });
+    assert.deepEqual([l.components, l.method, l.seed, l.powerIters, l.oversample, l.normalizer, l.clampComponents], [4, 'auto', 0, 'auto', 10, 'auto', false]);
+  });
+
+  it('the randomized solver\'s defaults given explicitly fit the same model bit for bit; the model names nComponents and nFeatures', () => {
+    const a = new LSA({ components: 3, method: 'randomized', vectorizer: pruned }).fit(fx.docs);
+    const b = new LSA({ components: 3, method: 'randomized', vectorizer: pruned, powerIters: 'auto', oversample: 10, normalizer: 'auto', seed: 0 }).fit(fx.docs);
+    assert.deepEqual(b.toJSON(), a.toJSON());
+    const c = new LSA({ components: 3, method: 'randomized', vectorizer: pruned, powerIters: 1, normalizer: 'none' }).fit(fx.docs);
+    assert.equal(c.nComponents, 3);
+    assert.deepEqual([a.nComponents, a.nFeatures], [3, a.vocabulary.length]);
+    assert.equal(a.rank, a.nComponents, 'the deprecated rank still answers');
   });
 });
 
@@ -119,8 +144,27 @@ describe('NMFTopics', () => {
 
   it('validates options', () => {
     assert.throws(() => new NMFTopics({ topics: 1.5 }), /topics/);
-    assert.throws(() => new NMFTopics({ topics: 3, nmf: { solver: 'xx' as 'cd' } }), /NMFTopics: NMF: solver/);
+    assert.throws(() => new NMFTopics({ topics: 3, nmf: { solver: 'xx' as 'cd' } }), /NMFTopics: NMF: option 'solver' must be one of 'cd' or 'mu', got 'xx'/);
     assert.throws(() => new NMFTopics({ topics: 3, vectorizer: { minDf: -2 } }), /minDf/);
     assert.throws(() => NMFTopicsModel.fromJSON({ type: 'LSA' }), InvalidArgumentError);
+  });
+
+  it('checks its options by one table: message format, unknown keys (nested ones too)', () => {
+    const fails = (options: unknown, re: RegExp): void => {
+      assert.throws(() => new NMFTopics(options as never), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), JSON.stringify(options));
+    };
+    fails({}, /^NMFTopics: option 'topics' is required \(an integer >= 1\)$/);
+    fails({ topics: 1.5 }, /^NMFTopics: option 'topics' must be an integer >= 1, got 1.5$/);
+    fails({ topics: 3, components: 3 }, /^NMFTopics: unknown option 'components' \(known: topics, vectorizer, nmf\)$/);
+    fails({ topics: 3, nmf: { components: 4 } }, /^NMFTopics: unknown option 'nmf.components'/);
+    fails({ topics: 3, nmf: { maxIters: 4 } }, /^NMFTopics: NMF: unknown option 'maxIters'/);
+    fails({ topics: 3, nmf: 'cd' }, /^NMFTopics: option 'nmf' must be an object of NMF options/);
+  });
+
+  it('the model names nComponents and nFeatures (topics kept as a deprecated alias)', () => {
+    const { docs } = themed(30);
+    const m = new NMFTopics({ topics: 3, nmf: { maxIter: 20 } }).fit(docs);
+    assert.deepEqual([m.nComponents, m.nFeatures], [3, m.vocabulary.length]);
+    assert.equal(m.topics, 3);
   });
 });

@@ -111,6 +111,17 @@ describe('ppmiMatrix and ppmiEmbeddings', () => {
     assert.throws(() => ppmiEmbeddings([['aa', 'bb']], { dim: 1, minCount: 1, shift: 100 }), (err: unknown) => err instanceof InvalidArgumentError && /positive/.test(err.message));
     assert.throws(() => ppmiEmbeddings([42 as unknown as string]), /document 0/);
     assert.throws(() => e.analogy('cat', 'dog', 'mat', { method: 'sub' as 'add' }), /method/);
+    const fails = (make: () => unknown, re: RegExp): void => {
+      assert.throws(make, (err: unknown) => err instanceof InvalidArgumentError && re.test(err.message), re.source);
+    };
+    fails(() => ppmiEmbeddings([['a', 'b']], { dim: 0 }), /^ppmiEmbeddings: option 'dim' must be an integer >= 1, got 0$/);
+    fails(() => ppmiEmbeddings([['a', 'b']], { cdsAlpha: 1.5 }), /^ppmiEmbeddings: option 'cdsAlpha' must be a number in \(0, 1\], got 1.5$/);
+    fails(() => ppmiEmbeddings([['a', 'b']], { window: 2, windowSize: 3 } as never), /^ppmiEmbeddings: unknown option 'windowSize' \(known: dim, /);
+    fails(() => ppmiEmbeddings([['a', 'b']], { method: 'svd' as never }), /^ppmiEmbeddings: option 'method' must be one of 'auto', 'randomized' or 'lanczos', got 'svd'$/);
+    fails(() => ppmiEmbeddings(['a b'], { tokenize: { lower: true } as never }), /^ppmiEmbeddings: tokenize: unknown option 'lower'/);
+    fails(() => ppmiMatrix(CsrMatrix.fromCoo([0], [0], [1], 1, 1), { shift: 0 }), /^ppmiMatrix: option 'shift' must be a finite number > 0, got 0$/);
+    fails(() => e.analogy('cat', 'dog', 'mat', { k: 3 } as never), /^analogy: unknown option 'k' \(known: n, method\)$/);
+    fails(() => e.analogy('cat', 'dog', 'mat', { n: 0 }), /^analogy: option 'n' must be an integer >= 1, got 0$/);
     const ac = new AbortController();
     ac.abort();
     assert.throws(() => ppmiEmbeddings(plantedCorpus(30), { dim: 2, minCount: 1, signal: ac.signal }), AbortedError);

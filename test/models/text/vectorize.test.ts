@@ -92,10 +92,13 @@ describe('CountVectorizer and TfidfVectorizer vs scikit-learn', () => {
   for (const c of fx.cases) {
     it(`${c.name}: vocabulary, counts, idf and TF-IDF weights`, () => {
       const options = optionsOf(c);
-      const { model: cm, X: C } = new CountVectorizer(options).fitTransform(fx.docs);
+      // CountVectorizer takes the counting options only (the weighting ones are unknown to it).
+      const { norm, useIdf, smoothIdf, sublinearTf, ...countOptions } = options;
+      void [norm, useIdf, smoothIdf, sublinearTf];
+      const { model: cm, transformed: C } = new CountVectorizer(countOptions).fitTransform(fx.docs);
       assert.deepEqual(cm.vocabulary, c.vocabulary);
       assertCsr(C, c.counts, n, c.vocabulary.length, 0);
-      const { model, X } = new TfidfVectorizer(options).fitTransform(fx.docs);
+      const { model, transformed: X } = new TfidfVectorizer(options).fitTransform(fx.docs);
       assert.deepEqual(model.vocabulary, c.vocabulary);
       if (c.idf) c.idf.forEach((v, j) => assert.ok(Math.abs(model.idf[j]! - v) < 1e-12, `idf ${j}`));
       assertCsr(X, c.weights, n, c.vocabulary.length, 1e-12);
@@ -110,14 +113,14 @@ describe('CountVectorizer and TfidfVectorizer vs scikit-learn', () => {
   }
 
   it('float32 output and rows of unit norm', () => {
-    const { X } = new TfidfVectorizer({ dtype: 'float32', stopWords: 'english' }).fitTransform(fx.docs);
+    const { transformed: X } = new TfidfVectorizer({ dtype: 'float32', stopWords: 'english' }).fitTransform(fx.docs);
     assert.ok(X.data instanceof Float32Array);
     const norms = X.rowNorms();
     norms.forEach((v, i) => assert.ok(v === 0 || Math.abs(v - 1) < 1e-6, `row ${i}`));
   });
 
   it('round-trips through JSON and ignores unknown terms', () => {
-    const { model, X } = new TfidfVectorizer({ stopWords: ['the'], minDf: 2, sublinearTf: true, tokenPattern: /\b\w+\b/ }).fitTransform(fx.docs);
+    const { model, transformed: X } = new TfidfVectorizer({ stopWords: ['the'], minDf: 2, sublinearTf: true, tokenPattern: /\b\w+\b/ }).fitTransform(fx.docs);
     const back = TfidfVectorizerModel.fromJSON(JSON.parse(JSON.stringify(model)));
     assert.deepEqual(back.vocabulary, model.vocabulary);
     assert.deepEqual(Array.from(back.transform(fx.docs).data), Array.from(X.data));
@@ -134,7 +137,7 @@ describe('CountVectorizer and TfidfVectorizer vs scikit-learn', () => {
     assert.throws(() => new CountVectorizer({ maxDf: -1 }), /maxDf/);
     assert.throws(() => new CountVectorizer({ maxFeatures: 0 }), /maxFeatures/);
     assert.throws(() => new TfidfVectorizer({ norm: 'l3' as 'l2' }), /norm/);
-    assert.throws(() => new TfidfVectorizer({ ngramRange: [0, 1] }), /TfidfVectorizer: ngramRange/);
+    assert.throws(() => new TfidfVectorizer({ ngramRange: [0, 1] }), /TfidfVectorizer: option 'ngramRange' must be \[min, max\] with integers 1 <= min <= max, got an array/);
     assert.throws(() => new CountVectorizer().fit(['', 'a b']), /no terms/);
     assert.throws(() => new CountVectorizer({ minDf: 5 }).fit(['aa bb', 'aa']), /no terms remain/);
     assert.throws(() => new CountVectorizer({ minDf: 3, maxDf: 2 }).fit(['aa bb', 'aa']), /maxDf/);
@@ -145,5 +148,44 @@ describe('CountVectorizer and TfidfVectorizer vs scikit-learn', () => {
     const ac = new AbortController();
     ac.abort();
     assert.throws(() => new TfidfVectorizer().fit(fx.docs, { signal: ac.signal }), AbortedError);
+  });
+
+  it('checks options by one table each: the message format, unknown keys, the stored defaults', () => {
+    const fails = (make: () => unknown, re: RegExp): void => {
+      assert.throws(make, (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), re.source);
+    };
+    fails(() => new CountVectorizer({ minDf: 1.5 }), /^CountVectorizer: option 'minDf' must be an integer >= 1 \(documents\) or a fraction in \[0, 1\), got 1.5$/);
+    fails(() => new CountVectorizer({ dtype: 'int8' as never }), /^CountVectorizer: option 'dtype' must be one of 'float64' or 'float32', got 'int8'$/);
+    fails(() => new CountVectorizer({ stopWords: 'french' as 'english' }), /^CountVectorizer: option 'stopWords' must be 'english' or a list of words, got 'french'$/);
+    fails(() => new CountVectorizer({ sublinearTf: true } as never), /^CountVectorizer: unknown option 'sublinearTf' \(known: lowercase, stripAccents, tokenPattern, stopWords, ngramRange, minDf, maxDf, maxFeatures, binary, dtype\)$/);
+    fails(() => new TfidfVectorizer({ norm: 'l3' as 'l2' }), /^TfidfVectorizer: option 'norm' must be one of 'l2', 'l1' or 'none', got 'l3'$/);
+    fails(() => new TfidfVectorizer({ stop_words: 'english' } as never), /^TfidfVectorizer: unknown option 'stop_words'/);
+    fails(() => createAnalyzer({ lowercase: 1 as never }), /^createAnalyzer: option 'lowercase' must be true or false, got 1$/);
+    fails(() => tokenize('a b', { pattern: /x/ } as never), /^tokenize: unknown option 'pattern'/);
+    const t = new TfidfVectorizer({ minDf: 2 });
+    assert.deepEqual(
+      [t.options.lowercase, t.options.minDf, t.options.maxDf, t.options.binary, t.options.dtype, t.options.norm, t.options.useIdf, t.options.smoothIdf, t.options.sublinearTf, t.options.ngramRange],
+      [true, 2, undefined, false, 'float64', 'l2', true, true, false, [1, 1]],
+    );
+    assert.ok(Object.isFrozen(t.options));
+  });
+
+  it('fitTransform returns { model, transformed } (X kept as a deprecated alias)', () => {
+    const c = new CountVectorizer().fitTransform(fx.docs);
+    assert.equal(c.X, c.transformed);
+    assert.deepEqual(Array.from(c.transformed.data), Array.from(c.model.transform(fx.docs).data));
+    const t = new TfidfVectorizer().fitTransform(fx.docs);
+    assert.equal(t.X, t.transformed);
+  });
+
+  it('fromJSON re-checks the recorded settings with the estimators\' rules', () => {
+    const json = new TfidfVectorizer().fit(fx.docs).toJSON();
+    const fails = (bad: unknown, re: RegExp): void => {
+      assert.throws(() => TfidfVectorizerModel.fromJSON(bad), (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), re.source);
+    };
+    fails({ ...json, dtype: 'int8' }, /^TfidfVectorizerModel\.fromJSON: option 'dtype' must be one of 'float64' or 'float32', got 'int8'$/);
+    fails({ ...json, binary: 'no' }, /^TfidfVectorizerModel\.fromJSON: option 'binary' must be true or false/);
+    fails({ ...json, analyzer: { ...json.analyzer, ngramRange: [2, 1] } }, /^TfidfVectorizerModel\.fromJSON: option 'ngramRange' must be/);
+    fails({ ...json, tfidf: { ...json.tfidf!, norm: 'max' } }, /^TfidfVectorizerModel\.fromJSON: option 'norm' must be one of 'l2', 'l1' or 'none', got 'max'$/);
   });
 });
