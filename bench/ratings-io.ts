@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRatings, writeRatings } from '../src/io/ratings.js';
-import { syntheticRatings } from '../src/models/recommend/synthetic.js';
+import { syntheticRatings } from '../src/models/recommend/data/synthetic.js';
 import { machine, runPython, table } from './util.js';
 
 const self = fileURLToPath(import.meta.url);

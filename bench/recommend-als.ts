@@ -10,11 +10,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kernels } from '../src/kernels/index.js';
-import { ALS } from '../src/models/recommend/als.js';
-import { ImplicitALS } from '../src/models/recommend/implicit-als.js';
-import { rmse } from '../src/models/recommend/metrics.js';
-import { randomSplit } from '../src/models/recommend/split.js';
-import { syntheticRatings } from '../src/models/recommend/synthetic.js';
+import { ALS } from '../src/models/recommend/algorithms/als.js';
+import { ImplicitALS } from '../src/models/recommend/algorithms/implicit-als.js';
+import { rmse } from '../src/models/recommend/evaluation/metrics.js';
+import { randomSplit } from '../src/models/recommend/data/split.js';
+import { syntheticRatings } from '../src/models/recommend/data/synthetic.js';
 import type { Progress } from '../src/progress.js';
 import { machine, table } from './util.js';
 

@@ -25,5 +25,5 @@ export { readSparse, readSparseSync, parseMtxSparse, encodeSparseMtx, writeSpars
 export type { SparseReadOptions, SparseMtxWriteOptions } from './sparse-io.js';
 export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRatings, MAX_RATING } from './ratings.js';
 export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';
-export { saveModel, loadModel } from '../models/recommend/model-file-node.js';
+export { saveModel, loadModel } from './model-file.js';
 export { readPng, writePng } from './png-file.js';

@@ -27,8 +27,8 @@
 import { open, stat } from 'node:fs/promises';
 import { ParseError, InvalidArgumentError } from '../errors.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
-import { MAX_RATING, Ratings } from '../models/recommend/ratings.js';
-import { mapIdSpace } from '../models/recommend/id-space.js';
+import { MAX_RATING, Ratings } from '../models/recommend/data/ratings.js';
+import { mapIdSpace } from '../models/recommend/data/id-space.js';
 import { writeChunks } from './write-chunks.js';
 import { isForeignNumber } from './csv-detect.js';
 import { formatReal, parseReal } from './numbers.js';

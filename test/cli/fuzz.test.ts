@@ -18,9 +18,9 @@ import { encodeNpy } from '../../src/io/npy.js';
 import { encodePng } from '../../src/io/png.js';
 import { encodeRatings } from '../../src/io/ratings.js';
 import { Matrix } from '../../src/matrix/matrix.js';
-import { FunkSVD } from '../../src/models/recommend/funk-svd.js';
-import { crc32 } from '../../src/models/recommend/model-file.js';
-import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
+import { FunkSVD } from '../../src/models/recommend/algorithms/funk-svd.js';
+import { crc32 } from '../../src/models/recommend/model/file.js';
+import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { run, type Run } from './harness.js';
 import { show, startWatchdog } from '../fuzz-watchdog.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { writeRatings } from '../../src/io/ratings.js';
-import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
+import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { assertFails, json, run } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-recommend-diverge-'));

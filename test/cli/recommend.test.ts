@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readMatrix } from '../../src/io/format.js';
 import { readRatings, writeRatings } from '../../src/io/ratings.js';
-import { randomSplit } from '../../src/models/recommend/split.js';
-import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
+import { randomSplit } from '../../src/models/recommend/data/split.js';
+import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { assertFails, json, run } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-recommend-'));

@@ -21,10 +21,10 @@ import { parseMtx } from '../../src/io/mtx.js';
 import { parseNpy } from '../../src/io/npy.js';
 import { decodePng, encodePng } from '../../src/io/png.js';
 import { encodeRatings, parseRatings } from '../../src/io/ratings.js';
-import { FunkSVD } from '../../src/models/recommend/funk-svd.js';
-import { crc32 } from '../../src/models/recommend/model-file.js';
-import { LatentFactorModel } from '../../src/models/recommend/model.js';
-import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
+import { FunkSVD } from '../../src/models/recommend/algorithms/funk-svd.js';
+import { crc32 } from '../../src/models/recommend/model/file.js';
+import { LatentFactorModel } from '../../src/models/recommend/model/latent-factor-model.js';
+import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { FIXTURES } from './util.js';
 import { show, startWatchdog } from '../fuzz-watchdog.js';
 

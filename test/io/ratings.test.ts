@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { AbortedError, InvalidArgumentError, ParseError } from '../../src/errors.js';
 import { encodeRatings, MAX_RATING, parseRatings, parseRatingsStream, readRatings, writeRatings } from '../../src/io/ratings.js';
-import { syntheticRatings } from '../../src/models/recommend/synthetic.js';
-import type { Ratings } from '../../src/models/recommend/ratings.js';
+import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
+import type { Ratings } from '../../src/models/recommend/data/ratings.js';
 import { tempDir } from './util.js';
 
 function triples(r: Ratings): [string, string, number][] {

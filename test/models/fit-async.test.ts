@@ -13,14 +13,14 @@ import { Matrix } from '../../src/matrix/matrix.js';
 import { IncrementalPCA, type IncrementalPCAModel } from '../../src/models/decomposition/incremental-pca.js';
 import { NMF, type NMFModel } from '../../src/models/nmf/nmf.js';
 import { PCA, type PCAModel } from '../../src/models/decomposition/pca.js';
-import { ALS } from '../../src/models/recommend/als.js';
-import { Baseline } from '../../src/models/recommend/baseline.js';
-import type { RecommenderEstimator } from '../../src/models/recommend/estimator.js';
-import { FunkSVD, PARALLEL_MIN_RATINGS } from '../../src/models/recommend/funk-svd.js';
-import { ImplicitALS } from '../../src/models/recommend/implicit-als.js';
-import type { LatentFactorModel } from '../../src/models/recommend/model.js';
-import { SVDpp } from '../../src/models/recommend/svdpp.js';
-import { plantedRatings } from '../../src/models/recommend/synthetic.js';
+import { ALS } from '../../src/models/recommend/algorithms/als.js';
+import { Baseline } from '../../src/models/recommend/algorithms/baseline.js';
+import type { RecommenderEstimator } from '../../src/models/recommend/algorithms/estimator.js';
+import { FunkSVD, PARALLEL_MIN_RATINGS } from '../../src/models/recommend/algorithms/funk-svd.js';
+import { ImplicitALS } from '../../src/models/recommend/algorithms/implicit-als.js';
+import type { LatentFactorModel } from '../../src/models/recommend/model/latent-factor-model.js';
+import { SVDpp } from '../../src/models/recommend/algorithms/svdpp.js';
+import { plantedRatings } from '../../src/models/recommend/data/synthetic.js';
 import { SoftImpute, type CooEntries, type SoftImputeFit } from '../../src/models/completion/soft-impute.js';
 import { LSA, type LSAModel } from '../../src/models/text/lsa.js';
 import { NMFTopics, type NMFTopicsModel } from '../../src/models/text/topics.js';
@@ -28,7 +28,7 @@ import { TruncatedSVD, type TruncatedSVDModel } from '../../src/models/decomposi
 import type { LongTaskOptions, Progress } from '../../src/progress.js';
 import { CsrMatrix } from '../../src/sparse/csr.js';
 import { rng } from '../helpers.js';
-import { smallSplit } from '../recommend/sgd-fixtures.js';
+import { smallSplit } from './recommend/algorithms/sgd-fixtures.js';
 
 // ---------------------------------------------------------------------------------------
 // Data: small and seeded, so that each fit takes milliseconds. The "long" fits below run

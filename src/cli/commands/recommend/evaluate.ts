@@ -3,7 +3,7 @@
  * or `--train a.csv --test b.csv`: held-out accuracy of a recommender.
  */
 import type { Command } from 'commander';
-import { crossValidate, evaluate, METRIC_NAMES, type EvaluateOptions, type EvaluationResult } from '../../../models/recommend/evaluate.js';
+import { crossValidate, evaluate, METRIC_NAMES, type EvaluateOptions, type EvaluationResult } from '../../../models/recommend/evaluation/evaluate.js';
 import { count, flagOption, integer, number } from '../../flags.js';
 import { addTextInputOptions, UsageError, type TextInputFlags } from '../../options.js';
 import { formatPairs, human, printJson, stdoutOf } from '../../output.js';

@@ -5,15 +5,15 @@
  */
 import { Command, Option } from 'commander';
 import { readRatings } from '../../../io/ratings.js';
-import { ALS } from '../../../models/recommend/als.js';
-import { Baseline } from '../../../models/recommend/baseline.js';
-import type { RecommenderEstimator } from '../../../models/recommend/estimator.js';
-import { FunkSVD } from '../../../models/recommend/funk-svd.js';
-import { ImplicitALS } from '../../../models/recommend/implicit-als.js';
-import { loadModel } from '../../../models/recommend/model-file-node.js';
-import type { LatentFactorModel } from '../../../models/recommend/model.js';
-import type { Ratings } from '../../../models/recommend/ratings.js';
-import { SVDpp } from '../../../models/recommend/svdpp.js';
+import { ALS } from '../../../models/recommend/algorithms/als.js';
+import { Baseline } from '../../../models/recommend/algorithms/baseline.js';
+import type { RecommenderEstimator } from '../../../models/recommend/algorithms/estimator.js';
+import { FunkSVD } from '../../../models/recommend/algorithms/funk-svd.js';
+import { ImplicitALS } from '../../../models/recommend/algorithms/implicit-als.js';
+import { loadModel } from '../../../io/model-file.js';
+import type { LatentFactorModel } from '../../../models/recommend/model/latent-factor-model.js';
+import type { Ratings } from '../../../models/recommend/data/ratings.js';
+import { SVDpp } from '../../../models/recommend/algorithms/svdpp.js';
 import { count, flagOption, integer, number } from '../../flags.js';
 import { onFile, textReadOptions, UsageError, type TextInputFlags } from '../../options.js';
 import { withProgressAsync } from '../../progress-bar.js';

@@ -1,7 +1,7 @@
 /** `lowrank recommend train --ratings r.csv --algo funksvd --out model.lrm`: fit and save a model. */
 import type { Command } from 'commander';
-import { rmse } from '../../../models/recommend/metrics.js';
-import { saveModel } from '../../../models/recommend/model-file-node.js';
+import { rmse } from '../../../models/recommend/evaluation/metrics.js';
+import { saveModel } from '../../../io/model-file.js';
 import { addTextInputOptions, onFile, type TextInputFlags } from '../../options.js';
 import { formatPairs, human, printJson, stdoutOf } from '../../output.js';
 import { addHyperOptions, fitWithBar, loadRatings, makeEstimator, type HyperFlags } from './shared.js';
