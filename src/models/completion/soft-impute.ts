@@ -28,6 +28,7 @@ import { ConvergenceError, UnsupportedError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { Matrix } from '../../matrix/matrix.js';
+import { bool, int, maybe, num, oneOf, opt, resolveOptions, type Constraint, type OptionsOf } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { rowMajor, toObservedCsr, type ObservedCsr, type ObservedInput } from './observed-entries.js';
@@ -50,33 +51,57 @@ import {
 
 export type { CooEntries, CsrLike, ObservedInput } from './observed-entries.js';
 
+/** The SoftImpute solvers: softImpute-ALS and Soft-Impute (SVD). */
+export const SOFT_IMPUTE_ALGORITHMS = ['als', 'svd'] as const;
 /** Which SoftImpute solver to run. */
-export type SoftImputeAlgorithm = 'als' | 'svd';
+export type SoftImputeAlgorithm = (typeof SOFT_IMPUTE_ALGORITHMS)[number];
 
-/** Options of {@link SoftImpute}. */
-export interface SoftImputeOptions {
+const SOFT_IMPUTE_OPTIONS = {
   /**
    * Largest rank of the completed matrix (the paper's `rank.max`); values above min(m, n)
    * are clamped. Default: no cap, the working rank starts at 8 and doubles while every
    * computed singular value survives the threshold (requires `lambda` > 0).
    */
-  rank?: number;
+  rank: maybe(int(1)),
   /**
    * Shrinkage lambda >= 0 on the singular values. Default `softImputeLambdaMax(X) / 100`, where
    * `lambdaMax` ({@link softImputeLambdaMax}) is the largest singular value of the observed matrix (zeros elsewhere):
    * lambda >= lambdaMax gives the zero matrix (softImpute's `lambda0`). lambda = 0 with a
    * `rank` is rank-constrained "hard" imputation.
    */
-  lambda?: number;
+  lambda: maybe(num(0)),
   /** Iteration cap. Default 100. */
-  maxIter?: number;
+  maxIter: opt(int(1), 100),
   /** Stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol. Default 1e-5. */
-  tol?: number;
+  tol: opt(num(0), 1e-5),
   /** Seed of the random starting block. Default 0. */
-  seed?: number;
+  seed: opt(num(), 0),
   /** `'als'` (default, faster per iteration) or `'svd'` (monotone objective). */
-  algorithm?: SoftImputeAlgorithm;
-}
+  algorithm: opt(oneOf(SOFT_IMPUTE_ALGORITHMS), 'als'),
+};
+
+const SOFT_IMPUTE_CONSTRAINTS: Constraint<typeof SOFT_IMPUTE_OPTIONS>[] = [
+  {
+    ok: (o) => !(o.lambda === 0 && o.rank === undefined),
+    message: () => 'lambda = 0 needs a rank (without shrinkage or a rank cap every completion that matches the observed entries is a solution)',
+  },
+];
+
+/** Options of {@link SoftImpute} (each documented on its field; unknown keys are an error). */
+export type SoftImputeOptions = OptionsOf<typeof SOFT_IMPUTE_OPTIONS>;
+
+const COMPLETE_OPTIONS = {
+  /** Keep the observed entries as given (default true); false gives the low-rank estimate everywhere. */
+  keepObserved: opt(bool, true),
+};
+
+/** Options of {@link SoftImputeFit.complete} (unknown keys are an error). */
+export type CompleteOptions = OptionsOf<typeof COMPLETE_OPTIONS>;
+
+const LAMBDA_MAX_OPTIONS = {
+  /** Seed of the random starting block; default 0. */
+  seed: opt(num(), 0),
+};
 
 /** Options of {@link SoftImpute.fit}: progress (`stage: 'iteration'`) and cancellation. */
 export type SoftImputeFitOptions = LongTaskOptions;
@@ -117,24 +142,19 @@ export class SoftImpute {
   readonly algorithm: SoftImputeAlgorithm;
 
   /**
-   * @throws InvalidArgumentError for rank < 1 or not an integer, lambda < 0 or not finite,
-   *   lambda = 0 without a rank, maxIter < 1, tol < 0, an unknown algorithm.
+   * Check the options against SoftImpute's table and store them.
+   * @throws InvalidArgumentError naming the bad option (or an unknown one): rank < 1 or not
+   *   an integer, lambda < 0 or not finite, lambda = 0 without a rank, maxIter < 1, tol < 0,
+   *   an unknown algorithm.
    */
   constructor(options: SoftImputeOptions = {}) {
-    const { rank, lambda, maxIter = 100, tol = 1e-5, seed = 0, algorithm = 'als' } = options;
-    check(rank === undefined || (Number.isInteger(rank) && rank >= 1), () => `SoftImpute: rank must be an integer >= 1, got ${rank}`);
-    check(lambda === undefined || (Number.isFinite(lambda) && lambda >= 0), () => `SoftImpute: lambda must be a finite number >= 0, got ${lambda}`);
-    check(!(lambda === 0 && rank === undefined), () => 'SoftImpute: lambda = 0 needs a rank (without shrinkage or a rank cap every completion that matches the observed entries is a solution)');
-    check(Number.isInteger(maxIter) && maxIter >= 1, () => `SoftImpute: maxIter must be an integer >= 1, got ${maxIter}`);
-    check(Number.isFinite(tol) && tol >= 0, () => `SoftImpute: tol must be a finite number >= 0, got ${tol}`);
-    check(Number.isFinite(seed), () => `SoftImpute: seed must be a finite number, got ${seed}`);
-    check(algorithm === 'als' || algorithm === 'svd', () => `SoftImpute: algorithm must be 'als' or 'svd', got '${String(algorithm)}'`);
-    this.rank = rank;
-    this.lambda = lambda;
-    this.maxIter = maxIter;
-    this.tol = tol;
-    this.seed = seed;
-    this.algorithm = algorithm;
+    const o = resolveOptions('SoftImpute', SOFT_IMPUTE_OPTIONS, options, SOFT_IMPUTE_CONSTRAINTS);
+    this.rank = o.rank;
+    this.lambda = o.lambda;
+    this.maxIter = o.maxIter;
+    this.tol = o.tol;
+    this.seed = o.seed;
+    this.algorithm = o.algorithm;
   }
 
   /**
@@ -362,9 +382,14 @@ export class SoftImputeFit {
     return [this.obs.rows, this.obs.cols];
   }
 
-  /** Rank of the completed matrix. */
-  get rank(): number {
+  /** Rank k of the completed matrix, the number of its factors' components (scikit-learn's `n_components_`). */
+  get nComponents(): number {
     return this.factors.rank;
+  }
+
+  /** @deprecated Use {@link SoftImputeFit.nComponents} (the same number; every fitted model names it so). */
+  get rank(): number {
+    return this.nComponents;
   }
 
   private rowFactors(): [Float64Array, Float64Array] {
@@ -384,7 +409,7 @@ export class SoftImputeFit {
   predict(i: number, j: number): number {
     this.checkIndex(i, j);
     const [us, v] = this.rowFactors();
-    const k = this.rank;
+    const k = this.nComponents;
     let t = 0;
     for (let c = 0; c < k; c++) t += us[i * k + c]! * v[j * k + c]!;
     return t;
@@ -406,7 +431,8 @@ export class SoftImputeFit {
    * the observed entries kept as given unless `keepObserved` is false.
    * @throws UnsupportedError when m n is too large to hold densely.
    */
-  complete(options: { keepObserved?: boolean } = {}): Matrix {
+  complete(options: CompleteOptions = {}): Matrix {
+    const { keepObserved } = resolveOptions('SoftImputeFit.complete', COMPLETE_OPTIONS, options);
     const [m, n] = this.shape;
     let Z: Matrix;
     try {
@@ -415,7 +441,7 @@ export class SoftImputeFit {
       if (e instanceof RangeError) throw new UnsupportedError(`SoftImputeFit.complete: a ${m}x${n} matrix is too large to hold densely; use predict / predictEntries or the factors`);
       throw e;
     }
-    if (options.keepObserved ?? true) {
+    if (keepObserved) {
       const { indptr, indices, values } = this.obs;
       for (let i = 0; i < m; i++) for (let e = indptr[i]!; e < indptr[i + 1]!; e++) Z.data[i + indices[e]! * m] = values[e]!;
     }
@@ -431,12 +457,13 @@ export class SoftImputeFit {
  * @throws ShapeError, InvalidArgumentError or NonFiniteInputError for bad observed entries,
  *   as {@link SoftImpute.fit}.
  */
-export function softImputeLambdaMax(observed: ObservedInput, options: { seed?: number } = {}): number {
+export function softImputeLambdaMax(observed: ObservedInput, options: OptionsOf<typeof LAMBDA_MAX_OPTIONS> = {}): number {
+  const { seed } = resolveOptions('softImputeLambdaMax', LAMBDA_MAX_OPTIONS, options);
   const obs = toObservedCsr(observed);
   const minDim = Math.min(obs.rows, obs.cols);
   if (obs.values.length === 0 || minDim === 0) return 0;
   const zero = zeroState(obs.rows, obs.cols);
   const s = Float64Array.from(obs.values);
-  const f = subspaceSvd(new SparsePlusLowRank(obs, s, zero), gaussianBlock(obs.cols, Math.min(minDim, 6), rng(options.seed ?? 0)), 1, INNER_TOL, INIT_STEPS);
+  const f = subspaceSvd(new SparsePlusLowRank(obs, s, zero), gaussianBlock(obs.cols, Math.min(minDim, 6), rng(seed)), 1, INNER_TOL, INIT_STEPS);
   return f.s[0]!;
 }

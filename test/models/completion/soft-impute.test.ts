@@ -74,7 +74,7 @@ describe('SoftImpute: recovery of a planted low-rank matrix', () => {
   for (const algorithm of ALGORITHMS) {
     it(`${algorithm}: noiseless, rank given, held-out relative error < 1e-2`, () => {
       const fit = new SoftImpute({ rank: 5, lambda: 0, algorithm, tol: 1e-9, maxIter: 300 }).fit(p.observed);
-      assert.equal(fit.rank, 5);
+      assert.equal(fit.nComponents, 5);
       assert.ok(fit.converged, `converged after ${fit.iterations}`);
       const err = heldOutError(p, fit.predictEntries(p.held.rows, p.held.cols));
       assert.ok(err < 1e-2, `held-out error ${err}`);
@@ -98,11 +98,11 @@ describe('SoftImpute: recovery of a planted low-rank matrix', () => {
     const lam = 0.05 * softImputeLambdaMax(q.observed);
     for (const algorithm of ALGORITHMS) {
       const fit = new SoftImpute({ lambda: lam, algorithm, tol: 1e-7, maxIter: 300 }).fit(q.observed);
-      assert.ok(fit.rank >= 12 && fit.rank <= 13, `${algorithm}: rank ${fit.rank}`);
+      assert.ok(fit.nComponents >= 12 && fit.nComponents <= 13, `${algorithm}: rank ${fit.nComponents}`);
       const err = heldOutError(q, fit.predictEntries(q.held.rows, q.held.cols));
       assert.ok(err < 0.25, `${algorithm}: held-out error ${err}`); // shrinkage bias at lambdaMax / 20: measured 15%
       const capped = new SoftImpute({ lambda: lam, rank: 6, algorithm }).fit(q.observed);
-      assert.equal(capped.rank, 6, algorithm);
+      assert.equal(capped.nComponents, 6, algorithm);
     }
   });
 });
@@ -124,7 +124,7 @@ describe('SoftImpute: the optimisation problem', () => {
       const lambda = 1.5;
       const ref = denseSvt(X, lambda);
       const fit = new SoftImpute({ algorithm, lambda, tol: 1e-14, maxIter: 500 }).fit(X);
-      assert.equal(fit.rank, ref.s.length);
+      assert.equal(fit.nComponents, ref.s.length);
       for (let i = 0; i < ref.s.length; i++) assert.ok(Math.abs(fit.factors.s[i]! - ref.s[i]!) < 1e-8, `s[${i}] ${fit.factors.s[i]} vs ${ref.s[i]}`);
       const d = maxAbsDiff(fit.complete({ keepObserved: false }), ref.Z);
       assert.ok(d < 1e-8, `max |Z - SVT(X)| = ${d}`);
@@ -147,11 +147,11 @@ describe('SoftImpute: the optimisation problem', () => {
     assert.ok(Math.abs(lm - s1) < 1e-9 * s1, `${lm} vs ${s1}`);
     for (const algorithm of ALGORITHMS) {
       const fit = new SoftImpute({ algorithm, lambda: 1.0001 * s1 }).fit(q.observed);
-      assert.equal(fit.rank, 0);
+      assert.equal(fit.nComponents, 0);
       assert.ok(fit.converged);
       assert.equal(fit.predict(3, 4), 0);
       const just = new SoftImpute({ algorithm, lambda: 0.95 * s1 }).fit(q.observed);
-      assert.equal(just.rank, 1, algorithm);
+      assert.equal(just.nComponents, 1, algorithm);
     }
   });
 
@@ -167,7 +167,7 @@ describe('SoftImpute: the optimisation problem', () => {
         // tol 1e-16: the capped case contracts slowly (~900 iterations), so the step size
         // understates the distance to the fixed point; run until steps vanish in rounding.
         const fit = new SoftImpute({ algorithm, lambda: fx.lambda, rank: fx.rank ?? undefined, tol: 1e-16, maxIter: 3000 }).fit(observed);
-        assert.equal(fit.rank, fx.s.length, algorithm);
+        assert.equal(fit.nComponents, fx.s.length, algorithm);
         const d = maxAbsDiff(fit.complete({ keepObserved: false }), ref);
         assert.ok(d < 1e-5 * ref.norm('max'), `${algorithm}: max diff ${d}`);
       }
@@ -238,13 +238,26 @@ describe('SoftImpute: inputs, results and options', () => {
   });
 
   it('rejects bad options and bad observed entries with typed errors', () => {
-    assert.throws(() => new SoftImpute({ rank: 0 }), /rank must be an integer >= 1/);
+    assert.throws(() => new SoftImpute({ rank: 0 }), /option 'rank' must be an integer >= 1/);
     assert.throws(() => new SoftImpute({ rank: 2.5 }), InvalidArgumentError);
-    assert.throws(() => new SoftImpute({ lambda: -1 }), /lambda must be a finite number >= 0/);
+    assert.throws(() => new SoftImpute({ lambda: -1 }), /option 'lambda' must be a finite number >= 0/);
     assert.throws(() => new SoftImpute({ lambda: 0 }), /lambda = 0 needs a rank/);
     assert.throws(() => new SoftImpute({ maxIter: 0 }), InvalidArgumentError);
     assert.throws(() => new SoftImpute({ tol: -1 }), InvalidArgumentError);
     assert.throws(() => new SoftImpute({ algorithm: 'power' as SoftImputeAlgorithm }), InvalidArgumentError);
+    const fails = (make: () => unknown, re: RegExp): void => {
+      assert.throws(make, (e: unknown) => e instanceof InvalidArgumentError && re.test(e.message), re.source);
+    };
+    fails(() => new SoftImpute({ rank: 2.5 }), /^SoftImpute: option 'rank' must be an integer >= 1, got 2.5$/);
+    fails(() => new SoftImpute({ algorithm: 'power' as SoftImputeAlgorithm }), /^SoftImpute: option 'algorithm' must be one of 'als' or 'svd', got 'power'$/);
+    fails(() => new SoftImpute({ lambda: 0 }), /^SoftImpute: lambda = 0 needs a rank/);
+    fails(() => new SoftImpute({ maxRank: 3 } as never), /^SoftImpute: unknown option 'maxRank' \(known: rank, lambda, maxIter, tol, seed, algorithm\)$/);
+    fails(() => softImputeLambdaMax({ rows: [0], cols: [0], values: [1], shape: [2, 2] }, { sed: 1 } as never), /^softImputeLambdaMax: unknown option 'sed'/);
+    const s = new SoftImpute();
+    assert.deepEqual([s.rank, s.lambda, s.maxIter, s.tol, s.seed, s.algorithm], [undefined, undefined, 100, 1e-5, 0, 'als']);
+    const small = new SoftImpute({ rank: 1, lambda: 0.01 }).fit({ rows: [0, 1], cols: [0, 1], values: [1, 2], shape: [2, 2] });
+    fails(() => small.complete({ keep: false } as never), /^SoftImputeFit\.complete: unknown option 'keep' \(known: keepObserved\)$/);
+    assert.equal(small.rank, small.nComponents, 'the deprecated rank still answers');
     const m = new SoftImpute({ rank: 2 });
     assert.throws(() => m.fit({ rows: [0, 5], cols: [0, 1], values: [1, 2], shape: [5, 5] }), /entry 1 is at \(5, 1\), outside the 5x5 matrix/);
     assert.throws(() => m.fit({ rows: [0, -1], cols: [0, 1], values: [1, 2], shape: [5, 5] }), InvalidArgumentError);
@@ -258,7 +271,7 @@ describe('SoftImpute: inputs, results and options', () => {
 
   it('edge cases: nothing observed, empty shapes, rank above min(m, n)', () => {
     const none = new SoftImpute({ rank: 2 }).fit({ rows: [], cols: [], values: [], shape: [4, 3] });
-    assert.equal(none.rank, 0);
+    assert.equal(none.nComponents, 0);
     assert.equal(none.trainRmse, 0);
     assert.equal(none.complete().norm('max'), 0);
     const empty = new SoftImpute({ rank: 2 }).fit({ rows: [], cols: [], values: [], shape: [0, 3] });
