@@ -17,20 +17,22 @@ import { svd } from '../../linalg/svd.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
+import { oneOf, opt, resolveOptions, seedRule, type OptionsOf } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { blankLike, channelMatrix, checkRaster, copyChannel, hasAlpha, maxSample, setChannel, type CheckedRaster, type RasterImage } from './raster.js';
 
+/** The ways each channel's rank-k factors can be computed. */
+export const COMPRESS_METHODS = ['auto', 'exact', 'randomized'] as const;
 /** How each channel's rank-k factors are computed. */
-export type CompressMethod = 'auto' | 'exact' | 'randomized';
+export type CompressMethod = (typeof COMPRESS_METHODS)[number];
+/** What happens to an alpha channel: copied unchanged, or removed. */
+export const ALPHA_MODES = ['keep', 'drop'] as const;
 
-/** Options of {@link compressImage}. */
-export interface CompressOptions extends LongTaskOptions {
-  /**
-   * Rank k kept per color channel: an integer >= 1. Values above min(width, height) are
-   * clamped to it (the report's `rank` says what was used); that rank reproduces the
-   * image up to rounding.
-   */
-  rank: number;
+/**
+ * The options of {@link compressImage} and {@link compressionCurve} besides the rank (a
+ * list of ranks is compressionCurve's argument) and the progress and signal of LongTaskOptions.
+ */
+const COMPRESS_OPTIONS = {
   /**
    * `'exact'`: the full SVD of each channel (LAPACK dgesdd's algorithm; about 4 m n^2 + 8 n^3
    * flops, n = min side) — the optimal A_k, and the whole spectrum in the report.
@@ -41,12 +43,22 @@ export interface CompressOptions extends LongTaskOptions {
    * Default `'auto'`: randomized when the image has more than 512 x 512 pixels and
    * k <= min(m, n) / 4, exact otherwise.
    */
-  method?: CompressMethod;
+  method: opt(oneOf(COMPRESS_METHODS), 'auto'),
   /** `'keep'` (default): copy the alpha channel unchanged; `'drop'`: return an image without alpha. */
-  alpha?: 'keep' | 'drop';
+  alpha: opt(oneOf(ALPHA_MODES), 'keep'),
   /** Seed of the randomized method's test matrix; default 0. */
-  seed?: number;
-}
+  seed: opt(seedRule, 0),
+};
+
+/** Options of {@link compressImage} (each documented on its field; unknown keys are an error). */
+export type CompressOptions = {
+  /**
+   * Rank k kept per color channel: an integer >= 1. Values above min(width, height) are
+   * clamped to it (the report's `rank` says what was used); that rank reproduces the
+   * image up to rounding.
+   */
+  rank: number;
+} & OptionsOf<typeof COMPRESS_OPTIONS> & LongTaskOptions;
 
 /** Per-channel figures and their overall value (pooled over the color channels). */
 export interface ChannelFigures {
@@ -139,7 +151,8 @@ const AUTO_EXACT_PIXELS = 512 * 512;
  */
 export function compressImage(image: RasterImage, options: CompressOptions): CompressedImage {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('compressImage: options { rank } are required');
-  const run = compressRanks(image, [options.rank], options, true, 'compressImage');
+  const { rank, ...rest } = options;
+  const run = compressRanks(image, [rank], rest, true, 'compressImage');
   return { image: run.images[0]!, report: run.reports[0]!, factors: run.factors[0]! };
 }
 
@@ -180,15 +193,9 @@ function compressRanks(image: RasterImage, requestedRanks: readonly number[], op
   const src = checkRaster(image, routine);
   const { width: n, height: m } = src;
   for (const r of requestedRanks) if (!(Number.isInteger(r) && r >= 1)) throw new InvalidArgumentError(`${routine}: rank must be an integer >= 1, got ${String(r)}`);
-  const { signal, onProgress } = options;
-  const alphaMode = options.alpha ?? 'keep';
-  if (alphaMode !== 'keep' && alphaMode !== 'drop') throw new InvalidArgumentError(`${routine}: alpha must be 'keep' or 'drop', got '${String(alphaMode)}'`);
-  const methodOption = options.method ?? 'auto';
-  if (methodOption !== 'auto' && methodOption !== 'exact' && methodOption !== 'randomized') {
-    throw new InvalidArgumentError(`${routine}: method must be 'auto', 'exact' or 'randomized', got '${String(methodOption)}'`);
-  }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new InvalidArgumentError(`${routine}: seed must be an integer, got ${String(seed)}`);
+  // Progress and cancellation are LongTaskOptions; the rest goes through the table.
+  const { signal, onProgress, ...rest } = options;
+  const { alpha: alphaMode, method: methodOption, seed } = resolveOptions(routine, COMPRESS_OPTIONS, rest);
   if (m === 0 || n === 0) throw new InvalidArgumentError(`${routine}: the image is ${n}x${m} pixels; nothing to compress`);
 
   const ranks = requestedRanks.map((r) => Math.min(r, m, n));
