@@ -190,7 +190,7 @@ function settingsOf(o: Resolved<typeof NMF_OPTIONS>): NMFSettings {
  * options; {@link NMF.fit} / {@link NMF.fitTransform} run the solver.
  * @example
  * const nmf = new NMF({ components: 10, init: 'nndsvda', solver: 'cd' });
- * const { model, W } = nmf.fitTransform(X);   // X ≈ W model.components
+ * const { model, transformed: W } = nmf.fitTransform(X);   // X ≈ W model.components
  * model.transform(Xnew);                       // loadings of new rows, H fixed
  */
 export class NMF {
