@@ -32,11 +32,18 @@ export interface ThreadInfo {
   cores: number;
   /** Where `requested` came from. */
   source: 'default' | 'LOWRANK_THREADS' | 'setThreads';
+  /**
+   * Worker threads running now (0 until the first product large enough to share, on the
+   * JS backend, or in a browser page that is not cross-origin isolated).
+   */
+  workers: number;
 }
 
 let active: Kernels | undefined;
 const wasmCache = new Map<'fma' | 'simd', WasmKernels | null>();
-let threads: ThreadInfo | undefined;
+/** The decided thread count, without the live worker count. */
+type ThreadSetting = Omit<ThreadInfo, 'workers'>;
+let threads: ThreadSetting | undefined;
 
 function env(name: string): string | undefined {
   const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
@@ -50,12 +57,12 @@ function checkThreads(n: number, name: string, shown: string): void {
   if (!(Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`${name} must be an integer >= 1 (it is clamped to the number of cores), got ${shown}`);
 }
 
-function decide(requested: number, source: ThreadInfo['source']): ThreadInfo {
+function decide(requested: number, source: ThreadInfo['source']): ThreadSetting {
   const cores = defaultThreadCount();
   return { threads: Math.min(requested, cores), requested, cores, source };
 }
 
-function threadSetting(): ThreadInfo {
+function threadSetting(): ThreadSetting {
   if (threads === undefined) {
     const s = env('LOWRANK_THREADS');
     if (s === undefined || s.trim() === '') threads = decide(defaultThreadCount(), 'default');
@@ -154,7 +161,8 @@ export function getThreads(): number {
  * @throws InvalidArgumentError when `LOWRANK_THREADS` is set to anything but an integer >= 1.
  */
 export function threadInfo(): ThreadInfo {
-  return { ...threadSetting() };
+  const k = active;
+  return { ...threadSetting(), workers: k instanceof WasmKernels ? k.workersRunning : 0 };
 }
 
 /** The active WASM kernels, for code that keeps its data in WASM memory; undefined on the JS backend. */

@@ -43,7 +43,7 @@ window.run = async () => {
   L.matmul(A, B);
   await new Promise((r) => setTimeout(r, 500));
   const C2 = L.matmul(A, B);
-  return { backend, err, same: C2.equals(C, { rtol: 1e-12 }), workers: L.activeWasm()?.workersRunning ?? 0, isolated: self.crossOriginIsolated };
+  return { backend, err, same: C2.equals(C, { rtol: 1e-12 }), workers: L.threadInfo().workers, isolated: self.crossOriginIsolated };
 };
 `;
 
