@@ -225,7 +225,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     },
     outputs: (m, c) => Array.from(m.predictEntries(c.rows, c.cols)),
     todo: {
-      'unknown option': 'SoftImpute destructures its options and ignores unknown keys',
       'round trip': 'SoftImputeFit has no toJSON/fromJSON',
       'empty data': 'SoftImpute.fit with no observed entries returns the zero matrix instead of throwing',
     },
@@ -240,7 +239,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(LSAModel.fromJSON),
     outputs: (m, d) => flat(m.transform(d)),
-    todo: { 'unknown option': 'LSA destructures its options and ignores unknown keys' },
   }),
   spec<string[], NMFTopicsModel>({
     name: 'NMFTopics',
@@ -252,7 +250,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(NMFTopicsModel.fromJSON),
     outputs: (m, d) => flat(m.transform(d)),
-    todo: { 'unknown option': 'NMFTopics reads only topics, vectorizer and nmf and ignores unknown keys' },
   }),
   spec<string[], CountVectorizerModel>({
     name: 'CountVectorizer',
@@ -265,7 +262,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     reload: viaJson(CountVectorizerModel.fromJSON),
     outputs: (m, d) => csr(m.transform(d)),
     todo: {
-      'unknown option': 'CountVectorizer destructures its options and ignores unknown keys',
       abort: 'CountVectorizer has no fitAsync',
     },
   }),
@@ -280,7 +276,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     reload: viaJson(TfidfVectorizerModel.fromJSON),
     outputs: (m, d) => csr(m.transform(d)),
     todo: {
-      'unknown option': 'TfidfVectorizer destructures its options and ignores unknown keys',
       abort: 'TfidfVectorizer has no fitAsync',
     },
   }),
@@ -296,7 +291,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     reload: viaJson(WordEmbeddings.fromJSON),
     outputs: (m) => [flat(m.vectors), m.nearest('tax', 3)],
     todo: {
-      'unknown option': 'ppmiEmbeddings destructures its options and ignores unknown keys',
       abort: 'ppmiEmbeddings is a function with no async form',
     },
   }),
