@@ -22,9 +22,9 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { eigh } from '../../linalg/eigh.js';
 import { svd } from '../../linalg/svd.js';
-import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
+import { lanczosSvd, lanczosSvdSteps } from '../../lowrank/lanczos-svd.js';
 import { centeredOperator } from '../../lowrank/operator.js';
-import { randomizedSvd } from '../../lowrank/randomized-svd.js';
+import { randomizedSvd, randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { bool, either, int, maybe, num, oneOf, opt, PCA_SOLVERS, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type Constraint, type OptionsOf, type PCASolver, type PowerNormalizer } from '../../options.js';
@@ -149,12 +149,11 @@ export class PCA {
 
   /**
    * {@link PCA.fit} with turns of the event loop between its stages (see runStepsAsync in
-   * fit-async.ts): the same model bit for bit and the same progress reports. Every solver
-   * runs as one block (the SVD, the eigendecomposition, and the randomized and Lanczos
-   * iterations of src/lowrank, which do not yield yet): fitAsync yields after the input
-   * checks and column statistics and after the solver, so a timer abort takes effect at the
-   * next stage boundary. The iterative solvers check `signal` synchronously, so an abort
-   * from their progress callback stops them at once.
+   * fit-async.ts): the same model bit for bit and the same progress reports. fitAsync yields
+   * after the input checks and column statistics, after each power iteration ('randomized')
+   * or Lanczos step and restart ('lanczos'), and after the solver; the 'full' and
+   * 'covariance-eigh' solvers' SVD or eigendecomposition runs as one block, so there a timer
+   * abort takes effect when it returns.
    * @throws (rejects with) the errors of {@link PCA.fit}.
    */
   async fitAsync(X: PcaInput, options: PCAFitOptions = {}): Promise<PCAModel> {
@@ -303,9 +302,10 @@ export class PCA {
     }
     const { onProgress, signal } = options;
     yield;
+    // The solvers' own steps: fitAsync yields after each power iteration or Lanczos step.
     const f = solver === 'randomized'
-      ? randomizedSvd(operand, k, { oversample: this.oversample, powerIters: this.powerIters, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
-      : lanczosSvd(operand, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
+      ? yield* randomizedSvdSteps(operand, k, { oversample: this.oversample, powerIters: this.powerIters, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
+      : yield* lanczosSvdSteps(operand, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
     const U = f.U.copy({ dtype: 'float64' });
     const Vt = f.Vt.copy({ dtype: 'float64' });
     flipByRows(Vt, U);

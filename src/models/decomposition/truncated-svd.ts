@@ -13,8 +13,8 @@
  * as scikit-learn computes it.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { lanczosSvd } from '../../lowrank/lanczos-svd.js';
-import { randomizedSvd } from '../../lowrank/randomized-svd.js';
+import { lanczosSvd, lanczosSvdSteps } from '../../lowrank/lanczos-svd.js';
+import { randomizedSvd, randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type OptionsOf, type PowerNormalizer } from '../../options.js';
@@ -248,11 +248,10 @@ export class TruncatedSVD {
   }
 
   /**
-   * {@link TruncatedSVD.fit} with turns of the event loop before and after the solver (see
-   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress reports.
-   * The randomized and Lanczos iterations (src/lowrank) run as one block, as they do not
-   * yield yet, so a timer abort takes effect when the solver returns; they check `signal`
-   * synchronously, so an abort from their progress callback stops them at once.
+   * {@link TruncatedSVD.fit} with turns of the event loop before the solver, after each of
+   * its power iterations or Lanczos steps, and after it (see runStepsAsync in fit-async.ts):
+   * the same model bit for bit and the same progress reports, and a timer abort takes
+   * effect within about one iteration.
    * @throws (rejects with) the errors of {@link TruncatedSVD.fit}.
    */
   async fitAsync(X: PcaInput, options: TruncatedSVDFitOptions = {}): Promise<TruncatedSVDModel> {
@@ -275,9 +274,10 @@ export class TruncatedSVD {
     if (k > Math.min(n, p)) throw new InvalidArgumentError(`TruncatedSVD: components = ${k} is more than min(n_samples, n_features) = ${Math.min(n, p)} for ${n}x${p} data`);
     const { onProgress, signal } = options;
     yield;
+    // The solvers' own steps: fitAsync yields after each power iteration or Lanczos step.
     const f = this.algorithm === 'randomized'
-      ? randomizedSvd(A, k, { powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
-      : lanczosSvd(A, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
+      ? yield* randomizedSvdSteps(A, k, { powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer, seed: this.seed, flipSigns: false, onProgress, signal })
+      : yield* lanczosSvdSteps(A, k, { tol: this.tol, seed: this.seed, flipSigns: false, onProgress, signal });
     yield;
     const components = f.Vt.copy({ dtype: 'float64' });
     flipByRows(components);

@@ -16,7 +16,7 @@
  */
 import { ConvergenceError, InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { truncatedSvd, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
+import { truncatedSvdSteps, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { bool, int, maybe, nested, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, required, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf, type PowerNormalizer } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
@@ -138,10 +138,9 @@ export class LSA {
 
   /**
    * {@link LSA.fit} with turns of the event loop between its stages (see runStepsAsync in
-   * fit-async.ts): the same model bit for bit. The vectorizer's pass and the truncated SVD
-   * each run as one block (the SVD's iterations live in src/lowrank and do not yield yet),
-   * so a timer abort takes effect at the next stage boundary; both check `signal`
-   * synchronously, so an abort from their progress callbacks stops them at once.
+   * fit-async.ts): the same model bit for bit. The vectorizer's pass runs as one block; the
+   * truncated SVD yields after each power iteration or Lanczos step, so a timer abort takes
+   * effect within about one iteration of it.
    * @throws (rejects with) the errors of {@link LSA.fit}.
    */
   fitAsync(docs: readonly string[], options: LSAFitOptions = {}): Promise<LSAModel> {
@@ -157,7 +156,7 @@ export class LSA {
     const k = this.clampComponents ? Math.min(this.components, kmax) : this.components;
     if (k > kmax) throw new InvalidArgumentError(`LSA.fit: components = ${k} exceeds min(documents, terms) = min(${X.rows}, ${X.cols}); lower it`);
     yield;
-    const f = truncatedSvd(X, k, {
+    const f = yield* truncatedSvdSteps(X, k, {
       method: this.method, seed: this.seed, powerIters: this.powerIters, oversample: this.oversample, normalizer: this.normalizer,
       onProgress, signal, flipSigns: false,
     });
