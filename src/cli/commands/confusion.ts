@@ -1,7 +1,7 @@
 /**
  * `lowrank confusion C.csv [--k 2] [--counts] [--directed]`: the "axes of confusion" of a
  * classifier — the leading factors of the off-diagonal part of its confusion matrix and the
- * classes that load on them (see src/models/confusion.ts for the method).
+ * classes that load on them (see src/models/graph/confusion.ts for the method).
  *
  * Input: a square table of counts, rows = true classes, columns = predicted classes
  * (scikit-learn's `confusion_matrix` layout), as CSV/TSV/whitespace text with an optional
