@@ -22,6 +22,7 @@ import { FunkSVD } from '../../src/models/recommend/algorithms/funk-svd.js';
 import { crc32 } from '../../src/models/recommend/model/file.js';
 import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { run, type Run } from './harness.js';
+import { applyEdits, type Edit } from '../fuzz-edits.js';
 import { show, startWatchdog } from '../fuzz-watchdog.js';
 
 // /dev/shm where there is one: the CLI fsyncs every file it writes, which a disk makes slow.
@@ -69,13 +70,6 @@ async function cliSurvives(file: string, input: Uint8Array, argv: string[]): Pro
 // ---------------------------------------------------------------------------------------
 // Mutations (as in test/io/fuzz.test.ts).
 
-type Edit =
-  | { op: 'flip'; at: number; bit: number }
-  | { op: 'set'; at: number; byte: number }
-  | { op: 'cut'; at: number }
-  | { op: 'insert'; at: number; bytes: Uint8Array }
-  | { op: 'delete'; at: number; count: number };
-
 function edits(focus: number, alphabet: string): fc.Arbitrary<Edit[]> {
   const at = fc.oneof(fc.nat({ max: focus }), fc.nat());
   const byte = fc.oneof(fc.nat({ max: 255 }), fc.constantFrom(...[...alphabet].map((c) => c.charCodeAt(0))));
@@ -87,22 +81,6 @@ function edits(focus: number, alphabet: string): fc.Arbitrary<Edit[]> {
     fc.record({ op: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 16 }) }),
   );
   return fc.array(edit, { minLength: 1, maxLength: 3 });
-}
-
-function applyEdits(src: Uint8Array, list: readonly Edit[]): Uint8Array {
-  let b = src;
-  for (const e of list) {
-    const n = b.length;
-    const at = n === 0 ? 0 : e.at % (e.op === 'insert' || e.op === 'cut' ? n + 1 : n);
-    if (e.op === 'flip' && n > 0) {
-      b = b.slice();
-      b[at] = b[at]! ^ (1 << e.bit);
-    } else if (e.op === 'set' && n > 0) (b = b.slice())[at] = e.byte;
-    else if (e.op === 'cut') b = b.slice(0, at);
-    else if (e.op === 'insert') b = Buffer.concat([b.subarray(0, at), e.bytes, b.subarray(at)]);
-    else if (e.op === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + e.count)]);
-  }
-  return b;
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);

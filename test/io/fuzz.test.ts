@@ -26,6 +26,7 @@ import { crc32 } from '../../src/models/recommend/model/file.js';
 import { LatentFactorModel } from '../../src/models/recommend/model/latent-factor-model.js';
 import { syntheticRatings } from '../../src/models/recommend/data/synthetic.js';
 import { FIXTURES } from './util.js';
+import { applyEdits, concat, type Edit } from '../fuzz-edits.js';
 import { show, startWatchdog } from '../fuzz-watchdog.js';
 
 // ---------------------------------------------------------------------------------------
@@ -79,13 +80,6 @@ function survives(label: string, input: Uint8Array, read: (bytes: Uint8Array) =>
 // ---------------------------------------------------------------------------------------
 // Mutations.
 
-type Edit =
-  | { op: 'flip'; at: number; bit: number }
-  | { op: 'set'; at: number; byte: number }
-  | { op: 'cut'; at: number }
-  | { op: 'insert'; at: number; bytes: Uint8Array }
-  | { op: 'delete'; at: number; count: number }
-  | { op: 'repeat'; at: number; count: number; times: number };
 
 /**
  * Edits at positions biased to the first `focus` bytes (headers) half of the time; inserted
@@ -106,40 +100,11 @@ function edits(focus: number, alphabet?: string): fc.Arbitrary<Edit[]> {
   return fc.array(edit, { minLength: 1, maxLength: 4 });
 }
 
-function applyEdits(src: Uint8Array, list: readonly Edit[]): Uint8Array {
-  let b = src;
-  for (const e of list) {
-    const n = b.length;
-    const at = n === 0 ? 0 : e.at % (e.op === 'insert' || e.op === 'cut' ? n + 1 : n);
-    if (e.op === 'flip' && n > 0) {
-      b = b.slice();
-      b[at] = b[at]! ^ (1 << e.bit);
-    } else if (e.op === 'set' && n > 0) (b = b.slice())[at] = e.byte;
-    else if (e.op === 'cut') b = b.slice(0, at);
-    else if (e.op === 'insert') b = concat(b.subarray(0, at), e.bytes, b.subarray(at));
-    else if (e.op === 'delete') b = concat(b.subarray(0, at), b.subarray(at + e.count));
-    else if (e.op === 'repeat') {
-      const piece = b.subarray(at, at + e.count);
-      b = concat(b.subarray(0, at), ...Array.from({ length: e.times }, () => piece), b.subarray(at));
-    }
-  }
-  return b;
-}
-
 /** The edits applied after the first `keep` bytes (a magic number or banner left whole), or to all of it. */
 function applyAfter(src: Uint8Array, keep: number, list: readonly Edit[]): Uint8Array {
   return concat(src.subarray(0, keep), applyEdits(src.subarray(keep), list));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let k = 0;
-  for (const p of parts) {
-    out.set(p, k);
-    k += p.length;
-  }
-  return out;
-}
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
