@@ -132,8 +132,8 @@ export function isTemporaryFileOf(path: string, candidate: string): boolean {
   return name.startsWith(prefix) && name.endsWith(TMP_SUFFIX);
 }
 
-/** Remove every temporary file this process is writing (called by the CLI on SIGINT/SIGTERM). */
-export function removeTemporaryFiles(): void {
+/** Remove every temporary file this process is writing (on a signal, see {@link cleanUpOnSignals}). */
+function removeTemporaryFiles(): void {
   for (const tmp of [...live]) {
     try {
       unlinkSync(tmp);
