@@ -152,3 +152,8 @@ export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions
 export { NMF, NMFModel } from './models/nmf/nmf.js';
 export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf/nmf.js';
 export * from './models/text/index.js';
+export * from './tensor/index.js';
+export * from './models/tensor/index.js';
+export * from './models/weights/index.js';
+export * from './models/dynamics/index.js';
+export * from './models/graph/index.js';

@@ -1,0 +1,6 @@
+/**
+ * The n-d array layer: `Tensor` (shape, strides, views, unfoldings, mode products), used by
+ * the tensor decompositions in `src/models/tensor/`. Sits above the low-rank layer and below
+ * the models; never imports io, cli or models.
+ */
+export {};
