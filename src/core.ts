@@ -97,7 +97,7 @@ export { subspaceStability } from './lowrank/stability.js';
 export type { StabilityOptions, StabilityReport, StabilitySample } from './lowrank/stability.js';
 export { singularValueThreshold, softThreshold } from './lowrank/svt.js';
 export { SoftImpute, SoftImputeFit, softImputeLambdaMax } from './models/completion/soft-impute.js';
-export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/completion/soft-impute.js';
+export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeFitJSON, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/completion/soft-impute.js';
 export { Ratings } from './models/recommend/data/ratings.js';
 export type { RatingsCsr, IdSpace, FromTriplesOptions, RatingsStats, CountSummary, FilterOptions, RatingTriples } from './models/recommend/data/ratings.js';
 export { mapIdSpace, sequentialIdSpace } from './models/recommend/data/id-space.js';

@@ -42,6 +42,7 @@ import {
   ppmiEmbeddings,
   Ratings,
   SoftImpute,
+  SoftImputeFit,
   SVDpp,
   TfidfVectorizer,
   TfidfVectorizerModel,
@@ -51,7 +52,6 @@ import {
   type CooEntries,
   type CsrMatrix,
   type LongTaskOptions,
-  type SoftImputeFit,
 } from '../../src/index.js';
 import { rng } from '../helpers.js';
 
@@ -217,17 +217,8 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     empty: () => ({ rows: [], cols: [], values: [], shape: [0, 15] }),
     inputs: (c) => [c.rows, c.cols, c.values, c.shape],
     fingerprint: (m) => [flat(m.factors.U), Array.from(m.factors.s), flat(m.factors.Vt), Array.from(m.objective)],
-    reload: (m) => {
-      const json = (m as { toJSON?: () => unknown }).toJSON;
-      const fromJSON = (m.constructor as { fromJSON?: (j: unknown) => SoftImputeFit }).fromJSON;
-      assert.ok(json && fromJSON, 'SoftImputeFit has toJSON and fromJSON');
-      return fromJSON(JSON.parse(JSON.stringify(m)));
-    },
-    outputs: (m, c) => Array.from(m.predictEntries(c.rows, c.cols)),
-    todo: {
-      'round trip': 'SoftImputeFit has no toJSON/fromJSON',
-      'empty data': 'SoftImpute.fit with no observed entries returns the zero matrix instead of throwing',
-    },
+    reload: viaJson(SoftImputeFit.fromJSON),
+    outputs: (m, c) => [Array.from(m.predictEntries(c.rows, c.cols)), flat(m.complete())],
   }),
   spec<string[], LSAModel>({
     name: 'LSA',

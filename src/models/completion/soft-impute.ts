@@ -24,13 +24,14 @@
  *
  * Both stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol (the papers' criterion).
  */
-import { ConvergenceError, UnsupportedError, check } from '../../errors.js';
+import { ConvergenceError, InvalidArgumentError, LowrankError, ShapeError, UnsupportedError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { bool, int, maybe, num, oneOf, opt, resolveOptions, type Constraint, type OptionsOf } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
+import { jsonRows, jsonVector } from '../decomposition/centering.js';
 import { rowMajor, toObservedCsr, type ObservedCsr, type ObservedInput } from './observed-entries.js';
 import {
   alsFinish,
@@ -193,6 +194,14 @@ export class SoftImpute {
     const obs = toObservedCsr(observed);
     const m = obs.rows;
     const n = obs.cols;
+    // Nothing to fit: with no observed entry every matrix of the right shape is a solution
+    // (the zero matrix only by the shrinkage), so a completion would be made up.
+    if (m === 0 || n === 0) throw new ShapeError(`SoftImpute.fit: the matrix is empty (${m}x${n}); give the shape [m, n] of the full matrix, both >= 1`);
+    if (obs.values.length === 0) {
+      throw new InvalidArgumentError(
+        `SoftImpute.fit: no observed entries in the ${m}x${n} matrix; give at least one (rows, cols, values triples, the stored entries of a sparse matrix, or a Matrix with NaN only at the missing entries)`,
+      );
+    }
     const minDim = Math.min(m, n);
     const cap = Math.min(this.rank ?? minDim, minDim);
     let work = this.rank !== undefined ? cap : Math.min(cap, START_RANK);
@@ -205,13 +214,16 @@ export class SoftImpute {
     const zero = zeroState(m, n);
     let rss = residualOf(obs, zero, s);
     const p0 = Math.min(minDim, work + OVERSAMPLE);
-    const start = nnz === 0 || minDim === 0 ? undefined : subspaceSvd(new SparsePlusLowRank(obs, s, zero), gaussianBlock(n, p0, random), 1, INNER_TOL, INIT_STEPS);
-    const lambdaMax = start?.s[0] ?? 0;
+    const start = subspaceSvd(new SparsePlusLowRank(obs, s, zero), gaussianBlock(n, p0, random), 1, INNER_TOL, INIT_STEPS);
+    const lambdaMax = start.s[0] ?? 0;
     const lambda = this.lambda ?? lambdaMax / 100;
     const history = { objective: [] as number[], change: [] as number[] };
     const done = (L: LowRankState, iterations: number, converged: boolean): SoftImputeFit =>
-      new SoftImputeFit(obs, L, { lambda, lambdaMax, iterations, converged, objective: history.objective, change: history.change, rss: residualOf(obs, L, s) });
-    if (start === undefined || lambda >= lambdaMax) return done(zero, 0, true); // 0 is optimal: ||P_Omega(X)||_2 <= lambda
+      new SoftImputeFit(obs, new LowRank(L.U, L.d, L.V.T.copy()), {
+        lambda, lambdaMax, iterations, converged, objective: history.objective, change: history.change,
+        trainRmse: Math.sqrt(residualOf(obs, L, s) / nnz),
+      });
+    if (lambda >= lambdaMax) return done(zero, 0, true); // 0 is optimal: ||P_Omega(X)||_2 <= lambda
 
     const report = (it: number, L: LowRankState, change: number): void => {
       const objective = 0.5 * rss + lambda * nuclearNorm(L.d);
@@ -325,20 +337,57 @@ function alsGrow(L: LowRankState, r: number, random: Rng): AlsState {
   return { U, D, V };
 }
 
-/** Facts about a finished fit. */
+/** What a fit found besides the factors (for the {@link SoftImputeFit} constructor). */
 interface FitFacts {
-  lambda: number;
-  lambdaMax: number;
-  iterations: number;
-  converged: boolean;
-  objective: number[];
-  change: number[];
-  rss: number;
+  readonly lambda: number;
+  readonly lambdaMax: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly objective: ArrayLike<number>;
+  readonly change: ArrayLike<number>;
+  readonly trainRmse: number;
+}
+
+/**
+ * What {@link SoftImputeFit.toJSON} returns and {@link SoftImputeFit.fromJSON} reads: the
+ * factors, the fit's history and the observed entries (which {@link SoftImputeFit.complete}
+ * keeps as given).
+ */
+export interface SoftImputeFitJSON {
+  /** Always 'SoftImputeFit'. */
+  readonly type: 'SoftImputeFit';
+  /** Format version; always 1. */
+  readonly version: 1;
+  /** [m, n] of the completed matrix. */
+  readonly shape: [number, number];
+  /** U of the factors as m rows of k numbers. */
+  readonly U: number[][];
+  /** The k soft-thresholded singular values, descending. */
+  readonly s: number[];
+  /** Vt of the factors as k rows of n numbers. */
+  readonly Vt: number[][];
+  /** Shrinkage used. */
+  readonly lambda: number;
+  /** sigma_1 of the observed matrix. */
+  readonly lambdaMax: number;
+  /** Iterations run. */
+  readonly iterations: number;
+  /** Whether the fit converged. */
+  readonly converged: boolean;
+  /** The objective after each iteration. */
+  readonly objective: number[];
+  /** The relative change of each iteration; `null` stands for Infinity (a first step from the zero matrix). */
+  readonly change: (number | null)[];
+  /** Root mean square error on the observed entries. */
+  readonly trainRmse: number;
+  /** The observed entries, in row order (columns ascending within a row). */
+  readonly observed: { readonly rows: number[]; readonly cols: number[]; readonly values: number[] };
 }
 
 /**
  * A fitted SoftImpute model: the completed matrix as low-rank factors
  * U diag(s) Vt (s = soft-thresholded singular values, descending), with the fit's history.
+ * Created by {@link SoftImpute.fit} or {@link SoftImputeFit.fromJSON}.
  */
 export class SoftImputeFit {
   /** The completed matrix's factors (float64; rank may be 0). */
@@ -363,10 +412,10 @@ export class SoftImputeFit {
   private us: Float64Array | undefined;
   private vr: Float64Array | undefined;
 
-  /** Built by {@link SoftImpute.fit}. */
-  constructor(obs: ObservedCsr, L: LowRankState, facts: FitFacts) {
+  /** @internal Built by {@link SoftImpute.fit} and {@link SoftImputeFit.fromJSON}. */
+  constructor(obs: ObservedCsr, factors: LowRank, facts: FitFacts) {
     this.obs = obs;
-    this.factors = new LowRank(L.U, L.d, L.V.T.copy());
+    this.factors = factors;
     this.lambda = facts.lambda;
     this.lambdaMax = facts.lambdaMax;
     this.iterations = facts.iterations;
@@ -374,7 +423,7 @@ export class SoftImputeFit {
     this.objective = Float64Array.from(facts.objective);
     this.change = Float64Array.from(facts.change);
     this.observedCount = obs.values.length;
-    this.trainRmse = this.observedCount > 0 ? Math.sqrt(facts.rss / this.observedCount) : 0;
+    this.trainRmse = facts.trainRmse;
   }
 
   /** [m, n] of the completed matrix. */
@@ -446,6 +495,83 @@ export class SoftImputeFit {
       for (let i = 0; i < m; i++) for (let e = indptr[i]!; e < indptr[i + 1]!; e++) Z.data[i + indices[e]! * m] = values[e]!;
     }
     return Z;
+  }
+  /** Plain-data form for JSON.stringify; {@link SoftImputeFit.fromJSON} reads it back. O(|Omega| + (m + n) k). */
+  toJSON(): SoftImputeFitJSON {
+    const { rowOf, indices, values } = this.obs;
+    return {
+      type: 'SoftImputeFit',
+      version: 1,
+      shape: this.shape,
+      U: this.factors.U.toArray(),
+      s: Array.from(this.factors.s),
+      Vt: this.factors.Vt.toArray(),
+      lambda: this.lambda,
+      lambdaMax: this.lambdaMax,
+      iterations: this.iterations,
+      converged: this.converged,
+      objective: Array.from(this.objective),
+      change: Array.from(this.change, (c) => (c === Infinity ? null : c)),
+      trainRmse: this.trainRmse,
+      observed: { rows: Array.from(rowOf), cols: Array.from(indices), values: Array.from(values) },
+    };
+  }
+
+  /**
+   * Rebuild a fit from {@link SoftImputeFit.toJSON}'s output (e.g. `JSON.parse` of a saved
+   * file): it predicts and completes exactly as the fit it came from.
+   * @throws InvalidArgumentError naming the field when one is missing, of the wrong type or
+   *   size, not finite, or when the observed entries are out of range or repeated.
+   */
+  static fromJSON(json: unknown): SoftImputeFit {
+    const routine = 'SoftImputeFit.fromJSON';
+    const bad = (what: string): never => {
+      throw new InvalidArgumentError(`${routine}: ${what}`);
+    };
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('expected an object from SoftImputeFit.toJSON()');
+    const j = json as Record<string, unknown>;
+    if (j.type !== 'SoftImputeFit' || j.version !== 1) bad("expected type 'SoftImputeFit' version 1");
+    const shape = j.shape;
+    const dims = Array.isArray(shape) && shape.length === 2 && shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 1);
+    if (!dims) bad("'shape' must be [m, n], two integers >= 1");
+    const [m, n] = shape as [number, number];
+    const s = jsonVector(j.s, undefined, routine, 's');
+    const k = s.length;
+    if (k > Math.min(m, n)) bad(`'s' has ${k} values, more than min(m, n) = ${Math.min(m, n)}`);
+    const U = jsonRows(j.U, m, k, routine, 'U');
+    const Vt = jsonRows(j.Vt, k, n, routine, 'Vt');
+    const number = (key: string, ok: (v: number) => boolean, rule: string): number => {
+      const v = j[key];
+      if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) bad(`'${key}' must be ${rule}`);
+      return v as number;
+    };
+    const lambda = number('lambda', (v) => v >= 0, 'a finite number >= 0');
+    const lambdaMax = number('lambdaMax', (v) => v >= 0, 'a finite number >= 0');
+    const iterations = number('iterations', (v) => Number.isSafeInteger(v) && v >= 0, 'an integer >= 0');
+    const trainRmse = number('trainRmse', (v) => v >= 0, 'a finite number >= 0');
+    if (typeof j.converged !== 'boolean') bad("'converged' must be true or false");
+    const objective = jsonVector(j.objective, undefined, routine, 'objective');
+    const change = j.change;
+    if (!Array.isArray(change) || change.length !== objective.length || !change.every((c) => c === null || (typeof c === 'number' && Number.isFinite(c) && c >= 0))) {
+      bad(`'change' must be an array of ${objective.length} numbers >= 0 (null for Infinity), one per objective value`);
+    }
+    const o = j.observed as Record<string, unknown> | null | undefined;
+    if (typeof o !== 'object' || o === null) bad("'observed' must be an object { rows, cols, values }");
+    const values = jsonVector(o!.values, undefined, routine, 'observed.values');
+    if (values.length === 0) bad("'observed' holds no entries (a fit needs at least one)");
+    const rows = jsonVector(o!.rows, values.length, routine, 'observed.rows');
+    const cols = jsonVector(o!.cols, values.length, routine, 'observed.cols');
+    let obs: ObservedCsr;
+    try {
+      obs = toObservedCsr({ rows, cols, values, shape: [m, n] });
+    } catch (e) {
+      if (e instanceof LowrankError) bad(`'observed': ${e.message}`);
+      throw e;
+    }
+    return new SoftImputeFit(obs!, new LowRank(U, s, Vt), {
+      lambda, lambdaMax, iterations, trainRmse, converged: j.converged as boolean, objective,
+      change: (change as (number | null)[]).map((c) => c ?? Infinity),
+    });
   }
 }
 

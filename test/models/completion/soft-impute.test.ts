@@ -8,7 +8,7 @@ import { Matrix } from '../../../src/matrix/matrix.js';
 import { toObservedCsr } from '../../../src/models/completion/observed-entries.js';
 import { CscMatrix } from '../../../src/sparse/csc.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
-import { softImputeLambdaMax, SoftImpute, type CooEntries, type SoftImputeAlgorithm } from '../../../src/models/completion/soft-impute.js';
+import { softImputeLambdaMax, SoftImpute, SoftImputeFit, type CooEntries, type SoftImputeAlgorithm } from '../../../src/models/completion/soft-impute.js';
 import type { Progress } from '../../../src/progress.js';
 import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 
@@ -269,17 +269,73 @@ describe('SoftImpute: inputs, results and options', () => {
     assert.throws(() => m.fit({ rows: 2, cols: 2, indptr: [0, 1], indices: [0], data: [1] }), ShapeError);
   });
 
-  it('edge cases: nothing observed, empty shapes, rank above min(m, n)', () => {
-    const none = new SoftImpute({ rank: 2 }).fit({ rows: [], cols: [], values: [], shape: [4, 3] });
-    assert.equal(none.nComponents, 0);
-    assert.equal(none.trainRmse, 0);
-    assert.equal(none.complete().norm('max'), 0);
-    const empty = new SoftImpute({ rank: 2 }).fit({ rows: [], cols: [], values: [], shape: [0, 3] });
-    assert.deepEqual(empty.complete().shape, [0, 3]);
+  it('edge cases: nothing observed and empty shapes are errors; rank above min(m, n) is clamped', async () => {
+    // No observed entry leaves every completion equally good: an error, not a zero matrix.
+    const none = { rows: [], cols: [], values: [], shape: [4, 3] as [number, number] };
+    assert.throws(() => new SoftImpute({ rank: 2 }).fit(none), (e: unknown) =>
+      e instanceof InvalidArgumentError && /^SoftImpute\.fit: no observed entries in the 4x3 matrix; give at least one/.test(e.message));
+    await assert.rejects(new SoftImpute({ rank: 2 }).fitAsync(none), InvalidArgumentError);
+    assert.throws(() => new SoftImpute().fit(Matrix.from([[NaN, NaN], [NaN, NaN]])), /no observed entries in the 2x2 matrix/);
+    assert.throws(() => new SoftImpute({ rank: 2 }).fit({ rows: [], cols: [], values: [], shape: [0, 3] }), (e: unknown) =>
+      e instanceof ShapeError && /^SoftImpute\.fit: the matrix is empty \(0x3\)/.test(e.message));
+    // One observed entry is enough.
+    const one = new SoftImpute({ rank: 1, lambda: 0 }).fit({ rows: [1], cols: [2], values: [5], shape: [4, 3] });
+    assert.ok(Math.abs(one.predict(1, 2) - 5) < 1e-9);
     const big = new SoftImpute({ rank: 50, lambda: 0.1 }).fit(Matrix.random(6, 4, { seed: 1 }));
     assert.ok(big.rank <= 4);
     const vec = new SoftImpute({ rank: 1, lambda: 0 }).fit(Matrix.from([[1, NaN, 3, 4]]));
     assert.ok(Math.abs(vec.predict(0, 2) - 3) < 1e-6);
+  });
+
+  it('round-trips through JSON: the same factors, history, predictions and completion', () => {
+    for (const algorithm of ALGORITHMS) {
+      const fit = new SoftImpute({ rank: 3, lambda: 0.2, maxIter: 30, algorithm }).fit(q.observed);
+      const text = JSON.stringify(fit);
+      const back = SoftImputeFit.fromJSON(JSON.parse(text));
+      assert.deepEqual(back.toJSON(), fit.toJSON());
+      assert.deepEqual(Array.from(back.change), Array.from(fit.change), `${algorithm}: change (Infinity written as null)`);
+      assert.deepEqual([back.lambda, back.lambdaMax, back.iterations, back.converged, back.trainRmse, back.observedCount, back.nComponents],
+        [fit.lambda, fit.lambdaMax, fit.iterations, fit.converged, fit.trainRmse, fit.observedCount, fit.nComponents]);
+      assert.deepEqual(Array.from(back.predictEntries(q.held.rows, q.held.cols)), Array.from(fit.predictEntries(q.held.rows, q.held.cols)));
+      assert.deepEqual(Array.from(back.complete().data), Array.from(fit.complete().data));
+      assert.deepEqual(Array.from(back.complete({ keepObserved: false }).data), Array.from(fit.complete({ keepObserved: false }).data));
+    }
+    // 'svd' starts from the zero matrix: its first relative change is Infinity.
+    const svdFit = new SoftImpute({ rank: 3, lambda: 0.2, maxIter: 3, algorithm: 'svd' }).fit(q.observed);
+    assert.equal(svdFit.change[0], Infinity);
+    assert.equal(svdFit.toJSON().change[0], null);
+    assert.equal(SoftImputeFit.fromJSON(JSON.parse(JSON.stringify(svdFit))).change[0], Infinity);
+    // Rank 0 (lambda >= lambdaMax) round-trips too.
+    const zero = new SoftImpute({ lambda: 1e9 }).fit(q.observed);
+    assert.equal(SoftImputeFit.fromJSON(JSON.parse(JSON.stringify(zero))).complete({ keepObserved: false }).norm('max'), 0);
+  });
+
+  it('fromJSON refuses anything but a SoftImputeFit, naming the field', () => {
+    const good = new SoftImpute({ rank: 2, lambda: 0.1, maxIter: 5 }).fit({ rows: [0, 1, 2, 2], cols: [0, 1, 0, 2], values: [1, 2, 3, 4], shape: [3, 3] }).toJSON();
+    const refuses = (json: unknown, message: RegExp): void => {
+      assert.throws(() => SoftImputeFit.fromJSON(json), (e: unknown) => e instanceof InvalidArgumentError && message.test(e.message), String(message));
+    };
+    const edit = (patch: Record<string, unknown>): unknown => ({ ...good, ...patch });
+    refuses(null, /^SoftImputeFit\.fromJSON: expected an object from SoftImputeFit\.toJSON\(\)/);
+    refuses([good], /expected an object/);
+    refuses(edit({ type: 'NMF' }), /expected type 'SoftImputeFit' version 1/);
+    refuses(edit({ version: 2 }), /version 1/);
+    refuses(edit({ shape: [3] }), /'shape' must be \[m, n\], two integers >= 1/);
+    refuses(edit({ shape: [0, 3] }), /'shape'/);
+    refuses(edit({ s: [1, 'x'] }), /'s' must be an array/);
+    refuses(edit({ s: [3, 2, 1, 0.5] }), /'s' has 4 values, more than min\(m, n\) = 3/);
+    refuses(edit({ U: good.U.slice(1) }), /'U' must be 3 rows/);
+    refuses(edit({ Vt: [[1, 2, 3]] }), /'Vt' must be 2 rows of 3 numbers/);
+    refuses(edit({ lambda: -1 }), /'lambda' must be a finite number >= 0/);
+    refuses(edit({ iterations: 1.5 }), /'iterations' must be an integer >= 0/);
+    refuses(edit({ converged: 'yes' }), /'converged' must be true or false/);
+    refuses(edit({ change: [] }), /'change' must be an array of \d+ numbers/);
+    refuses(edit({ observed: undefined }), /'observed' must be an object/);
+    refuses(edit({ observed: { rows: [], cols: [], values: [] } }), /'observed' holds no entries/);
+    refuses(edit({ observed: { rows: [0, 5], cols: [0, 0], values: [1, 2] } }), /'observed': observed entries: entry 1 is at \(5, 0\), outside the 3x3 matrix/);
+    refuses(edit({ observed: { rows: [0, 0], cols: [1, 1], values: [1, 2] } }), /'observed': .*given more than once/);
+    refuses(edit({ observed: { rows: [0], cols: [0, 1], values: [1, 2] } }), /'observed\.rows' must be an array of 2 finite numbers/);
+    refuses(edit({ observed: { rows: [0], cols: [0], values: [NaN] } }), /'observed\.values' must be an array/);
   });
 
   it('gives the same answer on every kernel backend', () => {
