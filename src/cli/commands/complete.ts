@@ -120,7 +120,7 @@ export function registerComplete(program: Command): void {
       }
 
       const facts = {
-        rank: fit.rank,
+        rank: fit.nComponents,
         lambda: fit.lambda,
         lambdaMax: fit.lambdaMax,
         iterations: fit.iterations,
@@ -134,7 +134,7 @@ export function registerComplete(program: Command): void {
       }
       const out = stdoutOf(cmd);
       const pct = m * n > 0 ? ` (${human((100 * count) / (m * n))}%)` : '';
-      out(`complete: ${m}x${n}, ${count} observed${pct}, rank ${fit.rank}, lambda ${human(fit.lambda)}, ${fit.iterations} iterations${fit.converged ? '' : ' (not converged; raise --max-iter or --tol)'}, train RMSE ${human(fit.trainRmse)} in ${human(seconds)} s\n`);
+      out(`complete: ${m}x${n}, ${count} observed${pct}, rank ${fit.nComponents}, lambda ${human(fit.lambda)}, ${fit.iterations} iterations${fit.converged ? '' : ' (not converged; raise --max-iter or --tol)'}, train RMSE ${human(fit.trainRmse)} in ${human(seconds)} s\n`);
       for (const path of files) out(`  -> ${path}\n`);
     });
 }

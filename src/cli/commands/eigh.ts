@@ -10,11 +10,11 @@ export function registerEigh(program: Command): void {
     .option('--upper', 'read the upper triangle instead of the lower one')
     .option('--values-only', 'eigenvalues only (faster): writes w.npy alone')
     .action(async (a: string, opts: FactorCommandOptions & { upper?: boolean; valuesOnly?: boolean }, cmd: Command) => {
-      const uplo = opts.upper ? 'U' : 'L';
+      const upper = opts.upper ?? false;
       const memory = denseNeed('eigh', (m, n) => (opts.valuesOnly ? [['a working copy of A', m, n]] : [['V', m, n], ['a working copy of A', m, n]]));
       await runDenseCommand(cmd, 'eigh', [a], opts, memory, (A) => {
-        if (opts.valuesOnly) return { factors: [{ name: 'w', vector: eigvalsh(A, { uplo }) }] };
-        const f = eigh(A, { uplo });
+        if (opts.valuesOnly) return { factors: [{ name: 'w', vector: eigvalsh(A, { upper }) }] };
+        const f = eigh(A, { upper });
         return { factors: [{ name: 'w', vector: f.w }, { name: 'V', matrix: f.V }] };
       });
     });

@@ -51,19 +51,20 @@ export function registerLsa(program: Command): void {
         await onFile(path, () => writeFileAtomic(path, JSON.stringify(model)));
       }
       const s = model.singularValues;
+      const k = model.nComponents;
       let total = 0;
       for (const v of s) total += v * v;
       const tops = model.topTerms(top).slice(0, shown);
       const queries = opts.query.map((q) => ({ query: q, results: model.search(q, results).map((h) => ({ ...h, text: snippet(docs[h.document]!, 100) })) }));
       if (opts.json) {
         printJson(command, {
-          command: 'lsa', documents: docs.length, source, terms: model.vocabulary.length, rank: model.rank, singularValues: Array.from(s),
+          command: 'lsa', documents: docs.length, source, terms: model.vocabulary.length, rank: k, singularValues: Array.from(s),
           components: tops.map((terms, j) => ({ component: j + 1, terms })), queries, seconds, ...(opts.save ? { saved: opts.save } : {}),
         });
         return;
       }
       const out = stdoutOf(command);
-      out(`lsa: ${docs.length} documents (${source}), ${model.vocabulary.length} terms, rank ${model.rank}${model.rank < rank ? ` (capped from ${rank})` : ''}, s1 ${human(s[0])}, s${model.rank} ${human(s[model.rank - 1])}, ${human(seconds)} s\n`);
+      out(`lsa: ${docs.length} documents (${source}), ${model.vocabulary.length} terms, rank ${k}${k < rank ? ` (capped from ${rank})` : ''}, s1 ${human(s[0])}, s${k} ${human(s[k - 1])}, ${human(seconds)} s\n`);
       const w = String(tops.length).length;
       for (const [j, terms] of tops.entries()) out(`component ${String(j + 1).padStart(w)} (${human((100 * s[j]! * s[j]!) / total)}% of kept energy): ${terms.map((t) => t.term).join(' ')}\n`);
       for (const q of queries) {

@@ -83,7 +83,7 @@ export function registerNmf(program: Command): void {
         atMost('--rank', opts.rank, Math.min(m, n), `min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix with --init ${opts.init} (use --init random for more)`);
       }
       await runFactorCommand(cmd, 'nmf', [V], opts, () => {
-        const { model, W } = withProgress('nmf', (onProgress) => nmf.fitTransform(V, { onProgress }));
+        const { model, transformed: W } = withProgress('nmf', (onProgress) => nmf.fitTransform(V, { onProgress }));
         return {
           factors: [{ name: 'W', matrix: W }, { name: 'H', matrix: model.components }],
           facts: {

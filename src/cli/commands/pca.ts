@@ -81,10 +81,10 @@ export function registerPca(program: Command): void {
       const X = (await readDenseOrSparseInput(x, { dtype: opts.dtype, ...textReadOptions(opts) })).matrix;
       if (c !== undefined && c >= 1) checkComponents(c, X.shape[0], X.shape[1], batchSize);
       await runFactorCommand(cmd, 'pca', [X], opts, () => {
-        const { model, scores } = withProgress('pca', (onProgress): { model: PCAModel; scores?: Matrix } => {
+        const { model, transformed: scores } = withProgress('pca', (onProgress): { model: PCAModel; transformed?: Matrix } => {
           if (batchSize !== undefined) {
             const fitted = new IncrementalPCA({ components: c, batchSize, whiten: opts.whiten ?? false }).fit(X, { onProgress });
-            return { model: fitted, scores: opts.scores ? fitted.transform(X) : undefined };
+            return { model: fitted, transformed: opts.scores ? fitted.transform(X) : undefined };
           }
           const pca = new PCA({ components: c, solver: opts.solver, whiten: opts.whiten ?? false, seed: seed ?? 0, powerIters: powerIters ?? 'auto', tol });
           return opts.scores ? pca.fitTransform(X, { onProgress }) : { model: pca.fit(X, { onProgress }) };
