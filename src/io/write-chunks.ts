@@ -196,8 +196,12 @@ export function writeChunksSync(path: string, chunks: Iterable<Chunk>): void {
   syncDir(dirname(target));
 }
 
-/** {@link writeChunksSync} without blocking the event loop. */
-export async function writeChunks(path: string, chunks: Iterable<Chunk>): Promise<void> {
+/**
+ * {@link writeChunksSync} without blocking the event loop. The chunks may also come from an
+ * async iterable (a producer that itself reads a file, such as a safetensors copy), so a
+ * file is streamed from source to destination without being held in memory.
+ */
+export async function writeChunks(path: string, chunks: Iterable<Chunk> | AsyncIterable<Chunk>): Promise<void> {
   const { target, mode } = resolveTarget(path);
   sweepStale(target);
   const tmp = temporaryName(target);
@@ -206,7 +210,7 @@ export async function writeChunks(path: string, chunks: Iterable<Chunk>): Promis
   try {
     // The iterator may reuse its buffer for the next chunk, so each write completes
     // before the next chunk is requested.
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       const c = typeof chunk === 'string' ? utf8.encode(chunk) : chunk;
       for (let off = 0; off < c.length; ) off += (await handle.write(c, off, c.length - off)).bytesWritten;
     }
