@@ -54,7 +54,7 @@ const cosine = (A: Matrix, i: number, B: Matrix, j: number): number => {
 };
 const relErr = (k: number): { err: number; H: Matrix; ms: number } => {
   const t0 = performance.now();
-  const { model, W } = new NMF({ components: k, init: 'nndsvda', maxIter: 1000, tol: 1e-6, seed: 0 }).fitTransform(glyphs);
+  const { model, transformed: W } = new NMF({ components: k, init: 'nndsvda', maxIter: 1000, tol: 1e-6, seed: 0 }).fitTransform(glyphs);
   const ms = performance.now() - t0;
   return { err: glyphs.sub(model.inverseTransform(W)).norm('fro') / glyphs.norm('fro'), H: model.components, ms };
 };

@@ -41,7 +41,7 @@ for (const target of [0.9, 0.95]) {
 // Keep 2 components: project, reconstruct, and look at where each digit lands.
 t0 = performance.now();
 const pca2 = new PCA({ components: 2 });
-const { model, scores } = pca2.fitTransform(X);
+const { model, transformed: scores } = pca2.fitTransform(X);
 const back = model.inverseTransform(scores);
 const relErr = X.sub(back).norm('fro') / X.norm('fro');
 console.log(`\n2 components: fit + transform ${(performance.now() - t0).toFixed(1)} ms, reconstruction error ||X - Xhat||_F / ||X||_F = ${relErr.toFixed(3)}`);

@@ -79,7 +79,7 @@ export interface PartsFit {
 /** Fit NMF with k parts for exactly `iterations` iterations (tol 0) from a seeded random start. */
 export function fitParts(A: Matrix, k: number, iterations: number, solver: NMFSolver = 'mu', seed = 0): PartsFit {
   const nmf = new NMF({ components: k, solver, init: 'random', maxIter: iterations, tol: 0, seed });
-  const { model, W } = nmf.fitTransform(A);
+  const { model, transformed: W } = nmf.fitTransform(A);
   const H = model.components;
   const reconstruction = model.inverseTransform(W);
   let minEntry = Infinity;
