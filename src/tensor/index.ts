@@ -3,4 +3,5 @@
  * the tensor decompositions in `src/models/tensor/`. Sits above the low-rank layer and below
  * the models; never imports io, cli or models.
  */
-export {};
+export { Tensor } from './tensor.js';
+export type { TensorOrder, TensorDTypeOptions, TensorFromArrayOptions, TensorRandomOptions, TensorCloseOptions, TensorRange } from './tensor.js';
