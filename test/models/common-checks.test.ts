@@ -40,6 +40,7 @@ import {
   PCAModel,
   plantedRatings,
   ppmiEmbeddings,
+  ppmiEmbeddingsAsync,
   Ratings,
   SoftImpute,
   SoftImputeFit,
@@ -252,9 +253,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(CountVectorizerModel.fromJSON),
     outputs: (m, d) => csr(m.transform(d)),
-    todo: {
-      abort: 'CountVectorizer has no fitAsync',
-    },
   }),
   spec<string[], TfidfVectorizerModel>({
     name: 'TfidfVectorizer',
@@ -266,14 +264,14 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(TfidfVectorizerModel.fromJSON),
     outputs: (m, d) => csr(m.transform(d)),
-    todo: {
-      abort: 'TfidfVectorizer has no fitAsync',
-    },
   }),
   spec<string[], WordEmbeddings>({
     name: 'ppmiEmbeddings',
     options: { dim: 4, window: 2, minCount: 1, seed: 1 },
-    create: (o) => ({ fit: (corpus, f) => ppmiEmbeddings(corpus, { ...o, ...f }) }),
+    create: (o) => ({
+      fit: (corpus, f) => ppmiEmbeddings(corpus, { ...o, ...f }),
+      fitAsync: (corpus, f) => ppmiEmbeddingsAsync(corpus, { ...o, ...f }),
+    }),
     optionsAtFit: true,
     data: docs,
     empty: () => [],
@@ -281,9 +279,6 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
     fingerprint: (m) => m.toJSON(),
     reload: viaJson(WordEmbeddings.fromJSON),
     outputs: (m) => [flat(m.vectors), m.nearest('tax', 3)],
-    todo: {
-      abort: 'ppmiEmbeddings is a function with no async form',
-    },
   }),
   recommender('FunkSVD', (o) => new FunkSVD(o), { factors: 4, epochs: 5, seed: 1 }),
   recommender('SVDpp', (o) => new SVDpp(o), { factors: 4, epochs: 5, seed: 1 }),

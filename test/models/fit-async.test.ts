@@ -23,6 +23,8 @@ import { SVDpp } from '../../src/models/recommend/algorithms/svdpp.js';
 import { plantedRatings } from '../../src/models/recommend/data/synthetic.js';
 import { SoftImpute, type CooEntries, type SoftImputeFit } from '../../src/models/completion/soft-impute.js';
 import { LSA, type LSAModel } from '../../src/models/text/lsa.js';
+import { ppmiEmbeddings, ppmiEmbeddingsAsync, type WordEmbeddings } from '../../src/models/text/ppmi.js';
+import { CountVectorizer, TfidfVectorizer, type CountVectorizerModel } from '../../src/models/text/vectorize.js';
 import { NMFTopics, type NMFTopicsModel } from '../../src/models/text/topics.js';
 import { TruncatedSVD, type TruncatedSVDModel } from '../../src/models/decomposition/truncated-svd.js';
 import type { LongTaskOptions, Progress } from '../../src/progress.js';
@@ -67,6 +69,10 @@ function themedDocs(n: number): string[] {
   return docs;
 }
 const docs = themedDocs(240);
+
+/** Millions of documents (the same 240 strings over and over): a pass over them takes minutes. */
+let longDocs: string[] | undefined;
+const longCorpus = (): string[] => (longDocs ??= Array.from({ length: 4_000_000 }, (_, i) => docs[i % docs.length]!));
 
 /** An endless stream of 30-row batches, for an IncrementalPCA fit that never ends by itself. */
 function* endlessBatches(): Generator<Matrix> {
@@ -169,6 +175,20 @@ const cases: Case<unknown>[] = [
     fitAsync: (o) => new TruncatedSVD({ components: 4, algorithm }).fitAsync(Xsparse, o),
     parts: (m) => [m.components.toFlat(), m.singularValues, m.explainedVarianceRatio],
   })),
+  ...([['CountVectorizer', CountVectorizer], ['TfidfVectorizer', TfidfVectorizer]] as const).map(([name, V]): Case<CountVectorizerModel> => ({
+    name,
+    fit: (o) => new V({ minDf: 2 }).fit(docs, o),
+    fitAsync: (o) => new V({ minDf: 2 }).fitAsync(docs, o),
+    parts: (m) => [m.documentFrequency, m.transform(docs).data, m.vocabulary.map((t) => t.codePointAt(0)!)],
+    long: (o) => new V().fitAsync(longCorpus(), o),
+  })),
+  {
+    name: 'ppmiEmbeddings',
+    fit: (o) => ppmiEmbeddings(docs, { dim: 4, minCount: 1, ...o }),
+    fitAsync: (o) => ppmiEmbeddingsAsync(docs, { dim: 4, minCount: 1, ...o }),
+    parts: (m: WordEmbeddings) => [m.vectors.toFlat(), m.singularValues, m.counts],
+    long: (o) => ppmiEmbeddingsAsync(longCorpus(), { dim: 4, minCount: 1, ...o }),
+  },
   {
     name: 'LSA',
     fit: (o) => new LSA({ components: 3 }).fit(docs, o),
@@ -204,7 +224,7 @@ for (const c of cases) {
       const reason = new Error('stop');
       const t0 = performance.now();
       await assert.rejects(c.fitAsync({ signal: AbortSignal.abort(reason), onProgress: (p) => reports.push(p) }),
-        (e: Error) => e instanceof AbortedError && (e as AbortedError).reason === reason && /fitAsync was aborted$/.test(e.message));
+        (e: Error) => e instanceof AbortedError && (e as AbortedError).reason === reason && /(\.fitAsync|^ppmiEmbeddingsAsync) was aborted$/.test(e.message));
       assert.equal(reports.length, 0);
       assert.ok(performance.now() - t0 < 200, `took ${performance.now() - t0} ms`);
     });

@@ -10,6 +10,6 @@ export { LSA, LSA_VECTORIZER_DEFAULTS, LSAModel } from './lsa.js';
 export type { DocumentScore, LSAFitOptions, LSAModelJSON, LSAOptions } from './lsa.js';
 export { NMFTopics, NMFTopicsModel, TOPIC_VECTORIZER_DEFAULTS } from './topics.js';
 export type { NMFTopicsFitOptions, NMFTopicsModelJSON, NMFTopicsOptions, TopicNMFOptions } from './topics.js';
-export { ppmiEmbeddings, ppmiMatrix, WordEmbeddings } from './ppmi.js';
+export { ppmiEmbeddings, ppmiEmbeddingsAsync, ppmiMatrix, WordEmbeddings } from './ppmi.js';
 export type { AnalogyOptions, PPMIEmbeddingOptions, PPMIMatrixOptions, WordEmbeddingsJSON, WordScore } from './ppmi.js';
 export type { TermWeight } from './top-terms.js';

@@ -138,9 +138,9 @@ export class LSA {
 
   /**
    * {@link LSA.fit} with turns of the event loop between its stages (see runStepsAsync in
-   * fit-async.ts): the same model bit for bit. The vectorizer's pass runs as one block; the
-   * truncated SVD yields after each power iteration or Lanczos step, so a timer abort takes
-   * effect within about one iteration of it.
+   * fit-async.ts): the same model bit for bit. The vectorizer yields every few dozen
+   * documents and the truncated SVD after each power iteration or Lanczos step, so a timer
+   * abort takes effect within about one of them.
    * @throws (rejects with) the errors of {@link LSA.fit}.
    */
   fitAsync(docs: readonly string[], options: LSAFitOptions = {}): Promise<LSAModel> {
@@ -151,7 +151,7 @@ export class LSA {
   private *steps(docs: readonly string[], options: LSAFitOptions): FitSteps<LSAModel> {
     const { onProgress, signal } = options;
     yield;
-    const { model: vec, transformed: X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
+    const { model: vec, transformed: X } = yield* this.#vectorizer.steps(docs, { onProgress });
     const kmax = Math.min(X.rows, X.cols);
     const k = this.clampComponents ? Math.min(this.components, kmax) : this.components;
     if (k > kmax) throw new InvalidArgumentError(`LSA.fit: components = ${k} exceeds min(documents, terms) = min(${X.rows}, ${X.cols}); lower it`);

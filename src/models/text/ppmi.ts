@@ -23,10 +23,11 @@
  * 2014, "Linguistic regularities in sparse and explicit word representations", CoNLL).
  */
 import { InvalidArgumentError, check } from '../../errors.js';
-import { truncatedSvd } from '../../lowrank/truncated-svd.js';
+import { truncatedSvdSteps } from '../../lowrank/truncated-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { bool, int, maybe, nested, num, oneOf, opt, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf } from '../../options.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { createAnalyzer, type TokenizeOptions } from './tokenize.js';
 
@@ -185,6 +186,17 @@ export function ppmiMatrix(counts: CsrMatrix, options: PPMIMatrixOptions = {}): 
 }
 
 /**
+ * Documents per step of the counting passes: the drivers check the signal (and the async
+ * form gives the event loop a turn) between steps; a step also ends once its documents hold
+ * {@link STEP_TOKENS} tokens, so a few very long documents are not one block.
+ */
+const STEP_DOCUMENTS = 64;
+/** Tokens per step of the counting passes (see {@link STEP_DOCUMENTS}). */
+const STEP_TOKENS = 1 << 14;
+/** Documents between progress reports of the tokenizing pass. */
+const REPORT_EVERY = 1000;
+
+/**
  * Word embeddings by SVD of the shifted positive PMI matrix (see the module comment).
  *
  * @param corpus - documents (strings, tokenized with `tokenize`; one line or paragraph each:
@@ -192,13 +204,37 @@ export function ppmiMatrix(counts: CsrMatrix, options: PPMIMatrixOptions = {}): 
  * @returns {@link WordEmbeddings}: vocabulary (by decreasing count), vectors, the SPPMI matrix.
  * Cost: O(tokens window) to count, O(nnz) for PPMI, then a Lanczos SVD of O(nnz) per product.
  * @throws InvalidArgumentError for a bad option, an empty vocabulary after `minCount`, dim
- *   above the vocabulary size, or no positive PMI entry; AbortedError when `signal` aborts.
+ *   above the vocabulary size, or no positive PMI entry; AbortedError when `signal` aborts
+ *   (checked every few dozen documents and at every step of the SVD).
  * @example
  * const emb = ppmiEmbeddings(lines, { dim: 100, window: 2, minCount: 5 });
  * emb.nearest('economy', 5);
  * emb.analogy('man', 'king', 'woman');   // [{ word: 'queen', score }] on a large corpus
  */
 export function ppmiEmbeddings(corpus: readonly string[] | readonly (readonly string[])[], options: PPMIEmbeddingOptions = {}): WordEmbeddings {
+  return runSteps(ppmiSteps(corpus, options), signalOf(options), 'ppmiEmbeddings');
+}
+
+/**
+ * {@link ppmiEmbeddings} with turns of the event loop between its steps (see runStepsAsync
+ * in fit-async.ts): the same embeddings bit for bit and the same progress reports, and a
+ * timer or a button can abort it within a few dozen documents of the counting passes or one
+ * step of the SVD. Building the PPMI matrix from the counts runs as one block (O(nnz)).
+ * @throws (rejects with) the errors of {@link ppmiEmbeddings}.
+ * @example
+ * const emb = await ppmiEmbeddingsAsync(lines, { dim: 100, signal: AbortSignal.timeout(60_000), onProgress });
+ */
+export function ppmiEmbeddingsAsync(corpus: readonly string[] | readonly (readonly string[])[], options: PPMIEmbeddingOptions = {}): Promise<WordEmbeddings> {
+  return runStepsAsync(ppmiSteps(corpus, options), signalOf(options), 'ppmiEmbeddingsAsync');
+}
+
+function signalOf(options: PPMIEmbeddingOptions): AbortSignal | undefined {
+  return typeof options === 'object' && options !== null ? options.signal : undefined;
+}
+
+// The work of ppmiEmbeddings and ppmiEmbeddingsAsync: yields before any work, every few
+// dozen documents of both counting passes, before the SVD and at each of its steps.
+function* ppmiSteps(corpus: readonly string[] | readonly (readonly string[])[], options: PPMIEmbeddingOptions): FitSteps<WordEmbeddings> {
   // Progress and cancellation are LongTaskOptions; everything else goes through the table.
   const { onProgress, signal, ...rest } = typeof options === 'object' && options !== null ? options : ({} as PPMIEmbeddingOptions);
   const {
@@ -206,11 +242,13 @@ export function ppmiEmbeddings(corpus: readonly string[] | readonly (readonly st
   } = resolveOptions('ppmiEmbeddings', PPMI_EMBEDDING_OPTIONS, typeof options === 'object' && options !== null ? rest : options);
   check(Array.isArray(corpus), () => 'ppmiEmbeddings: the corpus must be an array of documents (strings or arrays of words)');
   const analyze = createAnalyzer(tokenize ?? {}, 'ppmiEmbeddings: tokenize');
+  yield;
 
   // 1. Tokens and word counts.
-  checkAborted(signal, 'ppmiEmbeddings');
   const docs: (readonly string[])[] = [];
   const freq = new Map<string, number>();
+  let stepDocs = 0;
+  let stepTokens = 0;
   for (let d = 0; d < corpus.length; d++) {
     const doc = corpus[d];
     let tokens: readonly string[];
@@ -219,20 +257,27 @@ export function ppmiEmbeddings(corpus: readonly string[] | readonly (readonly st
     else throw new InvalidArgumentError(`ppmiEmbeddings: document ${d} must be a string or an array of strings`);
     docs.push(tokens);
     for (const t of tokens) freq.set(t, (freq.get(t) ?? 0) + 1);
-    if (d % 1000 === 999) {
-      checkAborted(signal, 'ppmiEmbeddings');
-      onProgress?.({ stage: 'documents', done: d + 1, total: corpus.length });
+    if (d % REPORT_EVERY === REPORT_EVERY - 1) onProgress?.({ stage: 'documents', done: d + 1, total: corpus.length });
+    stepTokens += tokens.length;
+    if (++stepDocs >= STEP_DOCUMENTS || stepTokens >= STEP_TOKENS) {
+      yield;
+      stepDocs = 0;
+      stepTokens = 0;
     }
   }
+  yield;
   const vocabulary = [...freq.entries()].filter(([, c]) => c >= minCount).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([w]) => w);
   const V = vocabulary.length;
   if (V === 0) throw new InvalidArgumentError(`ppmiEmbeddings: no word occurs at least minCount = ${minCount} times; lower minCount or give a larger corpus`);
   const dim = clampDim ? Math.min(dimOption, V) : dimOption;
   if (dim > V) throw new InvalidArgumentError(`ppmiEmbeddings: dim = ${dim} exceeds the vocabulary size ${V}; lower dim (or minCount)`);
   const index = new Map(vocabulary.map((w, i) => [w, i]));
+  yield;
 
   // 2. Symmetric window co-occurrence counts.
   const pairs = new PairCounts(V);
+  stepDocs = 0;
+  stepTokens = 0;
   for (let d = 0; d < docs.length; d++) {
     const ids = docs[d]!.map((t) => index.get(t) ?? -1);
     for (let i = 0; i < ids.length; i++) {
@@ -246,14 +291,21 @@ export function ppmiEmbeddings(corpus: readonly string[] | readonly (readonly st
         pairs.add(c, w, weight);
       }
     }
-    if (d % 1000 === 999) checkAborted(signal, 'ppmiEmbeddings');
+    stepTokens += ids.length * window;
+    if (++stepDocs >= STEP_DOCUMENTS || stepTokens >= STEP_TOKENS) {
+      yield;
+      stepDocs = 0;
+      stepTokens = 0;
+    }
   }
+  yield;
   const counts = pairs.toCsr();
   const ppmi = ppmiMatrix(counts, { shift, cdsAlpha });
   if (ppmi.nnz === 0) throw new InvalidArgumentError('ppmiEmbeddings: no word-context pair has a positive (shifted) PMI; lower shift or give a larger corpus');
+  yield;
 
   // 3. Truncated SVD and eigenvalue weighting.
-  const f = truncatedSvd(ppmi, dim, { method, seed, onProgress, signal });
+  const f = yield* truncatedSvdSteps(ppmi, dim, { method, seed, onProgress, signal });
   const vectors = Matrix.zeros(V, dim);
   for (let j = 0; j < dim; j++) {
     const sp = f.s[j]! > 0 ? Math.pow(f.s[j]!, eigenPower) : 0;

@@ -112,11 +112,10 @@ export class NMFTopics {
   }
 
   /**
-   * {@link NMFTopics.fit} with a turn of the event loop between NMF iterations (see
-   * runStepsAsync in fit-async.ts): the same model bit for bit and the same progress
-   * reports, abortable by a timer or a button within about one iteration. The vectorizer's
-   * pass over the text runs as one block before them (it checks `signal` between documents,
-   * so an abort from code it calls back is still seen).
+   * {@link NMFTopics.fit} with turns of the event loop during the vectorizer's pass over the
+   * text (every few dozen documents) and between NMF iterations (see runStepsAsync in
+   * fit-async.ts): the same model bit for bit and the same progress reports, abortable by a
+   * timer or a button within about one step.
    * @throws (rejects with) the errors of {@link NMFTopics.fit}.
    */
   fitAsync(docs: readonly string[], options: NMFTopicsFitOptions = {}): Promise<NMFTopicsModel> {
@@ -125,9 +124,9 @@ export class NMFTopics {
 
   // The fit of fit and fitAsync: the vectorizer, then NMF's iterations.
   private *steps(docs: readonly string[], options: NMFTopicsFitOptions): FitSteps<NMFTopicsModel> {
-    const { onProgress, signal } = options;
+    const { onProgress } = options;
     yield;
-    const { model: vec, transformed: X } = this.#vectorizer.fitTransform(docs, { onProgress, signal });
+    const { model: vec, transformed: X } = yield* this.#vectorizer.steps(docs, { onProgress });
     const { model, transformed: W } = yield* this.#nmf.steps(X, { onProgress });
     return new NMFTopicsModel(vec, model, W);
   }

@@ -12,7 +12,8 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { allocFloat, DTYPES, type DType } from '../../matrix/dtype.js';
 import { bool, checkOption, either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, type OptionsOf, type Resolved } from '../../options.js';
-import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import type { LongTaskOptions, Progress } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { createAnalyzer, TOKENIZE_OPTIONS, type Analyzer, type StripAccents, type TokenizeOptions } from './tokenize.js';
 
@@ -115,25 +116,45 @@ export interface VectorizerJSON {
 
 /** Documents between progress reports. */
 const REPORT_EVERY = 1000;
+/**
+ * Documents per step of the counting pass: the drivers check the signal (and fitAsync gives
+ * the event loop a turn) between steps. A step ends early once its documents hold
+ * {@link STEP_CHARS} characters, so a few very long documents are not one block.
+ */
+const STEP_DOCUMENTS = 64;
+/** Characters per step of the counting pass (see {@link STEP_DOCUMENTS}). */
+const STEP_CHARS = 1 << 16;
 
 function checkDocuments(docs: readonly string[], what: string): void {
   if (!Array.isArray(docs)) throw new InvalidArgumentError(`${what}: documents must be an array of strings`);
 }
 
-/** Raw counts of `docs` over a growing (vocab === undefined) or fixed vocabulary. Columns in id order. */
-function countTerms(
+/** Raw counts as coordinates (document, term id, count). */
+interface Counts {
+  rows: number[];
+  cols: number[];
+  vals: number[];
+}
+
+/**
+ * Raw counts of `docs` over a growing (`grow`) or fixed vocabulary, columns in id order, as
+ * steps: it yields before the first document and after every {@link STEP_DOCUMENTS}
+ * documents (or {@link STEP_CHARS} characters), and reports progress every
+ * {@link REPORT_EVERY} documents and at the end.
+ */
+function* countSteps(
   docs: readonly string[], analyze: Analyzer, vocab: Map<string, number>, grow: boolean, binary: boolean,
-  options: VectorizerFitOptions, what: string,
-): { rows: number[]; cols: number[]; vals: number[] } {
+  onProgress: ((p: Progress) => void) | undefined, what: string,
+): FitSteps<Counts> {
   const rows: number[] = [];
   const cols: number[] = [];
   const vals: number[] = [];
   const counts = new Map<number, number>();
+  let stepDocs = 0;
+  let stepChars = 0;
+  yield; // an already-aborted signal stops here, before any work
   for (let d = 0; d < docs.length; d++) {
-    if (d % REPORT_EVERY === 0) {
-      checkAborted(options.signal, what);
-      if (d > 0) options.onProgress?.({ stage: 'documents', done: d, total: docs.length });
-    }
+    if (d > 0 && d % REPORT_EVERY === 0) onProgress?.({ stage: 'documents', done: d, total: docs.length });
     const doc = docs[d];
     if (typeof doc !== 'string') throw new InvalidArgumentError(`${what}: document ${d} is not a string (${typeof doc})`);
     counts.clear();
@@ -151,8 +172,14 @@ function countTerms(
       cols.push(id);
       vals.push(binary ? 1 : c);
     }
+    stepChars += doc.length;
+    if (++stepDocs >= STEP_DOCUMENTS || stepChars >= STEP_CHARS) {
+      yield;
+      stepDocs = 0;
+      stepChars = 0;
+    }
   }
-  options.onProgress?.({ stage: 'documents', done: docs.length, total: docs.length });
+  onProgress?.({ stage: 'documents', done: docs.length, total: docs.length });
   return { rows, cols, vals };
 }
 
@@ -205,11 +232,16 @@ class CountSettings {
     this.dtype = o.dtype;
   }
 
-  /** Count, sort the vocabulary, prune by document frequency and maxFeatures (scikit-learn's `_count_vocab`, `_sort_features`, `_limit_features`). */
-  fitCounts(docs: readonly string[], options: VectorizerFitOptions, what: string): { X: CsrMatrix; vocabulary: string[]; df: Int32Array } {
+  /**
+   * Count, sort the vocabulary, prune by document frequency and maxFeatures (scikit-learn's
+   * `_count_vocab`, `_sort_features`, `_limit_features`), as steps: the counting pass's and
+   * one after its last progress report.
+   */
+  *fitCountSteps(docs: readonly string[], onProgress: ((p: Progress) => void) | undefined, what: string): FitSteps<{ X: CsrMatrix; vocabulary: string[]; df: Int32Array }> {
     checkDocuments(docs, what);
     const ids = new Map<string, number>();
-    const { rows, cols, vals } = countTerms(docs, this.analyze, ids, true, this.binary, options, what);
+    const { rows, cols, vals } = yield* countSteps(docs, this.analyze, ids, true, this.binary, onProgress, what);
+    yield;
     const n = docs.length;
     const V = ids.size;
     const terms = [...ids.keys()];
@@ -313,10 +345,14 @@ export class CountVectorizerModel {
     return this.#index.get(term) ?? -1;
   }
 
-  /** Raw term counts of `docs` (documents x vocabulary); terms outside the vocabulary are ignored. O(total length). */
+  /**
+   * Raw term counts of `docs` (documents x vocabulary); terms outside the vocabulary are
+   * ignored. O(total length). `signal` is checked every few dozen documents.
+   * @throws InvalidArgumentError for a document that is not a string; AbortedError when `signal` aborts.
+   */
   counts(docs: readonly string[], options: VectorizerFitOptions = {}): CsrMatrix {
     checkDocuments(docs, 'transform');
-    const { rows, cols, vals } = countTerms(docs, this.analyze, this.#index, false, this.binary, options, 'transform');
+    const { rows, cols, vals } = runSteps(countSteps(docs, this.analyze, this.#index, false, this.binary, options.onProgress, 'transform'), options.signal, 'transform');
     return CsrMatrix.fromCoo(rows, cols, vals, docs.length, this.vocabulary.length, { dtype: this.dtype });
   }
 
@@ -383,18 +419,43 @@ export class CountVectorizer {
     this.options = o;
   }
 
-  /** Learn the vocabulary of `docs`. O(total length + nnz log nnz). @throws InvalidArgumentError when no term remains. */
+  /**
+   * Learn the vocabulary of `docs`. O(total length + nnz log nnz).
+   * @throws InvalidArgumentError when no term remains or a document is not a string;
+   *   AbortedError when `signal` aborts (checked every few dozen documents).
+   */
   fit(docs: readonly string[], options: VectorizerFitOptions = {}): CountVectorizerModel {
     return this.fitTransform(docs, options).model;
   }
 
   /**
+   * {@link CountVectorizer.fit} with turns of the event loop during the pass over the text
+   * (see runStepsAsync in fit-async.ts): the same model and the same progress reports,
+   * abortable by a timer or a button within a few dozen documents. Sorting and pruning the
+   * vocabulary after the pass run as one block.
+   * @throws (rejects with) the errors of {@link CountVectorizer.fit}.
+   */
+  async fitAsync(docs: readonly string[], options: VectorizerFitOptions = {}): Promise<CountVectorizerModel> {
+    return (await runStepsAsync(this.steps(docs, options), options.signal, 'CountVectorizer.fitAsync')).model;
+  }
+
+  /**
    * Learn the vocabulary and return the training count matrix too (one pass over the text):
    * `{ model, transformed }` (`X` is kept as a deprecated alias of `transformed`).
+   * @throws the errors of {@link CountVectorizer.fit}.
    */
   fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): VectorizerFitTransform<CountVectorizerModel> {
+    return runSteps(this.steps(docs, options), options.signal, 'CountVectorizer.fit');
+  }
+
+  /**
+   * The fit as steps (every few dozen documents) for {@link CountVectorizer.fit},
+   * {@link CountVectorizer.fitAsync} and {@link CountVectorizer.fitTransform}.
+   * @internal
+   */
+  *steps(docs: readonly string[], options: VectorizerFitOptions): FitSteps<VectorizerFitTransform<CountVectorizerModel>> {
     const s = this.#settings;
-    const { X, vocabulary, df } = s.fitCounts(docs, options, 'CountVectorizer.fit');
+    const { X, vocabulary, df } = yield* s.fitCountSteps(docs, options.onProgress, 'CountVectorizer.fit');
     return { model: new CountVectorizerModel(vocabulary, df, docs.length, s.binary, s.dtype, s.analyzerOptions), transformed: X, X };
   }
 }
@@ -515,18 +576,44 @@ export class TfidfVectorizer {
     this.options = o;
   }
 
-  /** Learn vocabulary and idf from `docs`. @throws InvalidArgumentError when no term remains. */
+  /**
+   * Learn vocabulary and idf from `docs`.
+   * @throws InvalidArgumentError when no term remains or a document is not a string;
+   *   AbortedError when `signal` aborts (checked every few dozen documents).
+   */
   fit(docs: readonly string[], options: VectorizerFitOptions = {}): TfidfVectorizerModel {
     return this.fitTransform(docs, options).model;
   }
 
   /**
+   * {@link TfidfVectorizer.fit} with turns of the event loop during the pass over the text
+   * (see runStepsAsync in fit-async.ts): the same model and the same progress reports,
+   * abortable by a timer or a button within a few dozen documents. Sorting and pruning the
+   * vocabulary and weighting the matrix after the pass run as one block.
+   * @throws (rejects with) the errors of {@link TfidfVectorizer.fit}.
+   */
+  async fitAsync(docs: readonly string[], options: VectorizerFitOptions = {}): Promise<TfidfVectorizerModel> {
+    return (await runStepsAsync(this.steps(docs, options), options.signal, 'TfidfVectorizer.fitAsync')).model;
+  }
+
+  /**
    * Learn vocabulary and idf, and return the training TF-IDF matrix (documents x terms) too:
    * `{ model, transformed }` (`X` is kept as a deprecated alias of `transformed`).
+   * @throws the errors of {@link TfidfVectorizer.fit}.
    */
   fitTransform(docs: readonly string[], options: VectorizerFitOptions = {}): VectorizerFitTransform<TfidfVectorizerModel> {
+    return runSteps(this.steps(docs, options), options.signal, 'TfidfVectorizer.fit');
+  }
+
+  /**
+   * The fit as steps (every few dozen documents) for {@link TfidfVectorizer.fit},
+   * {@link TfidfVectorizer.fitAsync}, {@link TfidfVectorizer.fitTransform} and the
+   * estimators that vectorize inside their own steps (LSA, NMFTopics).
+   * @internal
+   */
+  *steps(docs: readonly string[], options: VectorizerFitOptions): FitSteps<VectorizerFitTransform<TfidfVectorizerModel>> {
     const s = this.#settings;
-    const { X: counts, vocabulary, df } = s.fitCounts(docs, options, 'TfidfVectorizer.fit');
+    const { X: counts, vocabulary, df } = yield* s.fitCountSteps(docs, options.onProgress, 'TfidfVectorizer.fit');
     const count = new CountVectorizerModel(vocabulary, df, docs.length, s.binary, s.dtype, s.analyzerOptions);
     const o = this.#weighting;
     const model = new TfidfVectorizerModel(count, { norm: o.norm, useIdf: o.useIdf, smoothIdf: o.smoothIdf, sublinearTf: o.sublinearTf });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AbortedError, InvalidArgumentError } from '../../../src/errors.js';
-import { ppmiEmbeddings, ppmiMatrix, WordEmbeddings } from '../../../src/models/text/ppmi.js';
+import { ppmiEmbeddings, ppmiEmbeddingsAsync, ppmiMatrix, WordEmbeddings } from '../../../src/models/text/ppmi.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
 
 const close = (a: number, b: number, tol = 1e-12): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -125,5 +125,24 @@ describe('ppmiMatrix and ppmiEmbeddings', () => {
     const ac = new AbortController();
     ac.abort();
     assert.throws(() => ppmiEmbeddings(plantedCorpus(30), { dim: 2, minCount: 1, signal: ac.signal }), AbortedError);
+  });
+
+  it('ppmiEmbeddingsAsync gives the embeddings of ppmiEmbeddings with the same progress; it rejects bad input and stops on abort', async () => {
+    const corpus = plantedCorpus(2400);
+    const syncReports: unknown[] = [];
+    const asyncReports: unknown[] = [];
+    const a = ppmiEmbeddings(corpus, { dim: 3, minCount: 1, onProgress: (p) => syncReports.push(p) });
+    const b = await ppmiEmbeddingsAsync(corpus, { dim: 3, minCount: 1, onProgress: (p) => asyncReports.push(p) });
+    assert.deepEqual(b.toJSON(), a.toJSON());
+    assert.deepEqual(asyncReports, syncReports);
+    assert.deepEqual(syncReports.slice(0, 2), [{ stage: 'documents', done: 1000, total: 2400 }, { stage: 'documents', done: 2000, total: 2400 }]);
+    await assert.rejects(ppmiEmbeddingsAsync(corpus, { dim: 0 }), /^InvalidArgumentError: ppmiEmbeddings: option 'dim' must be an integer >= 1, got 0$/);
+    await assert.rejects(ppmiEmbeddingsAsync([42 as unknown as string]), /document 0/);
+    await assert.rejects(ppmiEmbeddingsAsync(corpus, { signal: AbortSignal.abort() }), /^AbortedError: ppmiEmbeddingsAsync was aborted$/);
+    // Aborting at the first progress report (1000 documents) stops the tokenizing pass within one step.
+    const ctl = new AbortController();
+    const seen: number[] = [];
+    await assert.rejects(ppmiEmbeddingsAsync(corpus, { dim: 3, minCount: 1, signal: ctl.signal, onProgress: (p) => { seen.push(p.done); ctl.abort(); } }), AbortedError);
+    assert.deepEqual(seen, [1000]);
   });
 });

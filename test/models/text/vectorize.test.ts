@@ -148,6 +148,27 @@ describe('CountVectorizer and TfidfVectorizer vs scikit-learn', () => {
     const ac = new AbortController();
     ac.abort();
     assert.throws(() => new TfidfVectorizer().fit(fx.docs, { signal: ac.signal }), AbortedError);
+    assert.throws(() => new CountVectorizer().fit(fx.docs).transform(fx.docs.slice(0, 2), { signal: ac.signal }), /^AbortedError: transform was aborted$/);
+  });
+
+  it('fitAsync gives the model of fit; an abort from the progress callback stops the pass between documents', async () => {
+    for (const V of [CountVectorizer, TfidfVectorizer]) {
+      const reports: number[] = [];
+      const sync = new V({ minDf: 2 }).fit(fx.docs);
+      const fromAsync = await new V({ minDf: 2 }).fitAsync(fx.docs, { onProgress: (p) => reports.push(p.done) });
+      assert.deepEqual(fromAsync.toJSON(), sync.toJSON());
+      assert.deepEqual(reports, [fx.docs.length]);
+      await assert.rejects(new V().fitAsync(fx.docs, { signal: AbortSignal.abort() }), /fitAsync was aborted/);
+      await assert.rejects(new V().fitAsync([7] as unknown as string[]), /document 0 is not a string/);
+    }
+    // 5000 documents report at 1000, 2000, ...; aborting at the first report stops the pass
+    // within one step (64 documents), long before the end.
+    const many = Array.from({ length: 5000 }, (_, i) => fx.docs[i % fx.docs.length]!);
+    const ctl = new AbortController();
+    const seen: number[] = [];
+    await assert.rejects(new TfidfVectorizer().fitAsync(many, { signal: ctl.signal, onProgress: (p) => { seen.push(p.done); ctl.abort(); } }), AbortedError);
+    assert.deepEqual(seen, [1000]);
+    assert.throws(() => new CountVectorizer().fit(many, { signal: ctl.signal }), AbortedError);
   });
 
   it('checks options by one table each: the message format, unknown keys, the stored defaults', () => {
