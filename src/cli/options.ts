@@ -6,6 +6,7 @@
 import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../errors.js';
 import { formatOf, type FileFormat } from '../io/format.js';
+import { DTYPES } from '../matrix/dtype.js';
 
 /**
  * A mistake in how the command was called (exit code 2), as opposed to bad data (exit code
@@ -73,9 +74,9 @@ export function textReadOptions(flags: TextInputFlags): { delimiter?: string; he
   return { delimiter: flags.delimiter, header: headerMode(flags.header) };
 }
 
-/** `--dtype <type>`. */
+/** `--dtype <type>`: one of the library's {@link DTYPES}. */
 export function dtypeOption(description: string): Option {
-  return new Option('--dtype <type>', description).choices(['float64', 'float32']);
+  return new Option('--dtype <type>', description).choices(DTYPES);
 }
 
 /** The format of a file named on the command line; an unknown extension is a usage error. */

@@ -15,7 +15,7 @@ import { readMtx } from '../../io/mtx.js';
 import { encodeNpy } from '../../io/npy.js';
 import { Matrix } from '../../matrix/matrix.js';
 import type { ObservedInput } from '../../models/completion/observed-entries.js';
-import { SoftImpute, type SoftImputeAlgorithm } from '../../models/completion/soft-impute.js';
+import { SOFT_IMPUTE_ALGORITHMS, SoftImpute, type SoftImputeAlgorithm } from '../../models/completion/soft-impute.js';
 import { kernels } from '../../kernels/index.js';
 import { atMost, count, flagOption, integer, number } from '../flags.js';
 import { addTextInputOptions, fileFormat, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
@@ -87,7 +87,7 @@ export function registerComplete(program: Command): void {
     .addOption(flagOption('--max-iter <n>', 'iteration cap', count, { default: '100' }))
     .addOption(flagOption('--tol <t>', 'stop when ||L_old - L_new||^2 / ||L_old||^2 < t', number({ min: 0 }), { default: '1e-5' }))
     .addOption(flagOption('--seed <s>', 'seed of the random start', integer(), { default: '0' }))
-    .addOption(new Option('--algorithm <name>', 'solver: als (softImpute-ALS) or svd (Soft-Impute)').choices(['als', 'svd']).default('als'))
+    .addOption(new Option('--algorithm <name>', 'solver: als (softImpute-ALS) or svd (Soft-Impute)').choices(SOFT_IMPUTE_ALGORITHMS).default('als'))
     .requiredOption('-o, --out <dir>', 'write U.npy, s.npy, Vt.npy (and completed.npy) into this directory (created if needed)')
     .option('--dense', `write completed.npy even when it has more than ${DENSE_LIMIT} entries`)
     .option('--json', 'print one JSON object');

@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { kernels } from '../../kernels/index.js';
-import { compressImage, compressionCurve, type CompressionReport, type CompressMethod } from '../../models/image/compress.js';
+import { COMPRESS_METHODS, compressImage, compressionCurve, type CompressionReport, type CompressMethod } from '../../models/image/compress.js';
 import { toGrayscale, type CheckedRaster } from '../../models/image/raster.js';
 import { flagOption, integer, list } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
@@ -64,7 +64,7 @@ export function registerCompress(program: Command): void {
     .argument('<image>', 'PNG image: gray or RGB, with or without alpha, 8 or 16 bits (palette images are read as RGB)')
     .addOption(flagOption('--rank <k>', 'rank kept per color channel; a comma-separated list (5,10,20,50) prints a table of the figures instead', list(integer({ min: 1 }, { digits: true }))).makeOptionMandatory())
     .option('-o, --out <file.png>', 'write the rank-k image here (PNG, same size, channels and bit depth)')
-    .addOption(new Option('--method <name>', "'exact' (full SVD), 'randomized' (top k only, faster on large photos) or 'auto'").choices(['auto', 'exact', 'randomized']).default('auto'))
+    .addOption(new Option('--method <name>', "'exact' (full SVD), 'randomized' (top k only, faster on large photos) or 'auto'").choices(COMPRESS_METHODS).default('auto'))
     .addOption(flagOption('--seed <s>', 'seed of the randomized method', integer({ min: -(2 ** 31), max: 2 ** 31 }, { digits: true }), { default: '0' }))
     .option('--gray', 'convert a color image to gray (BT.709 luma) first')
     .option('--drop-alpha', 'write the image without its alpha channel (by default alpha is copied unchanged; it is never factored)')

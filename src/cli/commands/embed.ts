@@ -7,7 +7,9 @@
 import { writeFileAtomic } from '../../io/write-chunks.js';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
 import { ppmiEmbeddings, type WordEmbeddings } from '../../models/text/ppmi.js';
+import { TRUNCATED_SVD_METHODS } from '../../options.js';
 import { count, flagOption, integer, number, repeatedFlagOption, rule } from '../flags.js';
 import { onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
@@ -25,7 +27,7 @@ interface EmbedFlags {
   eig: number;
   dynamic?: boolean;
   contexts?: boolean;
-  method: 'auto' | 'randomized' | 'lanczos';
+  method: TruncatedSvdMethod;
   seed: number;
   neighbors?: string;
   analogy: Analogy[];
@@ -67,7 +69,7 @@ export function registerEmbed(program: Command): void {
     .addOption(flagOption('--eig <p>', 'eigenvalue weighting: vectors U Sigma^p', number(), { default: '0.5' }))
     .option('--dynamic', "weight contexts by distance (word2vec's dynamic window)")
     .option('--contexts', 'add context vectors to word vectors (w + c)')
-    .addOption(new Option('--method <name>', 'truncated SVD solver').choices(['auto', 'randomized', 'lanczos']).default('randomized'))
+    .addOption(new Option('--method <name>', 'truncated SVD solver').choices(TRUNCATED_SVD_METHODS).default('randomized'))
     .addOption(flagOption('--seed <s>', 'seed of the SVD start', integer(), { default: '0' }))
     .option('--neighbors <words>', 'comma-separated words whose nearest neighbours to print')
     .addOption(repeatedFlagOption('--analogy <a:b::c>', 'solve a is to b as c is to ? (repeatable)', analogy))

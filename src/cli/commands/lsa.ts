@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
 import { LSA } from '../../models/text/lsa.js';
 import type { TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
+import { TRUNCATED_SVD_METHODS } from '../../options.js';
 import { count, flagOption, integer, repeatedFlagOption, text } from '../flags.js';
 import { onFile } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
@@ -36,7 +37,7 @@ export function registerLsa(program: Command): void {
     .addOption(flagOption('--top <n>', 'terms shown per component', count, { default: '8' }))
     .addOption(flagOption('--components <n>', 'components shown', integer({ min: 0 }), { default: '10' }));
   addVectorizerFlags(cmd, { minDf: '2', maxDf: '0.5', sublinear: true })
-    .addOption(new Option('--method <name>', 'truncated SVD solver').choices(['auto', 'randomized', 'lanczos']).default('auto'))
+    .addOption(new Option('--method <name>', 'truncated SVD solver').choices(TRUNCATED_SVD_METHODS).default('auto'))
     .addOption(flagOption('--seed <s>', 'seed of the SVD start', integer(), { default: '0' }))
     .option('--save <file.json>', 'write the fitted LSA model as JSON')
     .option('--json', 'print one JSON object')

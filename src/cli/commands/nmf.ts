@@ -4,7 +4,8 @@
  * file is read as a sparse CSR matrix and never densified.
  */
 import { Option, type Command } from 'commander';
-import { NMF, type NMFBetaLoss, type NMFInit, type NMFSolver } from '../../models/nmf/nmf.js';
+import { NMF_INIT_METHODS, type NMFInitMethod } from '../../models/nmf/init.js';
+import { NMF, NMF_SOLVERS, type NMFBetaLoss, type NMFSolver } from '../../models/nmf/nmf.js';
 import { runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
 import { atMost, choice, count, either, flagOption, integer, number } from '../flags.js';
 import { addTextInputOptions, dtypeOption, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
@@ -28,7 +29,7 @@ const nonNegative = number({ min: 0 });
 interface NmfFlags extends FactorCommandOptions, TextInputFlags {
   rank: number;
   solver: NMFSolver;
-  init?: NMFInit;
+  init?: NMFInitMethod;
   betaLoss: keyof typeof BETA_LOSSES | number;
   maxIter: number;
   tol: number;
@@ -46,8 +47,8 @@ export function registerNmf(program: Command): void {
     .description('nonnegative matrix factorization V ≈ W H, W >= 0 and H >= 0 (W.npy, H.npy)')
     .argument('<v>', 'nonnegative data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
     .addOption(flagOption('-k, --rank <k>', 'number of components k', count).makeOptionMandatory())
-    .addOption(new Option('--solver <name>', 'cd (coordinate descent / HALS, Frobenius only) or mu (multiplicative updates, any beta-loss)').choices(['cd', 'mu']).default('cd'))
-    .addOption(new Option('--init <name>', 'starting point (default: nndsvda when k <= min(m, n), else random)').choices(['random', 'nndsvd', 'nndsvda', 'nndsvdar']))
+    .addOption(new Option('--solver <name>', 'cd (coordinate descent / HALS, Frobenius only) or mu (multiplicative updates, any beta-loss)').choices(NMF_SOLVERS).default('cd'))
+    .addOption(new Option('--init <name>', 'starting point (default: nndsvda when k <= min(m, n), else random)').choices(NMF_INIT_METHODS))
     .addOption(flagOption('--beta-loss <loss>', 'frobenius, kullback-leibler (kl), itakura-saito (is) or a number (beta); other than frobenius needs --solver mu', betaLoss, { default: 'frobenius' }))
     .addOption(flagOption('--max-iter <n>', 'iteration cap', count, { default: '200' }))
     .addOption(flagOption('--tol <t>', 'stopping tolerance (cd: projected-gradient ratio; mu: relative loss drop per 10 iterations)', nonNegative, { default: '1e-4' }))

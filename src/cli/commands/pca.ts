@@ -16,8 +16,9 @@
 import { Option, type Command } from 'commander';
 import type { Matrix } from '../../matrix/matrix.js';
 import { batchSlices, IncrementalPCA } from '../../models/decomposition/incremental-pca.js';
-import { PCA, type PCASolver } from '../../models/decomposition/pca.js';
+import { PCA } from '../../models/decomposition/pca.js';
 import type { PCAModel } from '../../models/decomposition/pca-model.js';
+import { PCA_SOLVERS, type PCASolver } from '../../options.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { runFactorCommand, type Factor, type FactorCommandOptions } from '../factor-files.js';
 import { atMost, count, either, flagOption, integer, number } from '../flags.js';
@@ -58,7 +59,7 @@ export function registerPca(program: Command): void {
     .description('principal component analysis, rows are samples (components.npy one per row, explained_variance_ratio.npy, explained_variance.npy, singular_values.npy, mean.npy, scores.npy)')
     .argument('<x>', 'data file, rows are samples (.npy, .mtx, .csv, .tsv, .txt); a coordinate .mtx stays sparse')
     .addOption(flagOption('-k, --components <k>', 'components to keep: an integer k, or a fraction in (0, 1) of the variance to explain (default: all)', either(count, number({ above: 0, below: 1 }, 'a fraction'))))
-    .addOption(new Option('--solver <name>', 'auto (as scikit-learn), full (SVD), covariance-eigh, randomized, lanczos (alias arpack)').choices(['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack']).default('auto'))
+    .addOption(new Option('--solver <name>', 'auto (as scikit-learn), full (SVD), covariance-eigh, randomized, lanczos (alias arpack)').choices(PCA_SOLVERS).default('auto'))
     .option('--whiten', 'scale the scores to unit variance')
     .addOption(flagOption('--batch-size <b>', 'incremental PCA in batches of b rows (memory O((k + b) n_features)); needs an integer --components or none', count))
     .addOption(flagOption('--power-iters <q>', 'randomized: power iterations (default auto)', integer({ min: 0 })))

@@ -11,6 +11,7 @@ import { npyDefaultDtype, npyMatrixShape } from '../../io/npy-codec.js';
 import { truncatedSvd, type TruncatedSvdMethod, type TruncatedSvdOptions } from '../../lowrank/truncated-svd.js';
 import type { DType } from '../../matrix/dtype.js';
 import { checkMemory } from '../../matrix/memory.js';
+import { TRUNCATED_SVD_METHODS } from '../../options.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { memoryNeed, readDenseOrSparse, runFactorCommand, type Block, type FactorCommandOptions, type InputShape, type MemoryEstimate } from '../factor-files.js';
 import { atMost, choice, count, either, flagOption, integer, number } from '../flags.js';
@@ -32,7 +33,7 @@ export interface SvdRankFlags {
 export function addSvdRankOptions(cmd: Command): Command {
   return cmd
     .addOption(flagOption('--rank <k>', 'only the top k singular triplets, by a truncated solver (U is m x k, Vt k x n); a coordinate .mtx stays sparse', count))
-    .addOption(new Option('--method <name>', 'truncated solver: randomized (Halko-Martinsson-Tropp), lanczos (restarted bidiagonalization, to --tol), or auto (randomized for dense input, lanczos for sparse or with --tol)').choices(['auto', 'randomized', 'lanczos']))
+    .addOption(new Option('--method <name>', 'truncated solver: randomized (Halko-Martinsson-Tropp), lanczos (restarted bidiagonalization, to --tol), or auto (randomized for dense input, lanczos for sparse or with --tol)').choices(TRUNCATED_SVD_METHODS))
     .addOption(flagOption('--oversample <p>', 'randomized: extra sketch columns (default 10)', integer({ min: 0 })))
     .addOption(flagOption('--power-iters <q>', 'randomized: power iterations (default auto: 7 if k < 0.1 min(m, n), else 4)', either(choice(['auto']), integer({ min: 0 }), "an integer >= 0 or 'auto'")))
     .addOption(flagOption('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10; 1e-5 for float32)', number({ above: 0, below: 1 })))

@@ -4,6 +4,7 @@
  */
 import { writeFileAtomic } from '../../io/write-chunks.js';
 import { Option, type Command } from 'commander';
+import { NMF_SOLVERS, type NMFSolver } from '../../models/nmf/nmf.js';
 import { NMFTopics } from '../../models/text/topics.js';
 import { count, flagOption, integer } from '../flags.js';
 import { onFile } from '../options.js';
@@ -13,7 +14,7 @@ import { addVectorizerFlags, readDocuments, timedFit, vectorizerOptions, type Ve
 interface TopicsFlags extends VectorizerFlags {
   rank: number;
   top: number;
-  solver: 'cd' | 'mu';
+  solver: NMFSolver;
   maxIter: number;
   seed: number;
   save?: string;
@@ -29,7 +30,7 @@ export function registerTopics(program: Command): void {
     .addOption(flagOption('-k, --rank <k>', 'number of topics', count, { default: '10' }))
     .addOption(flagOption('--top <n>', 'words shown per topic', count, { default: '10' }));
   addVectorizerFlags(cmd, { minDf: '2', maxDf: '0.95', sublinear: false })
-    .addOption(new Option('--solver <name>', 'NMF solver: cd (coordinate descent) or mu (multiplicative updates)').choices(['cd', 'mu']).default('cd'))
+    .addOption(new Option('--solver <name>', 'NMF solver: cd (coordinate descent) or mu (multiplicative updates)').choices(NMF_SOLVERS).default('cd'))
     .addOption(flagOption('--max-iter <n>', 'NMF iteration cap', count, { default: '200' }))
     .addOption(flagOption('--seed <s>', 'seed of the NMF initialization', integer(), { default: '0' }))
     .option('--save <file.json>', 'write the fitted topic model (vectorizer + NMF) as JSON')
