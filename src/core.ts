@@ -82,6 +82,7 @@ export {
 export type {
   EnergyRankResult,
   ElbowRankResult,
+  NoiseModelOptions,
   AicRankOptions,
   AicRankResult,
   GapRankOptions,
@@ -97,7 +98,7 @@ export { subspaceStability } from './lowrank/stability.js';
 export type { StabilityOptions, StabilityReport, StabilitySample } from './lowrank/stability.js';
 export { singularValueThreshold, softThreshold } from './lowrank/svt.js';
 export { SoftImpute, SoftImputeFit, softImputeLambdaMax } from './models/completion/soft-impute.js';
-export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeFitJSON, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/completion/soft-impute.js';
+export type { SoftImputeOptions, SoftImputeFitOptions, SoftImputeFitJSON, CompleteOptions, SoftImputeAlgorithm, CooEntries, CsrLike, ObservedInput } from './models/completion/soft-impute.js';
 export { Ratings } from './models/recommend/data/ratings.js';
 export type { RatingsCsr, IdSpace, FromTriplesOptions, RatingsStats, CountSummary, FilterOptions, RatingTriples } from './models/recommend/data/ratings.js';
 export { mapIdSpace, sequentialIdSpace } from './models/recommend/data/id-space.js';
@@ -113,6 +114,7 @@ export type { RandomizedSvdOptions, PowerNormalizer } from './lowrank/randomized
 export { lanczosSvd } from './lowrank/lanczos-svd.js';
 export type { LanczosSvdOptions } from './lowrank/lanczos-svd.js';
 export { truncatedSvd, chooseTruncatedSvdMethod } from './lowrank/truncated-svd.js';
+export { TRUNCATED_SVD_METHODS } from './options.js';
 export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncated-svd.js';
 export { TruncatedSvdResult } from './lowrank/truncated-result.js';
 export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
@@ -150,7 +152,7 @@ export type { IncrementalPCAOptions, IncrementalPCAFitOptions, IncrementalPCAMod
 export { TruncatedSVD, TruncatedSVDModel } from './models/decomposition/truncated-svd.js';
 export type { TruncatedSVDOptions, TruncatedSVDAlgorithm, TruncatedSVDFitOptions, TruncatedSVDModelJSON, TruncatedSVDModelParts, TruncatedSVDFitTransform } from './models/decomposition/truncated-svd.js';
 export { NMF, NMFModel } from './models/nmf/nmf.js';
-export type { NMFOptions, NMFFitOptions, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf/nmf.js';
+export type { NMFOptions, NMFFitOptions, NMFFitTransform, NMFSettings, NMFModelJSON, NMFSolver, NMFInit, NMFInitMethod, NMFBetaLoss, NMFInput } from './models/nmf/nmf.js';
 export * from './models/text/index.js';
 export * from './tensor/index.js';
 export * from './models/tensor/index.js';

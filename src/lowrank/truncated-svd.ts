@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { runSteps, type FitSteps } from '../fit-async.js';
 import { Matrix } from '../matrix/matrix.js';
+import { TRUNCATED_SVD_METHODS } from '../options.js';
 import type { RandomState } from '../random.js';
 import type { LongTaskOptions } from '../progress.js';
 import { lanczosSvdSteps, type lanczosSvd } from './lanczos-svd.js';
@@ -12,8 +13,8 @@ import type { MatrixLike } from './operator.js';
 import { randomizedSvdSteps, type PowerNormalizer, type randomizedSvd } from './randomized-svd.js';
 import type { TruncatedSvdResult } from './truncated-result.js';
 
-/** Which truncated solver runs. */
-export type TruncatedSvdMethod = 'auto' | 'randomized' | 'lanczos';
+/** Which truncated solver runs (one of {@link TRUNCATED_SVD_METHODS}). */
+export type TruncatedSvdMethod = (typeof TRUNCATED_SVD_METHODS)[number];
 
 /** Options of {@link truncatedSvd}: the method plus the options of both solvers. */
 export interface TruncatedSvdOptions extends LongTaskOptions {
@@ -88,7 +89,7 @@ export function truncatedSvd(A: MatrixLike, k: number, options: TruncatedSvdOpti
  */
 export function* truncatedSvdSteps(A: MatrixLike, k: number, options: TruncatedSvdOptions = {}): FitSteps<TruncatedSvdResult> {
   const method = options.method ?? 'auto';
-  if (method !== 'auto' && method !== 'randomized' && method !== 'lanczos') {
+  if (!TRUNCATED_SVD_METHODS.includes(method)) {
     throw new InvalidArgumentError(`truncatedSvd: method must be 'auto', 'randomized' or 'lanczos', got '${String(method)}'`);
   }
   const chosen = method === 'auto' ? chooseTruncatedSvdMethod(A, options) : method;
