@@ -60,7 +60,8 @@ export interface NpyWriteOptions {
   fortranOrder?: boolean;
 }
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** @internal Whether this host stores numbers little-endian, as .npy files written by us are. */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ------------------------------------------------------------------------------ reading
 
@@ -127,6 +128,18 @@ export function npyDefaultDtype(header: Pick<NpyHeader, 'type'>): DType {
 }
 
 type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
+
+/**
+ * @internal The data bytes as typed numbers in file order: reinterpreted in place when
+ * aligned (copied when misaligned or byte-swapped), with bigints, bools and halves widened
+ * to float64 once. Shared by the matrix and the tensor decoders.
+ */
+export function fileElements(data: Uint8Array, header: NpyHeader): ArrayLike<number> {
+  const { kind, size } = header.type;
+  const src = elements(data, header);
+  if (size === 8 ? kind !== 'f' : kind === 'b' || (kind === 'f' && size === 2)) return widen(src as ArrayLike<number | bigint>, kind, size);
+  return src as ArrayLike<number>;
+}
 
 /** Reinterpret the data bytes as typed elements, copying when misaligned or byte-swapping. */
 function elements(data: Uint8Array, header: NpyHeader): Elements {
@@ -196,7 +209,8 @@ function transposeInto(src: ArrayLike<number>, out: FloatArray, m: number, n: nu
   }
 }
 
-function swapBytes(bytes: Uint8Array, size: number): void {
+/** @internal Reverse the bytes of every `size`-byte element in place. */
+export function swapBytes(bytes: Uint8Array, size: number): void {
   for (let k = 0; k < bytes.length; k += size) bytes.subarray(k, k + size).reverse();
 }
 

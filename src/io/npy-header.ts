@@ -15,7 +15,7 @@ export const NPY_MAGIC = new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 /** numpy's own default cap on the header length (`max_header_size` in numpy >= 1.24). */
 export const DEFAULT_MAX_HEADER_SIZE = 10000;
 
-/** Largest dimension a {@link Matrix} can have. */
+/** Largest dimension a {@link Matrix} or a `Tensor` can have. */
 const MAX_DIM = 2 ** 31 - 1;
 
 /** Element kinds we can decode: float, signed and unsigned integer, bool. */
@@ -44,7 +44,7 @@ export interface NpyPreamble {
 export interface NpyHeader extends NpyPreamble {
   readonly type: NpyElementType;
   readonly fortranOrder: boolean;
-  /** The shape as written: `[]`, `[n]` or `[m, n]`. */
+  /** The shape as written: `[]`, `[n]`, `[m, n]` (or any rank when read with `anyRank`). */
   readonly shape: number[];
   /** Byte offset of the first element. */
   readonly dataOffset: number;
@@ -112,9 +112,12 @@ export function readPreamble(prefix: Uint8Array, fileSize: number, file: string,
  * @param headerBytes - exactly `preamble.headerLength` bytes.
  * @param fileSize - total bytes available; the data must fit in it.
  * @param allowTrailing - accept bytes after the data (several arrays written to one file).
- * @throws ParseError for malformed headers and data shorter than the shape needs;
+ * @param anyRank - accept any number of dimensions (the n-d `Tensor` readers); by default
+ *   only 0-, 1- and 2-D shapes, which a matrix can hold.
+ * @throws ParseError for malformed headers and data shorter or longer than the shape needs
+ *   (computed exactly, so a shape whose product overflows is reported as too short);
  *   UnsupportedError for valid numpy files we cannot represent (big-endian, object,
- *   structured, complex, string, datetime dtypes; more than two dimensions).
+ *   structured, complex, string, datetime dtypes; more than two dimensions unless `anyRank`).
  */
 export function readHeader(
   headerBytes: Uint8Array,
@@ -122,6 +125,7 @@ export function readHeader(
   fileSize: number,
   file: string,
   allowTrailing = false,
+  anyRank = false,
 ): NpyHeader {
   const { version, headerStart, headerLength } = preamble;
   let text: string;
@@ -170,8 +174,8 @@ export function readHeader(
   for (const d of dims) if (typeof d !== 'bigint' || d < 0n) throw bad(`'shape' holds ${String(d)}, not a non-negative integer`);
   const big = dims as bigint[];
   const shapeText = `(${big.join(', ')}${big.length === 1 ? ',' : ''})`;
-  if (big.length > 2) {
-    throw unsupportedAt(file, headerStart, `${big.length}-D array of shape ${shapeText}: only 0-, 1- and 2-D arrays can be read as a matrix`);
+  if (big.length > 2 && !anyRank) {
+    throw unsupportedAt(file, headerStart, `${big.length}-D array of shape ${shapeText}: only 0-, 1- and 2-D arrays can be read as a matrix (read it as a Tensor with readTensor)`);
   }
 
   const dataOffset = headerStart + headerLength;
@@ -193,7 +197,7 @@ export function readHeader(
     );
   }
   for (const d of big) {
-    if (d > BigInt(MAX_DIM)) throw unsupportedAt(file, headerStart, `dimension ${d} of shape ${shapeText} exceeds the matrix limit of 2^31 - 1`);
+    if (d > BigInt(MAX_DIM)) throw unsupportedAt(file, headerStart, `dimension ${d} of shape ${shapeText} exceeds the ${anyRank ? 'tensor' : 'matrix'} limit of 2^31 - 1`);
   }
   return {
     ...preamble,

@@ -725,7 +725,10 @@ export class Tensor {
   }
 }
 
-/** Below this many elements per slab, modeProduct regroups into one GEMM (measured on 8^8). */
+/**
+ * Below this many elements per slab, modeProduct regroups into one GEMM: each GEMM call has a
+ * fixed cost (packing, dispatch) that dominates thin R x m x n slabs.
+ */
 const SLAB_MIN = 64;
 
 /** 2^-960: a sum of squares at least this large lost nothing significant to underflow. */
