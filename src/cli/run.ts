@@ -32,6 +32,8 @@ import { registerTopics } from './commands/topics.js';
 import { registerLsa } from './commands/lsa.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerNmf } from './commands/nmf.js';
+import { registerSsa } from './commands/ssa.js';
+import { registerDmd } from './commands/dmd.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -84,6 +86,8 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerLsa(program);
   registerEmbed(program);
   registerNmf(program);
+  registerSsa(program);
+  registerDmd(program);
   return program;
 }
 

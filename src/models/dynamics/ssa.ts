@@ -471,18 +471,28 @@ function seriesOf(x: unknown, routine: string, label: string): Float64Array {
   return out;
 }
 
+/**
+ * The solver 'auto' picks and the default rank, for series of length N, window L and
+ * `count` series (the rules of {@link SsaOptions.solver} and {@link SsaOptions.rank}).
+ * @internal Used by ssa/mssa and by the CLI, which checks --groups against the rank first.
+ */
+export function ssaPlan(N: number, L: number, count: number, o: Pick<SsaOptions, 'solver' | 'rank' | 'tol'>): { solver: 'full' | 'randomized' | 'lanczos'; rank: number; maxRank: number } {
+  const cols = count * (N - L + 1);
+  const maxRank = Math.min(L, cols);
+  const work = maxRank ** 2 * Math.max(L, cols);
+  const requested = o.solver ?? 'auto';
+  const solver = requested === 'auto' ? (work <= FULL_SVD_MAX_WORK ? 'full' : o.tol !== undefined ? 'lanczos' : 'randomized') : requested;
+  const rank = o.rank ?? (solver === 'full' ? maxRank : Math.min(DEFAULT_TRUNCATED_RANK, maxRank));
+  return { solver, rank, maxRank };
+}
+
 function* ssaSteps(series: Float64Array[], options: SsaOptions | undefined, routine: string): FitSteps<SsaParts> {
   const o = resolveOptions(routine, SSA_OPTIONS, options);
   const N = series[0]!.length;
   if (N < 3) throw new ShapeError(`${routine}: the series has ${N} values; SSA needs at least 3`);
   const L = o.window ?? Math.floor((N + 1) / 2);
   if (!(L >= 2 && L <= N - 1)) throw new InvalidArgumentError(`${routine}: window must be an integer in [2, ${N - 1}] for a series of length ${N}, got ${L}`);
-  const K = N - L + 1;
-  const cols = series.length * K;
-  const maxRank = Math.min(L, cols);
-  const work = Math.min(L, cols) ** 2 * Math.max(L, cols);
-  const solver = o.solver === 'auto' ? (work <= FULL_SVD_MAX_WORK ? 'full' : o.tol !== undefined ? 'lanczos' : 'randomized') : o.solver;
-  const rank = o.rank ?? (solver === 'full' ? maxRank : Math.min(DEFAULT_TRUNCATED_RANK, maxRank));
+  const { solver, rank, maxRank } = ssaPlan(N, L, series.length, o);
   if (rank > maxRank) throw new InvalidArgumentError(`${routine}: rank must be at most min(L, ${series.length > 1 ? 'sK' : 'K'}) = ${maxRank} for window ${L} and length ${N}, got ${rank}`);
   checkAborted(o.signal, routine);
   // ||X||_F^2 = sum_k w_k x_k^2 (each value appears w_k times in the trajectory matrix).
