@@ -143,6 +143,31 @@ export type { ConfusionOptions, ConfusionAnalysis, ConfusionAxis, ConfusionClass
 export { decodePng, encodePng, isPng, MAX_PNG_PIXELS } from './io/png.js';
 export { parseNpy, encodeNpy } from './io/npy-codec.js';
 export type { NpyArray, NpyReadOptions, NpyWriteOptions } from './io/npy-codec.js';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  openSafetensorsBlob,
+  tensorToMatrix,
+  SAFETENSORS_DTYPES,
+  SAFETENSORS_FLOAT_DTYPES,
+  SAFETENSORS_WRITABLE_DTYPES,
+  SAFETENSORS_MAX_HEADER_BYTES,
+} from './io/safetensors-codec.js';
+export type {
+  SafetensorsDtype,
+  TensorValues,
+  SafetensorsTensorInfo,
+  SafetensorsTensor,
+  SafetensorsContents,
+  SafetensorsReader,
+  SafetensorsEntry,
+  SafetensorsWriteOptions,
+  TensorSource,
+  RawTensorBytes,
+  DecodeSafetensorsOptions,
+  OpenSafetensorsBlobOptions,
+  TensorToMatrixOptions,
+} from './io/safetensors-codec.js';
 export type { EncodePngOptions, DecodePngOptions } from './io/png.js';
 export { PCA, PCAModel } from './models/decomposition/pca.js';
 export type { PCAOptions, PCAFitOptions, PCAFitTransform, PCASolver, PCAFittedSolver, PcaInput } from './models/decomposition/pca.js';

@@ -29,3 +29,5 @@ export { readRatings, parseRatings, parseRatingsStream, writeRatings, encodeRati
 export type { RatingsColumn, BadLinePolicy, ReadRatingsOptions, ReadRatingsFileOptions, WriteRatingsOptions } from './ratings.js';
 export { saveModel, loadModel } from './model-file.js';
 export { readPng, writePng } from './png-file.js';
+export { readSafetensors, openSafetensors, writeSafetensors } from './safetensors.js';
+export type { ReadSafetensorsOptions } from './safetensors.js';
