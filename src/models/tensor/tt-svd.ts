@@ -1,0 +1,181 @@
+/**
+ * TT-SVD (Oseledets 2011, "Tensor-train decomposition", Algorithm 1): the tensor train of a
+ * full tensor by successive truncated SVDs of its unfoldings. With
+ * delta = eps ||T||_F / sqrt(d - 1) discarded at each of the d - 1 bonds, the errors of the
+ * steps are orthogonal and add in squares, so ||T - TT||_F <= eps ||T||_F; each rank is the
+ * smallest that meets delta at its step.
+ *
+ * The k-th unfolding of the remainder is a free reshape of C-order data: the remainder C
+ * (r_{k-1} x n_k ... n_d) is, read row-major, the (r_{k-1} n_k) x (n_{k+1} ... n_d) matrix
+ * of the step. Each step runs on one work copy of the tensor, in place (see
+ * tt-unfolding.ts): extra memory is that copy plus O(m^2) per step -- except for the
+ * near-square unfoldings of trains whose ranks are close to full, where the dense SVD takes
+ * its own workspace.
+ */
+import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '../../errors.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
+import { kernels } from '../../kernels/index.js';
+import { Workspace } from '../../linalg/lapack/workspace.js';
+import { maybe, num, opt, resolveOptions, type OptionsOf } from '../../options.js';
+import { checkAborted } from '../../progress.js';
+import { copyToC } from '../../tensor/strided.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { TensorTrain } from './tensor-train.js';
+import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex } from './tt-options.js';
+import { truncateUnfolding, type UnfoldingStep } from './tt-unfolding.js';
+
+const TT_SVD_OPTIONS = {
+  /**
+   * Relative accuracy: ||T - TT||_F <= eps ||T||_F (unless maxRank caps a bond). A finite
+   * number >= 0; default 1e-10. 0 keeps every nonzero singular value.
+   */
+  eps: opt(num(0), 1e-10),
+  /** Rank cap: one integer >= 1 for every bond, or a list with one per bond (d - 1). Default: none. */
+  maxRank: maybe(MAX_RANK_RULE),
+  /** Called after each bond with `{ stage: 'bond', done, total, metrics: { rank } }`. */
+  onProgress: maybe(PROGRESS_RULE),
+  /** Stops the decomposition between bonds (AbortedError). */
+  signal: maybe(SIGNAL_RULE),
+};
+
+/** Options of {@link ttSvd} (each documented on its field; unknown keys are an error). */
+export type TtSvdOptions = OptionsOf<typeof TT_SVD_OPTIONS>;
+
+/** What {@link ttSvd} returns. */
+export interface TtSvdResult {
+  /** The tensor train. */
+  readonly tt: TensorTrain;
+  /**
+   * ||T - TT||_F / ||T||_F from the discarded singular values, sqrt(sum over bonds of their
+   * squares) / ||T||_F (exact in exact arithmetic, since the steps' errors are orthogonal);
+   * 0 for the zero tensor.
+   */
+  readonly relativeError: number;
+  /** ||T||_F. */
+  readonly norm: number;
+  /** The kept singular values of each step's unfolding (d - 1 arrays, descending). */
+  readonly singularValues: readonly Float64Array[];
+}
+
+/**
+ * TT-SVD of a full tensor (Oseledets 2011, Algorithm 1): ||T - TT||_F <= eps ||T||_F with
+ * the smallest rank at each step for that bound (the numpy/ttpy/TensorLy algorithm with the
+ * same truncation rule).
+ *
+ * Cost: each step is one Gram-matrix pass (m^2 N flops) and one projection (2 r m N) over
+ * the current m x N unfolding -- about 3 passes over the tensor in all for small ranks --
+ * where numpy's SVD of a wide unfolding costs about 6 m^2 N; for small eps a second Gram of
+ * the small part keeps the SVD's accuracy (see tt-unfolding.ts). Memory: one float64 copy
+ * of the tensor (in the kernels' memory), worked on in place.
+ *
+ * @param T - a tensor with at least 2 axes (float64 or float32, any strides; values are
+ *   computed and stored in float64).
+ * @throws InvalidArgumentError when T is not a Tensor or has fewer than 2 axes, for bad or
+ *   unknown options (a maxRank list of the wrong length); ShapeError when an axis has length 0;
+ *   NonFiniteInputError naming the index of the first NaN or Infinity; AbortedError.
+ * @example
+ * const T = Tensor.fromFunction([10, 10, 10, 10], ([a, b, c, d]) => Math.sin((a + b + c + d) / 10));
+ * const { tt, relativeError } = ttSvd(T, { eps: 1e-8 });
+ * tt.ranks;        // [1, 2, 2, 2, 1]
+ * relativeError;   // ~1e-16
+ */
+export function ttSvd(T: Tensor, options: TtSvdOptions = {}): TtSvdResult {
+  return runSteps(ttSvdSteps(T, options), options.signal, 'ttSvd');
+}
+
+/**
+ * {@link ttSvd} without blocking: the event loop gets a turn between bonds, and `signal`
+ * stops it there.
+ */
+export function ttSvdAsync(T: Tensor, options: TtSvdOptions = {}): Promise<TtSvdResult> {
+  return runStepsAsync(ttSvdSteps(T, options), options.signal, 'ttSvdAsync');
+}
+
+/** {@link ttSvd} as steps (a generator yielding after each bond; see fit-async.ts). */
+export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtSvdResult> {
+  const routine = 'ttSvd';
+  check(T instanceof Tensor, () => `${routine}: expected a Tensor, got ${T === null ? 'null' : typeof T}`);
+  const o = resolveOptions(routine, TT_SVD_OPTIONS, options);
+  const d = T.ndim;
+  if (d < 2) {
+    throw new InvalidArgumentError(`${routine}: a ${d}-way tensor has no bonds; TT-SVD needs at least 2 axes (reshape a vector, or quantize it: quantize(v, 2))`);
+  }
+  const shape = [...T.shape];
+  const zeroAxis = shape.findIndex((n) => n === 0);
+  if (zeroAxis >= 0) throw new ShapeError(`${routine}: axis ${zeroAxis} has length 0; every axis needs at least one entry`);
+  const caps = rankCaps(o.maxRank, d - 1, routine);
+  const size = T.size;
+  checkAborted(o.signal, routine);
+
+  const ws = new Workspace();
+  try {
+    // The one copy: float64, C order, in the kernels' memory (gemm/syrk use it in place).
+    const W = ws.alloc('float64', size, false) as Float64Array;
+    if (T.isContiguous()) W.set(T.data.subarray(T.offset, T.offset + size));
+    else copyToC(T.data, T.offset, shape, T.strides, W, 0);
+    const { scale, norm: normScaled } = checkAndScale(W, shape, routine);
+    const delta2 = (o.eps * normScaled) ** 2 / (d - 1);
+
+    const cores: Float64Array[] = [];
+    const ranks = [1];
+    const singularValues: Float64Array[] = [];
+    let discarded = 0;
+    let r = 1;
+    let len = size;
+    for (let k = 0; k < d - 1; k++) {
+      const m = r * shape[k]!;
+      const N = len / m;
+      const step: UnfoldingStep = truncateUnfolding(W, m, N, delta2, caps[k]!, ws);
+      cores.push(step.U);
+      singularValues.push(step.s.map((x) => x / scale));
+      discarded += step.discarded;
+      r = step.rank;
+      ranks.push(r);
+      len = r * N;
+      o.onProgress?.({ stage: 'bond', done: k + 1, total: d - 1, metrics: { rank: r } });
+      checkAborted(o.signal, routine);
+      yield;
+    }
+    ranks.push(1);
+    // The last core is what remains of the work copy: r_{d-1} x n_{d-1} (x 1), unscaled.
+    const last = new Float64Array(len);
+    for (let p = 0; p < len; p++) last[p] = W[p]! / scale;
+    cores.push(last);
+    const tt = TensorTrain.fromCoreData(shape, ranks, cores);
+    const norm = normScaled / scale;
+    const relativeError = normScaled === 0 ? 0 : Math.sqrt(Math.max(discarded, 0)) / normScaled;
+    return { tt, relativeError, norm, singularValues };
+  } finally {
+    ws.release();
+  }
+}
+
+/**
+ * ||W||_F, checking that every entry is finite (naming the first bad index), and, when the
+ * norm is far from 1, a power-of-two scaling of W (exact) that brings it into [0.5, 1): the
+ * Gram matrices then neither overflow nor lose the small entries to underflow. Returns the
+ * factor applied and the norm after it.
+ */
+function checkAndScale(W: Float64Array, shape: readonly number[], routine: string): { scale: number; norm: number } {
+  const norm = W.length === 0 ? 0 : kernels().nrm2(W.length, W, 0, 1);
+  if (!Number.isFinite(norm)) {
+    // nrm2 is overflow-safe: a non-finite norm means a NaN or Infinity entry.
+    for (let p = 0; p < W.length; p++) {
+      if (!Number.isFinite(W[p]!)) {
+        const idx: number[] = [];
+        let q = p;
+        for (let k = shape.length - 1; k >= 0; k--) {
+          idx.unshift(q % shape[k]!);
+          q = Math.floor(q / shape[k]!);
+        }
+        throw new NonFiniteInputError(`${routine}: the tensor holds ${W[p]} at index ${showIndex(idx)}; TT-SVD needs finite numbers`);
+      }
+    }
+  }
+  if (norm === 0 || (norm > 2 ** -300 && norm < 2 ** 300)) return { scale: 1, norm };
+  // 2^-e with 2^(e-1) <= norm < 2^e, kept representable.
+  const e = Math.max(-1020, Math.min(1020, Math.floor(Math.log2(norm)) + 1));
+  const f = 2 ** -e;
+  kernels().scal(W.length, f, W, 0, 1);
+  return { scale: f, norm: kernels().nrm2(W.length, W, 0, 1) };
+}
