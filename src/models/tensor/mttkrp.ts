@@ -1,0 +1,135 @@
+/**
+ * Khatri-Rao products and the matricized tensor times Khatri-Rao product (MTTKRP), the
+ * one expensive step of CP-ALS (Kolda & Bader 2009, section 3.4).
+ *
+ * Factors here are row-major n x r arrays (entry (i, c) at i r + c: for the column-major
+ * kernels, the r x n matrix A^T with leading dimension r), so the normal equations
+ * V A^T = M^T of CP-ALS are solved in place by potrs, and every product below reads and
+ * writes rows of r contiguous values.
+ *
+ * MTTKRP by partial products (Phan, Tichavský & Cichocki 2013, "Fast alternating LS
+ * algorithms for high order CANDECOMP/PARAFAC tensor factorizations"): split the modes at
+ * s into a left group (0 .. s-1, P_L entries) and a right group (s .. d-1, P_R entries).
+ * With X as the row-major P_L x P_R matrix,
+ *
+ *   T_R = X (A_s ⊙ ... ⊙ A_{d-1})       (P_L x r, one gemm of 2 N r flops)
+ *
+ * holds everything the MTTKRPs of the left modes need, because the right factors do not
+ * change while the left ones are updated; each left MTTKRP is then a contraction of T_R
+ * with the other left factors, O(P_L r). Symmetrically T_L = X^T (A_0 ⊙ ... ⊙ A_{s-1})
+ * serves the right modes. A sweep over all d modes thus costs two gemms on the tensor
+ * (4 N r flops) instead of d (2 d N r flops for the unfolding times the full Khatri-Rao
+ * product, which also needs an N/n_k x r Khatri-Rao matrix per mode).
+ */
+import { kernels } from '../../kernels/index.js';
+import { prod, type Flat } from './mode-products.js';
+
+/**
+ * out := A_0 ⊙ A_1 ⊙ ... (column-wise Kronecker product; row index of A_0 slowest), as a
+ * row-major (prod n_j) x r array. `factors[j]` is row-major n_j x r (`dims[j]` rows). With no
+ * factors, out is the single row of ones. Built in place, one factor at a time, from the
+ * back so no row is overwritten before it is read.
+ */
+export function khatriRaoInto(factors: readonly Float64Array[], dims: readonly number[], r: number, out: Float64Array): void {
+  let P = 1;
+  out.fill(1, 0, r);
+  for (let f = 0; f < factors.length; f++) {
+    const B = factors[f]!;
+    const nb = dims[f]!;
+    for (let a = P - 1; a >= 0; a--) {
+      for (let b = nb - 1; b >= 0; b--) {
+        const dst = (a * nb + b) * r;
+        const src = a * r;
+        const bb = b * r;
+        for (let c = 0; c < r; c++) out[dst + c] = out[src + c]! * B[bb + c]!;
+      }
+    }
+    P *= nb;
+  }
+}
+
+/** A_0 ⊙ ... as a fresh row-major array (see {@link khatriRaoInto}). */
+export function khatriRaoRows(factors: readonly Float64Array[], dims: readonly number[], r: number): Float64Array {
+  const out = new Float64Array(prod(dims) * r);
+  khatriRaoInto(factors, dims, r, out);
+  return out;
+}
+
+/**
+ * The split point s of the partial MTTKRP for `shape`: the s in [1, d-1] with the least
+ * P_L + P_R (the sizes of T_R and T_L, and of the contractions that read them).
+ */
+export function splitPoint(shape: readonly number[]): number {
+  let best = 1;
+  let cost = Infinity;
+  for (let s = 1; s < shape.length; s++) {
+    const c = prod(shape, 0, s) + prod(shape, s);
+    if (c < cost) {
+      cost = c;
+      best = s;
+    }
+  }
+  return best;
+}
+
+/**
+ * T := X K for X as the row-major P x Q matrix (the first modes by the last ones), K the
+ * row-major Q x r Khatri-Rao product of the trailing modes' factors; T is P x r row-major.
+ * One gemm: in column-major terms T^T (r x P) = K^T (r x Q, ld r) X^T (Q x P, ld Q).
+ */
+export function timesTrailing(X: Flat, P: number, Q: number, K: Float64Array, r: number, T: Float64Array): void {
+  kernels().gemm(false, false, r, P, Q, 1, K, 0, r, X.data, 0, Q, 0, T, 0, r);
+}
+
+/**
+ * T := X^T K for X as the row-major P x Q matrix and K the row-major P x r Khatri-Rao
+ * product of the leading modes' factors; T is Q x r row-major. One gemm:
+ * T^T (r x Q) = K^T (r x P, ld r) X (P x Q; X^T is Q x P column-major, ld Q).
+ */
+export function timesLeading(X: Flat, P: number, Q: number, K: Float64Array, r: number, T: Float64Array): void {
+  kernels().gemm(false, true, r, Q, P, 1, K, 0, r, X.data, 0, Q, 0, T, 0, r);
+}
+
+/**
+ * The MTTKRP of mode q within a group of modes, from a partial product T whose layout is
+ * the group's modes (shape `dims`) then r, C-ordered (entry (i_0, ..., i_{p-1}, c) at
+ * (sum_j i_j prod_{j' > j} dims[j']) r + c), and the group's factors (row-major,
+ * `factors[q]` unused):
+ *
+ *   out[i, c] = sum over the other indices of T[..., i, ..., c] prod_{j != q} F_j[i_j, c].
+ *
+ * Computed as T seen as Pa x m x Pb x r, contracted first with the Khatri-Rao product of
+ * the modes after q (Pb x r) and then with that of the modes before q (Pa x r):
+ * O(Pa m Pb r) operations, a fraction of the gemm that made T.
+ * @returns out, row-major dims[q] x r.
+ */
+export function contractGroup(T: Float64Array, dims: readonly number[], r: number, q: number, factors: readonly Float64Array[]): Float64Array {
+  const m = dims[q]!;
+  const Pa = prod(dims, 0, q);
+  const Pb = prod(dims, q + 1);
+  let U = T;
+  if (Pb > 1) {
+    const kb = q + 2 === dims.length ? factors[q + 1]! : khatriRaoRows(factors.slice(q + 1), dims.slice(q + 1), r);
+    U = new Float64Array(Pa * m * r);
+    for (let ai = 0; ai < Pa * m; ai++) {
+      const dst = ai * r;
+      for (let b = 0; b < Pb; b++) {
+        const src = (ai * Pb + b) * r;
+        const kk = b * r;
+        for (let c = 0; c < r; c++) U[dst + c]! += T[src + c]! * kb[kk + c]!;
+      }
+    }
+  }
+  if (Pa === 1) return U === T ? T.slice(0, m * r) : U;
+  const ka = q === 1 ? factors[0]! : khatriRaoRows(factors.slice(0, q), dims.slice(0, q), r);
+  const out = new Float64Array(m * r);
+  for (let a = 0; a < Pa; a++) {
+    const kk = a * r;
+    for (let i = 0; i < m; i++) {
+      const src = (a * m + i) * r;
+      const dst = i * r;
+      for (let c = 0; c < r; c++) out[dst + c]! += U[src + c]! * ka[kk + c]!;
+    }
+  }
+  return out;
+}
