@@ -9,7 +9,7 @@ import type { Matrix } from '../matrix/matrix.js';
 import { readCsv } from './csv.js';
 import { formatOf, type FileFormat, type ReadMatrixOptions } from './format.js';
 import { readMtx, type MtxEntries, type MtxField, type MtxFormat, type MtxSymmetry } from './mtx.js';
-import { readNpy } from './npy.js';
+import { readNpy, readTensor, readTensorHeader } from './npy.js';
 import { StatsAccumulator, type ValueStats } from './stats.js';
 
 /** What {@link inspectFile} reports. */
@@ -20,15 +20,17 @@ export interface FileInfo extends Omit<ValueStats, 'count'> {
   format: FileFormat;
   /** File size in bytes. */
   bytes: number;
-  /** Number of rows of the matrix. */
+  /** Number of rows of the matrix (of an n-d array: n_0, the rows of its mode-0 unfolding). */
   rows: number;
-  /** Number of columns of the matrix. */
+  /** Number of columns of the matrix (of an n-d array: n_1 * ... * n_{d-1}). */
   cols: number;
-  /** dtype of the matrix `readMatrix` returns for this file. */
+  /** npy files of 3 or more dimensions: the shape (absent for matrices, whose shape is rows x cols). */
+  shape?: number[];
+  /** dtype of the matrix `readMatrix` (or of the tensor `readTensor`) returns for this file. */
   dtype: DType;
   /** One-line description of the storage, e.g. `npy 1.0, <f8, C order`. */
   storage: string;
-  /** Fraction of the rows * cols elements that are nonzero (0 for an empty matrix). */
+  /** Fraction of the rows * cols elements that are nonzero (0 for an empty matrix or array). */
   density: number;
   /** npy files: header fields. */
   npy?: { version: 1 | 2 | 3; descr: string; fortranOrder: boolean; shape: number[] };
@@ -80,8 +82,9 @@ export function coordinateStats(e: MtxEntries, rows: number, cols: number): Valu
 }
 
 /**
- * Read a matrix file and summarize it: shape, storage, dtype, nonzeros and density,
- * Frobenius norm, min and max (over non-NaN values), NaN and infinity counts.
+ * Read a matrix file (or an `.npy` array of any number of dimensions) and summarize it:
+ * shape, storage, dtype, nonzeros and density, Frobenius norm, min and max (over non-NaN
+ * values), NaN and infinity counts.
  * @throws as {@link readMatrix}.
  */
 export async function inspectFile(path: string, options: ReadMatrixOptions = {}): Promise<FileInfo> {
@@ -94,6 +97,20 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
   };
 
   if (format === 'npy') {
+    // Arrays of 3 or more dimensions are read as tensors; matrices exactly as before.
+    const h = await readTensorHeader(path, { maxHeaderSize: options.maxHeaderSize });
+    if (h.shape.length > 2) {
+      const t = await readTensor(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
+      const acc = new StatsAccumulator();
+      // As read, the tensor fills its storage (C or Fortran order); statistics ignore order.
+      const d = t.data;
+      for (let k = 0; k < d.length; k++) acc.add(d[k]!);
+      const rest = t.shape.slice(1).reduce((a, b) => a * b, 1);
+      const info = finish(t.shape[0]!, rest, t.dtype, `npy ${h.version}.0, ${h.type.descr}, ${h.fortranOrder ? 'Fortran' : 'C'} order`, acc.result());
+      info.shape = [...t.shape];
+      info.npy = { version: h.version, descr: h.type.descr, fortranOrder: h.fortranOrder, shape: [...h.shape] };
+      return info;
+    }
     const a = await readNpy(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
     const layout = a.shape.length === 2 ? `${a.fortranOrder ? 'Fortran' : 'C'} order` : `${a.shape.length}-D`;
     const info = finish(a.matrix.rows, a.matrix.cols, a.matrix.dtype, `npy ${a.version}.0, ${a.dtype}, ${layout}`, denseStats(a.matrix));

@@ -197,7 +197,7 @@ export function readHeader(
     );
   }
   for (const d of big) {
-    if (d > BigInt(MAX_DIM)) throw unsupportedAt(file, headerStart, `dimension ${d} of shape ${shapeText} exceeds the ${anyRank ? 'tensor' : 'matrix'} limit of 2^31 - 1`);
+    if (d > BigInt(MAX_DIM)) throw unsupportedAt(file, headerStart, `dimension ${d} of shape ${shapeText} exceeds the ${big.length > 2 ? 'tensor' : 'matrix'} limit of 2^31 - 1`);
   }
   return {
     ...preamble,

@@ -22,9 +22,11 @@ function infoText(info: FileInfo): string {
   const pairs: [string, string][] = [
     ['file', `${info.path} (${humanBytes(info.bytes)})`],
     ['storage', info.storage],
-    ['shape', `${info.rows} x ${info.cols}`],
+    ['shape', info.shape ? info.shape.join(' x ') : `${info.rows} x ${info.cols}`],
     ['dtype', info.dtype],
   ];
+  // n-d arrays: the number of elements, which the shape no longer shows at a glance
+  if (info.shape) pairs.push(['size', `${info.shape.reduce((a, b) => a * b, 1)} elements`]);
   if (info.mtx?.format === 'coordinate') {
     const mirrored = info.mtx.symmetry === 'general' ? '' : ' (both triangles)';
     pairs.push(['entries', `${info.mtx.entries} stored${mirrored}`]);
@@ -42,11 +44,14 @@ function infoText(info: FileInfo): string {
   return formatPairs(pairs);
 }
 
-/** `lowrank info FILE`: shape, storage, dtype, nonzeros and density, Frobenius norm, min/max, NaN/Inf counts. */
+/**
+ * `lowrank info FILE`: shape, storage, dtype, nonzeros and density, Frobenius norm, min/max,
+ * NaN/Inf counts; `.npy` arrays of any number of dimensions (shape `8 x 8 x 8` and a size line).
+ */
 export function registerInfo(program: Command): void {
   program
     .command('info')
-    .description('describe a matrix file: shape, storage, dtype, nonzeros, Frobenius norm, min/max, NaN/Inf counts')
+    .description('describe a matrix file or an n-d .npy array: shape, storage, dtype, nonzeros, Frobenius norm, min/max, NaN/Inf counts')
     .argument('<file>', 'a .npy, .mtx, .csv, .tsv or .txt file')
     .option('--json', 'print one JSON object')
     .addOption(delimiterOption())
