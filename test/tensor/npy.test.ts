@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { InvalidArgumentError, ParseError, UnsupportedError } from '../../src/errors.js';
+import { InvalidArgumentError, LowrankError, ParseError, UnsupportedError } from '../../src/errors.js';
 import { parseNpy, readNpy } from '../../src/io/npy.js';
 import { encodeNpyTensor, parseNpyTensor, readTensor, readTensorHeader, readTensorSync, writeTensor, writeTensorSync } from '../../src/io/npy.js';
 import { planTensor, tensorChunks } from '../../src/io/npy-tensor.js';
@@ -223,4 +223,40 @@ print(json.dumps(res))`,
     assert.deepEqual(r.cells.map((v) => (v === 0 ? 0 : v)), cellsOf(want).map((v) => (v === 0 ? 0 : v)), name);
     assert.deepEqual(r.neg0, [...want.toFlat()].map((v) => Object.is(v, -0)), name);
   }
+});
+
+test('fuzz: mutated n-d files and absurd shapes give a tensor the bytes hold, or a typed error', () => {
+  const names = Object.keys(fx.files);
+  const files = new Map(names.map((n) => [n, new Uint8Array(readFileSync(join(DIR, n)))]));
+  const edit = fc.oneof(
+    fc.record({ op: fc.constant('set' as const), at: fc.nat({ max: 200 }), byte: fc.constantFrom(...Array.from("0123456789(), '-<>|fiub:{}TrueFalse\n", (c) => c.charCodeAt(0)), 0, 0xff) }),
+    fc.record({ op: fc.constant('cut' as const), at: fc.nat({ max: 400 }), byte: fc.constant(0) }),
+  );
+  const survive = (bytes: Uint8Array): void => {
+    try {
+      const t = parseNpyTensor(bytes, 'fuzz.npy');
+      assert.ok(t.size <= bytes.length, `a tensor of ${t.size} elements from ${bytes.length} bytes`);
+    } catch (e) {
+      assert.ok(e instanceof LowrankError, `untyped error: ${String(e)}`);
+    }
+  };
+  fc.assert(
+    fc.property(fc.constantFrom(...names), fc.array(edit, { minLength: 1, maxLength: 4 }), (name, edits) => {
+      let b = files.get(name)!;
+      for (const e of edits) {
+        if (e.op === 'cut') b = b.slice(0, Math.min(b.length, e.at));
+        else if (b.length > 0) (b = b.slice())[e.at % b.length] = e.byte;
+      }
+      survive(b);
+    }),
+    { numRuns: 600 },
+  );
+  const dim = fc.oneof(fc.constantFrom('0', '1', '3', '65536', '2147483647', '2147483648', '4294967296', '9007199254740993', '18446744073709551616'), fc.nat({ max: 9 }).map(String));
+  fc.assert(
+    fc.property(fc.array(dim, { minLength: 0, maxLength: 7 }), fc.constantFrom('<f8', '<f4', '<i4', '|u1', '<i8', '|b1', '<f2'), fc.boolean(), fc.nat({ max: 96 }), (shape, descr, fortran, n) => {
+      const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+      survive(npyFile(`{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${tuple}, }`, new Uint8Array(n).fill(0x3f)));
+    }),
+    { numRuns: 400 },
+  );
 });
