@@ -87,6 +87,15 @@ test("ssa --json, the vector forecast, a one-column CSV with a header, '+' group
   const c = json(await run('ssa', csv, '--window', '36', '--groups', '3-4', '--json'));
   assert.equal(c.length, 120);
   assert.ok(maxDiff(c.singular_values as number[], seasonal.s) < 1e-12 * seasonal.s[0]!);
+  // --column picks a column of a table, by name or 0-based index.
+  const table = join(dir, 'table.csv');
+  writeFileSync(table, ['month,births', ...seasonal.series.map((v, k) => `${k + 1},${v}`)].join('\n') + '\n');
+  for (const c of ['births', '1']) {
+    const t = json(await run('ssa', table, '--column', c, '--window', '36', '--groups', '0', '--json'));
+    assert.ok(maxDiff(t.singular_values as number[], seasonal.s) < 1e-12 * seasonal.s[0]!);
+  }
+  assertFails(await run('ssa', table, '--column', 'deaths'), 2, /--column must name a column of .*table\.csv or give its 0-based index \(columns: month, births\), got 'deaths'/);
+  assertFails(await run('ssa', table), 1, /holds a 120x2 matrix; lowrank ssa takes one series .*pick a column with --column/);
   // Default groups: the first min(10, rank) eigentriples alone; printed without --out.
   const p = await run('ssa', seriesPath, '--window', '5');
   assert.equal(p.code, 0, p.err);

@@ -38,6 +38,7 @@ interface SsaFlags extends TextInputFlags {
   tol?: number;
   out?: string;
   json?: boolean;
+  column?: string;
 }
 
 /**
@@ -90,12 +91,23 @@ export function registerSsa(program: Command): void {
     .addOption(new Option('--solver <name>', 'SVD of the trajectory matrix: auto, full (dense), randomized or lanczos (matrix-free, FFT products)').choices([...SSA_SOLVERS]).default('auto'))
     .addOption(flagOption('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10)', number({ above: 0, below: 1 })))
     .addOption(flagOption('--seed <s>', 'seed of the truncated solvers (default 0)', integer()))
+    .option('-c, --column <c>', 'take the series from this column of a table: its name (header row) or 0-based index')
     .option('-o, --out <dir>', 'write the results as .npy files into this directory (created if needed); without it they are printed')
     .option('--json', 'print one JSON object');
   addTextInputOptions(command).action(async (path: string, opts: SsaFlags, cmd: Command) => {
     const input = await readMatrixInput(path, textReadOptions(opts));
-    const X = input.matrix;
-    if (X.rows !== 1 && X.cols !== 1) throw new ShapeError(`${path}: holds a ${X.rows}x${X.cols} matrix; lowrank ssa takes one series (a 1-D array, or one row or column)`);
+    let X = input.matrix;
+    if (opts.column !== undefined) {
+      const c = opts.column;
+      const byName = input.columnNames?.indexOf(c) ?? -1;
+      const index = byName >= 0 ? byName : /^\d+$/.test(c) ? Number(c) : -1;
+      if (!(index >= 0 && index < X.cols)) {
+        const names = input.columnNames ? ` (columns: ${input.columnNames.join(', ')})` : ` (${X.cols} columns, no header row)`;
+        throw new UsageError(`--column must name a column of ${path} or give its 0-based index${names}, got '${c}'`);
+      }
+      X = X.col(index);
+    }
+    if (X.rows !== 1 && X.cols !== 1) throw new ShapeError(`${path}: holds a ${X.rows}x${X.cols} matrix; lowrank ssa takes one series (a 1-D array, or one row or column; pick a column with --column)`);
     const x = Float64Array.from(X.toFlat());
     const N = x.length;
     if (N < 3) throw new ShapeError(`${path}: the series has ${N} values; SSA needs at least 3`);
