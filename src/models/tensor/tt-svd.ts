@@ -120,15 +120,18 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
     const ranks = [1];
     const singularValues: Float64Array[] = [];
     let discarded = 0;
+    // ||A_k||_F^2 of the current unfolding: what the discarded parts left of ||T||^2.
+    let remaining = normScaled * normScaled;
     let r = 1;
     let len = size;
     for (let k = 0; k < d - 1; k++) {
       const m = r * shape[k]!;
       const N = len / m;
-      const step: UnfoldingStep = truncateUnfolding(W, m, N, delta2, caps[k]!, ws);
+      const step: UnfoldingStep = truncateUnfolding(W, m, N, delta2, caps[k]!, ws, remaining);
       cores.push(step.U);
       singularValues.push(step.s.map((x) => x / scale));
       discarded += step.discarded;
+      remaining = Math.max(remaining - step.discarded, 0);
       r = step.rank;
       ranks.push(r);
       len = r * N;

@@ -12,20 +12,21 @@
  * explicitly, V^T = V_L^T Q) costs about 6 m^2 N flops and writes an m x N V^T.
  *
  * Accuracy. Forming G squares the singular values: an eigenvalue of the computed G carries
- * an absolute error of about eps tr(G) (measured: 0.05 to 0.5 eps tr(G) each), so squared
- * singular values below nu = m eps ||A||_F^2 are noise. The truncation compares sums of
- * discarded s_i^2 with delta^2, so:
+ * an absolute error of about eps ||A||_F^2 (measured: 0.05 to 0.5 eps ||A||_F^2 each), so
+ * squared singular values below nu = m eps ||A||_F^2 are noise, and an eigenvector whose
+ * eigenvalue is only moderately above it leaks about nu / s_i of A's norm into the
+ * discarded directions. The truncation compares sums of discarded s_i^2 with delta^2, so:
  *
- * - when delta^2 >= SAFE nu the noise is < 1/SAFE of the threshold and the Gram
- *   eigenvalues decide the rank (noise counted as energy, so the error bound errs on the
- *   safe side);
- * - otherwise (small eps) a second Gram resolves the small part: with the eigenvalues
- *   clearly above the noise (lambda_i >= RESOLVED nu, accurate) split off, A is rotated,
- *   F = U^T A in place, and the remaining rows B (whose norm is that of the small singular
- *   values) get their own Gram B B^T, whose eigenvalues are accurate relative to ||B||^2,
- *   i.e. to about eps ||A||^2 in s_i^2 -- the accuracy of an SVD of A. The coupling between
- *   the two blocks is the eigensolver's residual, O(eps tr(G)), and moves the small
- *   eigenvalues by O((eps tr G)^2 / lambda_p), far below that.
+ * - when delta^2 >= SAFE nu (eps above about 1e-6 for the first unfoldings) the Gram
+ *   eigenvalues decide the rank, with a margin of nu, so that the noise cannot push the
+ *   discarded energy over delta^2; the discarded energy is then measured directly,
+ *   ||A - U_r C||_F^2, chunk by chunk while C is formed, and the kept singular values are
+ *   the row norms of C (Rayleigh quotients of the exact G: errors second order in the
+ *   eigenvectors' errors);
+ * - otherwise the QR route: R of A^T by a sequential TSQR (Householder QR of [R; next block],
+ *   block after block, reading A only), then the SVD of the m x m R^T, whose singular values
+ *   are A's to about eps ||A|| as from an SVD of A itself (about 2 m^2 N flops of level-2/3
+ *   Householder work: several times the Gram route, still less than dgesdd's 6 m^2 N).
  *
  * Tall unfoldings (m > N, at the end of a train) go to the dense SVD (dgesdd's algorithm).
  * @internal
@@ -33,15 +34,14 @@
 import { kernels } from '../../kernels/index.js';
 import { eigh } from '../../linalg/eigh.js';
 import { PRECISION } from '../../linalg/lapack/machine.js';
-import type { Workspace } from '../../linalg/lapack/workspace.js';
+import { geqrf } from '../../linalg/lapack/geqrf.js';
+import { withWorkspace, type Workspace } from '../../linalg/lapack/workspace.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncationRank, viewC } from './tt-dense.js';
 
 /** Gram eigenvalues decide the rank alone when delta^2 >= SAFE m eps tr(G). */
-const SAFE = 16;
-/** Eigenvalues >= RESOLVED m eps tr(G) are kept from the first Gram in the two-stage route. */
-const RESOLVED = 1e3;
+const SAFE = 32;
 /** Bytes of the scratch block of the in-place rotations (a column chunk of C^T). */
 const CHUNK_BYTES = 4 << 20;
 
@@ -55,8 +55,8 @@ export interface UnfoldingStep {
   rank: number;
   /** Sum of the squared discarded singular values. */
   discarded: number;
-  /** Which computation ran: 'gram', 'gram2' (two-stage) or 'svd'. */
-  route: 'gram' | 'gram2' | 'svd';
+  /** Which computation ran: 'gram', 'qr' (TSQR, for small eps) or 'svd' (tall unfoldings). */
+  route: 'gram' | 'qr' | 'svd';
 }
 
 /**
@@ -65,47 +65,60 @@ export interface UnfoldingStep {
  * C = U_r^T A. `W` should live in the kernels' memory (a Workspace array) so that the
  * kernels use it in place.
  */
-export function truncateUnfolding(W: Float64Array, m: number, N: number, delta2: number, cap: number, ws: Workspace): UnfoldingStep {
+export function truncateUnfolding(W: Float64Array, m: number, N: number, delta2: number, cap: number, ws: Workspace, normA2: number): UnfoldingStep {
   if (N < m) return tallStep(W, m, N, delta2, cap);
-  const G = ws.alloc('float64', m * m, false) as Float64Array;
-  // A is C-order m x N, i.e. the column-major N x m X = A^T (ld N), and G = X^T X.
-  kernels().syrk('L', true, m, N, 1, W, 0, N, 0, G, 0, m);
-  let tr = 0;
-  for (let i = 0; i < m; i++) tr += G[i + i * m]!;
-  const { lambda, V } = eighDescending(G, m);
-  const nu = m * PRECISION * tr;
-  // Eigenvalues clearly above the noise: exact enough to keep from this Gram.
-  let p = 0;
-  while (p < m && lambda[p]! >= RESOLVED * nu) p++;
-  if (delta2 >= SAFE * nu || p === m || cap <= p) {
-    const { rank, discarded } = truncationRank(lambda, delta2, cap);
+  // The Gram eigenvalues' noise level (normA2 = ||A||_F^2 need only be about right).
+  const nu = m * PRECISION * normA2;
+  if (delta2 >= SAFE * nu) {
+    const G = ws.alloc('float64', m * m, false) as Float64Array;
+    // A is C-order m x N, i.e. the column-major N x m X = A^T (ld N), and G = X^T X.
+    kernels().syrk('L', true, m, N, 1, W, 0, N, 0, G, 0, m);
+    const { lambda, V } = eighDescending(G, m);
+    // Gram route. The rank keeps a margin of nu, the bound on the eigenvalues' noise, so the
+    // discarded energy stays below delta^2 whatever that noise did.
+    const { rank, discarded } = truncationRank(lambda, delta2 - nu, cap);
     const Ur = V.subarray(0, m * rank); // columns of the descending eigenvectors
-    rotateRows(W, N, 0, m, Ur, rank, ws);
-    return { U: colMajorToC(Ur, m, rank), s: sqrtOf(lambda, rank), rank, discarded, route: 'gram' };
+    // The discarded energy measured directly, ||A - U_r C||_F^2, when the eigenvalues'
+    // noise could be a visible part of it (it is then exact to rounding).
+    const measure = discarded < 1e6 * nu;
+    const residual = rotateRows(W, N, 0, m, Ur, rank, ws, measure);
+    return { U: colMajorToC(Ur, m, rank), s: rowNorms(W, N, rank), rank, discarded: measure ? residual : discarded, route: 'gram' };
   }
-  // Two-stage: rotate all of A, F = V^T A (in place), and resolve the trailing rows B.
-  rotateRows(W, N, 0, m, V, m, ws);
-  const mt = m - p;
-  const G2 = ws.alloc('float64', mt * mt, false) as Float64Array;
-  kernels().syrk('L', true, mt, N, 1, W, p * N, N, 0, G2, 0, mt);
-  const tail = eighDescending(G2, mt);
+  // QR route: R of A^T by TSQR (backward stable), then the SVD of R^T gives A's singular
+  // values to eps ||A|| and its left singular vectors.
+  const R = tsqrR(W, m, N, ws);
+  const f = svd(new Matrix(R, m, m).T);
   const energies = new Float64Array(m);
-  energies.set(lambda.subarray(0, p));
-  energies.set(tail.lambda, p);
+  for (let i = 0; i < m; i++) energies[i] = f.s[i]! * f.s[i]!;
   const { rank, discarded } = truncationRank(energies, delta2, cap);
-  const q = rank - p; // rank >= p: each of the first p energies exceeds delta2
-  const U = new Float64Array(m * rank);
-  const Vd = V;
-  for (let i = 0; i < m; i++) for (let a = 0; a < p; a++) U[i * rank + a] = Vd[i + a * m]!;
-  if (q > 0) {
-    const Wq = tail.V.subarray(0, mt * q);
-    rotateRows(W, N, p, mt, Wq, q, ws);
-    // The new directions in A's row space: V_perp Wq (m x q).
-    const VW = new Float64Array(m * q);
-    kernels().gemm(false, false, m, q, mt, 1, Vd, p * m, m, Wq, 0, mt, 0, VW, 0, m);
-    for (let i = 0; i < m; i++) for (let a = 0; a < q; a++) U[i * rank + p + a] = VW[i + a * m]!;
+  const Ur = new Float64Array(m * rank); // column-major
+  for (let a = 0; a < rank; a++) for (let i = 0; i < m; i++) Ur[i + a * m] = f.U.get(i, a);
+  rotateRows(W, N, 0, m, Ur, rank, ws);
+  return { U: colMajorToC(Ur, m, rank), s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, route: 'qr' };
+}
+
+/**
+ * The m x m upper-triangular R of A^T = Q R (A = W[0 : m N], C-order m x N, i.e. the
+ * column-major N x m X = A^T), column-major: TSQR (Demmel, Grigori, Hoemmen & Langou 2012)
+ * in its sequential form -- Householder QR (geqrf) of [R; next block of rows of X], block
+ * after block -- so X is only read, and the scratch is one (m + b) x m block.
+ */
+function tsqrR(W: Float64Array, m: number, N: number, ws: Workspace): Float64Array {
+  const b = Math.min(N, Math.max(8 * m, 2048));
+  const ld = m + b;
+  const Q = ws.alloc('float64', ld * m) as Float64Array;
+  const tau = ws.alloc('float64', m) as Float64Array;
+  for (let j0 = 0; j0 < N; j0 += b) {
+    const bj = Math.min(b, N - j0);
+    const rows = m + bj;
+    // Rows 0..m-1: the R so far (zero at first); rows m..: X[j0 .. j0 + bj) (column i of X is row i of A).
+    for (let i = 0; i < m; i++) Q.set(W.subarray(i * N + j0, i * N + j0 + bj), i * ld + m);
+    withWorkspace((w2) => geqrf(rows, m, Q, 0, ld, tau, w2));
+    for (let c = 0; c < m; c++) Q.fill(0, c * ld + c + 1, c * ld + m);
   }
-  return { U, s: sqrtOf(energies, rank), rank, discarded, route: 'gram2' };
+  const R = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) for (let i = 0; i <= c; i++) R[i + c * m] = Q[i + c * ld]!;
+  return R;
 }
 
 /** m x m symmetric G (lower triangle, column-major): eigenvalues and vectors, descending, vectors column-major. */
@@ -124,20 +137,46 @@ function eighDescending(G: Float64Array, m: number): { lambda: Float64Array; V: 
 /**
  * Rows [row0, row0 + k) of W (C order, rows of length N) := M^T times rows
  * [row0, row0 + m) (M m x k column-major, k <= m), in place, a chunk of columns at a time:
- * each chunk's product goes to scratch and then over the rows it was computed from.
+ * each chunk's product goes to scratch and then over the rows it was computed from. With
+ * `residual`, also returns ||A - M M^T A||_F^2 for the m rows A (computed chunk by chunk
+ * from a copy of each chunk, so exact to rounding); else 0.
  */
-function rotateRows(W: Float64Array, N: number, row0: number, m: number, M: Float64Array, k: number, ws: Workspace): void {
+function rotateRows(W: Float64Array, N: number, row0: number, m: number, M: Float64Array, k: number, ws: Workspace, residual = false): number {
   const b = Math.max(64, Math.min(N, Math.floor(CHUNK_BYTES / 8 / Math.max(k, m))));
   const tmp = ws.alloc('float64', b * k, false) as Float64Array;
   const Mw = ws.alloc('float64', m * k, false) as Float64Array;
+  const X = residual ? (ws.alloc('float64', b * m, false) as Float64Array) : undefined;
   Mw.set(M.subarray(0, m * k));
   const base = row0 * N;
+  const K = kernels();
+  let scale = 0;
+  let ssq = 1;
   for (let j0 = 0; j0 < N; j0 += b) {
     const bj = Math.min(b, N - j0);
     // Columns j0.. of the rows, as the column-major bj x m block at base + j0 (ld N).
-    kernels().gemm(false, false, bj, k, m, 1, W, base + j0, N, Mw, 0, m, 0, tmp, 0, bj);
+    K.gemm(false, false, bj, k, m, 1, W, base + j0, N, Mw, 0, m, 0, tmp, 0, bj);
+    if (X) {
+      // The chunk minus its projection: X - tmp M^T (bj x m), then its scaled sum of squares.
+      for (let i = 0; i < m; i++) X.set(W.subarray(base + i * N + j0, base + i * N + j0 + bj), i * bj);
+      K.gemm(false, true, bj, m, k, -1, tmp, 0, bj, Mw, 0, m, 1, X, 0, bj);
+      const nrm = K.nrm2(bj * m, X, 0, 1);
+      if (nrm > 0) {
+        if (nrm > scale) {
+          ssq = 1 + ssq * (scale / nrm) ** 2;
+          scale = nrm;
+        } else ssq += (nrm / scale) ** 2;
+      }
+    }
     for (let a = 0; a < k; a++) W.set(tmp.subarray(a * bj, (a + 1) * bj), base + a * N + j0);
   }
+  return scale * scale * ssq;
+}
+
+/** The 2-norms of rows 0 .. r-1 of W (rows of length N): the singular values kept, as ||U_r^T A|| row by row. */
+function rowNorms(W: Float64Array, N: number, r: number): Float64Array {
+  const s = new Float64Array(r);
+  for (let a = 0; a < r; a++) s[a] = N === 0 ? 0 : kernels().nrm2(N, W, a * N, 1);
+  return s;
 }
 
 /** The dense route for tall unfoldings (m > N): A = U S V^T, C = S_r V_r^T. */
@@ -160,10 +199,4 @@ function colMajorToC(M: Float64Array, m: number, k: number): Float64Array {
   const out = new Float64Array(m * k);
   for (let i = 0; i < m; i++) for (let a = 0; a < k; a++) out[i * k + a] = M[i + a * m]!;
   return out;
-}
-
-function sqrtOf(e: Float64Array, r: number): Float64Array {
-  const s = new Float64Array(r);
-  for (let i = 0; i < r; i++) s[i] = Math.sqrt(Math.max(e[i]!, 0));
-  return s;
 }
