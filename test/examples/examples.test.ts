@@ -115,6 +115,18 @@ describe('examples', { concurrency: 2 }, () => {
     const rand = figure(out, /two random 3-dim .*sum of sines (\d+\.\d+)/);
     assert.ok(same < 0.3 && rand > 2, `sum of sines ${same} (halves), ${rand} (random)`);
   });
+
+  test('09 SSA of the monthly US births: trend, period-12 and period-6 pairs, forecasts beat the seasonal naive one', async () => {
+    const out = await ok('09-ssa-births.ts');
+    assert.match(out, /^ 2 +20600 +0\.046% +11\.9$/m);
+    assert.match(out, /^ 4 +12504 +0\.017% +6\.0$/m);
+    assert.match(out, /peak in Aug /);
+    // numpy's dense SSA of the same series gives RMSE 177.8 (recurrent) and 176.0 (vector).
+    assert.match(out, /SSA recurrent +RMSE 177\.8 /);
+    assert.match(out, /SSA vector +RMSE 176\.0 /);
+    const naive = figure(out, /seasonal naive +RMSE (\d+\.\d)/);
+    assert.ok(naive > 300, `seasonal naive RMSE ${naive}`);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
