@@ -264,6 +264,7 @@ export class TensorTrain {
    * @throws ShapeError when the shapes differ.
    */
   sub(other: TensorTrain): TensorTrain {
+    this.checkSameShape(other, 'sub');
     return this.add(other.scale(-1));
   }
 
