@@ -5,8 +5,10 @@
  * `_parameter_constraints`: {@link resolveOptions} rejects unknown keys (naming the key, the
  * owner and the known keys), fills defaults, checks each value against its rule and then the
  * table's cross-field constraints, and returns a frozen record whose TypeScript type is
- * derived from the same table ({@link Resolved}, {@link OptionsOf}). Allowed values that more
- * than one routine accepts (power-iteration normalizers, PCA solvers) are declared here once.
+ * derived from the same table ({@link Resolved}). The options a caller passes are a
+ * documented interface (the TSDoc users read) that the table is checked against at compile
+ * time by {@link tableFor}. Allowed values that more than one routine accepts
+ * (power-iteration normalizers, PCA solvers) are declared here once.
  *
  * Every failure is an {@link InvalidArgumentError} of the form
  * `Owner: option 'name' must be <rule>, got <value>`.
@@ -46,7 +48,9 @@ export type RequiredKeys<S extends OptionTable> = { [K in keyof S]: S[K] extends
 /**
  * The options object a caller passes for a table: every field optional, except the
  * {@link required} ones. Both parts map the table's own keys, so each option keeps the TSDoc
- * written on its field.
+ * written on its field in the editor; but the emitted .d.ts prints the table's `Field` types
+ * and drops the TSDoc of fields spread from another module. A public options type is
+ * therefore a documented interface checked by {@link tableFor}, not this.
  */
 export type OptionsOf<S extends OptionTable> = AllOptional<S> & Required<Pick<AllOptional<S>, RequiredKeys<S>>>;
 
@@ -57,17 +61,42 @@ type AllOptional<S extends OptionTable> = {
 /** The fields of a documented options interface `O`: each option of O with a field of its type. */
 export type FieldsFor<O> = { readonly [K in keyof Required<O>]: Field<NonNullable<O[K]>> };
 
+/** The value type of a field. */
+type FieldValue<F> = F extends Field<infer T> ? T : never;
+
+/** The keys an options type requires (those not marked `?`). */
+type RequiredOptionKeys<O> = { [K in keyof O]-?: {} extends Pick<O, K> ? never : K }[keyof O];
+
+/** true when A and B are mutually assignable. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
 /**
- * Declare the table of a documented options interface `O`: a compile error unless the table
- * has exactly O's keys, each with a field of the option's type (`satisfies FieldsFor<O>`
- * alone misses a key that a spread fragment adds). For tables that spread fragments declared
- * in other modules: `OptionsOf<typeof TABLE>` keeps the fragments' TSDoc in the editor but
- * not in the emitted .d.ts, which prints the spread fields without it, so such an estimator
- * keeps its documented interface and checks it against the table here.
- * @example
- * const TABLE = tableFor<MyOptions>()({ factors: opt(int(1), 10), ...SHARED_FIELDS });
+ * What {@link tableFor} asks of a table besides {@link FieldsFor}: no key that `O` lacks, each
+ * field's rule accepting exactly the option's type (a narrower rule would reject values the
+ * documentation promises), and {@link required} fields exactly where `O` has required keys.
  */
-export function tableFor<O>(): <S extends FieldsFor<O>>(table: S & { readonly [K in Exclude<keyof S, keyof O>]: never }) => S {
+type ExactlyFor<O, S> =
+  & { readonly [K in Exclude<keyof S, keyof O>]: never }
+  & { readonly [K in keyof S & keyof O as Same<FieldValue<S[K]>, NonNullable<O[K]>> extends true ? never : K]: `the rule of '${K & string}' must accept exactly the option's type` }
+  & (Same<{ [K in keyof S]: S[K] extends { readonly required: true } ? K : never }[keyof S], RequiredOptionKeys<O>> extends true ? unknown : { readonly 'required fields must be the required keys of the options interface': never });
+
+/**
+ * Declare the option table of a documented options interface `O`. This is how every
+ * estimator and long routine declares its options: the interface carries the TSDoc of each
+ * option (users see it in their editor and in the emitted .d.ts, where the interface is
+ * printed as written), and the table carries each option's rule and default. A compile error
+ * unless the table has exactly O's keys (`satisfies FieldsFor<O>` alone misses a key that a
+ * spread fragment adds), each with a rule accepting exactly the option's type, and
+ * {@link required} fields exactly for O's required keys. A fragment shared by several
+ * estimators (e.g. {@link RANDOMIZED_SOLVER_OPTIONS}) is declared the same way, with its own
+ * interface that theirs extend.
+ * @example
+ * export interface MyOptions extends RandomizedSolverOptions {
+ *   factors?: number; // with its TSDoc: what it is, its range, its default
+ * }
+ * const TABLE = tableFor<MyOptions>()({ factors: opt(int(1), 10), ...RANDOMIZED_SOLVER_OPTIONS });
+ */
+export function tableFor<O>(): <S extends FieldsFor<O>>(table: S & ExactlyFor<O, S>) => S {
   return (table) => table;
 }
 
@@ -187,26 +216,35 @@ export const POWER_NORMALIZERS = ['auto', 'lu', 'qr', 'none'] as const;
 export type PowerNormalizer = (typeof POWER_NORMALIZERS)[number];
 
 /**
- * The randomized SVD's tuning options and the seed, one fragment spread into the option
- * table of every estimator with a randomized solver (PCA, TruncatedSVD, LSA); an estimator
- * whose rule or default differs overrides that field after the spread.
+ * The randomized SVD's tuning options and the seed, shared by every estimator with a
+ * randomized solver (PCA, TruncatedSVD, LSA, SSA): their options interfaces extend this one
+ * (overriding a field whose rule or default differs) and their tables spread
+ * {@link RANDOMIZED_SOLVER_OPTIONS}.
  */
-export const RANDOMIZED_SOLVER_OPTIONS = {
+export interface RandomizedSolverOptions {
   /**
    * Randomized solver: power (subspace) iterations q, scikit-learn's `iterated_power` /
    * `n_iter`. Default 'auto': 7 when k < 0.1 min(n_samples, n_features), else 4.
    */
-  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
-  /** Randomized solver: sketch columns beyond k (scikit-learn's `n_oversamples`). Default 10. */
-  oversample: opt(int(0), 10),
+  powerIters?: number | 'auto';
+  /** Randomized solver: sketch columns beyond k (scikit-learn's `n_oversamples`), >= 0. Default 10. */
+  oversample?: number;
   /**
    * Randomized solver: re-normalization between power iterations ('lu', 'qr', 'none').
    * Default 'auto': 'qr' when q <= 2, else 'lu' (see randomizedSvd).
    */
-  normalizer: opt(oneOf(POWER_NORMALIZERS), 'auto'),
+  normalizer?: PowerNormalizer;
   /** Seed (or generator) of the solver's random start: the randomized test matrix, the Lanczos start vector. Default 0. */
+  seed?: RandomState;
+}
+
+/** The rules and defaults of {@link RandomizedSolverOptions}, spread into the tables of the estimators that take them. */
+export const RANDOMIZED_SOLVER_OPTIONS = tableFor<RandomizedSolverOptions>()({
+  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
+  oversample: opt(int(0), 10),
+  normalizer: opt(oneOf(POWER_NORMALIZERS), 'auto'),
   seed: opt(randomStateRule, 0),
-};
+});
 
 /** PCA solvers; `'arpack'` is scikit-learn's name for `'lanczos'` (see PCA). */
 export const PCA_SOLVERS = ['auto', 'full', 'covariance-eigh', 'randomized', 'lanczos', 'arpack'] as const;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InvalidArgumentError } from '../src/errors.js';
-import { bool, either, int, maybe, num, oneOf, opt, resolveOptions, type OptionsOf } from '../src/options.js';
+import { bool, either, int, maybe, num, oneOf, opt, required, resolveOptions, tableFor, type OptionsOf } from '../src/options.js';
 
 const TABLE = {
   factors: opt(int(1, 64), 10),
@@ -54,4 +54,30 @@ test('cross-field constraints run on the resolved options', () => {
   const c = [{ ok: (o: { solver: string; factors: number }) => o.solver === 'cd' || o.factors <= 8, message: () => "solver 'mu' takes at most 8 factors" }];
   assert.throws(() => resolveOptions('Est', TABLE, { solver: 'mu', factors: 9 }, c), /Est: solver 'mu' takes at most 8 factors$/);
   assert.equal(resolveOptions('Est', TABLE, { solver: 'mu', factors: 8 }, c).factors, 8);
+});
+
+test('tableFor<O>() checks a table against its documented interface at compile time', () => {
+  interface Opts {
+    /** Required. */
+    components: number;
+    /** Optional. */
+    solver?: 'cd' | 'mu';
+    /** 'auto' or a count. */
+    iters?: number | 'auto';
+  }
+  const ok = tableFor<Opts>()({ components: required(int(1)), solver: opt(oneOf(['cd', 'mu'] as const), 'cd'), iters: opt(either(oneOf(['auto'] as const), int(0)), 'auto') });
+  assert.deepEqual({ ...resolveOptions('Est', ok, { components: 2 }) }, { components: 2, solver: 'cd', iters: 'auto' });
+  // Each line below is a compile error (`npx tsc -p tsconfig.check.json` fails if one is not).
+  // @ts-expect-error a key the interface lacks
+  tableFor<Opts>()({ components: required(int(1)), solver: opt(oneOf(['cd', 'mu'] as const), 'cd'), iters: opt(int(0), 1), extra: opt(bool, true) });
+  // @ts-expect-error a key of the interface missing
+  tableFor<Opts>()({ components: required(int(1)), solver: opt(oneOf(['cd', 'mu'] as const), 'cd') });
+  // @ts-expect-error a rule narrower than the option's type ('auto' documented, refused by int)
+  tableFor<Opts>()({ components: required(int(1)), solver: opt(oneOf(['cd', 'mu'] as const), 'cd'), iters: opt(int(0), 1) });
+  // @ts-expect-error a rule of another type
+  tableFor<Opts>()({ components: required(int(1)), solver: opt(bool, true), iters: opt(int(0), 1) });
+  // @ts-expect-error a required option with a default (the interface says required)
+  tableFor<Opts>()({ components: opt(int(1), 2), solver: opt(oneOf(['cd', 'mu'] as const), 'cd'), iters: opt(either(oneOf(['auto'] as const), int(0)), 'auto') });
+  // @ts-expect-error a required field for an optional option
+  tableFor<Opts>()({ components: required(int(1)), solver: required(oneOf(['cd', 'mu'] as const)), iters: opt(either(oneOf(['auto'] as const), int(0)), 'auto') });
 });

@@ -28,7 +28,7 @@ import { ConvergenceError, InvalidArgumentError, LowrankError, ShapeError, Unsup
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, int, maybe, num, oneOf, opt, resolveOptions, type Constraint, type OptionsOf } from '../../options.js';
+import { bool, int, maybe, num, oneOf, opt, resolveOptions, tableFor, type Constraint } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { jsonRows, jsonVector } from '../decomposition/centering.js';
@@ -57,29 +57,39 @@ export const SOFT_IMPUTE_ALGORITHMS = ['als', 'svd'] as const;
 /** Which SoftImpute solver to run. */
 export type SoftImputeAlgorithm = (typeof SOFT_IMPUTE_ALGORITHMS)[number];
 
-const SOFT_IMPUTE_OPTIONS = {
+/** Options of {@link SoftImpute}. Unknown keys are an error. */
+export interface SoftImputeOptions {
   /**
-   * Largest rank of the completed matrix (the paper's `rank.max`); values above min(m, n)
-   * are clamped. Default: no cap, the working rank starts at 8 and doubles while every
-   * computed singular value survives the threshold (requires `lambda` > 0).
+   * Largest rank of the completed matrix (the paper's `rank.max`), an integer >= 1; values
+   * above min(m, n) are clamped. Default: no cap, the working rank starts at 8 and doubles
+   * while every computed singular value survives the threshold (requires `lambda` > 0).
    */
-  rank: maybe(int(1)),
+  rank?: number;
   /**
    * Shrinkage lambda >= 0 on the singular values. Default `softImputeLambdaMax(X) / 100`, where
    * `lambdaMax` ({@link softImputeLambdaMax}) is the largest singular value of the observed matrix (zeros elsewhere):
    * lambda >= lambdaMax gives the zero matrix (softImpute's `lambda0`). lambda = 0 with a
    * `rank` is rank-constrained "hard" imputation.
    */
-  lambda: maybe(num(0)),
-  /** Iteration cap. Default 100. */
-  maxIter: opt(int(1), 100),
-  /** Stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol. Default 1e-5. */
-  tol: opt(num(0), 1e-5),
+  lambda?: number;
+  /** Iteration cap, >= 1. Default 100. */
+  maxIter?: number;
+  /** Stop when ||L_old - L_new||_F^2 / ||L_old||_F^2 < tol (>= 0). Default 1e-5. */
+  tol?: number;
   /** Seed of the random starting block. Default 0. */
-  seed: opt(num(), 0),
+  seed?: number;
   /** `'als'` (default, faster per iteration) or `'svd'` (monotone objective). */
+  algorithm?: SoftImputeAlgorithm;
+}
+
+const SOFT_IMPUTE_OPTIONS = tableFor<SoftImputeOptions>()({
+  rank: maybe(int(1)),
+  lambda: maybe(num(0)),
+  maxIter: opt(int(1), 100),
+  tol: opt(num(0), 1e-5),
+  seed: opt(num(), 0),
   algorithm: opt(oneOf(SOFT_IMPUTE_ALGORITHMS), 'als'),
-};
+});
 
 const SOFT_IMPUTE_CONSTRAINTS: Constraint<typeof SOFT_IMPUTE_OPTIONS>[] = [
   {
@@ -88,21 +98,25 @@ const SOFT_IMPUTE_CONSTRAINTS: Constraint<typeof SOFT_IMPUTE_OPTIONS>[] = [
   },
 ];
 
-/** Options of {@link SoftImpute} (each documented on its field; unknown keys are an error). */
-export type SoftImputeOptions = OptionsOf<typeof SOFT_IMPUTE_OPTIONS>;
-
-const COMPLETE_OPTIONS = {
+/** Options of {@link SoftImputeFit.complete}. Unknown keys are an error. */
+export interface CompleteOptions {
   /** Keep the observed entries as given (default true); false gives the low-rank estimate everywhere. */
+  keepObserved?: boolean;
+}
+
+const COMPLETE_OPTIONS = tableFor<CompleteOptions>()({
   keepObserved: opt(bool, true),
-};
+});
 
-/** Options of {@link SoftImputeFit.complete} (unknown keys are an error). */
-export type CompleteOptions = OptionsOf<typeof COMPLETE_OPTIONS>;
-
-const LAMBDA_MAX_OPTIONS = {
+/** Options of {@link softImputeLambdaMax}. Unknown keys are an error. */
+export interface SoftImputeLambdaMaxOptions {
   /** Seed of the random starting block; default 0. */
+  seed?: number;
+}
+
+const LAMBDA_MAX_OPTIONS = tableFor<SoftImputeLambdaMaxOptions>()({
   seed: opt(num(), 0),
-};
+});
 
 /** Options of {@link SoftImpute.fit}: progress (`stage: 'iteration'`) and cancellation. */
 export type SoftImputeFitOptions = LongTaskOptions;
@@ -583,7 +597,7 @@ export class SoftImputeFit {
  * @throws ShapeError, InvalidArgumentError or NonFiniteInputError for bad observed entries,
  *   as {@link SoftImpute.fit}.
  */
-export function softImputeLambdaMax(observed: ObservedInput, options: OptionsOf<typeof LAMBDA_MAX_OPTIONS> = {}): number {
+export function softImputeLambdaMax(observed: ObservedInput, options: SoftImputeLambdaMaxOptions = {}): number {
   const { seed } = resolveOptions('softImputeLambdaMax', LAMBDA_MAX_OPTIONS, options);
   const obs = toObservedCsr(observed);
   const minDim = Math.min(obs.rows, obs.cols);

@@ -19,7 +19,7 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { bool, int, maybe, opt, resolveOptions, type OptionsOf } from '../../options.js';
+import { bool, int, maybe, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CscMatrix } from '../../sparse/csc.js';
 import { CsrMatrix } from '../../sparse/csr.js';
@@ -27,20 +27,24 @@ import { flipByRows } from '../../lowrank/truncated-result.js';
 import { centeredCopy, checkFiniteSpectrum, checkPcaInput, jsonVector, type PcaInput } from './centering.js';
 import { PCAModel, pcaPartsFromJSON, type PCAModelJSON, type PCAModelParts } from './pca-model.js';
 
-const INCREMENTAL_PCA_OPTIONS = {
+/** Options of {@link IncrementalPCA}. Unknown keys are an error. */
+export interface IncrementalPCAOptions {
   /**
-   * Number of components k (an integer, at most n_features and at most the first batch's
-   * rows). Default: min(rows of the first batch, n_features).
+   * Number of components k (an integer >= 1, at most n_features and at most the first
+   * batch's rows). Default: min(rows of the first batch, n_features).
    */
-  components: maybe(int(1)),
-  /** Rows per batch when `fit` is given one matrix; default 5 n_features (scikit-learn's). */
-  batchSize: maybe(int(1)),
+  components?: number;
+  /** Rows per batch when `fit` is given one matrix, >= 1; default 5 n_features (scikit-learn's). */
+  batchSize?: number;
   /** Scale the scores to unit variance. Default false. */
-  whiten: opt(bool, false),
-};
+  whiten?: boolean;
+}
 
-/** Options of {@link IncrementalPCA} (each documented on its field; unknown keys are an error). */
-export type IncrementalPCAOptions = OptionsOf<typeof INCREMENTAL_PCA_OPTIONS>;
+const INCREMENTAL_PCA_OPTIONS = tableFor<IncrementalPCAOptions>()({
+  components: maybe(int(1)),
+  batchSize: maybe(int(1)),
+  whiten: opt(bool, false),
+});
 
 /** Options of {@link IncrementalPCA.fit}: progress (`stage: 'batch'`) and cancellation between batches. */
 export type IncrementalPCAFitOptions = LongTaskOptions;

@@ -27,7 +27,7 @@ import { centeredOperator } from '../../lowrank/operator.js';
 import { randomizedSvd, randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { bool, either, int, maybe, num, oneOf, opt, PCA_SOLVERS, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type Constraint, type OptionsOf, type PCASolver, type PowerNormalizer } from '../../options.js';
+import { bool, either, int, maybe, num, oneOf, opt, PCA_SOLVERS, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, tableFor, type Constraint, type PCASolver, type PowerNormalizer, type RandomizedSolverOptions } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { CsrMatrix } from '../../sparse/csr.js';
@@ -41,24 +41,33 @@ export type { PcaInput } from './centering.js';
 
 export type { PCASolver } from '../../options.js';
 
-/** PCA's own options; the randomized solver's (powerIters, oversample, normalizer, seed) are {@link RANDOMIZED_SOLVER_OPTIONS}. */
-const PCA_OWN_OPTIONS = {
+/**
+ * Options of {@link PCA}: its own and the randomized solver's ({@link RandomizedSolverOptions}).
+ * Unknown keys are an error.
+ */
+export interface PCAOptions extends RandomizedSolverOptions {
   /**
    * How many components to keep: an integer k >= 1 (at most min(n_samples, n_features)),
    * or a fraction in (0, 1): the fewest components whose cumulative explained variance
    * ratio exceeds it (scikit-learn's rule: `searchsorted(cumsum, f, side='right') + 1`).
    * Default: all, min(n_samples, n_features).
    */
-  components: maybe(either(int(1), num(0, 1, 'both'))),
+  components?: number;
   /** Solver (see the module comment); default 'auto', resolved as scikit-learn 1.9 does. */
-  solver: opt(oneOf(PCA_SOLVERS), 'auto'),
+  solver?: PCASolver;
   /** Scale the scores to unit variance (divide by sqrt(explainedVariance)). Default false. */
-  whiten: opt(bool, false),
-  /** Lanczos: residual tolerance relative to s_1; default 1e-10 (1e-5 when the products run in float32). */
-  tol: maybe(num(0, 1, 'both')),
-};
+  whiten?: boolean;
+  /** Lanczos: residual tolerance relative to s_1, in (0, 1); default 1e-10 (1e-5 when the products run in float32). */
+  tol?: number;
+}
 
-const PCA_OPTIONS = { ...PCA_OWN_OPTIONS, ...RANDOMIZED_SOLVER_OPTIONS };
+const PCA_OPTIONS = tableFor<PCAOptions>()({
+  components: maybe(either(int(1), num(0, 1, 'both'))),
+  solver: opt(oneOf(PCA_SOLVERS), 'auto'),
+  whiten: opt(bool, false),
+  tol: maybe(num(0, 1, 'both')),
+  ...RANDOMIZED_SOLVER_OPTIONS,
+});
 
 const PCA_CONSTRAINTS: Constraint<typeof PCA_OPTIONS>[] = [
   {
@@ -66,9 +75,6 @@ const PCA_CONSTRAINTS: Constraint<typeof PCA_OPTIONS>[] = [
     message: (o) => `components = ${o.components} is a variance fraction, which needs solver 'full', 'covariance-eigh' or 'auto' (the '${o.solver}' solver computes only k components, so it cannot tell which k reaches the fraction)`,
   },
 ];
-
-/** Options of {@link PCA} (each documented on its field; unknown keys are an error). */
-export type PCAOptions = OptionsOf<typeof PCA_OWN_OPTIONS> & OptionsOf<typeof RANDOMIZED_SOLVER_OPTIONS>;
 
 /** Options of {@link PCA.fit}: progress of the iterative solvers and cancellation. */
 export type PCAFitOptions = LongTaskOptions;

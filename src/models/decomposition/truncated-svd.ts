@@ -17,7 +17,7 @@ import { lanczosSvd, lanczosSvdSteps } from '../../lowrank/lanczos-svd.js';
 import { randomizedSvd, randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, type OptionsOf, type PowerNormalizer } from '../../options.js';
+import { int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, tableFor, type PowerNormalizer, type RandomizedSolverOptions } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { flipByRows } from '../../lowrank/truncated-result.js';
@@ -29,25 +29,28 @@ export const TRUNCATED_SVD_ALGORITHMS = ['randomized', 'lanczos', 'arpack'] as c
 export type TruncatedSVDAlgorithm = (typeof TRUNCATED_SVD_ALGORITHMS)[number];
 
 /**
- * TruncatedSVD's own options; the randomized solver's (oversample, normalizer, seed) are
- * {@link RANDOMIZED_SOLVER_OPTIONS}, with `powerIters` overridden here (scikit-learn's
- * default 5, and no 'auto').
+ * Options of {@link TruncatedSVD}: its own and the randomized solver's
+ * ({@link RandomizedSolverOptions}), with `powerIters` overridden (scikit-learn's default 5,
+ * and no 'auto'). Unknown keys are an error.
  */
-const TRUNCATED_SVD_OWN_OPTIONS = {
+export interface TruncatedSVDOptions extends RandomizedSolverOptions {
   /** Number of components k, 1 <= k <= min(n_samples, n_features). Default 2 (scikit-learn's). */
-  components: opt(int(1), 2),
+  components?: number;
   /** Solver; default 'randomized'. */
+  algorithm?: TruncatedSVDAlgorithm;
+  /** Randomized: power iterations (scikit-learn's `n_iter`), >= 0; default 5 (then 'auto' normalizes by LU, as scikit-learn). */
+  powerIters?: number;
+  /** Lanczos: residual tolerance relative to s_1, in (0, 1); default 1e-10 (1e-5 when the products run in float32). */
+  tol?: number;
+}
+
+const TRUNCATED_SVD_OPTIONS = tableFor<TruncatedSVDOptions>()({
+  ...RANDOMIZED_SOLVER_OPTIONS,
+  components: opt(int(1), 2),
   algorithm: opt(oneOf(TRUNCATED_SVD_ALGORITHMS), 'randomized'),
-  /** Randomized: power iterations (scikit-learn's `n_iter`); default 5 (then 'auto' normalizes by LU, as scikit-learn). */
   powerIters: opt(int(0), 5),
-  /** Lanczos: residual tolerance relative to s_1; default 1e-10 (1e-5 when the products run in float32). */
   tol: maybe(num(0, 1, 'both')),
-};
-
-const TRUNCATED_SVD_OPTIONS = { ...RANDOMIZED_SOLVER_OPTIONS, ...TRUNCATED_SVD_OWN_OPTIONS };
-
-/** Options of {@link TruncatedSVD} (each documented on its field; unknown keys are an error). */
-export type TruncatedSVDOptions = OptionsOf<typeof TRUNCATED_SVD_OWN_OPTIONS> & OptionsOf<Omit<typeof RANDOMIZED_SOLVER_OPTIONS, 'powerIters'>>;
+});
 
 /** Options of {@link TruncatedSVD.fit}: progress of the solver and cancellation. */
 export type TruncatedSVDFitOptions = LongTaskOptions;

@@ -18,32 +18,38 @@ import { ConvergenceError, InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncatedSvdSteps, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { bool, int, maybe, nested, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, required, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf, type PowerNormalizer } from '../../options.js';
+import { bool, int, maybe, nested, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, required, resolveOptions, tableFor, TRUNCATED_SVD_METHODS, type PowerNormalizer, type RandomizedSolverOptions } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { rowCosine, topTermsOf, type TermWeight } from './top-terms.js';
 import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, type VectorizerJSON } from './vectorize.js';
 
-/** LSA's own options; the randomized solver's (powerIters, oversample, normalizer, seed) are {@link RANDOMIZED_SOLVER_OPTIONS}. */
-const LSA_OWN_OPTIONS = {
-  /** Number of latent dimensions k (the rank of the truncated SVD). Required. */
-  components: required(int(1)),
+/**
+ * Options of {@link LSA}: its own and the randomized solver's ({@link RandomizedSolverOptions}).
+ * `components` is required; unknown keys are an error.
+ */
+export interface LSAOptions extends RandomizedSolverOptions {
+  /** Number of latent dimensions k (the rank of the truncated SVD), >= 1. Required. */
+  components: number;
   /**
    * TF-IDF options. Default `{ stopWords: 'english', sublinearTf: true }` (the usual LSA
    * weighting: damped counts, no function words); what you pass replaces that default whole.
    */
-  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
+  vectorizer?: TfidfVectorizerOptions;
   /** Truncated SVD solver; default 'auto' (Lanczos for the sparse TF-IDF matrix). */
-  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'auto'),
+  method?: TruncatedSvdMethod;
   /** Lower `components` to min(documents, terms) when it is larger, instead of throwing; default false. */
+  clampComponents?: boolean;
+}
+
+const LSA_OPTIONS = tableFor<LSAOptions>()({
+  components: required(int(1)),
+  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
+  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'auto'),
   clampComponents: opt(bool, false),
-};
-
-const LSA_OPTIONS = { ...LSA_OWN_OPTIONS, ...RANDOMIZED_SOLVER_OPTIONS };
-
-/** Options of {@link LSA} (each documented on its field; `components` is required, unknown keys are an error). */
-export type LSAOptions = OptionsOf<typeof LSA_OWN_OPTIONS> & OptionsOf<typeof RANDOMIZED_SOLVER_OPTIONS>;
+  ...RANDOMIZED_SOLVER_OPTIONS,
+});
 
 /** Options of {@link LSA.fit}: progress of the vectorizer (`'documents'`) and the SVD, and cancellation. */
 export type LSAFitOptions = LongTaskOptions;

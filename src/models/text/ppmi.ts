@@ -23,57 +23,73 @@
  * 2014, "Linguistic regularities in sparse and explicit word representations", CoNLL).
  */
 import { InvalidArgumentError, check } from '../../errors.js';
-import { truncatedSvdSteps } from '../../lowrank/truncated-svd.js';
+import { truncatedSvdSteps, type TruncatedSvdMethod } from '../../lowrank/truncated-svd.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, int, maybe, nested, num, oneOf, opt, resolveOptions, TRUNCATED_SVD_METHODS, type OptionsOf } from '../../options.js';
+import { bool, int, maybe, nested, num, oneOf, opt, resolveOptions, tableFor, TRUNCATED_SVD_METHODS } from '../../options.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { createAnalyzer, type TokenizeOptions } from './tokenize.js';
 
-/** The options of {@link ppmiMatrix}, spread into {@link ppmiEmbeddings}'. */
-const PPMI_MATRIX_OPTIONS = {
-  /** Shift k: SPPMI = max(PMI - ln k, 0); default 1 (no shift). */
-  shift: opt(num(0, Infinity, 'low'), 1),
+/** Options of {@link ppmiMatrix}. Unknown keys are an error. */
+export interface PPMIMatrixOptions {
+  /** Shift k > 0: SPPMI = max(PMI - ln k, 0); default 1 (no shift). */
+  shift?: number;
   /** Context-distribution smoothing exponent alpha in (0, 1]; default 0.75 (1 = plain PMI). */
+  cdsAlpha?: number;
+}
+
+/** The rules and defaults of {@link PPMIMatrixOptions}, spread into ppmiEmbeddings' table. */
+const PPMI_MATRIX_OPTIONS = tableFor<PPMIMatrixOptions>()({
+  shift: opt(num(0, Infinity, 'low'), 1),
   cdsAlpha: opt(num(0, 1, 'low'), 0.75),
-};
+});
 
-/** Options of {@link ppmiMatrix} (unknown keys are an error). */
-export type PPMIMatrixOptions = OptionsOf<typeof PPMI_MATRIX_OPTIONS>;
-
-/** ppmiEmbeddings' own options (besides {@link PPMI_MATRIX_OPTIONS} and the progress and signal of LongTaskOptions). */
-const PPMI_EMBEDDING_OWN_OPTIONS = {
-  /** Dimension of the word vectors (rank of the truncated SVD); default 100 (at most the vocabulary size). */
-  dim: opt(int(1), 100),
-  /** Context window: tokens on each side; default 2 (LGD 2015 found small windows best for similarity). */
-  window: opt(int(1), 2),
+/**
+ * Options of {@link ppmiEmbeddings} and {@link ppmiEmbeddingsAsync}: its own, the PPMI
+ * matrix's ({@link PPMIMatrixOptions}), and progress and cancellation. Unknown keys are an error.
+ */
+export interface PPMIEmbeddingOptions extends PPMIMatrixOptions, LongTaskOptions {
+  /** Dimension of the word vectors (rank of the truncated SVD), >= 1; default 100 (at most the vocabulary size). */
+  dim?: number;
+  /** Context window: tokens on each side, >= 1; default 2 (LGD 2015 found small windows best for similarity). */
+  window?: number;
   /** Uniform counts (default false) or word2vec's distance weighting (window - d + 1) / window. */
-  dynamicWindow: opt(bool, false),
-  /** Words seen fewer times are dropped (keeping their positions); default 5. */
-  minCount: opt(int(1), 5),
+  dynamicWindow?: boolean;
+  /** Words seen fewer times are dropped (keeping their positions), >= 1; default 5. */
+  minCount?: number;
   /** Eigenvalue weighting p: vectors U Σ^p; default 0.5. */
-  eigenPower: opt(num(), 0.5),
+  eigenPower?: number;
   /** Add context vectors V Σ^p to the word vectors ("w + c"); default false. */
-  addContexts: opt(bool, false),
+  addContexts?: boolean;
   /** Tokenizer of string documents; default lowercase words of 2+ characters, no stop words. */
-  tokenize: maybe(nested<TokenizeOptions>('an object of tokenizer options')),
+  tokenize?: TokenizeOptions;
   /**
    * Truncated SVD solver; default 'randomized' (Halko et al.; measured 4x faster than
    * Lanczos at dim 100 on a 2,800-word vocabulary with the same neighbours: embeddings do
    * not need singular vectors to a tight tolerance). 'lanczos' / 'auto' for tolerance-level accuracy.
    */
-  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'randomized'),
+  method?: TruncatedSvdMethod;
   /** Seed of the SVD's random start; default 0. */
-  seed: opt(num(), 0),
+  seed?: number;
   /** Lower `dim` to the vocabulary size when it is larger, instead of throwing; default false. */
+  clampDim?: boolean;
+}
+
+/** The table of ppmiEmbeddings: every option but progress and cancellation, which are not checked here. */
+const PPMI_EMBEDDING_OPTIONS = tableFor<Omit<PPMIEmbeddingOptions, keyof LongTaskOptions>>()({
+  dim: opt(int(1), 100),
+  window: opt(int(1), 2),
+  dynamicWindow: opt(bool, false),
+  minCount: opt(int(1), 5),
+  eigenPower: opt(num(), 0.5),
+  addContexts: opt(bool, false),
+  tokenize: maybe(nested<TokenizeOptions>('an object of tokenizer options')),
+  method: opt(oneOf(TRUNCATED_SVD_METHODS), 'randomized'),
+  seed: opt(num(), 0),
   clampDim: opt(bool, false),
-};
-
-const PPMI_EMBEDDING_OPTIONS = { ...PPMI_EMBEDDING_OWN_OPTIONS, ...PPMI_MATRIX_OPTIONS };
-
-/** Options of {@link ppmiEmbeddings} (each documented on its field; unknown keys are an error), with progress and cancellation. */
-export type PPMIEmbeddingOptions = OptionsOf<typeof PPMI_EMBEDDING_OWN_OPTIONS> & PPMIMatrixOptions & LongTaskOptions;
+  ...PPMI_MATRIX_OPTIONS,
+});
 
 /** A word and a score (cosine similarity, or the 3CosAdd / 3CosMul objective). */
 export interface WordScore {
@@ -86,15 +102,18 @@ export interface WordScore {
 /** The analogy objectives: 3CosAdd and 3CosMul. */
 export const ANALOGY_METHODS = ['add', 'mul'] as const;
 
-const ANALOGY_OPTIONS = {
-  /** Number of answers; default 5. */
-  n: opt(int(1), 5),
+/** Options of {@link WordEmbeddings.analogy}. Unknown keys are an error. */
+export interface AnalogyOptions {
+  /** Number of answers, >= 1; default 5. */
+  n?: number;
   /** 'add' (3CosAdd, default) or 'mul' (3CosMul). */
-  method: opt(oneOf(ANALOGY_METHODS), 'add'),
-};
+  method?: (typeof ANALOGY_METHODS)[number];
+}
 
-/** Options of {@link WordEmbeddings.analogy} (unknown keys are an error). */
-export type AnalogyOptions = OptionsOf<typeof ANALOGY_OPTIONS>;
+const ANALOGY_OPTIONS = tableFor<AnalogyOptions>()({
+  n: opt(int(1), 5),
+  method: opt(oneOf(ANALOGY_METHODS), 'add'),
+});
 
 /** JSON form of {@link WordEmbeddings} (vocabulary, counts and vectors). */
 export interface WordEmbeddingsJSON {

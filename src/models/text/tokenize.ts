@@ -4,7 +4,7 @@
  * by a regular expression, drop stop words, then form word n-grams.
  */
 import { InvalidArgumentError } from '../../errors.js';
-import { bool, maybe, oneOf, opt, resolveOptions, satisfies, type OptionsOf } from '../../options.js';
+import { bool, maybe, oneOf, opt, resolveOptions, satisfies, tableFor } from '../../options.js';
 import { ENGLISH_STOP_WORDS } from './stop-words.js';
 
 export { ENGLISH_STOP_WORDS } from './stop-words.js';
@@ -23,41 +23,50 @@ export const STRIP_ACCENTS = ['unicode', 'ascii'] as const;
 export type StripAccents = (typeof STRIP_ACCENTS)[number];
 
 /**
- * The analyzer's options (scikit-learn's analyzer parameters): the table of
- * {@link createAnalyzer}, spread into the vectorizers' tables.
- * @internal
+ * Options of {@link tokenize} and {@link createAnalyzer}: scikit-learn's analyzer parameters.
+ * Unknown keys are an error.
  */
-export const TOKENIZE_OPTIONS = {
+export interface TokenizeOptions {
   /** Lowercase before tokenizing; default true. */
-  lowercase: opt(bool, true),
+  lowercase?: boolean;
   /**
    * Remove accents after lowercasing: 'unicode' decomposes (NFKD) and drops combining marks
    * ("café" -> "cafe"); 'ascii' also drops every other non-ASCII character. Default: keep them.
    */
-  stripAccents: maybe(oneOf(STRIP_ACCENTS)),
+  stripAccents?: StripAccents;
   /**
    * A token is a match of this pattern (the 'g' flag is added if missing). Default
    * {@link DEFAULT_TOKEN_PATTERN}, scikit-learn's `(?u)\b\w\w+\b`. A pattern with a capture
    * group uses the first group as the token (as scikit-learn does).
    */
-  tokenPattern: maybe(satisfies('a RegExp', (v): v is RegExp => v instanceof RegExp)),
+  tokenPattern?: RegExp;
   /**
    * Stop words removed after tokenizing: 'english' ({@link ENGLISH_STOP_WORDS},
    * scikit-learn's list) or your own words (compared after lowercasing/accent stripping).
    * Default: none (scikit-learn's default).
    */
+  stopWords?: 'english' | Iterable<string>;
+  /** Word n-grams from n = min to max (integers, 1 <= min <= max), joined by one space; default [1, 1] (words). */
+  ngramRange?: readonly [number, number];
+}
+
+/**
+ * The rules and defaults of {@link TokenizeOptions}: the table of {@link createAnalyzer},
+ * spread into the vectorizers' tables.
+ * @internal
+ */
+export const TOKENIZE_OPTIONS = tableFor<TokenizeOptions>()({
+  lowercase: opt(bool, true),
+  stripAccents: maybe(oneOf(STRIP_ACCENTS)),
+  tokenPattern: maybe(satisfies('a RegExp', (v): v is RegExp => v instanceof RegExp)),
   stopWords: maybe(satisfies("'english' or a list of words", (v): v is 'english' | Iterable<string> =>
     v === 'english' || (typeof v === 'object' && v !== null && Symbol.iterator in v))),
-  /** Word n-grams from n = min to max, joined by one space; default [1, 1] (words). */
   ngramRange: opt(
     satisfies('[min, max] with integers 1 <= min <= max', (v): v is readonly [number, number] =>
       Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && Number.isSafeInteger(v[1]) && v[0] >= 1 && v[0] <= v[1]),
     (): readonly [number, number] => [1, 1],
   ),
-};
-
-/** Options of {@link tokenize} and {@link createAnalyzer} (scikit-learn's analyzer parameters; unknown keys are an error). */
-export type TokenizeOptions = OptionsOf<typeof TOKENIZE_OPTIONS>;
+});
 
 /** A function from a document to its tokens (terms). */
 export type Analyzer = (doc: string) => string[];

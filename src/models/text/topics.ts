@@ -9,7 +9,7 @@
 import { InvalidArgumentError, check } from '../../errors.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { int, maybe, nested, required, resolveOptions, type Constraint, type OptionsOf } from '../../options.js';
+import { int, maybe, nested, required, resolveOptions, tableFor, type Constraint } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf/nmf.js';
@@ -19,21 +19,28 @@ import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, typ
 /** NMF options of a topic model (everything but the number of components and custom factors). */
 export type TopicNMFOptions = Omit<NMFOptions, 'components' | 'W' | 'H'>;
 
-const NMF_TOPICS_OPTIONS = {
-  /** Number of topics k. Required. */
-  topics: required(int(1)),
+/** Options of {@link NMFTopics}. `topics` is required; unknown keys are an error. */
+export interface NMFTopicsOptions {
+  /** Number of topics k, >= 1. Required. */
+  topics: number;
   /**
    * TF-IDF options. Default {@link TOPIC_VECTORIZER_DEFAULTS} `{ stopWords: 'english',
    * minDf: 2, maxDf: 0.95 }` (scikit-learn's topic-extraction example: drop words in one
    * document only, or in nearly all); what you pass replaces that default whole.
    */
-  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
+  vectorizer?: TfidfVectorizerOptions;
   /**
    * NMF options (solver, init, betaLoss, tol, maxIter, alphaW, l1Ratio, seed, ...: all of
    * NMF's but components, W and H); default NMF's defaults.
    */
+  nmf?: TopicNMFOptions;
+}
+
+const NMF_TOPICS_OPTIONS = tableFor<NMFTopicsOptions>()({
+  topics: required(int(1)),
+  vectorizer: maybe(nested<TfidfVectorizerOptions>('an object of TfidfVectorizer options')),
   nmf: maybe(nested<TopicNMFOptions>("an object of NMF options (without components, W and H)")),
-};
+});
 
 /** Keys of NMF's options a topic model sets itself (components = topics) or cannot take (custom factors). */
 const NOT_TOPIC_NMF = ['components', 'W', 'H'] as const;
@@ -44,9 +51,6 @@ const NMF_TOPICS_CONSTRAINTS: Constraint<typeof NMF_TOPICS_OPTIONS>[] = [
     message: (o) => `unknown option 'nmf.${NOT_TOPIC_NMF.find((k) => (o.nmf as Record<string, unknown>)[k] !== undefined)}': the number of topics is the option 'topics', and a topic model has no custom factors`,
   },
 ];
-
-/** Options of {@link NMFTopics} (each documented on its field; `topics` is required, unknown keys are an error). */
-export type NMFTopicsOptions = OptionsOf<typeof NMF_TOPICS_OPTIONS>;
 
 /** Options of {@link NMFTopics.fit}: progress of the vectorizer and the NMF iterations, and cancellation. */
 export type NMFTopicsFitOptions = LongTaskOptions;

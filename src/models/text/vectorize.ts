@@ -11,7 +11,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { allocFloat, DTYPES, type DType } from '../../matrix/dtype.js';
-import { bool, checkOption, either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, type OptionsOf, type Resolved } from '../../options.js';
+import { bool, checkOption, either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, tableFor, type Resolved } from '../../options.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import type { LongTaskOptions, Progress } from '../../progress.js';
 import { CsrMatrix } from '../../sparse/csr.js';
@@ -20,53 +20,68 @@ import { createAnalyzer, TOKENIZE_OPTIONS, type Analyzer, type StripAccents, typ
 /** A document-frequency bound: a count of documents, or a fraction of them. */
 const DOCUMENT_FREQUENCY = satisfies('an integer >= 1 (documents) or a fraction in [0, 1)', either(int(1), num(0, 1, 'high')).test);
 
-/** The counting options beyond the analyzer's ({@link TOKENIZE_OPTIONS}). */
-const COUNT_OWN_OPTIONS = {
+/**
+ * Options of {@link CountVectorizer}: the analyzer's ({@link TokenizeOptions}) plus
+ * vocabulary pruning. Unknown keys are an error.
+ */
+export interface CountVectorizerOptions extends TokenizeOptions {
   /**
    * Drop terms found in fewer documents than this: an integer >= 1 is a count of documents,
    * a number in [0, 1) a fraction of them (scikit-learn's `min_df`). Default 1.
    */
-  minDf: opt(DOCUMENT_FREQUENCY, 1),
+  minDf?: number;
   /**
    * Drop terms found in more documents than this: an integer >= 1 is a count, a number in
    * [0, 1) a fraction (scikit-learn's `max_df`; its default 1.0 is "no limit", which is
    * our default: leave it out). Default: no limit.
    */
-  maxDf: maybe(DOCUMENT_FREQUENCY),
-  /** Keep only the `maxFeatures` most frequent terms (total count; ties by term order). Default: all. */
-  maxFeatures: maybe(int(1)),
+  maxDf?: number;
+  /** Keep only the `maxFeatures` most frequent terms (total count; ties by term order), >= 1. Default: all. */
+  maxFeatures?: number;
   /** Count 1 for every term present instead of its number of occurrences; default false. */
-  binary: opt(bool, false),
+  binary?: boolean;
   /** Element type of the matrix; default 'float64'. */
+  dtype?: DType;
+}
+
+const COUNT_VECTORIZER_OPTIONS = tableFor<CountVectorizerOptions>()({
+  ...TOKENIZE_OPTIONS,
+  minDf: opt(DOCUMENT_FREQUENCY, 1),
+  maxDf: maybe(DOCUMENT_FREQUENCY),
+  maxFeatures: maybe(int(1)),
+  binary: opt(bool, false),
   dtype: opt(oneOf(DTYPES), 'float64'),
-};
-
-const COUNT_VECTORIZER_OPTIONS = { ...TOKENIZE_OPTIONS, ...COUNT_OWN_OPTIONS };
-
-/** Options of {@link CountVectorizer}: the analyzer's ({@link TokenizeOptions}) plus vocabulary pruning (unknown keys are an error). */
-export type CountVectorizerOptions = TokenizeOptions & OptionsOf<typeof COUNT_OWN_OPTIONS>;
+});
 
 /** Row normalizations of TF-IDF matrices. */
 export const TFIDF_NORMS = ['l2', 'l1', 'none'] as const;
 /** A row normalization of TF-IDF matrices. */
 export type TfidfNorm = (typeof TFIDF_NORMS)[number];
 
-/** scikit-learn's `TfidfTransformer` options. */
-const TFIDF_OWN_OPTIONS = {
+/**
+ * Options of {@link TfidfVectorizer}: the counting options ({@link CountVectorizerOptions})
+ * plus scikit-learn's `TfidfTransformer` options. Unknown keys are an error.
+ */
+export interface TfidfVectorizerOptions extends CountVectorizerOptions {
   /** Row normalization: 'l2' (default: cosine similarity is a dot product), 'l1' or 'none'. */
-  norm: opt(oneOf(TFIDF_NORMS), 'l2'),
+  norm?: TfidfNorm;
   /** Weight by inverse document frequency; default true. */
-  useIdf: opt(bool, true),
+  useIdf?: boolean;
   /** idf = ln((1 + n) / (1 + df)) + 1, as if one extra document held every term once; default true. */
-  smoothIdf: opt(bool, true),
+  smoothIdf?: boolean;
   /** tf = 1 + ln(count) instead of count; default false. */
+  sublinearTf?: boolean;
+}
+
+/** The weighting options (scikit-learn's `TfidfTransformer`'s), also checked alone by {@link TfidfVectorizerModel.fromJSON}. */
+const TFIDF_OWN_OPTIONS = tableFor<Omit<TfidfVectorizerOptions, keyof CountVectorizerOptions>>()({
+  norm: opt(oneOf(TFIDF_NORMS), 'l2'),
+  useIdf: opt(bool, true),
+  smoothIdf: opt(bool, true),
   sublinearTf: opt(bool, false),
-};
+});
 
-const TFIDF_VECTORIZER_OPTIONS = { ...COUNT_VECTORIZER_OPTIONS, ...TFIDF_OWN_OPTIONS };
-
-/** Options of {@link TfidfVectorizer}: counting options plus scikit-learn's `TfidfTransformer` options (unknown keys are an error). */
-export type TfidfVectorizerOptions = CountVectorizerOptions & OptionsOf<typeof TFIDF_OWN_OPTIONS>;
+const TFIDF_VECTORIZER_OPTIONS = tableFor<TfidfVectorizerOptions>()({ ...COUNT_VECTORIZER_OPTIONS, ...TFIDF_OWN_OPTIONS });
 
 /** What the vectorizers' `fitTransform` returns: the model and the transformed training documents, as every estimator's fitTransform. */
 export interface VectorizerFitTransform<M extends CountVectorizerModel> {
@@ -301,8 +316,8 @@ function checkJSON(json: unknown, kind: VectorizerJSON['kind']): VectorizerJSON 
   if (j.documentFrequency.length !== j.vocabulary.length) throw new InvalidArgumentError(`${kind}.fromJSON: vocabulary and documentFrequency lengths differ`);
   // The settings a model records are re-checked with the estimators' own rules.
   const owner = `${kind}.fromJSON`;
-  checkOption(owner, 'binary', COUNT_OWN_OPTIONS.binary.rule, j.binary);
-  checkOption(owner, 'dtype', COUNT_OWN_OPTIONS.dtype.rule, j.dtype);
+  checkOption(owner, 'binary', COUNT_VECTORIZER_OPTIONS.binary.rule, j.binary);
+  checkOption(owner, 'dtype', COUNT_VECTORIZER_OPTIONS.dtype.rule, j.dtype);
   resolveOptions(owner, TOKENIZE_OPTIONS, analyzerFromJSON(j.analyzer as VectorizerJSON['analyzer']));
   return j as VectorizerJSON;
 }
