@@ -97,7 +97,7 @@ describe('TensorTrain: entries and the full tensor', () => {
     const cores = Array.from({ length: d }, (_, k) => Tensor.fromArray([1, Math.exp(2 ** -(k + 1))], [1, 2, 1]));
     const tt = new TensorTrain(cores);
     const bits = Array.from({ length: d }, (_, k) => (k % 3 === 0 ? 1 : 0));
-    const x = bits.reduce((s, b, k) => s + b * 2 ** -(k + 1), 0);
+    const x = bits.reduce((s: number, b, k) => s + b * 2 ** -(k + 1), 0);
     assert.ok(Math.abs(tt.get(bits) - Math.exp(x)) <= 1e-13);
     assert.equal(tt.params, 2 * d);
   });
