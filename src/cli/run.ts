@@ -32,6 +32,7 @@ import { registerTopics } from './commands/topics.js';
 import { registerLsa } from './commands/lsa.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerNmf } from './commands/nmf.js';
+import { registerWeights } from './commands/weights.js';
 import { registerSsa } from './commands/ssa.js';
 import { registerDmd } from './commands/dmd.js';
 import { UsageError } from './options.js';
@@ -86,6 +87,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerLsa(program);
   registerEmbed(program);
   registerNmf(program);
+  registerWeights(program);
   registerSsa(program);
   registerDmd(program);
   return program;

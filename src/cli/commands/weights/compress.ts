@@ -1,0 +1,200 @@
+/**
+ * `lowrank weights compress model.safetensors (--energy 0.9 | --rank 64 | --error 0.05)
+ * [--include REGEX] [--exclude REGEX] --out small.safetensors [--json]`: every selected 2-D
+ * tensor NAME of shape (out, in) becomes NAME.lowrank_A (r x in) and NAME.lowrank_B
+ * (out x r) with B A its truncated SVD (singular values split as sqrt into both sides), in
+ * the input's dtype; tensors for which r (out + in) >= out x in, 1-D tensors, integer ones
+ * and excluded ones are copied unchanged under their own names (byte for byte); the
+ * metadata is kept. The report gives per tensor the rank, the parameters before and after,
+ * the relative error ||W - B A||_F / ||W||_F of the factors as written (after rounding to
+ * F16/BF16) and the energy kept, and totals.
+ *
+ * Memory: the input is read one tensor at a time; the factors are kept until the output is
+ * written (streamed, copied tensors straight from the input), so the peak is about the
+ * largest tensor and its SVD's workspace plus all the factors.
+ */
+import { stat } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { kernels } from '../../../kernels/index.js';
+import type { SafetensorsDtype, SafetensorsEntry, SafetensorsTensorInfo } from '../../../io/safetensors-codec.js';
+import { halfToNumber, numberToBfloat16, numberToHalf } from '../../../io/safetensors-dtypes.js';
+import { openSafetensors, writeSafetensors } from '../../../io/safetensors.js';
+import { Matrix } from '../../../matrix/matrix.js';
+import { sumSquares } from '../../../models/weights/adaptive-svd.js';
+import { compressWeight, relativeErrorOf, type CompressWeightMethod } from '../../../models/weights/compress.js';
+import { count, flagOption, integer, number } from '../../flags.js';
+import { onFile, UsageError } from '../../options.js';
+import { human, humanBytes, printJson, stdoutOf } from '../../output.js';
+import { progressBar } from '../../progress-bar.js';
+import { addSelectionOptions, formatTable, shapeText, skipReason, type SelectionFlags } from './shared.js';
+
+interface CompressFlags extends SelectionFlags {
+  energy?: number;
+  rank?: number;
+  error?: number;
+  out: string;
+  method: CompressWeightMethod;
+  seed: number;
+  json?: boolean;
+}
+
+/** One tensor's line of the report. */
+interface TensorReport {
+  name: string;
+  shape: number[];
+  dtype: SafetensorsDtype;
+  /** 'compressed' into NAME.lowrank_A / NAME.lowrank_B, or 'copied' unchanged. */
+  action: 'compressed' | 'copied';
+  /** Why it was copied. */
+  reason: string | null;
+  /** Rank of the factors written (null when copied). */
+  rank: number | null;
+  /** For a matrix copied because the factors would not be smaller: the rank the target needed. */
+  rankNeeded: number | null;
+  paramsBefore: number;
+  paramsAfter: number;
+  /** ||W - B A||_F / ||W||_F of the factors as written (0 when copied). */
+  relativeError: number;
+  /** sum_{i<=r} s_i^2 / ||W||_F^2 (1 when copied). */
+  energyKept: number;
+  /** How the SVD was computed (null when copied without one). */
+  method: 'exact' | 'randomized' | null;
+}
+
+/** The factors, rounded to the file's dtype (F16/BF16 values as float32). */
+function rounded(M: Matrix, dtype: SafetensorsDtype): Matrix {
+  if (dtype !== 'F16' && dtype !== 'BF16') return M;
+  const out = M.copy({ dtype: 'float32' });
+  const d = out.data;
+  if (dtype === 'F16') for (let i = 0; i < d.length; i++) d[i] = halfToNumber(numberToHalf(d[i]!));
+  else {
+    const bits = new Uint32Array(1);
+    const f = new Float32Array(bits.buffer);
+    for (let i = 0; i < d.length; i++) {
+      bits[0] = numberToBfloat16(d[i]!) << 16;
+      d[i] = f[0]!;
+    }
+  }
+  return out;
+}
+
+/** Register `lowrank weights compress`. */
+export function registerWeightsCompress(weights: Command): void {
+  const cmd = weights
+    .command('compress')
+    .description('replace each selected 2-D tensor NAME (out x in) of a .safetensors file by NAME.lowrank_A (r x in) and NAME.lowrank_B (out x r), its truncated SVD; everything else is copied')
+    .argument('<model>', '.safetensors file (read one tensor at a time)')
+    .addOption(flagOption('--energy <e>', 'per tensor, the smallest rank keeping this fraction of sum s_i^2', number({ above: 0, max: 1 }, 'a fraction')))
+    .addOption(flagOption('--rank <k>', 'the same rank for every tensor (at most min(out, in))', count))
+    .addOption(flagOption('--error <eps>', 'per tensor, the smallest rank with ||W - B A||_F <= eps ||W||_F', number({ above: 0, below: 1 }, 'a fraction')))
+    .requiredOption('-o, --out <file.safetensors>', 'write the compressed model here (atomically)')
+    .addOption(new Option('--method <name>', "SVD: 'exact', 'randomized' (float32, sketch grown until the target is met), or 'auto' (exact when min(out, in) <= 512)").choices(['auto', 'exact', 'randomized']).default('auto'))
+    .addOption(flagOption('--seed <s>', 'seed of the randomized SVD', integer({ min: -(2 ** 31), max: 2 ** 31 }, { digits: true }), { default: '0' }))
+    .option('--json', 'print one JSON object');
+  addSelectionOptions(cmd, 'compress').action(async (file: string, opts: CompressFlags, command: Command) => {
+    const targets = (['energy', 'rank', 'error'] as const).filter((k) => opts[k] !== undefined);
+    if (targets.length !== 1) throw new UsageError(`give exactly one of --energy, --rank and --error${targets.length > 1 ? ` (got ${targets.map((t) => `--${t}`).join(', ')})` : ''}`);
+    const target = { energy: opts.energy, rank: opts.rank, error: opts.error };
+    kernels();
+    const t0 = performance.now();
+    const st = await onFile(file, () => openSafetensors(file));
+    const reports: TensorReport[] = [];
+    const factors = new Map<string, { A: Matrix; B: Matrix }>();
+    let errNum = 0;
+    let errDen = 0;
+    const bar = progressBar('compress');
+    try {
+      const todo = st.tensors.filter((t) => skipReason(t, opts) === undefined).length;
+      let done = 0;
+      for (const t of st.tensors) {
+        const size = t.size;
+        const copy = (reason: string, extra: Partial<TensorReport> = {}): void => {
+          reports.push({ name: t.name, shape: [...t.shape], dtype: t.dtype, action: 'copied', reason, rank: null, rankNeeded: null, paramsBefore: size, paramsAfter: size, relativeError: 0, energyKept: 1, method: null, ...extra });
+        };
+        const reason = skipReason(t, opts);
+        if (reason !== undefined) {
+          copy(reason);
+          continue;
+        }
+        const [out, inn] = t.shape as [number, number];
+        if (target.rank !== undefined && Math.min(target.rank, out, inn) * (out + inn) >= out * inn) {
+          copy(`not smaller at rank ${Math.min(target.rank, out, inn)}`, { rankNeeded: Math.min(target.rank, out, inn) });
+        } else {
+          const W = await st.readMatrix(t.name);
+          const c = compressWeight(W, { ...target, method: opts.method, seed: opts.seed });
+          if (!c.smaller) {
+            copy(`not smaller at rank ${c.rank}`, { rankNeeded: c.rank, method: c.method });
+          } else {
+            const A = rounded(c.A, t.dtype);
+            const B = rounded(c.B, t.dtype);
+            const relativeError = A === c.A ? c.relativeError : relativeErrorOf(W, B, A);
+            const norm2 = sumSquares(W);
+            errNum += relativeError ** 2 * norm2;
+            errDen += norm2;
+            factors.set(t.name, { A, B });
+            reports.push({ name: t.name, shape: [out, inn], dtype: t.dtype, action: 'compressed', reason: null, rank: c.rank, rankNeeded: null, paramsBefore: c.paramsBefore, paramsAfter: c.paramsAfter, relativeError, energyKept: c.energyKept, method: c.method });
+          }
+        }
+        bar.onProgress({ stage: 'tensor', done: ++done, total: todo });
+      }
+      bar.stop();
+      const entries: SafetensorsEntry[] = [];
+      for (const t of st.tensors) {
+        const f = factors.get(t.name);
+        if (f === undefined) {
+          entries.push(copyEntry(st.rawChunks.bind(st), t));
+          continue;
+        }
+        entries.push({ name: `${t.name}.lowrank_A`, dtype: t.dtype, shape: [f.A.rows, f.A.cols], data: f.A });
+        entries.push({ name: `${t.name}.lowrank_B`, dtype: t.dtype, shape: [f.B.rows, f.B.cols], data: f.B });
+      }
+      const names = new Set<string>();
+      const clash = entries.find((e) => names.size === names.add(e.name).size);
+      if (clash) throw new UsageError(`the output would hold two tensors named '${clash.name}' (the input already has a tensor of that name); exclude one with --exclude`);
+      await onFile(opts.out, () => writeSafetensors(opts.out, entries, { metadata: st.metadata }));
+    } finally {
+      bar.stop();
+      await st.close();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const bytesBefore = (await stat(file)).size;
+    const bytesAfter = (await stat(opts.out)).size;
+    const compressed = reports.filter((r) => r.action === 'compressed');
+    const paramsBefore = reports.reduce((a, r) => a + r.paramsBefore, 0);
+    const paramsAfter = reports.reduce((a, r) => a + r.paramsAfter, 0);
+    const totals = {
+      tensors: reports.length,
+      compressed: compressed.length,
+      copied: reports.length - compressed.length,
+      paramsBefore,
+      paramsAfter,
+      paramsRatio: paramsBefore > 0 ? paramsAfter / paramsBefore : 1,
+      /** Pooled over the compressed tensors: sqrt(sum ||W - B A||^2 / sum ||W||^2). */
+      relativeError: errDen > 0 ? Math.sqrt(errNum / errDen) : 0,
+      bytesBefore,
+      bytesAfter,
+    };
+    if (opts.json) {
+      printJson(command, { command: 'weights compress', input: file, output: opts.out, target: Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined)), method: opts.method, seconds, backend: kernels().name, tensors: reports, totals });
+      return;
+    }
+    const out = stdoutOf(command);
+    const goal = target.rank !== undefined ? `rank ${target.rank}` : target.energy !== undefined ? `${100 * target.energy}% energy` : `relative error ${target.error}`;
+    out(`weights compress: ${file} (${goal}) in ${seconds.toFixed(2)} s: ${compressed.length} of ${reports.length} tensors factored\n`);
+    const table = [['tensor', 'shape', 'dtype', 'rank', 'params', '-> after', 'rel. error', 'energy']];
+    for (const r of reports) {
+      if (r.action === 'compressed') table.push([r.name, shapeText(r.shape), r.dtype, String(r.rank), String(r.paramsBefore), String(r.paramsAfter), r.relativeError.toFixed(4), `${(100 * r.energyKept).toFixed(2)}%`]);
+      else if (r.reason !== 'scalar' && !/^\d-D$/.test(r.reason ?? '')) table.push([r.name, shapeText(r.shape), r.dtype, '-', String(r.paramsBefore), `copied (${r.reason})`, '', '']);
+    }
+    out(formatTable(table));
+    const others = reports.filter((r) => r.reason === 'scalar' || /^\d-D$/.test(r.reason ?? ''));
+    if (others.length > 0) out(`  + ${others.length} tensor${others.length === 1 ? '' : 's'} not 2-D copied unchanged (${others.reduce((a, r) => a + r.paramsBefore, 0)} parameters)\n`);
+    out(`  parameters ${paramsBefore} -> ${paramsAfter} (${(100 * totals.paramsRatio).toFixed(1)}%), pooled relative error ${human(Number(totals.relativeError.toPrecision(4)))}\n`);
+    out(`  -> ${opts.out} (${humanBytes(bytesAfter)}; input ${humanBytes(bytesBefore)})\n`);
+  });
+}
+
+/** A tensor copied byte for byte from the input, read as it is written. */
+function copyEntry(rawChunks: (name: string) => AsyncIterable<Uint8Array>, t: SafetensorsTensorInfo): SafetensorsEntry {
+  return { name: t.name, dtype: t.dtype, shape: t.shape, data: () => ({ raw: rawChunks(t.name) }) };
+}
