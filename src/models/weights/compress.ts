@@ -35,7 +35,7 @@ import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import { energyRank } from '../../lowrank/rank-selection.js';
 import type { DType } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, seedRule, type OptionsOf } from '../../options.js';
+import { either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, seedRule, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { adaptiveSvdSteps, sumSquares } from './adaptive-svd.js';
 import { rankForError } from './spectrum.js';
@@ -45,46 +45,59 @@ export const COMPRESS_WEIGHT_METHODS = ['auto', 'exact', 'randomized'] as const;
 /** A factorization method of {@link compressWeight}. */
 export type CompressWeightMethod = (typeof COMPRESS_WEIGHT_METHODS)[number];
 
-const COMPRESS_WEIGHT_OPTIONS = {
-  /** Keep this rank (clamped to min(out, in)). Give exactly one of rank, energy, error. */
-  rank: maybe(int(1)),
+/**
+ * Options of {@link compressWeight}: exactly one of `rank`, `energy` and `error`, and how to
+ * compute (unknown keys are an InvalidArgumentError).
+ */
+export interface CompressWeightOptions extends LongTaskOptions {
+  /** Keep this rank, an integer >= 1 (clamped to min(out, in)). */
+  rank?: number;
   /**
    * Keep the smallest rank whose truncation keeps this fraction of the energy
    * sum_{i<=r} s_i^2 / sum_i s_i^2 (of W, or of W L when data-aware), in (0, 1].
    */
-  energy: maybe(num(0, 1, 'low')),
+  energy?: number;
   /**
    * Keep the smallest rank with relative error ||W - B A||_F <= error ||W||_F (data-aware:
    * ||(W - B A) X^T||_F <= error ||W X^T||_F), in (0, 1).
    */
-  error: maybe(num(0, 1, 'both')),
+  error?: number;
   /**
    * Calibration activations X (n x in: one row per input the layer saw). When given, the
    * compression minimizes the output error ||(W - B A) X^T||_F (SVD-LLM whitening).
    */
-  activations: maybe(satisfies<Matrix>('a Matrix (n x in)', (v): v is Matrix => v instanceof Matrix)),
+  activations?: Matrix;
   /**
    * `'exact'`: full SVD (float64). `'randomized'`: randomized SVD in W's dtype (for a target,
    * growing the sketch until it is met). Default `'auto'`: exact when min(out, in) <= 512, or
    * when the rank given (plus oversampling) or the sketch a target needs passes half of it;
    * else randomized.
    */
-  method: opt(oneOf(COMPRESS_WEIGHT_METHODS), 'auto'),
-  /** Randomized: power iterations (default 'auto': 7 for a fixed rank below 0.1 min(out, in), else 4). */
-  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
-  /** Randomized: sketch columns beyond the rank (default 10). */
-  oversample: opt(int(0), 10),
-  /** Randomized: seed of the Gaussian test matrices (default 0). */
-  seed: opt(seedRule, 0),
+  method?: CompressWeightMethod;
+  /** Randomized: power iterations, an integer >= 0 (default 'auto': 7 for a fixed rank below 0.1 min(out, in), else 4). */
+  powerIters?: number | 'auto';
+  /** Randomized: sketch columns beyond the rank, >= 0 (default 10). */
+  oversample?: number;
+  /** Randomized: seed of the Gaussian test matrices, an integer (default 0). */
+  seed?: number;
   /**
-   * Data-aware: ridge lambda added to X^T X. Default 'auto': none unless X^T X is not
-   * positive definite, then the smallest of 1e-8, 1e-7, ... of its mean diagonal that makes it so.
+   * Data-aware: ridge lambda >= 0 added to X^T X. Default 'auto': none unless X^T X is not
+   * positive definite, then the smallest of 1e-8, 1e-7, ... times its mean diagonal that makes it so.
    */
-  ridge: opt(either(oneOf(['auto'] as const), num(0)), 'auto'),
-};
+  ridge?: number | 'auto';
+}
 
-/** Options of {@link compressWeight}: one of `rank`, `energy`, `error`, and the rest (each documented on its field). */
-export type CompressWeightOptions = OptionsOf<typeof COMPRESS_WEIGHT_OPTIONS> & LongTaskOptions;
+const COMPRESS_WEIGHT_OPTIONS = tableFor<Omit<CompressWeightOptions, keyof LongTaskOptions>>()({
+  rank: maybe(int(1)),
+  energy: maybe(num(0, 1, 'low')),
+  error: maybe(num(0, 1, 'both')),
+  activations: maybe(satisfies<Matrix>('a Matrix (n x in)', (v): v is Matrix => v instanceof Matrix)),
+  method: opt(oneOf(COMPRESS_WEIGHT_METHODS), 'auto'),
+  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
+  oversample: opt(int(0), 10),
+  seed: opt(seedRule, 0),
+  ridge: opt(either(oneOf(['auto'] as const), num(0)), 'auto'),
+});
 
 /** What {@link compressWeight} returns: the factors and what they keep and lose. */
 export interface CompressedWeight {

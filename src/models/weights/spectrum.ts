@@ -20,26 +20,27 @@ import { matmul } from '../../linalg/matmul.js';
 import { svdvals } from '../../linalg/svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { energyRank } from '../../lowrank/rank-selection.js';
-import { oneOf, opt, resolveOptions, type OptionsOf } from '../../options.js';
+import { oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 
 /** How {@link weightSpectrum} computes the singular values. */
 export const SPECTRUM_METHODS = ['auto', 'svd', 'gram'] as const;
 
-const SPECTRUM_OPTIONS = {
+/** Options of {@link weightSpectrum}. */
+export interface WeightSpectrumOptions {
   /**
    * `'svd'`: the singular values by bidiagonalization (`svdvals`, LAPACK dgesdd's path;
    * accurate to eps s_i relative to the bidiagonal). `'gram'`: the square roots of the
-   * eigenvalues of the smaller Gram matrix W^T W or W W^T in float64 (one syrk-sized
-   * product and a symmetric eigensolver: about 3x faster for large matrices; each s_i^2 is
-   * accurate to about eps s_1^2, which leaves every energy and error figure exact to ~1e-13
-   * but not singular values below ~1e-8 s_1). Default `'auto'`: svd when min(m, n) <= 1024,
-   * else gram.
+   * eigenvalues of the smaller Gram matrix W^T W or W W^T in float64 (one product and a
+   * symmetric eigensolver: about 3x faster for large matrices; each s_i^2 is accurate to
+   * about eps s_1^2, which leaves every energy and error figure exact to ~1e-13 but not
+   * singular values below ~1e-8 s_1). Default `'auto'`: svd when min(m, n) <= 1024, else gram.
    */
-  method: opt(oneOf(SPECTRUM_METHODS), 'auto'),
-};
+  method?: (typeof SPECTRUM_METHODS)[number];
+}
 
-/** Options of {@link weightSpectrum}. */
-export type WeightSpectrumOptions = OptionsOf<typeof SPECTRUM_OPTIONS>;
+const SPECTRUM_OPTIONS = tableFor<WeightSpectrumOptions>()({
+  method: opt(oneOf(SPECTRUM_METHODS), 'auto'),
+});
 
 /** Above this min(m, n), `'auto'` takes the Gram matrix's eigenvalues (see the method option). */
 const AUTO_SVD_MAX = 1024;
