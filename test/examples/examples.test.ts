@@ -127,6 +127,20 @@ describe('examples', { concurrency: 2 }, () => {
     const naive = figure(out, /seasonal naive +RMSE (\d+\.\d)/);
     assert.ok(naive > 300, `seasonal naive RMSE ${naive}`);
   });
+
+  test('10 compress a model: the MLP scores as numpy trained it, ranks as numpy, data-aware beats plain SVD on outputs, the file runs', async () => {
+    const out = await ok('10-compress-a-model.ts');
+    // numpy (scripts/train-digits-mlp.py) measured 335/360 with the same weights.
+    assert.match(out, /test accuracy of the trained model: 93\.06% on 360 held-out digits \(metadata says 93\.06%\)/);
+    // The training script's numpy ranks for 90% energy: 23, 28, 8.
+    assert.match(out, /^fc1\.weight +128x64 +9\.20 +23 +38 +64$/m);
+    assert.match(out, /^fc2\.weight +128x128 +7\.59 +28 +64 +128$/m);
+    const rows = [...out.matchAll(/^ +(\d+) +\d+ +(\d\.\d{4}) +\d+\.\d\d% +(\d\.\d{4}) +\d+\.\d\d%$/gm)];
+    assert.equal(rows.length, 5);
+    for (const [, r, plain, aware] of rows) assert.ok(Number(aware) < Number(plain), `rank ${r}: data-aware ${aware} vs plain ${plain}`);
+    const at90 = figure(out, /^ +90% .* (\d+\.\d\d)%$/m);
+    assert.equal(figure(out, /test accuracy run from the file: (\d+\.\d\d)%/), at90);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
