@@ -35,6 +35,7 @@ import { registerNmf } from './commands/nmf.js';
 import { registerWeights } from './commands/weights.js';
 import { registerSsa } from './commands/ssa.js';
 import { registerDmd } from './commands/dmd.js';
+import { registerTt } from './commands/tt.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -90,6 +91,7 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerWeights(program);
   registerSsa(program);
   registerDmd(program);
+  registerTt(program);
   return program;
 }
 

@@ -5,6 +5,7 @@
 export { readNpy, readNpySync, writeNpy, writeNpySync } from './npy.js';
 export { readTensor, readTensorSync, writeTensor, writeTensorSync, parseNpyTensor, encodeNpyTensor } from './npy.js';
 export type { NpyTensorReadOptions, NpyTensorWriteOptions } from './npy.js';
+export { readTensorTrain, readTensorTrainSync, writeTensorTrain, writeTensorTrainSync } from './tensor-train-files.js';
 export { parseMtx, readMtx, readMtxSync, encodeMtx, writeMtx, writeMtxSync } from './mtx.js';
 export type { MtxData, MtxEntries, MtxFormat, MtxField, MtxSymmetry, MtxWriteOptions } from './mtx.js';
 export { parseCsv, readCsv, readCsvSync, encodeCsv, writeCsv, writeCsvSync } from './csv.js';

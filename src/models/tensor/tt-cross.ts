@@ -23,13 +23,13 @@
  */
 import { InvalidArgumentError, NonFiniteInputError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { int, maybe, num, opt, randomStateRule, resolveOptions, type OptionsOf } from '../../options.js';
-import { checkAborted } from '../../progress.js';
-import { rng } from '../../random.js';
+import { int, maybe, num, opt, randomStateRule, resolveOptions, tableFor } from '../../options.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
+import { rng, type RandomState } from '../../random.js';
 import { TensorTrain } from './tensor-train.js';
 import { norm2, svdC, truncationRank } from './tt-dense.js';
 import { maxvol } from './tt-maxvol.js';
-import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex } from './tt-options.js';
+import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
 
 /** A function of one multi-index (one integer per mode, 0-based), returning a finite number. */
 export type TtCrossFunction = (index: readonly number[]) => number;
@@ -43,31 +43,36 @@ export interface TtCrossBatchFunction {
   batch: (indices: Int32Array, count: number) => ArrayLike<number>;
 }
 
-const TT_CROSS_OPTIONS = {
+/** Options of {@link ttCross}; unknown keys are an error. */
+export interface TtCrossOptions extends LongTaskOptions {
   /**
    * Relative accuracy of each supercore's truncation (eps ||S||_F / sqrt(d - 1)) and the
    * stopping tolerance: stop when the train's values at the test points change by at most
    * eps (relative) between two sweeps. A number > 0; default 1e-8.
    */
-  eps: opt(num(0, Infinity, 'low'), 1e-8),
+  eps?: number;
   /** Rank cap: one integer >= 1 for every bond, or a list with one per bond (d - 1). Default: none. */
-  maxRank: maybe(MAX_RANK_RULE),
-  /** Most sweeps (one direction each); default 20. */
-  maxIter: opt(int(1), 20),
-  /** Rank of the random start (the number of random points whose tails seed the right sets); default 2. */
-  initialRank: opt(int(1), 2),
-  /** Random points at which successive sweeps are compared (and the error is estimated); default 200. */
-  testPoints: opt(int(1), 200),
+  maxRank?: MaxRank;
+  /** Most sweeps (one direction each), an integer >= 1; default 20. */
+  maxIter?: number;
+  /** Rank of the random start (the number of random points whose tails seed the right sets), >= 1; default 2. */
+  initialRank?: number;
+  /** Random points at which successive sweeps are compared (and the error is estimated), >= 1; default 200. */
+  testPoints?: number;
   /** Seed (or generator) of the start and the test points; default 0. */
-  seed: opt(randomStateRule, 0),
-  /** Called after each sweep with `{ stage: 'sweep', done, total, metrics: { change, error, maxRank, evaluations } }`. */
-  onProgress: maybe(PROGRESS_RULE),
-  /** Stops the approximation between supercores (AbortedError). */
-  signal: maybe(SIGNAL_RULE),
-};
+  seed?: RandomState;
+}
 
-/** Options of {@link ttCross} (each documented on its field; unknown keys are an error). */
-export type TtCrossOptions = OptionsOf<typeof TT_CROSS_OPTIONS>;
+const TT_CROSS_OPTIONS = tableFor<TtCrossOptions>()({
+  eps: opt(num(0, Infinity, 'low'), 1e-8),
+  maxRank: maybe(MAX_RANK_RULE),
+  maxIter: opt(int(1), 20),
+  initialRank: opt(int(1), 2),
+  testPoints: opt(int(1), 200),
+  seed: opt(randomStateRule, 0),
+  onProgress: maybe(PROGRESS_RULE),
+  signal: maybe(SIGNAL_RULE),
+});
 
 /** What {@link ttCross} returns. */
 export interface TtCrossResult {
@@ -94,6 +99,9 @@ export interface TtCrossResult {
  *
  * @param f - f(index) -> number, or `{ batch(indices, count) }` for vectorized evaluation.
  * @param shape - mode sizes, at least 2 modes, each >= 1.
+ * @param options - see {@link TtCrossOptions}; `onProgress` is called after each sweep
+ *   (`{ stage: 'sweep', done, total, metrics: { change, error, maxRank, evaluations } }`) and
+ *   `signal` stops the work between supercores.
  * @throws InvalidArgumentError for a bad shape or option, or when f returns something other
  *   than a number (naming the index); NonFiniteInputError when f returns NaN or Infinity,
  *   naming the index; AbortedError.

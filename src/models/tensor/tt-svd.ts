@@ -16,30 +16,31 @@ import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '..
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
-import { maybe, num, opt, resolveOptions, type OptionsOf } from '../../options.js';
-import { checkAborted } from '../../progress.js';
+import { maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
+import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { copyToC } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { TensorTrain } from './tensor-train.js';
-import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex } from './tt-options.js';
+import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
 import { truncateUnfolding, type UnfoldingStep } from './tt-unfolding.js';
 
-const TT_SVD_OPTIONS = {
+/** Options of {@link ttSvd}; unknown keys are an error. */
+export interface TtSvdOptions extends LongTaskOptions {
   /**
    * Relative accuracy: ||T - TT||_F <= eps ||T||_F (unless maxRank caps a bond). A finite
    * number >= 0; default 1e-10. 0 keeps every nonzero singular value.
    */
-  eps: opt(num(0), 1e-10),
+  eps?: number;
   /** Rank cap: one integer >= 1 for every bond, or a list with one per bond (d - 1). Default: none. */
-  maxRank: maybe(MAX_RANK_RULE),
-  /** Called after each bond with `{ stage: 'bond', done, total, metrics: { rank } }`. */
-  onProgress: maybe(PROGRESS_RULE),
-  /** Stops the decomposition between bonds (AbortedError). */
-  signal: maybe(SIGNAL_RULE),
-};
+  maxRank?: MaxRank;
+}
 
-/** Options of {@link ttSvd} (each documented on its field; unknown keys are an error). */
-export type TtSvdOptions = OptionsOf<typeof TT_SVD_OPTIONS>;
+const TT_SVD_OPTIONS = tableFor<TtSvdOptions>()({
+  eps: opt(num(0), 1e-10),
+  maxRank: maybe(MAX_RANK_RULE),
+  onProgress: maybe(PROGRESS_RULE),
+  signal: maybe(SIGNAL_RULE),
+});
 
 /** What {@link ttSvd} returns. */
 export interface TtSvdResult {
@@ -70,6 +71,8 @@ export interface TtSvdResult {
  *
  * @param T - a tensor with at least 2 axes (float64 or float32, any strides; values are
  *   computed and stored in float64).
+ * @param options - see {@link TtSvdOptions}; `onProgress` is called after each bond
+ *   (`{ stage: 'bond', done, total, metrics: { rank } }`) and `signal` stops the work between bonds.
  * @throws InvalidArgumentError when T is not a Tensor or has fewer than 2 axes, for bad or
  *   unknown options (a maxRank list of the wrong length); ShapeError when an axis has length 0;
  *   NonFiniteInputError naming the index of the first NaN or Infinity; AbortedError.
