@@ -44,7 +44,7 @@ def low_multilinear(shape, ranks, noise):
 tucker_cases = []
 # (name, shape, ranks, planted ranks, noise): a 3-way cube; a 4-way tensor with a short last
 # mode (per-slab products with R < 16 take the unfolding path); a tensor whose first mode is
-# longer than the rest (the thin-SVD path); a matrix (2-way).
+# longer than the rest (the tall path: the other Gram matrix and a QR); a matrix (2-way).
 specs = [
     ("cube", (9, 8, 7), (3, 4, 2), (3, 4, 2), 0.3),
     ("four-way", (6, 7, 5, 3), (3, 3, 2, 2), (3, 3, 3, 2), 0.5),

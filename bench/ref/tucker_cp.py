@@ -5,8 +5,8 @@ step the algorithms of src/models/tensor/tucker.ts and cp.ts, for the fixtures
 runs it as a script).
 
 The same algorithms, written the way numpy code is written: unfoldings by moveaxis + reshape,
-mode products by tensordot, Grams by A @ A.T, leading vectors by eigh of the Gram (or a thin
-SVD for a mode longer than the rest of the tensor), the partial MTTKRP by reshapes + matmul
+mode products by tensordot, Grams by A @ A.T, leading vectors by eigh of the smaller Gram matrix
+(and a QR for a mode longer than the rest of the tensor), the partial MTTKRP by reshapes + matmul
 and einsum, normal equations by scipy's Cholesky (cho_factor / cho_solve). TensorLy is not
 installed here; these functions are not TensorLy's code but the same textbook algorithms.
 
@@ -39,14 +39,16 @@ def flip(U):
 
 
 def leading(X, k, r):
-    """r leading left singular vectors of X_(k): eigh of the Gram when n_k <= prod(others), else thin SVD."""
+    """r leading left singular vectors of X_(k), from the smaller Gram matrix: eigh of X_(k) X_(k)^T
+    when n_k <= prod(others), else eigh of X_(k)^T X_(k) and a QR of X_(k) V_r."""
     n = X.shape[k]
     Xk = unfold(X, k)
     if n <= Xk.shape[1]:
         w, V = np.linalg.eigh(Xk @ Xk.T)
         U = V[:, ::-1][:, :r]
     else:
-        U = np.linalg.svd(Xk, full_matrices=False)[0][:, :r]
+        w, V = np.linalg.eigh(Xk.T @ Xk)
+        U = np.linalg.qr(Xk @ V[:, ::-1][:, :r])[0]
     return flip(U)
 
 
@@ -56,7 +58,9 @@ def ttm_t(X, U, k):
 
 
 def shrink_order(modes, shape, ranks):
-    return sorted(modes, key=lambda k: (ranks[k] / shape[k], k))
+    # r_k / n_k ascending; ties: the last mode, then the first, then the others in order.
+    d = len(shape)
+    return sorted(modes, key=lambda k: (ranks[k] / shape[k], -2 if k == d - 1 else -1 if k == 0 else k))
 
 
 def contract(X, modes, U, shape, ranks):

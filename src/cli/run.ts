@@ -36,6 +36,8 @@ import { registerWeights } from './commands/weights.js';
 import { registerSsa } from './commands/ssa.js';
 import { registerDmd } from './commands/dmd.js';
 import { registerTt } from './commands/tt.js';
+import { registerTucker } from './commands/tucker.js';
+import { registerCp } from './commands/cp.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
 
@@ -92,6 +94,8 @@ export function createProgram(output: { writeOut(s: string): void; writeErr(s: s
   registerSsa(program);
   registerDmd(program);
   registerTt(program);
+  registerTucker(program);
+  registerCp(program);
   return program;
 }
 

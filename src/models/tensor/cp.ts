@@ -267,7 +267,7 @@ function* cpSteps(T: Tensor, rank: unknown, options: CPOptions): FitSteps<CPDeco
         khatriRaoInto(st.A.slice(s), rightDims, r, KR);
         timesTrailing(X, P, Q, KR, r, TR);
       }
-      for (let q = 0; q < s; q++) update(st, q, s === 1 ? TR.slice(0, P * r) : contractGroup(TR, leftDims, r, q, st.A.slice(0, s)));
+      for (let q = 0; q < s; q++) update(st, q, contractGroup(TR, leftDims, r, q, st.A.slice(0, s)));
       khatriRaoInto(st.A.slice(0, s), leftDims, r, KL);
       timesLeading(X, P, Q, KL, r, TL);
       // The last mode's MTTKRP, kept for the error (the ALS update overwrites its argument).
@@ -283,7 +283,7 @@ function* cpSteps(T: Tensor, rank: unknown, options: CPOptions): FitSteps<CPDeco
         const trial = extrapolate(previous, st, it ** (1 / power));
         khatriRaoInto(trial.A.slice(s), rightDims, r, KR);
         timesTrailing(X, P, Q, KR, r, TR);
-        const M0 = s === 1 ? TR.subarray(0, P * r) : contractGroup(TR, leftDims, r, 0, trial.A.slice(0, s));
+        const M0 = contractGroup(TR, leftDims, r, 0, trial.A.slice(0, s));
         const e2Trial = squaredError(trial, M0, 0, nx);
         if (e2Trial < next) {
           Object.assign(st, trial);

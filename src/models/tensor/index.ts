@@ -10,3 +10,8 @@ export { ttCross, ttCrossAsync, ttCrossSteps } from './tt-cross.js';
 export type { TtCrossBatchFunction, TtCrossFunction, TtCrossOptions, TtCrossResult } from './tt-cross.js';
 export type { MaxRank } from './tt-options.js';
 export { dequantize, quanticsIndex, quantize } from './quantics.js';
+export { tucker, tuckerAsync, TuckerDecomposition, TUCKER_METHODS } from './tucker.js';
+export type { TuckerMethod, TuckerOptions, TuckerFacts } from './tucker.js';
+export { cp, cpAsync, CPDecomposition, CP_INITS } from './cp.js';
+export type { CPInit, CPOptions, CPFacts } from './cp.js';
+export { khatriRao } from './khatri-rao.js';

@@ -21,7 +21,7 @@
 import { kernels } from '../../kernels/index.js';
 import type { Workspace } from '../../linalg/lapack/workspace.js';
 import { eigh } from '../../linalg/eigh.js';
-import { svd } from '../../linalg/svd.js';
+import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -170,14 +170,18 @@ export function flipColumns(U: Float64Array, n: number, r: number): void {
 /**
  * The r leading left singular vectors of the unfolding X_(k) (n_k x M, M = N / n_k), as an
  * n_k x r column-major array with orthonormal columns, signs fixed by {@link flipColumns};
- * r <= min(n_k, M).
+ * r <= min(n_k, M). Both routes work on the smaller Gram matrix of X_(k):
  *
- * - n_k <= M (the usual case: a mode shorter than the rest of the tensor): the eigenvectors
- *   of the n_k x n_k Gram matrix X_(k) X_(k)^T (syrk, N n_k flops, then eigh,
- *   O(n_k^3)); the squared singular values only decide which vectors lead, and the Gram
- *   route never forms an n_k x M factor.
- * - n_k > M (a tall unfolding): a thin SVD of X_(k) itself (4 n_k M^2 + 8 M^3 flops), since
- *   the n_k x n_k Gram matrix would be larger than the data and rank-deficient.
+ * - n_k <= M (a mode shorter than the rest of the tensor): the leading eigenvectors of the
+ *   n_k x n_k Gram matrix X_(k) X_(k)^T (syrk, N n_k flops; eigh, O(n_k^3)).
+ * - n_k > M (a tall unfolding, e.g. HOOI's (X x_{j != k} U_j^T)_(k) for a long mode): the
+ *   leading eigenvectors V_r of the M x M Gram matrix X_(k)^T X_(k), then
+ *   U = orth(X_(k) V_r) by a Householder QR (X_(k) V_r = U_r S_r has orthogonal columns,
+ *   so QR returns U_r up to signs, and an orthonormal basis even where X_(k) is
+ *   rank-deficient). About N M + O(M^3) + 2 n_k r^2 flops, against 4 n_k M^2 + 8 M^3 for a
+ *   thin SVD of X_(k).
+ *
+ * The squared singular values only rank the vectors; the subspaces are what Tucker needs.
  */
 export function leadingVectors(X: Flat, k: number, r: number, ws: Workspace): Float64Array {
   const n = X.shape[k]!;
@@ -193,10 +197,17 @@ export function leadingVectors(X: Flat, k: number, r: number, ws: Workspace): Fl
       for (let i = 0; i < n; i++) out[c * n + i] = V.data[src + i]!;
     }
   } else {
+    const K = kernels();
     const U = ws.alloc('float64', n * M, false) as Float64Array;
     unfoldInto(X, k, U);
-    const f = svd(new Matrix(U, n, M));
-    for (let c = 0; c < r; c++) for (let i = 0; i < n; i++) out[c * n + i] = f.U.get(i, c);
+    const G = ws.alloc('float64', M * M, false) as Float64Array;
+    K.syrk('L', true, M, n, 1, U, 0, n, 0, G, 0, M);
+    const { V } = eigh(new Matrix(G, M, M));
+    const Vr = new Float64Array(M * r);
+    for (let c = 0; c < r; c++) Vr.set(V.data.subarray((M - 1 - c) * M, (M - c) * M), c * M);
+    const B = new Float64Array(n * r);
+    K.gemm(false, false, n, r, M, 1, U, 0, n, Vr, 0, M, 0, B, 0, n);
+    out.set(qr(new Matrix(B, n, r)).Q.toFlat('F'));
   }
   flipColumns(out, n, r);
   return out;

@@ -4,8 +4,8 @@
  *
  * Factors here are row-major n x r arrays (entry (i, c) at i r + c: for the column-major
  * kernels, the r x n matrix A^T with leading dimension r), so the normal equations
- * V A^T = M^T of CP-ALS are solved in place by potrs, and every product below reads and
- * writes rows of r contiguous values.
+ * V A^T = M^T of CP-ALS are solved in place by potrs; the Khatri-Rao products are
+ * row-major too, and the partial products (below) column-major, one column per component.
  *
  * MTTKRP by partial products (Phan, Tichavský & Cichocki 2013, "Fast alternating LS
  * algorithms for high order CANDECOMP/PARAFAC tensor factorizations"): split the modes at
@@ -73,62 +73,66 @@ export function splitPoint(shape: readonly number[]): number {
 }
 
 /**
- * T := X K for X as the row-major P x Q matrix (the first modes by the last ones), K the
- * row-major Q x r Khatri-Rao product of the trailing modes' factors; T is P x r row-major.
- * One gemm: in column-major terms T^T (r x P) = K^T (r x Q, ld r) X^T (Q x P, ld Q).
+ * T := X K for X as the row-major P x Q matrix (the first modes by the last ones) and K the
+ * row-major Q x r Khatri-Rao product of the trailing modes' factors; T is P x r
+ * column-major. One gemm, T = (X^T)^T (K^T)^T with X^T the column-major Q x P array and K^T
+ * the column-major r x Q one (the orientation with the long side as gemm's m runs faster
+ * than r as m for the thin products here).
  */
 export function timesTrailing(X: Flat, P: number, Q: number, K: Float64Array, r: number, T: Float64Array): void {
-  kernels().gemm(false, false, r, P, Q, 1, K, 0, r, X.data, 0, Q, 0, T, 0, r);
+  kernels().gemm(true, true, P, r, Q, 1, X.data, 0, Q, K, 0, r, 0, T, 0, P);
 }
 
 /**
  * T := X^T K for X as the row-major P x Q matrix and K the row-major P x r Khatri-Rao
- * product of the leading modes' factors; T is Q x r row-major. One gemm:
- * T^T (r x Q) = K^T (r x P, ld r) X (P x Q; X^T is Q x P column-major, ld Q).
+ * product of the leading modes' factors; T is Q x r column-major. One gemm:
+ * T = X^T (K^T)^T with X^T the column-major Q x P array.
  */
 export function timesLeading(X: Flat, P: number, Q: number, K: Float64Array, r: number, T: Float64Array): void {
-  kernels().gemm(false, true, r, Q, P, 1, K, 0, r, X.data, 0, Q, 0, T, 0, r);
+  kernels().gemm(false, true, Q, r, P, 1, X.data, 0, Q, K, 0, r, 0, T, 0, Q);
 }
 
 /**
- * The MTTKRP of mode q within a group of modes, from a partial product T whose layout is
- * the group's modes (shape `dims`) then r, C-ordered (entry (i_0, ..., i_{p-1}, c) at
- * (sum_j i_j prod_{j' > j} dims[j']) r + c), and the group's factors (row-major,
- * `factors[q]` unused):
+ * The MTTKRP of mode q within a group of modes, from a partial product T: column-major
+ * (prod dims) x r, column c the group's modes (shape `dims`, C order) for component c;
+ * `factors` are the group's factors (row-major, `factors[q]` unused):
  *
  *   out[i, c] = sum over the other indices of T[..., i, ..., c] prod_{j != q} F_j[i_j, c].
  *
- * Computed as T seen as Pa x m x Pb x r, contracted first with the Khatri-Rao product of
- * the modes after q (Pb x r) and then with that of the modes before q (Pa x r):
- * O(Pa m Pb r) operations, a fraction of the gemm that made T.
+ * Each column of T is seen as Pa x m x Pb and contracted first with the Khatri-Rao product
+ * of the modes after q (Pb x r), along its contiguous runs, then with that of the modes
+ * before q (Pa x r): O(Pa m Pb r) operations, a fraction of the gemm that made T.
  * @returns out, row-major dims[q] x r.
  */
 export function contractGroup(T: Float64Array, dims: readonly number[], r: number, q: number, factors: readonly Float64Array[]): Float64Array {
   const m = dims[q]!;
   const Pa = prod(dims, 0, q);
   const Pb = prod(dims, q + 1);
-  let U = T;
-  if (Pb > 1) {
-    const kb = q + 2 === dims.length ? factors[q + 1]! : khatriRaoRows(factors.slice(q + 1), dims.slice(q + 1), r);
-    U = new Float64Array(Pa * m * r);
-    for (let ai = 0; ai < Pa * m; ai++) {
-      const dst = ai * r;
-      for (let b = 0; b < Pb; b++) {
-        const src = (ai * Pb + b) * r;
-        const kk = b * r;
-        for (let c = 0; c < r; c++) U[dst + c]! += T[src + c]! * kb[kk + c]!;
-      }
-    }
-  }
-  if (Pa === 1) return U === T ? T.slice(0, m * r) : U;
-  const ka = q === 1 ? factors[0]! : khatriRaoRows(factors.slice(0, q), dims.slice(0, q), r);
+  const rows = Pa * m * Pb;
+  const kb = Pb === 1 ? undefined : q + 2 === dims.length ? factors[q + 1]! : khatriRaoRows(factors.slice(q + 1), dims.slice(q + 1), r);
+  const ka = Pa === 1 ? undefined : q === 1 ? factors[0]! : khatriRaoRows(factors.slice(0, q), dims.slice(0, q), r);
   const out = new Float64Array(m * r);
-  for (let a = 0; a < Pa; a++) {
-    const kk = a * r;
-    for (let i = 0; i < m; i++) {
-      const src = (a * m + i) * r;
-      const dst = i * r;
-      for (let c = 0; c < r; c++) out[dst + c]! += U[src + c]! * ka[kk + c]!;
+  const U = new Float64Array(Pa * m);
+  for (let c = 0; c < r; c++) {
+    const base = c * rows;
+    if (kb) {
+      for (let ai = 0; ai < Pa * m; ai++) {
+        let acc = 0;
+        const src = base + ai * Pb;
+        for (let b = 0; b < Pb; b++) acc += T[src + b]! * kb[b * r + c]!;
+        U[ai] = acc;
+      }
+    } else {
+      for (let ai = 0; ai < Pa * m; ai++) U[ai] = T[base + ai]!;
+    }
+    if (ka) {
+      for (let i = 0; i < m; i++) {
+        let acc = 0;
+        for (let a = 0; a < Pa; a++) acc += U[a * m + i]! * ka[a * r + c]!;
+        out[i * r + c] = acc;
+      }
+    } else {
+      for (let i = 0; i < m; i++) out[i * r + c] = U[i]!;
     }
   }
   return out;

@@ -24,9 +24,9 @@
  * digits, the final error is computed from the reconstruction instead).
  *
  * Speed. The tensor is copied once into the kernels' memory; mode products are gemm calls
- * (mode-products.ts); leading singular vectors come from the eigenvectors of the
- * n_k x n_k Gram matrix of the unfolding (syrk + eigh) or, for a mode longer than the rest
- * of the tensor, from a thin SVD. A HOOI sweep splits the modes in two groups at s and
+ * (mode-products.ts); leading singular vectors come from the eigenvectors of the smaller
+ * Gram matrix of the unfolding (syrk + eigh; for a mode longer than the rest of the tensor,
+ * the other Gram matrix and a QR). A HOOI sweep splits the modes in two groups at s and
  * contracts the full tensor only twice: once with the second group's factors (which serves
  * every mode of the first group, since those factors do not change meanwhile) and once with
  * the first group's new factors (serving the second group), instead of once per mode.
@@ -175,9 +175,15 @@ function expand(G: Flat, U: readonly Float64Array[], shape: readonly number[], w
   return Y;
 }
 
-/** Modes in the order that shrinks a tensor fastest: r_k / n_k ascending, ties by mode. */
+/**
+ * Modes in the order that shrinks a tensor fastest: r_k / n_k ascending; on ties the last
+ * mode, then the first, then the others in order (a product in an end mode is one gemm on
+ * the array as it lies, one in a middle mode a gemm per slab or a transposed copy).
+ */
 function shrinkOrder(modes: readonly number[], shape: readonly number[], ranks: readonly number[]): number[] {
-  return [...modes].sort((a, b) => ranks[a]! / shape[a]! - ranks[b]! / shape[b]! || a - b);
+  const d = shape.length;
+  const tie = (k: number): number => (k === d - 1 ? -2 : k === 0 ? -1 : k);
+  return [...modes].sort((a, b) => ranks[a]! / shape[a]! - ranks[b]! / shape[b]! || tie(a) - tie(b));
 }
 
 /** X x_k U_k^T for the modes `modes` (taken in the order that shrinks fastest). */

@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
 import { cp, cpAsync, CPDecomposition } from '../../../src/models/tensor/cp.js';
+import { khatriRao } from '../../../src/models/tensor/khatri-rao.js';
+import { matmul } from '../../../src/linalg/matmul.js';
 import type { Progress } from '../../../src/progress.js';
 import { rng } from '../../../src/random.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
@@ -137,6 +139,21 @@ describe('cp: recovers planted factors', () => {
     assert.equal(f.rank, 6);
     assert.ok(f.relativeError < 1);
     assert.equal(f.params, 6 * (1 + 12));
+  });
+});
+
+describe('khatriRao', () => {
+  it('column-wise Kronecker products, first index slowest; the unfolding identity X_(k) = A_k diag(w) (⊙_{j != k} A_j)^T', () => {
+    assert.deepEqual(khatriRao([Matrix.from([[1, 2], [3, 4]]), Matrix.from([[1, 1], [0, 2]])]).toArray(), [[1, 2], [0, 4], [3, 4], [0, 8]]);
+    const { factors, weights, T } = planted([4, 3, 5], 2, 7);
+    for (let k = 0; k < 3; k++) {
+      const others = factors.filter((_, j) => j !== k);
+      const Ak = factors[k]!.map((v, i, c) => v * weights[c]!);
+      const unfolded = matmul(Ak, khatriRao(others).T);
+      assert.ok(unfolded.sub(T.unfold(k)).norm() < 1e-12 * T.norm(), `mode ${k}`);
+    }
+    assert.throws(() => khatriRao([Matrix.zeros(2, 2), Matrix.zeros(2, 3)]), ShapeError);
+    assert.throws(() => khatriRao([]), InvalidArgumentError);
   });
 });
 
