@@ -32,62 +32,38 @@ import { Matrix } from '../../matrix/matrix.js';
 import type { LinearOperator } from '../../matrix/operator.js';
 import { fftOf, type Fft, nextPowerOfTwo } from './ssa-fft.js';
 
-/** Spectra of the series, in the bit-reversed order of {@link Fft.forward}. */
-interface SeriesSpectra {
-  fft: Fft;
-  re: Float64Array[];
-  im: Float64Array[];
-}
-
-// One FFT length per series length: the smallest power of two >= N (no wrap-around: the
-// correlations and convolutions above never reach index N).
-function spectraOf(series: readonly Float64Array[]): SeriesSpectra {
-  const N = series[0]!.length;
-  const fft = fftOf(nextPowerOfTwo(N));
-  const re: Float64Array[] = [];
-  const im: Float64Array[] = [];
-  // Two real series per transform; their spectra are separated with the mirror table.
-  for (let q = 0; q < series.length; q += 2) {
-    const a = new Float64Array(fft.n);
-    const b = new Float64Array(fft.n);
-    a.set(series[q]!);
-    if (q + 1 < series.length) b.set(series[q + 1]!);
-    fft.forward(a, b);
-    if (q + 1 >= series.length) {
-      re.push(a);
-      im.push(b);
-      continue;
-    }
-    const mirror = fft.mirror;
-    const ar = new Float64Array(fft.n);
-    const ai = new Float64Array(fft.n);
-    const br = new Float64Array(fft.n);
-    const bi = new Float64Array(fft.n);
-    for (let p = 0; p < fft.n; p++) {
-      const m = mirror[p]!;
-      const zr = a[p]!;
-      const zi = b[p]!;
-      const wr = a[m]!;
-      const wi = -b[m]!; // conj(Z_{-k})
-      ar[p] = (zr + wr) / 2;
-      ai[p] = (zi + wi) / 2;
-      // (Z - conj Z_{-k}) / 2i = (d) * (-i/2)
-      const dr = zr - wr;
-      const di = zi - wi;
-      br[p] = di / 2;
-      bi[p] = -dr / 2;
-    }
-    re.push(ar, br);
-    im.push(ai, bi);
+/**
+ * The transform length of the blocked products for a short side S = min(L, K) and a long
+ * side M = max(L, K): the power of two nb >= S that minimizes the work, (number of blocks
+ * ceil(M / (nb - S + 1))) x nb log2 nb. Blocks of a few thousand points stay in cache.
+ */
+export function blockLength(S: number, M: number): number {
+  let best = nextPowerOfTwo(S);
+  let cost = Infinity;
+  const top = nextPowerOfTwo(S + M - 1);
+  for (let nb = nextPowerOfTwo(S); nb <= top; nb *= 2) {
+    const c = Math.ceil(M / (nb - S + 1)) * nb * Math.max(1, Math.log2(nb));
+    if (c < cost) [best, cost] = [nb, c];
   }
-  return { fft, re, im };
+  return best;
 }
 
 /**
  * The trajectory matrix [X_1 : ... : X_s] (L x sK) of one or more series of equal length
- * as a {@link LinearOperator}: products by FFT (see the file comment), the matrix never
- * formed. Memory: the series' spectra, 2 s n numbers (n the power of two >= N), plus four
- * work vectors of n.
+ * as a {@link LinearOperator}: products by FFT, the matrix never formed.
+ *
+ * Both products are correlations c_t = sum_j x[t + j] w_j of the series with a vector w, one
+ * side short (S = min(L, K) entries) and one long (M = max(L, K)): X v has w = v (K) and L
+ * outputs, X^T u has w = u (L) and K outputs. They are computed by overlap-save over blocks
+ * of B = nb - S + 1 positions of the long side, with segments x[bB, bB + nb) whose spectra are
+ * computed once (nb from {@link blockLength}, 8192 for L = 1,000): when w is the short
+ * side, one transform of w and one inverse per block; when w is the long side, one transform
+ * per block of w, the products summed as spectra, and one inverse. Both cost about
+ * (M / B) transforms of length nb per pair of columns, which is O(N log S) and runs in
+ * cache, instead of two transforms of length N. Two real columns travel as the real and
+ * imaginary parts of one complex vector (the products with the real x keep them apart).
+ *
+ * Memory: the segments' spectra, about 2 s (M / B) nb numbers, plus a few work vectors of nb.
  */
 export class TrajectoryOperator implements LinearOperator {
   readonly shape: readonly [number, number];
@@ -98,11 +74,21 @@ export class TrajectoryOperator implements LinearOperator {
   readonly k: number;
   /** Number of series s. */
   readonly count: number;
-  private readonly spectra: SeriesSpectra;
-  private readonly work: Float64Array[];
+  private readonly fft: Fft;
+  private readonly S: number;
+  private readonly M: number;
+  private readonly B: number;
+  private readonly blocks: number;
+  // segRe[q][b * nb + p], segIm[...]: spectrum of x_q[bB, bB + nb), bit-reversed order.
+  private readonly segRe: Float64Array[];
+  private readonly segIm: Float64Array[];
+  // Work vectors of nb: four for a product, two per series for per-series spectra or sums.
+  private readonly work: [Float64Array, Float64Array, Float64Array, Float64Array];
+  private readonly perSeries: Float64Array[];
 
   /**
-   * The operator of `series` (each of length N, copied into their spectra) with window L.
+   * The operator of `series` (each of length N; their segments' spectra are computed here)
+   * with window L.
    * @throws ShapeError for no series, series of different lengths, or L outside [1, N].
    */
   constructor(series: readonly Float64Array[], window: number) {
@@ -114,100 +100,209 @@ export class TrajectoryOperator implements LinearOperator {
     this.k = N - window + 1;
     this.count = series.length;
     this.shape = [window, this.count * this.k];
-    this.spectra = spectraOf(series);
-    const n = this.spectra.fft.n;
-    this.work = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  }
-
-  /** X V for V of shape sK x p: L x p, column-major. */
-  apply(V: Matrix): Matrix {
-    const [L, cols] = this.shape;
-    if (V.rows !== cols) throw new ShapeError(`TrajectoryOperator.apply: operand has ${V.rows} rows, the operator needs ${cols}`);
-    const p = V.cols;
-    const Y = Matrix.zeros(L, p);
-    const { fft, re, im } = this.spectra;
-    const n = fft.n;
-    const [zr, zi, ar, ai] = this.work as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const K = this.k;
-    for (let c = 0; c < p; c += 2) {
-      const pair = c + 1 < p;
-      ar.fill(0);
-      ai.fill(0);
-      for (let q = 0; q < this.count; q++) {
-        // z_{(n - j) mod n} = v_j (+ i w_j): the reversed column, so that the circular
-        // convolution with x is the correlation sum_j x[i + j] v_j.
+    this.S = Math.min(window, this.k);
+    this.M = Math.max(window, this.k);
+    const nb = blockLength(this.S, this.M);
+    this.fft = fftOf(nb);
+    this.B = nb - this.S + 1;
+    this.blocks = Math.ceil(this.M / this.B);
+    this.segRe = [];
+    this.segIm = [];
+    const mirror = this.fft.mirror;
+    const zr = new Float64Array(nb);
+    const zi = new Float64Array(nb);
+    for (const x of series) {
+      const re = new Float64Array(this.blocks * nb);
+      const im = new Float64Array(this.blocks * nb);
+      // Two real segments per transform (b in the real part, b + 1 in the imaginary), apart
+      // by the symmetry of real sequences' spectra: A_k = (Z_k + conj Z_{-k}) / 2,
+      // B_k = (Z_k - conj Z_{-k}) / 2i.
+      for (let b = 0; b < this.blocks; b += 2) {
         zr.fill(0);
         zi.fill(0);
-        gatherReversed(V, q * K, K, c, zr, n);
-        if (pair) gatherReversed(V, q * K, K, c + 1, zi, n);
-        fft.forward(zr, zi);
-        const xr = re[q]!;
-        const xi = im[q]!;
-        for (let t = 0; t < n; t++) {
-          const a = zr[t]!;
-          const b = zi[t]!;
-          const u = xr[t]!;
-          const w = xi[t]!;
-          ar[t] = ar[t]! + (a * u - b * w);
-          ai[t] = ai[t]! + (a * w + b * u);
+        const a0 = b * this.B;
+        zr.set(x.subarray(a0, Math.min(N, a0 + nb)));
+        const two = b + 1 < this.blocks;
+        if (two) zi.set(x.subarray(a0 + this.B, Math.min(N, a0 + this.B + nb)));
+        this.fft.forward(zr, zi);
+        const oa = b * nb;
+        const ob = oa + nb;
+        for (let p = 0; p < nb; p++) {
+          const m = mirror[p]!;
+          const ar = zr[p]!;
+          const ai = zi[p]!;
+          const br = zr[m]!;
+          const bi = -zi[m]!;
+          re[oa + p] = (ar + br) / 2;
+          im[oa + p] = (ai + bi) / 2;
+          if (two) {
+            re[ob + p] = (ai - bi) / 2;
+            im[ob + p] = -(ar - br) / 2;
+          }
         }
       }
-      fft.inverse(ar, ai);
-      const y = Y.data;
-      const o1 = c * L;
-      for (let i = 0; i < L; i++) y[o1 + i] = ar[i]!;
-      if (pair) {
-        const o2 = (c + 1) * L;
-        for (let i = 0; i < L; i++) y[o2 + i] = ai[i]!;
-      }
+      this.segRe.push(re);
+      this.segIm.push(im);
+    }
+    this.work = [new Float64Array(nb), new Float64Array(nb), new Float64Array(nb), new Float64Array(nb)];
+    this.perSeries = Array.from({ length: 2 * this.count }, () => new Float64Array(nb));
+  }
+
+  /** X V for V of shape sK x p: a new L x p column-major matrix. */
+  apply(V: Matrix): Matrix {
+    return this.applyInto(V, Matrix.zeros(this.shape[0], V.cols));
+  }
+
+  /** X^T U for U of shape L x p: a new sK x p column-major matrix. */
+  applyTranspose(U: Matrix): Matrix {
+    return this.applyTransposeInto(U, Matrix.zeros(this.shape[1], U.cols));
+  }
+
+  /**
+   * Y := X V for V of shape sK x p, into a caller-owned column-major L x p matrix (every
+   * entry written), so repeated products need not allocate.
+   * @returns Y.
+   * @throws ShapeError when V or Y has the wrong shape, or Y is not column-major.
+   */
+  applyInto(V: Matrix, Y: Matrix): Matrix {
+    const [L, cols] = this.shape;
+    if (V.rows !== cols) throw new ShapeError(`TrajectoryOperator.apply: operand has ${V.rows} rows, the operator needs ${cols}`);
+    checkOut(Y, L, V.cols, 'apply');
+    const K = this.k;
+    if (L <= K) {
+      // w = v is the long side: sum over the series and the blocks of v, one inverse.
+      this.pairs(V.cols, (c, pair, [zr, zi, ar, ai]) => {
+        ar.fill(0);
+        ai.fill(0);
+        for (let q = 0; q < this.count; q++) {
+          for (let b = 0; b < this.blocks; b++) {
+            const j0 = b * this.B;
+            const len = Math.min(this.B, K - j0);
+            zr.fill(0);
+            zi.fill(0);
+            gatherReversed(V, q * K + j0, len, c, zr);
+            if (pair) gatherReversed(V, q * K + j0, len, c + 1, zi);
+            this.fft.forward(zr, zi);
+            this.multiplyAdd(zr, zi, q, b, ar, ai);
+          }
+        }
+        this.fft.inverse(ar, ai);
+        scatter(ar, ai, 0, L, Y, 0, c, pair);
+      });
+    } else {
+      // w = v is the short side (K): one transform per series, inverse per block of outputs.
+      const spectra = this.perSeries;
+      this.pairs(V.cols, (c, pair, [, , ar, ai]) => {
+        for (let q = 0; q < this.count; q++) {
+          const sr = spectra[2 * q]!;
+          const si = spectra[2 * q + 1]!;
+          sr.fill(0);
+          si.fill(0);
+          gatherReversed(V, q * K, K, c, sr);
+          if (pair) gatherReversed(V, q * K, K, c + 1, si);
+          this.fft.forward(sr, si);
+        }
+        for (let b = 0; b < this.blocks; b++) {
+          ar.fill(0);
+          ai.fill(0);
+          for (let q = 0; q < this.count; q++) this.multiplyAdd(spectra[2 * q]!, spectra[2 * q + 1]!, q, b, ar, ai);
+          this.fft.inverse(ar, ai);
+          const t0 = b * this.B;
+          scatter(ar, ai, 0, Math.min(this.B, L - t0), Y, t0, c, pair);
+        }
+      });
     }
     return Y;
   }
 
-  /** X^T U for U of shape L x p: sK x p, column-major. */
-  applyTranspose(U: Matrix): Matrix {
+  /**
+   * Z := X^T U for U of shape L x p, into a caller-owned column-major sK x p matrix (every
+   * entry written).
+   * @returns Z.
+   * @throws ShapeError when U or Z has the wrong shape, or Z is not column-major.
+   */
+  applyTransposeInto(U: Matrix, Z: Matrix): Matrix {
     const [L, cols] = this.shape;
     if (U.rows !== L) throw new ShapeError(`TrajectoryOperator.applyTranspose: operand has ${U.rows} rows, the operator needs ${L}`);
-    const p = U.cols;
-    const Z = Matrix.zeros(cols, p);
-    const { fft, re, im } = this.spectra;
-    const n = fft.n;
-    const [zr, zi, ar, ai] = this.work as [Float64Array, Float64Array, Float64Array, Float64Array];
+    checkOut(Z, cols, U.cols, 'applyTranspose');
     const K = this.k;
-    const out = Z.data;
-    for (let c = 0; c < p; c += 2) {
-      const pair = c + 1 < p;
-      zr.fill(0);
-      zi.fill(0);
-      gatherReversed(U, 0, L, c, zr, n);
-      if (pair) gatherReversed(U, 0, L, c + 1, zi, n);
-      fft.forward(zr, zi);
-      for (let q = 0; q < this.count; q++) {
-        const xr = re[q]!;
-        const xi = im[q]!;
-        for (let t = 0; t < n; t++) {
-          const a = zr[t]!;
-          const b = zi[t]!;
-          const u = xr[t]!;
-          const w = xi[t]!;
-          ar[t] = a * u - b * w;
-          ai[t] = a * w + b * u;
+    if (L <= K) {
+      // w = u is the short side: one transform, an inverse per series and block of outputs.
+      this.pairs(U.cols, (c, pair, [zr, zi, ar, ai]) => {
+        zr.fill(0);
+        zi.fill(0);
+        gatherReversed(U, 0, L, c, zr);
+        if (pair) gatherReversed(U, 0, L, c + 1, zi);
+        this.fft.forward(zr, zi);
+        for (let q = 0; q < this.count; q++) {
+          for (let b = 0; b < this.blocks; b++) {
+            ar.fill(0);
+            ai.fill(0);
+            this.multiplyAdd(zr, zi, q, b, ar, ai);
+            this.fft.inverse(ar, ai);
+            const t0 = b * this.B;
+            scatter(ar, ai, 0, Math.min(this.B, K - t0), Z, q * K + t0, c, pair);
+          }
         }
-        fft.inverse(ar, ai);
-        const o1 = c * cols + q * K;
-        for (let j = 0; j < K; j++) out[o1 + j] = ar[j]!;
-        if (pair) {
-          const o2 = (c + 1) * cols + q * K;
-          for (let j = 0; j < K; j++) out[o2 + j] = ai[j]!;
+      });
+    } else {
+      // w = u is the long side (L): per block of u one transform, summed per series.
+      const acc = this.perSeries;
+      this.pairs(U.cols, (c, pair, [zr, zi]) => {
+        for (const a of acc) a.fill(0);
+        for (let b = 0; b < this.blocks; b++) {
+          const j0 = b * this.B;
+          const len = Math.min(this.B, L - j0);
+          zr.fill(0);
+          zi.fill(0);
+          gatherReversed(U, j0, len, c, zr);
+          if (pair) gatherReversed(U, j0, len, c + 1, zi);
+          this.fft.forward(zr, zi);
+          for (let q = 0; q < this.count; q++) this.multiplyAdd(zr, zi, q, b, acc[2 * q]!, acc[2 * q + 1]!);
         }
-      }
+        for (let q = 0; q < this.count; q++) {
+          const ar = acc[2 * q]!;
+          const ai = acc[2 * q + 1]!;
+          this.fft.inverse(ar, ai);
+          scatter(ar, ai, 0, K, Z, q * K, c, pair);
+        }
+      });
     }
     return Z;
   }
+
+  // Columns in pairs (c, c + 1); the last alone when p is odd.
+  private pairs(p: number, body: (c: number, pair: boolean, work: [Float64Array, Float64Array, Float64Array, Float64Array]) => void): void {
+    for (let c = 0; c < p; c += 2) body(c, c + 1 < p, this.work);
+  }
+
+  // (ar, ai) += (zr, zi) * segment spectrum (q, b).
+  private multiplyAdd(zr: Float64Array, zi: Float64Array, q: number, b: number, ar: Float64Array, ai: Float64Array): void {
+    const nb = this.fft.n;
+    const xr = this.segRe[q]!;
+    const xi = this.segIm[q]!;
+    const o = b * nb;
+    for (let t = 0; t < nb; t++) {
+      const a = zr[t]!;
+      const c = zi[t]!;
+      const u = xr[o + t]!;
+      const w = xi[o + t]!;
+      ar[t] = ar[t]! + (a * u - c * w);
+      ai[t] = ai[t]! + (a * w + c * u);
+    }
+  }
 }
 
-// dst[(n - j) mod n] = M[row0 + j, col] for j < len.
-function gatherReversed(M: Matrix, row0: number, len: number, col: number, dst: Float64Array, n: number): void {
+function checkOut(Y: Matrix, rows: number, cols: number, what: string): void {
+  if (Y.rows !== rows || Y.cols !== cols || (Y.rowStride !== 1 && rows > 1)) {
+    throw new ShapeError(`TrajectoryOperator.${what}Into: the output must be a column-major ${rows}x${cols} matrix, got ${Y.rows}x${Y.cols}${Y.rowStride !== 1 ? ' (not column-major)' : ''}`);
+  }
+}
+
+// dst[(n - j) mod n] = M[row0 + j, col] for j < len (n = dst.length): the reversed column, so
+// that a circular convolution with a segment of x is the correlation sum_j x[t + j] w_j.
+function gatherReversed(M: Matrix, row0: number, len: number, col: number, dst: Float64Array): void {
+  const n = dst.length;
   const d = M.data;
   const rs = M.rowStride;
   let o = M.offset + row0 * rs + col * M.colStride;
@@ -215,6 +310,17 @@ function gatherReversed(M: Matrix, row0: number, len: number, col: number, dst: 
   for (let j = 1; j < len; j++) {
     o += rs;
     dst[n - j] = d[o]!;
+  }
+}
+
+// Y[row0 + t, c] = re[from + t] (and Y[row0 + t, c + 1] = im[from + t] for a pair), t < len.
+function scatter(re: Float64Array, im: Float64Array, from: number, len: number, Y: Matrix, row0: number, c: number, pair: boolean): void {
+  const y = Y.data;
+  const o1 = Y.offset + c * Y.colStride + row0;
+  for (let t = 0; t < len; t++) y[o1 + t] = re[from + t]!;
+  if (pair) {
+    const o2 = Y.offset + (c + 1) * Y.colStride + row0;
+    for (let t = 0; t < len; t++) y[o2 + t] = im[from + t]!;
   }
 }
 

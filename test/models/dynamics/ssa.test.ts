@@ -217,6 +217,27 @@ describe('ssa properties', () => {
     );
   });
 
+  it('the blocked products of long series, both orientations, several series, into given outputs', () => {
+    const r = rng(11);
+    for (const [N, L, count] of [[5000, 300, 2], [5000, 4700, 2], [4097, 2049, 1], [3000, 1, 1], [3000, 3000, 1]] as const) {
+      const series = Array.from({ length: count }, () => Float64Array.from({ length: N }, () => r.nextNormal()));
+      const op = new TrajectoryOperator(series, L);
+      const X = trajectoryMatrix(series, L);
+      const V = Matrix.random(X.cols, 3, { seed: N + L });
+      const U = Matrix.random(L, 3, { seed: N - L });
+      const tol = 1e-13 * X.norm('fro');
+      assert.ok(op.apply(V).sub(matmul(X, V)).norm('max') < tol * V.norm('fro'), `apply N ${N} L ${L}`);
+      assert.ok(op.applyTranspose(U).sub(matmul(X, U, { transA: true })).norm('max') < tol * U.norm('fro'), `applyTranspose N ${N} L ${L}`);
+      // Into a caller's matrix (even a column-major view with an offset): every entry written.
+      const big = Matrix.full(X.cols + 2, 5, NaN);
+      const Z = big.slice(1, X.cols + 1, 1, 4);
+      op.applyTransposeInto(U, Z);
+      assert.ok(Z.sub(matmul(X, U, { transA: true })).norm('max') < tol * U.norm('fro'));
+      assert.ok(Number.isNaN(big.get(0, 1)) && Number.isNaN(big.get(1, 0)));
+      assert.throws(() => op.applyInto(V, Matrix.zeros(L + 1, 3)), ShapeError);
+    }
+  });
+
   it('the FFT transforms agree with the DFT and invert exactly', () => {
     for (const n of [1, 2, 4, 8, 32, 128]) {
       const f = new Fft(n);
