@@ -141,6 +141,23 @@ describe('examples', { concurrency: 2 }, () => {
     const at90 = figure(out, /^ +90% .* (\d+\.\d\d)%$/m);
     assert.equal(figure(out, /test accuracy run from the file: (\d+\.\d\d)%/), at90);
   });
+
+  test('11 Tucker of a colour photo and a panning video: beats per-channel and per-frame SVD at equal storage; HOOI <= HOSVD', async () => {
+    const out = await ok('11-tucker-image-stack.ts');
+    // Each line: per-channel SVD storage and PSNR, then Tucker's at no more storage.
+    for (const k of [10, 20, 50]) {
+      const m = new RegExp(`^ +${k} +([\\d.]+)% +([\\d.]+) dB +\\[[\\d, ]+\\] +([\\d.]+)% +([\\d.]+) dB`, 'm').exec(out);
+      assert.ok(m, `no line for rank ${k} in:\n${out}`);
+      const [svdStore, svdPsnr, tkStore, tkPsnr] = m.slice(1).map(Number);
+      assert.ok(tkStore! <= svdStore! && tkPsnr! > svdPsnr! + 2, `rank ${k}: SVD ${svdPsnr} dB at ${svdStore}%, Tucker ${tkPsnr} dB at ${tkStore}%`);
+    }
+    const hosvd = figure(out, /hosvd +relative error (\d\.\d+)/);
+    const hooi = figure(out, /hooi +relative error (\d\.\d+)/);
+    assert.ok(hooi <= hosvd, `HOOI ${hooi} > HOSVD ${hosvd}`);
+    const tk = figure(out, /hooi +relative error [\d.]+, PSNR (\d+\.\d+) dB/);
+    const frames = figure(out, /each frame and channel by SVD, .*PSNR (\d+\.\d+) dB/);
+    assert.ok(tk > frames + 1, `video: Tucker ${tk} dB, per-frame SVD ${frames} dB`);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
