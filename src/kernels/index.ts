@@ -1,200 +1,112 @@
 /**
- * Kernel registry: one {@link Kernels} implementation is active at a time.
+ * The kernels layer's entry: the {@link Kernels} contract (gemm, gemv, syrk, dot, axpy,
+ * scal, nrm2), each routine defined once in ./registry.ts's shape (a WASM and a TypeScript
+ * implementation, one rule between them), and the backend and thread controls.
  *
- * Default: the relaxed-SIMD FMA WebAssembly build where the engine validates it, else the
- * baseline SIMD build, else pure TypeScript. `LOWRANK_BACKEND=js|wasm|wasm-fma|auto` and
- * {@link setBackend} override the choice (tests run both); `LOWRANK_THREADS` and
- * {@link setThreads} set how many threads gemm uses (default: all cores; never more).
- *
- * In Node everything initialises synchronously on first use. Browsers' main threads
- * should `await ready()` once (synchronous compilation of large modules is refused
- * there); until then the TypeScript kernels run.
+ * gemm and syrk run on the active WASM build whatever memory their operands live in: the
+ * build copies foreign operands in, an O(n^2) copy next to O(n^3) work. For the O(n) and
+ * O(n^2) routines a copy would cost as much as the work, so they run on WASM only when
+ * every operand already lives in its memory, and in TypeScript otherwise. Their `select`
+ * names the operands: the default one, a scan of every argument, costs about as much as a
+ * 16-element dot (these run millions of times inside LAPACK's unblocked loops).
  */
-import { InvalidArgumentError, UnsupportedError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
-import { defaultThreadCount } from './pool.js';
-import { BACKENDS, type BackendName, type Kernels } from './types.js';
-import { WasmKernels } from './wasm-kernels.js';
-import { availableBuilds, loadWasmAsync, loadWasmSync } from './wasm-module.js';
+import { activeBackend, defineKernel, wasmFor } from './registry.js';
+import type { Kernels } from './types.js';
+import { checkGemv, checkVector, checkVectorPair } from './validate.js';
 
 export type { BackendName, Kernels } from './types.js';
 export { BACKENDS } from './types.js';
 export { jsKernels } from './js-kernels.js';
 export { WasmKernels } from './wasm-kernels.js';
+export { activeWasm, availableBackends, getThreads, ready, setBackend, setThreads, threadInfo, type ThreadInfo } from './registry.js';
 
-/** How the thread count in use was chosen; see {@link threadInfo}. */
-export interface ThreadInfo {
-  /** Threads gemm uses: `min(requested, cores)`. */
-  threads: number;
-  /** What was asked for: the argument of {@link setThreads}, `LOWRANK_THREADS`, or the core count. */
-  requested: number;
-  /** Logical cores (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers). */
-  cores: number;
-  /** Where `requested` came from. */
-  source: 'default' | 'LOWRANK_THREADS' | 'setThreads';
-  /**
-   * Worker threads running now (0 until the first product large enough to share, on the
-   * JS backend, or in a browser page that is not cross-origin isolated).
-   */
-  workers: number;
-}
+const gemm = defineKernel<Parameters<Kernels['gemm']>, void>({
+  name: 'gemm',
+  select: () => wasmFor(),
+  wasm: (w, ...args) => w.gemm(...args),
+  js: jsKernels.gemm,
+});
 
-let active: Kernels | undefined;
-const wasmCache = new Map<'fma' | 'simd', WasmKernels | null>();
-/** The decided thread count, without the live worker count. */
-type ThreadSetting = Omit<ThreadInfo, 'workers'>;
-let threads: ThreadSetting | undefined;
+const syrk = defineKernel<Parameters<Kernels['syrk']>, void>({
+  name: 'syrk',
+  select: () => wasmFor(),
+  wasm: (w, ...args) => w.syrk(...args),
+  js: jsKernels.syrk,
+});
 
-function env(name: string): string | undefined {
-  const p = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  return p?.env?.[name];
-}
+const gemv = defineKernel<Parameters<Kernels['gemv']>, void>({
+  name: 'gemv',
+  select: (_trans, _m, _n, _alpha, A, _offA, _ldA, x, _offX, _incX, _beta, y) => wasmFor(A, x, y),
+  wasm: (w, trans, m, n, alpha, A, offA, ldA, x, offX, incX, beta, y, offY, incY) => {
+    const f32 = checkGemv(trans, m, n, A, offA, ldA, x, offX, incX, y, offY, incY);
+    const s = f32 ? 4 : 8;
+    const e = w.rt.exports;
+    (f32 ? e.sgemv : e.dgemv)(+trans, m, n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, incX, beta, y.byteOffset + offY * s, incY);
+  },
+  js: jsKernels.gemv,
+});
 
-// One rule for setThreads(n) and LOWRANK_THREADS: an integer >= 1. More threads than cores
-// are not refused but clamped (workers beyond the cores only contend for them: 256 threads
-// made a 300x300 product take 9 s and 1.5 GB of workspaces).
-function checkThreads(n: number, name: string, shown: string): void {
-  if (!(Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`${name} must be an integer >= 1 (it is clamped to the number of cores), got ${shown}`);
-}
+const dot = defineKernel<Parameters<Kernels['dot']>, number>({
+  name: 'dot',
+  select: (_n, x, _offX, _incX, y) => wasmFor(x, y),
+  wasm: (w, n, x, offX, incX, y, offY, incY) => {
+    const f32 = checkVectorPair('dot', n, x, offX, incX, y, offY, incY);
+    const s = f32 ? 4 : 8;
+    return (f32 ? w.rt.exports.sdot : w.rt.exports.ddot)(n, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
+  },
+  js: jsKernels.dot,
+});
 
-function decide(requested: number, source: ThreadInfo['source']): ThreadSetting {
-  const cores = defaultThreadCount();
-  return { threads: Math.min(requested, cores), requested, cores, source };
-}
+const axpy = defineKernel<Parameters<Kernels['axpy']>, void>({
+  name: 'axpy',
+  select: (_n, _alpha, x, _offX, _incX, y) => wasmFor(x, y),
+  wasm: (w, n, alpha, x, offX, incX, y, offY, incY) => {
+    const f32 = checkVectorPair('axpy', n, x, offX, incX, y, offY, incY);
+    const s = f32 ? 4 : 8;
+    (f32 ? w.rt.exports.saxpy : w.rt.exports.daxpy)(n, alpha, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
+  },
+  js: jsKernels.axpy,
+});
 
-function threadSetting(): ThreadSetting {
-  if (threads === undefined) {
-    const s = env('LOWRANK_THREADS');
-    if (s === undefined || s.trim() === '') threads = decide(defaultThreadCount(), 'default');
-    else {
-      const n = Number(s);
-      checkThreads(n, 'LOWRANK_THREADS', `'${s}'`);
-      threads = decide(n, 'LOWRANK_THREADS');
-    }
-  }
-  return threads;
-}
+const scal = defineKernel<Parameters<Kernels['scal']>, void>({
+  name: 'scal',
+  select: (_n, _alpha, x) => wasmFor(x),
+  wasm: (w, n, alpha, x, offX, incX) => {
+    checkVector('scal', n, x, offX, incX);
+    const s = x.BYTES_PER_ELEMENT;
+    (s === 4 ? w.rt.exports.sscal : w.rt.exports.dscal)(n, alpha, x.byteOffset + offX * s, incX);
+  },
+  js: jsKernels.scal,
+});
 
-function wasmBuild(build: 'fma' | 'simd'): WasmKernels | undefined {
-  if (!wasmCache.has(build)) {
-    const rt = availableBuilds(build === 'fma').includes(build) ? loadWasmSync(build) : undefined;
-    const k = rt ? new WasmKernels(rt) : null;
-    k?.setThreads(threadSetting().threads);
-    wasmCache.set(build, k);
-  }
-  return wasmCache.get(build) ?? undefined;
-}
+const nrm2 = defineKernel<Parameters<Kernels['nrm2']>, number>({
+  name: 'nrm2',
+  select: (_n, x) => wasmFor(x),
+  wasm: (w, n, x, offX, incX) => {
+    checkVector('nrm2', n, x, offX, incX);
+    const s = x.BYTES_PER_ELEMENT;
+    return (s === 4 ? w.rt.exports.snrm2 : w.rt.exports.dnrm2)(n, x.byteOffset + offX * s, incX);
+  },
+  js: jsKernels.nrm2,
+});
 
-function resolve(name: BackendName | 'auto'): Kernels | undefined {
-  if (name === 'js') return jsKernels;
-  if (name === 'wasm') return wasmBuild('simd');
-  if (name === 'wasm-fma') return wasmBuild('fma');
-  return wasmBuild('fma') ?? wasmBuild('simd') ?? jsKernels;
-}
+// One object for every backend: each routine picks its implementation at the call.
+const contract: Kernels = {
+  get name() {
+    return activeBackend();
+  },
+  gemm,
+  gemv,
+  syrk,
+  dot,
+  axpy,
+  scal,
+  nrm2,
+};
 
-function parseName(name: string): BackendName | 'auto' {
-  if (name === 'auto' || (BACKENDS as readonly string[]).includes(name)) return name as BackendName | 'auto';
-  throw new InvalidArgumentError(`backend must be one of auto, ${BACKENDS.join(', ')}; got '${name}'`);
-}
-
-/** The active kernels (initialising them on first call). */
+/** The kernels, on the active backend (deciding it on first call). */
 export function kernels(): Kernels {
-  if (!active) {
-    const requested = parseName(env('LOWRANK_BACKEND') || 'auto');
-    active = resolve(requested) ?? resolve('auto')!;
-  }
-  return active;
-}
-
-/**
- * Select the kernel implementation. `'auto'` picks the fastest available.
- * @returns the name of the backend now active.
- * @throws UnsupportedError when the requested WASM build cannot run here.
- */
-export function setBackend(name: BackendName | 'auto'): BackendName {
-  const k = resolve(parseName(name));
-  if (!k) throw new UnsupportedError(`backend '${name}' is not available in this runtime (WebAssembly SIMD${name === 'wasm-fma' ? ' with relaxed SIMD' : ''} and shared memory are required)`);
-  active = k;
-  return k.name;
-}
-
-/** Backends this runtime can run, fastest first. */
-export function availableBackends(): BackendName[] {
-  const out: BackendName[] = [];
-  if (wasmBuild('fma')) out.push('wasm-fma');
-  if (wasmBuild('simd')) out.push('wasm');
-  out.push('js');
-  return out;
-}
-
-/**
- * Set how many threads gemm may use; applies to every WASM backend. Asking for more than
- * the machine's cores gives the core count (extra workers would only contend for them);
- * the return value says what was granted, and {@link threadInfo} records the request.
- * @param n - an integer >= 1.
- * @returns the number of threads now used, `min(n, cores)`.
- * @throws InvalidArgumentError when `n` is not an integer >= 1 (0, -1, 1.5, NaN, Infinity).
- * @example
- * setThreads(1);    // => 1
- * setThreads(1000); // => 8 on an 8-core machine
- */
-export function setThreads(n: number): number {
-  checkThreads(n, 'threads', typeof n === 'number' ? String(n) : `${JSON.stringify(n) ?? String(n)} (a ${typeof n})`);
-  threads = decide(n, 'setThreads');
-  for (const k of wasmCache.values()) k?.setThreads(threads.threads);
-  return threads.threads;
-}
-
-/**
- * Threads gemm uses: the core count unless `LOWRANK_THREADS` or {@link setThreads} asked
- * for fewer.
- * @throws InvalidArgumentError when `LOWRANK_THREADS` is set to anything but an integer >= 1.
- */
-export function getThreads(): number {
-  return threadSetting().threads;
-}
-
-/**
- * The thread count in use, what was requested and where the request came from, so callers
- * can tell a clamped request (`requested > threads`) apart; the library itself prints
- * nothing. The `lowrank` command line warns on stderr when `LOWRANK_THREADS` was clamped.
- * @throws InvalidArgumentError when `LOWRANK_THREADS` is set to anything but an integer >= 1.
- */
-export function threadInfo(): ThreadInfo {
-  const k = active;
-  return { ...threadSetting(), workers: k instanceof WasmKernels ? k.workersRunning : 0 };
-}
-
-/** The active WASM kernels, for code that keeps its data in WASM memory; undefined on the JS backend. */
-export function activeWasm(): WasmKernels | undefined {
-  const k = kernels();
-  return k instanceof WasmKernels ? k : undefined;
-}
-
-/**
- * Browser entry: compile the kernels asynchronously and activate the best backend. In Node
- * this resolves immediately with the synchronous choice.
- */
-export async function ready(): Promise<BackendName> {
-  if (active && active.name !== 'js') return active.name;
-  const requested = parseName(env('LOWRANK_BACKEND') || 'auto');
-  if (requested === 'js') return kernels().name;
-  const synced = resolve(requested);
-  if (synced && synced.name !== 'js') {
-    active = synced;
-    return synced.name;
-  }
-  for (const build of availableBuilds(requested !== 'wasm')) {
-    if (requested === 'wasm' && build === 'fma') continue;
-    const rt = await loadWasmAsync(build);
-    if (rt) {
-      const k = new WasmKernels(rt);
-      k.setThreads(threadSetting().threads);
-      wasmCache.set(build, k);
-      active = k;
-      return k.name;
-    }
-  }
-  active = jsKernels;
-  return 'js';
+  activeBackend();
+  return contract;
 }

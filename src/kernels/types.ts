@@ -14,9 +14,8 @@ export const BACKENDS = ['wasm-fma', 'wasm', 'js'] as const;
  * against the arrays (a bad size throws instead of reading out of bounds) but not values.
  * `beta == 0` overwrites the output without reading it (NaN there does not propagate).
  *
- * These seven are chosen together, by backend object (./index.ts). Every other kernel
- * routine (sparse products, SGD, ALS, NMF, symv, LU, tridiagonalization) is a pair of
- * implementations in ./registry.ts, where one rule picks the backend at each call.
+ * Each of the seven is defined in ./index.ts, like every other kernel routine, as a pair of
+ * implementations (./registry.ts) of which one rule picks the backend at each call.
  */
 export interface Kernels {
   /** Name of this implementation. */

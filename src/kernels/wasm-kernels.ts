@@ -1,18 +1,18 @@
 /**
- * The {@link Kernels} contract on the WebAssembly build.
+ * One WebAssembly build of the kernels: its module, heap, gemm workspaces and thread pool,
+ * and the products that need them (gemm, syrk, gemm with a prepacked operand). The kernel
+ * routines of ./index.ts and the other kernel modules run on it through ./registry.ts.
  *
  * Arrays that already live in the kernels' memory (allocated with {@link WasmKernels.alloc})
  * are used in place. Other arrays are copied into heap scratch first; for gemm and syrk the
- * O(n^2) copy is small next to the O(n^3) work. For the O(n) and O(n^2) kernels a copy
- * would cost as much as the work, so on foreign arrays they run the pure-TS kernel instead.
+ * O(n^2) copy is small next to the O(n^3) work.
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import { WasmHeap } from './heap.js';
-import { jsKernels } from './js-kernels.js';
 import { ThreadPool, canBlock, defaultThreadCount } from './pool.js';
 import type { BackendName, Kernels } from './types.js';
 import { InvalidArgumentError } from '../errors.js';
-import { checkGemm, checkGemv, checkMatrixArg, checkSize, checkSyrk, checkVector, checkVectorPair } from './validate.js';
+import { checkGemm, checkMatrixArg, checkSize, checkSyrk } from './validate.js';
 import { POOL_CONTROL_BYTES } from './generated/abi.js';
 import type { WasmRuntime } from './wasm-module.js';
 
@@ -35,7 +35,7 @@ interface Operand {
 }
 
 /** WASM-backed kernels plus the heap and thread pool they run on. */
-export class WasmKernels implements Kernels {
+export class WasmKernels {
   readonly name: BackendName;
   /** The instantiated kernel module (exports, memory, heap base, build kind). */
   readonly rt: WasmRuntime;
@@ -204,6 +204,7 @@ export class WasmKernels implements Kernels {
     for (const o of ops) if (o.scratch >= 0) this.heap.free(o.scratch);
   }
 
+  /** {@link Kernels.gemm} on this build, whatever memory the operands live in. */
   gemm(
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,
@@ -306,6 +307,7 @@ export class WasmKernels implements Kernels {
     }
   }
 
+  /** {@link Kernels.syrk} on this build, whatever memory the operands live in. */
   syrk(
     uplo: 'L' | 'U', trans: boolean, n: number, k: number, alpha: number, A: FloatArray, offA: number, ldA: number,
     beta: number, C: FloatArray, offC: number, ldC: number,
@@ -322,53 +324,5 @@ export class WasmKernels implements Kernels {
     } finally {
       this.releaseScratch(a, c);
     }
-  }
-
-  gemv(
-    trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number,
-    x: FloatArray, offX: number, incX: number, beta: number, y: FloatArray, offY: number, incY: number,
-  ): void {
-    if (!(this.heap.owns(A) && this.heap.owns(x) && this.heap.owns(y))) {
-      jsKernels.gemv(trans, m, n, alpha, A, offA, ldA, x, offX, incX, beta, y, offY, incY);
-      return;
-    }
-    const f32 = checkGemv(trans, m, n, A, offA, ldA, x, offX, incX, y, offY, incY);
-    const s = f32 ? 4 : 8;
-    const e = this.rt.exports;
-    (f32 ? e.sgemv : e.dgemv)(+trans, m, n, alpha, A.byteOffset + offA * s, ldA, x.byteOffset + offX * s, incX, beta, y.byteOffset + offY * s, incY);
-  }
-
-  dot(n: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): number {
-    if (!(this.heap.owns(x) && this.heap.owns(y))) return jsKernels.dot(n, x, offX, incX, y, offY, incY);
-    const f32 = checkVectorPair('dot', n, x, offX, incX, y, offY, incY);
-    const s = f32 ? 4 : 8;
-    return (f32 ? this.rt.exports.sdot : this.rt.exports.ddot)(n, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
-  }
-
-  axpy(n: number, alpha: number, x: FloatArray, offX: number, incX: number, y: FloatArray, offY: number, incY: number): void {
-    if (!(this.heap.owns(x) && this.heap.owns(y))) {
-      jsKernels.axpy(n, alpha, x, offX, incX, y, offY, incY);
-      return;
-    }
-    const f32 = checkVectorPair('axpy', n, x, offX, incX, y, offY, incY);
-    const s = f32 ? 4 : 8;
-    (f32 ? this.rt.exports.saxpy : this.rt.exports.daxpy)(n, alpha, x.byteOffset + offX * s, incX, y.byteOffset + offY * s, incY);
-  }
-
-  scal(n: number, alpha: number, x: FloatArray, offX: number, incX: number): void {
-    if (!this.heap.owns(x)) {
-      jsKernels.scal(n, alpha, x, offX, incX);
-      return;
-    }
-    checkVector('scal', n, x, offX, incX);
-    const s = x.BYTES_PER_ELEMENT;
-    (s === 4 ? this.rt.exports.sscal : this.rt.exports.dscal)(n, alpha, x.byteOffset + offX * s, incX);
-  }
-
-  nrm2(n: number, x: FloatArray, offX: number, incX: number): number {
-    if (!this.heap.owns(x)) return jsKernels.nrm2(n, x, offX, incX);
-    checkVector('nrm2', n, x, offX, incX);
-    const s = x.BYTES_PER_ELEMENT;
-    return (s === 4 ? this.rt.exports.snrm2 : this.rt.exports.dnrm2)(n, x.byteOffset + offX * s, incX);
   }
 }
