@@ -16,6 +16,7 @@
  */
 import { NonFiniteInputError, ShapeError } from '../errors.js';
 import { activeWasm, kernels } from '../kernels/index.js';
+import { prepack } from '../kernels/prepack.js';
 import { copyChecked, workCopy } from '../linalg/lapack/dense.js';
 import type { Workspace } from '../linalg/lapack/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
@@ -30,9 +31,6 @@ import { asLinearOperator, DenseOperator, type MatrixLike } from './operator.js'
  * read where they are (the kernels then copy them per product, in slabs).
  */
 const RESIDENT_MAX_BYTES = 1.5 * 2 ** 30;
-
-/** Prepacking stores A twice (A and A^T); dense inputs up to this many bytes qualify. */
-const PREPACKED_MAX_BYTES = 0.5 * 2 ** 30;
 
 /** Y := A X and Z := A^T Y into caller-owned blocks of {@link Products.dtype}. */
 export interface Products {
@@ -72,41 +70,26 @@ export interface ProductsOptions {
   blocks?: boolean;
 }
 
-// A and A^T packed once (see the file comment), or undefined when that is not possible here
+// A and A^T packed once (see the file comment), or undefined when the kernels decline
 // (no WASM kernels, too large, heap full): the caller then takes the plain dense path.
 function prepackedProducts(A: Matrix, transpose: boolean, ws: Workspace, routine: string): Products | undefined {
-  const w = activeWasm();
   const { rows: m, cols: n, dtype } = A;
-  if (!w || m === 0 || n === 0 || 2 * m * n * (dtype === 'float32' ? 4 : 8) > PREPACKED_MAX_BYTES) return undefined;
-  // Each piece must land in the kernels' heap (a full heap hands out plain arrays instead).
-  const heapArray = (size: number) => {
-    const a = ws.alloc(dtype, size, false);
-    return w.heap.owns(a) ? a : undefined;
-  };
-  const kc = w.packChunkColumns(dtype);
-  const P = heapArray(w.packedElements(dtype, m, n));
-  const PT = P && heapArray(w.packedElements(dtype, n, m));
-  const chunk = PT && heapArray(m * Math.min(kc, n));
-  if (!P || !PT || !chunk) return undefined;
-  // A streams through one KC-column chunk of the heap, checked for NaN/Inf on the way.
-  for (let c0 = 0; c0 < n; c0 += kc) {
-    const width = Math.min(kc, n - c0);
-    copyChecked(A.colRange(c0, c0 + width), routine, chunk, m);
-    w.packColumns(m, n, c0, width, chunk, m, P, PT);
-  }
-  // op = A (m x n) packed in P, or A^T (n x m) packed in PT; its transpose is the other one.
-  const [fwd, bwd, rows, cols] = transpose ? [PT, P, n, m] : [P, PT, m, n];
-  const product = (Ap: FloatArray, r: number, k: number, X: Matrix, Y: Matrix) => {
+  // A streams into the packing a chunk of columns at a time, checked for NaN/Inf on the way.
+  const packed = prepack(dtype, m, n, (length) => ws.alloc(dtype, length, false), (c0, c1, chunk, ld) => copyChecked(A.colRange(c0, c1), routine, chunk, ld));
+  if (!packed) return undefined;
+  // Y := op X with op = A^T when `transposed`, A otherwise.
+  const product = (transposed: boolean, X: Matrix, Y: Matrix) => {
     const x = blasOperand(X);
-    w.gemmPrepacked(Ap, r, k, x.trans, X.cols, 1, x.data, x.offset, x.ld, 0, Y.data, Y.offset, Y.colStride);
+    packed.multiply(transposed, x.trans, X.cols, x.data, x.offset, x.ld, Y.data, Y.offset, Y.colStride);
   };
+  const [rows, cols] = transpose ? [n, m] : [m, n];
   return {
     rows,
     cols,
     dtype,
     dense: true,
-    apply: (X, Y) => product(fwd, rows, cols, X, Y),
-    applyTranspose: (Y, Z) => product(bwd, cols, rows, Y, Z),
+    apply: (X, Y) => product(transpose, X, Y),
+    applyTranspose: (Y, Z) => product(!transpose, Y, Z),
   };
 }
 
