@@ -17,7 +17,6 @@ import { checkGemv, checkVector, checkVectorPair } from './validate.js';
 
 export type { BackendName, Kernels } from './types.js';
 export { BACKENDS } from './types.js';
-export { jsKernels } from './js-kernels.js';
 export { WasmKernels } from './wasm-kernels.js';
 export { activeWasm, availableBackends, getThreads, ready, setBackend, setThreads, threadInfo, type ThreadInfo } from './registry.js';
 

@@ -18,7 +18,7 @@ export const BACKENDS = ['wasm-fma', 'wasm', 'js'] as const;
  * implementations (./registry.ts) of which one rule picks the backend at each call.
  */
 export interface Kernels {
-  /** Name of this implementation. */
+  /** The backend the routines run on (for `kernels()`, the active one). */
   readonly name: BackendName;
   /** C := alpha op(A) op(B) + beta C; op(A) is m x k, op(B) k x n, C m x n. */
   gemm(
