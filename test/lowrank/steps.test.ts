@@ -184,7 +184,8 @@ describe('truncated SVD steps', () => {
       const quarterMs = performance.now() - q0;
       const before = heapInUse();
       let peak = before;
-      const onProgress = () => void (peak = Math.max(peak, heapInUse()));
+      let reports = 0;
+      const onProgress = () => void (reports++, peak = Math.max(peak, heapInUse()));
       const signal = AbortSignal.timeout(30);
       const t0 = performance.now();
       await assert.rejects(runStepsAsync(steps({ signal, onProgress }), signal, name),
@@ -194,7 +195,9 @@ describe('truncated SVD steps', () => {
       t.diagnostic(report);
       // A turn of the event loop comes at most every SLICE_MS of work, at the next yield.
       assert.ok(elapsed < quarterMs, report);
-      if (activeWasm()) assert.ok(peak > before, 'the solver held buffers while it ran');
+      // On a loaded machine the timer can fire before the first step reports; the buffers
+      // can only be seen held from inside a report.
+      if (activeWasm() && reports > 0) assert.ok(peak > before, 'the solver held buffers while it ran');
       assert.equal(heapInUse(), before, 'WebAssembly buffers released');
     });
   }
