@@ -22,7 +22,7 @@ import { copyToC } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { TensorTrain } from './tensor-train.js';
 import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
-import { truncateUnfolding, type UnfoldingStep } from './tt-unfolding.js';
+import { NeedsScaling, truncateUnfolding, type UnfoldingStep } from './tt-unfolding.js';
 
 /** Options of {@link ttSvd}; unknown keys are an error. */
 export interface TtSvdOptions extends LongTaskOptions {
@@ -112,25 +112,49 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
 
   const ws = new Workspace();
   try {
-    // The one copy: float64, C order, in the kernels' memory (gemm/syrk use it in place).
-    const W = ws.alloc('float64', size, false) as Float64Array;
-    if (T.isContiguous()) W.set(T.data.subarray(T.offset, T.offset + size));
-    else copyToC(T.data, T.offset, shape, T.strides, W, 0);
-    const { scale, norm: normScaled } = checkAndScale(W, shape, routine);
-    const delta2 = (o.eps * normScaled) ** 2 / (d - 1);
+    const rel = (o.eps * o.eps) / (d - 1); // delta^2 / ||T||^2
+    const n0 = shape[0]!;
+    const N0 = size / n0;
+    // The work array: C after the first step (r_1 x N_0 numbers, at most the tensor's size),
+    // then every later step in place. The first step reads T itself when it is C-contiguous
+    // float64; otherwise (and for NaN/Inf or magnitudes whose squares would overflow or
+    // underflow) T is copied into it first, checked and scaled by a power of two.
+    let W: Float64Array | undefined;
+    let scale = 1;
+    let first: UnfoldingStep | undefined;
+    if (T.dtype === 'float64' && T.isContiguous()) {
+      try {
+        first = truncateUnfolding(T.data as Float64Array, T.offset, n0, N0, { relative: rel }, caps[0]!, (r) => (W = ws.alloc('float64', r * N0, false) as Float64Array), ws);
+      } catch (e) {
+        if (!(e instanceof NeedsScaling || e instanceof NonFiniteInputError)) throw e;
+      }
+    }
+    if (!first) {
+      const copy = ws.alloc('float64', size, false) as Float64Array;
+      if (T.isContiguous()) copy.set(T.data.subarray(T.offset, T.offset + size));
+      else copyToC(T.data, T.offset, shape, T.strides, copy, 0);
+      const checked = checkAndScale(copy, shape, routine);
+      scale = checked.scale;
+      W = copy;
+      // The zero tensor (the one whose norm stays outside the Gram's range): ranks 1.
+      first = truncateUnfolding(copy, 0, n0, N0, checked.norm === 0 ? { delta2: 0, norm2: 0 } : { relative: rel }, caps[0]!, () => copy, ws);
+    }
+    const work = W!;
+    const normScaled = Math.sqrt(first.norm2);
+    const delta2 = rel * first.norm2;
 
     const cores: Float64Array[] = [];
     const ranks = [1];
     const singularValues: Float64Array[] = [];
     let discarded = 0;
     // ||A_k||_F^2 of the current unfolding: what the discarded parts left of ||T||^2.
-    let remaining = normScaled * normScaled;
+    let remaining = first.norm2;
     let r = 1;
     let len = size;
     for (let k = 0; k < d - 1; k++) {
       const m = r * shape[k]!;
       const N = len / m;
-      const step: UnfoldingStep = truncateUnfolding(W, m, N, delta2, caps[k]!, ws, remaining);
+      const step: UnfoldingStep = k === 0 ? first : truncateUnfolding(work, 0, m, N, { delta2, norm2: remaining }, caps[k]!, () => work, ws);
       cores.push(step.U);
       singularValues.push(step.s.map((x) => x / scale));
       discarded += step.discarded;
@@ -145,7 +169,7 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
     ranks.push(1);
     // The last core is what remains of the work copy: r_{d-1} x n_{d-1} (x 1), unscaled.
     const last = new Float64Array(len);
-    for (let p = 0; p < len; p++) last[p] = W[p]! / scale;
+    for (let p = 0; p < len; p++) last[p] = work[p]! / scale;
     cores.push(last);
     const tt = TensorTrain.fromCoreData(shape, ranks, cores);
     const norm = normScaled / scale;
@@ -157,10 +181,10 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
 }
 
 /**
- * ||W||_F, checking that every entry is finite (naming the first bad index), and, when the
- * norm is far from 1, a power-of-two scaling of W (exact) that brings it into [0.5, 1): the
- * Gram matrices then neither overflow nor lose the small entries to underflow. Returns the
- * factor applied and the norm after it.
+ * Check that every entry of W is finite (naming the first bad index) and, when its norm is
+ * far from 1, scale W by a power of two (exact) that brings the norm into [0.5, 1): the Gram
+ * matrices then neither overflow nor lose the small entries to underflow. Returns the
+ * factor applied and the norm before it.
  */
 function checkAndScale(W: Float64Array, shape: readonly number[], routine: string): { scale: number; norm: number } {
   const norm = W.length === 0 ? 0 : kernels().nrm2(W.length, W, 0, 1);
@@ -183,5 +207,5 @@ function checkAndScale(W: Float64Array, shape: readonly number[], routine: strin
   const e = Math.max(-1020, Math.min(1020, Math.floor(Math.log2(norm)) + 1));
   const f = 2 ** -e;
   kernels().scal(W.length, f, W, 0, 1);
-  return { scale: f, norm: kernels().nrm2(W.length, W, 0, 1) };
+  return { scale: f, norm };
 }

@@ -31,7 +31,7 @@
  * Tall unfoldings (m > N, at the end of a train) go to the dense SVD (dgesdd's algorithm).
  * @internal
  */
-import { kernels } from '../../kernels/index.js';
+import { activeWasm, kernels } from '../../kernels/index.js';
 import { eigh } from '../../linalg/eigh.js';
 import { PRECISION } from '../../linalg/lapack/machine.js';
 import { geqrf } from '../../linalg/lapack/geqrf.js';
@@ -40,9 +40,15 @@ import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncationRank, viewC } from './tt-dense.js';
 
-/** Gram eigenvalues decide the rank alone when delta^2 >= SAFE m eps tr(G). */
-const SAFE = 32;
-/** Bytes of the scratch block of the in-place rotations (a column chunk of C^T). */
+/**
+ * The Gram route is taken when delta^2 >= SAFE nu; its rank keeps a margin of MARGIN nu. The
+ * measured noise of the discarded eigenvalues' sum is about 0.07 nu (0.45 eps ||A||^2 for
+ * m = 8, 5 eps ||A||^2 for m = 64, 34 eps ||A||^2 for m = 512), so the margin covers it
+ * about 7 times, and costs at most 1/8 of delta^2.
+ */
+const SAFE = 4;
+const MARGIN = 0.5;
+/** Bytes of the scratch blocks of the column-chunked passes. */
 const CHUNK_BYTES = 4 << 20;
 
 /** What one step keeps. */
@@ -55,65 +61,118 @@ export interface UnfoldingStep {
   rank: number;
   /** Sum of the squared discarded singular values. */
   discarded: number;
+  /** ||A||_F^2 (from the Gram matrix's trace or R; only measured when `threshold` was relative). */
+  norm2: number;
   /** Which computation ran: 'gram', 'qr' (TSQR, for small eps) or 'svd' (tall unfoldings). */
   route: 'gram' | 'qr' | 'svd';
 }
 
 /**
- * Truncate the C-order m x N unfolding A = W[0 : m N]: the smallest rank r whose discarded
- * singular values have sqrt(sum s_i^2) <= sqrt(delta2), capped at `cap`; W[0 : r N] becomes
- * C = U_r^T A. `W` should live in the kernels' memory (a Workspace array) so that the
- * kernels use it in place.
+ * The truncation threshold: delta^2 with an estimate of ||A||_F^2 (later steps), or
+ * delta^2 / ||A||_F^2 (the first step, which measures the norm itself).
  */
-export function truncateUnfolding(W: Float64Array, m: number, N: number, delta2: number, cap: number, ws: Workspace, normA2: number): UnfoldingStep {
-  if (N < m) return tallStep(W, m, N, delta2, cap);
-  // The Gram eigenvalues' noise level (normA2 = ||A||_F^2 need only be about right).
-  const nu = m * PRECISION * normA2;
-  if (delta2 >= SAFE * nu) {
-    const G = ws.alloc('float64', m * m, false) as Float64Array;
-    // A is C-order m x N, i.e. the column-major N x m X = A^T (ld N), and G = X^T X.
-    kernels().syrk('L', true, m, N, 1, W, 0, N, 0, G, 0, m);
+export type Threshold = { delta2: number; norm2: number } | { relative: number };
+
+/**
+ * Thrown by the first step when ||A||^2 is not finite or is outside [2^-900, 2^900] (0
+ * included): the caller then checks the entries and scales a copy (the Gram matrix would
+ * overflow or lose the small entries). @internal
+ */
+export class NeedsScaling extends Error {}
+
+/**
+ * Truncate the C-order m x N unfolding A = src[off : off + m N]: the smallest rank r whose
+ * discarded singular values have sqrt(sum s_i^2) <= delta, capped at `cap`; C = U_r^T A is
+ * written to dst(r)[0 : r N] (which may be `src` itself, with off 0: then in place). Arrays
+ * in the kernels' memory (Workspace arrays) are used by the kernels without copies; others
+ * are read a column chunk at a time.
+ */
+export function truncateUnfolding(
+  src: Float64Array, off: number, m: number, N: number, threshold: Threshold, cap: number,
+  dst: (rank: number) => Float64Array, ws: Workspace,
+): UnfoldingStep {
+  if (N < m) return tallStep(src, off, m, N, threshold, cap, dst);
+  // delta^2 / ||A||^2 against the Gram eigenvalues' relative noise level m eps.
+  const ratio = 'relative' in threshold ? threshold.relative : threshold.norm2 === 0 ? Infinity : threshold.delta2 / threshold.norm2;
+  if (ratio >= SAFE * m * PRECISION) {
+    const G = gram(src, off, m, N, ws);
+    let norm2 = 0;
+    for (let i = 0; i < m; i++) norm2 += G[i + i * m]!;
+    checkNorm(norm2, threshold);
+    const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
+    const nu = m * PRECISION * norm2;
     const { lambda, V } = eighDescending(G, m);
-    // Gram route. The rank keeps a margin of nu, the bound on the eigenvalues' noise, so the
-    // discarded energy stays below delta^2 whatever that noise did.
-    const { rank, discarded } = truncationRank(lambda, delta2 - nu, cap);
+    const { rank, discarded } = truncationRank(lambda, delta2 - MARGIN * nu, cap);
     const Ur = V.subarray(0, m * rank); // columns of the descending eigenvectors
     // The discarded energy measured directly, ||A - U_r C||_F^2, when the eigenvalues'
     // noise could be a visible part of it (it is then exact to rounding).
     const measure = discarded < 1e6 * nu;
-    const residual = rotateRows(W, N, 0, m, Ur, rank, ws, measure);
-    return { U: colMajorToC(Ur, m, rank), s: rowNorms(W, N, rank), rank, discarded: measure ? residual : discarded, route: 'gram' };
+    const out = dst(rank);
+    const residual = project(src, off, out, N, m, Ur, rank, ws, measure);
+    return { U: colMajorToC(Ur, m, rank), s: rowNorms(out, N, rank), rank, discarded: measure ? residual : discarded, norm2, route: 'gram' };
   }
   // QR route: R of A^T by TSQR (backward stable), then the SVD of R^T gives A's singular
   // values to eps ||A|| and its left singular vectors.
-  const R = tsqrR(W, m, N, ws);
+  const R = tsqrR(src, off, m, N, ws);
   const f = svd(new Matrix(R, m, m).T);
+  let norm2 = 0;
   const energies = new Float64Array(m);
-  for (let i = 0; i < m; i++) energies[i] = f.s[i]! * f.s[i]!;
+  for (let i = 0; i < m; i++) {
+    energies[i] = f.s[i]! * f.s[i]!;
+    norm2 += energies[i]!;
+  }
+  checkNorm(norm2, threshold);
+  const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
   const { rank, discarded } = truncationRank(energies, delta2, cap);
   const Ur = new Float64Array(m * rank); // column-major
   for (let a = 0; a < rank; a++) for (let i = 0; i < m; i++) Ur[i + a * m] = f.U.get(i, a);
-  rotateRows(W, N, 0, m, Ur, rank, ws);
-  return { U: colMajorToC(Ur, m, rank), s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, route: 'qr' };
+  project(src, off, dst(rank), N, m, Ur, rank, ws, false);
+  return { U: colMajorToC(Ur, m, rank), s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, norm2, route: 'qr' };
 }
 
 /**
- * The m x m upper-triangular R of A^T = Q R (A = W[0 : m N], C-order m x N, i.e. the
+ * On the first step, a norm the Gram matrix cannot take (NaN, overflow, underflow -- a zero
+ * too, which may be underflow) is the caller's to handle.
+ */
+function checkNorm(norm2: number, threshold: Threshold): void {
+  if ('relative' in threshold && !(norm2 >= 2 ** -900 && norm2 <= 2 ** 900)) throw new NeedsScaling();
+}
+
+/**
+ * G = A A^T (m x m, lower triangle, column-major) for A = src[off ..] (C-order m x N, i.e.
+ * the column-major N x m X = A^T with ld N, so G = X^T X: one syrk). An array outside the
+ * kernels' memory is taken a column chunk at a time, so the kernels copy one chunk, never A.
+ */
+function gram(src: Float64Array, off: number, m: number, N: number, ws: Workspace): Float64Array {
+  const G = ws.alloc('float64', m * m) as Float64Array;
+  const K = kernels();
+  const b = resident(src) ? N : Math.max(64, Math.floor(CHUNK_BYTES / 8 / m));
+  for (let j0 = 0; j0 < N; j0 += b) K.syrk('L', true, m, Math.min(b, N - j0), 1, src, off + j0, N, j0 === 0 ? 0 : 1, G, 0, m);
+  return G;
+}
+
+/** Whether the kernels use `a` in place (it lives in their memory); always true on the TypeScript backend. */
+function resident(a: Float64Array): boolean {
+  const w = activeWasm();
+  return w === undefined || w.heap.owns(a);
+}
+
+/**
+ * The m x m upper-triangular R of A^T = Q R (A = src[off ..], C-order m x N, i.e. the
  * column-major N x m X = A^T), column-major: TSQR (Demmel, Grigori, Hoemmen & Langou 2012)
  * in its sequential form -- Householder QR (geqrf) of [R; next block of rows of X], block
  * after block -- so X is only read, and the scratch is one (m + b) x m block.
  */
-function tsqrR(W: Float64Array, m: number, N: number, ws: Workspace): Float64Array {
+function tsqrR(src: Float64Array, off: number, m: number, N: number, ws: Workspace): Float64Array {
   const b = Math.min(N, Math.max(8 * m, 2048));
   const ld = m + b;
   const Q = ws.alloc('float64', ld * m) as Float64Array;
   const tau = ws.alloc('float64', m) as Float64Array;
   for (let j0 = 0; j0 < N; j0 += b) {
     const bj = Math.min(b, N - j0);
-    const rows = m + bj;
     // Rows 0..m-1: the R so far (zero at first); rows m..: X[j0 .. j0 + bj) (column i of X is row i of A).
-    for (let i = 0; i < m; i++) Q.set(W.subarray(i * N + j0, i * N + j0 + bj), i * ld + m);
-    withWorkspace((w2) => geqrf(rows, m, Q, 0, ld, tau, w2));
+    for (let i = 0; i < m; i++) Q.set(src.subarray(off + i * N + j0, off + i * N + j0 + bj), i * ld + m);
+    withWorkspace((w2) => geqrf(m + bj, m, Q, 0, ld, tau, w2));
     for (let c = 0; c < m; c++) Q.fill(0, c * ld + c + 1, c * ld + m);
   }
   const R = new Float64Array(m * m);
@@ -135,31 +194,37 @@ function eighDescending(G: Float64Array, m: number): { lambda: Float64Array; V: 
 }
 
 /**
- * Rows [row0, row0 + k) of W (C order, rows of length N) := M^T times rows
- * [row0, row0 + m) (M m x k column-major, k <= m), in place, a chunk of columns at a time:
- * each chunk's product goes to scratch and then over the rows it was computed from. With
- * `residual`, also returns ||A - M M^T A||_F^2 for the m rows A (computed chunk by chunk
- * from a copy of each chunk, so exact to rounding); else 0.
+ * C = M^T A (k x N, C order) into dst[0 : k N], for A = src[off ..] (C-order m x N) and M
+ * m x k column-major (k <= m), a chunk of columns at a time: each chunk's product goes to
+ * scratch, then into dst. dst may be src (off 0): each chunk then overwrites only the rows
+ * of the columns it was just computed from. With `residual`, also returns
+ * ||A - M M^T A||_F^2, computed chunk by chunk from a copy of each chunk (exact to
+ * rounding); else 0.
  */
-function rotateRows(W: Float64Array, N: number, row0: number, m: number, M: Float64Array, k: number, ws: Workspace, residual = false): number {
+function project(src: Float64Array, off: number, dst: Float64Array, N: number, m: number, M: Float64Array, k: number, ws: Workspace, residual: boolean): number {
   const b = Math.max(64, Math.min(N, Math.floor(CHUNK_BYTES / 8 / Math.max(k, m))));
   const tmp = ws.alloc('float64', b * k, false) as Float64Array;
   const Mw = ws.alloc('float64', m * k, false) as Float64Array;
-  const X = residual ? (ws.alloc('float64', b * m, false) as Float64Array) : undefined;
+  // A's chunk is used in place when the kernels can, else copied here (and reused for the residual).
+  const copy = residual || !resident(src);
+  const X = copy ? (ws.alloc('float64', b * m, false) as Float64Array) : undefined;
   Mw.set(M.subarray(0, m * k));
-  const base = row0 * N;
   const K = kernels();
   let scale = 0;
   let ssq = 1;
   for (let j0 = 0; j0 < N; j0 += b) {
     const bj = Math.min(b, N - j0);
-    // Columns j0.. of the rows, as the column-major bj x m block at base + j0 (ld N).
-    K.gemm(false, false, bj, k, m, 1, W, base + j0, N, Mw, 0, m, 0, tmp, 0, bj);
+    // Columns j0.. of A, as the column-major bj x m block at off + j0 (ld N), or its copy.
     if (X) {
+      for (let i = 0; i < m; i++) X.set(src.subarray(off + i * N + j0, off + i * N + j0 + bj), i * bj);
+      K.gemm(false, false, bj, k, m, 1, X, 0, bj, Mw, 0, m, 0, tmp, 0, bj);
+    } else {
+      K.gemm(false, false, bj, k, m, 1, src, off + j0, N, Mw, 0, m, 0, tmp, 0, bj);
+    }
+    if (residual) {
       // The chunk minus its projection: X - tmp M^T (bj x m), then its scaled sum of squares.
-      for (let i = 0; i < m; i++) X.set(W.subarray(base + i * N + j0, base + i * N + j0 + bj), i * bj);
-      K.gemm(false, true, bj, m, k, -1, tmp, 0, bj, Mw, 0, m, 1, X, 0, bj);
-      const nrm = K.nrm2(bj * m, X, 0, 1);
+      K.gemm(false, true, bj, m, k, -1, tmp, 0, bj, Mw, 0, m, 1, X!, 0, bj);
+      const nrm = K.nrm2(bj * m, X!, 0, 1);
       if (nrm > 0) {
         if (nrm > scale) {
           ssq = 1 + ssq * (scale / nrm) ** 2;
@@ -167,7 +232,7 @@ function rotateRows(W: Float64Array, N: number, row0: number, m: number, M: Floa
         } else ssq += (nrm / scale) ** 2;
       }
     }
-    for (let a = 0; a < k; a++) W.set(tmp.subarray(a * bj, (a + 1) * bj), base + a * N + j0);
+    for (let a = 0; a < k; a++) dst.set(tmp.subarray(a * bj, (a + 1) * bj), a * N + j0);
   }
   return scale * scale * ssq;
 }
@@ -180,19 +245,26 @@ function rowNorms(W: Float64Array, N: number, r: number): Float64Array {
 }
 
 /** The dense route for tall unfoldings (m > N): A = U S V^T, C = S_r V_r^T. */
-function tallStep(W: Float64Array, m: number, N: number, delta2: number, cap: number): UnfoldingStep {
-  const f = svd(viewC(W, m, N));
+function tallStep(src: Float64Array, off: number, m: number, N: number, threshold: Threshold, cap: number, dst: (rank: number) => Float64Array): UnfoldingStep {
+  const f = svd(viewC(src, m, N, off));
   const k = f.s.length;
   const energies = new Float64Array(k);
-  for (let i = 0; i < k; i++) energies[i] = f.s[i]! * f.s[i]!;
+  let norm2 = 0;
+  for (let i = 0; i < k; i++) {
+    energies[i] = f.s[i]! * f.s[i]!;
+    norm2 += energies[i]!;
+  }
+  checkNorm(norm2, threshold);
+  const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
   const { rank, discarded } = truncationRank(energies, delta2, cap);
+  const out = dst(rank);
   for (let a = 0; a < rank; a++) {
     const sa = f.s[a]!;
-    for (let j = 0; j < N; j++) W[a * N + j] = sa * f.Vt.get(a, j);
+    for (let j = 0; j < N; j++) out[a * N + j] = sa * f.Vt.get(a, j);
   }
   const U = new Float64Array(m * rank);
   for (let i = 0; i < m; i++) for (let a = 0; a < rank; a++) U[i * rank + a] = f.U.get(i, a);
-  return { U, s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, route: 'svd' };
+  return { U, s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, norm2, route: 'svd' };
 }
 
 function colMajorToC(M: Float64Array, m: number, k: number): Float64Array {
