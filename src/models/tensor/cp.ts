@@ -39,7 +39,7 @@ import { bool, int, maybe, num, oneOf, opt, resolveOptions, seedRule, type Const
 import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { flatInput, leadingVectors, normOf, PROGRESS_RULE, prod, SIGNAL_RULE, tensorShape, type Flat } from './mode-products.js';
-import { contractGroup, khatriRaoInto, khatriRaoRows, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
+import { contractGroup, khatriRaoInto, khatriRaoRows, leadingLayout, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
 
 /** How CP-ALS starts: leading singular vectors of the unfoldings, or random factors. */
 export const CP_INITS = ['svd', 'random'] as const;
@@ -247,6 +247,7 @@ function* cpSteps(T: Tensor, rank: unknown, options: CPOptions): FitSteps<CPDeco
     const KL = ws.alloc('float64', P * r, false) as Float64Array;
     const TR = ws.alloc('float64', P * r, false) as Float64Array;
     const TL = ws.alloc('float64', Q * r, false) as Float64Array;
+    const layout = leadingLayout(P, Q);
     // T_R is valid for the current right factors (after an accepted extrapolation, which
     // computed it already).
     let trValid = false;
@@ -269,11 +270,11 @@ function* cpSteps(T: Tensor, rank: unknown, options: CPOptions): FitSteps<CPDeco
       }
       for (let q = 0; q < s; q++) update(st, q, contractGroup(TR, leftDims, r, q, st.A.slice(0, s)));
       khatriRaoInto(st.A.slice(0, s), leftDims, r, KL);
-      timesLeading(X, P, Q, KL, r, TL);
+      timesLeading(X, P, Q, KL, r, TL, layout);
       // The last mode's MTTKRP, kept for the error (the ALS update overwrites its argument).
       let last = new Float64Array(0);
       for (let q = s; q < d; q++) {
-        const M = contractGroup(TL, rightDims, r, q - s, st.A.slice(s));
+        const M = contractGroup(TL, rightDims, r, q - s, st.A.slice(s), layout);
         if (q === d - 1) last = M.slice();
         update(st, q, M);
       }
