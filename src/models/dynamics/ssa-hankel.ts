@@ -11,12 +11,11 @@
  * Both computations are convolutions with the series, done by FFT as in Rssa
  * (Korobeynikov 2010):
  * - (X v)_i = sum_j x[i + j] v_j and (X^T u)_j = sum_i x[i + j] u_i are correlations of x
- *   with v or u: one forward transform of the (reversed, zero-padded) vector, a pointwise
- *   product with the precomputed spectrum of x, one inverse transform. Two real columns
- *   travel as the real and imaginary parts of one complex vector: the products with the
- *   real x keep them apart, so a block of p columns costs p/2 pairs of transforms of length
- *   n >= N, O(p N log N) instead of the 2 p L K flops of a dense product, and the L x K
- *   matrix is never formed (SSA of a 100,000-point series with L = 1,000 would need 0.8 GB).
+ *   with v or u, computed by overlap-save over cache-sized blocks of the series whose
+ *   spectra are computed once ({@link TrajectoryOperator}); two real columns travel as one
+ *   complex vector. A block of p columns costs O(p N log min(L, K)) instead of the
+ *   2 p L K flops of a dense product, and the L x K matrix is never formed (SSA of a
+ *   100,000-point series with L = 1,000 would need 0.8 GB for it).
  * - Diagonal averaging of sigma u v^T sums its anti-diagonals, g_k = sigma sum_{i+j=k}
  *   u_i v_j: the linear convolution sigma (u * v). The spectra of u and v come from one
  *   transform of u + i v (U_k = (Z_k + conj Z_{-k}) / 2, V_k = (Z_k - conj Z_{-k}) / 2i, so
