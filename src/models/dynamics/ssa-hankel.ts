@@ -65,7 +65,9 @@ export function blockLength(S: number, M: number): number {
  * Memory: the segments' spectra, about 2 s (M / B) nb numbers, plus a few work vectors of nb.
  */
 export class TrajectoryOperator implements LinearOperator {
+  /** [L, sK]. */
   readonly shape: readonly [number, number];
+  /** Products are float64. */
   readonly dtype = 'float64' as const;
   /** Window length L (rows). */
   readonly window: number;

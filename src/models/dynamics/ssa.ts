@@ -22,7 +22,8 @@
  * bidiagonalization with a tolerance) of the trajectory matrix as a LinearOperator whose
  * products are FFT convolutions with the series (ssa-hankel.ts; Korobeynikov 2010, as in
  * the R package Rssa), so the L x K matrix is never formed and a product with a block of p
- * columns costs O(p N log N). Diagonal averaging is an FFT convolution per eigentriple too.
+ * columns costs O(p N log min(L, K)). Diagonal averaging is an FFT convolution per
+ * eigentriple too.
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
 import { runSteps, type FitSteps } from '../../fit-async.js';
@@ -557,9 +558,9 @@ function* ssaSteps(series: Float64Array[], options: SsaOptions | undefined, rout
  *
  * Cost: short series (min(L, K)^2 max(L, K) <= 2^28) a dense SVD of the L x K matrix; long
  * ones (2q + 2) products of the FFT operator with (rank + oversample) columns, each
- * O(N log N) per column, and no L x K matrix (a 100,000-point series with L = 1,000 and
- * rank 10 takes about a second). Reconstruction and w-correlations: one FFT convolution of
- * length N per eigentriple used.
+ * O(N log min(L, K)) per column, and no L x K matrix (a 100,000-point series with
+ * L = 1,000 and rank 10 takes about a second on two cores, bench/ssa.ts). Reconstruction and
+ * w-correlations: one FFT convolution of length N per eigentriple used.
  * @param x - the series: an array, a typed array, or a 1 x N / N x 1 Matrix; finite values.
  * @param options - window, rank, solver, ... (see {@link SsaOptions}).
  * @throws InvalidArgumentError for a window outside [2, N - 1], a rank above min(L, K), or
