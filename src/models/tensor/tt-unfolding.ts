@@ -106,9 +106,13 @@ export function truncateUnfolding(
     const Ur = V.subarray(0, m * rank); // columns of the descending eigenvectors
     // The discarded energy measured directly, ||A - U_r C||_F^2, when the eigenvalues'
     // noise could be a visible part of it (it is then exact to rounding).
+    // With few directions dropped, the residual is the energy of A along them, V_perp^T A
+    // (one product with all of V); else A - U_r C per chunk.
     const measure = discarded < 1e6 * nu;
     const out = dst(rank);
-    const residual = project(src, off, out, N, m, Ur, rank, ws, measure);
+    const residual = !measure ? project(src, off, out, N, m, V, rank, rank, ws, 'none')
+      : m <= 2 * rank ? project(src, off, out, N, m, V, m, rank, ws, 'tail')
+      : project(src, off, out, N, m, V, rank, rank, ws, 'difference');
     return { U: colMajorToC(Ur, m, rank), s: rowNorms(out, N, rank), rank, discarded: measure ? residual : discarded, norm2, route: 'gram' };
   }
   // QR route: R of A^T by TSQR (backward stable), then the SVD of R^T gives A's singular
@@ -126,7 +130,7 @@ export function truncateUnfolding(
   const { rank, discarded } = truncationRank(energies, delta2, cap);
   const Ur = new Float64Array(m * rank); // column-major
   for (let a = 0; a < rank; a++) for (let i = 0; i < m; i++) Ur[i + a * m] = f.U.get(i, a);
-  project(src, off, dst(rank), N, m, Ur, rank, ws, false);
+  project(src, off, dst(rank), N, m, Ur, rank, rank, ws, 'none');
   return { U: colMajorToC(Ur, m, rank), s: Float64Array.from(f.s.subarray(0, rank)), rank, discarded, norm2, route: 'qr' };
 }
 
@@ -194,53 +198,55 @@ function eighDescending(G: Float64Array, m: number): { lambda: Float64Array; V: 
 }
 
 /**
- * C = M^T A (k x N, C order) into dst[0 : k N], for A = src[off ..] (C-order m x N) and M
- * m x k column-major (k <= m), a chunk of columns at a time: each chunk's product goes to
- * scratch, then into dst. dst may be src (off 0): each chunk then overwrites only the rows
- * of the columns it was just computed from. With `residual`, also returns
- * ||A - M M^T A||_F^2, computed chunk by chunk from a copy of each chunk (exact to
- * rounding); else 0.
+ * C = V_k^T A (k x N, C order) into dst[0 : k N], for A = src[off ..] (C-order m x N) and
+ * the first k of the `cols` columns of V (m x cols, column-major), a chunk of columns of A
+ * at a time: each chunk's product goes to scratch, then into dst. dst may be src (off 0):
+ * each chunk then overwrites only the rows of the columns it was just computed from.
+ *
+ * Returns the energy left out, ||A - V_k V_k^T A||_F^2, computed from each chunk (exact to
+ * rounding), or 0 with `residual` 'none': with 'tail' (V square and orthogonal) as the
+ * energy of the products with V's other columns, ||V_perp^T A||^2; with 'difference' as
+ * ||A - V_k C||^2 from a copy of the chunk.
  */
-function project(src: Float64Array, off: number, dst: Float64Array, N: number, m: number, M: Float64Array, k: number, ws: Workspace, residual: boolean): number {
-  const b = Math.max(64, Math.min(N, Math.floor(CHUNK_BYTES / 8 / Math.max(k, m))));
-  const tmp = ws.alloc('float64', b * k, false) as Float64Array;
-  const Mw = ws.alloc('float64', m * k, false) as Float64Array;
-  // A's chunk is used in place when the kernels can, else copied here (and reused for the residual).
-  const copy = residual || !resident(src);
+function project(
+  src: Float64Array, off: number, dst: Float64Array, N: number, m: number, V: Float64Array, cols: number, k: number,
+  ws: Workspace, residual: 'none' | 'tail' | 'difference',
+): number {
+  const b = Math.max(64, Math.min(N, Math.floor(CHUNK_BYTES / 8 / Math.max(cols, m))));
+  const tmp = ws.alloc('float64', b * cols, false) as Float64Array;
+  const Vw = ws.alloc('float64', m * cols, false) as Float64Array;
+  Vw.set(V.subarray(0, m * cols));
+  // A's chunk is used in place when the kernels can, else copied here (and kept for the difference).
+  const copy = residual === 'difference' || !resident(src);
   const X = copy ? (ws.alloc('float64', b * m, false) as Float64Array) : undefined;
-  Mw.set(M.subarray(0, m * k));
   const K = kernels();
-  let scale = 0;
-  let ssq = 1;
+  let energy = 0;
   for (let j0 = 0; j0 < N; j0 += b) {
     const bj = Math.min(b, N - j0);
     // Columns j0.. of A, as the column-major bj x m block at off + j0 (ld N), or its copy.
     if (X) {
       for (let i = 0; i < m; i++) X.set(src.subarray(off + i * N + j0, off + i * N + j0 + bj), i * bj);
-      K.gemm(false, false, bj, k, m, 1, X, 0, bj, Mw, 0, m, 0, tmp, 0, bj);
+      K.gemm(false, false, bj, cols, m, 1, X, 0, bj, Vw, 0, m, 0, tmp, 0, bj);
     } else {
-      K.gemm(false, false, bj, k, m, 1, src, off + j0, N, Mw, 0, m, 0, tmp, 0, bj);
+      K.gemm(false, false, bj, cols, m, 1, src, off + j0, N, Vw, 0, m, 0, tmp, 0, bj);
     }
-    if (residual) {
-      // The chunk minus its projection: X - tmp M^T (bj x m), then its scaled sum of squares.
-      K.gemm(false, true, bj, m, k, -1, tmp, 0, bj, Mw, 0, m, 1, X!, 0, bj);
-      const nrm = K.nrm2(bj * m, X!, 0, 1);
-      if (nrm > 0) {
-        if (nrm > scale) {
-          ssq = 1 + ssq * (scale / nrm) ** 2;
-          scale = nrm;
-        } else ssq += (nrm / scale) ** 2;
-      }
+    // Values are scaled (||A||^2 <= 2^900): plain sums of squares cannot overflow.
+    if (residual === 'tail') energy += K.dot(bj * (cols - k), tmp, bj * k, 1, tmp, bj * k, 1);
+    if (residual === 'difference') {
+      // The chunk minus its projection: X - tmp V_k^T (bj x m).
+      K.gemm(false, true, bj, m, k, -1, tmp, 0, bj, Vw, 0, m, 1, X!, 0, bj);
+      energy += K.dot(bj * m, X!, 0, 1, X!, 0, 1);
     }
     for (let a = 0; a < k; a++) dst.set(tmp.subarray(a * bj, (a + 1) * bj), a * N + j0);
   }
-  return scale * scale * ssq;
+  return energy;
 }
 
 /** The 2-norms of rows 0 .. r-1 of W (rows of length N): the singular values kept, as ||U_r^T A|| row by row. */
 function rowNorms(W: Float64Array, N: number, r: number): Float64Array {
   const s = new Float64Array(r);
-  for (let a = 0; a < r; a++) s[a] = N === 0 ? 0 : kernels().nrm2(N, W, a * N, 1);
+  // Values are scaled (||A||^2 <= 2^900): plain sums of squares cannot overflow.
+  for (let a = 0; a < r; a++) s[a] = N === 0 ? 0 : Math.sqrt(kernels().dot(N, W, a * N, 1, W, a * N, 1));
   return s;
 }
 
