@@ -15,7 +15,7 @@
 import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace, withWorkspace } from '../../linalg/lapack/workspace.js';
 import { maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { copyToC } from '../../tensor/strided.js';
@@ -124,7 +124,7 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
     let first: UnfoldingStep | undefined;
     if (T.dtype === 'float64' && T.isContiguous()) {
       try {
-        first = truncateUnfolding(T.data as Float64Array, T.offset, n0, N0, { relative: rel }, caps[0]!, (r) => (W = ws.alloc('float64', r * N0, false) as Float64Array), ws);
+        first = withWorkspace((scratch) => truncateUnfolding(T.data as Float64Array, T.offset, n0, N0, { relative: rel }, caps[0]!, (r) => (W = ws.alloc('float64', r * N0, false) as Float64Array), scratch));
       } catch (e) {
         if (!(e instanceof NeedsScaling || e instanceof NonFiniteInputError)) throw e;
       }
@@ -137,7 +137,7 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
       scale = checked.scale;
       W = copy;
       // The zero tensor (the one whose norm stays outside the Gram's range): ranks 1.
-      first = truncateUnfolding(copy, 0, n0, N0, checked.norm === 0 ? { delta2: 0, norm2: 0 } : { relative: rel }, caps[0]!, () => copy, ws);
+      first = withWorkspace((scratch) => truncateUnfolding(copy, 0, n0, N0, checked.norm === 0 ? { delta2: 0, norm2: 0 } : { relative: rel }, caps[0]!, () => copy, scratch));
     }
     const work = W!;
     const normScaled = Math.sqrt(first.norm2);
@@ -154,7 +154,8 @@ export function* ttSvdSteps(T: Tensor, options: TtSvdOptions = {}): FitSteps<TtS
     for (let k = 0; k < d - 1; k++) {
       const m = r * shape[k]!;
       const N = len / m;
-      const step: UnfoldingStep = k === 0 ? first : truncateUnfolding(work, 0, m, N, { delta2, norm2: remaining }, caps[k]!, () => work, ws);
+      // Each step's scratch (Gram matrix, chunk buffers) is released before the next.
+      const step: UnfoldingStep = k === 0 ? first : withWorkspace((scratch) => truncateUnfolding(work, 0, m, N, { delta2, norm2: remaining }, caps[k]!, () => work, scratch));
       cores.push(step.U);
       singularValues.push(step.s.map((x) => x / scale));
       discarded += step.discarded;
