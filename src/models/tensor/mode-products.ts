@@ -52,27 +52,35 @@ export function around(shape: readonly number[], k: number): [number, number, nu
  */
 const SLAB_MIN = 16;
 
-/** Tile of the blocked transpose in {@link unfoldInto} / {@link foldFrom}. */
+/** Tile of the blocked transposes in {@link unfoldBlock} / {@link foldBlock}. */
 const TILE = 32;
 
 /**
- * Copy the mode-k unfolding X_(k) (n_k x prod(other n), other modes in C order) into `out`,
- * column-major with leading dimension n_k. Blocked over (i, j) so that both sides move in
- * runs of a cache line.
+ * Entries of an unfolding copied out at once (8 MB of float64): the unfolding paths work
+ * block by block, so their extra memory stays bounded instead of another copy of the tensor.
  */
-export function unfoldInto(X: Flat, k: number, out: Float64Array): void {
-  const [L, n, R] = around(X.shape, k);
+const BLOCK_ENTRIES = 1 << 20;
+
+/**
+ * Copy rows i0..i1-1 of the mode-k unfolding X_(k) (n_k x prod(other n), other modes in C
+ * order), restricted to the columns of slabs l0..l1-1, into `out`: column-major
+ * (i1 - i0) x ((l1 - l0) R), column (l - l0) R + j. Blocked over (i, j) so that both sides
+ * move in runs of a cache line.
+ */
+export function unfoldBlock(X: Flat, k: number, l0: number, l1: number, i0: number, i1: number, out: Float64Array): void {
+  const [, n, R] = around(X.shape, k);
   const d = X.data;
-  for (let l = 0; l < L; l++) {
+  const b = i1 - i0;
+  for (let l = l0; l < l1; l++) {
     const src0 = l * n * R;
-    const dst0 = l * R * n;
-    for (let i0 = 0; i0 < n; i0 += TILE) {
-      const i1 = Math.min(n, i0 + TILE);
+    const dst0 = (l - l0) * R * b - i0;
+    for (let ii = i0; ii < i1; ii += TILE) {
+      const ie = Math.min(i1, ii + TILE);
       for (let j0 = 0; j0 < R; j0 += TILE) {
         const j1 = Math.min(R, j0 + TILE);
         for (let j = j0; j < j1; j++) {
-          const dst = dst0 + j * n;
-          for (let i = i0; i < i1; i++) out[dst + i] = d[src0 + i * R + j]!;
+          const dst = dst0 + j * b;
+          for (let i = ii; i < ie; i++) out[dst + i] = d[src0 + i * R + j]!;
         }
       }
     }
@@ -80,14 +88,15 @@ export function unfoldInto(X: Flat, k: number, out: Float64Array): void {
 }
 
 /**
- * The inverse of {@link unfoldInto}: Z is m x (L R) column-major (ld m), the unfolding of a
- * tensor of shape `shape` with shape[k] = m; write that tensor, C-ordered, into `out`.
+ * The inverse of {@link unfoldBlock} over whole columns: Z is m x ((l1 - l0) R)
+ * column-major, the columns of slabs l0..l1-1 of the unfolding of a tensor of shape
+ * `shape` (shape[k] = m); write those slabs, C-ordered, into `out` (the whole tensor's array).
  */
-export function foldFrom(Z: Float64Array, shape: readonly number[], k: number, out: Float64Array): void {
-  const [L, m, R] = around(shape, k);
-  for (let l = 0; l < L; l++) {
+export function foldBlock(Z: Float64Array, shape: readonly number[], k: number, l0: number, l1: number, out: Float64Array): void {
+  const [, m, R] = around(shape, k);
+  for (let l = l0; l < l1; l++) {
     const dst0 = l * m * R;
-    const src0 = l * R * m;
+    const src0 = (l - l0) * R * m;
     for (let i0 = 0; i0 < m; i0 += TILE) {
       const i1 = Math.min(m, i0 + TILE);
       for (let j0 = 0; j0 < R; j0 += TILE) {
@@ -99,6 +108,11 @@ export function foldFrom(Z: Float64Array, shape: readonly number[], k: number, o
       }
     }
   }
+}
+
+/** Slabs per block of the unfolding paths, for rows of `rows` entries per column and R columns per slab. */
+function slabsPerBlock(rows: number, R: number, L: number): number {
+  return Math.max(1, Math.min(L, Math.floor(BLOCK_ENTRIES / (rows * R))));
 }
 
 /**
@@ -120,11 +134,16 @@ export function ttm(X: Flat, k: number, A: Float64Array, ldA: number, transA: bo
     // Slab l: Y_l^T (R x m) = X_l^T (R x n, ld R) M^T.
     for (let l = 0; l < L; l++) K.gemm(false, !transA, R, m, n, 1, X.data, l * n * R, R, A, 0, ldA, 0, Y, l * m * R, R);
   } else {
-    const U = ws.alloc('float64', n * L * R, false) as Float64Array;
-    unfoldInto(X, k, U);
-    const Z = ws.alloc('float64', m * L * R, false) as Float64Array;
-    K.gemm(transA, false, m, L * R, n, 1, A, 0, ldA, U, 0, n, 0, Z, 0, m);
-    foldFrom(Z, shape, k, Y);
+    // Short trailing modes: a block of slabs unfolded, one gemm, folded back.
+    const lb = slabsPerBlock(Math.max(n, m), R, L);
+    const U = ws.alloc('float64', n * lb * R, false) as Float64Array;
+    const Z = ws.alloc('float64', m * lb * R, false) as Float64Array;
+    for (let l0 = 0; l0 < L; l0 += lb) {
+      const l1 = Math.min(L, l0 + lb);
+      unfoldBlock(X, k, l0, l1, 0, n, U);
+      K.gemm(transA, false, m, (l1 - l0) * R, n, 1, A, 0, ldA, U, 0, n, 0, Z, 0, m);
+      foldBlock(Z, shape, k, l0, l1, Y);
+    }
   }
   return { data: Y, shape };
 }
@@ -141,9 +160,13 @@ export function gramInto(X: Flat, k: number, G: Float64Array, ws: Workspace): vo
   } else if (L === 1 || R >= SLAB_MIN) {
     for (let l = 0; l < L; l++) K.syrk('L', true, n, R, 1, X.data, l * n * R, R, l === 0 ? 0 : 1, G, 0, n);
   } else {
-    const U = ws.alloc('float64', n * L * R, false) as Float64Array;
-    unfoldInto(X, k, U);
-    K.syrk('L', false, n, L * R, 1, U, 0, n, 0, G, 0, n);
+    const lb = slabsPerBlock(n, R, L);
+    const U = ws.alloc('float64', n * lb * R, false) as Float64Array;
+    for (let l0 = 0; l0 < L; l0 += lb) {
+      const l1 = Math.min(L, l0 + lb);
+      unfoldBlock(X, k, l0, l1, 0, n, U);
+      K.syrk('L', false, n, (l1 - l0) * R, 1, U, 0, n, l0 === 0 ? 0 : 1, G, 0, n);
+    }
   }
 }
 
@@ -197,16 +220,26 @@ export function leadingVectors(X: Flat, k: number, r: number, ws: Workspace): Fl
       for (let i = 0; i < n; i++) out[c * n + i] = V.data[src + i]!;
     }
   } else {
+    // G = X_(k)^T X_(k) and B = X_(k) V_r, a block of rows of X_(k) at a time.
     const K = kernels();
-    const U = ws.alloc('float64', n * M, false) as Float64Array;
-    unfoldInto(X, k, U);
+    const L = prod(X.shape, 0, k);
+    const rb = Math.max(1, Math.min(n, Math.floor(BLOCK_ENTRIES / M)));
+    const U = ws.alloc('float64', rb * M, false) as Float64Array;
     const G = ws.alloc('float64', M * M, false) as Float64Array;
-    K.syrk('L', true, M, n, 1, U, 0, n, 0, G, 0, M);
+    for (let i0 = 0; i0 < n; i0 += rb) {
+      const i1 = Math.min(n, i0 + rb);
+      unfoldBlock(X, k, 0, L, i0, i1, U);
+      K.syrk('L', true, M, i1 - i0, 1, U, 0, i1 - i0, i0 === 0 ? 0 : 1, G, 0, M);
+    }
     const { V } = eigh(new Matrix(G, M, M));
     const Vr = new Float64Array(M * r);
     for (let c = 0; c < r; c++) Vr.set(V.data.subarray((M - 1 - c) * M, (M - c) * M), c * M);
     const B = new Float64Array(n * r);
-    K.gemm(false, false, n, r, M, 1, U, 0, n, Vr, 0, M, 0, B, 0, n);
+    for (let i0 = 0; i0 < n; i0 += rb) {
+      const i1 = Math.min(n, i0 + rb);
+      unfoldBlock(X, k, 0, L, i0, i1, U);
+      K.gemm(false, false, i1 - i0, r, M, 1, U, 0, i1 - i0, Vr, 0, M, 0, B, i0, n);
+    }
     out.set(qr(new Matrix(B, n, r)).Q.toFlat('F'));
   }
   flipColumns(out, n, r);

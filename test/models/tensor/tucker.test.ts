@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
-import { svdvals } from '../../../src/linalg/svd.js';
+import { svd as svdOf, svdvals } from '../../../src/linalg/svd.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
 import { tucker, tuckerAsync, TuckerDecomposition, type TuckerMethod } from '../../../src/models/tensor/tucker.js';
+import { flatInput, gramInto, leadingVectors, ttm } from '../../../src/models/tensor/mode-products.js';
+import { Workspace } from '../../../src/linalg/lapack/workspace.js';
+import { matmul } from '../../../src/linalg/matmul.js';
 import type { Progress } from '../../../src/progress.js';
 import { Tensor } from '../../../src/tensor/tensor.js';
 import { BACKEND_NAMES, withBackend } from '../../helpers.js';
@@ -204,6 +207,50 @@ describe('tucker: inputs', () => {
     const t = tucker(Tensor.zeros([3, 4, 2]), [1, 2, 2]);
     assert.equal(t.relativeError, 0);
     assert.equal(t.core.norm(), 0);
+  });
+});
+
+describe('mode products and Grams, including the block-by-block unfolding paths', () => {
+  it('ttm and gramInto agree with the Tensor layer on every mode, across several 8 MB blocks', () => {
+    // Mode 2 has 8 trailing entries (< 16): the unfolding path, here in several blocks.
+    const T = Tensor.random([300, 150, 3, 8], { seed: 21 }); // 1.08M entries: two blocks in mode 2
+    const ws = new Workspace();
+    try {
+      const { X } = flatInput(T, 'test', ws);
+      for (let k = 0; k < 4; k++) {
+        const U = Matrix.random(T.shape[k]!, 2, { seed: k });
+        const Y = ttm(X, k, U.toFlat('F') as Float64Array, T.shape[k]!, true, 2, ws);
+        const ref = T.modeProduct(k, U.T);
+        assert.deepEqual(Y.shape, ref.shape);
+        assert.ok(maxDiff(Y.data, ref.toFlat()) < 1e-10 * ref.norm(), `ttm mode ${k}`);
+        const n = T.shape[k]!;
+        const G = new Float64Array(n * n);
+        gramInto(X, k, G, ws);
+        const Tk = T.unfold(k);
+        const ref2 = matmul(Tk, Tk.T);
+        let worst = 0;
+        for (let j = 0; j < n; j++) for (let i = j; i < n; i++) worst = Math.max(worst, Math.abs(G[i + j * n]! - ref2.get(i, j)));
+        assert.ok(worst < 1e-9 * ref2.norm(), `gram mode ${k}: ${worst}`);
+      }
+    } finally {
+      ws.release();
+    }
+  });
+
+  it('leading vectors of a tall unfolding (n_k > the rest, rows in several blocks) span the SVD ones', () => {
+    const T = Tensor.random([3000, 25, 20], { seed: 22 });
+    const ws = new Workspace();
+    try {
+      const { X } = flatInput(T, 'test', ws);
+      const U = new Matrix(leadingVectors(X, 0, 4, ws), 3000, 4);
+      const ref = svdOf(T.unfold(0)).U.colRange(0, 4);
+      // Same subspace: the singular values of U^T ref are all 1 (cosines of the principal angles).
+      const cos = svdvals(matmul(U.T, ref));
+      for (const c of cos) assert.ok(Math.abs(c - 1) < 1e-9, `cosines ${Array.from(cos)}`);
+      assert.ok(orthogonality(U) < 1e-12);
+    } finally {
+      ws.release();
+    }
   });
 });
 
