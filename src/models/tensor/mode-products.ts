@@ -24,6 +24,7 @@ import { eigh } from '../../linalg/eigh.js';
 import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
+import { copyToC } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { satisfies } from '../../options.js';
 import type { Progress } from '../../progress.js';
@@ -300,9 +301,11 @@ const SCALE_BELOW = 2 ** -400;
 export function flatInput(T: Tensor, routine: string, ws: Workspace): FlatInput {
   const shape = tensorShape(T, routine);
   const N = T.size;
-  const src = T.isContiguous('C') ? T.data.subarray(T.offset, T.offset + N) : T.toFlat('C');
   const data = ws.alloc('float64', N, false) as Float64Array;
-  data.set(src);
+  // Straight into the working copy, converting float32 on the way (a view's strided
+  // elements by the Tensor layer's blocked copy): one copy of the tensor, never two.
+  if (T.isContiguous('C')) data.set(T.data.subarray(T.offset, T.offset + N));
+  else copyToC(T.data, T.offset, T.shape, T.strides, data, 0);
   let big = 0;
   for (let p = 0; p < N; p++) {
     const v = data[p]!;
