@@ -45,6 +45,16 @@ export interface AdaptiveSvdSettings extends LongTaskOptions {
   readonly powerIters?: number;
   /** Seed of the Gaussian blocks (default 0). */
   readonly seed?: RandomState;
+  /**
+   * A fixed rank instead of a target: one block of rank + oversample columns (Halko et al.'s
+   * Algorithms 4.4 and 5.1, as randomizedSvd), the top `fixedRank` triplets returned.
+   */
+  readonly fixedRank?: number;
+  /**
+   * Keep one copy of A in the kernels' memory instead of the two packed copies (A and A^T)
+   * that make each product faster: for matrices whose copies would not fit beside the input.
+   */
+  readonly lowMemory?: boolean;
 }
 
 /** What {@link adaptiveSvdSteps} found. */
@@ -96,20 +106,40 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
   if (!(lmax >= 1)) throw new InvalidArgumentError(`${routine}: maxSketch must be >= 1`);
   const total = sumSquares(A);
   // Energy the truncation must keep: e T, or T - eps^2 T for an error target.
-  const need = settings.error !== undefined ? total - settings.error * settings.error * total : settings.energy * total;
+  const fixed = settings.fixedRank;
+  const need = fixed !== undefined ? 0 : settings.error !== undefined ? total - settings.error * settings.error * total : settings.energy * total;
   const transpose = m0 < n0;
   const [m, n] = transpose ? [n0, m0] : [m0, n0];
   const ws = new Workspace();
+  // The sketch's blocks live in their own workspace, replaced by larger ones as the sketch
+  // grows (capacity doubling, the columns found so far copied over), so memory follows the
+  // sketch actually needed rather than maxSketch.
+  let bws = new Workspace();
   try {
-    const P = productsOf(A, transpose, ws, routine, { blocks: true });
+    const P = productsOf(A, transpose, ws, routine, { blocks: !settings.lowMemory });
     const dtype = P.dtype;
-    const Q = block(ws, dtype, m, lmax);
-    const Bt = block(ws, dtype, n, lmax); // B^T = A^T Q, one column per basis vector
-    const C = block(ws, dtype, lmax, lmax); // projection coefficients Q^T Y
-    const Z = block(ws, dtype, n, lmax);
+    let cap = 0;
+    let Q = block(bws, dtype, m, 0);
+    let Bt = Q; // B^T = A^T Q (n x l), one column per basis vector
+    let C = Q; // projection coefficients Q^T Y
+    let Z = Q; // the Gaussian block and its power iterates
     const r0 = rng(settings.seed ?? 0);
     let l = 0;
-    let b = Math.min(settings.firstBlock ?? 32, lmax);
+    let b = Math.min(fixed !== undefined ? fixed + p : settings.firstBlock ?? 32, lmax);
+    const reserve = (columns: number) => {
+      if (columns <= cap) return;
+      const next = new Workspace();
+      cap = Math.min(lmax, Math.max(columns, 2 * cap));
+      const Q2 = block(next, dtype, m, cap);
+      const B2 = block(next, dtype, n, cap);
+      if (l > 0) {
+        Q2.data.set(Q.data.subarray(0, m * l));
+        B2.data.set(Bt.data.subarray(0, n * l));
+      }
+      [Q, Bt, C, Z] = [Q2, B2, block(next, dtype, cap, cap), block(next, dtype, n, cap)];
+      bws.release();
+      bws = next;
+    };
     const project = (Y: Matrix) => {
       if (l === 0) return;
       const Ql = Q.colRange(0, l);
@@ -118,6 +148,7 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
       gemmInto(Ql, c, Y, -1, 1);
     };
     for (;;) {
+      reserve(l + b);
       const Y = Q.colRange(l, l + b);
       const Om = Z.colRange(0, b);
       const od = Om.data;
@@ -136,20 +167,20 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
       const Bb = Bt.colRange(l, l + b);
       P.applyTranspose(Y, Bb);
       l += b;
-      let captured = sumSquares(Bt.colRange(0, l));
+      const captured = sumSquares(Bt.colRange(0, l));
       onProgress?.({ stage: 'sketch', done: l, total: lmax, metrics: { energy: total > 0 ? captured / total : 1 } });
       checkAborted(signal, routine);
       yield;
-      if (captured >= need || l >= lmax) {
+      if (fixed !== undefined || captured >= need || l >= lmax) {
         // B^T = W S Zt (n x l, tall): B = Zt^T S W^T, A ~ Q B = (Q Zt^T) S W^T.
         const f = svd(Bt.colRange(0, l).astype('float64'));
         const sv = Float64Array.from(f.s);
         let kept = 0;
         let r = 0;
         while (r < sv.length && kept < need) kept += sv[r]! ** 2, r++;
-        captured = kept;
-        const enough = kept >= need || l >= kmax;
-        if (enough && (r + p <= l || l >= lmax)) {
+        if (fixed !== undefined) r = Math.min(fixed, l);
+        const enough = fixed !== undefined || kept >= need || l >= kmax;
+        if (enough && (fixed !== undefined || r + p <= l || l >= lmax)) {
           const rr = Math.max(r, 1);
           // U = Q Zt^T[:, :r] (m x r), V = W[:, :r] (n x r).
           const Zr = f.Vt.rowRange(0, rr).T.astype(dtype);
@@ -170,6 +201,7 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
       b = Math.min(lmax - l, l); // double the sketch
     }
   } finally {
+    bws.release();
     ws.release();
   }
 }

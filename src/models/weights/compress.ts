@@ -23,7 +23,8 @@
  * (min(out, in) <= 512) get an exact SVD; larger ones a randomized SVD in their own dtype
  * (Halko, Martinsson & Tropp 2011) — for an energy or error target with a sketch that grows
  * until the target is met (adaptive-svd.ts) — unless the rank needed is a large part of the
- * full rank, where the exact SVD is as cheap.
+ * full rank, where the exact SVD is as cheap. Matrices over 64 MiB are sketched with a single
+ * copy in the kernels' memory, so compressing one costs about twice its size in memory.
  */
 import { InvalidArgumentError, NotPositiveDefiniteError, ShapeError } from '../../errors.js';
 import { runSteps } from '../../fit-async.js';
@@ -134,6 +135,9 @@ export interface CompressedWeight {
   /** Ridge added to X^T X (0 without activations or when none was needed). */
   readonly ridge: number;
 }
+
+/** Matrices above this many bytes are sketched with one resident copy (see `factor`). */
+const LOW_MEMORY_BYTES = 64 * 2 ** 20;
 
 /** Below this min(out, in), the exact SVD is cheap (tenths of a second). */
 const EXACT_MAX_DIM = 512;
@@ -287,7 +291,23 @@ function factor(
 ): Factors {
   const k = Math.min(M.rows, M.cols);
   const total = sumSquares(M);
+  // Beyond this size the sketch keeps one copy of M in the kernels' memory rather than
+  // randomizedSvd's two packed ones, so the peak stays near twice the matrix.
+  const lowMemory = M.rows * M.cols * (M.dtype === 'float32' ? 4 : 8) > LOW_MEMORY_BYTES;
   if (method === 'randomized' && total > 0) {
+    if (target.rank !== undefined && lowMemory) {
+      const t = runSteps(adaptiveSvdSteps(M, {
+        energy: 1,
+        fixedRank: target.rank,
+        maxSketch: k,
+        lowMemory,
+        oversample: o.oversample,
+        powerIters: o.powerIters === 'auto' ? (target.rank < 0.1 * k ? 7 : 4) : o.powerIters,
+        seed: o.seed,
+        ...task,
+      }), task.signal, 'compressWeight')!;
+      return { U: t.U, s: t.s, Vt: t.Vt, all: t.sketchValues, total, method };
+    }
     if (target.rank !== undefined) {
       const t = randomizedSvd(M, target.rank, { powerIters: o.powerIters, oversample: o.oversample, seed: o.seed, ...task });
       return { U: t.U, s: Float64Array.from(t.s), Vt: t.Vt, all: Float64Array.from(t.s), total, method };
@@ -297,6 +317,7 @@ function factor(
       energy: target.energy ?? 1,
       error: target.error,
       maxSketch: Math.max(1, Math.floor(k / 2)),
+      lowMemory,
       oversample: o.oversample,
       powerIters: o.powerIters === 'auto' ? 4 : o.powerIters,
       seed: o.seed,

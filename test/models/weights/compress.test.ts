@@ -14,6 +14,8 @@ import { readSafetensors } from '../../../src/io/safetensors.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import { qr } from '../../../src/linalg/qr.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
+import { runSteps } from '../../../src/fit-async.js';
+import { adaptiveSvdSteps } from '../../../src/models/weights/adaptive-svd.js';
 import { compressWeight, relativeErrorOf } from '../../../src/models/weights/compress.js';
 import { weightSpectrum } from '../../../src/models/weights/spectrum.js';
 
@@ -107,6 +109,17 @@ describe('randomized compression (large matrices)', () => {
     const c = compressWeight(flat, { energy: 0.9 });
     assert.equal(c.method, 'exact');
     assert.equal(c.rank, weightSpectrum(flat).rankForEnergy(0.9));
+  });
+
+  test('the low-memory sketch (one resident copy, used above 64 MiB) at a fixed rank matches the optimum', () => {
+    const f = runSteps(adaptiveSvdSteps(W, { energy: 1, fixedRank: 40, maxSketch: 600, lowMemory: true, powerIters: 7 }), undefined, 'test')!;
+    assert.equal(f.s.length, 40);
+    const c = { A: f.Vt, B: f.U.map((v, _i, j) => v * f.s[j]!) };
+    const err = relativeErrorOf(W, c.B, c.A);
+    const best = exact.relativeError(40);
+    assert.ok(err >= best * (1 - 1e-6) && err <= best * 1.01, `${err} vs optimum ${best}`);
+    const g = runSteps(adaptiveSvdSteps(W, { energy: 0.9, maxSketch: 300, lowMemory: true }), undefined, 'test')!;
+    assert.ok(g.s.length >= exact.rankForEnergy(0.9) && g.s.length <= exact.rankForEnergy(0.9) + 2);
   });
 
   test('an aborted signal stops it with AbortedError', () => {
