@@ -158,6 +158,37 @@ describe('examples', { concurrency: 2 }, () => {
     const frames = figure(out, /each frame and channel by SVD, .*PSNR (\d+\.\d+) dB/);
     assert.ok(tk > frames + 1, `video: Tucker ${tk} dB, per-frame SVD ${frames} dB`);
   });
+
+  test('12 quantics TT: exp rank 1, sin rank 2, a quadratic rank 3 on 2^20 points; TT-cross on 2^40 points with grid means as Simpson', async () => {
+    const out = await ok('12-quantics-tt.ts');
+    assert.match(out, /^exp\(-3x\) +1e-10 +1 +40 /m);
+    assert.match(out, /^sin\(100 pi x \+ 0\.3\) +1e-10 +2 +140 /m);
+    assert.match(out, /^1 \+ x - 2x\^2 +1e-10 +3 /m);
+    const svdRows = [...out.matchAll(/^.{22}(1e-10|1e-6) +\d+ +\d+ +\d+x +(\S+)$/gm)];
+    assert.equal(svdRows.length, 10);
+    for (const m of svdRows) assert.ok(Number(m[2]) <= Number(m[1]), `error ${m[2]} above eps ${m[1]}`);
+    const cross = [...out.matchAll(/^(.{22})(\d+) +(\d+) +(\S+) +(\S+)$/gm)].filter((m) => !/^function/.test(m[1]!));
+    assert.equal(cross.length, 5);
+    for (const [, name, rank, evals, worst, gap] of cross) {
+      assert.ok(Number(rank) <= 10 && Number(evals) < 20000, `${name}: rank ${rank}, ${evals} evaluations`);
+      assert.ok(Number(worst) < 1e-9 && Math.abs(Number(gap)) < 1e-10, `${name}: max error ${worst}, integral gap ${gap}`);
+    }
+  });
+
+  test('13 entanglement: GHZ 1 bit per cut, W the binary entropy, the Ising ground states by TT-SVD as by direct SVD', async () => {
+    const out = await ok('13-entanglement.ts');
+    assert.match(out, /^ {5}S = (1\.000 ){14}1\.000$/m);
+    const w = /^W .*\n {5}S = (.+)\n {5}binary entropy of k\/n: (.+)$/m.exec(out);
+    assert.ok(w && w[1] === w[2], 'W entropies equal the binary entropy of k/n');
+    const mps = /random MPS .*\n {5}S = ([\d. ]+) /.exec(out);
+    assert.ok(mps && mps[1]!.trim().split(' ').every((x) => Number(x) <= 2), 'random MPS entropies <= 2 bits');
+    const ising = [...out.matchAll(/^ +(\d\.\d) +(-\d+\.\d+) +([\d,]+) +\d+ +(\d\.\d+) +(\d\.\d+)$/gm)];
+    assert.equal(ising.length, 3);
+    for (const [, g, , , S, direct] of ising) assert.equal(S, direct, `g = ${g}`);
+    const [ordered, critical, para] = ising.map((m) => ({ S: Number(m[4]), r: Math.max(...m[3]!.split(',').map(Number)) }));
+    assert.ok(Math.abs(ordered!.S - 1) < 0.05 && para!.S < 0.2, `S ${ordered!.S}, ${para!.S}`);
+    assert.ok(critical!.r > ordered!.r && critical!.r > para!.r, 'the critical chain needs the largest ranks');
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
