@@ -35,7 +35,8 @@ import { eigh } from '../../linalg/eigh.js';
 import { potrf, potrs } from '../../linalg/lapack/potrf.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, int, maybe, num, oneOf, opt, resolveOptions, seedRule, type Constraint, type OptionsOf } from '../../options.js';
+import { bool, int, maybe, num, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
+import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { flatInput, leadingVectors, normOf, PROGRESS_RULE, prod, SIGNAL_RULE, tensorShape, type Flat } from './mode-products.js';
@@ -46,35 +47,45 @@ export const CP_INITS = ['svd', 'random'] as const;
 /** A CP starting point (see {@link cp}). */
 export type CPInit = (typeof CP_INITS)[number];
 
-const CP_OPTIONS = {
+/** Options of {@link cp} (unknown keys are an error). */
+export interface CPOptions extends LongTaskOptions {
   /** Iteration (sweep) cap; default 100. */
-  maxIter: opt(int(1), 100),
+  maxIter?: number;
   /** Stop when a sweep lowers the squared relative error by at most `tol`; default 1e-10. 0 runs `maxIter` sweeps. */
-  tol: opt(num(0), 1e-10),
+  tol?: number;
   /**
    * 'svd' (default): factor k starts as the r leading left singular vectors of the
    * unfolding X_(k) (random columns beyond n_k; absolute values for `nonnegative`);
    * 'random': standard normal entries (uniform in [0, 1) for `nonnegative`), from `seed`.
    */
-  init: opt(oneOf(CP_INITS), 'svd'),
+  init?: CPInit;
   /** Non-negative factors and weights, by HALS; default false. */
-  nonnegative: opt(bool, false),
+  nonnegative?: boolean;
   /** Seed of the random init and of the columns 'svd' cannot fill; default 0. */
-  seed: opt(seedRule, 0),
+  seed?: number;
   /** Bro's extrapolation after each sweep (see the module comment); default false. Not with `nonnegative`. */
-  lineSearch: opt(bool, false),
+  lineSearch?: boolean;
   /** Called after each sweep: `stage: 'iteration'`, metrics fit and relativeError. */
-  onProgress: maybe(PROGRESS_RULE),
+  onProgress?: LongTaskOptions['onProgress'];
   /** Cancels the fit at the next sweep (AbortedError). */
+  signal?: AbortSignal;
+}
+
+const CP_OPTIONS = tableFor<CPOptions>()({
+  maxIter: opt(int(1), 100),
+  tol: opt(num(0), 1e-10),
+  init: opt(oneOf(CP_INITS), 'svd'),
+  nonnegative: opt(bool, false),
+  seed: opt(seedRule, 0),
+  lineSearch: opt(bool, false),
+  onProgress: maybe(PROGRESS_RULE),
   signal: maybe(SIGNAL_RULE),
-};
+});
 
 const CP_CONSTRAINTS: Constraint<typeof CP_OPTIONS>[] = [
   { ok: (o) => !(o.nonnegative && o.lineSearch), message: () => 'lineSearch applies to the unconstrained CP-ALS only; drop it or nonnegative' },
 ];
 
-/** Options of {@link cp} (each documented on its field; unknown keys are an error). */
-export type CPOptions = OptionsOf<typeof CP_OPTIONS>;
 
 /** What a {@link CPDecomposition} records about the fit that made it. */
 export interface CPFacts {

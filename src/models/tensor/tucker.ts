@@ -35,7 +35,7 @@ import { ConvergenceError, InvalidArgumentError, ShapeError } from '../../errors
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { int, maybe, num, oneOf, opt, resolveOptions, type OptionsOf } from '../../options.js';
+import { int, maybe, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { flatInput, leadingVectors, normOf, PROGRESS_RULE, prod, SIGNAL_RULE, tensorShape, ttm, type Flat } from './mode-products.js';
@@ -46,24 +46,30 @@ export const TUCKER_METHODS = ['hosvd', 'sthosvd', 'hooi'] as const;
 /** A Tucker method (see {@link tucker}). */
 export type TuckerMethod = (typeof TUCKER_METHODS)[number];
 
-const TUCKER_OPTIONS = {
+/** Options of {@link tucker} (unknown keys are an error). */
+export interface TuckerOptions extends LongTaskOptions {
   /** 'hooi' (default), 'hosvd' or 'sthosvd' (see {@link tucker}). */
-  method: opt(oneOf(TUCKER_METHODS), 'hooi'),
+  method?: TuckerMethod;
   /** HOOI: iteration cap; default 100. */
-  maxIter: opt(int(1), 100),
+  maxIter?: number;
   /**
    * HOOI: stop when an iteration lowers the squared relative error (equivalently, raises
    * ||G||^2 / ||X||^2) by at most `tol`; default 1e-10. 0 runs `maxIter` iterations.
    */
-  tol: opt(num(0), 1e-10),
+  tol?: number;
   /** Called after each HOOI iteration (`stage: 'iteration'`, metrics.relativeError) and, for the HOSVDs, each mode (`stage: 'mode'`). */
-  onProgress: maybe(PROGRESS_RULE),
+  onProgress?: LongTaskOptions['onProgress'];
   /** Cancels the work at the next mode or iteration (AbortedError). */
-  signal: maybe(SIGNAL_RULE),
-};
+  signal?: AbortSignal;
+}
 
-/** Options of {@link tucker} (each documented on its field; unknown keys are an error). */
-export type TuckerOptions = OptionsOf<typeof TUCKER_OPTIONS>;
+const TUCKER_OPTIONS = tableFor<TuckerOptions>()({
+  method: opt(oneOf(TUCKER_METHODS), 'hooi'),
+  maxIter: opt(int(1), 100),
+  tol: opt(num(0), 1e-10),
+  onProgress: maybe(PROGRESS_RULE),
+  signal: maybe(SIGNAL_RULE),
+});
 
 /** What a {@link TuckerDecomposition} records about the run that made it. */
 export interface TuckerFacts {
