@@ -7,10 +7,12 @@
  *
  * The k-th unfolding of the remainder is a free reshape of C-order data: the remainder C
  * (r_{k-1} x n_k ... n_d) is, read row-major, the (r_{k-1} n_k) x (n_{k+1} ... n_d) matrix
- * of the step. Each step runs on one work copy of the tensor, in place (see
- * tt-unfolding.ts): extra memory is that copy plus O(m^2) per step -- except for the
- * near-square unfoldings of trains whose ranks are close to full, where the dense SVD takes
- * its own workspace.
+ * of the step. The first step reads a C-contiguous float64 tensor where it lies and writes
+ * its remainder C_1 (r_1 x N_1, at most the tensor's size) to a work array in the kernels'
+ * memory; every later step works in place there (see tt-unfolding.ts). Extra memory: that
+ * array plus a few MB of chunk buffers -- and, for the tall or near-square unfoldings of
+ * trains whose ranks are close to full, the dense SVD's workspace. Other layouts, float32,
+ * NaN/Inf and extreme magnitudes take a checked, scaled copy of the tensor instead.
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
@@ -65,9 +67,11 @@ export interface TtSvdResult {
  *
  * Cost: each step is one Gram-matrix pass (m^2 N flops) and one projection (2 r m N) over
  * the current m x N unfolding -- about 3 passes over the tensor in all for small ranks --
- * where numpy's SVD of a wide unfolding costs about 6 m^2 N; for small eps a second Gram of
- * the small part keeps the SVD's accuracy (see tt-unfolding.ts). Memory: one float64 copy
- * of the tensor (in the kernels' memory), worked on in place.
+ * where numpy's SVD of a wide unfolding costs about 6 m^2 N. When eps asks for more than a
+ * Gram matrix resolves (delta^2 < 4 m eps_machine ||A||^2), a step takes R of A^T by TSQR
+ * and the SVD of R^T instead: singular values to eps_machine ||A||, about 2 m^2 N flops
+ * (see tt-unfolding.ts). Memory: at most one float64 copy of the tensor (the remainder
+ * after the first step, r_1 x N_1), worked on in place, plus chunk buffers.
  *
  * @param T - a tensor with at least 2 axes (float64 or float32, any strides; values are
  *   computed and stored in float64).

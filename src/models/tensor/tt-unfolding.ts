@@ -1,8 +1,10 @@
 /**
  * One step of TT-SVD (Oseledets 2011, Algorithm 1): the truncated SVD of an unfolding
- * A = U S V^T (C-order m x N, held in a work array), keeping the left factor U_r as the next
- * core and replacing A, in place, by C = S_r V_r^T = U_r^T A, the matrix the next step
- * unfolds. Nothing of the size of A is allocated: C overwrites A's first r rows.
+ * A = U S V^T (C-order m x N), keeping the left factor U_r as the next core and writing
+ * C = S_r V_r^T = U_r^T A, the matrix the next step unfolds, over A's first r rows (in place
+ * in the work array) or, on the first step, into the work array while A (the tensor) is
+ * only read. Nothing else of the size of A is allocated: A is read a chunk of columns at a
+ * time.
  *
  * The unfoldings of TT-SVD are very wide (m = r_{k-1} n_k rows against N = n_{k+1} ... n_d
  * columns), and what is needed is U_r and U_r^T A, never V. The cheapest exact route is the
@@ -18,9 +20,10 @@
  * discarded directions. The truncation compares sums of discarded s_i^2 with delta^2, so:
  *
  * - when delta^2 >= SAFE nu (eps above about 1e-6 for the first unfoldings) the Gram
- *   eigenvalues decide the rank, with a margin of nu, so that the noise cannot push the
- *   discarded energy over delta^2; the discarded energy is then measured directly,
- *   ||A - U_r C||_F^2, chunk by chunk while C is formed, and the kept singular values are
+ *   eigenvalues decide the rank, with a margin of MARGIN nu (several times the measured
+ *   noise), so that the noise cannot push the discarded energy over delta^2; the discarded
+ *   energy is then measured directly (the energy of A along the dropped eigenvectors, or
+ *   ||A - U_r C||_F^2), chunk by chunk while C is formed, and the kept singular values are
  *   the row norms of C (Rayleigh quotients of the exact G: errors second order in the
  *   eigenvectors' errors);
  * - otherwise the QR route: R of A^T by a sequential TSQR (Householder QR of [R; next block],
