@@ -8,10 +8,12 @@
 import { NonFiniteInputError } from '../errors.js';
 import { readMatrixFile, type FileFormat } from '../io/format.js';
 import { readMtx, type MtxEntries } from '../io/mtx.js';
+import { readTensor } from '../io/npy.js';
 import type { DType } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { fileFormat, onFile } from './options.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { fileFormat, onFile, UsageError } from './options.js';
 
 /**
  * Which values a command accepts: `'finite'` (decompositions and fits), `'missing'` (NaN
@@ -94,6 +96,47 @@ export async function readDenseOrSparseInput(path: string, options: Omit<ReadInp
   }
   HEADERS.set(matrix, false);
   return { matrix, path, format: 'mtx', header: false };
+}
+
+/** Options of {@link readTensorInput}. */
+export interface ReadTensorInputOptions {
+  /** dtype of the tensor; default as stored (float32 for `<f4`, else float64). */
+  dtype?: DType;
+  /**
+   * Values accepted; default `'finite'`. `'any'` leaves the check to the computation (for a
+   * routine that reports a NaN's index itself, which the command then names the file in).
+   */
+  values?: ValuePolicy;
+}
+
+/**
+ * Read an n-d `.npy` array argument (the tensor commands) and check its values.
+ * @throws UsageError for a file that is not `.npy`; ParseError and file system errors naming
+ *   the file; NonFiniteInputError `<path>: holds NaN at index [i, j, k]`, naming the first
+ *   refused value in C order and how many more there are.
+ */
+export async function readTensorInput(path: string, options: ReadTensorInputOptions = {}): Promise<Tensor> {
+  if (!path.toLowerCase().endsWith('.npy')) throw new UsageError(`${path}: tensors are read from .npy files (np.save); got another extension`);
+  const T = await onFile(path, () => readTensor(path, { dtype: options.dtype }));
+  const policy = options.values ?? 'finite';
+  // Tensor.isFinite is one pass over the storage; the index is found only when it fails.
+  if (policy === 'any' || (policy === 'finite' && T.isFinite())) return T;
+  const flat = T.toFlat('C');
+  let bad = 0;
+  let first = -1;
+  for (let p = 0; p < flat.length; p++) {
+    if (refusal(flat[p]!, policy)) {
+      bad++;
+      if (first < 0) first = p;
+    }
+  }
+  if (first < 0) return T;
+  const index: number[] = [];
+  for (let k = T.ndim - 1, p = first; k >= 0; k--) {
+    index.unshift(p % T.shape[k]!);
+    p = Math.floor(p / T.shape[k]!);
+  }
+  throw complaint(path, flat[first]!, `index [${index.join(', ')}]`, bad, policy);
 }
 
 function refusal(v: number, policy: ValuePolicy): boolean {

@@ -14,7 +14,8 @@ import { CP_INITS, cp, type CPInit } from '../../models/tensor/cp.js';
 import { count, flagOption, integer, number } from '../flags.js';
 import { dtypeOption, UsageError } from '../options.js';
 import { withProgress } from '../progress-bar.js';
-import { readTensorInput, runTensorCommand, type TensorCommandFlags } from './tucker.js';
+import { readTensorInput } from '../read-input.js';
+import { runTensorCommand, type TensorCommandFlags } from './tucker.js';
 
 interface CpFlags extends TensorCommandFlags {
   rank: number;
@@ -44,7 +45,7 @@ export function registerCp(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (t: string, opts: CpFlags, cmd: Command) => {
       if (opts.nonnegative && opts.lineSearch) throw new UsageError('--line-search applies to the unconstrained CP-ALS only; drop it or --nonnegative');
-      const T = await readTensorInput(t, opts.dtype);
+      const T = await readTensorInput(t, { dtype: opts.dtype });
       if (T.ndim < 2) throw new UsageError(`${t}: holds a ${T.ndim}-d array (shape [${T.shape.join(', ')}]); CP needs 2 or more dimensions`);
       await runTensorCommand(cmd, 'cp', T, opts, () => {
         const f = withProgress('cp', (onProgress) =>

@@ -12,16 +12,15 @@
  */
 import type { Command } from 'commander';
 import { NonFiniteInputError } from '../../errors.js';
-import { readTensor } from '../../io/npy.js';
 import { writeTensorTrain } from '../../io/tensor-train-files.js';
 import { kernels } from '../../kernels/index.js';
 import type { DType } from '../../matrix/dtype.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import { ttSvd } from '../../models/tensor/tt-svd.js';
 import { count, flagOption, list, number } from '../flags.js';
 import { dtypeOption, onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { withProgress } from '../progress-bar.js';
+import { readTensorInput } from '../read-input.js';
 import { timed } from '../timing.js';
 
 interface TtFlags {
@@ -30,15 +29,6 @@ interface TtFlags {
   out?: string;
   dtype?: DType;
   json?: boolean;
-}
-
-/**
- * Read the n-d `.npy` argument.
- * @throws UsageError for another extension; ParseError and file system errors naming the file.
- */
-async function readInput(path: string, dtype: DType | undefined): Promise<Tensor> {
-  if (!path.toLowerCase().endsWith('.npy')) throw new UsageError(`${path}: tensors are read from .npy files (np.save); got another extension`);
-  return onFile(path, () => readTensor(path, { dtype }));
 }
 
 /** Register `lowrank tt`. */
@@ -53,7 +43,8 @@ export function registerTt(program: Command): void {
     .addOption(dtypeOption('read the file in this precision (the decomposition runs in float64)'))
     .option('--json', 'print one JSON object (ranks, relative_error, params, compression, ...)')
     .action(async (t: string, opts: TtFlags, cmd: Command) => {
-      const T = await readInput(t, opts.dtype);
+      // values: 'any': ttSvd names the index of a NaN/Inf itself (below, with the file).
+      const T = await readTensorInput(t, { dtype: opts.dtype, values: 'any' });
       const d = T.ndim;
       if (d < 2) throw new UsageError(`${t}: holds a ${d}-d array (shape [${T.shape.join(', ')}]); a tensor train needs 2 or more dimensions (reshape a vector to 2 x 2 x ... first)`);
       const caps = opts.maxRank;

@@ -6,14 +6,13 @@
  * - factor_k.npy   n_k x r_k for each mode k, orthonormal columns
  *
  * numpy rebuilds the tensor as `G` multiplied by `factor_k` along each axis k, e.g. for three
- * modes `np.einsum('abc,ia,jb,kc->ijk', G, U0, U1, U2)`. Also the shared reading and
- * reporting of the tensor commands (cp.ts uses them).
+ * modes `np.einsum('abc,ia,jb,kc->ijk', G, U0, U1, U2)`. Also the shared reporting of the
+ * tensor commands (cp.ts uses it; inputs are read by read-input.ts's readTensorInput).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { NonFiniteInputError } from '../../errors.js';
-import { readTensor, writeNpy, writeTensor } from '../../io/npy.js';
+import { writeNpy, writeTensor } from '../../io/npy.js';
 import { kernels } from '../../kernels/index.js';
 import type { DType } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
@@ -23,36 +22,8 @@ import { atMost, count, flagOption, list, number } from '../flags.js';
 import { dtypeOption, onFile, UsageError } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
 import { withProgress } from '../progress-bar.js';
+import { readTensorInput } from '../read-input.js';
 import { timed } from '../timing.js';
-
-/**
- * Read an n-d `.npy` array argument and check its values.
- * @throws UsageError for a file that is not `.npy`; ParseError and file system errors naming
- *   the file; NonFiniteInputError naming the file and the index of the first NaN/Inf.
- */
-export async function readTensorInput(path: string, dtype?: DType): Promise<Tensor> {
-  if (!path.toLowerCase().endsWith('.npy')) throw new UsageError(`${path}: tensors are read from .npy files (np.save); got another extension`);
-  const T = await onFile(path, () => readTensor(path, { dtype }));
-  if (!T.isFinite()) {
-    const flat = T.toFlat('C');
-    let bad = 0;
-    let first = -1;
-    for (let p = 0; p < flat.length; p++) {
-      if (!Number.isFinite(flat[p]!)) {
-        bad++;
-        if (first < 0) first = p;
-      }
-    }
-    const index: number[] = [];
-    for (let k = T.ndim - 1, p = first; k >= 0; k--) {
-      index.unshift(p % T.shape[k]!);
-      p = Math.floor(p / T.shape[k]!);
-    }
-    const more = bad > 1 ? `, and ${bad - 1} more NaN or infinite value${bad > 2 ? 's' : ''}` : '';
-    throw new NonFiniteInputError(`${path}: holds ${flat[first]} at index [${index.join(', ')}]${more}; this command needs finite numbers (remove or impute them first)`);
-  }
-  return T;
-}
 
 /** One output file of a tensor command: an n-d array, a matrix, or a 1-d vector. */
 export type TensorOutput = { name: string; tensor: Tensor } | { name: string; matrix: Matrix } | { name: string; vector: Float64Array };
@@ -136,7 +107,7 @@ export function registerTucker(program: Command): void {
     .addOption(dtypeOption('read the file in this precision (the decomposition runs in float64)'))
     .option('--json', 'print one JSON object')
     .action(async (t: string, opts: TuckerFlags, cmd: Command) => {
-      const T = await readTensorInput(t, opts.dtype);
+      const T = await readTensorInput(t, { dtype: opts.dtype });
       const d = T.ndim;
       if (d < 2) throw new UsageError(`${t}: holds a ${d}-d array (shape [${T.shape.join(', ')}]); Tucker needs 2 or more dimensions`);
       const ranks = opts.ranks.length === 1 ? new Array<number>(d).fill(opts.ranks[0]!) : opts.ranks;
