@@ -148,26 +148,3 @@ export async function writeSafetensors(path: string, entries: readonly Safetenso
   }
   await writeChunks(path, chunks());
 }
-
-export {
-  decodeSafetensors,
-  encodeSafetensors,
-  openSafetensorsBlob,
-  tensorToMatrix,
-  SAFETENSORS_DTYPES,
-  SAFETENSORS_FLOAT_DTYPES,
-  SAFETENSORS_WRITABLE_DTYPES,
-  SAFETENSORS_MAX_HEADER_BYTES,
-} from './safetensors-codec.js';
-export type {
-  SafetensorsContents,
-  SafetensorsDtype,
-  SafetensorsEntry,
-  SafetensorsReader,
-  SafetensorsTensor,
-  SafetensorsTensorInfo,
-  SafetensorsWriteOptions,
-  TensorSource,
-  TensorValues,
-  RawTensorBytes,
-} from './safetensors-codec.js';
