@@ -13,6 +13,7 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
 import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
+import { halfToNumber } from './safetensors-dtypes.js';
 
 /** An array read from a `.npy` file. */
 export interface NpyArray {
@@ -182,16 +183,6 @@ function widen(src: ArrayLike<number | bigint>, kind: string, size: number): Flo
   else if (kind === 'f' && size === 2) for (let k = 0; k < n; k++) out[k] = halfToNumber(src[k] as number);
   else for (let k = 0; k < n; k++) out[k] = Number(src[k]); // 64-bit integers: nearest double
   return out;
-}
-
-/** IEEE 754 binary16 bits to a number (exact: every half is a float32). */
-function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + frac) * 2 ** (exp - 25);
 }
 
 /** Row-major m x n `src` into column-major `out`, in cache-sized tiles. */
