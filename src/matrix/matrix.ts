@@ -600,7 +600,8 @@ export function copyInto(src: Matrix, dst: Matrix): void {
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) dst.data[dst.index(i, j)] = src.data[src.index(i, j)]!;
 }
 
-function formatNumber(v: number, precision: number): string {
+/** @internal How toString prints a number: `precision` significant digits, nan/inf/-0 as numpy does (Tensor prints the same way). */
+export function formatNumber(v: number, precision: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
@@ -625,7 +626,8 @@ function isTypedArray(a: ArrayLike<number>): boolean {
   return ArrayBuffer.isView(a) && !(a instanceof DataView) && !(a instanceof BigInt64Array) && !(a instanceof BigUint64Array);
 }
 
-function isArrayLike(a: unknown): a is ArrayLike<unknown> {
+/** @internal An object with a `length` that is an integer >= 0 (arrays, typed arrays, array-likes). */
+export function isArrayLike(a: unknown): a is ArrayLike<unknown> {
   if (typeof a !== 'object' || a === null) return false;
   const len = (a as { length?: unknown }).length;
   return typeof len === 'number' && Number.isInteger(len) && len >= 0;

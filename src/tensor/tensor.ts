@@ -1,6 +1,6 @@
 import { InvalidArgumentError, ShapeError, check } from '../errors.js';
 import { allocFloat, dtypeOf, DTYPES, type DType, type FloatArray } from '../matrix/dtype.js';
-import { Matrix } from '../matrix/matrix.js';
+import { formatNumber, isArrayLike, Matrix } from '../matrix/matrix.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { rng, type RandomState } from '../random.js';
 import { allFinite, cStrides, copyToC, forEachRun, fStrides, reshapeStrides, sizeOf } from './strided.js';
@@ -759,12 +759,6 @@ function checkDType(dtype: unknown, routine: string): DType {
   return dtype as DType;
 }
 
-function isArrayLike(a: unknown): a is ArrayLike<unknown> {
-  if (typeof a !== 'object' || a === null) return false;
-  const len = (a as { length?: unknown }).length;
-  return typeof len === 'number' && Number.isInteger(len) && len >= 0;
-}
-
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
@@ -774,13 +768,4 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'function') return 'a function';
   return `a${typeof v === 'object' ? 'n object' : ` ${typeof v}`}`;
-}
-
-function formatNumber(v: number, precision: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const a = Math.abs(v);
-  if (a >= 1e-4 && a < 10 ** precision) return String(Number(v.toPrecision(precision)));
-  return v.toExponential(precision - 1).replace(/\.?0+e/, 'e');
 }
