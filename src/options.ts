@@ -14,6 +14,7 @@
  * `Owner: option 'name' must be <rule>, got <value>`.
  */
 import { InvalidArgumentError } from './errors.js';
+import type { LongTaskOptions, Progress } from './progress.js';
 import type { RandomState } from './random.js';
 
 /** A rule a value must satisfy; `describe` completes "must be ...". */
@@ -209,6 +210,21 @@ export const randomStateRule: Rule<RandomState> = {
     (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' ||
     (typeof v === 'object' && v !== null && typeof (v as { nextUint32?: unknown }).nextUint32 === 'function'),
 };
+
+/** An `onProgress` callback: any function. */
+export const progressRule: Rule<(progress: Progress) => void> = satisfies('a function', (v): v is (progress: Progress) => void => typeof v === 'function');
+
+/** An `AbortSignal`, duck-typed (an object with a boolean `aborted`), so that signals of another realm pass. */
+export const signalRule: Rule<AbortSignal> = satisfies('an AbortSignal', (v): v is AbortSignal => typeof v === 'object' && v !== null && typeof (v as { aborted?: unknown }).aborted === 'boolean');
+
+/**
+ * The rules of {@link LongTaskOptions} (`onProgress`, `signal`, both optional), spread into
+ * the tables of the routines whose options interfaces extend it.
+ */
+export const LONG_TASK_OPTIONS = tableFor<LongTaskOptions>()({
+  onProgress: maybe(progressRule),
+  signal: maybe(signalRule),
+});
 
 /** Normalizers between power iterations of a randomized range finder (see randomizedSvd). */
 export const POWER_NORMALIZERS = ['auto', 'lu', 'qr', 'none'] as const;

@@ -34,7 +34,7 @@ import { randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { flipSigns } from '../../lowrank/truncated-result.js';
 import { Matrix } from '../../matrix/matrix.js';
 import type { LinearOperator } from '../../matrix/operator.js';
-import { int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, satisfies, tableFor, type PowerNormalizer } from '../../options.js';
+import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, satisfies, tableFor, type PowerNormalizer } from '../../options.js';
 import { checkAborted, type Progress } from '../../progress.js';
 import type { RandomState } from '../../random.js';
 import { antiDiagonalCounts, diagonalAverages, TrajectoryOperator, trajectoryMatrix } from './ssa-hankel.js';
@@ -66,8 +66,6 @@ const FULL_SVD_MAX_WORK = 2 ** 28;
 /** Eigentriples a truncated solver computes when `rank` is not given (Rssa's default neig). */
 const DEFAULT_TRUNCATED_RANK = 50;
 
-const PROGRESS_RULE = satisfies('a function', (v): v is (p: Progress) => void => typeof v === 'function');
-const SIGNAL_RULE = satisfies('an AbortSignal', (v): v is AbortSignal => typeof AbortSignal !== 'undefined' && v instanceof AbortSignal);
 
 /** Options of {@link ssa} and {@link mssa}. Unknown keys are an error. */
 export interface SsaOptions {
@@ -112,8 +110,7 @@ const SSA_OPTIONS = tableFor<SsaOptions>()({
   solver: opt(oneOf(SSA_SOLVERS), 'auto'),
   tol: maybe(num(0, 1, 'both')),
   ...RANDOMIZED_SOLVER_OPTIONS,
-  onProgress: maybe(PROGRESS_RULE),
-  signal: maybe(SIGNAL_RULE),
+  ...LONG_TASK_OPTIONS,
 });
 
 /** Options of {@link SsaBase.forecast}. */

@@ -35,11 +35,11 @@ import { eigh } from '../../linalg/eigh.js';
 import { potrf, potrs } from '../../linalg/lapack/potrf.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, int, maybe, num, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
+import { bool, int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { flatInput, leadingVectors, normOf, PROGRESS_RULE, prod, SIGNAL_RULE, tensorShape, type Flat } from './mode-products.js';
+import { flatInput, leadingVectors, normOf, prod, tensorShape, type Flat } from './mode-products.js';
 import { contractGroup, khatriRaoInto, khatriRaoRows, leadingLayout, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
 
 /** How CP-ALS starts: leading singular vectors of the unfoldings, or random factors. */
@@ -78,8 +78,7 @@ const CP_OPTIONS = tableFor<CPOptions>()({
   nonnegative: opt(bool, false),
   seed: opt(seedRule, 0),
   lineSearch: opt(bool, false),
-  onProgress: maybe(PROGRESS_RULE),
-  signal: maybe(SIGNAL_RULE),
+  ...LONG_TASK_OPTIONS,
 });
 
 const CP_CONSTRAINTS: Constraint<typeof CP_OPTIONS>[] = [

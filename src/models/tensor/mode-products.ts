@@ -26,8 +26,6 @@ import { Matrix } from '../../matrix/matrix.js';
 import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
 import { copyToC } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { satisfies } from '../../options.js';
-import type { Progress } from '../../progress.js';
 
 /** A dense C-ordered float64 tensor: element (i_0, ..., i_{d-1}) at sum_k i_k prod_{j > k} n_j. */
 export interface Flat {
@@ -324,7 +322,3 @@ export function flatInput(T: Tensor, routine: string, ws: Workspace): FlatInput 
   return { X: { data, shape }, scale };
 }
 
-/** An onProgress callback, for the option tables of the decompositions. */
-export const PROGRESS_RULE = satisfies('a function (progress) => void', (v): v is (p: Progress) => void => typeof v === 'function');
-/** An AbortSignal, for the option tables of the decompositions. */
-export const SIGNAL_RULE = satisfies('an AbortSignal', (v): v is AbortSignal => typeof v === 'object' && v !== null && typeof (v as { aborted?: unknown }).aborted === 'boolean');

@@ -23,13 +23,13 @@
  */
 import { InvalidArgumentError, NonFiniteInputError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { int, maybe, num, opt, randomStateRule, resolveOptions, tableFor } from '../../options.js';
+import { int, LONG_TASK_OPTIONS, maybe, num, opt, randomStateRule, resolveOptions, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng, type RandomState } from '../../random.js';
 import { TensorTrain } from './tensor-train.js';
 import { norm2, svdC, truncationRank } from './tt-dense.js';
 import { maxvol } from './tt-maxvol.js';
-import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
+import { MAX_RANK_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
 
 /** A function of one multi-index (one integer per mode, 0-based), returning a finite number. */
 export type TtCrossFunction = (index: readonly number[]) => number;
@@ -70,8 +70,7 @@ const TT_CROSS_OPTIONS = tableFor<TtCrossOptions>()({
   initialRank: opt(int(1), 2),
   testPoints: opt(int(1), 200),
   seed: opt(randomStateRule, 0),
-  onProgress: maybe(PROGRESS_RULE),
-  signal: maybe(SIGNAL_RULE),
+  ...LONG_TASK_OPTIONS,
 });
 
 /** What {@link ttCross} returns. */

@@ -4,7 +4,6 @@
  * @internal
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { Progress } from '../../progress.js';
 import { either, int, satisfies, type Rule } from '../../options.js';
 
 /** A per-bond rank cap: one integer >= 1 for every bond, or a list with one per bond. */
@@ -15,12 +14,6 @@ export const MAX_RANK_RULE: Rule<MaxRank> = either(
   int(1),
   satisfies('an array of integers >= 1 (one per bond)', (v): v is readonly number[] => Array.isArray(v) && v.every((x) => Number.isSafeInteger(x) && x >= 1)),
 );
-
-/** An onProgress callback. */
-export const PROGRESS_RULE = satisfies('a function', (v): v is (p: Progress) => void => typeof v === 'function');
-
-/** An AbortSignal (duck-typed, so that signals of another realm pass). */
-export const SIGNAL_RULE = satisfies('an AbortSignal', (v): v is AbortSignal => typeof v === 'object' && v !== null && typeof (v as { aborted?: unknown }).aborted === 'boolean');
 
 /**
  * The cap of each of the `bonds` bonds (Infinity where none).

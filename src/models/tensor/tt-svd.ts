@@ -18,12 +18,12 @@ import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '..
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
 import { Workspace, withWorkspace } from '../../linalg/lapack/workspace.js';
-import { maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
+import { LONG_TASK_OPTIONS, maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { copyToC } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { TensorTrain } from './tensor-train.js';
-import { MAX_RANK_RULE, PROGRESS_RULE, SIGNAL_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
+import { MAX_RANK_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
 import { NeedsScaling, truncateUnfolding, type UnfoldingStep } from './tt-unfolding.js';
 
 /** Options of {@link ttSvd}; unknown keys are an error. */
@@ -40,8 +40,7 @@ export interface TtSvdOptions extends LongTaskOptions {
 const TT_SVD_OPTIONS = tableFor<TtSvdOptions>()({
   eps: opt(num(0), 1e-10),
   maxRank: maybe(MAX_RANK_RULE),
-  onProgress: maybe(PROGRESS_RULE),
-  signal: maybe(SIGNAL_RULE),
+  ...LONG_TASK_OPTIONS,
 });
 
 /** What {@link ttSvd} returns. */

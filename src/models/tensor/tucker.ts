@@ -35,10 +35,10 @@ import { ConvergenceError, InvalidArgumentError, ShapeError } from '../../errors
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { int, maybe, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
+import { int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { flatInput, leadingVectors, normOf, PROGRESS_RULE, prod, SIGNAL_RULE, tensorShape, ttm, type Flat } from './mode-products.js';
+import { flatInput, leadingVectors, normOf, prod, tensorShape, ttm, type Flat } from './mode-products.js';
 import { splitPoint } from './mttkrp.js';
 
 /** The Tucker methods: truncated HOSVD, sequentially truncated HOSVD, HOOI. */
@@ -67,8 +67,7 @@ const TUCKER_OPTIONS = tableFor<TuckerOptions>()({
   method: opt(oneOf(TUCKER_METHODS), 'hooi'),
   maxIter: opt(int(1), 100),
   tol: opt(num(0), 1e-10),
-  onProgress: maybe(PROGRESS_RULE),
-  signal: maybe(SIGNAL_RULE),
+  ...LONG_TASK_OPTIONS,
 });
 
 /** What a {@link TuckerDecomposition} records about the run that made it. */
