@@ -149,6 +149,18 @@ export class TrajectoryOperator implements LinearOperator {
     this.perSeries = Array.from({ length: 2 * this.count }, () => new Float64Array(nb));
   }
 
+  /**
+   * (re, im) := the bit-reversed spectrum of rows row0 .. row0 + len - 1 of column c of M,
+   * reversed and zero-padded (and of column c + 1 in the imaginary part for a pair).
+   */
+  private spectrumOf(M: Matrix, row0: number, len: number, c: number, pair: boolean, re: Float64Array, im: Float64Array): void {
+    re.fill(0);
+    im.fill(0);
+    gatherReversed(M, row0, len, c, re);
+    if (pair) gatherReversed(M, row0, len, c + 1, im);
+    this.fft.forward(re, im);
+  }
+
   /** X V for V of shape sK x p: a new L x p column-major matrix. */
   apply(V: Matrix): Matrix {
     return this.applyInto(V, Matrix.zeros(this.shape[0], V.cols));
@@ -179,11 +191,7 @@ export class TrajectoryOperator implements LinearOperator {
           for (let b = 0; b < this.blocks; b++) {
             const j0 = b * this.B;
             const len = Math.min(this.B, K - j0);
-            zr.fill(0);
-            zi.fill(0);
-            gatherReversed(V, q * K + j0, len, c, zr);
-            if (pair) gatherReversed(V, q * K + j0, len, c + 1, zi);
-            this.fft.forward(zr, zi);
+            this.spectrumOf(V, q * K + j0, len, c, pair, zr, zi);
             this.multiplyAdd(zr, zi, q, b, ar, ai);
           }
         }
@@ -197,11 +205,7 @@ export class TrajectoryOperator implements LinearOperator {
         for (let q = 0; q < this.count; q++) {
           const sr = spectra[2 * q]!;
           const si = spectra[2 * q + 1]!;
-          sr.fill(0);
-          si.fill(0);
-          gatherReversed(V, q * K, K, c, sr);
-          if (pair) gatherReversed(V, q * K, K, c + 1, si);
-          this.fft.forward(sr, si);
+          this.spectrumOf(V, q * K, K, c, pair, sr, si);
         }
         for (let b = 0; b < this.blocks; b++) {
           ar.fill(0);
@@ -230,11 +234,7 @@ export class TrajectoryOperator implements LinearOperator {
     if (L <= K) {
       // w = u is the short side: one transform, an inverse per series and block of outputs.
       this.pairs(U.cols, (c, pair, [zr, zi, ar, ai]) => {
-        zr.fill(0);
-        zi.fill(0);
-        gatherReversed(U, 0, L, c, zr);
-        if (pair) gatherReversed(U, 0, L, c + 1, zi);
-        this.fft.forward(zr, zi);
+        this.spectrumOf(U, 0, L, c, pair, zr, zi);
         for (let q = 0; q < this.count; q++) {
           for (let b = 0; b < this.blocks; b++) {
             ar.fill(0);
@@ -254,11 +254,7 @@ export class TrajectoryOperator implements LinearOperator {
         for (let b = 0; b < this.blocks; b++) {
           const j0 = b * this.B;
           const len = Math.min(this.B, L - j0);
-          zr.fill(0);
-          zi.fill(0);
-          gatherReversed(U, j0, len, c, zr);
-          if (pair) gatherReversed(U, j0, len, c + 1, zi);
-          this.fft.forward(zr, zi);
+          this.spectrumOf(U, j0, len, c, pair, zr, zi);
           for (let q = 0; q < this.count; q++) this.multiplyAdd(zr, zi, q, b, acc[2 * q]!, acc[2 * q + 1]!);
         }
         for (let q = 0; q < this.count; q++) {
