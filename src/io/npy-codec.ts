@@ -13,7 +13,7 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
 import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
-import { halfToNumber } from './safetensors-dtypes.js';
+import { halfToNumber, LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
 
 /** An array read from a `.npy` file. */
 export interface NpyArray {
@@ -60,9 +60,6 @@ export interface NpyWriteOptions {
    */
   fortranOrder?: boolean;
 }
-
-/** @internal Whether this host stores numbers little-endian, as .npy files written by us are. */
-export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ------------------------------------------------------------------------------ reading
 
@@ -198,11 +195,6 @@ function transposeInto(src: ArrayLike<number>, out: FloatArray, m: number, n: nu
       }
     }
   }
-}
-
-/** @internal Reverse the bytes of every `size`-byte element in place. */
-export function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let k = 0; k < bytes.length; k += size) bytes.subarray(k, k + size).reverse();
 }
 
 // ------------------------------------------------------------------------------ writing

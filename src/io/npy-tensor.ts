@@ -15,7 +15,8 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { allocating } from '../matrix/memory.js';
 import { cStrides, copyToC, fStrides, type NumericArray } from '../tensor/strided.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asBytes, fileElements, LITTLE_ENDIAN_HOST, npyDefaultDtype, swapBytes } from './npy-codec.js';
+import { LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
+import { asBytes, fileElements, npyDefaultDtype } from './npy-codec.js';
 import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 
 /** Options of the n-d `.npy` readers ({@link parseNpyTensor}, `readTensor`). */

@@ -18,6 +18,10 @@
  */
 import { InvalidArgumentError, UnsupportedError } from '../errors.js';
 import { allocating } from '../matrix/memory.js';
+import { halfToNumber, LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
+
+// Imported by the weights code and the tests from here.
+export { halfToNumber };
 
 /** Every dtype a safetensors header may name (safetensors 0.8). */
 export const SAFETENSORS_DTYPES = [
@@ -84,8 +88,6 @@ export function byteLengthOf(d: SafetensorsDtype, count: number): number | undef
   return bits / 8;
 }
 
-export const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 // ------------------------------------------------------------------------------ decoding
 
 let halfTable: Float32Array | undefined;
@@ -97,16 +99,6 @@ function halves(): Float32Array {
   for (let h = 0; h < 65536; h++) t[h] = halfToNumber(h);
   halfTable = t;
   return t;
-}
-
-/** IEEE 754 binary16 bits to a number (exact). */
-export function halfToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + frac) * 2 ** (exp - 25);
 }
 
 /** float8 e4m3fn bits to a number (exact): bias 7, no infinities, 0x7f / 0xff are NaN. */
@@ -126,11 +118,6 @@ function fp8Table(dtype: 'F8_E4M3' | 'F8_E5M2'): Float32Array {
   if (dtype === 'F8_E4M3') return (e4m3Table ??= Float32Array.from({ length: 256 }, (_, b) => e4m3ToNumber(b)));
   // e5m2 is the top byte of a binary16.
   return (e5m2Table ??= Float32Array.from({ length: 256 }, (_, b) => halfToNumber(b << 8)));
-}
-
-/** Byte-swap each `size`-byte element in place (for big-endian hosts). */
-function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let k = 0; k < bytes.length; k += size) bytes.subarray(k, k + size).reverse();
 }
 
 /**
