@@ -132,6 +132,11 @@ function aligned(bytes: Uint8Array, size: number, owned: boolean): Uint8Array {
   return copy;
 }
 
+/** The dtypes whose little-endian bytes are the elements of a typed array, decoded as a view. */
+const VIEWS = {
+  F64: Float64Array, F32: Float32Array, I64: BigInt64Array, U64: BigUint64Array, I32: Int32Array, U32: Uint32Array, I16: Int16Array, U16: Uint16Array,
+} as const;
+
 /**
  * Decode the raw little-endian bytes of `count` elements of `dtype` (see {@link TensorValues}).
  * @param owned - `bytes` is a buffer the caller gives away: matching types are wrapped
@@ -142,30 +147,24 @@ function aligned(bytes: Uint8Array, size: number, owned: boolean): Uint8Array {
 export function decodeValues(bytes: Uint8Array, dtype: SafetensorsDtype, count: number, owned: boolean, what: string): TensorValues {
   // Widened values (2- and 1-byte floats to float32) are the largest array of a read.
   const float32 = (): Float32Array => allocating(() => `${what}: ${count} float32 values`, count, 4, () => new Float32Array(count));
-  const b = (size: number) => {
-    const v = aligned(bytes, size, owned);
-    return { buffer: v.buffer, offset: v.byteOffset };
-  };
+  const view = VIEWS[dtype as keyof typeof VIEWS];
+  if (view) {
+    // The bytes are the elements: a view of them (or of an aligned little-endian copy).
+    const v = aligned(bytes, view.BYTES_PER_ELEMENT, owned);
+    return new (view as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TensorValues)(v.buffer, v.byteOffset, count);
+  }
   switch (dtype) {
-    case 'F64': {
-      const { buffer, offset } = b(8);
-      return new Float64Array(buffer, offset, count);
-    }
-    case 'F32': {
-      const { buffer, offset } = b(4);
-      return new Float32Array(buffer, offset, count);
-    }
     case 'F16': {
-      const { buffer, offset } = b(2);
-      const src = new Uint16Array(buffer, offset, count);
+      const v = aligned(bytes, 2, owned);
+      const src = new Uint16Array(v.buffer, v.byteOffset, count);
       const t = halves();
       const out = float32();
       for (let i = 0; i < count; i++) out[i] = t[src[i]!]!;
       return out;
     }
     case 'BF16': {
-      const { buffer, offset } = b(2);
-      const src = new Uint16Array(buffer, offset, count);
+      const v = aligned(bytes, 2, owned);
+      const src = new Uint16Array(v.buffer, v.byteOffset, count);
       const out = float32();
       const bits = new Uint32Array(out.buffer);
       // bf16 is the top half of a binary32: shifting the bits up is the exact value.
@@ -178,30 +177,6 @@ export function decodeValues(bytes: Uint8Array, dtype: SafetensorsDtype, count: 
       const out = float32();
       for (let i = 0; i < count; i++) out[i] = t[bytes[i]!]!;
       return out;
-    }
-    case 'I64': {
-      const { buffer, offset } = b(8);
-      return new BigInt64Array(buffer, offset, count);
-    }
-    case 'U64': {
-      const { buffer, offset } = b(8);
-      return new BigUint64Array(buffer, offset, count);
-    }
-    case 'I32': {
-      const { buffer, offset } = b(4);
-      return new Int32Array(buffer, offset, count);
-    }
-    case 'U32': {
-      const { buffer, offset } = b(4);
-      return new Uint32Array(buffer, offset, count);
-    }
-    case 'I16': {
-      const { buffer, offset } = b(2);
-      return new Int16Array(buffer, offset, count);
-    }
-    case 'U16': {
-      const { buffer, offset } = b(2);
-      return new Uint16Array(buffer, offset, count);
     }
     case 'I8':
       return owned ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : new Int8Array(new Uint8Array(bytes.subarray(0, count)).buffer);
