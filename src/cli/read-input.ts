@@ -12,6 +12,7 @@ import { readTensor } from '../io/npy.js';
 import type { DType } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { CsrMatrix } from '../sparse/csr.js';
+import { unravelIndex } from '../tensor/strided.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { fileFormat, onFile, UsageError } from './options.js';
 
@@ -131,12 +132,7 @@ export async function readTensorInput(path: string, options: ReadTensorInputOpti
     }
   }
   if (first < 0) return T;
-  const index: number[] = [];
-  for (let k = T.ndim - 1, p = first; k >= 0; k--) {
-    index.unshift(p % T.shape[k]!);
-    p = Math.floor(p / T.shape[k]!);
-  }
-  throw complaint(path, flat[first]!, `index [${index.join(', ')}]`, bad, policy);
+  throw complaint(path, flat[first]!, `index [${unravelIndex(first, T.shape).join(', ')}]`, bad, policy);
 }
 
 function refusal(v: number, policy: ValuePolicy): boolean {

@@ -37,6 +37,16 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** The multi-index of flat C-order position `p` in `shape` (numpy's unravel_index), e.g. to name a bad entry. */
+export function unravelIndex(p: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let k = shape.length - 1; k >= 0; k--) {
+    idx[k] = p % shape[k]!;
+    p = Math.floor(p / shape[k]!);
+  }
+  return idx;
+}
+
 /** Element strides of a compact C-order (row-major) array of `shape`. */
 export function cStrides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);

@@ -24,7 +24,7 @@ import { eigh } from '../../linalg/eigh.js';
 import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
-import { copyToC } from '../../tensor/strided.js';
+import { copyToC, unravelIndex } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** A dense C-ordered float64 tensor: element (i_0, ..., i_{d-1}) at sum_k i_k prod_{j > k} n_j. */
@@ -250,16 +250,6 @@ export function normOf(X: Flat): number {
   return new Tensor(X.data, X.shape).norm();
 }
 
-/** The multi-index of flat C-order position p in `shape`. */
-export function indexOf(p: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let k = shape.length - 1; k >= 0; k--) {
-    idx[k] = p % shape[k]!;
-    p = Math.floor(p / shape[k]!);
-  }
-  return idx;
-}
-
 /**
  * The shape of the tensor argument of a decomposition, checked before any work.
  * @throws InvalidArgumentError when T is not a Tensor, has fewer than two modes, or a mode
@@ -309,7 +299,7 @@ export function flatInput(T: Tensor, routine: string, ws: Workspace): FlatInput 
     const v = data[p]!;
     // Written so that NaN fails the test too.
     if (!(Math.abs(v) <= Number.MAX_VALUE)) {
-      throw new NonFiniteInputError(`${routine}: the tensor holds ${v} at index [${indexOf(p, shape).join(', ')}]; decompositions need finite numbers`);
+      throw new NonFiniteInputError(`${routine}: the tensor holds ${v} at index [${unravelIndex(p, shape).join(', ')}]; decompositions need finite numbers`);
     }
     if (Math.abs(v) > big) big = Math.abs(v);
   }

@@ -15,6 +15,7 @@
  */
 import { NonFiniteInputError, ShapeError, check } from '../../errors.js';
 import { checkOption, num, opt, resolveOptions } from '../../options.js';
+import { unravelIndex } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { gemmC, norm2 } from './tt-dense.js';
 import { MAX_RANK_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
@@ -93,8 +94,7 @@ export class TensorTrain {
       const a = Float64Array.from(c.toFlat());
       for (let p = 0; p < a.length; p++) {
         if (!Number.isFinite(a[p]!)) {
-          const idx = [Math.floor(p / (n * r1)), Math.floor(p / r1) % n, p % r1];
-          throw new NonFiniteInputError(`TensorTrain: core ${k} holds ${a[p]} at ${showIndex(idx)}`);
+          throw new NonFiniteInputError(`TensorTrain: core ${k} holds ${a[p]} at ${showIndex(unravelIndex(p, [r0, n, r1]))}`);
         }
       }
       data.push(a);

@@ -20,7 +20,7 @@ import { kernels } from '../../kernels/index.js';
 import { Workspace, withWorkspace } from '../../linalg/lapack/workspace.js';
 import { LONG_TASK_OPTIONS, maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
-import { copyToC } from '../../tensor/strided.js';
+import { copyToC, unravelIndex } from '../../tensor/strided.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { TensorTrain } from './tensor-train.js';
 import { MAX_RANK_RULE, rankCaps, showIndex, type MaxRank } from './tt-options.js';
@@ -196,13 +196,7 @@ function checkAndScale(W: Float64Array, shape: readonly number[], routine: strin
     // nrm2 is overflow-safe: a non-finite norm means a NaN or Infinity entry.
     for (let p = 0; p < W.length; p++) {
       if (!Number.isFinite(W[p]!)) {
-        const idx: number[] = [];
-        let q = p;
-        for (let k = shape.length - 1; k >= 0; k--) {
-          idx.unshift(q % shape[k]!);
-          q = Math.floor(q / shape[k]!);
-        }
-        throw new NonFiniteInputError(`${routine}: the tensor holds ${W[p]} at index ${showIndex(idx)}; TT-SVD needs finite numbers`);
+        throw new NonFiniteInputError(`${routine}: the tensor holds ${W[p]} at index ${showIndex(unravelIndex(p, shape))}; TT-SVD needs finite numbers`);
       }
     }
   }
