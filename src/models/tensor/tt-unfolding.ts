@@ -101,8 +101,7 @@ export function truncateUnfolding(
     const G = gram(src, off, m, N, ws);
     let norm2 = 0;
     for (let i = 0; i < m; i++) norm2 += G[i + i * m]!;
-    checkNorm(norm2, threshold);
-    const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
+    const delta2 = errorBudget(norm2, threshold);
     const nu = m * PRECISION * norm2;
     const { lambda, V } = eighDescending(G, m);
     const { rank, discarded } = truncationRank(lambda, delta2 - MARGIN * nu, cap);
@@ -122,15 +121,7 @@ export function truncateUnfolding(
   // values to eps ||A|| and its left singular vectors.
   const R = tsqrR(src, off, m, N, ws);
   const f = svd(new Matrix(R, m, m).T);
-  let norm2 = 0;
-  const energies = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    energies[i] = f.s[i]! * f.s[i]!;
-    norm2 += energies[i]!;
-  }
-  checkNorm(norm2, threshold);
-  const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
-  const { rank, discarded } = truncationRank(energies, delta2, cap);
+  const { rank, discarded, norm2 } = truncateSpectrum(f.s, threshold, cap);
   const Ur = new Float64Array(m * rank); // column-major
   for (let a = 0; a < rank; a++) for (let i = 0; i < m; i++) Ur[i + a * m] = f.U.get(i, a);
   project(src, off, dst(rank), N, m, Ur, rank, rank, ws, 'none');
@@ -143,6 +134,23 @@ export function truncateUnfolding(
  */
 function checkNorm(norm2: number, threshold: Threshold): void {
   if ('relative' in threshold && !(norm2 >= 2 ** -900 && norm2 <= 2 ** 900)) throw new NeedsScaling();
+}
+
+/** delta^2, the squared error a step may discard, for an unfolding of squared norm `norm2` (checked by {@link checkNorm}). */
+function errorBudget(norm2: number, threshold: Threshold): number {
+  checkNorm(norm2, threshold);
+  return 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
+}
+
+/** From singular values `s` of the unfolding: ||A||_F^2 (their sum of squares) and the rank the threshold and cap allow. */
+function truncateSpectrum(s: ArrayLike<number>, threshold: Threshold, cap: number): { rank: number; discarded: number; norm2: number } {
+  const energies = new Float64Array(s.length);
+  let norm2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    energies[i] = s[i]! * s[i]!;
+    norm2 += energies[i]!;
+  }
+  return { ...truncationRank(energies, errorBudget(norm2, threshold), cap), norm2 };
 }
 
 /**
@@ -256,16 +264,7 @@ function rowNorms(W: Float64Array, N: number, r: number): Float64Array {
 /** The dense route for tall unfoldings (m > N): A = U S V^T, C = S_r V_r^T. */
 function tallStep(src: Float64Array, off: number, m: number, N: number, threshold: Threshold, cap: number, dst: (rank: number) => Float64Array): UnfoldingStep {
   const f = svd(viewC(src, m, N, off));
-  const k = f.s.length;
-  const energies = new Float64Array(k);
-  let norm2 = 0;
-  for (let i = 0; i < k; i++) {
-    energies[i] = f.s[i]! * f.s[i]!;
-    norm2 += energies[i]!;
-  }
-  checkNorm(norm2, threshold);
-  const delta2 = 'relative' in threshold ? threshold.relative * norm2 : threshold.delta2;
-  const { rank, discarded } = truncationRank(energies, delta2, cap);
+  const { rank, discarded, norm2 } = truncateSpectrum(f.s, threshold, cap);
   const out = dst(rank);
   for (let a = 0; a < rank; a++) {
     const sa = f.s[a]!;
