@@ -1,6 +1,6 @@
 // The Lab instruments' models without a browser: the ratings grid and its gradient
-// descent, the scree quantities, the NMF glyphs, the per-channel image SVD and the small
-// parsers the page uses.
+// descent, the scree quantities, the NMF glyphs, the per-channel image SVD, the tensor
+// trains of the TT instrument and the small parsers the page uses.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { ChannelSvd } from '../../lab/instruments/compress-model.js';
 import { GLYPH, TRUE_PARTS, fitParts, makeGlyphs, strokeMatrix, strokeRecovery } from '../../lab/instruments/nmf-model.js';
 import { fitFactors, makeRatingsGrid } from '../../lab/instruments/ratings-model.js';
 import { Spectrum, matrixWithSpectrum, parseNumberTable, plantedSpectrum } from '../../lab/instruments/scree-model.js';
+import { LOG_EPS_MAX, LOG_EPS_MIN, TT_SOURCES, chirp, compressAt, makeProblem, maxBondRanks, sweepLogEps, sweepPoint, ttParams } from '../../lab/instruments/tensor-train-model.js';
 
 test('ratings grid: planted, in 1..5, deterministic per seed', () => {
   const g = makeRatingsGrid({ seed: 5 });
@@ -99,4 +100,79 @@ test('the browser entry reads the digits the page ships', () => {
   assert.deepEqual(y.shape, [1797]);
   const labels = Array.from(y.matrix.toFlat());
   assert.deepEqual([...new Set(labels)].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('tensor train: exact ranks of known functions (sin 2, exp(-|x|^2) 1, random full), storage sum r n r', () => {
+  for (const d of [4, 5, 6]) {
+    const sin = compressAt(makeProblem('sin', d), 1e-10);
+    assert.deepEqual(sin.bondRanks, new Array(d - 1).fill(2), `sin, d = ${d}`);
+    const n = sin.tt.shape[0]!;
+    assert.equal(sin.params, 2 * n + (d - 2) * 4 * n + 2 * n);
+    assert.equal(sin.size, n ** d);
+    assert.equal(sin.params, ttParams(sin.tt.shape, sin.bondRanks));
+    const gauss = compressAt(makeProblem('gauss', d), 1e-10);
+    assert.deepEqual(gauss.bondRanks, new Array(d - 1).fill(1), `gauss, d = ${d}`);
+    assert.equal(gauss.params, d * n);
+    for (const s of gauss.entropy) assert.ok(s < 1e-12, 'a product has no entanglement');
+    const random = compressAt(makeProblem('random', d), 1e-12);
+    assert.deepEqual(random.bondRanks, maxBondRanks(random.tt.shape), `random, d = ${d}`);
+    assert.ok(random.storage > 1, `the random tensor's train is larger than the tensor: ${random.storage}`);
+  }
+  assert.deepEqual(maxBondRanks([8, 8, 8, 8, 8, 8]), [8, 64, 512, 64, 8]);
+  assert.equal(ttParams([3, 4, 5], [2, 3]), 3 * 2 + 2 * 4 * 3 + 3 * 5);
+});
+
+test('tensor train: ||T - TT||_F <= eps ||T||_F measured on the full tensor; ranks fall as eps grows', () => {
+  for (const src of TT_SOURCES) {
+    const p = makeProblem(src.id, src.dDefault);
+    assert.equal(p.size, src.n(src.dDefault) ** src.dDefault);
+    let prevRanks: readonly number[] | undefined;
+    for (const logEps of [-12, -9, -6, -3, -2, -1]) {
+      const eps = 10 ** logEps;
+      const r = compressAt(p, eps);
+      assert.ok(r.relError <= eps * (1 + 1e-9), `${src.id} eps ${eps}: error ${r.relError}`);
+      assert.ok(Math.abs(r.relError - r.discardedError) <= 1e-12 + 1e-6 * r.relError, `${src.id}: measured ${r.relError} vs discarded ${r.discardedError}`);
+      r.bondRanks.forEach((rk, k) => assert.ok(rk >= 1 && rk <= r.maxRanks[k]!));
+      r.entropy.forEach((s, k) => assert.ok(s >= 0 && s <= Math.log2(r.bondRanks[k]!) + 1e-9, `${src.id}: S_${k + 1} = ${s} <= log2 r`));
+      if (prevRanks) r.bondRanks.forEach((rk, k) => assert.ok(rk <= prevRanks![k]!, `${src.id}: ranks do not grow with eps`));
+      prevRanks = r.bondRanks;
+    }
+  }
+  // The Hilbert-like tensor: ranks grow slowly as eps falls, past 2 and well below the bound.
+  const h = makeProblem('hilbert', 5);
+  const loose = compressAt(h, 1e-2).bondRanks;
+  const tight = compressAt(h, 1e-12).bondRanks;
+  assert.ok(Math.max(...loose) <= 3 && Math.min(...tight) >= 6 && Math.max(...tight) <= 12, `${loose} / ${tight}`);
+  // The random tensor cannot be compressed: even eps = 0.1 keeps most of every bound.
+  const rand = compressAt(makeProblem('random', 5), 0.1);
+  rand.bondRanks.forEach((rk, k) => assert.ok(rk >= 0.75 * rand.maxRanks[k]!, `random: ${rand.bondRanks} vs ${rand.maxRanks}`));
+});
+
+test('tensor train: quantics chirp (2^L samples, L modes of size 2) keeps small ranks as L grows', () => {
+  const params: number[] = [];
+  for (const L of [12, 14, 16]) {
+    const p = makeProblem('chirp', L);
+    assert.deepEqual(p.shape, new Array(L).fill(2));
+    assert.equal(p.signal!.length, 2 ** L);
+    assert.equal(p.signal![2 ** (L - 1)], chirp(0.5));
+    assert.equal(p.T.get([1, ...new Array(L - 1).fill(0)]), chirp(0.5), 'the first mode is the most significant bit');
+    const r = compressAt(p, 1e-6);
+    assert.ok(r.relError <= 1e-6);
+    assert.ok(Math.max(...r.bondRanks) <= 16, `L = ${L}: ranks ${r.bondRanks}`);
+    params.push(r.params);
+  }
+  assert.ok(params[2]! < 1.5 * params[0]!, `storage grows like L, not 2^L: ${params}`);
+  assert.throws(() => makeProblem('chirp', 20), /12\.\.16/);
+  assert.throws(() => makeProblem('nope', 5), /unknown source/);
+});
+
+test('tensor train sweep: whole decades, error below eps, storage falls with eps', () => {
+  const p = makeProblem('hilbert', 4);
+  const pts = sweepLogEps().map((e) => sweepPoint(p, e));
+  assert.equal(pts.length, LOG_EPS_MAX - LOG_EPS_MIN + 1);
+  for (let i = 0; i < pts.length; i++) {
+    assert.ok(pts[i]!.relError <= 10 ** pts[i]!.logEps);
+    if (i > 0) assert.ok(pts[i]!.storage <= pts[i - 1]!.storage);
+  }
+  assert.ok(pts[0]!.storage > pts.at(-1)!.storage);
 });
