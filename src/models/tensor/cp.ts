@@ -41,6 +41,7 @@ import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { flatInput, leadingVectors, normOf, prod, tensorShape, type Flat } from './mode-products.js';
 import { contractGroup, khatriRaoInto, khatriRaoRows, leadingLayout, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
+import { toC } from './tt-dense.js';
 
 /** How CP-ALS starts: leading singular vectors of the unfoldings, or random factors. */
 export const CP_INITS = ['svd', 'random'] as const;
@@ -165,7 +166,7 @@ export class CPDecomposition {
   full(): Tensor {
     const shape = this.shape;
     const r = this.rank;
-    const rows = this.factors.map((A) => rowMajor(A));
+    const rows = this.factors.map((A) => toC(A)); // row-major float64: entry (i, c) at i r + c
     const s = splitPoint(shape);
     const P = prod(shape, 0, s);
     const Q = prod(shape, s);
@@ -182,11 +183,6 @@ export class CPDecomposition {
   reconstruct(): Tensor {
     return this.full();
   }
-}
-
-/** A matrix's entries row-major float64 (entry (i, c) at i cols + c). */
-function rowMajor(A: Matrix): Float64Array {
-  return Float64Array.from(A.toFlat('C'));
 }
 
 /**
