@@ -34,9 +34,8 @@ import { randomizedSvdSteps } from '../../lowrank/randomized-svd.js';
 import { flipSigns } from '../../lowrank/truncated-result.js';
 import { Matrix } from '../../matrix/matrix.js';
 import type { LinearOperator } from '../../matrix/operator.js';
-import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, satisfies, tableFor, type PowerNormalizer } from '../../options.js';
+import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, satisfies, tableFor, type RandomizedSolverOptions } from '../../options.js';
 import { checkAborted, type Progress } from '../../progress.js';
-import type { RandomState } from '../../random.js';
 import { antiDiagonalCounts, diagonalAverages, TrajectoryOperator, trajectoryMatrix } from './ssa-hankel.js';
 
 export { TrajectoryOperator, trajectoryMatrix } from './ssa-hankel.js';
@@ -67,8 +66,12 @@ const FULL_SVD_MAX_WORK = 2 ** 28;
 const DEFAULT_TRUNCATED_RANK = 50;
 
 
-/** Options of {@link ssa} and {@link mssa}. Unknown keys are an error. */
-export interface SsaOptions {
+/**
+ * Options of {@link ssa} and {@link mssa}. Unknown keys are an error. The randomized
+ * solver's tuning (powerIters, oversample, normalizer) and `seed` are those of
+ * {@link RandomizedSolverOptions}, with k the `rank`.
+ */
+export interface SsaOptions extends RandomizedSolverOptions {
   /**
    * Window length L, 2 <= L <= N - 1 (N the series length). Default floor((N + 1) / 2)
    * (Rssa's default; L near N/2 separates components best, Golyandina & Zhigljavsky 2013,
@@ -90,14 +93,6 @@ export interface SsaOptions {
   solver?: SsaSolver;
   /** Lanczos: residual tolerance relative to s_1, in (0, 1); default 1e-10. Giving it makes 'auto' choose Lanczos for long series. */
   tol?: number;
-  /** Randomized: power iterations; default 'auto' (7 when rank < 0.1 min(L, sK), else 4). */
-  powerIters?: number | 'auto';
-  /** Randomized: sketch columns beyond rank; default 10. */
-  oversample?: number;
-  /** Randomized: normalizer between power iterations; default 'auto'. */
-  normalizer?: PowerNormalizer;
-  /** Seed of the truncated solvers' random start; default 0. Same seed, same result. */
-  seed?: RandomState;
   /** Progress of a truncated solver (`stage: 'power iteration'` or Lanczos' stages). */
   onProgress?: (progress: Progress) => void;
   /** Cancels a truncated solver between its iterations (AbortedError). */
