@@ -9,7 +9,10 @@ import type { Matrix } from '../matrix/matrix.js';
 import { readCsv } from './csv.js';
 import { formatOf, type FileFormat, type ReadMatrixOptions } from './format.js';
 import { readMtx, type MtxEntries, type MtxField, type MtxFormat, type MtxSymmetry } from './mtx.js';
-import { readNpy, readTensor, readTensorHeader } from './npy.js';
+import { LITTLE_ENDIAN_HOST } from './bytes.js';
+import { npyDefaultDtype, npyMatrixShape } from './npy-codec.js';
+import type { NpyHeader } from './npy-header.js';
+import { readNpy, readTensor, readTensorHeader, scanNpyData } from './npy.js';
 import { StatsAccumulator, type ValueStats } from './stats.js';
 
 /** What {@link inspectFile} reports. */
@@ -40,7 +43,27 @@ export interface FileInfo extends Omit<ValueStats, 'count'> {
   text?: { delimiter: string; header: boolean; columnNames?: string[] };
 }
 
+/**
+ * Statistics of a little-endian float file's values, read 1 MiB at a time into one buffer
+ * and summarized in a tight pass over each piece (statistics ignore the order): the file is
+ * never held whole. Undefined for files of another kind, which are read as matrices.
+ */
+async function streamedNpyStats(path: string, h: NpyHeader, requested: DType | undefined): Promise<ValueStats | undefined> {
+  const { kind, size } = h.type;
+  if (!LITTLE_ENDIAN_HOST || kind !== 'f' || (size !== 8 && size !== 4)) return undefined;
+  if (requested !== undefined && requested !== npyDefaultDtype(h)) return undefined; // values rounded first
+  const acc = new StatsAccumulator();
+  await scanNpyData(path, h, (b) => acc.addArray(size === 8 ? new Float64Array(b.buffer, b.byteOffset, b.length / 8) : new Float32Array(b.buffer, b.byteOffset, b.length / 4)));
+  return acc.result();
+}
+
 function denseStats(A: Matrix): ValueStats {
+  if (A.isContiguous) {
+    // Column-major and compact: the statistics of its storage, in one pass.
+    const acc = new StatsAccumulator();
+    acc.addArray(A.data.subarray(A.offset, A.offset + A.size));
+    return acc.result();
+  }
   const acc = new StatsAccumulator();
   for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) acc.add(A.data[A.index(i, j)]!);
   return acc.result();
@@ -99,12 +122,29 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
   if (format === 'npy') {
     // Arrays of 3 or more dimensions are read as tensors; matrices exactly as before.
     const h = await readTensorHeader(path, { maxHeaderSize: options.maxHeaderSize });
+    const streamed = await streamedNpyStats(path, h, options.dtype);
+    if (streamed !== undefined) {
+      const dtype = options.dtype ?? npyDefaultDtype(h);
+      const { version, fortranOrder } = h;
+      const descr = h.type.descr;
+      const order = `${fortranOrder ? 'Fortran' : 'C'} order`;
+      if (h.shape.length > 2) {
+        const info = finish(h.shape[0]!, h.shape.slice(1).reduce((a, b) => a * b, 1), dtype, `npy ${version}.0, ${descr}, ${order}`, streamed);
+        info.shape = [...h.shape];
+        info.npy = { version, descr, fortranOrder, shape: [...h.shape] };
+        return info;
+      }
+      const [rows, cols] = npyMatrixShape(h);
+      const layout = h.shape.length === 2 ? order : `${h.shape.length}-D`;
+      const info = finish(rows, cols, dtype, `npy ${version}.0, ${descr}, ${layout}`, streamed);
+      info.npy = { version, descr, fortranOrder, shape: h.shape };
+      return info;
+    }
     if (h.shape.length > 2) {
       const t = await readTensor(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
       const acc = new StatsAccumulator();
       // As read, the tensor fills its storage (C or Fortran order); statistics ignore order.
-      const d = t.data;
-      for (let k = 0; k < d.length; k++) acc.add(d[k]!);
+      acc.addArray(t.data);
       const rest = t.shape.slice(1).reduce((a, b) => a * b, 1);
       const info = finish(t.shape[0]!, rest, t.dtype, `npy ${h.version}.0, ${h.type.descr}, ${h.fortranOrder ? 'Fortran' : 'C'} order`, acc.result());
       info.shape = [...t.shape];

@@ -7,10 +7,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ParseError } from '../errors.js';
-import { allocFloat } from '../matrix/dtype.js';
-import type { Matrix } from '../matrix/matrix.js';
+import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
+import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
-import { asBytes, decode, fill, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
+import { LITTLE_ENDIAN_HOST } from './bytes.js';
+import { asBytes, decode, fill, npyDefaultDtype, npyMatrixShape, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
 import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { checkReadOptions, chunkBytes, decodeTensor, planTensor, tensorChunks, type NpyTensorReadOptions, type NpyTensorWriteOptions, type TensorWritePlan } from './npy-tensor.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
@@ -25,6 +26,11 @@ export type { NpyTensorReadOptions, NpyTensorWriteOptions } from './npy-tensor.j
 const WRITE_CHUNK = 1 << 19;
 /** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
 const READ_CHUNK = 1 << 30;
+/**
+ * Bytes per read when the data is transposed or converted on its way in (1 MiB: small
+ * enough to stay in the L2 cache while it is used, large enough that a read costs little).
+ */
+const STREAM_CHUNK = 1 << 20;
 
 /** Read a `.npy` file synchronously. Errors as {@link parseNpy}, naming the path. */
 export function readNpySync(path: string, options: NpyReadOptions = {}): NpyArray {
@@ -34,6 +40,8 @@ export function readNpySync(path: string, options: NpyReadOptions = {}): NpyArra
     const read = (pos: number, len: number): Uint8Array => readExactSync(fd, pos, len, path);
     const pre = readPreamble(read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
     const header = readHeader(read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
+    const streamed = driveSync(streamedDecode(header, options.dtype, path), fd, path);
+    if (streamed !== undefined) return toArray(header, streamed);
     const data = read(header.dataOffset, header.dataBytes);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
@@ -49,6 +57,8 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
     const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
     const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
     const header = readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
+    const streamed = await drive(streamedDecode(header, options.dtype, path), handle, path);
+    if (streamed !== undefined) return toArray(header, streamed);
     const data = await read(header.dataOffset, header.dataBytes);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
@@ -84,26 +94,145 @@ export async function readNpyHeader(path: string, options: Pick<NpyReadOptions, 
 // A file can shrink between fstat and read; a short read is then reported like truncation.
 function readExactSync(fd: number, pos: number, len: number, path: string): Uint8Array {
   const out = buffer(len, path);
-  for (let got = 0; got < len; ) {
-    const n = readSync(fd, out, got, Math.min(READ_CHUNK, len - got), pos + got);
-    if (n === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
-    got += n;
-  }
+  readIntoSync(fd, out, pos, path);
   return out;
 }
 
 async function readExact(handle: FileHandle, pos: number, len: number, path: string): Promise<Uint8Array> {
   const out = buffer(len, path);
+  await readInto(handle, out, pos, path);
+  return out;
+}
+
+/** Fill all of `out` from the file's bytes at `pos`. */
+function readIntoSync(fd: number, out: Uint8Array, pos: number, path: string): void {
+  const len = out.length;
+  for (let got = 0; got < len; ) {
+    const n = readSync(fd, out, got, Math.min(READ_CHUNK, len - got), pos + got);
+    if (n === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
+    got += n;
+  }
+}
+
+async function readInto(handle: FileHandle, out: Uint8Array, pos: number, path: string): Promise<void> {
+  const len = out.length;
   for (let got = 0; got < len; ) {
     const { bytesRead } = await handle.read(out, got, Math.min(READ_CHUNK, len - got), pos + got);
     if (bytesRead === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
     got += bytesRead;
   }
-  return out;
+}
+
+/** A request of a streamed reader: fill `into` with the file's bytes from `pos` on. */
+interface ReadRequest {
+  into: Uint8Array;
+  pos: number;
+}
+
+/** Serve a streamed reader's requests with synchronous reads; its result. */
+function driveSync<T>(reader: Generator<ReadRequest, T>, fd: number, path: string): T {
+  for (let r = reader.next(); ; r = reader.next()) {
+    if (r.done) return r.value;
+    readIntoSync(fd, r.value.into, r.value.pos, path);
+  }
+}
+
+/** Serve a streamed reader's requests with reads on `handle`; its result. */
+async function drive<T>(reader: Generator<ReadRequest, T>, handle: FileHandle, path: string): Promise<T> {
+  for (let r = reader.next(); ; r = reader.next()) {
+    if (r.done) return r.value;
+    await readInto(handle, r.value.into, r.value.pos, path);
+  }
+}
+
+/**
+ * Float data (`<f8`, `<f4`) that must be transposed (a C-order matrix) or converted (another
+ * dtype requested), read through one reused 1 MiB buffer straight into the matrix: a panel
+ * of whole rows at a time, transposed in cache blocks, or a run of elements converted by
+ * one typed-array copy. Reading the whole file first would cost a second array of the
+ * file's size, and on Linux the first touch of fresh memory (a page fault every 4 KiB)
+ * costs about as much as the copy itself. Returns undefined, having read nothing, for other
+ * files (other dtypes, or a file already in the matrix's layout, which is read in place).
+ */
+function* streamedDecode(header: NpyHeader, requested: DType | undefined, path: string): Generator<ReadRequest, Matrix | undefined> {
+  const { type, shape, count, dataOffset } = header;
+  if (!LITTLE_ENDIAN_HOST || type.kind !== 'f' || (type.size !== 8 && type.size !== 4) || count === 0) return undefined;
+  const [rows, cols] = npyMatrixShape(header);
+  const dtype = requested ?? npyDefaultDtype(header);
+  const transpose = shape.length === 2 && !header.fortranOrder && rows > 1 && cols > 1;
+  if (!transpose && (type.size === 8) === (dtype === 'float64')) return undefined;
+  const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
+  const size = type.size;
+  const view = (b: Uint8Array, n: number): Float64Array | Float32Array => (size === 8 ? new Float64Array(b.buffer, b.byteOffset, n) : new Float32Array(b.buffer, b.byteOffset, n));
+  if (!transpose) {
+    const per = Math.min(count, STREAM_CHUNK / size);
+    const buf = buffer(per * size, path);
+    for (let k0 = 0; k0 < count; k0 += per) {
+      const n = Math.min(per, count - k0);
+      const into = buf.subarray(0, n * size);
+      yield { into, pos: dataOffset + k0 * size };
+      out.set(view(into, n), k0);
+    }
+    return new Matrix(out, rows, cols);
+  }
+  const rowBytes = cols * size;
+  const per = Math.max(1, Math.min(rows, Math.floor(STREAM_CHUNK / rowBytes)));
+  const buf = buffer(per * rowBytes, path);
+  for (let i0 = 0; i0 < rows; i0 += per) {
+    const r = Math.min(per, rows - i0);
+    const into = buf.subarray(0, r * rowBytes);
+    yield { into, pos: dataOffset + i0 * rowBytes };
+    transposePanel(view(into, r * cols), out, rows, cols, i0, r);
+  }
+  return new Matrix(out, rows, cols);
+}
+
+/**
+ * Rows i0 .. i0 + r - 1 of a row-major m x n matrix, held as the r x n row-major `src`, into
+ * the column-major `out`: blocks of 64 rows, so each column of a block writes 64 contiguous
+ * elements while the 64 source lines it reads stay in the L1 cache for the next column.
+ */
+function transposePanel(src: Float64Array | Float32Array, out: FloatArray, m: number, n: number, i0: number, r: number): void {
+  const B = 64;
+  for (let b0 = 0; b0 < r; b0 += B) {
+    const b1 = Math.min(r, b0 + B);
+    for (let j = 0; j < n; j++) {
+      let q = j * m + i0 + b0;
+      for (let i = b0, s = b0 * n + j; i < b1; i++, s += n) out[q++] = src[s]!;
+    }
+  }
+}
+
+/**
+ * @internal Pass the data of an `.npy` file, whose header `header` is, through `fn` in
+ * pieces of at most 1 MiB read into one reused buffer (whole elements, aligned for a typed
+ * view of the header's element size): what `lowrank info` needs to summarize a file of any
+ * size without holding it.
+ */
+export async function scanNpyData(path: string, header: NpyHeader, fn: (bytes: Uint8Array) => void): Promise<void> {
+  const size = header.type.size;
+  const handle = await open(path, 'r');
+  try {
+    const per = Math.max(size, STREAM_CHUNK - (STREAM_CHUNK % size));
+    const buf = buffer(Math.min(per, header.dataBytes), path);
+    for (let b0 = 0; b0 < header.dataBytes; b0 += per) {
+      const into = buf.subarray(0, Math.min(per, header.dataBytes - b0));
+      await readInto(handle, into, header.dataOffset + b0, path);
+      fn(into);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function* chunks(matrix: Matrix, p: WritePlan): Generator<Chunk> {
   yield p.header;
+  if (LITTLE_ENDIAN_HOST && p.order === 'F' && matrix.isContiguous && (p.descr === '<f8') === (matrix.dtype === 'float64')) {
+    // Already the file's bytes: written from the matrix's own storage, no copy.
+    const { data, offset } = matrix;
+    for (let k0 = 0; k0 < p.count; k0 += WRITE_CHUNK) yield asBytes(data.subarray(offset + k0, offset + Math.min(p.count, k0 + WRITE_CHUNK)));
+    return;
+  }
   const buf = allocFloat(p.descr === '<f8' ? 'float64' : 'float32', Math.min(WRITE_CHUNK, p.count));
   for (let k0 = 0; k0 < p.count; k0 += WRITE_CHUNK) {
     const part = buf.subarray(0, Math.min(WRITE_CHUNK, p.count - k0));
