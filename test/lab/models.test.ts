@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { Matrix, parseNpy } from '../../src/browser.js';
+import { Matrix, parseNpy, svd, ttSvd } from '../../src/browser.js';
 import { ChannelSvd } from '../../lab/instruments/compress-model.js';
 import { GLYPH, TRUE_PARTS, fitParts, makeGlyphs, strokeMatrix, strokeRecovery } from '../../lab/instruments/nmf-model.js';
 import { fitFactors, makeRatingsGrid } from '../../lab/instruments/ratings-model.js';
 import { Spectrum, matrixWithSpectrum, parseNumberTable, plantedSpectrum } from '../../lab/instruments/scree-model.js';
-import { LOG_EPS_MAX, LOG_EPS_MIN, TT_SOURCES, chirp, compressAt, makeProblem, maxBondRanks, sweepLogEps, sweepPoint, ttParams } from '../../lab/instruments/tensor-train-model.js';
+import { LOG_EPS_MAX, LOG_EPS_MIN, TT_SOURCES, chirp, compressAt, makeProblem, maxBondRanks, sweepLogEps, sweepPoint, tensorEntropy, ttParams } from '../../lab/instruments/tensor-train-model.js';
 
 test('ratings grid: planted, in 1..5, deterministic per seed', () => {
   const g = makeRatingsGrid({ seed: 5 });
@@ -113,7 +113,7 @@ test('tensor train: exact ranks of known functions (sin 2, exp(-|x|^2) 1, random
     const gauss = compressAt(makeProblem('gauss', d), 1e-10);
     assert.deepEqual(gauss.bondRanks, new Array(d - 1).fill(1), `gauss, d = ${d}`);
     assert.equal(gauss.params, d * n);
-    for (const s of gauss.entropy) assert.ok(s < 1e-12, 'a product has no entanglement');
+    for (const s of tensorEntropy(makeProblem('gauss', d))) assert.ok(s < 1e-12, 'a product has no entanglement');
     const random = compressAt(makeProblem('random', d), 1e-12);
     assert.deepEqual(random.bondRanks, maxBondRanks(random.tt.shape), `random, d = ${d}`);
     assert.ok(random.storage > 1, `the random tensor's train is larger than the tensor: ${random.storage}`);
@@ -133,7 +133,6 @@ test('tensor train: ||T - TT||_F <= eps ||T||_F measured on the full tensor; ran
       assert.ok(r.relError <= eps * (1 + 1e-9), `${src.id} eps ${eps}: error ${r.relError}`);
       assert.ok(Math.abs(r.relError - r.discardedError) <= 1e-12 + 1e-6 * r.relError, `${src.id}: measured ${r.relError} vs discarded ${r.discardedError}`);
       r.bondRanks.forEach((rk, k) => assert.ok(rk >= 1 && rk <= r.maxRanks[k]!));
-      r.entropy.forEach((s, k) => assert.ok(s >= 0 && s <= Math.log2(r.bondRanks[k]!) + 1e-9, `${src.id}: S_${k + 1} = ${s} <= log2 r`));
       if (prevRanks) r.bondRanks.forEach((rk, k) => assert.ok(rk <= prevRanks![k]!, `${src.id}: ranks do not grow with eps`));
       prevRanks = r.bondRanks;
     }
@@ -164,6 +163,32 @@ test('tensor train: quantics chirp (2^L samples, L modes of size 2) keeps small 
   assert.ok(params[2]! < 1.5 * params[0]!, `storage grows like L, not 2^L: ${params}`);
   assert.throws(() => makeProblem('chirp', 20), /12\.\.16/);
   assert.throws(() => makeProblem('nope', 5), /unknown source/);
+});
+
+test('tensor train: entropy per bond = that of the unfolding\'s singular values, <= log2 of the largest rank', () => {
+  // Bond 2 of the 12^5 Hilbert-like tensor, straight from the SVD of its 144 x 1728 unfolding.
+  const h = makeProblem('hilbert', 5);
+  const S = tensorEntropy(h);
+  const s = svd(Matrix.fromArray(h.T.toFlat(), 144, 1728, { order: 'C' })).s;
+  let total = 0;
+  for (const x of s) total += x * x;
+  let direct = 0;
+  for (const x of s) if (x > 0) direct -= ((x * x) / total) * Math.log2((x * x) / total);
+  assert.ok(Math.abs(S[1]! - direct) < 1e-10, `${S[1]} vs ${direct}`);
+  for (const src of TT_SOURCES) {
+    const p = makeProblem(src.id, src.dDefault);
+    const e = tensorEntropy(p);
+    const viaTrain = ttSvd(p.T, { eps: 1e-14 }).tt.entanglementEntropy({ base: 2 });
+    const caps = maxBondRanks(p.shape);
+    e.forEach((v, k) => {
+      assert.ok(Math.abs(v - viaTrain[k]!) < 1e-9, `${src.id} bond ${k + 1}: ${v} vs the train's ${viaTrain[k]}`);
+      assert.ok(v >= 0 && v <= Math.log2(caps[k]!) + 1e-9);
+    });
+  }
+  // sin(a + b) = sin a cos b + cos a sin b: two terms, so at most 1 bit; a random tensor is near the cap.
+  for (const v of tensorEntropy(makeProblem('sin', 5))) assert.ok(v > 0.01 && v <= 1 + 1e-12);
+  const rand = makeProblem('random', 4);
+  tensorEntropy(rand).forEach((v, k) => assert.ok(v > Math.log2(maxBondRanks(rand.shape)[k]!) - 1.5, `random: ${v}`));
 });
 
 test('tensor train sweep: whole decades, error below eps, storage falls with eps', () => {
