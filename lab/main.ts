@@ -1,6 +1,7 @@
 /**
  * The Lab shell: loads lowrank's WASM kernels (the same ones Node uses), shows one
- * instrument at a time chosen by the URL fragment (#ratings, #scree, ...), mounting each
+ * instrument at a time chosen by the URL fragment (#ratings, #scree, ...; an instrument may
+ * keep its settings after a '?', #tensor-train?d=5), mounting each
  * the first time it is shown, and reports the kernel backend in the footer.
  */
 import { getThreads, ready } from '../src/browser.js';
@@ -9,10 +10,11 @@ import { nmfInstrument } from './instruments/nmf.js';
 import { pcaInstrument } from './instruments/pca.js';
 import { ratingsInstrument } from './instruments/ratings.js';
 import { screeInstrument } from './instruments/scree.js';
+import { tensorTrainInstrument } from './instruments/tensor-train.js';
 import type { Instrument } from './instruments/types.js';
 import { h } from './ui.js';
 
-const INSTRUMENTS: readonly Instrument[] = [ratingsInstrument, screeInstrument, nmfInstrument, compressInstrument, pcaInstrument];
+const INSTRUMENTS: readonly Instrument[] = [ratingsInstrument, screeInstrument, nmfInstrument, compressInstrument, pcaInstrument, tensorTrainInstrument];
 
 async function boot(): Promise<void> {
   const nav = document.getElementById('tabs')!;
@@ -35,7 +37,8 @@ async function boot(): Promise<void> {
   }
 
   const show = async (): Promise<void> => {
-    const id = location.hash.slice(1);
+    // '#id' or '#id?settings' (an instrument may keep its controls' state after the '?').
+    const id = location.hash.slice(1).split('?')[0];
     const ins = INSTRUMENTS.find((x) => x.id === id) ?? INSTRUMENTS[0]!;
     for (const [key, slot] of slots) slot.hidden = key !== ins.id;
     for (const [key, a] of links) {

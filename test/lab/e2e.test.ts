@@ -192,6 +192,112 @@ test('lab: PCA explorer on digits (explained variance matches scikit-learn, sums
   assert.deepEqual(errors, []);
 });
 
+test('lab: tensor train (eps moves the ranks; error <= eps; storage sum r n r; sin rank 2, random full; Reset; state in the URL)', { skip }, async () => {
+  await show('tensor-train');
+  const id = 'tensor-train';
+  const root = `[data-instrument="${id}"]`;
+  const settled = (): Promise<unknown> => page.waitForSelector(`#instrument-${id}[data-busy="false"]`);
+  const ranks = async (): Promise<number[]> => ((await page.getAttribute(`${root} [data-stat="ranks"]`, 'data-value')) ?? '').split(',').map(Number);
+  await settled();
+  assert.ok((await page.$$(`${root} math`).then((m) => m.length)) >= 8, 'the equations are MathML');
+  assert.equal(await page.textContent(`${root} button[data-action="reset"]`), 'Reset');
+
+  // The default: 1/(1 + x1 + ... + x5) on a 12^5 grid. Moving eps by keyboard moves the ranks.
+  assert.equal(await stat(page, id, 'size'), 12 ** 5);
+  await keys(page, id, 'log-eps', 'End');
+  await settled();
+  const loose = await ranks();
+  await keys(page, id, 'log-eps', 'Home');
+  await settled();
+  const tight = await ranks();
+  assert.equal(await stat(page, id, 'eps'), 1e-12);
+  assert.ok(tight.slice(1, -1).every((r, k) => r > loose[k + 1]!), `ranks grow as eps falls: ${loose} -> ${tight}`);
+  await page.keyboard.press('ArrowRight');
+  await settled();
+  assert.ok(close(await stat(page, id, 'eps'), 10 ** -11.5, 1e-20), 'one arrow is half a decade');
+  for (const e of [-12, -9, -6, -3, -1]) {
+    await setValue(page, id, 'log-eps', e);
+    await settled();
+    const r = await ranks();
+    const err = await stat(page, id, 'rel-error');
+    assert.ok(err <= 10 ** e && err > 0, `measured error ${err} <= eps 1e${e}`);
+    let params = 0;
+    for (let k = 0; k < 5; k++) params += r[k]! * 12 * r[k + 1]!;
+    assert.equal(await stat(page, id, 'params'), params, `sum r_(k-1) n r_k for ranks ${r}`);
+    assert.ok(close(await stat(page, id, 'compression'), 12 ** 5 / params, 1e-9));
+  }
+  await setValue(page, id, 'log-eps', -6);
+  await settled();
+  await page.waitForFunction(() => document.querySelectorAll('[data-instrument="tensor-train"] .tt-error-dot').length === 12);
+  assert.match(await page.evaluate(() => location.hash), /^#tensor-train\?source=hilbert&d=5&log-eps=-6$/);
+
+  // sin(x1 + ... + xd): rank 2 at every bond for every d; the random tensor: full ranks, no saving.
+  await page.selectOption(`${root} [data-control="source"]`, 'sin');
+  for (const d of [4, 5, 6]) {
+    await setValue(page, id, 'd', d);
+    await settled();
+    assert.deepEqual(await ranks(), [1, ...new Array(d - 1).fill(2), 1], `sin, d = ${d}`);
+  }
+  // Its entropy across every bond (computed after the view, on a later task): two terms, at most 1 bit.
+  await page.waitForFunction(() => document.querySelector('[data-instrument="tensor-train"] [data-stat="entropy"]')?.getAttribute('data-value') !== '');
+  const entropy = ((await page.getAttribute(`${root} [data-stat="entropy"]`, 'data-value')) ?? '').split(',').map(Number);
+  assert.equal(entropy.length, 5);
+  assert.ok(entropy.every((v) => v > 0.01 && v <= 1 + 1e-9), `sin: ${entropy}`);
+  await page.selectOption(`${root} [data-control="source"]`, 'random');
+  await setValue(page, id, 'log-eps', -12);
+  await settled();
+  assert.deepEqual(await ranks(), [1, 8, 64, 64, 8, 1]);
+  assert.ok((await stat(page, id, 'compression')) < 1, 'the random tensor does not compress');
+  // The quantics chirp: d is L, 12..16.
+  await page.selectOption(`${root} [data-control="source"]`, 'chirp');
+  await settled();
+  assert.equal(await page.getAttribute(`${root} [data-control="d"]`, 'min'), '12');
+  assert.equal(await page.inputValue(`${root} [data-control="d"]`), '14');
+  assert.equal(await stat(page, id, 'size'), 2 ** 14);
+  assert.ok(Math.max(...(await ranks())) <= 16);
+  assert.equal(await page.isVisible(`${root} [data-figure="signal"]`), true);
+
+  // Reset restores the defaults.
+  await page.click(`${root} button[data-action="reset"]`);
+  await settled();
+  assert.equal(await page.inputValue(`${root} [data-control="source"]`), 'hilbert');
+  assert.equal(await page.inputValue(`${root} [data-control="d"]`), '5');
+  assert.equal(await page.inputValue(`${root} [data-control="log-eps"]`), '-6');
+  assert.equal(await page.isVisible(`${root} [data-figure="signal"]`), false);
+
+  // Screenshots at a laptop's and a phone's size; on the phone the rank chart sits right under the controls.
+  await page.waitForFunction(() => document.querySelectorAll('[data-instrument="tensor-train"] .tt-error-dot').length === 12);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await screenshot(page, 'tensor-train-1366x768');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(100);
+  await noOverflow(page);
+  const gap = await page.evaluate(() => {
+    const c = document.querySelector('[data-instrument="tensor-train"] [data-control="source"]')!.getBoundingClientRect();
+    const p = document.querySelector('[data-instrument="tensor-train"] [data-figure="ranks"] svg')!.getBoundingClientRect();
+    return p.top - c.top;
+  });
+  assert.ok(gap > 0 && gap < 400, `rank chart ${gap}px below the first control`);
+  await screenshot(page, 'tensor-train-390x844');
+  assert.deepEqual(errors, []);
+
+  // A link with settings opens the instrument in that state.
+  const other = await session!.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const otherErrors: string[] = [];
+  other.on('pageerror', (e) => otherErrors.push(String(e)));
+  other.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') otherErrors.push(m.text());
+  });
+  await other.goto(`${session!.url}#tensor-train?source=gauss&d=6&log-eps=-3`);
+  await other.waitForSelector(`#instrument-${id}[data-busy="false"]`, { timeout: 30_000 });
+  assert.equal(await other.inputValue(`${root} [data-control="source"]`), 'gauss');
+  assert.equal(await other.inputValue(`${root} [data-control="d"]`), '6');
+  assert.equal(await other.inputValue(`${root} [data-control="log-eps"]`), '-3');
+  assert.equal(await other.getAttribute(`${root} [data-stat="ranks"]`, 'data-value'), '1,1,1,1,1,1,1');
+  await other.close();
+  assert.deepEqual(otherErrors, []);
+});
+
 test('lab: keyboard navigation between instruments and a narrow screen', { skip }, async () => {
   await show('ratings');
   await page.setViewportSize({ width: 375, height: 740 });
@@ -201,7 +307,7 @@ test('lab: keyboard navigation between instruments and a narrow screen', { skip 
   await page.waitForSelector('[data-instrument="scree"][data-state="ready"]');
   assert.equal(await page.evaluate(() => location.hash), '#scree');
   assert.equal(await page.getAttribute('[data-tab="scree"]', 'aria-current'), 'page');
-  for (const id of ['ratings', 'scree', 'nmf', 'compress', 'pca']) {
+  for (const id of ['ratings', 'scree', 'nmf', 'compress', 'pca', 'tensor-train']) {
     await page.evaluate((h) => (location.hash = h), `#${id}`);
     await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`);
     await noOverflow(page);
