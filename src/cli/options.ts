@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError as CommanderArgumentError, Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../errors.js';
-import { formatOf, type FileFormat } from '../io/format.js';
+import { formatOf, type FileFormat } from '../io/format-name.js';
 import { DTYPES } from '../matrix/dtype.js';
 
 /**

@@ -6,9 +6,9 @@
 import { stat } from 'node:fs/promises';
 import type { DType } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
-import { readCsv } from './csv.js';
-import { formatOf, type FileFormat, type ReadMatrixOptions } from './format.js';
-import { readMtx, type MtxEntries, type MtxField, type MtxFormat, type MtxSymmetry } from './mtx.js';
+import type { ReadMatrixOptions } from './format.js';
+import { formatOf, type FileFormat } from './format-name.js';
+import type { MtxEntries, MtxField, MtxFormat, MtxSymmetry } from './mtx.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import { npyDefaultDtype, npyMatrixShape } from './npy-codec.js';
 import type { NpyHeader } from './npy-header.js';
@@ -157,13 +157,17 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
     info.npy = { version: a.version, descr: a.dtype, fortranOrder: a.fortranOrder, shape: a.shape };
     return info;
   }
+  // The text formats' code is loaded when a file needs it (most of `lowrank info`'s time
+  // on a small file is loading code).
   if (format === 'mtx') {
+    const { readMtx } = await import('./mtx.js');
     const d = await readMtx(path);
     const s = d.entries ? coordinateStats(d.entries, d.rows, d.cols) : denseStats(d.dense());
     const info = finish(d.rows, d.cols, options.dtype ?? 'float64', `Matrix Market ${d.format} ${d.field} ${d.symmetry}`, s);
     info.mtx = { format: d.format, field: d.field, symmetry: d.symmetry, entries: d.nnz };
     return info;
   }
+  const { readCsv } = await import('./csv.js');
   const c = await readCsv(path, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined), header: options.header, dtype: options.dtype });
   const delim = c.delimiter === '\t' ? 'tab' : c.delimiter === 'whitespace' ? 'whitespace' : `'${c.delimiter}'`;
   const info = finish(c.matrix.rows, c.matrix.cols, c.matrix.dtype, `${format.toUpperCase()}, ${delim}-delimited${c.columnNames ? ', header row' : ''}`, denseStats(c.matrix));
