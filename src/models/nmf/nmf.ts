@@ -25,7 +25,7 @@
 import { ConvergenceError, InvalidArgumentError, ShapeError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, checkOption, either, int, maybe, num, oneOf, opt, required, resolveOptions, satisfies, type Constraint, type OptionsOf, type Resolved } from '../../options.js';
+import { bool, checkOption, either, int, maybe, num, oneOf, opt, required, resolveOptions, satisfies, tableFor, type Constraint, type Resolved } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { CdSolver } from './cd.js';
@@ -54,38 +54,62 @@ export type NMFBetaLoss = (typeof NMF_BETA_LOSSES)[number] | number;
 const BETA_LOSS = either(oneOf(NMF_BETA_LOSSES), num());
 const MATRIX = satisfies('a Matrix', (v): v is Matrix => v instanceof Matrix);
 
-const NMF_OPTIONS = {
-  /** Number of components k (the rank of W H). Required. */
-  components: required(int(1)),
+/**
+ * Options of {@link NMF}: `components` is required, the others are optional (defaults as
+ * scikit-learn's `NMF`). Unknown keys are an error.
+ */
+export interface NMFOptions {
+  /** Number of components k (the rank of W H), an integer >= 1. Required. */
+  components: number;
   /**
-   * Starting point. Default: 'nndsvda' when k <= min(m, n), else 'random' (scikit-learn's
-   * default). 'custom' uses `W` (m x k) and `H` (k x n). With solver 'mu', 'nndsvd' leaves
-   * zeros that multiplicative updates can never move: prefer 'nndsvda'.
+   * Starting point: 'random', 'nndsvd', 'nndsvda', 'nndsvdar' or 'custom'. Default:
+   * 'nndsvda' when k <= min(m, n), else 'random' (scikit-learn's default). 'custom' uses `W`
+   * (m x k) and `H` (k x n). With solver 'mu', 'nndsvd' leaves zeros that multiplicative
+   * updates can never move: prefer 'nndsvda'.
    */
-  init: maybe(oneOf(NMF_INITS)),
-  /** Initial W (m x k, >= 0) for init 'custom'. Copied, never modified. */
-  W: maybe(MATRIX),
-  /** Initial H (k x n, >= 0) for init 'custom'. Copied, never modified. */
-  H: maybe(MATRIX),
-  /** 'cd' (default) or 'mu'. */
-  solver: opt(oneOf(NMF_SOLVERS), 'cd'),
-  /** Divergence; default 'frobenius'. Anything else needs solver 'mu'. */
-  betaLoss: opt(BETA_LOSS, 'frobenius'),
-  /** Stopping tolerance (see the solvers); default 1e-4. 0 runs `maxIter` iterations. */
-  tol: opt(num(0), 1e-4),
-  /** Iteration cap; default 200. */
-  maxIter: opt(int(1), 200),
-  /** Penalty weight on W; default 0. */
-  alphaW: opt(num(0), 0),
-  /** Penalty weight on H; default 'same' (= alphaW). */
-  alphaH: opt(either(oneOf(['same'] as const), num(0)), 'same'),
-  /** Mix of the penalties: 0 (default) pure L2, 1 pure L1 (sparse NMF). */
-  l1Ratio: opt(num(0, 1), 0),
+  init?: NMFInit;
+  /** Initial W (m x k, >= 0) for init 'custom' (and only then). Copied, never modified. */
+  W?: Matrix;
+  /** Initial H (k x n, >= 0) for init 'custom' (and only then). Copied, never modified. */
+  H?: Matrix;
+  /** 'cd' (coordinate descent / HALS, default) or 'mu' (multiplicative updates). */
+  solver?: NMFSolver;
+  /**
+   * Divergence minimised: 'frobenius' (default), 'kullback-leibler', 'itakura-saito' or
+   * beta itself (a finite number). Anything but Frobenius needs solver 'mu'.
+   */
+  betaLoss?: NMFBetaLoss;
+  /** Stopping tolerance (see the solvers), >= 0; default 1e-4. 0 runs `maxIter` iterations. */
+  tol?: number;
+  /** Iteration cap, an integer >= 1; default 200. */
+  maxIter?: number;
+  /** Penalty weight on W, >= 0; default 0. */
+  alphaW?: number;
+  /** Penalty weight on H, >= 0, or 'same' (= alphaW, the default). */
+  alphaH?: number | 'same';
+  /** Mix of the penalties, in [0, 1]: 0 (default) pure L2, 1 pure L1 (sparse NMF). */
+  l1Ratio?: number;
   /** Visit the components in a random order in each CD sweep; default false. */
+  shuffle?: boolean;
+  /** Seed (a finite number) of the random init, the randomized SVD of NNDSVD and the shuffling; default 0. */
+  seed?: number;
+}
+
+const NMF_OPTIONS = tableFor<NMFOptions>()({
+  components: required(int(1)),
+  init: maybe(oneOf(NMF_INITS)),
+  W: maybe(MATRIX),
+  H: maybe(MATRIX),
+  solver: opt(oneOf(NMF_SOLVERS), 'cd'),
+  betaLoss: opt(BETA_LOSS, 'frobenius'),
+  tol: opt(num(0), 1e-4),
+  maxIter: opt(int(1), 200),
+  alphaW: opt(num(0), 0),
+  alphaH: opt(either(oneOf(['same'] as const), num(0)), 'same'),
+  l1Ratio: opt(num(0, 1), 0),
   shuffle: opt(bool, false),
-  /** Seed of the random init, the randomized SVD of NNDSVD and the shuffling; default 0. */
   seed: opt(num(), 0),
-};
+});
 
 const NMF_CONSTRAINTS: Constraint<typeof NMF_OPTIONS>[] = [
   {
@@ -105,9 +129,6 @@ const NMF_CONSTRAINTS: Constraint<typeof NMF_OPTIONS>[] = [
     message: () => "W and H are only used with init 'custom'",
   },
 ];
-
-/** Options of {@link NMF} (each documented on its field; `components` is required, unknown keys are an error). */
-export type NMFOptions = OptionsOf<typeof NMF_OPTIONS>;
 
 /** What {@link NMF.fitTransform} returns: the model and the transformed training data, as every estimator's fitTransform. */
 export interface NMFFitTransform {
