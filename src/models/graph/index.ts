@@ -2,4 +2,9 @@
  * Graphs and Markov chains: Laplacians, spectral embedding and clustering, stationary
  * distributions and PageRank. (`confusionAxes` is exported from `src/core.ts` directly.)
  */
-export {};
+export { laplacian, connectedComponents } from './laplacian.js';
+export type { Adjacency, LaplacianOptions, ConnectedComponents } from './laplacian.js';
+export { spectralEmbedding, spectralClustering, adjustedRandIndex } from './spectral.js';
+export type { SpectralEmbedding, SpectralEmbeddingOptions, SpectralClustering, SpectralClusteringOptions } from './spectral.js';
+export { stationaryDistribution, communicatingClasses, pagerank } from './markov.js';
+export type { TransitionMatrix, StationaryDistribution, StationaryOptions, CommunicatingClasses, PageRank, PageRankOptions } from './markov.js';
