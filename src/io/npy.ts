@@ -40,8 +40,11 @@ export function readNpySync(path: string, options: NpyReadOptions = {}): NpyArra
     const read = (pos: number, len: number): Uint8Array => readExactSync(fd, pos, len, path);
     const pre = readPreamble(read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
     const header = readHeader(read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
-    const streamed = driveSync(streamedDecode(header, options.dtype, path), fd, path);
-    if (streamed !== undefined) return toArray(header, streamed);
+    const streamed = streamedDecode(header, options.dtype);
+    if (streamed !== undefined) {
+      readPiecesSync(streamed.pieces, fd, path);
+      return toArray(header, streamed.matrix);
+    }
     const data = read(header.dataOffset, header.dataBytes);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
@@ -57,8 +60,11 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
     const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
     const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
     const header = readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
-    const streamed = await drive(streamedDecode(header, options.dtype, path), handle, path);
-    if (streamed !== undefined) return toArray(header, streamed);
+    const streamed = streamedDecode(header, options.dtype);
+    if (streamed !== undefined) {
+      await readPieces(streamed.pieces, handle, path);
+      return toArray(header, streamed.matrix);
+    }
     const data = await read(header.dataOffset, header.dataBytes);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
@@ -123,38 +129,65 @@ async function readInto(handle: FileHandle, out: Uint8Array, pos: number, path: 
   }
 }
 
-/** A request of a streamed reader: fill `into` with the file's bytes from `pos` on. */
-interface ReadRequest {
-  into: Uint8Array;
-  pos: number;
+/**
+ * A file read in pieces of at most `bytes` bytes: piece k is `len(k)` bytes from file
+ * position `pos(k)`, handed to `use(k, bytes)` in order. The bytes are only valid during
+ * the call (the buffer is reused).
+ */
+interface Pieces {
+  count: number;
+  bytes: number;
+  pos(k: number): number;
+  len(k: number): number;
+  use(k: number, bytes: Uint8Array): void;
 }
 
-/** Serve a streamed reader's requests with synchronous reads; its result. */
-function driveSync<T>(reader: Generator<ReadRequest, T>, fd: number, path: string): T {
-  for (let r = reader.next(); ; r = reader.next()) {
-    if (r.done) return r.value;
-    readIntoSync(fd, r.value.into, r.value.pos, path);
+/** Read every piece synchronously through one buffer. */
+function readPiecesSync(p: Pieces, fd: number, path: string): void {
+  const buf = buffer(p.bytes, path);
+  for (let k = 0; k < p.count; k++) {
+    const into = buf.subarray(0, p.len(k));
+    readIntoSync(fd, into, p.pos(k), path);
+    p.use(k, into);
   }
 }
 
-/** Serve a streamed reader's requests with reads on `handle`; its result. */
-async function drive<T>(reader: Generator<ReadRequest, T>, handle: FileHandle, path: string): Promise<T> {
-  for (let r = reader.next(); ; r = reader.next()) {
-    if (r.done) return r.value;
-    await readInto(handle, r.value.into, r.value.pos, path);
+/**
+ * Read every piece through two buffers: piece k + 1 is read (on libuv's thread pool) while
+ * piece k is used on this thread, so the copy out of the page cache and the work on the
+ * bytes overlap.
+ */
+async function readPieces(p: Pieces, handle: FileHandle, path: string): Promise<void> {
+  if (p.count === 0) return;
+  const bufs = [buffer(p.bytes, path), p.count > 1 ? buffer(p.bytes, path) : new Uint8Array(0)];
+  const start = (k: number): { into: Uint8Array; done: Promise<void> } => {
+    const into = bufs[k % 2]!.subarray(0, p.len(k));
+    return { into, done: readInto(handle, into, p.pos(k), path) };
+  };
+  let next = start(0);
+  try {
+    for (let k = 0; k < p.count; k++) {
+      const cur = next;
+      await cur.done;
+      if (k + 1 < p.count) next = start(k + 1);
+      p.use(k, cur.into);
+    }
+  } finally {
+    // An error in use() leaves a read in flight: let it finish before the handle closes.
+    await next.done.catch(() => undefined);
   }
 }
 
 /**
  * Float data (`<f8`, `<f4`) that must be transposed (a C-order matrix) or converted (another
- * dtype requested), read through one reused 1 MiB buffer straight into the matrix: a panel
- * of whole rows at a time, transposed in cache blocks, or a run of elements converted by
- * one typed-array copy. Reading the whole file first would cost a second array of the
- * file's size, and on Linux the first touch of fresh memory (a page fault every 4 KiB)
- * costs about as much as the copy itself. Returns undefined, having read nothing, for other
- * files (other dtypes, or a file already in the matrix's layout, which is read in place).
+ * dtype requested), read in 1 MiB pieces straight into the matrix: a panel of whole rows at
+ * a time, transposed in cache blocks, or a run of elements converted by one typed-array
+ * copy. Reading the whole file first would cost a second array of the file's size, and on
+ * Linux the first touch of fresh memory (a page fault every 4 KiB) costs about as much as
+ * the copy itself. Undefined, having allocated nothing, for other files (other dtypes, or
+ * a file already in the matrix's layout, which is read in place).
  */
-function* streamedDecode(header: NpyHeader, requested: DType | undefined, path: string): Generator<ReadRequest, Matrix | undefined> {
+function streamedDecode(header: NpyHeader, requested: DType | undefined): { matrix: Matrix; pieces: Pieces } | undefined {
   const { type, shape, count, dataOffset } = header;
   if (!LITTLE_ENDIAN_HOST || type.kind !== 'f' || (type.size !== 8 && type.size !== 4) || count === 0) return undefined;
   const [rows, cols] = npyMatrixShape(header);
@@ -162,29 +195,26 @@ function* streamedDecode(header: NpyHeader, requested: DType | undefined, path: 
   const transpose = shape.length === 2 && !header.fortranOrder && rows > 1 && cols > 1;
   if (!transpose && (type.size === 8) === (dtype === 'float64')) return undefined;
   const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
+  const matrix = new Matrix(out, rows, cols);
   const size = type.size;
-  const view = (b: Uint8Array, n: number): Float64Array | Float32Array => (size === 8 ? new Float64Array(b.buffer, b.byteOffset, n) : new Float32Array(b.buffer, b.byteOffset, n));
+  const view = (b: Uint8Array): Float64Array | Float32Array => (size === 8 ? new Float64Array(b.buffer, b.byteOffset, b.length / 8) : new Float32Array(b.buffer, b.byteOffset, b.length / 4));
   if (!transpose) {
     const per = Math.min(count, STREAM_CHUNK / size);
-    const buf = buffer(per * size, path);
-    for (let k0 = 0; k0 < count; k0 += per) {
-      const n = Math.min(per, count - k0);
-      const into = buf.subarray(0, n * size);
-      yield { into, pos: dataOffset + k0 * size };
-      out.set(view(into, n), k0);
-    }
-    return new Matrix(out, rows, cols);
+    const len = (k: number): number => Math.min(per, count - k * per) * size;
+    return { matrix, pieces: { count: Math.ceil(count / per), bytes: per * size, pos: (k) => dataOffset + k * per * size, len, use: (k, b) => out.set(view(b), k * per) } };
   }
   const rowBytes = cols * size;
   const per = Math.max(1, Math.min(rows, Math.floor(STREAM_CHUNK / rowBytes)));
-  const buf = buffer(per * rowBytes, path);
-  for (let i0 = 0; i0 < rows; i0 += per) {
-    const r = Math.min(per, rows - i0);
-    const into = buf.subarray(0, r * rowBytes);
-    yield { into, pos: dataOffset + i0 * rowBytes };
-    transposePanel(view(into, r * cols), out, rows, cols, i0, r);
-  }
-  return new Matrix(out, rows, cols);
+  return {
+    matrix,
+    pieces: {
+      count: Math.ceil(rows / per),
+      bytes: per * rowBytes,
+      pos: (k) => dataOffset + k * per * rowBytes,
+      len: (k) => Math.min(per, rows - k * per) * rowBytes,
+      use: (k, b) => transposePanel(view(b), out, rows, cols, k * per, b.length / rowBytes),
+    },
+  };
 }
 
 /**
@@ -205,21 +235,19 @@ function transposePanel(src: Float64Array | Float32Array, out: FloatArray, m: nu
 
 /**
  * @internal Pass the data of an `.npy` file, whose header `header` is, through `fn` in
- * pieces of at most 1 MiB read into one reused buffer (whole elements, aligned for a typed
+ * pieces of at most 1 MiB read into two reused buffers (whole elements, aligned for a typed
  * view of the header's element size): what `lowrank info` needs to summarize a file of any
  * size without holding it.
  */
 export async function scanNpyData(path: string, header: NpyHeader, fn: (bytes: Uint8Array) => void): Promise<void> {
+  const { dataBytes, dataOffset } = header;
   const size = header.type.size;
+  const per = Math.min(dataBytes, Math.max(size, STREAM_CHUNK - (STREAM_CHUNK % size)));
   const handle = await open(path, 'r');
   try {
-    const per = Math.max(size, STREAM_CHUNK - (STREAM_CHUNK % size));
-    const buf = buffer(Math.min(per, header.dataBytes), path);
-    for (let b0 = 0; b0 < header.dataBytes; b0 += per) {
-      const into = buf.subarray(0, Math.min(per, header.dataBytes - b0));
-      await readInto(handle, into, header.dataOffset + b0, path);
-      fn(into);
-    }
+    if (dataBytes === 0) return;
+    const pieces: Pieces = { count: Math.ceil(dataBytes / per), bytes: per, pos: (k) => dataOffset + k * per, len: (k) => Math.min(per, dataBytes - k * per), use: (_, b) => fn(b) };
+    await readPieces(pieces, handle, path);
   } finally {
     await handle.close();
   }
