@@ -15,6 +15,7 @@ import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
 import {
   byteLengthOf,
+  decodeFloatsInto,
   decodeValues,
   dtypeBits,
   encodeValues,
@@ -81,6 +82,17 @@ export interface SafetensorsReader {
   read(name: string): Promise<SafetensorsTensor>;
   /** One tensor as a Matrix ({@link tensorToMatrix} of {@link SafetensorsReader.read}). */
   readMatrix(name: string, options?: TensorToMatrixOptions): Promise<Matrix>;
+  /**
+   * One float tensor (F64, F32, F16, BF16, F8) decoded straight into `out`, a chunk of the
+   * file at a time (pieces of at most `chunkBytes`, default 16 MiB, through one reused
+   * buffer): the tensor's raw bytes and a second copy of its values never sit in memory.
+   * `out` may be a view of the kernels' WASM memory (a buffer reused across layers), so
+   * the kernels work on the result in place. Returns a row-major Matrix view of `out`'s
+   * first `size` elements, with the tensor's shape or `options.shape` (as {@link tensorToMatrix}).
+   * @throws InvalidArgumentError for an unknown name, or `out` shorter than the tensor;
+   *   UnsupportedError for a tensor that is not a float type; ShapeError as tensorToMatrix.
+   */
+  readMatrixInto(name: string, out: Float32Array | Float64Array, options?: ReadMatrixIntoOptions): Promise<Matrix>;
   /** One tensor's raw little-endian bytes, as stored. */
   readBytes(name: string): Promise<Uint8Array>;
   /**
@@ -90,6 +102,14 @@ export interface SafetensorsReader {
   rawChunks(name: string, chunkBytes?: number): AsyncIterable<Uint8Array>;
   /** Release the file (Node); a no-op for a Blob. The reader must not be used afterwards. */
   close(): Promise<void>;
+}
+
+/** Options of {@link SafetensorsReader.readMatrixInto}. */
+export interface ReadMatrixIntoOptions {
+  /** Read the tensor as this [rows, cols] (row-major; the product must be its size). */
+  readonly shape?: readonly [number, number];
+  /** Bytes read from the file per piece, >= 1 (default 16 MiB). */
+  readonly chunkBytes?: number;
 }
 
 /** Raw bytes of a tensor, already in the file's dtype and byte order (copied as they are). */
@@ -161,6 +181,11 @@ export interface ByteSource {
   read(position: number, length: number): Promise<Uint8Array>;
   /** `read` returns buffers the caller may keep (values are then wrapped without a copy). */
   readonly owned: boolean;
+  /**
+   * Optional: fill `target` with the bytes at [position, position + target.length), so a
+   * caller can reuse one buffer for many reads (a file handle reads into it directly).
+   */
+  readInto?(position: number, target: Uint8Array): Promise<void>;
   /** Release the source. */
   close(): Promise<void>;
 }
@@ -204,6 +229,32 @@ export async function openSource(source: ByteSource, file: string): Promise<Safe
     info,
     read,
     readMatrix: async (name, options) => tensorToMatrix(await read(name), options),
+    readMatrixInto: async (name, out, options = {}) => {
+      const t = info(name);
+      const what = `${file}: tensor '${name}'`;
+      const chunkBytes = options.chunkBytes ?? RAW_CHUNK;
+      if (!(Number.isSafeInteger(chunkBytes) && chunkBytes >= 1)) throw new InvalidArgumentError(`readMatrixInto: chunkBytes must be an integer >= 1, got ${chunkBytes}`);
+      if (!(out instanceof Float32Array || out instanceof Float64Array)) throw new InvalidArgumentError('readMatrixInto: out must be a Float32Array or Float64Array');
+      if (out.length < t.size) throw new InvalidArgumentError(`readMatrixInto: ${what} has ${t.size} values, out holds ${out.length}`);
+      const bytesPer = dtypeBits(t.dtype) / 8;
+      if (!(Number.isInteger(bytesPer) && bytesPer >= 1)) throw new UnsupportedError(`${what}: dtype ${t.dtype} is not a float type lowrank decodes into a matrix`);
+      // Whole elements per piece; one scratch buffer for every piece.
+      const perPiece = Math.max(1, Math.floor(chunkBytes / bytesPer));
+      const scratch = source.readInto ? new Uint8Array(Math.min(t.byteLength, perPiece * bytesPer)) : undefined;
+      for (let k = 0; k < t.size; k += perPiece) {
+        const count = Math.min(perPiece, t.size - k);
+        const position = t.byteOffset + k * bytesPer;
+        let piece: Uint8Array;
+        if (scratch) {
+          piece = scratch.subarray(0, count * bytesPer);
+          await source.readInto!(position, piece);
+        } else {
+          piece = await source.read(position, count * bytesPer);
+        }
+        decodeFloatsInto(piece, t.dtype, count, out, k, what);
+      }
+      return tensorToMatrix({ name, dtype: t.dtype, shape: t.shape, data: out.subarray(0, t.size) }, { shape: options.shape });
+    },
     readBytes: async (name) => {
       const t = info(name);
       const bytes = await source.read(t.byteOffset, t.byteLength);

@@ -192,6 +192,56 @@ export function decodeValues(bytes: Uint8Array, dtype: SafetensorsDtype, count: 
   }
 }
 
+/**
+ * Decode `count` float elements of `dtype` from their raw little-endian bytes straight into
+ * `out` at `at` (widened or narrowed to `out`'s type), without an intermediate array: what a
+ * reader uses to fill a matrix a chunk of the file at a time. `bytes` is only read (swapped
+ * into a scratch copy on a big-endian host).
+ * @throws UnsupportedError for a dtype that is not F64, F32, F16, BF16, F8_E4M3 or F8_E5M2.
+ */
+export function decodeFloatsInto(bytes: Uint8Array, dtype: SafetensorsDtype, count: number, out: Float32Array | Float64Array, at: number, what: string): void {
+  const size = dtypeBits(dtype) / 8;
+  const v = size > 1 && (!LITTLE_ENDIAN_HOST || bytes.byteOffset % size !== 0) ? aligned(bytes.subarray(0, count * size), size, false) : bytes;
+  switch (dtype) {
+    case 'F64':
+      out.set(new Float64Array(v.buffer, v.byteOffset, count), at);
+      return;
+    case 'F32':
+      out.set(new Float32Array(v.buffer, v.byteOffset, count), at);
+      return;
+    case 'F16': {
+      const src = new Uint16Array(v.buffer, v.byteOffset, count);
+      const t = halves();
+      for (let i = 0; i < count; i++) out[at + i] = t[src[i]!]!;
+      return;
+    }
+    case 'BF16': {
+      const src = new Uint16Array(v.buffer, v.byteOffset, count);
+      if (out instanceof Float32Array) {
+        // bf16 is the top half of a binary32: shifting the bits up is the exact value.
+        const bits = new Uint32Array(out.buffer, out.byteOffset + 4 * at, count);
+        for (let i = 0; i < count; i++) bits[i] = src[i]! << 16;
+      } else {
+        const bits = new Uint32Array(1);
+        const f = new Float32Array(bits.buffer);
+        for (let i = 0; i < count; i++) {
+          bits[0] = src[i]! << 16;
+          out[at + i] = f[0]!;
+        }
+      }
+      return;
+    }
+    case 'F8_E4M3':
+    case 'F8_E5M2': {
+      const t = fp8Table(dtype);
+      for (let i = 0; i < count; i++) out[at + i] = t[v[i]!]!;
+      return;
+    }
+    default:
+      throw new UnsupportedError(`${what}: dtype ${dtype} is not a float type lowrank decodes into a matrix`);
+  }
+}
+
 // ------------------------------------------------------------------------------ encoding
 
 /** Round half to even of a non-negative double (exact: every step is a double operation without rounding). */

@@ -69,6 +69,14 @@ export async function openSafetensors(path: string): Promise<SafetensorsReader> 
       }
       return out;
     },
+    readInto: async (position, out) => {
+      const length = out.length;
+      for (let got = 0; got < length; ) {
+        const { bytesRead } = await handle.read(out, got, Math.min(READ_CHUNK, length - got), position + got);
+        if (bytesRead === 0) throw new ParseError(path, { byteOffset: position + got }, `file ended while reading (${length - got} more bytes expected)`);
+        got += bytesRead;
+      }
+    },
     close: async () => {
       if (closed) return;
       closed = true;

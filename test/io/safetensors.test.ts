@@ -156,6 +156,44 @@ describe('reading files written by Python safetensors', () => {
   });
 });
 
+describe('readMatrixInto: decoding straight into a caller buffer, a piece at a time', () => {
+  test('every float dtype, from a file, a Blob and memory, in pieces of any size, equals readMatrix', async () => {
+    const dir = tempDir();
+    const rows = 37;
+    const cols = 11;
+    const vals = Matrix.from(Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => Math.sin(i * cols + j) * 10 ** ((i % 7) - 3))));
+    const entries: SafetensorsEntry[] = (['F64', 'F32', 'F16', 'BF16'] as const).map((dtype) => ({ name: `w.${dtype}`, dtype, shape: [rows, cols], data: vals }));
+    entries.push({ name: 'pad', dtype: 'U8', shape: [3], data: { raw: new Uint8Array([1, 2, 3]) } }); // leaves later data unaligned in a Blob slice
+    const path = join(dir, 'm.safetensors');
+    await writeSafetensors(path, entries);
+    const bytes = readFileSync(path);
+    const readers = [await openSafetensors(path), await openSafetensorsBlob(new Blob([bytes])), await openSafetensorsBytes(bytes)];
+    try {
+      for (const st of readers) {
+        for (const { name } of entries.slice(0, 4)) {
+          const want = await st.readMatrix(name);
+          for (const chunkBytes of [1, 6, 7, 64, 1 << 20]) {
+            for (const out of [new Float32Array(rows * cols + 5).fill(NaN), new Float64Array(rows * cols).fill(NaN)]) {
+              const W = await st.readMatrixInto(name, out, { chunkBytes });
+              assert.deepEqual(W.shape, [rows, cols]);
+              assert.equal(W.data.buffer, out.buffer, 'a view of the buffer given');
+              for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) assert.equal(W.get(i, j), out instanceof Float32Array ? Math.fround(want.get(i, j)) : want.get(i, j), `${name} (${i}, ${j}) chunk ${chunkBytes}`);
+            }
+          }
+        }
+        const T = await st.readMatrixInto('w.F32', new Float32Array(rows * cols), { shape: [cols, rows] });
+        assert.deepEqual(T.shape, [cols, rows]);
+        await assert.rejects(st.readMatrixInto('w.F32', new Float32Array(rows * cols - 1)), InvalidArgumentError);
+        await assert.rejects(st.readMatrixInto('pad', new Float32Array(3)), UnsupportedError);
+        await assert.rejects(st.readMatrixInto('nope', new Float32Array(3)), InvalidArgumentError);
+        await assert.rejects(st.readMatrixInto('w.F32', new Float32Array(rows * cols), { chunkBytes: 0 }), InvalidArgumentError);
+      }
+    } finally {
+      for (const st of readers) await st.close();
+    }
+  });
+});
+
 describe('files written by lowrank, read by Python safetensors', () => {
   test('the sample encodes today to the committed file, byte for byte', () => {
     assert.deepEqual(Buffer.from(sampleBytes()), readFileSync(join(DIR, 'lowrank-sample.safetensors')));

@@ -18,14 +18,15 @@
  * rarely above it. The sketch doubles (b = l) so the total work is within twice the last
  * round's; the caller switches to a full SVD when the sketch would pass `maxSketch`.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
+import { activeWasm } from '../../kernels/index.js';
 import type { FitSteps } from '../../fit-async.js';
 import { Workspace } from '../../linalg/lapack/workspace.js';
 import { gemmInto } from '../../linalg/matmul.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { qrBasis } from '../../lowrank/orthonormalize.js';
-import { block, productsOf } from '../../lowrank/products.js';
+import { block, productsOf, type Products } from '../../lowrank/products.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { rng, type RandomState } from '../../random.js';
 
@@ -53,6 +54,8 @@ export interface AdaptiveSvdSettings extends LongTaskOptions {
   /**
    * Keep one copy of A in the kernels' memory instead of the two packed copies (A and A^T)
    * that make each product faster: for matrices whose copies would not fit beside the input.
+   * When A itself already lives in the kernels' memory with unit row or column stride (a
+   * tensor decoded straight into it), no copy at all: the products read A in place.
    */
   readonly lowMemory?: boolean;
 }
@@ -116,7 +119,7 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
   // sketch actually needed rather than maxSketch.
   let bws = new Workspace();
   try {
-    const P = productsOf(A, transpose, ws, routine, { blocks: !settings.lowMemory });
+    const P = (settings.lowMemory && residentProducts(A, transpose, total, routine)) || productsOf(A, transpose, ws, routine, { blocks: !settings.lowMemory });
     const dtype = P.dtype;
     let cap = 0;
     let Q = block(bws, dtype, m, 0);
@@ -203,5 +206,36 @@ export function* adaptiveSvdSteps(A: Matrix, settings: AdaptiveSvdSettings): Fit
   } finally {
     bws.release();
     ws.release();
+  }
+}
+
+/**
+ * Products with A read where it is, when it is a view of the kernels' WASM memory with unit
+ * row or column stride (gemm takes either as a column-major operand or its transpose); else
+ * undefined. `total` is A's sum of squares: finite exactly when every entry is (barring overflow).
+ */
+function residentProducts(A: Matrix, transpose: boolean, total: number, routine: string): Products | undefined {
+  const w = activeWasm();
+  if (!w || !w.heap.owns(A.data) || !(A.rowStride === 1 || A.colStride === 1)) return undefined;
+  if (!Number.isFinite(total)) throwNonFinite(A, routine);
+  const op = transpose ? A.T : A;
+  const opT = op.T;
+  return {
+    rows: op.rows,
+    cols: op.cols,
+    dtype: A.dtype,
+    dense: true,
+    apply: (X, Y) => gemmInto(op, X, Y),
+    applyTranspose: (Y, Z) => gemmInto(opT, Y, Z),
+  };
+}
+
+/** A's sum of squares is not finite: name the first NaN/Inf (an overflow of the sum alone passes). */
+function throwNonFinite(A: Matrix, routine: string): void {
+  for (let j = 0; j < A.cols; j++) {
+    for (let i = 0; i < A.rows; i++) {
+      const v = A.data[A.offset + i * A.rowStride + j * A.colStride]!;
+      if (!Number.isFinite(v)) throw new NonFiniteInputError(`${routine}: the input holds ${v} at (${i}, ${j}); decompositions need finite numbers`);
+    }
   }
 }

@@ -9,9 +9,12 @@
  * the relative error ||W - B A||_F / ||W||_F of the factors as written (after rounding to
  * F16/BF16) and the energy kept, and totals.
  *
- * Memory: the input is read one tensor at a time; the factors are kept until the output is
- * written (streamed, copied tensors straight from the input), so the peak is about the
- * largest tensor and its SVD's workspace plus all the factors.
+ * Memory: each tensor is decoded, 16 MiB of the file at a time, into one float32 buffer in
+ * the kernels' WASM memory that is reused for every layer, and the randomized SVD reads it
+ * there in place (no raw copy, no second float32 copy); the factors are kept until the
+ * output is written (streamed, copied tensors straight from the input). So the peak is about
+ * the largest tensor as float32 plus the sketch and all the factors (an exact SVD, chosen for
+ * small matrices or ranks near full, adds a float64 copy).
  */
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -26,7 +29,7 @@ import { count, flagOption, integer, number } from '../../flags.js';
 import { onFile, UsageError } from '../../options.js';
 import { human, humanBytes, printJson, stdoutOf } from '../../output.js';
 import { progressBar } from '../../progress-bar.js';
-import { addSelectionOptions, formatTable, shapeText, skipReason, type SelectionFlags } from './shared.js';
+import { addSelectionOptions, formatTable, LayerBuffer, shapeText, skipReason, type SelectionFlags } from './shared.js';
 
 interface CompressFlags extends SelectionFlags {
   energy?: number;
@@ -103,6 +106,7 @@ export function registerWeightsCompress(weights: Command): void {
     let errNum = 0;
     let errDen = 0;
     const bar = progressBar('compress');
+    const layer = new LayerBuffer();
     try {
       const todo = st.tensors.filter((t) => skipReason(t, opts) === undefined).length;
       let done = 0;
@@ -120,7 +124,7 @@ export function registerWeightsCompress(weights: Command): void {
         if (target.rank !== undefined && Math.min(target.rank, out, inn) * (out + inn) >= out * inn) {
           copy(`not smaller at rank ${Math.min(target.rank, out, inn)}`, { rankNeeded: Math.min(target.rank, out, inn) });
         } else {
-          const W = await st.readMatrix(t.name);
+          const W = await layer.read(st, t);
           const c = compressWeight(W, { ...target, method: opts.method, seed: opts.seed });
           if (!c.smaller) {
             copy(`not smaller at rank ${c.rank}`, { rankNeeded: c.rank, method: c.method });
@@ -138,6 +142,7 @@ export function registerWeightsCompress(weights: Command): void {
         bar.onProgress({ stage: 'tensor', done: ++done, total: todo });
       }
       bar.stop();
+      layer.release();
       const entries: SafetensorsEntry[] = [];
       for (const t of st.tensors) {
         const f = factors.get(t.name);
@@ -154,6 +159,7 @@ export function registerWeightsCompress(weights: Command): void {
       await onFile(opts.out, () => writeSafetensors(opts.out, entries, { metadata: st.metadata }));
     } finally {
       bar.stop();
+      layer.release();
       await st.close();
     }
     const seconds = (performance.now() - t0) / 1000;

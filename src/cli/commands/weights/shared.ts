@@ -1,6 +1,9 @@
 /** What `lowrank weights inspect` and `compress` share: tensor selection and the flags for it. */
 import type { Command } from 'commander';
-import type { SafetensorsTensorInfo } from '../../../io/safetensors-codec.js';
+import type { SafetensorsReader, SafetensorsTensorInfo } from '../../../io/safetensors-codec.js';
+import { OutOfMemoryError } from '../../../errors.js';
+import { activeWasm } from '../../../kernels/index.js';
+import type { Matrix } from '../../../matrix/matrix.js';
 import { flagOption, rule, type Rule } from '../../flags.js';
 
 /** A JavaScript regular expression, as typed (`--include 'mlp\.'`). */
@@ -50,4 +53,44 @@ export function shapeText(shape: readonly number[]): string {
 export function formatTable(rows: readonly (readonly string[])[], indent = '  '): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   return rows.map((r) => indent + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/**
+ * One float32 buffer that weight matrices are decoded into, one after another: in the
+ * kernels' WASM memory when they run (so factorizations read it in place, with no second
+ * copy), reused for every tensor that fits and replaced by a larger one when needed. Each
+ * matrix read is valid until the next read or {@link LayerBuffer.release}.
+ */
+export class LayerBuffer {
+  private buf: Float32Array | undefined;
+  private wasm = false;
+
+  /** Decode tensor `t` into the buffer (the file read in 16 MiB pieces) as a row-major matrix. */
+  async read(st: SafetensorsReader, t: SafetensorsTensorInfo): Promise<Matrix> {
+    return st.readMatrixInto(t.name, this.reserve(t.size));
+  }
+
+  private reserve(n: number): Float32Array {
+    if (this.buf !== undefined && this.buf.length >= n) return this.buf;
+    this.release();
+    const w = activeWasm();
+    if (w) {
+      try {
+        this.buf = w.alloc('float32', n, false) as Float32Array;
+        this.wasm = true;
+        return this.buf;
+      } catch (e) {
+        if (!(e instanceof OutOfMemoryError)) throw e;
+      }
+    }
+    this.buf = new Float32Array(n);
+    this.wasm = false;
+    return this.buf;
+  }
+
+  /** Give the buffer back (to the kernels' heap when it came from there). */
+  release(): void {
+    if (this.buf !== undefined && this.wasm) activeWasm()?.release(this.buf);
+    this.buf = undefined;
+  }
 }
