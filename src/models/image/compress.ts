@@ -17,7 +17,7 @@ import { svd } from '../../linalg/svd.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
-import { oneOf, opt, resolveOptions, seedRule, type OptionsOf } from '../../options.js';
+import { oneOf, opt, resolveOptions, seedRule, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { blankLike, channelMatrix, checkRaster, copyChannel, hasAlpha, maxSample, setChannel, type CheckedRaster, type RasterImage } from './raster.js';
 
@@ -29,10 +29,17 @@ export type CompressMethod = (typeof COMPRESS_METHODS)[number];
 export const ALPHA_MODES = ['keep', 'drop'] as const;
 
 /**
- * The options of {@link compressImage} and {@link compressionCurve} besides the rank (a
- * list of ranks is compressionCurve's argument) and the progress and signal of LongTaskOptions.
+ * Options of {@link compressImage} (unknown keys are an error); {@link compressionCurve}
+ * takes the same without `rank`. `onProgress` is called after each channel
+ * (`stage: 'channel'`), `signal` is checked before each.
  */
-const COMPRESS_OPTIONS = {
+export interface CompressOptions extends LongTaskOptions {
+  /**
+   * Rank k kept per color channel: an integer >= 1. Values above min(width, height) are
+   * clamped to it (the report's `rank` says what was used); that rank reproduces the
+   * image up to rounding.
+   */
+  rank: number;
   /**
    * `'exact'`: the full SVD of each channel (LAPACK dgesdd's algorithm; about 4 m n^2 + 8 n^3
    * flops, n = min side) — the optimal A_k, and the whole spectrum in the report.
@@ -43,22 +50,23 @@ const COMPRESS_OPTIONS = {
    * Default `'auto'`: randomized when the image has more than 512 x 512 pixels and
    * k <= min(m, n) / 4, exact otherwise.
    */
-  method: opt(oneOf(COMPRESS_METHODS), 'auto'),
+  method?: CompressMethod;
   /** `'keep'` (default): copy the alpha channel unchanged; `'drop'`: return an image without alpha. */
-  alpha: opt(oneOf(ALPHA_MODES), 'keep'),
-  /** Seed of the randomized method's test matrix; default 0. */
-  seed: opt(seedRule, 0),
-};
+  alpha?: (typeof ALPHA_MODES)[number];
+  /** Seed of the randomized method's test matrix, an integer; default 0. */
+  seed?: number;
+}
 
-/** Options of {@link compressImage} (each documented on its field; unknown keys are an error). */
-export type CompressOptions = {
-  /**
-   * Rank k kept per color channel: an integer >= 1. Values above min(width, height) are
-   * clamped to it (the report's `rank` says what was used); that rank reproduces the
-   * image up to rounding.
-   */
-  rank: number;
-} & OptionsOf<typeof COMPRESS_OPTIONS> & LongTaskOptions;
+/**
+ * The rules of the options of {@link compressImage} and {@link compressionCurve} besides the
+ * rank (checked on its own: a list of ranks is compressionCurve's argument) and the progress
+ * and signal of LongTaskOptions.
+ */
+const COMPRESS_OPTIONS = tableFor<Omit<CompressOptions, 'rank' | keyof LongTaskOptions>>()({
+  method: opt(oneOf(COMPRESS_METHODS), 'auto'),
+  alpha: opt(oneOf(ALPHA_MODES), 'keep'),
+  seed: opt(seedRule, 0),
+});
 
 /** Per-channel figures and their overall value (pooled over the color channels). */
 export interface ChannelFigures {
