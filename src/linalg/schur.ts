@@ -1,8 +1,10 @@
 /**
  * Real Schur form A = Z T Z^T of a general real square matrix (scipy.linalg.schur with
  * output='real'; LAPACK dgees without sorting): reduce to Hessenberg form (gehrd), form its
- * orthogonal factor (orghr), and run the Francis double-shift QR algorithm on it with the
- * transformations accumulated into Z (hseqr).
+ * orthogonal factor (orghr), and run the QR algorithm on it with the transformations
+ * accumulated into Z: for n >= 75 the small-bulge multishift QR with aggressive early
+ * deflation (lapack/laqr.ts, LAPACK dlaqr0), whose sweeps update the far-from-diagonal
+ * parts of T and Z with gemm; below that the Francis double-shift QR (hseqr, dlahqr).
  *
  * No balancing: scaling rows and columns would make Z non-orthogonal (dgees permutes only,
  * which changes nothing but speed). A matrix whose largest entry is outside
@@ -16,6 +18,7 @@ import { requireSquare } from './args.js';
 import { toMatrix, workCopy } from './lapack/dense.js';
 import { gehrd, orghr } from './lapack/gehrd.js';
 import { hseqr } from './lapack/hseqr.js';
+import { hseqrMultishift, NMIN } from './lapack/laqr.js';
 import { PRECISION as EPS, SAFMIN } from './lapack/machine.js';
 import { withWorkspace, type Workspace } from './lapack/workspace.js';
 
@@ -72,11 +75,15 @@ export function schurInPlace(n: number, a: Float64Array, ld: number, ws: Workspa
   const tau = new Float64Array(Math.max(1, n - 1));
   gehrd(n, 0, n - 1, a, 0, ld, tau, ws);
   orghr(n, 0, n - 1, a, 0, ld, tau, Z, 0, n, ws);
-  try {
-    hseqr(true, true, n, 0, n - 1, a, 0, ld, wr, wi, Z, 0, n);
-  } catch (e) {
-    if (e instanceof Error && routine !== 'eig') e.message = e.message.replace(/^eig:/, `${routine}:`);
-    throw e;
+  if (n >= NMIN) {
+    hseqrMultishift(true, true, n, 0, n - 1, a, ld, wr, wi, Z, n, ws, routine);
+  } else {
+    try {
+      hseqr(true, true, n, 0, n - 1, a, 0, ld, wr, wi, Z, 0, n);
+    } catch (e) {
+      if (e instanceof Error) e.message = e.message.replace(/^eig:/, `${routine}:`);
+      throw e;
+    }
   }
   if (factor !== 1) {
     const f = 1 / factor;
@@ -99,7 +106,8 @@ function vec(a: Float64Array, like: Matrix): FloatArray {
  * computed in float64 and returned as float32.
  *
  * Cost: about 10/3 n^3 flops for the Hessenberg reduction and 4/3 n^3 for its Q (blocked,
- * gemm-based), then about 25 n^3 for the double-shift QR iteration with Schur vectors.
+ * gemm-based), then the QR iteration with Schur vectors: about 25 n^3 flops, for n >= 75
+ * mostly in gemm (multishift sweeps) and in small windows (aggressive early deflation).
  * @param A - the n x n matrix.
  * @returns T, Z and the eigenvalues in T's order.
  * @throws ShapeError when A is not square.

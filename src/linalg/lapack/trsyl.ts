@@ -37,6 +37,16 @@ interface Ctx {
   jp: Int32Array;
 }
 
+const CTX: Ctx = {
+  smin: 0,
+  perturbed: false,
+  M: new Float64Array(16),
+  r: new Float64Array(4),
+  x: new Float64Array(4),
+  y: new Float64Array(4),
+  jp: new Int32Array(4),
+};
+
 /** Largest |entry| of the upper quasi-triangle (upper triangle and first subdiagonal). */
 function maxAbsQuasi(k: number, T: FloatArray, off: number, ld: number): number {
   let m = 0;
@@ -63,15 +73,11 @@ export function trsyl(
   if (m === 0 || n === 0) return 0;
   const smlnum = SAFMIN * ((m * n) / EPS);
   const smin = Math.max(smlnum, EPS * Math.max(maxAbsQuasi(m, A, offA, ldA), maxAbsQuasi(n, B, offB, ldB)));
-  const ctx: Ctx = {
-    smin,
-    perturbed: false,
-    M: new Float64Array(16),
-    r: new Float64Array(4),
-    x: new Float64Array(4),
-    y: new Float64Array(4),
-    jp: new Int32Array(4),
-  };
+  // One scratch for all calls (the solver is synchronous and never re-entered); the small
+  // callers (block swaps, Hammarling's method) call this thousands of times.
+  const ctx = CTX;
+  ctx.smin = smin;
+  ctx.perturbed = false;
   recursive(transA, transB, isgn, m, n, A, offA, ldA, B, offB, ldB, C, offC, ldC, ctx);
   return ctx.perturbed ? 1 : 0;
 }
@@ -133,9 +139,18 @@ function recursive(
 }
 
 /** Start row of each diagonal block of the quasi-triangular T (k x k) and its size. */
-function blocks(k: number, T: FloatArray, off: number, ld: number): { start: Int32Array; size: Int32Array; count: number } {
-  const start = new Int32Array(k);
-  const size = new Int32Array(k);
+interface Blocks {
+  start: Int32Array;
+  size: Int32Array;
+  count: number;
+}
+
+// Two block lists (A's and B's), reused across leaves (leaves have order <= LEAF).
+const BLOCKS_A: Blocks = { start: new Int32Array(LEAF), size: new Int32Array(LEAF), count: 0 };
+const BLOCKS_B: Blocks = { start: new Int32Array(LEAF), size: new Int32Array(LEAF), count: 0 };
+
+function blocks(k: number, T: FloatArray, off: number, ld: number, out: Blocks): Blocks {
+  const { start, size } = out;
   let count = 0;
   for (let i = 0; i < k; ) {
     const two = i + 1 < k && T[off + i + 1 + i * ld] !== 0;
@@ -144,7 +159,8 @@ function blocks(k: number, T: FloatArray, off: number, ld: number): { start: Int
     count++;
     i += two ? 2 : 1;
   }
-  return { start, size, count };
+  out.count = count;
+  return out;
 }
 
 // Unblocked substitution (LAPACK dtrsyl's loops, one per combination of transposes, written
@@ -160,8 +176,8 @@ function leaf(
   const aj = transA ? 1 : ldA;
   const bi = transB ? ldB : 1;
   const bj = transB ? 1 : ldB;
-  const ba = blocks(m, A, oA, ldA);
-  const bb = blocks(n, B, oB, ldB);
+  const ba = blocks(m, A, oA, ldA, BLOCKS_A);
+  const bb = blocks(n, B, oB, ldB, BLOCKS_B);
   // op(A) upper (no transpose): rows of X from the bottom; lower: from the top.
   // op(B) upper: columns from the left; lower (transposed): from the right.
   for (let lb = 0; lb < bb.count; lb++) {

@@ -1,0 +1,947 @@
+/**
+ * The small-bulge multishift QR algorithm with aggressive early deflation for the real Schur
+ * form of an upper Hessenberg matrix (LAPACK dlaqr0 with dlaqr3 and dlaqr5; Braman, Byers
+ * & Mathias, "The multishift QR algorithm. Part I: maintaining well-focused shifts and
+ * level 3 performance" and "Part II: aggressive early deflation", SIAM J. Matrix Anal. Appl.
+ * 23(4), 2002).
+ *
+ * - Sweeps (laqr5) chase a chain of ns/2 tightly packed 3 x 3 bulges, each carrying two
+ *   shifts, down the active block. The chain moves through the matrix in slabs: inside a
+ *   slab of 6 ns/2 - 3 rows the reflectors are applied near the diagonal and accumulated in
+ *   a small orthogonal U, which then updates the rest of H (the far-from-diagonal rows and
+ *   columns) and Z with gemm. Almost all flops of a sweep run in gemm.
+ * - Aggressive early deflation (laqr3) computes the Schur form of a trailing window of the
+ *   active block, finds the eigenvalues whose "spike" component is negligible, and deflates
+ *   them, often many at a time, long before a subdiagonal entry becomes small; the
+ *   remaining eigenvalues of the window become the next sweep's shifts. Eigenvalues that do
+ *   not deflate are moved out of the way by swapping diagonal blocks of the Schur form
+ *   (trexc/laexc: LAPACK dtrexc, dlaexc).
+ *
+ * Parameters (window sizes, shift counts, crossover orders) are LAPACK's iparmq defaults.
+ * Blocks smaller than {@link NMIN} go to the double-shift routine {@link lahqr}.
+ */
+import { ConvergenceError } from '../../errors.js';
+import { kernels } from '../../kernels/index.js';
+import type { FloatArray } from '../../matrix/dtype.js';
+import { gehrd, orghr } from './gehrd.js';
+import { lahqr, lanv2, type Lanv2 } from './hseqr.js';
+import { larf, larfg } from './householder.js';
+import { PRECISION as EPS, SAFMIN } from './machine.js';
+import { trsyl } from './trsyl.js';
+import { withWorkspace, type Workspace } from './workspace.js';
+
+/** Orders below which the double-shift QR (lahqr) is used (LAPACK's NMIN). */
+export const NMIN = 75;
+/** Percentage of the deflation window that must deflate to skip a sweep (LAPACK's NIBBLE). */
+const NIBBLE = 14;
+/** Iterations without deflation after which the window grows (KEXNW) or exceptional shifts are used (KEXSH). */
+const KEXNW = 5;
+const KEXSH = 6;
+const WILK1 = 0.75;
+const WILK2 = -0.4375;
+
+/** Number of simultaneous shifts for an active block of order nh (LAPACK iparmq, ISPEC = 15). */
+function shiftCount(nh: number): number {
+  let ns: number;
+  if (nh < 30) ns = 2;
+  else if (nh < 60) ns = 4;
+  else if (nh < 150) ns = 10;
+  else if (nh < 590) ns = Math.max(10, Math.trunc(nh / Math.round(Math.log2(nh))));
+  else if (nh < 3000) ns = 64;
+  else if (nh < 6000) ns = 128;
+  else ns = 256;
+  return Math.max(2, ns - (ns % 2));
+}
+
+/** Deflation window size for an active block of order nh (LAPACK iparmq, ISPEC = 13). */
+function windowSize(nh: number): number {
+  const ns = shiftCount(nh);
+  return nh <= 500 ? ns : Math.trunc((3 * ns) / 2);
+}
+
+interface Ctx {
+  wantt: boolean;
+  wantz: boolean;
+  n: number;
+  H: FloatArray;
+  ldh: number;
+  iloz: number;
+  ihiz: number;
+  Z: FloatArray;
+  ldz: number;
+  /** Scratch for the gemm updates: at least max(window, slab) x n. */
+  wk: FloatArray;
+  lv: Lanv2;
+  depth: number;
+}
+
+// ---------------------------------------------------------------- block swaps (trexc)
+
+function rotRows(T: FloatArray, ld: number, r1: number, r2: number, c0: number, c1: number, cs: number, sn: number): void {
+  for (let j = c0; j < c1; j++) {
+    const x = T[r1 + j * ld]!;
+    const y = T[r2 + j * ld]!;
+    T[r1 + j * ld] = cs * x + sn * y;
+    T[r2 + j * ld] = cs * y - sn * x;
+  }
+}
+
+function rotCols(T: FloatArray, ld: number, c1: number, c2: number, r0: number, r1: number, cs: number, sn: number): void {
+  const a = c1 * ld;
+  const b = c2 * ld;
+  for (let i = r0; i < r1; i++) {
+    const x = T[a + i]!;
+    const y = T[b + i]!;
+    T[a + i] = cs * x + sn * y;
+    T[b + i] = cs * y - sn * x;
+  }
+}
+
+// Standardize the 2 x 2 block at (j, j) of the n x n quasi-triangular T and carry the
+// rotation through the rest of T and Q (as dlaexc does after a swap).
+function standardize(n: number, T: FloatArray, ld: number, Q: FloatArray, ldq: number, j: number, lv: Lanv2): void {
+  const p = j + j * ld;
+  lanv2(T[p]!, T[p + ld]!, T[p + 1]!, T[p + 1 + ld]!, lv);
+  T[p] = lv.a;
+  T[p + ld] = lv.b;
+  T[p + 1] = lv.c;
+  T[p + 1 + ld] = lv.d;
+  rotRows(T, ld, j, j + 1, j + 2, n, lv.cs, lv.sn);
+  rotCols(T, ld, j, j + 1, 0, j, lv.cs, lv.sn);
+  rotCols(Q, ldq, j, j + 1, 0, n, lv.cs, lv.sn);
+}
+
+/**
+ * Swap the adjacent diagonal blocks T11 (n1 x n1, at row j1) and T22 (n2 x n2) of the n x n
+ * upper quasi-triangular T by an orthogonal similarity, accumulated into Q (LAPACK
+ * dlaexc). For blocks other than two 1 x 1 ones: X solves T11 X - X T22 = T12, the
+ * Householder QR of [-X; I] gives the orthogonal transformation, and the swap is rejected
+ * (returns false, nothing changed) when the transformed block's lower-left part exceeds
+ * max(10 eps ||D||_max, smlnum), the test of dlaexc.
+ */
+export function laexc(n: number, T: FloatArray, ld: number, Q: FloatArray, ldq: number, j1: number, n1: number, n2: number, lv: Lanv2): boolean {
+  const j2 = j1 + 1;
+  if (n1 === 1 && n2 === 1) {
+    const t11 = T[j1 + j1 * ld]!;
+    const t22 = T[j2 + j2 * ld]!;
+    // Rotation with [cs sn; -sn cs] [t12; t22 - t11] = [r; 0] (dlartg).
+    const f = T[j1 + j2 * ld]!;
+    const g = t22 - t11;
+    let cs = 1;
+    let sn = 0;
+    if (g !== 0) {
+      if (f === 0) {
+        cs = 0;
+        sn = g > 0 ? 1 : -1;
+      } else {
+        const r = Math.hypot(f, g);
+        cs = Math.abs(f) / r;
+        sn = f > 0 ? g / r : -g / r;
+      }
+    }
+    rotRows(T, ld, j1, j2, j1 + 2, n, cs, sn);
+    rotCols(T, ld, j1, j2, 0, j1, cs, sn);
+    T[j1 + j1 * ld] = t22;
+    T[j2 + j2 * ld] = t11;
+    rotCols(Q, ldq, j1, j2, 0, n, cs, sn);
+    return true;
+  }
+  const m = n1 + n2;
+  const { D, X, W, R } = SWAP;
+  // D = the m x m diagonal block (ld 4).
+  let dnorm = 0;
+  for (let c = 0; c < m; c++) {
+    for (let r = 0; r < m; r++) {
+      const v = T[j1 + r + (j1 + c) * ld]!;
+      D[r + 4 * c] = v;
+      dnorm = Math.max(dnorm, Math.abs(v));
+    }
+  }
+  const thresh = Math.max(10 * EPS * dnorm, SAFMIN / EPS);
+  // X (n1 x n2, ld 2): T11 X - X T22 = T12.
+  for (let c = 0; c < n2; c++) for (let r = 0; r < n1; r++) X[r + 2 * c] = D[r + 4 * (n1 + c)]!;
+  trsyl(false, false, -1, n1, n2, D, 0, 4, D, n1 + 4 * n1, 4, X, 0, 2);
+  // W = [-X; I] (m x n2, ld 4), overwritten by its Householder QR: reflector k has
+  // v = (1, W[k+1..m-1, k]) and tau R[k] (LAPACK's geqr2 storage).
+  W.fill(0);
+  for (let c = 0; c < n2; c++) {
+    for (let r = 0; r < n1; r++) W[r + 4 * c] = -X[r + 2 * c]!;
+    W[n1 + c + 4 * c] = 1;
+  }
+  for (let k = 0; k < n2; k++) {
+    const tau = house(m - k, W, k + 4 * k);
+    R[k] = tau;
+    if (tau === 0) continue;
+    for (let c = k + 1; c < n2; c++) {
+      let s = W[k + 4 * c]!;
+      for (let r = k + 1; r < m; r++) s += W[r + 4 * k]! * W[r + 4 * c]!;
+      s *= tau;
+      W[k + 4 * c] = W[k + 4 * c]! - s;
+      for (let r = k + 1; r < m; r++) W[r + 4 * c] = W[r + 4 * c]! - s * W[r + 4 * k]!;
+    }
+  }
+  // Provisional swap on D: D := Q^T D Q with Q = H_0 ... H_{n2-1}.
+  reflectLeft(m, n2, D, 0, 4, m);
+  reflectRight(m, n2, D, 0, 4, m);
+  let worst = 0;
+  for (let c = 0; c < n2; c++) for (let r = n2; r < m; r++) worst = Math.max(worst, Math.abs(D[r + 4 * c]!));
+  if (!(worst <= thresh)) return false;
+  // Accept: rows j1..j1+m-1 from column j1 on, columns j1..j1+m-1 down to row j1+m-1, and Q.
+  reflectLeft(m, n2, T, j1 + j1 * ld, ld, n - j1);
+  reflectRight(m, n2, T, j1 * ld, ld, j1 + m);
+  reflectRight(m, n2, Q, j1 * ldq, ldq, n);
+  for (let c = 0; c < n2; c++) for (let r = n2; r < m; r++) T[j1 + r + (j1 + c) * ld] = 0;
+  if (n2 === 2) standardize(n, T, ld, Q, ldq, j1, lv);
+  if (n1 === 2) standardize(n, T, ld, Q, ldq, j1 + n2, lv);
+  return true;
+}
+
+/** Scratch of {@link laexc} (orders <= 4). */
+const SWAP = { D: new Float64Array(16), X: new Float64Array(4), W: new Float64Array(16), R: new Float64Array(2) };
+
+// Householder reflector on the len entries A[off..off+len-1] (LAPACK dlarfg without the
+// rescaling loop, which these O(1)-sized, O(||T||)-scaled blocks never need): returns tau,
+// leaves beta in A[off] and v[1..] below it.
+function house(len: number, A: Float64Array, off: number): number {
+  let xnorm = 0;
+  for (let r = 1; r < len; r++) xnorm = Math.hypot(xnorm, A[off + r]!);
+  if (xnorm === 0) return 0;
+  const alpha = A[off]!;
+  const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+  const tau = (beta - alpha) / beta;
+  const sc = 1 / (alpha - beta);
+  for (let r = 1; r < len; r++) A[off + r] = A[off + r]! * sc;
+  A[off] = beta;
+  return tau;
+}
+
+// A := H_{k-1} ... H_0 A (= Q^T A) on rows 0..m-1 of `cols` columns at (off, lda); the
+// reflectors are those of SWAP.W / SWAP.R (reflector k acts on rows k..m-1).
+function reflectLeft(m: number, k: number, A: FloatArray, off: number, lda: number, cols: number): void {
+  const { W, R } = SWAP;
+  for (let q = 0; q < k; q++) {
+    const tau = R[q]!;
+    if (tau === 0) continue;
+    for (let c = 0; c < cols; c++) {
+      const col = off + c * lda;
+      let s = A[col + q]!;
+      for (let r = q + 1; r < m; r++) s += W[r + 4 * q]! * A[col + r]!;
+      s *= tau;
+      A[col + q] = A[col + q]! - s;
+      for (let r = q + 1; r < m; r++) A[col + r] = A[col + r]! - s * W[r + 4 * q]!;
+    }
+  }
+}
+
+// A := A H_0 ... H_{k-1} (= A Q) on columns 0..m-1 (at off, lda) of `rows` rows.
+function reflectRight(m: number, k: number, A: FloatArray, off: number, lda: number, rows: number): void {
+  const { W, R } = SWAP;
+  for (let q = 0; q < k; q++) {
+    const tau = R[q]!;
+    if (tau === 0) continue;
+    const cq = off + q * lda;
+    for (let i = 0; i < rows; i++) {
+      let s = A[cq + i]!;
+      for (let c = q + 1; c < m; c++) s += A[off + c * lda + i]! * W[c + 4 * q]!;
+      s *= tau;
+      A[cq + i] = A[cq + i]! - s;
+      for (let c = q + 1; c < m; c++) A[off + c * lda + i] = A[off + c * lda + i]! - s * W[c + 4 * q]!;
+    }
+  }
+}
+
+/**
+ * Move the diagonal block of T starting at row `ifst` up to start at row `ilst` (< ifst,
+ * a block boundary) by adjacent swaps, accumulating into Q (LAPACK dtrexc, upward moves).
+ * A 2 x 2 block that splits into two real eigenvalues on the way moves on as two 1 x 1
+ * blocks, so the moved eigenvalues end up in rows ilst.. either way.
+ * @returns false when a swap was rejected (T and Q stay a valid Schur form).
+ */
+export function trexcUp(n: number, T: FloatArray, ld: number, Q: FloatArray, ldq: number, ifst: number, ilst: number, lv: Lanv2): boolean {
+  const nbf = ifst + 1 < n && T[ifst + 1 + ifst * ld] !== 0 ? 2 : 1;
+  let here = ifst;
+  while (here > ilst) {
+    const nbnext = here >= 2 && T[here - 1 + (here - 2) * ld] !== 0 ? 2 : 1;
+    if (!laexc(n, T, ld, Q, ldq, here - nbnext, nbnext, nbf, lv)) return false;
+    here -= nbnext;
+    if (nbf === 2 && T[here + 1 + here * ld] === 0) {
+      // Split: move the two real eigenvalues on one at a time.
+      if (!trexcUp(n, T, ld, Q, ldq, here, ilst, lv)) return false;
+      return trexcUp(n, T, ld, Q, ldq, here + 1, ilst + 1, lv);
+    }
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------ gemm updates
+
+// Rows r0..r1-1 of columns c0..c0+k-1 of A (ld lda) := A(rows, cols) U (U k x k, ld ldu).
+function multiplyRight(A: FloatArray, lda: number, r0: number, r1: number, c0: number, k: number, U: FloatArray, offU: number, ldu: number, wk: FloatArray): void {
+  const rows = r1 - r0;
+  if (rows <= 0 || k <= 0) return;
+  const g = kernels();
+  // Chunks of rows so the scratch (rows x k) fits in wk.
+  const chunk = Math.max(1, Math.floor(wk.length / k));
+  for (let r = r0; r < r1; r += chunk) {
+    const len = Math.min(chunk, r1 - r);
+    g.gemm(false, false, len, k, k, 1, A, r + c0 * lda, lda, U, offU, ldu, 0, wk, 0, len);
+    for (let c = 0; c < k; c++) A.set(wk.subarray(c * len, c * len + len), r + (c0 + c) * lda);
+  }
+}
+
+// Rows r0..r0+k-1 of columns c0..c1-1 of A := U^T A(rows, cols).
+function multiplyLeftT(A: FloatArray, lda: number, r0: number, k: number, c0: number, c1: number, U: FloatArray, offU: number, ldu: number, wk: FloatArray): void {
+  const cols = c1 - c0;
+  if (cols <= 0 || k <= 0) return;
+  const g = kernels();
+  const chunk = Math.max(1, Math.floor(wk.length / k));
+  for (let c = c0; c < c1; c += chunk) {
+    const len = Math.min(chunk, c1 - c);
+    g.gemm(true, false, k, len, k, 1, U, offU, ldu, A, r0 + c * lda, lda, 0, wk, 0, k);
+    for (let j = 0; j < len; j++) A.set(wk.subarray(j * k, j * k + k), r0 + (c + j) * lda);
+  }
+}
+
+// ------------------------------------------------------------------ the sweep (laqr5)
+
+/**
+ * Householder reflector for the 2 or 3 entries of x (LAPACK dlarfg, inlined for the bulge
+ * chase as lahqr does, with its rescaling of tiny vectors): returns tau; x[0] becomes beta,
+ * x[1..] the reflector's tail.
+ */
+function smallHouse(len: 2 | 3, x: Float64Array): number {
+  let v1 = x[1]!;
+  let v2 = len === 3 ? x[2]! : 0;
+  const xnorm = len === 3 ? Math.hypot(v1, v2) : Math.abs(v1);
+  if (xnorm === 0) return 0;
+  let alpha = x[0]!;
+  let beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+  const safmin = SAFMIN / EPS;
+  let knt = 0;
+  if (Math.abs(beta) < safmin) {
+    const rsafmn = 1 / safmin;
+    do {
+      knt++;
+      v1 *= rsafmn;
+      v2 *= rsafmn;
+      beta *= rsafmn;
+      alpha *= rsafmn;
+    } while (Math.abs(beta) < safmin && knt < 20);
+    beta = -(alpha >= 0 ? 1 : -1) * (len === 3 ? Math.hypot(alpha, v1, v2) : Math.hypot(alpha, v1));
+  }
+  const tau = (beta - alpha) / beta;
+  const sc = 1 / (alpha - beta);
+  x[1] = v1 * sc;
+  if (len === 3) x[2] = v2 * sc;
+  for (let q = 0; q < knt; q++) beta *= safmin;
+  x[0] = beta;
+  return tau;
+}
+
+// First column of (H - s1 I)(H - s2 I) for the 2 x 2 or 3 x 3 H at (off, ld), scaled
+// (LAPACK dlaqr1); s1, s2 real or a conjugate pair.
+function laqr1(nn: 2 | 3, H: FloatArray, off: number, ld: number, sr1: number, si1: number, sr2: number, si2: number, v: Float64Array): void {
+  const h = (i: number, j: number): number => H[off + i + j * ld]!;
+  if (nn === 2) {
+    const s = Math.abs(h(0, 0) - sr2) + Math.abs(si2) + Math.abs(h(1, 0));
+    if (s === 0) {
+      v[0] = 0;
+      v[1] = 0;
+      return;
+    }
+    const h21s = h(1, 0) / s;
+    v[0] = h21s * h(0, 1) + (h(0, 0) - sr1) * ((h(0, 0) - sr2) / s) - si1 * (si2 / s);
+    v[1] = h21s * (h(0, 0) + h(1, 1) - sr1 - sr2);
+    return;
+  }
+  const s = Math.abs(h(0, 0) - sr2) + Math.abs(si2) + Math.abs(h(1, 0)) + Math.abs(h(2, 0));
+  if (s === 0) {
+    v[0] = 0;
+    v[1] = 0;
+    v[2] = 0;
+    return;
+  }
+  const h21s = h(1, 0) / s;
+  const h31s = h(2, 0) / s;
+  v[0] = (h(0, 0) - sr1) * ((h(0, 0) - sr2) / s) - si1 * (si2 / s) + h(0, 1) * h21s + h(0, 2) * h31s;
+  v[1] = h21s * (h(0, 0) + h(1, 1) - sr1 - sr2) + h(1, 2) * h31s;
+  v[2] = h31s * (h(0, 0) + h(2, 2) - sr1 - sr2) + h21s * h(2, 1);
+}
+
+/**
+ * One small-bulge multishift QR sweep over the active block ktop..kbot (0-based, inclusive)
+ * with the `nshfts` shifts sr/si[so..so+nshfts-1] (LAPACK dlaqr5 with accumulated
+ * reflections, without the 2 x 2 block structure of U). Bulges sit three rows apart; see
+ * the file comment.
+ */
+function laqr5(c: Ctx, ktop: number, kbot: number, nshfts: number, sr: Float64Array, si: Float64Array, so: number, ws: Workspace): void {
+  if (nshfts < 2 || ktop >= kbot) return;
+  const { wantt, wantz, n, H, ldh, Z, ldz, iloz, ihiz, wk } = c;
+  const h = (i: number, j: number): number => H[i + j * ldh]!;
+  const set = (i: number, j: number, v: number): void => {
+    H[i + j * ldh] = v;
+  };
+  // Pairs of real shifts and pairs of complex conjugate shifts.
+  for (let i = so; i < so + nshfts - 2; i += 2) {
+    if (si[i] !== -si[i + 1]!) {
+      let t = sr[i]!;
+      sr[i] = sr[i + 1]!;
+      sr[i + 1] = sr[i + 2]!;
+      sr[i + 2] = t;
+      t = si[i]!;
+      si[i] = si[i + 1]!;
+      si[i + 1] = si[i + 2]!;
+      si[i + 2] = t;
+    }
+  }
+  const ns = nshfts - (nshfts % 2);
+  const ulp = EPS;
+  const smlnum = SAFMIN * (n / ulp);
+  if (ktop + 2 <= kbot) set(ktop + 2, ktop, 0);
+  const nbmps = ns / 2;
+  const kdu = 6 * nbmps - 3;
+  // Reflectors: tau in V[3m], v = (1, V[3m+1], V[3m+2]); one more slot for the 2 x 2 one.
+  const V = new Float64Array(3 * (nbmps + 1));
+  const vt = new Float64Array(3);
+  const U = ws.f64(kdu * kdu);
+  const x = new Float64Array(3);
+  const reflect3 = (m: number, a0: number, a1: number, a2: number): number => {
+    x[0] = a0;
+    x[1] = a1;
+    x[2] = a2;
+    const tau = smallHouse(3, x);
+    V[3 * m] = tau;
+    V[3 * m + 1] = x[1]!;
+    V[3 * m + 2] = x[2]!;
+    return x[0]!;
+  };
+
+  for (let incol = 3 * (1 - nbmps) + ktop - 1; incol <= kbot - 2; incol += 3 * nbmps - 2) {
+    const ndcol = incol + kdu;
+    const k1 = Math.max(0, ktop - incol - 1);
+    U.fill(0);
+    for (let i = 0; i < kdu; i++) U[i + i * kdu] = 1;
+    const krEnd = Math.min(incol + 3 * nbmps - 3, kbot - 2);
+    for (let krcol = incol; krcol <= krEnd; krcol++) {
+      // Active bulges mtop..mbot (0-based), bulge m at K = krcol + 3 m (rows K+1..K+3).
+      const mtop = Math.max(0, Math.ceil((ktop - 1 - krcol) / 3));
+      const mbot = Math.min(nbmps - 1, Math.floor((kbot - 3 - krcol) / 3));
+      const m22 = mbot + 1;
+      const bmp22 = m22 < nbmps && krcol + 3 * m22 === kbot - 2;
+
+      // Generate the reflections that move the chain one column right.
+      for (let m = mtop; m <= mbot; m++) {
+        const K = krcol + 3 * m;
+        if (K === ktop - 1) {
+          laqr1(3, H, ktop + ktop * ldh, ldh, sr[so + 2 * m]!, si[so + 2 * m]!, sr[so + 2 * m + 1]!, si[so + 2 * m + 1]!, vt);
+          reflect3(m, vt[0]!, vt[1]!, vt[2]!);
+        } else {
+          const beta = reflect3(m, h(K + 1, K), h(K + 2, K), h(K + 3, K));
+          if (h(K + 3, K) !== 0 || h(K + 3, K + 1) !== 0 || h(K + 3, K + 2) === 0) {
+            set(K + 1, K, beta);
+            set(K + 2, K, 0);
+            set(K + 3, K, 0);
+          } else {
+            // The bulge collapsed (vigilant deflation or underflow): try a fresh one from the
+            // shifts, and keep it only if the fill it makes is negligible.
+            laqr1(3, H, K + 1 + (K + 1) * ldh, ldh, sr[so + 2 * m]!, si[so + 2 * m]!, sr[so + 2 * m + 1]!, si[so + 2 * m + 1]!, vt);
+            x[0] = vt[0]!;
+            x[1] = vt[1]!;
+            x[2] = vt[2]!;
+            const tt = smallHouse(3, x);
+            const refsum = tt * (h(K + 1, K) + x[1]! * h(K + 2, K));
+            if (Math.abs(h(K + 2, K) - refsum * x[1]!) + Math.abs(refsum * x[2]!) > ulp * (Math.abs(h(K, K)) + Math.abs(h(K + 1, K + 1)) + Math.abs(h(K + 2, K + 2)))) {
+              set(K + 1, K, beta);
+              set(K + 2, K, 0);
+              set(K + 3, K, 0);
+            } else {
+              set(K + 1, K, h(K + 1, K) - refsum);
+              set(K + 2, K, 0);
+              set(K + 3, K, 0);
+              V[3 * m] = tt;
+              V[3 * m + 1] = x[1]!;
+              V[3 * m + 2] = x[2]!;
+            }
+          }
+        }
+      }
+      // The 2 x 2 reflection at the bottom, if needed.
+      if (bmp22) {
+        const K = krcol + 3 * m22;
+        if (K === ktop - 1) {
+          laqr1(2, H, K + 1 + (K + 1) * ldh, ldh, sr[so + 2 * m22]!, si[so + 2 * m22]!, sr[so + 2 * m22 + 1]!, si[so + 2 * m22 + 1]!, vt);
+          x[0] = vt[0]!;
+          x[1] = vt[1]!;
+          V[3 * m22] = smallHouse(2, x);
+          V[3 * m22 + 1] = x[1]!;
+        } else {
+          x[0] = h(K + 1, K);
+          x[1] = h(K + 2, K);
+          V[3 * m22] = smallHouse(2, x);
+          V[3 * m22 + 1] = x[1]!;
+          set(K + 1, K, x[0]!);
+          set(K + 2, K, 0);
+        }
+        V[3 * m22 + 2] = 0;
+      }
+
+      // Multiply H by the reflections from the left (columns inside the slab).
+      const jbot = Math.min(ndcol, kbot);
+      for (let j = Math.max(ktop, krcol); j <= jbot; j++) {
+        const mend = Math.min(mbot, Math.floor((j - krcol - 1) / 3));
+        const col = j * ldh;
+        for (let m = mtop; m <= mend; m++) {
+          const K = krcol + 3 * m;
+          const tau = V[3 * m]!;
+          const v2 = V[3 * m + 1]!;
+          const v3 = V[3 * m + 2]!;
+          const p = col + K + 1;
+          const refsum = tau * (H[p]! + v2 * H[p + 1]! + v3 * H[p + 2]!);
+          H[p] = H[p]! - refsum;
+          H[p + 1] = H[p + 1]! - refsum * v2;
+          H[p + 2] = H[p + 2]! - refsum * v3;
+        }
+      }
+      if (bmp22) {
+        const K = krcol + 3 * m22;
+        const tau = V[3 * m22]!;
+        const v2 = V[3 * m22 + 1]!;
+        for (let j = Math.max(K + 1, ktop); j <= jbot; j++) {
+          const p = j * ldh + K + 1;
+          const refsum = tau * (H[p]! + v2 * H[p + 1]!);
+          H[p] = H[p]! - refsum;
+          H[p + 1] = H[p + 1]! - refsum * v2;
+        }
+      }
+
+      // Multiply H by the reflections from the right (rows inside the slab; the last row of
+      // each bulge is filled in after the deflation check), accumulating U. Column c of U has
+      // a nonzero in row r only if r >= 3 m for the bulge m touching it (it started as e_c and
+      // was only mixed with columns to its left that the same bulge had touched) and r is at
+      // most the last column any bulge has reached so far in this slab.
+      const jtop = Math.max(ktop, incol);
+      const uReach = krcol - incol + 3 * nbmps - 1;
+      for (let m = mtop; m <= mbot; m++) {
+        const tau = V[3 * m]!;
+        if (tau === 0) continue;
+        const K = krcol + 3 * m;
+        const v2 = V[3 * m + 1]!;
+        const v3 = V[3 * m + 2]!;
+        const c1 = (K + 1) * ldh;
+        const c2 = c1 + ldh;
+        const c3 = c2 + ldh;
+        const jEnd = Math.min(kbot, K + 3);
+        for (let j = jtop; j <= jEnd; j++) {
+          const refsum = tau * (H[c1 + j]! + v2 * H[c2 + j]! + v3 * H[c3 + j]!);
+          H[c1 + j] = H[c1 + j]! - refsum;
+          H[c2 + j] = H[c2 + j]! - refsum * v2;
+          H[c3 + j] = H[c3 + j]! - refsum * v3;
+        }
+        const kms = K - incol;
+        const u1 = kms * kdu;
+        const u2 = u1 + kdu;
+        const u3 = u2 + kdu;
+        for (let j = Math.max(k1, 3 * m), jEndU = Math.min(kdu - 1, uReach); j <= jEndU; j++) {
+          const refsum = tau * (U[u1 + j]! + v2 * U[u2 + j]! + v3 * U[u3 + j]!);
+          U[u1 + j] = U[u1 + j]! - refsum;
+          U[u2 + j] = U[u2 + j]! - refsum * v2;
+          U[u3 + j] = U[u3 + j]! - refsum * v3;
+        }
+      }
+      if (bmp22) {
+        const tau = V[3 * m22]!;
+        if (tau !== 0) {
+          const K = krcol + 3 * m22;
+          const v2 = V[3 * m22 + 1]!;
+          const c1 = (K + 1) * ldh;
+          const c2 = c1 + ldh;
+          const jEnd = Math.min(kbot, K + 3);
+          for (let j = jtop; j <= jEnd; j++) {
+            const refsum = tau * (H[c1 + j]! + v2 * H[c2 + j]!);
+            H[c1 + j] = H[c1 + j]! - refsum;
+            H[c2 + j] = H[c2 + j]! - refsum * v2;
+          }
+          const kms = K - incol;
+          const u1 = kms * kdu;
+          const u2 = u1 + kdu;
+          for (let j = Math.max(k1, 3 * m22), jEndU = Math.min(kdu - 1, uReach); j <= jEndU; j++) {
+            const refsum = tau * (U[u1 + j]! + v2 * U[u2 + j]!);
+            U[u1 + j] = U[u1 + j]! - refsum;
+            U[u2 + j] = U[u2 + j]! - refsum * v2;
+          }
+        }
+      }
+
+      // Vigilant deflation check: a subdiagonal entry the bulges have just passed may be
+      // negligible (both the traditional and the Ahues & Tisseur criteria).
+      let mstart = mtop;
+      if (krcol + 3 * mstart < ktop) mstart++;
+      let mend = mbot;
+      if (bmp22) mend++;
+      if (krcol === kbot - 2) mend++;
+      for (let m = mstart; m <= mend; m++) {
+        const k = Math.min(kbot - 1, krcol + 3 * m);
+        if (h(k + 1, k) === 0) continue;
+        let tst1 = Math.abs(h(k, k)) + Math.abs(h(k + 1, k + 1));
+        if (tst1 === 0) {
+          if (k >= ktop + 1) tst1 += Math.abs(h(k, k - 1));
+          if (k >= ktop + 2) tst1 += Math.abs(h(k, k - 2));
+          if (k >= ktop + 3) tst1 += Math.abs(h(k, k - 3));
+          if (k <= kbot - 2) tst1 += Math.abs(h(k + 2, k + 1));
+          if (k <= kbot - 3) tst1 += Math.abs(h(k + 3, k + 1));
+          if (k <= kbot - 4) tst1 += Math.abs(h(k + 4, k + 1));
+        }
+        if (Math.abs(h(k + 1, k)) <= Math.max(smlnum, ulp * tst1)) {
+          const h12 = Math.max(Math.abs(h(k + 1, k)), Math.abs(h(k, k + 1)));
+          const h21 = Math.min(Math.abs(h(k + 1, k)), Math.abs(h(k, k + 1)));
+          const h11 = Math.max(Math.abs(h(k + 1, k + 1)), Math.abs(h(k, k) - h(k + 1, k + 1)));
+          const h22 = Math.min(Math.abs(h(k + 1, k + 1)), Math.abs(h(k, k) - h(k + 1, k + 1)));
+          const scl = h11 + h12;
+          const tst2 = h22 * (h11 / scl);
+          if (tst2 === 0 || h21 * (h12 / scl) <= Math.max(smlnum, ulp * tst2)) set(k + 1, k, 0);
+        }
+      }
+
+      // Fill in the last row of each bulge.
+      const mfill = Math.min(nbmps - 1, Math.floor((kbot - krcol - 4) / 3));
+      for (let m = mtop; m <= mfill; m++) {
+        const K = krcol + 3 * m;
+        const refsum = V[3 * m]! * V[3 * m + 2]! * h(K + 4, K + 3);
+        set(K + 4, K + 1, -refsum);
+        set(K + 4, K + 2, -refsum * V[3 * m + 1]!);
+        set(K + 4, K + 3, h(K + 4, K + 3) - refsum * V[3 * m + 2]!);
+      }
+    }
+
+    // Update the far-from-diagonal parts of H, and Z, with U.
+    const jtopFar = wantt ? 0 : ktop;
+    const jbotFar = wantt ? n - 1 : kbot;
+    const nu = kdu - Math.max(0, ndcol - kbot) - k1;
+    const offU = k1 + k1 * kdu;
+    // Horizontal: rows incol+1+k1 .. of the columns right of the slab.
+    multiplyLeftT(H, ldh, incol + 1 + k1, nu, Math.min(ndcol, kbot) + 1, jbotFar + 1, U, offU, kdu, wk);
+    // Vertical: the rows above the slab.
+    multiplyRight(H, ldh, jtopFar, Math.max(ktop, incol), incol + 1 + k1, nu, U, offU, kdu, wk);
+    if (wantz) multiplyRight(Z, ldz, iloz, ihiz + 1, incol + 1 + k1, nu, U, offU, kdu, wk);
+  }
+}
+
+// ----------------------------------------------------- aggressive early deflation (laqr3)
+
+/**
+ * Aggressive early deflation on the trailing window of order nw of the active block
+ * ktop..kbot (LAPACK dlaqr3). Eigenvalues found converged are written to wr/wi and the
+ * window is returned to Hessenberg form; the unconverged window eigenvalues are left in
+ * wr/wi[kbot - nd - ns + 1 .. kbot - nd] as shifts.
+ * @returns ns (shifts available) and nd (eigenvalues deflated).
+ */
+function laqr3(c: Ctx, ktop: number, kbot: number, nw: number, wr: Float64Array, wi: Float64Array, ws: Workspace): { ns: number; nd: number } {
+  const { wantt, wantz, n, H, ldh, Z, ldz, iloz, ihiz, wk, lv } = c;
+  const h = (i: number, j: number): number => H[i + j * ldh]!;
+  const ulp = EPS;
+  const smlnum = SAFMIN * (n / ulp);
+  const jw = Math.min(nw, kbot - ktop + 1);
+  const kwtop = kbot - jw + 1;
+  let s = kwtop === ktop ? 0 : h(kwtop, kwtop - 1);
+  if (kbot === kwtop) {
+    // A 1 x 1 window.
+    wr[kwtop] = h(kwtop, kwtop);
+    wi[kwtop] = 0;
+    if (Math.abs(s) <= Math.max(smlnum, ulp * Math.abs(h(kwtop, kwtop)))) {
+      if (kwtop > ktop) H[kwtop + (kwtop - 1) * ldh] = 0;
+      return { ns: 0, nd: 1 };
+    }
+    return { ns: 1, nd: 0 };
+  }
+  return withWorkspace((w2) => {
+    // T = the window (Hessenberg), V = I; then T = V^T window V in Schur form.
+    const T = w2.f64(jw * jw);
+    const Vw = w2.f64(jw * jw);
+    for (let j = 0; j < jw; j++) {
+      for (let i = 0; i <= Math.min(j + 1, jw - 1); i++) T[i + j * jw] = h(kwtop + i, kwtop + j);
+      Vw[j + j * jw] = 1;
+    }
+    const wrw = wr.subarray(kwtop, kwtop + jw);
+    const wiw = wi.subarray(kwtop, kwtop + jw);
+    let infqr: number;
+    if (jw > NMIN && c.depth === 0) {
+      infqr = laqr0Core({ ...c, n: jw, H: T, ldh: jw, iloz: 0, ihiz: jw - 1, Z: Vw, ldz: jw, wantt: true, wantz: true, depth: 1, wk: w2.f64(Math.max(1, jw * jw)) }, 0, jw - 1, wrw, wiw, w2);
+    } else {
+      infqr = lahqr(true, true, jw, 0, jw - 1, T, 0, jw, wrw, wiw, 0, jw - 1, Vw, 0, jw);
+    }
+    // trexc needs a clean margin below the subdiagonal.
+    for (let j = 0; j < jw - 3; j++) {
+      T[j + 2 + j * jw] = 0;
+      T[j + 3 + j * jw] = 0;
+    }
+    if (jw > 2) T[jw - 1 + (jw - 3) * jw] = 0;
+
+    // Deflation detection: test the spike component of the bottom block; deflate it, or move
+    // it to the top of the undeflated part (ilst) out of the way.
+    let ns = jw;
+    let ilst = infqr;
+    while (ilst <= ns - 1) {
+      const bulge = ns > 1 && T[ns - 1 + (ns - 2) * jw] !== 0;
+      if (!bulge) {
+        let foo = Math.abs(T[ns - 1 + (ns - 1) * jw]!);
+        if (foo === 0) foo = Math.abs(s);
+        if (Math.abs(s * Vw[(ns - 1) * jw]!) <= Math.max(smlnum, ulp * foo)) {
+          ns -= 1;
+        } else {
+          trexcUp(jw, T, jw, Vw, jw, ns - 1, ilst, lv);
+          ilst += 1;
+        }
+      } else {
+        let foo = Math.abs(T[ns - 1 + (ns - 1) * jw]!) + Math.sqrt(Math.abs(T[ns - 1 + (ns - 2) * jw]!)) * Math.sqrt(Math.abs(T[ns - 2 + (ns - 1) * jw]!));
+        if (foo === 0) foo = Math.abs(s);
+        if (Math.max(Math.abs(s * Vw[(ns - 1) * jw]!), Math.abs(s * Vw[(ns - 2) * jw]!)) <= Math.max(smlnum, ulp * foo)) {
+          ns -= 2;
+        } else {
+          // A rejected swap leaves the block where it is; counting it as moved keeps the loop
+          // finite and only costs a possible deflation (dtrexc's contract in dlaqr3).
+          trexcUp(jw, T, jw, Vw, jw, ns - 2, ilst, lv);
+          ilst += 2;
+        }
+      }
+    }
+    if (ns === 0) s = 0;
+
+    // Eigenvalues of the window from T.
+    for (let i = jw - 1; i >= infqr; ) {
+      if (i === infqr || T[i + (i - 1) * jw] === 0) {
+        wrw[i] = T[i + i * jw]!;
+        wiw[i] = 0;
+        i -= 1;
+      } else {
+        const p = i - 1 + (i - 1) * jw;
+        lanv2(T[p]!, T[p + jw]!, T[p + 1]!, T[p + 1 + jw]!, lv);
+        wrw[i - 1] = lv.rt1r;
+        wiw[i - 1] = lv.rt1i;
+        wrw[i] = lv.rt2r;
+        wiw[i] = lv.rt2i;
+        i -= 2;
+      }
+    }
+
+    if (ns < jw || s === 0) {
+      let tauH: Float64Array | undefined;
+      if (ns > 1 && s !== 0) {
+        // Reflect the spike back: a reflector R with R (first row of V)^T = beta e1 on the
+        // undeflated part, then back to Hessenberg form.
+        const work = w2.f64(jw);
+        for (let j = 0; j < ns; j++) work[j] = Vw[j * jw]!;
+        const tau = larfg(ns, work, 0, 1, 1);
+        work[0] = 1;
+        for (let j = 0; j < jw; j++) for (let i = j + 2; i < jw; i++) T[i + j * jw] = 0;
+        const scratch = w2.f64(jw);
+        larf('L', ns, jw, work, 0, 1, tau, T, 0, jw, scratch);
+        larf('R', ns, ns, work, 0, 1, tau, T, 0, jw, scratch);
+        larf('R', jw, ns, work, 0, 1, tau, Vw, 0, jw, scratch);
+        tauH = new Float64Array(Math.max(1, jw - 1));
+        gehrd(jw, 0, ns - 1, T, 0, jw, tauH, w2);
+      }
+      if (kwtop > 0) H[kwtop + (kwtop - 1) * ldh] = s * Vw[0]!;
+      for (let j = 0; j < jw; j++) {
+        for (let i = 0; i <= j; i++) H[kwtop + i + (kwtop + j) * ldh] = T[i + j * jw]!;
+        if (j + 1 < jw) H[kwtop + j + 1 + (kwtop + j) * ldh] = T[j + 1 + j * jw]!;
+      }
+      if (tauH) {
+        // V := V Q with Q the Hessenberg reduction's orthogonal factor.
+        const Qh = w2.f64(jw * jw);
+        orghr(jw, 0, ns - 1, T, 0, jw, tauH, Qh, 0, jw, w2);
+        multiplyRight(Vw, jw, 0, jw, 0, jw, Qh, 0, jw, wk);
+      }
+      const ltop = wantt ? 0 : ktop;
+      multiplyRight(H, ldh, ltop, kwtop, kwtop, jw, Vw, 0, jw, wk);
+      if (wantt) multiplyLeftT(H, ldh, kwtop, jw, kbot + 1, n, Vw, 0, jw, wk);
+      if (wantz) multiplyRight(Z, ldz, iloz, ihiz + 1, kwtop, jw, Vw, 0, jw, wk);
+    }
+    return { ns: ns - infqr, nd: jw - ns };
+  });
+}
+
+// ------------------------------------------------------------------------ the driver
+
+/**
+ * Schur form of the active part ilo..ihi of c.H by multishift QR with aggressive early
+ * deflation (LAPACK dlaqr0). Eigenvalues go to wr/wi[ilo..ihi].
+ * @returns 0, or 1 + the last row of the block that failed to converge.
+ */
+function laqr0Core(c: Ctx, ilo: number, ihi: number, wr: Float64Array, wi: Float64Array, ws: Workspace): number {
+  const { n, H, ldh } = c;
+  const h = (i: number, j: number): number => H[i + j * ldh]!;
+  if (n < NMIN || ihi - ilo + 1 < NMIN) {
+    return lahqr(c.wantt, c.wantz, n, ilo, ihi, H, 0, ldh, wr, wi, c.iloz, c.ihiz, c.Z, 0, c.ldz);
+  }
+  const nh0 = ihi - ilo + 1;
+  let nwr = Math.max(2, windowSize(nh0));
+  nwr = Math.min(nh0, Math.trunc((n - 1) / 3), nwr);
+  let nsr = Math.min(shiftCount(nh0), Math.trunc((n + 6) / 9), ihi - ilo);
+  nsr = Math.max(2, nsr - (nsr % 2));
+  const nwmax = Math.trunc((n - 1) / 3);
+  let nsmax = Math.trunc((n + 6) / 9);
+  nsmax -= nsmax % 2;
+  let nw = nwmax;
+  let ndfl = 1;
+  let ndec = -1;
+  const itmax = Math.max(30, 2 * KEXSH) * Math.max(10, nh0);
+  let kbot = ihi;
+  const lv = c.lv;
+  for (let it = 1; it <= itmax; it++) {
+    if (kbot < ilo) return 0;
+    // The active block ktop..kbot.
+    let k = kbot;
+    while (k > ilo && h(k, k - 1) !== 0) k--;
+    const ktop = k;
+    // Deflation window size (grows, then shrinks, when deflations stall).
+    const nh = kbot - ktop + 1;
+    const nwupbd = Math.min(nh, nwmax);
+    nw = ndfl < KEXNW ? Math.min(nwupbd, nwr) : Math.min(nwupbd, 2 * nw);
+    if (nw < nwmax) {
+      if (nw >= nh - 1) nw = nh;
+      else {
+        const kwtop = kbot - nw + 1;
+        if (Math.abs(h(kwtop, kwtop - 1)) > Math.abs(h(kwtop - 1, kwtop - 2))) nw++;
+      }
+    }
+    if (ndfl < KEXNW) ndec = -1;
+    else if (ndec >= 0 || nw >= nwupbd) {
+      ndec++;
+      if (nw - ndec < 2) ndec = 0;
+      nw -= ndec;
+    }
+    const aed = laqr3(c, ktop, kbot, nw, wr, wi, ws);
+    const ld = aed.nd;
+    kbot -= ld;
+    let ks = kbot - aed.ns + 1;
+    // Skip the sweep when many eigenvalues just deflated or the block is small.
+    if (ld === 0 || (100 * ld <= nw * NIBBLE && kbot - ktop + 1 > Math.min(NMIN, nwmax))) {
+      let ns = Math.min(nsmax, nsr, Math.max(2, kbot - ktop));
+      ns -= ns % 2;
+      if (ndfl % KEXSH === 0) {
+        // Exceptional shifts.
+        ks = kbot - ns + 1;
+        for (let i = kbot; i >= Math.max(ks + 1, ktop + 2); i -= 2) {
+          const ss = Math.abs(h(i, i - 1)) + Math.abs(h(i - 1, i - 2));
+          const aa = WILK1 * ss + h(i, i);
+          lanv2(aa, ss, WILK2 * ss, aa, lv);
+          wr[i - 1] = lv.rt1r;
+          wi[i - 1] = lv.rt1i;
+          wr[i] = lv.rt2r;
+          wi[i] = lv.rt2i;
+        }
+        if (ks === ktop) {
+          wr[ks + 1] = h(ks + 1, ks + 1);
+          wi[ks + 1] = 0;
+          wr[ks] = wr[ks + 1]!;
+          wi[ks] = wi[ks + 1]!;
+        }
+      } else {
+        if (kbot - ks + 1 <= ns / 2) {
+          // Too few shifts from the deflation window: use the eigenvalues of a trailing
+          // principal submatrix of order ns.
+          ks = kbot - ns + 1;
+          const inf = withWorkspace((w3) => {
+            const Ts = w3.f64(ns * ns);
+            for (let j = 0; j < ns; j++) for (let i = 0; i <= Math.min(j + 1, ns - 1); i++) Ts[i + j * ns] = h(ks + i, ks + j);
+            const srs = wr.subarray(ks, ks + ns);
+            const sis = wi.subarray(ks, ks + ns);
+            if (ns > NMIN && c.depth === 0) {
+              return laqr0Core({ ...c, n: ns, H: Ts, ldh: ns, wantt: false, wantz: false, iloz: 0, ihiz: -1, Z: Ts, ldz: ns, depth: 1, wk: w3.f64(ns * ns) }, 0, ns - 1, srs, sis, w3);
+            }
+            return lahqr(false, false, ns, 0, ns - 1, Ts, 0, ns, srs, sis, 0, -1, Ts, 0, ns);
+          });
+          ks += inf;
+          if (ks >= kbot) {
+            // Rare QR failure: the eigenvalues of the trailing 2 x 2 block.
+            lanv2(h(kbot - 1, kbot - 1), h(kbot - 1, kbot), h(kbot, kbot - 1), h(kbot, kbot), lv);
+            wr[kbot - 1] = lv.rt1r;
+            wi[kbot - 1] = lv.rt1i;
+            wr[kbot] = lv.rt2r;
+            wi[kbot] = lv.rt2i;
+            ks = kbot - 1;
+          }
+        }
+        if (kbot - ks + 1 > ns) {
+          // Sort the shifts by decreasing magnitude (bubble sort keeps conjugate pairs
+          // together), so the smallest ns are used.
+          let sorted = false;
+          for (let kk = kbot; kk > ks && !sorted; kk--) {
+            sorted = true;
+            for (let i = ks; i < kk; i++) {
+              if (Math.abs(wr[i]!) + Math.abs(wi[i]!) < Math.abs(wr[i + 1]!) + Math.abs(wi[i + 1]!)) {
+                sorted = false;
+                let t = wr[i]!;
+                wr[i] = wr[i + 1]!;
+                wr[i + 1] = t;
+                t = wi[i]!;
+                wi[i] = wi[i + 1]!;
+                wi[i + 1] = t;
+              }
+            }
+          }
+        }
+        // Pairs of real shifts and complex conjugate pairs.
+        for (let i = kbot; i >= ks + 2; i -= 2) {
+          if (wi[i] !== -wi[i - 1]!) {
+            let t = wr[i]!;
+            wr[i] = wr[i - 1]!;
+            wr[i - 1] = wr[i - 2]!;
+            wr[i - 2] = t;
+            t = wi[i]!;
+            wi[i] = wi[i - 1]!;
+            wi[i - 1] = wi[i - 2]!;
+            wi[i - 2] = t;
+          }
+        }
+      }
+      // Two real shifts: use the one closer to H(kbot, kbot) twice.
+      if (kbot - ks + 1 === 2 && wi[kbot] === 0) {
+        if (Math.abs(wr[kbot]! - h(kbot, kbot)) < Math.abs(wr[kbot - 1]! - h(kbot, kbot))) wr[kbot - 1] = wr[kbot]!;
+        else wr[kbot] = wr[kbot - 1]!;
+      }
+      ns = Math.min(ns, kbot - ks + 1);
+      ns -= ns % 2;
+      ks = kbot - ns + 1;
+      withWorkspace((w4) => laqr5(c, ktop, kbot, ns, wr, wi, ks, w4));
+    }
+    ndfl = ld > 0 ? 1 : ndfl + 1;
+  }
+  return kbot + 1;
+}
+
+/**
+ * Eigenvalues of the n x n upper Hessenberg H and optionally its real Schur form
+ * T = Z^T H Z (LAPACK dhseqr: multishift QR with aggressive early deflation for n >= NMIN,
+ * else the double-shift lahqr). Arguments as {@link hseqr}'s, with the active block
+ * ilo..ihi (0-based).
+ * @throws ConvergenceError naming `routine` when the iteration limit is reached.
+ */
+export function hseqrMultishift(
+  wantt: boolean, wantz: boolean, n: number, ilo: number, ihi: number, H: FloatArray, ldh: number,
+  wr: Float64Array, wi: Float64Array, Z: FloatArray, ldz: number, ws: Workspace, routine: string,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (i >= ilo && i <= ihi) continue;
+    wr[i] = H[i + i * ldh]!;
+    wi[i] = 0;
+  }
+  for (let j = 0; j < n; j++) for (let r = j + 2; r < n; r++) H[r + j * ldh] = 0;
+  if (ilo > ihi) return;
+  const nw = Math.max(windowSize(ihi - ilo + 1), 6 * (shiftCount(ihi - ilo + 1) / 2) - 3, 1);
+  const c: Ctx = {
+    wantt, wantz, n, H, ldh, iloz: ilo, ihiz: ihi, Z, ldz,
+    wk: ws.f64(Math.max(1, 2 * nw * n)),
+    lv: { a: 0, b: 0, c: 0, d: 0, rt1r: 0, rt1i: 0, rt2r: 0, rt2i: 0, cs: 0, sn: 0 },
+    depth: 0,
+  };
+  // With the full Schur form, Z's rows outside ilo..ihi are transformed too (dhseqr: 1..n).
+  if (wantz) {
+    c.iloz = 0;
+    c.ihiz = n - 1;
+  }
+  const info = laqr0Core(c, ilo, ihi, wr, wi, ws);
+  if (info > 0) {
+    throw new ConvergenceError(`${routine}: the QR algorithm did not converge for eigenvalue ${info - 1}`);
+  }
+}
