@@ -32,3 +32,5 @@ export { saveModel, loadModel } from './model-file.js';
 export { readPng, writePng } from './png-file.js';
 export { readSafetensors, openSafetensors, writeSafetensors } from './safetensors.js';
 export type { ReadSafetensorsOptions } from './safetensors.js';
+export { readLoraAdapter, writeLoraAdapter, LORA_ADAPTER_WEIGHTS, LORA_ADAPTER_CONFIG } from './lora-adapter.js';
+export type { WriteLoraAdapterOptions } from './lora-adapter.js';
