@@ -1,0 +1,97 @@
+// The first call in a process against the warm ones: svd, eigh and qr of a random n x n
+// matrix (n = 400 by default), each timed in a fresh Node process: the first call (which
+// pays for loading and compiling the WASM kernels, V8's tiers of the TypeScript routines,
+// WebAssembly tier-up and growing the memory) and the best of the next 5 calls. numpy runs
+// the same thing in fresh Python processes (bench/ref/first_call.py) in the same rounds.
+// Rounds alternate lowrank and numpy and the ops; each cell keeps the median over rounds of
+// first and warm (first-call times vary with the machine's load: say in BENCHMARKS.md
+// whether it was quiet), and the ratio first / warm is taken per process, then the median.
+//
+//   node --import tsx bench/first-call.ts [--rounds N] [--n 400] [--ops svd,eigh,qr] [--threads 1]
+//   (python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
+//   Extra V8 flags for the child processes (to test tiers): --node-flags "--no-liftoff"
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+if (args[0] === '--child') {
+  // One fresh process: import the library (static imports are not part of the call, as in a
+  // user's program), build the input, then time the first call and the next 5.
+  const [op, nStr, threads] = [args[1]!, Number(args[2]), Number(args[3])];
+  const { Matrix } = await import('../src/matrix/matrix.js');
+  const { setThreads } = await import('../src/kernels/index.js');
+  const { svd } = await import('../src/linalg/svd.js');
+  const { eigh } = await import('../src/linalg/eigh.js');
+  const { qr } = await import('../src/linalg/qr.js');
+  const A = Matrix.random(nStr, nStr, { seed: 1, distribution: 'normal' });
+  const S = A.add(A.T).scale(0.5);
+  const fns: Record<string, () => unknown> = { svd: () => svd(A), eigh: () => eigh(S), qr: () => qr(A) };
+  const f = fns[op]!;
+  if (threads > 0) setThreads(threads);
+  let t0 = performance.now();
+  f();
+  const first = (performance.now() - t0) / 1000;
+  let warm = Infinity;
+  for (let k = 0; k < 5; k++) {
+    t0 = performance.now();
+    f();
+    warm = Math.min(warm, (performance.now() - t0) / 1000);
+  }
+  console.log(JSON.stringify({ first, warm }));
+  process.exit(0);
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const python = process.env.NUMPY_PYTHON ?? (existsSync('/tmp/ref-venv/bin/python') ? '/tmp/ref-venv/bin/python' : 'python3');
+const rounds = Number(opt('--rounds') ?? (args.includes('--quick') ? 3 : 5));
+const n = Number(opt('--n') ?? 400);
+const ops = (opt('--ops') ?? 'svd,eigh,qr').split(',');
+const threads = Number(opt('--threads') ?? 1);
+const nodeFlags = (opt('--node-flags') ?? '').split(' ').filter((s) => s.length > 0);
+
+interface Sample { first: number; warm: number }
+function runChild(cmd: string, argv: string[], env: Record<string, string>): Sample {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Sample;
+}
+const ours = (op: string): Sample =>
+  runChild(process.execPath, [...nodeFlags, '--import', 'tsx', join(here, 'first-call.ts'), '--child', op, String(n), String(threads)], {});
+const numpy = (op: string): Sample =>
+  runChild(python, [join(here, 'ref/first_call.py'), op, String(n)], { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) });
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const samples: Record<string, Sample[]> = {};
+const load0 = loadavg()[0]!;
+for (let r = 0; r < rounds; r++) {
+  for (const op of r % 2 ? [...ops].reverse() : ops) {
+    const pair: [string, () => Sample][] = [[`lowrank/${op}`, () => ours(op)], [`numpy/${op}`, () => numpy(op)]];
+    if (r % 2) pair.reverse();
+    for (const [key, f] of pair) (samples[key] ??= []).push(f());
+  }
+}
+const load1 = loadavg()[0]!;
+const ms = (s: number) => (s * 1000).toFixed(s < 0.01 ? 2 : 1);
+console.log(`# first call vs warm, n = ${n}, ${threads} thread(s), ${rounds} fresh processes per cell (median), load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}`);
+console.log('| op | lowrank first (ms) | lowrank warm (ms) | lowrank first/warm | numpy first (ms) | numpy warm (ms) | numpy first/warm | warm lowrank/numpy |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const op of ops) {
+  const L = samples[`lowrank/${op}`]!, N = samples[`numpy/${op}`]!;
+  const lf = median(L.map((s) => s.first)), lw = median(L.map((s) => s.warm));
+  const nf = median(N.map((s) => s.first)), nw = median(N.map((s) => s.warm));
+  const lr = median(L.map((s) => s.first / s.warm)), nr = median(N.map((s) => s.first / s.warm));
+  console.log(`| ${op} | ${ms(lf)} | ${ms(lw)} | ${lr.toFixed(2)} | ${ms(nf)} | ${ms(nw)} | ${nr.toFixed(2)} | ${(lw / nw).toFixed(2)} |`);
+  console.error(`${op}: lowrank first ${L.map((s) => ms(s.first)).join(' ')} warm ${L.map((s) => ms(s.warm)).join(' ')}`);
+}

@@ -1,0 +1,22 @@
+"""numpy reference for bench/first-call.ts: in a fresh Python process (numpy already
+imported, as a user's script would have it), the seconds of the first call of one
+decomposition of a random n x n matrix and the best of the next 5 calls.
+Prints {"first": s, "warm": s}. Threads are set by the caller (OPENBLAS_NUM_THREADS)."""
+import json, sys, time
+import numpy as np
+
+op, n = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(0)
+A = rng.standard_normal((n, n))
+S = (A + A.T) / 2
+ops = {
+    'svd': lambda: np.linalg.svd(A, full_matrices=False),
+    'eigh': lambda: np.linalg.eigh(S),
+    'qr': lambda: np.linalg.qr(A),
+}
+f = ops[op]
+t = time.perf_counter(); f(); first = time.perf_counter() - t
+warm = float('inf')
+for _ in range(5):
+    t = time.perf_counter(); f(); warm = min(warm, time.perf_counter() - t)
+print(json.dumps({'first': first, 'warm': warm}))
