@@ -16,7 +16,10 @@ import { NMF, NMFModel, type NMFModelJSON, type NMFOptions } from '../nmf/nmf.js
 import { topTermsOf, type TermWeight } from './top-terms.js';
 import { TfidfVectorizer, TfidfVectorizerModel, type TfidfVectorizerOptions, type VectorizerJSON } from './vectorize.js';
 
-/** NMF options of a topic model (everything but the number of components and custom factors). */
+/**
+ * NMF options of a topic model: those of {@link NMFOptions} (each documented there, with its
+ * range and default) but the number of components (`topics` sets it) and custom factors.
+ */
 export type TopicNMFOptions = Omit<NMFOptions, 'components' | 'W' | 'H'>;
 
 /** Options of {@link NMFTopics}. `topics` is required; unknown keys are an error. */
