@@ -14,9 +14,11 @@
  * The stable rank ||W||_F^2 / ||W||_2^2 = sum s_i^2 / s_1^2 (Rudelson & Vershynin 2007) is at
  * most the rank and counts the directions that carry energy comparable to the largest.
  */
-import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import { eigvalsh } from '../../linalg/eigh.js';
-import { matmul } from '../../linalg/matmul.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
+import { kernels } from '../../kernels/index.js';
+import { sterf } from '../../linalg/lapack/sterf.js';
+import { sytrd } from '../../linalg/lapack/sytrd.js';
+import { withWorkspace } from '../../linalg/lapack/workspace.js';
 import { svdvals } from '../../linalg/svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { energyRank } from '../../lowrank/rank-selection.js';
@@ -34,6 +36,10 @@ export interface WeightSpectrumOptions {
    * symmetric eigensolver: about 3x faster for large matrices; each s_i^2 is accurate to
    * about eps s_1^2, which leaves every energy and error figure exact to ~1e-13 but not
    * singular values below ~1e-8 s_1). Default `'auto'`: svd when min(m, n) <= 1024, else gram.
+   * The Gram route reads W where it is (any dtype, no float64 copy of it), accumulates the
+   * float64 Gram matrix from 256-row slabs (syrk), and tridiagonalizes it in place: its
+   * memory is W plus k^2 doubles (k = min(m, n)), where `'svd'` needs a float64 copy of W
+   * and its bidiagonalization's workspace.
    */
   method?: (typeof SPECTRUM_METHODS)[number];
 }
@@ -152,16 +158,74 @@ export function weightSpectrum(W: Matrix, options: WeightSpectrumOptions = {}): 
   const k = Math.min(m, n);
   if (k === 0) throw new ShapeError(`weightSpectrum: the matrix is ${m}x${n}; it has no spectrum`);
   const chosen = method === 'auto' ? (k <= AUTO_SVD_MAX ? 'svd' : 'gram') : method;
-  const W64 = W.dtype === 'float64' ? W : W.astype('float64');
-  let s: Float64Array;
-  if (chosen === 'svd') {
-    s = Float64Array.from(svdvals(W64));
-  } else {
-    // The smaller Gram matrix: its eigenvalues are the s_i^2 (rounding can leave tiny negatives).
-    const G = m >= n ? matmul(W64, W64, { transA: true }) : matmul(W64, W64, { transB: true });
-    const lam = eigvalsh(G);
-    s = new Float64Array(k);
-    for (let i = 0; i < k; i++) s[i] = Math.sqrt(Math.max(0, lam[k - 1 - i]!));
-  }
+  const s = chosen === 'svd' ? Float64Array.from(svdvals(W.dtype === 'float64' ? W : W.astype('float64'))) : gramSingularValues(W);
   return new WeightSpectrum([m, n], s, chosen);
+}
+
+/** Rows of W (or columns, for a wide W) converted to float64 per syrk update. */
+const GRAM_SLAB = 256;
+
+/**
+ * All min(m, n) singular values of W as the square roots of the eigenvalues of its smaller
+ * Gram matrix G (k x k, float64), descending. G = sum over slabs S (b x k, float64, of W's
+ * rows, or of W^T's when W is wide) of S^T S by syrk, lower triangle only; then LAPACK's
+ * eigenvalue-only path on G's own storage: dsytrd (Householder tridiagonalization, in place)
+ * and dsterf (root-free QL/QR). W is scaled into a safe range first, as dsyev scales its matrix.
+ * @throws NonFiniteInputError naming the first NaN/Inf of W.
+ */
+function gramSingularValues(W: Matrix): Float64Array {
+  const [m, n] = W.shape;
+  const wide = m < n;
+  const k = wide ? m : n;
+  const long = wide ? n : m;
+  const { data, offset, rowStride, colStride } = W;
+  // Element (i, j) of the tall view T (long x k): W, or W^T when wide.
+  const [ts, js] = wide ? [colStride, rowStride] : [rowStride, colStride];
+  // dsyev's scaling, applied to W as it is copied (G's entries are squares of W's): bring
+  // the largest |w| near 1 when W^T W could over- or underflow.
+  let amax = 0;
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < long; i++) {
+      const v = Math.abs(data[offset + i * ts + j * js]!);
+      if (!(v <= amax)) {
+        if (!Number.isFinite(v)) throwNonFinite(W);
+        amax = v;
+      }
+    }
+  }
+  const f = amax > 0 && (amax > 2 ** 250 || amax < 2 ** -250) ? 1 / amax : 1;
+  return withWorkspace((ws) => {
+    const G = ws.f64(k * k);
+    const b = Math.min(GRAM_SLAB, long);
+    const S = ws.alloc('float64', b * k, false) as Float64Array;
+    const K = kernels();
+    for (let i0 = 0; i0 < long; i0 += b) {
+      const rows = Math.min(b, long - i0);
+      // S (rows x k, column-major, ld b) := f T[i0 : i0 + rows, :] in float64.
+      for (let i = 0; i < rows; i++) {
+        const base = offset + (i0 + i) * ts;
+        for (let j = 0; j < k; j++) S[i + j * b] = f * data[base + j * js]!;
+      }
+      K.syrk('L', true, k, rows, 1, S, 0, b, 1, G, 0, k);
+    }
+    const d = new Float64Array(k);
+    const e = new Float64Array(Math.max(k - 1, 0));
+    const tau = new Float64Array(Math.max(k - 1, 0));
+    sytrd(k, G, 0, k, d, e, tau, ws);
+    sterf(k, d, e);
+    // Ascending eigenvalues of G to descending singular values (rounding can leave tiny negatives).
+    const s = new Float64Array(k);
+    for (let i = 0; i < k; i++) s[i] = Math.sqrt(Math.max(0, d[k - 1 - i]!)) / f;
+    return s;
+  });
+}
+
+function throwNonFinite(W: Matrix): never {
+  for (let j = 0; j < W.cols; j++) {
+    for (let i = 0; i < W.rows; i++) {
+      const v = W.get(i, j);
+      if (!Number.isFinite(v)) throw new NonFiniteInputError(`weightSpectrum: the matrix holds ${v} at (${i}, ${j}); decompositions need finite numbers`);
+    }
+  }
+  throw new NonFiniteInputError('weightSpectrum: the matrix is not finite');
 }

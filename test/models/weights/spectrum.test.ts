@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { InvalidArgumentError } from '../../../src/errors.js';
+import { InvalidArgumentError, NonFiniteInputError } from '../../../src/errors.js';
 import { tensorToMatrix } from '../../../src/io/safetensors-codec.js';
 import { readSafetensors } from '../../../src/io/safetensors.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
@@ -54,6 +54,31 @@ describe('weightSpectrum against numpy', async () => {
       });
     }
   }
+});
+
+describe('the Gram route reads W where it is', () => {
+  test('tall, wide, transposed and strided views, float32 and float64, huge and tiny scales: the same spectrum as svd', () => {
+    const base = Matrix.from(Array.from({ length: 300 }, (_, i) => Array.from({ length: 70 }, (_, j) => Math.sin(i * 0.37 + j * 1.3) + (i === j ? 2 : 0) + Math.cos(i * j))));
+    const cases: [string, Matrix][] = [
+      ['tall', base],
+      ['wide (transposed view)', base.T],
+      ['float32', base.astype('float32')],
+      ['wide float32 copy', base.T.copy({ dtype: 'float32' })],
+      ['offset view', base.rowRange(1, 299).colRange(3, 60)],
+      ['offset view of a row-major copy', Matrix.from(Array.from({ length: 300 }, (_, i) => Array.from({ length: 70 }, (_, j) => base.get(i, j)))).T.rowRange(2, 50)],
+      ['huge', base.scale(1e200)],
+      ['tiny', base.scale(1e-200)],
+    ];
+    for (const [what, W] of cases) {
+      const a = weightSpectrum(W, { method: 'svd' }).singularValues;
+      const b = weightSpectrum(W, { method: 'gram' }).singularValues;
+      assert.equal(b.length, Math.min(W.rows, W.cols), what);
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs((b[i]! / a[0]!) ** 2 - (a[i]! / a[0]!) ** 2) <= 1e-11, `${what}: s[${i}] ${b[i]} vs ${a[i]}`);
+    }
+    const bad = base.copy();
+    bad.set(5, 7, NaN);
+    assert.throws(() => weightSpectrum(bad, { method: 'gram' }), (e: unknown) => e instanceof NonFiniteInputError && /NaN at \(5, 7\)/.test(e.message));
+  });
 });
 
 describe('rank rules', () => {

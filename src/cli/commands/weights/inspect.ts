@@ -3,7 +3,12 @@
  * float tensor (a weight matrix), its shape, dtype, stable rank ||W||_F^2 / ||W||_2^2, the
  * ranks that keep 90% and 99% of its energy and the ranks for a 1% and 5% relative error
  * (Eckart-Young, from the exact spectrum: see src/models/weights/spectrum.ts); optionally an
- * SVG of every layer's normalized spectrum. Tensors are read one at a time.
+ * SVG of every layer's normalized spectrum. Tensors are decoded one at a time into one
+ * reused float32 buffer; every figure needs the whole spectrum (the 1% error rank is the
+ * 99.99% energy rank), so it is computed without singular vectors: svdvals up to
+ * min(out, in) = 1024, above that the eigenvalues of the float64 Gram matrix, formed from
+ * the buffer in slabs and tridiagonalized in place (memory: the float32 matrix plus
+ * min(out, in)^2 doubles).
  */
 import { Option, type Command } from 'commander';
 import { kernels } from '../../../kernels/index.js';
@@ -13,7 +18,7 @@ import { weightSpectrum, type WeightSpectrum } from '../../../models/weights/spe
 import { onFile } from '../../options.js';
 import { printJson, stdoutOf } from '../../output.js';
 import { progressBar } from '../../progress-bar.js';
-import { addSelectionOptions, formatTable, shapeText, skipReason, type SelectionFlags } from './shared.js';
+import { addSelectionOptions, formatTable, LayerBuffer, shapeText, skipReason, type SelectionFlags } from './shared.js';
 import { spectraSvg } from './spectra-svg.js';
 
 interface InspectFlags extends SelectionFlags {
@@ -42,6 +47,7 @@ export function registerWeightsInspect(weights: Command): void {
     const rows: { name: string; shape: number[]; dtype: string; spectrum: WeightSpectrum }[] = [];
     const skipped: { name: string; shape: number[]; dtype: string; reason: string }[] = [];
     const bar = progressBar('inspect');
+    const layer = new LayerBuffer();
     try {
       const todo = st.tensors.filter((t) => skipReason(t, opts) === undefined);
       for (const t of st.tensors) {
@@ -50,12 +56,13 @@ export function registerWeightsInspect(weights: Command): void {
           skipped.push({ name: t.name, shape: [...t.shape], dtype: t.dtype, reason });
           continue;
         }
-        const W = await st.readMatrix(t.name);
+        const W = await layer.read(st, t);
         rows.push({ name: t.name, shape: [...t.shape], dtype: t.dtype, spectrum: weightSpectrum(W, { method: opts.spectrum }) });
         bar.onProgress({ stage: 'tensor', done: rows.length, total: todo.length });
       }
     } finally {
       bar.stop();
+      layer.release();
       await st.close();
     }
     const seconds = (performance.now() - t0) / 1000;
