@@ -25,7 +25,7 @@ import { kernels } from '../../kernels/index.js';
 import { requireSquare } from '../../linalg/args.js';
 import { workCopy } from '../../linalg/lapack/dense.js';
 import { gehrd, orghr } from '../../linalg/lapack/gehrd.js';
-import { PRECISION as EPS } from '../../linalg/lapack/machine.js';
+import { ROUNDOFF } from '../../linalg/lapack/machine.js';
 import { withWorkspace } from '../../linalg/lapack/workspace.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
@@ -110,8 +110,8 @@ export function hankelSingularValues(sys: StateSpace): Float64Array {
 export interface BalancedTruncationOptions {
   /**
    * Order r of the reduced model, 0 <= r <= n. It may not exceed the system's numerical
-   * minimal order (the number of Hankel singular values above n eps sigma_1), since the
-   * balancing transformation divides by sqrt(sigma_r).
+   * minimal order (the number of Hankel singular values above n eps sigma_1, eps = 2^-53,
+   * SLICOT AB09AD's default), since the balancing transformation divides by sqrt(sigma_r).
    */
   order?: number;
   /**
@@ -162,7 +162,7 @@ export class BalancedTruncation {
   readonly Ti: Matrix;
   /** All n Hankel singular values of the full system, descending. */
   readonly hsv: Float64Array;
-  /** Number of Hankel singular values above n eps sigma_1: the order of a minimal realization, numerically. */
+  /** Number of Hankel singular values above n eps sigma_1 (eps = 2^-53): the order of a minimal realization, numerically. */
   readonly minimalOrder: number;
 
   /** @internal Built by {@link balancedTruncation}. */
@@ -228,7 +228,8 @@ export function balancedTruncation(sys: StateSpace, options: BalancedTruncationO
     const g = gramianWork(A, B, C, 'balancedTruncation', ws);
     const f = n > 0 ? svd(hankelProduct(g)) : undefined;
     const hsv = f ? Float64Array.from(f.s) : new Float64Array(0);
-    const floor = n * EPS * (hsv[0] ?? 0);
+    // SLICOT AB09AD's default tolerance for a minimal realization: n eps sigma_1, eps = 2^-53.
+    const floor = n * ROUNDOFF * (hsv[0] ?? 0);
     let minimalOrder = 0;
     while (minimalOrder < n && hsv[minimalOrder]! > floor) minimalOrder++;
     let r: number;
