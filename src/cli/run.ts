@@ -66,6 +66,7 @@ const COMMANDS: readonly { names: readonly string[]; load: () => Promise<Registr
   { names: ['embeddings'], load: async () => (await import('./commands/embeddings.js')).registerEmbeddings },
   { names: ['ssa'], load: async () => (await import('./commands/ssa.js')).registerSsa },
   { names: ['dmd'], load: async () => (await import('./commands/dmd.js')).registerDmd },
+  { names: ['balred'], load: async () => (await import('./commands/balred.js')).registerBalred },
   { names: ['tt'], load: async () => (await import('./commands/tt.js')).registerTt },
   { names: ['tucker'], load: async () => (await import('./commands/tucker.js')).registerTucker },
   { names: ['cp'], load: async () => (await import('./commands/cp.js')).registerCp },
