@@ -6,3 +6,7 @@ export { ssa, mssa, SsaBase, Ssa, Mssa, TrajectoryOperator, trajectoryMatrix, SS
 export type { SsaOptions, SsaForecastOptions, SsaGroups, SsaSolver, SsaForecastMethod, SsaRecurrence } from './ssa.js';
 export { dmd, Dmd } from './dmd.js';
 export type { DmdOptions, DmdPredictOptions } from './dmd.js';
+export { sylvester, lyapunov, lyapunovCholesky, gramians } from './lyapunov.js';
+export type { Gramians } from './lyapunov.js';
+export { balancedTruncation, BalancedTruncation, hankelSingularValues, frequencyResponse } from './balanced-truncation.js';
+export type { StateSpace, BalancedTruncationOptions, FrequencyResponse } from './balanced-truncation.js';
