@@ -45,6 +45,8 @@ export type { QrOptions } from './linalg/qr.js';
 export type { Rhs } from './linalg/args.js';
 export { eig, eigvals } from './linalg/eig.js';
 export type { Eig } from './linalg/eig.js';
+export { schur } from './linalg/schur.js';
+export type { Schur } from './linalg/schur.js';
 export { eigh, eigvalsh } from './linalg/eigh.js';
 export type { Eigh, EighOptions } from './linalg/eigh.js';
 export { svd, svdvals, Svd } from './linalg/svd.js';
