@@ -205,7 +205,7 @@ export async function extractLora(base: WeightSource, tuned: WeightSource, optio
       if (sameValues(W, W2)) {
         unchanged.push(name);
       } else if (shape.length !== 2) {
-        skipped.push({ name, shape, dtype, changed: true, reason: shape.length < 2 ? `${shape.length}-D: LoRA has no factors for it (bias 'none')` : `${shape.length}-D: not a linear layer's weight` });
+        skipped.push({ name, shape, dtype, changed: true, reason: shape.length < 2 ? `${shape.length}-D: LoRA adapts 2-D weights only` : `${shape.length}-D: not a linear layer's weight` });
       } else if (!name.endsWith('.weight') || name === '.weight') {
         skipped.push({ name, shape, dtype, changed: true, reason: "2-D but not named '<module>.weight'" });
       } else {

@@ -141,7 +141,7 @@ export function registerLoraExtract(lora: Command): void {
       const out = stdoutOf(command);
       out(`lora extract: ${basePath} -> ${tunedPath}, rank ${config.r} (alpha ${config.lora_alpha}, scale ${sig(scale)}) in ${seconds.toFixed(2)} s: ${modules.length} module${modules.length === 1 ? '' : 's'} changed\n`);
       const table = [['module', 'shape', 'dtype', 'kept', 'rel. error', 'energy', 'vs tuned']];
-      for (const m of modules) table.push([m.module, shapeText(m.shape), m.dtype, String(m.keptRank), m.relativeError.toFixed(4), percent(m.energyKept), sig(m.tunedRelativeError)]);
+      for (const m of modules) table.push([m.module, shapeText(m.shape), m.dtype, String(m.keptRank), sig(m.relativeError), percent(m.energyKept), sig(m.tunedRelativeError)]);
       out(formatTable(table));
       out(`  (rel. error: ||dW - (alpha/r) B A||_F / ||dW||_F of the factors as stored (${opts.dtype}); vs tuned: ||W_tuned - W_merged||_F / ||W_tuned||_F)\n`);
       out(`  pooled relative error of the updates ${pooled.toFixed(4)}; ${unchanged.length} tensor${unchanged.length === 1 ? '' : 's'} unchanged\n`);
