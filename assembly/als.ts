@@ -24,7 +24,9 @@ import { vmadd } from './simd';
 /** Doubles of scratch `als_rows` needs for systems of size n. */
 export function als_work_doubles(n: i32): i32 {
   const ldg = (n + 3) & ~3;
-  return n * n + 2 + n + 4 * n + 2 + ((n * ldg + 4 * ldg) >> 1) + 4;
+  // + the two interleaved systems of the explicit path (see solvePair): 2 n^2 + 4 n doubles
+  // and 2 for 16-byte alignment.
+  return n * n + 2 + n + 4 * n + 2 + ((n * ldg + 4 * ldg) >> 1) + 4 + 2 * n * n + 4 * n + 2;
 }
 
 export function als_rows(
@@ -275,6 +277,13 @@ function explicitRowsF32(
   const aug = n > f;
   const fz = <usize>f;
   const zrow = <usize>ldg * 4;
+  // Two systems interleaved lane by lane (f64x2: lane 0 the held row, lane 1 the next),
+  // 16-byte aligned after the f32 blocks: H (n x n), b2, inv (n each).
+  const H = (Zf + 4 * zrow + 15) & ~(<usize>15);
+  const b2 = H + <usize>(n * n) * 16;
+  const inv = b2 + <usize>n * 16;
+  // The row whose system waits in lane 0 for a partner (-1: none).
+  let held = -1;
   // Padding lanes of the gathered rows stay zero for the whole call.
   memory.fill(Zf, 0, 4 * zrow);
   for (let row = rowStart; row < rowEnd; row++) {
@@ -286,7 +295,6 @@ function explicitRowsF32(
       if (outBias) store<f32>(outBias + <usize>row * 4, 0);
       continue;
     }
-    memory.fill(Gf, 0, <usize>(n * ldg) * 4);
     memory.fill(b, 0, <usize>n * 8);
     let p = start;
     while (p < end) {
@@ -307,41 +315,256 @@ function explicitRowsF32(
           store<f64>(pb, load<f64>(pb) + t);
         }
       }
-      if (m < 4) memory.fill(Zf + <usize>m * zrow, 0, <usize>(4 - m) * zrow);
-      const z0 = Zf;
-      const z1 = Zf + zrow;
-      const z2 = Zf + 2 * zrow;
-      const z3 = Zf + 3 * zrow;
-      for (let a = 0; a < n; a++) {
-        const oa = <usize>a * 4;
-        const s0 = f32x4.splat(load<f32>(z0 + oa));
-        const s1 = f32x4.splat(load<f32>(z1 + oa));
-        const s2 = f32x4.splat(load<f32>(z2 + oa));
-        const s3 = f32x4.splat(load<f32>(z3 + oa));
-        const rowp = Gf + <usize>a * zrow;
-        // c in [0, a] four at a time: the overrun stays inside row a (stride ldg >= a + 4 rounded).
-        for (let c = 0; c <= a; c += 4) {
-          const oc = <usize>c * 4;
-          let g = v128.load(rowp + oc);
-          g = vmadd<f32>(s0, v128.load(z0 + oc), g);
-          g = vmadd<f32>(s1, v128.load(z1 + oc), g);
-          g = vmadd<f32>(s2, v128.load(z2 + oc), g);
-          g = vmadd<f32>(s3, v128.load(z3 + oc), g);
-          v128.store(rowp + oc, g);
+      // Rank-4, rank-2 and rank-1 updates in rating order: every Gram entry is the same
+      // sequence of f32 multiply-adds over the ratings whichever way a row's count splits.
+      // The first update of a row starts from zero instead of a cleared Gram (it writes
+      // every entry the conversion below reads: c <= a rounded up to 4 lanes).
+      const first = p == start;
+      if (m == 4) gramRank4(Gf, zrow, Zf, n, first);
+      else {
+        let k = 0;
+        if (m >= 2) {
+          gramRank2(Gf, zrow, Zf, n, first);
+          k = 2;
         }
+        if (k < m) gramRank1(Gf, zrow, Zf + <usize>k * zrow, n, first && k == 0);
       }
       p += m;
     }
+    // Into lane 0 or 1 of the interleaved pair; factor and solve once both lanes are filled.
+    const lane = <usize>(held < 0 ? 0 : 8);
     const lam = reg * <f64>(end - start);
     for (let a = 0; a < n; a++) {
       const src = Gf + <usize>a * zrow;
-      const dst = G + <usize>(a * n) * 8;
-      for (let c = 0; c <= a; c++) store<f64>(dst + <usize>c * 8, <f64>load<f32>(src + <usize>c * 4));
-      store<f64>(dst + <usize>a * 8, load<f64>(dst + <usize>a * 8) + lam);
+      const dst = H + <usize>(a * n) * 16 + lane;
+      for (let c = 0; c <= a; c++) store<f64>(dst + <usize>c * 16, <f64>load<f32>(src + <usize>c * 4));
+      store<f64>(dst + <usize>a * 16, load<f64>(dst + <usize>a * 16) + lam);
+      store<f64>(b2 + <usize>a * 16 + lane, load<f64>(b + <usize>a * 8));
     }
-    choleskySolve(G, b, n);
-    for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, <f32>load<f64>(b + <usize>a * 8));
-    if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b + fz * 8) : 0);
+    if (held < 0) {
+      held = row;
+      continue;
+    }
+    solvePair(H, b2, inv, n);
+    storeLane(b2, 0, held, f, aug, out, outBias);
+    storeLane(b2, 8, row, f, aug, out, outBias);
+    held = -1;
+  }
+  if (held >= 0) {
+    // A lone last system: lane 1 repeats it (a well-posed copy; its answer is dropped).
+    for (let k = 0; k < n * n; k++) {
+      const e = H + <usize>k * 16;
+      store<f64>(e + 8, load<f64>(e));
+    }
+    for (let a = 0; a < n; a++) store<f64>(b2 + <usize>a * 16 + 8, load<f64>(b2 + <usize>a * 16));
+    solvePair(H, b2, inv, n);
+    storeLane(b2, 0, held, f, aug, out, outBias);
+  }
+}
+
+// Gf[a][0..a] += sum_k z_k[a] z_k[0..a] for k = 0..3 (rows of Zf, stride zrow), four lanes at a
+// time (the overrun stays inside row a: stride ldg >= a + 4 rounded); from zero when `first`.
+@inline function gramRank4(Gf: usize, zrow: usize, Zf: usize, n: i32, first: bool): void {
+  const z0 = Zf;
+  const z1 = Zf + zrow;
+  const z2 = Zf + 2 * zrow;
+  const z3 = Zf + 3 * zrow;
+  for (let a = 0; a < n; a++) {
+    const oa = <usize>a * 4;
+    const s0 = f32x4.splat(load<f32>(z0 + oa));
+    const s1 = f32x4.splat(load<f32>(z1 + oa));
+    const s2 = f32x4.splat(load<f32>(z2 + oa));
+    const s3 = f32x4.splat(load<f32>(z3 + oa));
+    const rowp = Gf + <usize>a * zrow;
+    for (let c = 0; c <= a; c += 4) {
+      const oc = <usize>c * 4;
+      let g = first ? f32x4.splat(0) : v128.load(rowp + oc);
+      g = vmadd<f32>(s0, v128.load(z0 + oc), g);
+      g = vmadd<f32>(s1, v128.load(z1 + oc), g);
+      g = vmadd<f32>(s2, v128.load(z2 + oc), g);
+      g = vmadd<f32>(s3, v128.load(z3 + oc), g);
+      v128.store(rowp + oc, g);
+    }
+  }
+}
+
+// gramRank4 with rows 0 and 1 only.
+@inline function gramRank2(Gf: usize, zrow: usize, Zf: usize, n: i32, first: bool): void {
+  const z0 = Zf;
+  const z1 = Zf + zrow;
+  for (let a = 0; a < n; a++) {
+    const oa = <usize>a * 4;
+    const s0 = f32x4.splat(load<f32>(z0 + oa));
+    const s1 = f32x4.splat(load<f32>(z1 + oa));
+    const rowp = Gf + <usize>a * zrow;
+    for (let c = 0; c <= a; c += 4) {
+      const oc = <usize>c * 4;
+      let g = first ? f32x4.splat(0) : v128.load(rowp + oc);
+      g = vmadd<f32>(s0, v128.load(z0 + oc), g);
+      g = vmadd<f32>(s1, v128.load(z1 + oc), g);
+      v128.store(rowp + oc, g);
+    }
+  }
+}
+
+// gramRank4 with row 0 only.
+@inline function gramRank1(Gf: usize, zrow: usize, z0: usize, n: i32, first: bool): void {
+  for (let a = 0; a < n; a++) {
+    const s0 = f32x4.splat(load<f32>(z0 + <usize>a * 4));
+    const rowp = Gf + <usize>a * zrow;
+    for (let c = 0; c <= a; c += 4) {
+      const oc = <usize>c * 4;
+      const g = first ? f32x4.splat(0) : v128.load(rowp + oc);
+      v128.store(rowp + oc, vmadd<f32>(s0, v128.load(z0 + oc), g));
+    }
+  }
+}
+
+// Write lane `lane` (byte offset 0 or 8) of the interleaved solution as a row's f32 factors and bias.
+@inline function storeLane(b2: usize, lane: usize, row: i32, f: i32, aug: bool, out: usize, outBias: usize): void {
+  const o = out + <usize>row * <usize>f * 4;
+  for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, <f32>load<f64>(b2 + <usize>a * 16 + lane));
+  if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b2 + <usize>f * 16 + lane) : 0);
+}
+
+// Two SPD systems at once, one per f64x2 lane (H: lower triangles, row-major n x n of lane
+// pairs, overwritten by the Cholesky factors; b2 by the solutions; inv: n lane pairs of
+// scratch). The same arithmetic as choleskySolve (dpotf2's Cholesky-Banachiewicz order, the
+// same 1e-12 * max-diagonal floor for a non-positive pivot, per lane) but every operation is
+// a full-width vector one: the scalar Cholesky of one system runs short dot products whose
+// set-up and horizontal sums cost as much as their multiply-adds at n ~ 50, which made the
+// factorizations (n^3 / 6 each, one per item even for an item with one rating) most of an
+// explicit ALS sweep over a catalogue of rarely rated items. Rows are factored two at a time
+// (i, i+1), so each loaded L[j][k] serves two multiply-adds.
+function solvePair(H: usize, b2: usize, inv: usize, n: i32): void {
+  const rs = <usize>n * 16;
+  let maxDiag = f64x2.splat(0);
+  for (let i = 0; i < n; i++) maxDiag = f64x2.max(maxDiag, v128.load(H + <usize>i * (rs + 16)));
+  const zero = f64x2.splat(0);
+  const floor = f64x2.mul(v128.bitselect(maxDiag, f64x2.splat(1), f64x2.gt(maxDiag, zero)), f64x2.splat(1e-12));
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const ri = H + <usize>i * rs;
+    const ri1 = ri + rs;
+    let sq0 = zero;
+    let sq1 = zero;
+    let cross = zero;
+    let j = 0;
+    // Columns j, j+1 of rows i, i+1 together: four independent multiply-add chains (a single
+    // chain waits on the FMA latency) and four loads per four multiply-adds.
+    for (; j + 2 <= i; j += 2) {
+      const rj = H + <usize>j * rs;
+      const rj1 = rj + rs;
+      let a00 = zero;
+      let a01 = zero;
+      let a10 = zero;
+      let a11 = zero;
+      for (let k = 0; k < j; k++) {
+        const ok = <usize>k * 16;
+        const x0 = v128.load(ri + ok);
+        const x1 = v128.load(ri1 + ok);
+        const l0 = v128.load(rj + ok);
+        const l1 = v128.load(rj1 + ok);
+        a00 = vmadd<f64>(x0, l0, a00);
+        a01 = vmadd<f64>(x0, l1, a01);
+        a10 = vmadd<f64>(x1, l0, a10);
+        a11 = vmadd<f64>(x1, l1, a11);
+      }
+      const oj = <usize>j * 16;
+      const oj1 = oj + 16;
+      const iv = v128.load(inv + oj);
+      const iv1 = v128.load(inv + oj1);
+      const ljj1 = v128.load(rj1 + oj);
+      const l00 = f64x2.mul(f64x2.sub(v128.load(ri + oj), a00), iv);
+      const l10 = f64x2.mul(f64x2.sub(v128.load(ri1 + oj), a10), iv);
+      const l01 = f64x2.mul(f64x2.sub(v128.load(ri + oj1), vmadd<f64>(l00, ljj1, a01)), iv1);
+      const l11 = f64x2.mul(f64x2.sub(v128.load(ri1 + oj1), vmadd<f64>(l10, ljj1, a11)), iv1);
+      v128.store(ri + oj, l00);
+      v128.store(ri1 + oj, l10);
+      v128.store(ri + oj1, l01);
+      v128.store(ri1 + oj1, l11);
+      sq0 = vmadd<f64>(l01, l01, vmadd<f64>(l00, l00, sq0));
+      sq1 = vmadd<f64>(l11, l11, vmadd<f64>(l10, l10, sq1));
+      cross = vmadd<f64>(l01, l11, vmadd<f64>(l00, l10, cross));
+    }
+    for (; j < i; j++) {
+      const rj = H + <usize>j * rs;
+      let a0 = zero;
+      let a1 = zero;
+      for (let k = 0; k < j; k++) {
+        const ok = <usize>k * 16;
+        const l = v128.load(rj + ok);
+        a0 = vmadd<f64>(v128.load(ri + ok), l, a0);
+        a1 = vmadd<f64>(v128.load(ri1 + ok), l, a1);
+      }
+      const oj = <usize>j * 16;
+      const iv = v128.load(inv + oj);
+      const l0 = f64x2.mul(f64x2.sub(v128.load(ri + oj), a0), iv);
+      const l1 = f64x2.mul(f64x2.sub(v128.load(ri1 + oj), a1), iv);
+      v128.store(ri + oj, l0);
+      v128.store(ri1 + oj, l1);
+      sq0 = vmadd<f64>(l0, l0, sq0);
+      sq1 = vmadd<f64>(l1, l1, sq1);
+      cross = vmadd<f64>(l0, l1, cross);
+    }
+    const oi = <usize>i * 16;
+    let d = f64x2.sub(v128.load(ri + oi), sq0);
+    d = v128.bitselect(d, floor, f64x2.gt(d, floor));
+    const lii = f64x2.sqrt(d);
+    v128.store(ri + oi, lii);
+    const iv = f64x2.div(f64x2.splat(1), lii);
+    v128.store(inv + oi, iv);
+    const l10 = f64x2.mul(f64x2.sub(v128.load(ri1 + oi), cross), iv);
+    v128.store(ri1 + oi, l10);
+    sq1 = vmadd<f64>(l10, l10, sq1);
+    const oi1 = oi + 16;
+    let d1 = f64x2.sub(v128.load(ri1 + oi1), sq1);
+    d1 = v128.bitselect(d1, floor, f64x2.gt(d1, floor));
+    const l11 = f64x2.sqrt(d1);
+    v128.store(ri1 + oi1, l11);
+    v128.store(inv + oi1, f64x2.div(f64x2.splat(1), l11));
+  }
+  if (i < n) {
+    const ri = H + <usize>i * rs;
+    let sq0 = zero;
+    for (let j = 0; j < i; j++) {
+      const rj = H + <usize>j * rs;
+      let a0 = zero;
+      for (let k = 0; k < j; k++) {
+        const ok = <usize>k * 16;
+        a0 = vmadd<f64>(v128.load(ri + ok), v128.load(rj + ok), a0);
+      }
+      const oj = <usize>j * 16;
+      const l0 = f64x2.mul(f64x2.sub(v128.load(ri + oj), a0), v128.load(inv + oj));
+      v128.store(ri + oj, l0);
+      sq0 = vmadd<f64>(l0, l0, sq0);
+    }
+    const oi = <usize>i * 16;
+    let d = f64x2.sub(v128.load(ri + oi), sq0);
+    d = v128.bitselect(d, floor, f64x2.gt(d, floor));
+    const lii = f64x2.sqrt(d);
+    v128.store(ri + oi, lii);
+    v128.store(inv + oi, f64x2.div(f64x2.splat(1), lii));
+  }
+  // L y = b, then L^T x = y (divisions as in choleskySolve).
+  for (let r = 0; r < n; r++) {
+    const rr = H + <usize>r * rs;
+    let s0 = zero;
+    let s1 = zero;
+    let k = 0;
+    for (; k + 2 <= r; k += 2) {
+      const ok = <usize>k * 16;
+      s0 = vmadd<f64>(v128.load(rr + ok), v128.load(b2 + ok), s0);
+      s1 = vmadd<f64>(v128.load(rr + ok + 16), v128.load(b2 + ok + 16), s1);
+    }
+    if (k < r) s0 = vmadd<f64>(v128.load(rr + <usize>k * 16), v128.load(b2 + <usize>k * 16), s0);
+    const s = f64x2.sub(v128.load(b2 + <usize>r * 16), f64x2.add(s0, s1));
+    v128.store(b2 + <usize>r * 16, f64x2.div(s, v128.load(rr + <usize>r * 16)));
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let s = v128.load(b2 + <usize>r * 16);
+    for (let k = r + 1; k < n; k++) s = f64x2.sub(s, f64x2.mul(v128.load(H + <usize>k * rs + <usize>r * 16), v128.load(b2 + <usize>k * 16)));
+    v128.store(b2 + <usize>r * 16, f64x2.div(s, v128.load(H + <usize>r * (rs + 16))));
   }
 }
 
