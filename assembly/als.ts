@@ -21,12 +21,15 @@ import { AlsParams } from './generated/abi';
 import { dot } from './level1';
 import { vmadd } from './simd';
 
+// Ratings gathered per register-blocked Gram pass of the explicit path (see gramChunk).
+const GRAM_CHUNK = 32;
+
 /** Doubles of scratch `als_rows` needs for systems of size n. */
 export function als_work_doubles(n: i32): i32 {
   const ldg = (n + 3) & ~3;
   // + the two interleaved systems of the explicit path (see solvePair): 2 n^2 + 4 n doubles
   // and 2 for 16-byte alignment.
-  return n * n + 2 + n + 4 * n + 2 + ((n * ldg + 4 * ldg) >> 1) + 4 + 2 * n * n + 4 * n + 2;
+  return n * n + 2 + n + 4 * n + 2 + ((ldg * ldg + GRAM_CHUNK * ldg) >> 1) + 4 + 2 * n * n + 4 * n + 2;
 }
 
 export function als_rows(
@@ -272,20 +275,21 @@ function explicitRowsF32(
   const ldg = (n + 3) & ~3;
   const G = work;
   const b = G + <usize>(n * n + 2) * 8;
+  // Gf: ldg x ldg (the 4-row tiles of gramChunk may run past row n - 1); Zf: GRAM_CHUNK rows.
   const Gf = b + <usize>(n + 4 * n + 2) * 8;
-  const Zf = Gf + <usize>(n * ldg) * 4;
+  const Zf = Gf + <usize>(ldg * ldg) * 4;
   const aug = n > f;
   const fz = <usize>f;
   const zrow = <usize>ldg * 4;
   // Two systems interleaved lane by lane (f64x2: lane 0 the held row, lane 1 the next),
   // 16-byte aligned after the f32 blocks: H (n x n), b2, inv (n each).
-  const H = (Zf + 4 * zrow + 15) & ~(<usize>15);
+  const H = (Zf + GRAM_CHUNK * zrow + 15) & ~(<usize>15);
   const b2 = H + <usize>(n * n) * 16;
   const inv = b2 + <usize>n * 16;
   // The row whose system waits in lane 0 for a partner (-1: none).
   let held = -1;
   // Padding lanes of the gathered rows stay zero for the whole call.
-  memory.fill(Zf, 0, 4 * zrow);
+  memory.fill(Zf, 0, GRAM_CHUNK * zrow);
   for (let row = rowStart; row < rowEnd; row++) {
     const start = load<i32>(indptr + <usize>row * 4);
     const end = load<i32>(indptr + <usize>(row + 1) * 4);
@@ -298,7 +302,7 @@ function explicitRowsF32(
     memory.fill(b, 0, <usize>n * 8);
     let p = start;
     while (p < end) {
-      const m = min(4, end - p);
+      const m = min(GRAM_CHUNK, end - p);
       for (let k = 0; k < m; k++) {
         const j = load<i32>(indices + <usize>(p + k) * 4);
         const src = fixed + <usize>j * fz * 4;
@@ -315,20 +319,9 @@ function explicitRowsF32(
           store<f64>(pb, load<f64>(pb) + t);
         }
       }
-      // Rank-4, rank-2 and rank-1 updates in rating order: every Gram entry is the same
-      // sequence of f32 multiply-adds over the ratings whichever way a row's count splits.
-      // The first update of a row starts from zero instead of a cleared Gram (it writes
-      // every entry the conversion below reads: c <= a rounded up to 4 lanes).
-      const first = p == start;
-      if (m == 4) gramRank4(Gf, zrow, Zf, n, first);
-      else {
-        let k = 0;
-        if (m >= 2) {
-          gramRank2(Gf, zrow, Zf, n, first);
-          k = 2;
-        }
-        if (k < m) gramRank1(Gf, zrow, Zf + <usize>k * zrow, n, first && k == 0);
-      }
+      // Every Gram entry is the same sequence of f32 multiply-adds over the ratings in
+      // order, however a row's ratings split into chunks; the first chunk starts from zero.
+      gramChunk(Gf, zrow, Zf, m, n, p == start);
       p += m;
     }
     // Into lane 0 or 1 of the interleaved pair; factor and solve once both lanes are filled.
@@ -362,60 +355,66 @@ function explicitRowsF32(
   }
 }
 
-// Gf[a][0..a] += sum_k z_k[a] z_k[0..a] for k = 0..3 (rows of Zf, stride zrow), four lanes at a
-// time (the overrun stays inside row a: stride ldg >= a + 4 rounded); from zero when `first`.
-@inline function gramRank4(Gf: usize, zrow: usize, Zf: usize, n: i32, first: bool): void {
-  const z0 = Zf;
-  const z1 = Zf + zrow;
-  const z2 = Zf + 2 * zrow;
-  const z3 = Zf + 3 * zrow;
-  for (let a = 0; a < n; a++) {
-    const oa = <usize>a * 4;
-    const s0 = f32x4.splat(load<f32>(z0 + oa));
-    const s1 = f32x4.splat(load<f32>(z1 + oa));
-    const s2 = f32x4.splat(load<f32>(z2 + oa));
-    const s3 = f32x4.splat(load<f32>(z3 + oa));
-    const rowp = Gf + <usize>a * zrow;
-    for (let c = 0; c <= a; c += 4) {
+// Gf[a][0..a] += sum_k z_k[a] z_k[0..a] over the K gathered rows z_k of Zf (stride zrow),
+// from zero when `first`, in register tiles of 4 Gram rows x 8 columns: each entry stays in
+// a register for the whole chunk (one Gram load and store per chunk instead of one per 4
+// ratings) and is updated with the ratings in order, so its value is the same as with
+// rank-1 updates. Tiles cover c < a0 + 4 and rows up to a0 + 3 (Gf has ldg rows; entries
+// above the diagonal and rows >= n are scratch, never read).
+function gramChunk(Gf: usize, zrow: usize, Zf: usize, K: i32, n: i32, first: bool): void {
+  for (let a0 = 0; a0 < n; a0 += 4) {
+    const r0 = Gf + <usize>a0 * zrow;
+    const r1 = r0 + zrow;
+    const r2 = r1 + zrow;
+    const r3 = r2 + zrow;
+    const oa = <usize>a0 * 4;
+    const cEnd = a0 + 4;
+    let c = 0;
+    for (; c + 8 <= cEnd; c += 8) {
       const oc = <usize>c * 4;
-      let g = first ? f32x4.splat(0) : v128.load(rowp + oc);
-      g = vmadd<f32>(s0, v128.load(z0 + oc), g);
-      g = vmadd<f32>(s1, v128.load(z1 + oc), g);
-      g = vmadd<f32>(s2, v128.load(z2 + oc), g);
-      g = vmadd<f32>(s3, v128.load(z3 + oc), g);
-      v128.store(rowp + oc, g);
+      let g00 = f32x4.splat(0), g01 = f32x4.splat(0), g10 = f32x4.splat(0), g11 = f32x4.splat(0);
+      let g20 = f32x4.splat(0), g21 = f32x4.splat(0), g30 = f32x4.splat(0), g31 = f32x4.splat(0);
+      if (!first) {
+        g00 = v128.load(r0 + oc); g01 = v128.load(r0 + oc + 16);
+        g10 = v128.load(r1 + oc); g11 = v128.load(r1 + oc + 16);
+        g20 = v128.load(r2 + oc); g21 = v128.load(r2 + oc + 16);
+        g30 = v128.load(r3 + oc); g31 = v128.load(r3 + oc + 16);
+      }
+      for (let k = 0; k < K; k++) {
+        const z = Zf + <usize>k * zrow;
+        const x0 = v128.load(z + oc);
+        const x1 = v128.load(z + oc + 16);
+        const s0 = v128.load_splat<f32>(z + oa);
+        const s1 = v128.load_splat<f32>(z + oa + 4);
+        const s2 = v128.load_splat<f32>(z + oa + 8);
+        const s3 = v128.load_splat<f32>(z + oa + 12);
+        g00 = vmadd<f32>(s0, x0, g00); g01 = vmadd<f32>(s0, x1, g01);
+        g10 = vmadd<f32>(s1, x0, g10); g11 = vmadd<f32>(s1, x1, g11);
+        g20 = vmadd<f32>(s2, x0, g20); g21 = vmadd<f32>(s2, x1, g21);
+        g30 = vmadd<f32>(s3, x0, g30); g31 = vmadd<f32>(s3, x1, g31);
+      }
+      v128.store(r0 + oc, g00); v128.store(r0 + oc + 16, g01);
+      v128.store(r1 + oc, g10); v128.store(r1 + oc + 16, g11);
+      v128.store(r2 + oc, g20); v128.store(r2 + oc + 16, g21);
+      v128.store(r3 + oc, g30); v128.store(r3 + oc + 16, g31);
     }
-  }
-}
-
-// gramRank4 with rows 0 and 1 only.
-@inline function gramRank2(Gf: usize, zrow: usize, Zf: usize, n: i32, first: bool): void {
-  const z0 = Zf;
-  const z1 = Zf + zrow;
-  for (let a = 0; a < n; a++) {
-    const oa = <usize>a * 4;
-    const s0 = f32x4.splat(load<f32>(z0 + oa));
-    const s1 = f32x4.splat(load<f32>(z1 + oa));
-    const rowp = Gf + <usize>a * zrow;
-    for (let c = 0; c <= a; c += 4) {
+    if (c < cEnd) {
       const oc = <usize>c * 4;
-      let g = first ? f32x4.splat(0) : v128.load(rowp + oc);
-      g = vmadd<f32>(s0, v128.load(z0 + oc), g);
-      g = vmadd<f32>(s1, v128.load(z1 + oc), g);
-      v128.store(rowp + oc, g);
-    }
-  }
-}
-
-// gramRank4 with row 0 only.
-@inline function gramRank1(Gf: usize, zrow: usize, z0: usize, n: i32, first: bool): void {
-  for (let a = 0; a < n; a++) {
-    const s0 = f32x4.splat(load<f32>(z0 + <usize>a * 4));
-    const rowp = Gf + <usize>a * zrow;
-    for (let c = 0; c <= a; c += 4) {
-      const oc = <usize>c * 4;
-      const g = first ? f32x4.splat(0) : v128.load(rowp + oc);
-      v128.store(rowp + oc, vmadd<f32>(s0, v128.load(z0 + oc), g));
+      let g0 = f32x4.splat(0), g1 = f32x4.splat(0), g2 = f32x4.splat(0), g3 = f32x4.splat(0);
+      if (!first) {
+        g0 = v128.load(r0 + oc); g1 = v128.load(r1 + oc);
+        g2 = v128.load(r2 + oc); g3 = v128.load(r3 + oc);
+      }
+      for (let k = 0; k < K; k++) {
+        const z = Zf + <usize>k * zrow;
+        const x0 = v128.load(z + oc);
+        g0 = vmadd<f32>(v128.load_splat<f32>(z + oa), x0, g0);
+        g1 = vmadd<f32>(v128.load_splat<f32>(z + oa + 4), x0, g1);
+        g2 = vmadd<f32>(v128.load_splat<f32>(z + oa + 8), x0, g2);
+        g3 = vmadd<f32>(v128.load_splat<f32>(z + oa + 12), x0, g3);
+      }
+      v128.store(r0 + oc, g0); v128.store(r1 + oc, g1);
+      v128.store(r2 + oc, g2); v128.store(r3 + oc, g3);
     }
   }
 }
