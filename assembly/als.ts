@@ -12,13 +12,13 @@
 //                      warm-started from the current row of `out`, never forming G
 //                      (Takacs, Pilaszy & Tikk 2011; the `implicit` library's solver).
 //
-// The Gram is accumulated four ratings at a time into the lower triangle (rank-4 updates on
-// f64x2 lanes: five loads per eight multiply-adds), in f64 from the f32 factors. Cholesky
-// (dpotf2 order) and the forward substitution run on contiguous row dot products.
+// Mode 1 accumulates the Gram four ratings at a time into the lower triangle (rank-4 updates
+// on f64x2 lanes), in f64 from the f32 factors; mode 0 in f32 register tiles (gramChunk).
+// Both factor and solve two rows' systems at once, one per f64x2 lane (solvePair: Cholesky
+// in dpotf2's order, then the two substitutions).
 // Pointers are byte offsets; fixed/out have row stride f (f32); indptr/indices are i32,
 // values f32. work: f64 scratch of ALS_WORK_DOUBLES(n) elements.
 import { AlsParams } from './generated/abi';
-import { dot } from './level1';
 import { vmadd } from './simd';
 
 // Ratings gathered per register-blocked Gram pass of the explicit path (see gramChunk).
@@ -51,6 +51,9 @@ export function als_rows(
   const Z = b + <usize>n * 8;
   const aug = n > f;
   const fz = <usize>f;
+  const H = pairBase(work, n);
+  const b2 = H + <usize>(n * n) * 16;
+  let held = -1;
   for (let row = rowStart; row < rowEnd; row++) {
     const start = load<i32>(indptr + <usize>row * 4);
     const end = load<i32>(indptr + <usize>(row + 1) * 4);
@@ -128,40 +131,31 @@ export function als_rows(
         store<f64>(pd, load<f64>(pd) + lam);
       }
     }
-    choleskySolve(G, b, n);
-    for (let a = 0; a < f; a++) store<f32>(o + <usize>a * 4, <f32>load<f64>(b + <usize>a * 8));
-    if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b + fz * 8) : 0);
-  }
-}
-
-// Solve G x = b in place (G: lower triangle, row-major n x n, overwritten by L; b by x).
-// A non-positive pivot is replaced by 1e-12 * max diagonal (as the TypeScript fallback).
-function choleskySolve(G: usize, b: usize, n: i32): void {
-  let maxDiag: f64 = 0;
-  for (let i = 0; i < n; i++) maxDiag = max(maxDiag, load<f64>(G + <usize>(i * n + i) * 8));
-  const floor = (maxDiag > 0 ? maxDiag : 1) * 1e-12;
-  for (let j = 0; j < n; j++) {
-    const rj = G + <usize>(j * n) * 8;
-    let d = load<f64>(rj + <usize>j * 8) - dot<f64>(j, rj, 1, rj, 1);
-    if (!(d > floor)) d = floor;
-    const ljj = Math.sqrt(d);
-    store<f64>(rj + <usize>j * 8, ljj);
-    const inv = 1 / ljj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = G + <usize>(i * n) * 8;
-      const pij = ri + <usize>j * 8;
-      store<f64>(pij, (load<f64>(pij) - dot<f64>(j, ri, 1, rj, 1)) * inv);
+    // Into lane 0 or 1 of the interleaved pair (see explicitRowsF32); solved two at a time.
+    const lane = <usize>(held < 0 ? 0 : 8);
+    for (let a = 0; a < n; a++) {
+      const src = G + <usize>(a * n) * 8;
+      const dst = H + <usize>(a * n) * 16 + lane;
+      for (let c = 0; c <= a; c++) store<f64>(dst + <usize>c * 16, load<f64>(src + <usize>c * 8));
+      store<f64>(b2 + <usize>a * 16 + lane, load<f64>(b + <usize>a * 8));
     }
+    if (held < 0) {
+      held = row;
+      continue;
+    }
+    solvePair(H, b2, H + <usize>(n * n + n) * 16, n);
+    storeLane(b2, 0, held, f, aug, out, outBias);
+    storeLane(b2, 8, row, f, aug, out, outBias);
+    held = -1;
   }
-  for (let i = 0; i < n; i++) {
-    const ri = G + <usize>(i * n) * 8;
-    const pb = b + <usize>i * 8;
-    store<f64>(pb, (load<f64>(pb) - dot<f64>(i, ri, 1, b, 1)) / load<f64>(ri + <usize>i * 8));
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = load<f64>(b + <usize>i * 8);
-    for (let k = i + 1; k < n; k++) s -= load<f64>(G + <usize>(k * n + i) * 8) * load<f64>(b + <usize>k * 8);
-    store<f64>(b + <usize>i * 8, s / load<f64>(G + <usize>(i * n + i) * 8));
+  if (held >= 0) {
+    for (let k = 0; k < n * n; k++) {
+      const e = H + <usize>k * 16;
+      store<f64>(e + 8, load<f64>(e));
+    }
+    for (let a = 0; a < n; a++) store<f64>(b2 + <usize>a * 16 + 8, load<f64>(b2 + <usize>a * 16));
+    solvePair(H, b2, H + <usize>(n * n + n) * 16, n);
+    storeLane(b2, 0, held, f, aug, out, outBias);
   }
 }
 
@@ -283,13 +277,13 @@ function explicitRowsF32(
   const zrow = <usize>ldg * 4;
   // Two systems interleaved lane by lane (f64x2: lane 0 the held row, lane 1 the next),
   // 16-byte aligned after the f32 blocks: H (n x n), b2, inv (n each).
-  const H = (Zf + GRAM_CHUNK * zrow + 15) & ~(<usize>15);
+  const H = pairBase(work, n);
   const b2 = H + <usize>(n * n) * 16;
   const inv = b2 + <usize>n * 16;
   // The row whose system waits in lane 0 for a partner (-1: none).
   let held = -1;
   // Padding lanes of the gathered rows stay zero for the whole call.
-  memory.fill(Zf, 0, GRAM_CHUNK * zrow);
+  memory.fill(Zf, 0, <usize>GRAM_CHUNK * zrow);
   for (let row = rowStart; row < rowEnd; row++) {
     const start = load<i32>(indptr + <usize>row * 4);
     const end = load<i32>(indptr + <usize>(row + 1) * 4);
@@ -419,6 +413,14 @@ function gramChunk(Gf: usize, zrow: usize, Zf: usize, K: i32, n: i32, first: boo
   }
 }
 
+// Where the interleaved pair of systems (H, then b2 and inv) starts in the scratch of als_rows:
+// after G, b, Z and the f32 Gram and gathered rows of the explicit path, 16-byte aligned.
+@inline function pairBase(work: usize, n: i32): usize {
+  const ldg = (n + 3) & ~3;
+  const end = work + <usize>(n * n + 2 + n + 4 * n + 2) * 8 + <usize>(ldg * ldg + GRAM_CHUNK * ldg) * 4;
+  return (end + 15) & ~(<usize>15);
+}
+
 // Write lane `lane` (byte offset 0 or 8) of the interleaved solution as a row's f32 factors and bias.
 @inline function storeLane(b2: usize, lane: usize, row: i32, f: i32, aug: bool, out: usize, outBias: usize): void {
   const o = out + <usize>row * <usize>f * 4;
@@ -428,7 +430,7 @@ function gramChunk(Gf: usize, zrow: usize, Zf: usize, K: i32, n: i32, first: boo
 
 // Two SPD systems at once, one per f64x2 lane (H: lower triangles, row-major n x n of lane
 // pairs, overwritten by the Cholesky factors; b2 by the solutions; inv: n lane pairs of
-// scratch). The same arithmetic as choleskySolve (dpotf2's Cholesky-Banachiewicz order, the
+// scratch). The arithmetic of choleskySolveInPlace in small-spd.ts (dpotf2's Cholesky-Banachiewicz order, the
 // same 1e-12 * max-diagonal floor for a non-positive pivot, per lane) but every operation is
 // a full-width vector one: the scalar Cholesky of one system runs short dot products whose
 // set-up and horizontal sums cost as much as their multiply-adds at n ~ 50, which made the
@@ -545,7 +547,7 @@ function solvePair(H: usize, b2: usize, inv: usize, n: i32): void {
     v128.store(ri + oi, lii);
     v128.store(inv + oi, f64x2.div(f64x2.splat(1), lii));
   }
-  // L y = b, then L^T x = y (divisions as in choleskySolve).
+  // L y = b, then L^T x = y.
   for (let r = 0; r < n; r++) {
     const rr = H + <usize>r * rs;
     let s0 = zero;
