@@ -16,11 +16,13 @@
  *
  * Cost per iteration: sum over users and items of n f^2 / 2 multiply-adds (the Grams) plus
  * (nUsers + nItems) f^3 / 6 (Cholesky), all in one WASM SIMD kernel call per half-step
- * (assembly/als.ts: f32x4 rank-4 Gram updates, f64 Cholesky; src/kernels/als.ts) with a
- * TypeScript fallback. MovieLens-1M size (900k ratings), f = 50: about 0.75 s per iteration
- * on one thread (bench/recommend-als.ts). Single-threaded: the rows of a half-step are
- * independent and the kernel takes a row range, so they can be split over the worker pool
- * once it runs job kinds other than gemm/SGD.
+ * (assembly/als.ts: the Gram in f32x4 register tiles, two rows' f64 Cholesky factorizations
+ * at once, one per f64x2 lane; src/kernels/als.ts) with a TypeScript fallback. On a catalogue
+ * of rarely rated items the Cholesky term dominates (every item with a rating pays f^3 / 6).
+ * MovieLens-1M size (900k ratings), f = 50: about 0.75 s per iteration on one thread;
+ * MovieLens ml-latest-small (80k training ratings, 9066 items), 15 iterations: about 1 s
+ * (bench/recommend-als.ts). The rows of a half-step are independent and the kernel takes a
+ * row range, so `threads` > 1 splits them over the worker pool.
  */
 import { ConvergenceError, InvalidArgumentError } from '../../../errors.js';
 import { allFinite, runSteps, runStepsAsync, type FitSteps } from '../../../fit-async.js';
