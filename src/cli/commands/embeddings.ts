@@ -52,7 +52,7 @@ export function registerEmbeddings(program: Command): void {
   addTextInputOptions(reduce).action(async (path: string, opts: ReduceFlags, command: Command) => {
     const E = (await readMatrixInput(path, textReadOptions(opts))).matrix;
     const [N, n] = E.shape;
-    for (const d of opts.dims) atMost('--dims', d, n, `the vectors' size n = ${n} of this ${N}x${n} matrix`);
+    for (const d of opts.dims) atMost('--dims', d, Math.min(N, n), N >= n ? `the vectors' size n = ${n} of this ${N}x${n} matrix` : `the number of vectors N = ${N} of this ${N}x${n} matrix`);
     const Q = opts.queries !== undefined ? (await readMatrixInput(opts.queries, textReadOptions(opts))).matrix : undefined;
     const pool = Q === undefined ? N - 1 : N;
     atMost('--k', opts.k, pool, `${Q === undefined ? 'the other rows of E' : 'the rows of E'} (${pool})`);

@@ -33,7 +33,7 @@ import { checkAborted, type LongTaskOptions } from '../../progress.js';
 
 /** Options of {@link reduceEmbeddings}. */
 export interface ReduceEmbeddingsOptions extends LongTaskOptions {
-  /** The sizes to reduce to: integers in [1, n] (required, at least one). */
+  /** The sizes to reduce to: integers in [1, min(N, n)] (required, at least one). */
   dims: readonly number[];
   /**
    * Queries for the recall figures (m x n). Default: `sampleQueries` rows of E itself
@@ -240,7 +240,7 @@ export function reduceEmbeddings(E: Matrix, options: ReduceEmbeddingsOptions): E
   if (!E.isFinite()) throw new InvalidArgumentError(`${routine}: E holds NaN or Inf`);
   const dims = [...new Set(o.dims)].sort((a, b) => a - b);
   const D = dims.at(-1)!;
-  if (D > n) throw new InvalidArgumentError(`${routine}: dims must be at most n = ${n} (the vectors' size), got ${D}`);
+  if (D > Math.min(N, n)) throw new InvalidArgumentError(`${routine}: dims must be at most ${D > n ? `n = ${n} (the vectors' size)` : `N = ${N} (the number of vectors: the rotation has at most N axes)`}, got ${D}`);
   const Q = o.queries;
   if (Q !== undefined && Q.cols !== n) throw new ShapeError(`${routine}: queries must have ${n} columns like E, got ${Q.rows}x${Q.cols}`);
   if (Q !== undefined && !Q.isFinite()) throw new InvalidArgumentError(`${routine}: the queries hold NaN or Inf`);
@@ -301,7 +301,7 @@ export function reduceEmbeddings(E: Matrix, options: ReduceEmbeddingsOptions): E
       const Zqn = unitRows(Zq.colRange(0, d));
       const found = topK(Zn, Zqn, o.k, rows);
       let kept = 0;
-      for (let i = 0; i < d; i++) kept += s2[i]!;
+      for (let i = d - 1; i >= 0; i--) kept += s2[i]!; // the order of `total`, so d = n gives exactly 1
       recall.push({
         dims: d,
         recall: recallOf(found, truth, Vn, Qn),
