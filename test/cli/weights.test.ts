@@ -14,6 +14,7 @@ import { openSafetensors, readSafetensors, writeSafetensors } from '../../src/io
 import { tensorToMatrix } from '../../src/io/safetensors-codec.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { Matrix } from '../../src/matrix/matrix.js';
+import { outputRelativeErrorOf } from '../../src/models/weights/compress.js';
 import { weightSpectrum } from '../../src/models/weights/spectrum.js';
 import { tempDir } from '../io/util.js';
 import { assertFails, json, run } from './harness.js';
@@ -202,6 +203,67 @@ describe('weights compress', () => {
     assert.match(r.out, /^ {2}fc1\.weight +128x64 +F32 +\d+ +8192 +\d+ +0\.\d{4} +\d+\.\d\d%$/m);
     assert.match(r.out, /\+ 3 tensors not 2-D copied unchanged \(266 parameters\)/);
     assert.match(r.out, /parameters 26122 -> \d+ \(\d+\.\d%\), pooled relative error 0\.\d+/);
+  });
+
+  test('--activations: the layers with calibration activations are compressed data-aware, with a lower output error than the plain SVD at the same rank', async () => {
+    const dir = tempDir();
+    // Anisotropic inputs (column j scaled by 2^(-j/6)), so whitening changes the answer.
+    const acts = (n: number, d: number, seed: number) => {
+      const Z = Matrix.random(n, d, { seed, distribution: 'normal' });
+      for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) Z.set(i, j, Z.get(i, j) * 2 ** (-j / 6));
+      return Z;
+    };
+    const X1 = acts(300, 64, 1);
+    const X2 = acts(300, 128, 2);
+    const actsPath = join(dir, 'acts.safetensors');
+    await writeSafetensors(actsPath, [
+      { name: 'fc1', dtype: 'F32', shape: [300, 64], data: X1 }, // by module name
+      { name: 'fc2.weight', dtype: 'F32', shape: [3, 100, 128], data: Float32Array.from({ length: 300 * 128 }, (_, k) => X2.get(Math.floor(k / 128), k % 128)) }, // by tensor name, (batch, tokens, in)
+      { name: 'head', dtype: 'F32', shape: [2, 2], data: [1, 2, 3, 4] }, // matches nothing
+    ]);
+    const aware = join(dir, 'aware.safetensors');
+    const plain = join(dir, 'plain.safetensors');
+    const r = json(await run('weights', 'compress', MLP, '--rank', '8', '--activations', actsPath, '--out', aware, '--json'));
+    json(await run('weights', 'compress', MLP, '--rank', '8', '--out', plain, '--json'));
+    assert.equal(r.activations, actsPath);
+    assert.deepEqual(r.activationsUnused, ['head']);
+    const lines = r.tensors as (TensorLine & { activations: string | null; outputRelativeError: number | null })[];
+    const byName = Object.fromEntries(lines.map((l) => [l.name, l]));
+    assert.equal(byName['fc1.weight']!.activations, 'fc1');
+    assert.equal(byName['fc2.weight']!.activations, 'fc2.weight');
+    assert.equal(byName['fc3.weight']!.activations, null);
+    assert.equal(byName['fc3.weight']!.outputRelativeError, null);
+    assert.equal(byName['fc1.bias']!.outputRelativeError, null);
+    const src = await openSafetensors(MLP);
+    const a = await openSafetensors(aware);
+    const p = await openSafetensors(plain);
+    try {
+      for (const [name, X] of [['fc1.weight', X1], ['fc2.weight', X2]] as const) {
+        const W = await src.readMatrix(name);
+        const Xw = X.astype('float32').astype('float64');
+        const got = outputRelativeErrorOf(W, await a.readMatrix(`${name}.lowrank_B`), await a.readMatrix(`${name}.lowrank_A`), Xw);
+        const base = outputRelativeErrorOf(W, await p.readMatrix(`${name}.lowrank_B`), await p.readMatrix(`${name}.lowrank_A`), Xw);
+        const reported = byName[name]!.outputRelativeError!;
+        assert.ok(Math.abs(got - reported) < 1e-5, `${name}: reported ${reported}, measured ${got}`);
+        assert.ok(got < 0.9 * base, `${name}: data-aware output error ${got} should beat the plain SVD's ${base}`);
+        // The plain SVD stays optimal in ||W - B A||_F.
+        assert.ok(byName[name]!.relativeError >= weightSpectrum(W).relativeError(8) - 1e-6);
+      }
+      // fc3 had no activations: the same factors as the plain run.
+      assert.deepEqual(Buffer.from(await a.readBytes('fc3.weight.lowrank_A')), Buffer.from(await p.readBytes('fc3.weight.lowrank_A')));
+    } finally {
+      await src.close();
+      await a.close();
+      await p.close();
+    }
+    const text = await run('weights', 'compress', MLP, '--rank', '8', '--activations', actsPath, '--out', aware);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /output error/);
+    assert.match(text.out, /activations not used \(no compressed tensor of that name\): head/);
+    const wrong = join(dir, 'wrong.safetensors');
+    await writeSafetensors(wrong, [{ name: 'fc2', dtype: 'F32', shape: [10, 64], data: new Float32Array(640).fill(1) }]);
+    assertFails(await run('weights', 'compress', MLP, '--rank', '8', '--activations', wrong, '--out', aware), 1, /wrong\.safetensors: activations 'fc2' are 10x64; tensor 'fc2\.weight' \(128x128\) needs n x 128/);
+    assertFails(await run('weights', 'compress', MLP, '--rank', '8', '--activations', join(dir, 'none.safetensors'), '--out', aware), 1, /none\.safetensors: no such file/);
   });
 
   test('usage errors are exit 2, bad files exit 1, each one line naming what is wrong', async () => {

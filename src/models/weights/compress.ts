@@ -365,6 +365,21 @@ export function relativeErrorOf(W: Matrix, B: Matrix, A: Matrix): number {
   return norm > 0 ? Math.sqrt(err / norm) : Math.sqrt(err);
 }
 
+/**
+ * The output error of factors on calibration activations, ||(W - B A) X^T||_F / ||W X^T||_F
+ * (what data-aware compression minimizes), through G = X^T X (n in^2 + out in^2 flops; X is
+ * never multiplied by W directly). 0 when W X^T = 0 and (B A) X^T = 0.
+ * @param X - activations, n x in (one row per input the layer saw).
+ * @throws ShapeError when the shapes do not fit W ~ B A or X has not `in` columns.
+ */
+export function outputRelativeErrorOf(W: Matrix, B: Matrix, A: Matrix, X: Matrix): number {
+  const [out, inn] = W.shape;
+  if (B.rows !== out || A.cols !== inn || B.cols !== A.rows) throw new ShapeError(`outputRelativeErrorOf: W ${out}x${inn}, B ${B.rows}x${B.cols}, A ${A.rows}x${A.cols} do not fit W ~ B A`);
+  if (X.cols !== inn) throw new ShapeError(`outputRelativeErrorOf: activations must have one column per input of W (${inn}), got ${X.rows}x${X.cols}`);
+  const X64 = X.dtype === 'float64' ? X : X.astype('float64');
+  return outputErrorOf(W, B, A, matmul(X64, X64, { transA: true }));
+}
+
 /** ||(W - B A) X^T||_F / ||W X^T||_F from G = X^T X: ||D X^T||^2 = sum((D G) .* D). */
 function outputErrorOf(W: Matrix, B: Matrix, A: Matrix, G: Matrix): number {
   const W64 = W.copy({ dtype: 'float64' }); // compact column-major, as quad reads it

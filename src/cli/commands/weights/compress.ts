@@ -9,6 +9,13 @@
  * the relative error ||W - B A||_F / ||W||_F of the factors as written (after rounding to
  * F16/BF16) and the energy kept, and totals.
  *
+ * `--activations acts.safetensors` gives calibration activations X (n x in, or
+ * (..., in) flattened to rows) for some layers, each under the weight's name (`fc1.weight`)
+ * or its module's (`fc1`): those layers are compressed data-aware (compressWeight's
+ * `activations`, SVD-LLM whitening by the Cholesky factor of X^T X), so the rank and the
+ * factors minimize the output error ||(W - B A) X^T||_F, reported per tensor as
+ * `outputRelativeError` (of the factors as written); the other layers get the plain SVD.
+ *
  * Memory: each tensor is decoded, 16 MiB of the file at a time, into one float32 buffer in
  * the kernels' WASM memory that is reused for every layer, and the randomized SVD reads it
  * there in place (no raw copy, no second float32 copy); the factors are kept until the
@@ -24,7 +31,9 @@ import { halfToNumber, numberToBfloat16, numberToHalf } from '../../../io/safete
 import { openSafetensors, writeSafetensors } from '../../../io/safetensors.js';
 import { Matrix } from '../../../matrix/matrix.js';
 import { sumSquares } from '../../../models/weights/adaptive-svd.js';
-import { compressWeight, relativeErrorOf, type CompressWeightMethod } from '../../../models/weights/compress.js';
+import { compressWeight, outputRelativeErrorOf, relativeErrorOf, type CompressWeightMethod } from '../../../models/weights/compress.js';
+import type { SafetensorsReader } from '../../../io/safetensors-codec.js';
+import { ShapeError } from '../../../errors.js';
 import { count, flagOption, integer, number } from '../../flags.js';
 import { onFile, UsageError } from '../../options.js';
 import { human, humanBytes, printJson, stdoutOf } from '../../output.js';
@@ -39,6 +48,7 @@ interface CompressFlags extends SelectionFlags {
   method: CompressWeightMethod;
   seed: number;
   json?: boolean;
+  activations?: string;
 }
 
 /** One tensor's line of the report. */
@@ -62,6 +72,13 @@ interface TensorReport {
   energyKept: number;
   /** How the SVD was computed (null when copied without one). */
   method: 'exact' | 'randomized' | null;
+  /** With --activations: the key of the calibration activations X used (null: none, plain SVD). */
+  activations: string | null;
+  /**
+   * With --activations, for a tensor compressed with them: ||(W - B A) X^T||_F / ||W X^T||_F
+   * of the factors as written (null otherwise).
+   */
+  outputRelativeError: number | null;
 }
 
 /** The factors, rounded to the file's dtype (F16/BF16 values as float32). */
@@ -93,6 +110,7 @@ export function registerWeightsCompress(weights: Command): void {
     .requiredOption('-o, --out <file.safetensors>', 'write the compressed model here (atomically)')
     .addOption(new Option('--method <name>', "SVD: 'exact', 'randomized' (float32, sketch grown until the target is met), or 'auto' (exact when min(out, in) <= 512)").choices(['auto', 'exact', 'randomized']).default('auto'))
     .addOption(flagOption('--seed <s>', 'seed of the randomized SVD', integer({ min: -(2 ** 31), max: 2 ** 31 }, { digits: true }), { default: '0' }))
+    .option('--activations <acts.safetensors>', 'calibration activations: a tensor X (n x in) named like a weight (fc1.weight) or its module (fc1); those weights are compressed to minimize ||(W - B A) X^T||_F (SVD-LLM whitening) and the report adds outputRelativeError')
     .option('--json', 'print one JSON object');
   addSelectionOptions(cmd, 'compress').action(async (file: string, opts: CompressFlags, command: Command) => {
     const targets = (['energy', 'rank', 'error'] as const).filter((k) => opts[k] !== undefined);
@@ -101,7 +119,16 @@ export function registerWeightsCompress(weights: Command): void {
     kernels();
     const t0 = performance.now();
     const st = await onFile(file, () => openSafetensors(file));
+    const actsFile = opts.activations;
+    let acts: SafetensorsReader | undefined;
+    try {
+      if (actsFile !== undefined) acts = await onFile(actsFile, () => openSafetensors(actsFile));
+    } catch (e) {
+      await st.close();
+      throw e;
+    }
     const reports: TensorReport[] = [];
+    const usedKeys = new Set<string>();
     const factors = new Map<string, { A: Matrix; B: Matrix }>();
     let errNum = 0;
     let errDen = 0;
@@ -113,7 +140,7 @@ export function registerWeightsCompress(weights: Command): void {
       for (const t of st.tensors) {
         const size = t.size;
         const copy = (reason: string, extra: Partial<TensorReport> = {}): void => {
-          reports.push({ name: t.name, shape: [...t.shape], dtype: t.dtype, action: 'copied', reason, rank: null, rankNeeded: null, paramsBefore: size, paramsAfter: size, relativeError: 0, energyKept: 1, method: null, ...extra });
+          reports.push({ name: t.name, shape: [...t.shape], dtype: t.dtype, action: 'copied', reason, rank: null, rankNeeded: null, paramsBefore: size, paramsAfter: size, relativeError: 0, energyKept: 1, method: null, activations: null, outputRelativeError: null, ...extra });
         };
         const reason = skipReason(t, opts);
         if (reason !== undefined) {
@@ -124,19 +151,30 @@ export function registerWeightsCompress(weights: Command): void {
         if (target.rank !== undefined && Math.min(target.rank, out, inn) * (out + inn) >= out * inn) {
           copy(`not smaller at rank ${Math.min(target.rank, out, inn)}`, { rankNeeded: Math.min(target.rank, out, inn) });
         } else {
+          const key = acts === undefined ? undefined : activationsKey(acts, t.name);
+          let X: Matrix | undefined;
+          if (key !== undefined) {
+            // (batch, tokens, in) activations are read as (batch tokens) x in rows.
+            const shape = acts!.info(key).shape;
+            const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+            X = await acts!.readMatrix(key, { dtype: 'float64', ...(shape.length >= 2 ? { shape: [rows, shape[shape.length - 1]!] as [number, number] } : {}) });
+            if (X.cols !== inn) throw new ShapeError(`${actsFile}: activations '${key}' are ${X.rows}x${X.cols}; tensor '${t.name}' (${out}x${inn}) needs n x ${inn} (one row per input the layer saw)`);
+            usedKeys.add(key);
+          }
           const W = await layer.read(st, t);
-          const c = compressWeight(W, { ...target, method: opts.method, seed: opts.seed });
+          const c = compressWeight(W, { ...target, method: opts.method, seed: opts.seed, activations: X });
           if (!c.smaller) {
             copy(`not smaller at rank ${c.rank}`, { rankNeeded: c.rank, method: c.method });
           } else {
             const A = rounded(c.A, t.dtype);
             const B = rounded(c.B, t.dtype);
             const relativeError = A === c.A ? c.relativeError : relativeErrorOf(W, B, A);
+            const outputRelativeError = X === undefined ? null : A === c.A ? c.outputRelativeError! : outputRelativeErrorOf(W, B, A, X);
             const norm2 = sumSquares(W);
             errNum += relativeError ** 2 * norm2;
             errDen += norm2;
             factors.set(t.name, { A, B });
-            reports.push({ name: t.name, shape: [out, inn], dtype: t.dtype, action: 'compressed', reason: null, rank: c.rank, rankNeeded: null, paramsBefore: c.paramsBefore, paramsAfter: c.paramsAfter, relativeError, energyKept: c.energyKept, method: c.method });
+            reports.push({ name: t.name, shape: [out, inn], dtype: t.dtype, action: 'compressed', reason: null, rank: c.rank, rankNeeded: null, paramsBefore: c.paramsBefore, paramsAfter: c.paramsAfter, relativeError, energyKept: c.energyKept, method: c.method, activations: key ?? null, outputRelativeError });
           }
         }
         bar.onProgress({ stage: 'tensor', done: ++done, total: todo });
@@ -161,8 +199,11 @@ export function registerWeightsCompress(weights: Command): void {
       bar.stop();
       layer.release();
       await st.close();
+      await acts?.close();
     }
     const seconds = (performance.now() - t0) / 1000;
+    // Activations that matched no compressed tensor (a typo, or an excluded layer).
+    const activationsUnused = acts === undefined ? [] : acts.tensors.map((a) => a.name).filter((k) => !usedKeys.has(k));
     const bytesBefore = (await stat(file)).size;
     const bytesAfter = (await stat(opts.out)).size;
     const compressed = reports.filter((r) => r.action === 'compressed');
@@ -181,23 +222,38 @@ export function registerWeightsCompress(weights: Command): void {
       bytesAfter,
     };
     if (opts.json) {
-      printJson(command, { command: 'weights compress', input: file, output: opts.out, target: Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined)), method: opts.method, seconds, backend: kernels().name, tensors: reports, totals });
+      printJson(command, { command: 'weights compress', input: file, output: opts.out, target: Object.fromEntries(Object.entries(target).filter(([, v]) => v !== undefined)), method: opts.method, activations: actsFile ?? null, activationsUnused, seconds, backend: kernels().name, tensors: reports, totals });
       return;
     }
     const out = stdoutOf(command);
     const goal = target.rank !== undefined ? `rank ${target.rank}` : target.energy !== undefined ? `${100 * target.energy}% energy` : `relative error ${target.error}`;
     out(`weights compress: ${file} (${goal}) in ${seconds.toFixed(2)} s: ${compressed.length} of ${reports.length} tensors factored\n`);
-    const table = [['tensor', 'shape', 'dtype', 'rank', 'params', '-> after', 'rel. error', 'energy']];
+    const aware = actsFile !== undefined;
+    const table = [['tensor', 'shape', 'dtype', 'rank', 'params', '-> after', 'rel. error', 'energy', ...(aware ? ['output error'] : [])]];
     for (const r of reports) {
-      if (r.action === 'compressed') table.push([r.name, shapeText(r.shape), r.dtype, String(r.rank), String(r.paramsBefore), String(r.paramsAfter), r.relativeError.toFixed(4), `${(100 * r.energyKept).toFixed(2)}%`]);
+      if (r.action === 'compressed') table.push([r.name, shapeText(r.shape), r.dtype, String(r.rank), String(r.paramsBefore), String(r.paramsAfter), r.relativeError.toFixed(4), `${(100 * r.energyKept).toFixed(2)}%`, ...(aware ? [r.outputRelativeError === null ? '-' : r.outputRelativeError.toFixed(4)] : [])]);
       else if (r.reason !== 'scalar' && !/^\d-D$/.test(r.reason ?? '')) table.push([r.name, shapeText(r.shape), r.dtype, '-', String(r.paramsBefore), `copied (${r.reason})`, '', '']);
     }
     out(formatTable(table));
     const others = reports.filter((r) => r.reason === 'scalar' || /^\d-D$/.test(r.reason ?? ''));
     if (others.length > 0) out(`  + ${others.length} tensor${others.length === 1 ? '' : 's'} not 2-D copied unchanged (${others.reduce((a, r) => a + r.paramsBefore, 0)} parameters)\n`);
     out(`  parameters ${paramsBefore} -> ${paramsAfter} (${(100 * totals.paramsRatio).toFixed(1)}%), pooled relative error ${human(Number(totals.relativeError.toPrecision(4)))}\n`);
+    if (aware) {
+      out(`  output error ||(W - B A) X^T||_F / ||W X^T||_F on the activations of ${actsFile} (data-aware, SVD-LLM whitening)\n`);
+      if (activationsUnused.length > 0) out(`  activations not used (no compressed tensor of that name): ${activationsUnused.slice(0, 8).join(', ')}${activationsUnused.length > 8 ? ', ...' : ''}\n`);
+    }
     out(`  -> ${opts.out} (${humanBytes(bytesAfter)}; input ${humanBytes(bytesBefore)})\n`);
   });
+}
+
+/**
+ * The activations tensor for weight `name`: one named `name` itself, else its module's name
+ * (`name` without a trailing `.weight`), else undefined.
+ */
+function activationsKey(acts: SafetensorsReader, name: string): string | undefined {
+  if (acts.has(name)) return name;
+  const module = name.replace(/\.weight$/, '');
+  return module !== name && acts.has(module) ? module : undefined;
 }
 
 /** A tensor copied byte for byte from the input, read as it is written. */
