@@ -189,6 +189,34 @@ describe('examples', { concurrency: 2 }, () => {
     assert.ok(Math.abs(ordered!.S - 1) < 0.05 && para!.S < 0.2, `S ${ordered!.S}, ${para!.S}`);
     assert.ok(critical!.r > ordered!.r && critical!.r > para!.r, 'the critical chain needs the largest ranks');
   });
+
+  test('14 extract a LoRA: the accuracies numpy measured for the fine-tune, errors falling with the rank, the PEFT folder merges as the adapter', async () => {
+    const out = await ok('14-extract-a-lora.ts');
+    // scripts/gen-lora-fixtures.py (numpy) measured 58.89% -> 92.22% on the shifted digits.
+    assert.match(out, /^base: +93\.06% on the held-out digits, 58\.89% on the same digits shifted/m);
+    assert.match(out, /^tuned: 65\.56% on the held-out digits, 92\.22% shifted/m);
+    const rows = [...out.matchAll(/^ +(\d+) +(\d+) +(\d\.\d{4}) +(\d+\.\d\d)% +(\d+\.\d\d)%$/gm)].map((m) => m.slice(1).map(Number));
+    assert.deepEqual(rows.map((r) => r[0]), [1, 2, 4, 8, 16, 32, 64]);
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i]![2]! < rows[i - 1]![2]!, 'the error falls with the rank');
+    const r8 = rows.find((r) => r[0] === 8)!;
+    assert.ok(r8[3]! >= 90, `rank 8 shifted accuracy ${r8[3]}`);
+    assert.equal(figure(out, /merged from the files: (\d+\.\d\d)% on shifted digits/), r8[3]);
+    assert.match(out, /target_modules \["fc1","fc2","fc3"\], bias none/);
+  });
+
+  test('15 KV cache and embedding dimensions: full rank is exact, errors fall with the rank, the PCA prefix beats a random projection', async () => {
+    const out = await ok('15-kv-cache.ts');
+    assert.match(out, /^word vectors: 2793 words x 100 dimensions/m);
+    const kv = [...out.matchAll(/^ +(\d+) +(-?\d+\.\d)% +(\d\.\d{4}) +(\d\.\d{4}) +(\d\.\d{4}) +(\d\.\d{4})$/gm)].map((m) => m.slice(1).map(Number));
+    assert.deepEqual(kv.map((r) => r[0]), [4, 8, 16, 24, 32, 48, 64]);
+    for (let i = 1; i < kv.length; i++) for (const c of [2, 3, 4, 5]) assert.ok(kv[i]![c]! <= kv[i - 1]![c]!, `column ${c} falls with the rank`);
+    assert.deepEqual(kv.at(-1)!.slice(2), [0, 0, 0, 0]);
+    assert.equal(kv.find((r) => r[0] === 32)![1], 43.8); // 1 - (512 + 64) * 64 / (2 * 512 * 64)
+    const emb = [...out.matchAll(/^ +(\d+) +(\d+\.\d)% +(\d\.\d{3}) +(\d\.\d{3}) +(\d\.\d{3})$/gm)].map((m) => m.slice(1).map(Number));
+    assert.deepEqual(emb.map((r) => r[0]), [8, 16, 32, 48, 64, 100]);
+    for (const r of emb.slice(0, -1)) assert.ok(r[2]! > r[4]!, `d ${r[0]}: PCA ${r[2]} vs random ${r[4]}`);
+    assert.deepEqual(emb.at(-1)!.slice(3), [1, 1]);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {

@@ -313,3 +313,47 @@ export function reduceEmbeddings(E: Matrix, options: ReduceEmbeddingsOptions): E
   }
   return { components: C, mean, explainedVarianceRatio: ratio, dims, recall, k: o.k, queryCount, queriesFromData: fromData, method, reduce };
 }
+
+/** Options of {@link cosineRecall}. */
+export interface CosineRecallOptions {
+  /** Neighbours per query, an integer in [1, N - 1] (default 10). */
+  k?: number;
+  /** How many rows to query with (evenly spaced), an integer >= 1 (default 1000; all rows when there are fewer). */
+  sampleQueries?: number;
+}
+
+const COSINE_RECALL_OPTIONS = tableFor<CosineRecallOptions>()({
+  k: opt(int(1), 10),
+  sampleQueries: opt(int(1), 1000),
+});
+
+/**
+ * Mean recall@k of cosine nearest neighbours among the rows of `reduced` against those among
+ * the rows of `full` (row i of each is the same item, e.g. reduced = any projection of full):
+ * for evenly spaced query rows, the share of their k nearest rows by `full` that are among
+ * their k nearest by `reduced`, each query's own row left out and ties counted as hits (as
+ * {@link reduceEmbeddings}). For comparing reductions other than the PCA prefix (random
+ * projections, quantized vectors) on the same footing.
+ * @throws ShapeError when the row counts differ; InvalidArgumentError when k >= N or an option is bad.
+ * @example
+ * cosineRecall(E, matmul(E, R)); // a random projection R (n x d)
+ */
+export function cosineRecall(full: Matrix, reduced: Matrix, options: CosineRecallOptions = {}): number {
+  const routine = 'cosineRecall';
+  const o = resolveOptions(routine, COSINE_RECALL_OPTIONS, options);
+  const N = full.rows;
+  if (reduced.rows !== N) throw new ShapeError(`${routine}: full has ${N} rows and reduced ${reduced.rows}; row i of each must be the same item`);
+  if (o.k > N - 1) throw new InvalidArgumentError(`${routine}: k must be at most ${N - 1} (the other rows), got ${o.k}`);
+  const m = Math.min(N, o.sampleQueries);
+  const rows = Int32Array.from({ length: m }, (_, i) => Math.floor((i * N) / m));
+  const pick = (X: Matrix) => {
+    const Q = Matrix.zeros(m, X.cols, { dtype: 'float64' });
+    for (let j = 0; j < X.cols; j++) for (let i = 0; i < m; i++) Q.data[i + j * m] = X.get(rows[i]!, j);
+    return Q;
+  };
+  const Vn = unitRows(full);
+  const Qn = unitRows(pick(full));
+  const Zn = unitRows(reduced);
+  const Zqn = unitRows(pick(reduced));
+  return recallOf(topK(Zn, Zqn, o.k, rows), topK(Vn, Qn, o.k, rows), Vn, Qn);
+}

@@ -31,3 +31,5 @@ export { lowRankKV } from './kv.js';
 export type { LowRankKVOptions, LowRankKV, KVMemory } from './kv.js';
 export { reduceEmbeddings } from './embeddings.js';
 export type { ReduceEmbeddingsOptions, EmbeddingReduction, EmbeddingRecall } from './embeddings.js';
+export { cosineRecall } from './embeddings.js';
+export type { CosineRecallOptions } from './embeddings.js';

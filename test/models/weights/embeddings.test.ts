@@ -11,7 +11,7 @@ import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import { svd } from '../../../src/linalg/svd.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
-import { reduceEmbeddings } from '../../../src/models/weights/embeddings.js';
+import { cosineRecall, reduceEmbeddings } from '../../../src/models/weights/embeddings.js';
 
 /** N vectors of size n near a rank-k subspace, plus an offset (a common direction, as real embeddings have). */
 function embeddings(N: number, n: number, k: number, seed: number, noise = 0.05): Matrix {
@@ -108,6 +108,15 @@ describe('reduceEmbeddings', () => {
       for (let j = 0; j < 256; j++) dot += r.components.get(p, j) * f.Vt.get(p, j);
       assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-8, `axis ${p}: ${dot}`);
     }
+  });
+
+  test('cosineRecall of any reduction: the PCA prefix gives the figure of reduceEmbeddings; the vectors themselves give 1', () => {
+    const r = reduceEmbeddings(E, { dims: [6], center: false, sampleQueries: 100 });
+    assert.equal(cosineRecall(E, r.reduce(E, 6), { sampleQueries: 100 }), r.recall[0]!.recall);
+    assert.equal(cosineRecall(E, E.scale(3)), 1);
+    assert.ok(cosineRecall(E, E.colRange(0, 6)) < 1);
+    assert.throws(() => cosineRecall(E, E.rowRange(0, 10)), ShapeError);
+    assert.throws(() => cosineRecall(E, E, { k: 400 }), /k must be at most 399/);
   });
 
   test('bad input', () => {
