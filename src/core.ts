@@ -174,6 +174,7 @@ export type {
   DecodeSafetensorsOptions,
   OpenSafetensorsBlobOptions,
   TensorToMatrixOptions,
+  ReadMatrixIntoOptions,
 } from './io/safetensors-codec.js';
 export type { EncodePngOptions, DecodePngOptions } from './io/png.js';
 export { PCA, PCAModel } from './models/decomposition/pca.js';

@@ -24,7 +24,9 @@
  * (Halko, Martinsson & Tropp 2011) — for an energy or error target with a sketch that grows
  * until the target is met (adaptive-svd.ts) — unless the rank needed is a large part of the
  * full rank, where the exact SVD is as cheap. Matrices over 64 MiB are sketched with a single
- * copy in the kernels' memory, so compressing one costs about twice its size in memory.
+ * copy in the kernels' memory, so compressing one costs about twice its size in memory; none
+ * when W already lives there (a tensor decoded straight into the kernels' memory by
+ * `readMatrixInto`, as `lowrank weights compress` does): the sketch then reads W in place.
  */
 import { InvalidArgumentError, NotPositiveDefiniteError, ShapeError } from '../../errors.js';
 import { runSteps } from '../../fit-async.js';
