@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { AbortedError, InvalidArgumentError, ShapeError } from '../../../src/errors.js';
+import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
+import { activeWasm, kernels } from '../../../src/kernels/index.js';
 import { tensorToMatrix } from '../../../src/io/safetensors-codec.js';
 import { readSafetensors } from '../../../src/io/safetensors.js';
 import { matmul } from '../../../src/linalg/matmul.js';
@@ -182,5 +183,31 @@ describe('bad arguments', () => {
     assert.throws(() => relativeErrorOf(W, Matrix.zeros(6, 2), Matrix.zeros(3, 4)), ShapeError);
     const z = compressWeight(Matrix.zeros(5, 4), { energy: 0.9 });
     assert.equal(z.relativeError, 0);
+  });
+});
+
+describe('adaptive SVD on a matrix already in the kernels memory (lowMemory)', () => {
+  test('row- and column-major heap views are read in place and give the same factors as a copy; NaN is named', () => {
+    kernels();
+    const w = activeWasm();
+    if (!w) return; // the TypeScript backend (LOWRANK_BACKEND=js) has no heap: nothing to read in place
+    const m = 150;
+    const n = 90;
+    const src = Matrix.random(m, n, { seed: 3, dtype: 'float32' });
+    for (const rowMajor of [true, false]) {
+      const buf = w.alloc('float32', m * n, false) as Float32Array;
+      try {
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) buf[rowMajor ? i * n + j : i + j * m] = src.get(i, j);
+        const W = rowMajor ? new Matrix(buf, m, n, 0, n, 1) : new Matrix(buf, m, n, 0, 1, m);
+        const settings = { energy: 1, fixedRank: 6, maxSketch: n, lowMemory: true, seed: 0 };
+        const a = runSteps(adaptiveSvdSteps(W, settings), undefined, 'test')!;
+        const b = runSteps(adaptiveSvdSteps(src.copy(), settings), undefined, 'test')!;
+        for (let i = 0; i < 6; i++) assert.ok(Math.abs(a.s[i]! - b.s[i]!) <= 1e-4 * b.s[0]!, `s[${i}] ${a.s[i]} vs ${b.s[i]} (${rowMajor ? 'row' : 'column'}-major)`);
+        buf[rowMajor ? 7 * n + 5 : 7 + 5 * m] = NaN;
+        assert.throws(() => runSteps(adaptiveSvdSteps(W, settings), undefined, 'test'), (e: unknown) => e instanceof NonFiniteInputError && /NaN at \(7, 5\)/.test(e.message));
+      } finally {
+        w.release(buf);
+      }
+    }
   });
 });
