@@ -161,7 +161,7 @@ describe('lora merge and inspect', () => {
     }
     const text = await run('lora', 'inspect', join(FIX, 'peft-adapter-patterns', 'adapter_model.safetensors'));
     assert.equal(text.code, 0, text.err);
-    assert.match(text.out, /^lora inspect: .*: 6 modules, r 4, lora_alpha 8 \(rsLoRA\), target_modules v_proj, fc1, q_proj\n/);
+    assert.match(text.out, /^lora inspect: .*: 6 modules, r 4, lora_alpha 8 \(rsLoRA\), target_modules v_proj, fc1, q_proj \([\d.]+ s\)\n/);
     assert.match(text.out, /model\.layers\.1\.self_attn\.q_proj +48x32 +2 /);
   });
 

@@ -26,7 +26,7 @@ import { onFile } from '../../options.js';
 import { humanBytes, printJson, stdoutOf } from '../../output.js';
 import { progressBar } from '../../progress-bar.js';
 import { formatTable, regex, shapeText } from '../weights/shared.js';
-import { percent, roundToDtype, sig } from './shared.js';
+import { percent, ratio, roundToDtype, sig } from './shared.js';
 
 interface ExtractFlags {
   rank: number;
@@ -141,7 +141,7 @@ export function registerLoraExtract(lora: Command): void {
       const out = stdoutOf(command);
       out(`lora extract: ${basePath} -> ${tunedPath}, rank ${config.r} (alpha ${config.lora_alpha}, scale ${sig(scale)}) in ${seconds.toFixed(2)} s: ${modules.length} module${modules.length === 1 ? '' : 's'} changed\n`);
       const table = [['module', 'shape', 'dtype', 'kept', 'rel. error', 'energy', 'vs tuned']];
-      for (const m of modules) table.push([m.module, shapeText(m.shape), m.dtype, String(m.keptRank), sig(m.relativeError), percent(m.energyKept), sig(m.tunedRelativeError)]);
+      for (const m of modules) table.push([m.module, shapeText(m.shape), m.dtype, String(m.keptRank), ratio(m.relativeError), percent(m.energyKept), ratio(m.tunedRelativeError)]);
       out(formatTable(table));
       out(`  (rel. error: ||dW - (alpha/r) B A||_F / ||dW||_F of the factors as stored (${opts.dtype}); vs tuned: ||W_tuned - W_merged||_F / ||W_tuned||_F)\n`);
       out(`  pooled relative error of the updates ${pooled.toFixed(4)}; ${unchanged.length} tensor${unchanged.length === 1 ? '' : 's'} unchanged\n`);

@@ -57,7 +57,7 @@ export function registerLoraInspect(lora: Command): void {
       }
       const out = stdoutOf(command);
       const targets = Array.isArray(config.target_modules) ? config.target_modules.join(', ') : String(config.target_modules);
-      out(`lora inspect: ${adapterPath}: ${modules.length} module${modules.length === 1 ? '' : 's'}, r ${config.r}, lora_alpha ${config.lora_alpha}${config.use_rslora ? ' (rsLoRA)' : ''}, target_modules ${targets}\n`);
+      out(`lora inspect: ${adapterPath}: ${modules.length} module${modules.length === 1 ? '' : 's'}, r ${config.r}, lora_alpha ${config.lora_alpha}${config.use_rslora ? ' (rsLoRA)' : ''}, target_modules ${targets} (${seconds.toFixed(2)} s)\n`);
       const table = [['module', 'shape', 'r', '||update||', 'num. rank', 'eff. rank', 'used', 'r 90%', 'r 99%', 'top singular values']];
       for (const m of modules) {
         const top = Array.from(m.singularValues.subarray(0, 4), sig).join(' ');
@@ -65,6 +65,5 @@ export function registerLoraInspect(lora: Command): void {
       }
       out(formatTable(table));
       out('  (update: (alpha / r) B A; eff. rank: exp(entropy of s_i / sum s_j), Roy & Vetterli 2007; used: eff. rank / r)\n');
-      out(`  in ${seconds.toFixed(2)} s\n`);
     });
 }

@@ -20,7 +20,7 @@ import { mergeLoraTensor, planLoraMerge } from '../../../models/weights/lora-mer
 import { onFile } from '../../options.js';
 import { humanBytes, printJson, stdoutOf } from '../../output.js';
 import { formatTable, shapeText } from '../weights/shared.js';
-import { sig } from './shared.js';
+import { ratio, sig } from './shared.js';
 
 interface MergeFlags {
   out: string;
@@ -88,7 +88,7 @@ export function registerLoraMerge(lora: Command): void {
       const out = stdoutOf(command);
       out(`lora merge: ${adapterPath} (r ${adapter.config.r}, alpha ${adapter.config.lora_alpha}) into ${basePath} in ${seconds.toFixed(2)} s: ${lines.length} weight${lines.length === 1 ? '' : 's'} merged, ${copied} tensor${copied === 1 ? '' : 's'} copied\n`);
       const table = [['tensor', 'shape', 'dtype', 'r', 'scale', '||dW|| / ||W||']];
-      for (const l of lines) table.push([l.tensor, shapeText(l.shape), l.dtype, String(l.rank), sig(l.scale), sig(l.relativeChange)]);
+      for (const l of lines) table.push([l.tensor, shapeText(l.shape), l.dtype, String(l.rank), sig(l.scale), ratio(l.relativeChange)]);
       out(formatTable(table));
       out(`  -> ${opts.out} (${humanBytes(bytes)})\n`);
     });

@@ -36,3 +36,8 @@ export function sig(x: number): string {
   const a = Math.abs(x);
   return a >= 1e-3 && a < 1e5 ? String(Number(x.toPrecision(4))) : x.toExponential(2);
 }
+
+/** A relative error or ratio: four decimals, or 4 significant digits in exponent form below 1e-3. */
+export function ratio(x: number): string {
+  return x === 0 || Math.abs(x) >= 1e-3 ? x.toFixed(4) : x.toExponential(2);
+}
