@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
+import { AbortedError, InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import { svd } from '../../../src/linalg/svd.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
@@ -129,5 +129,6 @@ describe('reduceEmbeddings', () => {
     const bad = E.copy();
     bad.set(3, 3, Infinity);
     assert.throws(() => reduceEmbeddings(bad, { dims: [4] }), /NaN or Inf/);
+    assert.throws(() => reduceEmbeddings(E, { dims: [4], signal: AbortSignal.abort() }), AbortedError);
   });
 });

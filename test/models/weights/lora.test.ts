@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { InvalidArgumentError, ParseError, ShapeError, UnsupportedError } from '../../../src/errors.js';
+import { AbortedError, InvalidArgumentError, ParseError, ShapeError, UnsupportedError } from '../../../src/errors.js';
 import { readLoraAdapter, writeLoraAdapter } from '../../../src/io/lora-adapter.js';
 import { openSafetensors, readSafetensors } from '../../../src/io/safetensors.js';
 import { tensorToMatrix } from '../../../src/io/safetensors-codec.js';
@@ -238,6 +238,12 @@ describe('extractLora: models that do not match', () => {
       extractLora(weightSource(base), weightSource({ 'a.weight': W.astype('float32'), 'b.weight': W, 'c.weight': W }), { rank: 2 }),
       (e) => e instanceof InvalidArgumentError && /different dtypes \(base vs tuned\): 'a\.weight \(F64 vs F32\)'/.test(e.message),
     );
+  });
+  test('progress per tensor, and an aborted signal stops it', async () => {
+    const seen: number[] = [];
+    await extractLora(weightSource(base), weightSource({ ...base, 'b.weight': W.add(1) }), { rank: 1, onProgress: (p) => seen.push(p.done) });
+    assert.deepEqual(seen, [1, 2, 3]);
+    await assert.rejects(extractLora(weightSource(base), weightSource({ ...base, 'b.weight': W.add(1) }), { rank: 1, signal: AbortSignal.abort() }), AbortedError);
   });
   test('nothing changed', async () => {
     await assert.rejects(extractLora(weightSource(base), weightSource(base), { rank: 2 }), /no 2-D weight differs/);
