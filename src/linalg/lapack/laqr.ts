@@ -7,8 +7,8 @@
  *
  * - Sweeps (laqr5) chase a chain of ns/2 tightly packed 3 x 3 bulges, each carrying two
  *   shifts, down the active block. The chain moves through the matrix in slabs: inside a
- *   slab of 6 ns/2 - 3 rows the reflectors are applied near the diagonal and accumulated in
- *   a small orthogonal U, which then updates the rest of H (the far-from-diagonal rows and
+ *   slab of 2 ns rows the reflectors are applied near the diagonal and accumulated in a
+ *   small orthogonal U, which then updates the rest of H (the far-from-diagonal rows and
  *   columns) and Z with gemm. Almost all flops of a sweep run in gemm.
  * - Aggressive early deflation (laqr3) computes the Schur form of a trailing window of the
  *   active block, finds the eigenvalues whose "spike" component is negligible, and deflates
@@ -341,46 +341,51 @@ function smallHouse(len: 2 | 3, x: Float64Array): number {
 // First column of (H - s1 I)(H - s2 I) for the 2 x 2 or 3 x 3 H at (off, ld), scaled
 // (LAPACK dlaqr1); s1, s2 real or a conjugate pair.
 function laqr1(nn: 2 | 3, H: FloatArray, off: number, ld: number, sr1: number, si1: number, sr2: number, si2: number, v: Float64Array): void {
-  const h = (i: number, j: number): number => H[off + i + j * ld]!;
+  const h00 = H[off]!;
+  const h10 = H[off + 1]!;
+  const h01 = H[off + ld]!;
+  const h11 = H[off + 1 + ld]!;
   if (nn === 2) {
-    const s = Math.abs(h(0, 0) - sr2) + Math.abs(si2) + Math.abs(h(1, 0));
+    const s = Math.abs(h00 - sr2) + Math.abs(si2) + Math.abs(h10);
     if (s === 0) {
       v[0] = 0;
       v[1] = 0;
       return;
     }
-    const h21s = h(1, 0) / s;
-    v[0] = h21s * h(0, 1) + (h(0, 0) - sr1) * ((h(0, 0) - sr2) / s) - si1 * (si2 / s);
-    v[1] = h21s * (h(0, 0) + h(1, 1) - sr1 - sr2);
+    const h21s = h10 / s;
+    v[0] = h21s * h01 + (h00 - sr1) * ((h00 - sr2) / s) - si1 * (si2 / s);
+    v[1] = h21s * (h00 + h11 - sr1 - sr2);
     return;
   }
-  const s = Math.abs(h(0, 0) - sr2) + Math.abs(si2) + Math.abs(h(1, 0)) + Math.abs(h(2, 0));
+  const h20 = H[off + 2]!;
+  const h02 = H[off + 2 * ld]!;
+  const h12 = H[off + 1 + 2 * ld]!;
+  const h21 = H[off + 2 + ld]!;
+  const h22 = H[off + 2 + 2 * ld]!;
+  const s = Math.abs(h00 - sr2) + Math.abs(si2) + Math.abs(h10) + Math.abs(h20);
   if (s === 0) {
     v[0] = 0;
     v[1] = 0;
     v[2] = 0;
     return;
   }
-  const h21s = h(1, 0) / s;
-  const h31s = h(2, 0) / s;
-  v[0] = (h(0, 0) - sr1) * ((h(0, 0) - sr2) / s) - si1 * (si2 / s) + h(0, 1) * h21s + h(0, 2) * h31s;
-  v[1] = h21s * (h(0, 0) + h(1, 1) - sr1 - sr2) + h(1, 2) * h31s;
-  v[2] = h31s * (h(0, 0) + h(2, 2) - sr1 - sr2) + h21s * h(2, 1);
+  const h21s = h10 / s;
+  const h31s = h20 / s;
+  v[0] = (h00 - sr1) * ((h00 - sr2) / s) - si1 * (si2 / s) + h01 * h21s + h02 * h31s;
+  v[1] = h21s * (h00 + h11 - sr1 - sr2) + h12 * h31s;
+  v[2] = h31s * (h00 + h22 - sr1 - sr2) + h21s * h21;
 }
 
 /**
  * One small-bulge multishift QR sweep over the active block ktop..kbot (0-based, inclusive)
- * with the `nshfts` shifts sr/si[so..so+nshfts-1] (LAPACK dlaqr5 with accumulated
- * reflections, without the 2 x 2 block structure of U). Bulges sit three rows apart; see
- * the file comment.
+ * with the `nshfts` shifts sr/si[so..so+nshfts-1] (LAPACK 3.10's dlaqr5 with accumulated
+ * reflections, without exploiting the 2 x 2 block structure of U). The ns/2 bulges sit two
+ * rows apart, so a slab of 2 ns rows moves the chain ns rows down; the one row of each
+ * bulge's right update below its reflector is delayed to the bulge's next step.
  */
 function laqr5(c: Ctx, ktop: number, kbot: number, nshfts: number, sr: Float64Array, si: Float64Array, so: number, ws: Workspace): void {
   if (nshfts < 2 || ktop >= kbot) return;
   const { wantt, wantz, n, H, ldh, Z, ldz, iloz, ihiz, wk } = c;
-  const h = (i: number, j: number): number => H[i + j * ldh]!;
-  const set = (i: number, j: number, v: number): void => {
-    H[i + j * ldh] = v;
-  };
   // Pairs of real shifts and pairs of complex conjugate shifts.
   for (let i = so; i < so + nshfts - 2; i += 2) {
     if (si[i] !== -si[i + 1]!) {
@@ -397,219 +402,197 @@ function laqr5(c: Ctx, ktop: number, kbot: number, nshfts: number, sr: Float64Ar
   const ns = nshfts - (nshfts % 2);
   const ulp = EPS;
   const smlnum = SAFMIN * (n / ulp);
-  if (ktop + 2 <= kbot) set(ktop + 2, ktop, 0);
+  if (ktop + 2 <= kbot) H[ktop + 2 + ktop * ldh] = 0;
   const nbmps = ns / 2;
-  const kdu = 6 * nbmps - 3;
-  // Reflectors: tau in V[3m], v = (1, V[3m+1], V[3m+2]); one more slot for the 2 x 2 one.
+  const kdu = 4 * nbmps;
+  // Reflectors: tau in V[3m], v = (1, V[3m+1], V[3m+2]); slot nbmps for the 2 x 2 one.
   const V = new Float64Array(3 * (nbmps + 1));
   const vt = new Float64Array(3);
-  const U = ws.f64(kdu * kdu);
   const x = new Float64Array(3);
-  const reflect3 = (m: number, a0: number, a1: number, a2: number): number => {
-    x[0] = a0;
-    x[1] = a1;
-    x[2] = a2;
-    const tau = smallHouse(3, x);
-    V[3 * m] = tau;
-    V[3 * m + 1] = x[1]!;
-    V[3 * m + 2] = x[2]!;
-    return x[0]!;
-  };
+  const U = ws.f64(kdu * kdu);
 
-  for (let incol = 3 * (1 - nbmps) + ktop - 1; incol <= kbot - 2; incol += 3 * nbmps - 2) {
+  for (let incol = ktop + 1 - 2 * nbmps; incol <= kbot - 2; incol += 2 * nbmps) {
     const ndcol = incol + kdu;
+    const jtop = Math.max(ktop, incol);
+    const jbot = Math.min(ndcol, kbot);
     const k1 = Math.max(0, ktop - incol - 1);
     U.fill(0);
     for (let i = 0; i < kdu; i++) U[i + i * kdu] = 1;
-    const krEnd = Math.min(incol + 3 * nbmps - 3, kbot - 2);
+    const krEnd = Math.min(incol + 2 * nbmps - 1, kbot - 2);
     for (let krcol = incol; krcol <= krEnd; krcol++) {
-      // Active bulges mtop..mbot (0-based), bulge m at K = krcol + 3 m (rows K+1..K+3).
-      const mtop = Math.max(0, Math.ceil((ktop - 1 - krcol) / 3));
-      const mbot = Math.min(nbmps - 1, Math.floor((kbot - 3 - krcol) / 3));
+      // Active bulges mtop..mbot, bulge m at K = krcol + 2 m (reflector on rows K+1..K+3).
+      const mtop = Math.max(0, Math.ceil((ktop - 1 - krcol) / 2));
+      const mbot = Math.min(nbmps - 1, Math.floor((kbot - krcol - 3) / 2));
       const m22 = mbot + 1;
-      const bmp22 = m22 < nbmps && krcol + 3 * m22 === kbot - 2;
+      const bmp22 = m22 < nbmps && krcol + 2 * m22 === kbot - 2;
 
-      // Generate the reflections that move the chain one column right.
-      for (let m = mtop; m <= mbot; m++) {
-        const K = krcol + 3 * m;
+      if (bmp22) {
+        // A 2 x 2 reflection at the bottom: generate it and apply it within the slab.
+        const K = krcol + 2 * m22;
+        const p = 3 * nbmps;
+        if (K === ktop - 1) {
+          laqr1(2, H, K + 1 + (K + 1) * ldh, ldh, sr[so + 2 * m22]!, si[so + 2 * m22]!, sr[so + 2 * m22 + 1]!, si[so + 2 * m22 + 1]!, vt);
+          x[0] = vt[0]!;
+          x[1] = vt[1]!;
+          V[p] = smallHouse(2, x);
+          V[p + 1] = x[1]!;
+        } else {
+          x[0] = H[K + 1 + K * ldh]!;
+          x[1] = H[K + 2 + K * ldh]!;
+          V[p] = smallHouse(2, x);
+          V[p + 1] = x[1]!;
+          H[K + 1 + K * ldh] = x[0]!;
+          H[K + 2 + K * ldh] = 0;
+        }
+        const t1 = V[p]!;
+        const v2 = V[p + 1]!;
+        const t2 = t1 * v2;
+        const c1 = (K + 1) * ldh;
+        const c2 = c1 + ldh;
+        for (let j = jtop, e = Math.min(kbot, K + 3); j <= e; j++) {
+          const refsum = H[c1 + j]! + v2 * H[c2 + j]!;
+          H[c1 + j] = H[c1 + j]! - refsum * t1;
+          H[c2 + j] = H[c2 + j]! - refsum * t2;
+        }
+        for (let j = K + 1; j <= jbot; j++) {
+          const q = K + 1 + j * ldh;
+          const refsum = H[q]! + v2 * H[q + 1]!;
+          H[q] = H[q]! - refsum * t1;
+          H[q + 1] = H[q + 1]! - refsum * t2;
+        }
+        if (K >= ktop) vigilant(H, ldh, K, ktop, kbot, smlnum, ulp);
+        const kms = K - incol;
+        const u1 = kms * kdu;
+        const u2 = u1 + kdu;
+        for (let j = k1; j < kdu; j++) {
+          const refsum = U[u1 + j]! + v2 * U[u2 + j]!;
+          U[u1 + j] = U[u1 + j]! - refsum * t1;
+          U[u2 + j] = U[u2 + j]! - refsum * t2;
+        }
+      }
+
+      // The chain of 3 x 3 reflections, bottom bulge first.
+      for (let m = mbot; m >= mtop; m--) {
+        const K = krcol + 2 * m;
+        const p = 3 * m;
         if (K === ktop - 1) {
           laqr1(3, H, ktop + ktop * ldh, ldh, sr[so + 2 * m]!, si[so + 2 * m]!, sr[so + 2 * m + 1]!, si[so + 2 * m + 1]!, vt);
-          reflect3(m, vt[0]!, vt[1]!, vt[2]!);
+          x[0] = vt[0]!;
+          x[1] = vt[1]!;
+          x[2] = vt[2]!;
+          V[p] = smallHouse(3, x);
+          V[p + 1] = x[1]!;
+          V[p + 2] = x[2]!;
         } else {
-          const beta = reflect3(m, h(K + 1, K), h(K + 2, K), h(K + 3, K));
-          if (h(K + 3, K) !== 0 || h(K + 3, K + 1) !== 0 || h(K + 3, K + 2) === 0) {
-            set(K + 1, K, beta);
-            set(K + 2, K, 0);
-            set(K + 3, K, 0);
+          // The delayed right update of row K+3 by this bulge's previous reflector (columns
+          // K..K+2, of which only H(K+3, K+2) is nonzero in that row).
+          {
+            const t1 = V[p]!;
+            const refsum = V[p + 2]! * H[K + 3 + (K + 2) * ldh]!;
+            H[K + 3 + K * ldh] = -refsum * t1;
+            H[K + 3 + (K + 1) * ldh] = -refsum * t1 * V[p + 1]!;
+            H[K + 3 + (K + 2) * ldh] = H[K + 3 + (K + 2) * ldh]! - refsum * t1 * V[p + 2]!;
+          }
+          x[0] = H[K + 1 + K * ldh]!;
+          x[1] = H[K + 2 + K * ldh]!;
+          x[2] = H[K + 3 + K * ldh]!;
+          const tau = smallHouse(3, x);
+          const beta = x[0]!;
+          V[p] = tau;
+          V[p + 1] = x[1]!;
+          V[p + 2] = x[2]!;
+          if (H[K + 3 + K * ldh] !== 0 || H[K + 3 + (K + 1) * ldh] !== 0 || H[K + 3 + (K + 2) * ldh] === 0) {
+            H[K + 1 + K * ldh] = beta;
+            H[K + 2 + K * ldh] = 0;
+            H[K + 3 + K * ldh] = 0;
           } else {
             // The bulge collapsed (vigilant deflation or underflow): try a fresh one from the
-            // shifts, and keep it only if the fill it makes is negligible.
+            // shifts, kept only if the fill it makes is negligible.
             laqr1(3, H, K + 1 + (K + 1) * ldh, ldh, sr[so + 2 * m]!, si[so + 2 * m]!, sr[so + 2 * m + 1]!, si[so + 2 * m + 1]!, vt);
             x[0] = vt[0]!;
             x[1] = vt[1]!;
             x[2] = vt[2]!;
             const tt = smallHouse(3, x);
-            const refsum = tt * (h(K + 1, K) + x[1]! * h(K + 2, K));
-            if (Math.abs(h(K + 2, K) - refsum * x[1]!) + Math.abs(refsum * x[2]!) > ulp * (Math.abs(h(K, K)) + Math.abs(h(K + 1, K + 1)) + Math.abs(h(K + 2, K + 2)))) {
-              set(K + 1, K, beta);
-              set(K + 2, K, 0);
-              set(K + 3, K, 0);
+            const refsum = tt * (H[K + 1 + K * ldh]! + x[1]! * H[K + 2 + K * ldh]!);
+            const fill = Math.abs(H[K + 2 + K * ldh]! - refsum * x[1]!) + Math.abs(refsum * x[2]!);
+            if (fill > ulp * (Math.abs(H[K + K * ldh]!) + Math.abs(H[K + 1 + (K + 1) * ldh]!) + Math.abs(H[K + 2 + (K + 2) * ldh]!))) {
+              H[K + 1 + K * ldh] = beta;
             } else {
-              set(K + 1, K, h(K + 1, K) - refsum);
-              set(K + 2, K, 0);
-              set(K + 3, K, 0);
-              V[3 * m] = tt;
-              V[3 * m + 1] = x[1]!;
-              V[3 * m + 2] = x[2]!;
+              H[K + 1 + K * ldh] = H[K + 1 + K * ldh]! - refsum;
+              V[p] = tt;
+              V[p + 1] = x[1]!;
+              V[p + 2] = x[2]!;
             }
+            H[K + 2 + K * ldh] = 0;
+            H[K + 3 + K * ldh] = 0;
           }
         }
-      }
-      // The 2 x 2 reflection at the bottom, if needed.
-      if (bmp22) {
-        const K = krcol + 3 * m22;
-        if (K === ktop - 1) {
-          laqr1(2, H, K + 1 + (K + 1) * ldh, ldh, sr[so + 2 * m22]!, si[so + 2 * m22]!, sr[so + 2 * m22 + 1]!, si[so + 2 * m22 + 1]!, vt);
-          x[0] = vt[0]!;
-          x[1] = vt[1]!;
-          V[3 * m22] = smallHouse(2, x);
-          V[3 * m22 + 1] = x[1]!;
-        } else {
-          x[0] = h(K + 1, K);
-          x[1] = h(K + 2, K);
-          V[3 * m22] = smallHouse(2, x);
-          V[3 * m22 + 1] = x[1]!;
-          set(K + 1, K, x[0]!);
-          set(K + 2, K, 0);
-        }
-        V[3 * m22 + 2] = 0;
-      }
-
-      // Multiply H by the reflections from the left (columns inside the slab).
-      const jbot = Math.min(ndcol, kbot);
-      for (let j = Math.max(ktop, krcol); j <= jbot; j++) {
-        const mend = Math.min(mbot, Math.floor((j - krcol - 1) / 3));
-        const col = j * ldh;
-        for (let m = mtop; m <= mend; m++) {
-          const K = krcol + 3 * m;
-          const tau = V[3 * m]!;
-          const v2 = V[3 * m + 1]!;
-          const v3 = V[3 * m + 2]!;
-          const p = col + K + 1;
-          const refsum = tau * (H[p]! + v2 * H[p + 1]! + v3 * H[p + 2]!);
-          H[p] = H[p]! - refsum;
-          H[p + 1] = H[p + 1]! - refsum * v2;
-          H[p + 2] = H[p + 2]! - refsum * v3;
-        }
-      }
-      if (bmp22) {
-        const K = krcol + 3 * m22;
-        const tau = V[3 * m22]!;
-        const v2 = V[3 * m22 + 1]!;
-        for (let j = Math.max(K + 1, ktop); j <= jbot; j++) {
-          const p = j * ldh + K + 1;
-          const refsum = tau * (H[p]! + v2 * H[p + 1]!);
-          H[p] = H[p]! - refsum;
-          H[p + 1] = H[p + 1]! - refsum * v2;
-        }
-      }
-
-      // Multiply H by the reflections from the right (rows inside the slab; the last row of
-      // each bulge is filled in after the deflation check), accumulating U. Column c of U has
-      // a nonzero in row r only if r >= 3 m for the bulge m touching it (it started as e_c and
-      // was only mixed with columns to its left that the same bulge had touched) and r is at
-      // most the last column any bulge has reached so far in this slab.
-      const jtop = Math.max(ktop, incol);
-      const uReach = krcol - incol + 3 * nbmps - 1;
-      for (let m = mtop; m <= mbot; m++) {
-        const tau = V[3 * m]!;
-        if (tau === 0) continue;
-        const K = krcol + 3 * m;
-        const v2 = V[3 * m + 1]!;
-        const v3 = V[3 * m + 2]!;
+        // The right update within the slab, and the left update of the next column (both
+        // needed by the vigilant deflation check; the rest of the left update comes below).
+        const t1 = V[p]!;
+        const v2 = V[p + 1]!;
+        const v3 = V[p + 2]!;
+        const t2 = t1 * v2;
+        const t3 = t1 * v3;
         const c1 = (K + 1) * ldh;
         const c2 = c1 + ldh;
         const c3 = c2 + ldh;
-        const jEnd = Math.min(kbot, K + 3);
-        for (let j = jtop; j <= jEnd; j++) {
-          const refsum = tau * (H[c1 + j]! + v2 * H[c2 + j]! + v3 * H[c3 + j]!);
-          H[c1 + j] = H[c1 + j]! - refsum;
-          H[c2 + j] = H[c2 + j]! - refsum * v2;
-          H[c3 + j] = H[c3 + j]! - refsum * v3;
+        for (let j = jtop, e = Math.min(kbot, K + 3); j <= e; j++) {
+          const refsum = H[c1 + j]! + v2 * H[c2 + j]! + v3 * H[c3 + j]!;
+          H[c1 + j] = H[c1 + j]! - refsum * t1;
+          H[c2 + j] = H[c2 + j]! - refsum * t2;
+          H[c3 + j] = H[c3 + j]! - refsum * t3;
         }
-        const kms = K - incol;
-        const u1 = kms * kdu;
+        {
+          const q = K + 1 + c1;
+          const refsum = H[q]! + v2 * H[q + 1]! + v3 * H[q + 2]!;
+          H[q] = H[q]! - refsum * t1;
+          H[q + 1] = H[q + 1]! - refsum * t2;
+          H[q + 2] = H[q + 2]! - refsum * t3;
+        }
+        if (K >= ktop) vigilant(H, ldh, K, ktop, kbot, smlnum, ulp);
+      }
+
+      // The left updates, columns K+2.. of the slab.
+      for (let m = mbot; m >= mtop; m--) {
+        const K = krcol + 2 * m;
+        const p = 3 * m;
+        const t1 = V[p]!;
+        const v2 = V[p + 1]!;
+        const v3 = V[p + 2]!;
+        const t2 = t1 * v2;
+        const t3 = t1 * v3;
+        for (let j = Math.max(ktop, K + 2); j <= jbot; j++) {
+          const q = K + 1 + j * ldh;
+          const refsum = H[q]! + v2 * H[q + 1]! + v3 * H[q + 2]!;
+          H[q] = H[q]! - refsum * t1;
+          H[q + 1] = H[q + 1]! - refsum * t2;
+          H[q + 2] = H[q + 2]! - refsum * t3;
+        }
+      }
+
+      // Accumulate U. Column c of U is nonzero only in rows >= 2 m for the bulge m touching it
+      // (it started as e_c and was mixed only with columns this bulge touched before) and in
+      // rows up to the bottom bulge's reach.
+      const t = krcol - incol;
+      const i4 = Math.min(kdu - 1, t + 2 * mbot + 4);
+      for (let m = mbot; m >= mtop; m--) {
+        const K = krcol + 2 * m;
+        const p = 3 * m;
+        const t1 = V[p]!;
+        const v2 = V[p + 1]!;
+        const v3 = V[p + 2]!;
+        const t2 = t1 * v2;
+        const t3 = t1 * v3;
+        const u1 = (K - incol) * kdu;
         const u2 = u1 + kdu;
         const u3 = u2 + kdu;
-        for (let j = Math.max(k1, 3 * m), jEndU = Math.min(kdu - 1, uReach); j <= jEndU; j++) {
-          const refsum = tau * (U[u1 + j]! + v2 * U[u2 + j]! + v3 * U[u3 + j]!);
-          U[u1 + j] = U[u1 + j]! - refsum;
-          U[u2 + j] = U[u2 + j]! - refsum * v2;
-          U[u3 + j] = U[u3 + j]! - refsum * v3;
+        for (let j = Math.max(k1, 2 * m); j <= i4; j++) {
+          const refsum = U[u1 + j]! + v2 * U[u2 + j]! + v3 * U[u3 + j]!;
+          U[u1 + j] = U[u1 + j]! - refsum * t1;
+          U[u2 + j] = U[u2 + j]! - refsum * t2;
+          U[u3 + j] = U[u3 + j]! - refsum * t3;
         }
-      }
-      if (bmp22) {
-        const tau = V[3 * m22]!;
-        if (tau !== 0) {
-          const K = krcol + 3 * m22;
-          const v2 = V[3 * m22 + 1]!;
-          const c1 = (K + 1) * ldh;
-          const c2 = c1 + ldh;
-          const jEnd = Math.min(kbot, K + 3);
-          for (let j = jtop; j <= jEnd; j++) {
-            const refsum = tau * (H[c1 + j]! + v2 * H[c2 + j]!);
-            H[c1 + j] = H[c1 + j]! - refsum;
-            H[c2 + j] = H[c2 + j]! - refsum * v2;
-          }
-          const kms = K - incol;
-          const u1 = kms * kdu;
-          const u2 = u1 + kdu;
-          for (let j = Math.max(k1, 3 * m22), jEndU = Math.min(kdu - 1, uReach); j <= jEndU; j++) {
-            const refsum = tau * (U[u1 + j]! + v2 * U[u2 + j]!);
-            U[u1 + j] = U[u1 + j]! - refsum;
-            U[u2 + j] = U[u2 + j]! - refsum * v2;
-          }
-        }
-      }
-
-      // Vigilant deflation check: a subdiagonal entry the bulges have just passed may be
-      // negligible (both the traditional and the Ahues & Tisseur criteria).
-      let mstart = mtop;
-      if (krcol + 3 * mstart < ktop) mstart++;
-      let mend = mbot;
-      if (bmp22) mend++;
-      if (krcol === kbot - 2) mend++;
-      for (let m = mstart; m <= mend; m++) {
-        const k = Math.min(kbot - 1, krcol + 3 * m);
-        if (h(k + 1, k) === 0) continue;
-        let tst1 = Math.abs(h(k, k)) + Math.abs(h(k + 1, k + 1));
-        if (tst1 === 0) {
-          if (k >= ktop + 1) tst1 += Math.abs(h(k, k - 1));
-          if (k >= ktop + 2) tst1 += Math.abs(h(k, k - 2));
-          if (k >= ktop + 3) tst1 += Math.abs(h(k, k - 3));
-          if (k <= kbot - 2) tst1 += Math.abs(h(k + 2, k + 1));
-          if (k <= kbot - 3) tst1 += Math.abs(h(k + 3, k + 1));
-          if (k <= kbot - 4) tst1 += Math.abs(h(k + 4, k + 1));
-        }
-        if (Math.abs(h(k + 1, k)) <= Math.max(smlnum, ulp * tst1)) {
-          const h12 = Math.max(Math.abs(h(k + 1, k)), Math.abs(h(k, k + 1)));
-          const h21 = Math.min(Math.abs(h(k + 1, k)), Math.abs(h(k, k + 1)));
-          const h11 = Math.max(Math.abs(h(k + 1, k + 1)), Math.abs(h(k, k) - h(k + 1, k + 1)));
-          const h22 = Math.min(Math.abs(h(k + 1, k + 1)), Math.abs(h(k, k) - h(k + 1, k + 1)));
-          const scl = h11 + h12;
-          const tst2 = h22 * (h11 / scl);
-          if (tst2 === 0 || h21 * (h12 / scl) <= Math.max(smlnum, ulp * tst2)) set(k + 1, k, 0);
-        }
-      }
-
-      // Fill in the last row of each bulge.
-      const mfill = Math.min(nbmps - 1, Math.floor((kbot - krcol - 4) / 3));
-      for (let m = mtop; m <= mfill; m++) {
-        const K = krcol + 3 * m;
-        const refsum = V[3 * m]! * V[3 * m + 2]! * h(K + 4, K + 3);
-        set(K + 4, K + 1, -refsum);
-        set(K + 4, K + 2, -refsum * V[3 * m + 1]!);
-        set(K + 4, K + 3, h(K + 4, K + 3) - refsum * V[3 * m + 2]!);
       }
     }
 
@@ -618,12 +601,40 @@ function laqr5(c: Ctx, ktop: number, kbot: number, nshfts: number, sr: Float64Ar
     const jbotFar = wantt ? n - 1 : kbot;
     const nu = kdu - Math.max(0, ndcol - kbot) - k1;
     const offU = k1 + k1 * kdu;
-    // Horizontal: rows incol+1+k1 .. of the columns right of the slab.
+    // Horizontal: the slab's rows in the columns right of the slab.
     multiplyLeftT(H, ldh, incol + 1 + k1, nu, Math.min(ndcol, kbot) + 1, jbotFar + 1, U, offU, kdu, wk);
     // Vertical: the rows above the slab.
     multiplyRight(H, ldh, jtopFar, Math.max(ktop, incol), incol + 1 + k1, nu, U, offU, kdu, wk);
     if (wantz) multiplyRight(Z, ldz, iloz, ihiz + 1, incol + 1 + k1, nu, U, offU, kdu, wk);
   }
+}
+
+// Vigilant deflation check of H(k+1, k) as the bulges pass (dlaqr5): zero it when it is
+// negligible by both the traditional and the Ahues & Tisseur criteria.
+function vigilant(H: FloatArray, ldh: number, k: number, ktop: number, kbot: number, smlnum: number, ulp: number): void {
+  const kk = k + k * ldh;
+  const sub = H[kk + 1]!;
+  if (sub === 0) return;
+  const hkk = H[kk]!;
+  const h11 = H[kk + 1 + ldh]!;
+  let tst1 = Math.abs(hkk) + Math.abs(h11);
+  if (tst1 === 0) {
+    if (k >= ktop + 1) tst1 += Math.abs(H[kk - ldh]!);
+    if (k >= ktop + 2) tst1 += Math.abs(H[kk - 2 * ldh]!);
+    if (k >= ktop + 3) tst1 += Math.abs(H[kk - 3 * ldh]!);
+    if (k <= kbot - 2) tst1 += Math.abs(H[kk + 2 + ldh]!);
+    if (k <= kbot - 3) tst1 += Math.abs(H[kk + 3 + ldh]!);
+    if (k <= kbot - 4) tst1 += Math.abs(H[kk + 4 + ldh]!);
+  }
+  if (Math.abs(sub) > Math.max(smlnum, ulp * tst1)) return;
+  const sup = H[kk + ldh]!;
+  const ab = Math.max(Math.abs(sub), Math.abs(sup));
+  const ba = Math.min(Math.abs(sub), Math.abs(sup));
+  const aa = Math.max(Math.abs(h11), Math.abs(hkk - h11));
+  const bb = Math.min(Math.abs(h11), Math.abs(hkk - h11));
+  const scl = aa + ab;
+  const tst2 = bb * (aa / scl);
+  if (tst2 === 0 || ba * (ab / scl) <= Math.max(smlnum, ulp * tst2)) H[kk + 1] = 0;
 }
 
 // ----------------------------------------------------- aggressive early deflation (laqr3)
@@ -928,7 +939,7 @@ export function hseqrMultishift(
   }
   for (let j = 0; j < n; j++) for (let r = j + 2; r < n; r++) H[r + j * ldh] = 0;
   if (ilo > ihi) return;
-  const nw = Math.max(windowSize(ihi - ilo + 1), 6 * (shiftCount(ihi - ilo + 1) / 2) - 3, 1);
+  const nw = Math.max(windowSize(ihi - ilo + 1), 2 * shiftCount(ihi - ilo + 1), 1);
   const c: Ctx = {
     wantt, wantz, n, H, ldh, iloz: ilo, ihiz: ihi, Z, ldz,
     wk: ws.f64(Math.max(1, 2 * nw * n)),
