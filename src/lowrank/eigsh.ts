@@ -50,7 +50,6 @@ import { isLinearOperator, type LinearOperator } from '../matrix/operator.js';
 import { bool, int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../options.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
-import { transposeCompressed } from '../sparse/build.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
 import { orthogonalize } from './orthonormalize.js';
@@ -413,28 +412,45 @@ function checkSymmetricDense(A: Matrix, routine: string, advice: string): void {
 }
 
 function checkSymmetricSparse(A: CsrMatrix | CscMatrix, routine: string, advice: string): void {
-  // Canonical arrays (sorted, duplicates summed) of A and of its transpose, compared row by
-  // row; an entry stored on one side only must be (near) zero.
+  // One pass over the canonical arrays (sorted, duplicates summed), no transpose: rows are
+  // visited in order, and cursor[j] walks row j's entries right of the diagonal, which the
+  // entries (i, j), j < i, of the later rows i must meet in increasing i. An entry on one
+  // side only must be (near) zero. O(nnz + n) time, n extra integers.
   const S = A.sumDuplicates();
   const { indptr, indices, data } = S;
   const n = S.rows;
-  const t = transposeCompressed(indptr, indices, data, n, n);
   let big = 0;
   for (let q = 0; q < data.length; q++) big = Math.max(big, Math.abs(data[q]!));
   const slack = 1e-10 * big;
   const csc = A instanceof CscMatrix;
+  const fail = (i: number, j: number, a: number, b: number) => (csc ? asymmetry(routine, j, i, a, b, advice) : asymmetry(routine, i, j, a, b, advice));
+  const cursor = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    let p = indptr[i]!;
-    let q = t.indptr[i]!;
-    const pe = indptr[i + 1]!;
-    const qe = t.indptr[i + 1]!;
-    while (p < pe || q < qe) {
-      const jp = p < pe ? indices[p]! : n;
-      const jq = q < qe ? t.indices[q]! : n;
-      const j = Math.min(jp, jq);
-      const a = jp === j ? data[p++]! : 0;
-      const b = jq === j ? t.data[q++]! : 0;
-      if (Math.abs(a - b) > slack) throw csc ? asymmetry(routine, j, i, a, b, advice) : asymmetry(routine, i, j, a, b, advice);
+    let q = indptr[i]!;
+    const end = indptr[i + 1]!;
+    while (q < end && indices[q]! < i) q++;
+    if (q < end && indices[q] === i) q++;
+    cursor[i] = q;
+  }
+  for (let i = 0; i < n; i++) {
+    for (let q = indptr[i]!; q < indptr[i + 1]! && indices[q]! < i; q++) {
+      const j = indices[q]!;
+      // Upper entries (j, c) with c < i left unmatched: their mirrors (c, j) are missing.
+      let p = cursor[j]!;
+      const pe = indptr[j + 1]!;
+      while (p < pe && indices[p]! < i) {
+        if (Math.abs(data[p]!) > slack) throw fail(j, indices[p]!, data[p]!, 0);
+        p++;
+      }
+      const b = p < pe && indices[p] === i ? data[p++]! : 0;
+      cursor[j] = p;
+      if (Math.abs(data[q]! - b) > slack) throw fail(j, i, b, data[q]!);
+    }
+  }
+  // Upper entries never met by a lower one.
+  for (let j = 0; j < n; j++) {
+    for (let p = cursor[j]!; p < indptr[j + 1]!; p++) {
+      if (Math.abs(data[p]!) > slack) throw fail(j, indices[p]!, data[p]!, 0);
     }
   }
 }
@@ -621,17 +637,19 @@ function finish(
 
 /** The entry of largest magnitude of each column becomes positive (the first on ties). */
 export function flipColumns(V: Matrix): void {
+  const { data, offset, rowStride, colStride, rows } = V;
   for (let j = 0; j < V.cols; j++) {
+    const o = offset + j * colStride;
     let best = -1;
     let sign = 1;
-    for (let i = 0; i < V.rows; i++) {
-      const v = V.get(i, j);
+    for (let i = 0; i < rows; i++) {
+      const v = data[o + i * rowStride]!;
       if (Math.abs(v) > best) {
         best = Math.abs(v);
         sign = v < 0 ? -1 : 1;
       }
     }
-    if (sign < 0) for (let i = 0; i < V.rows; i++) V.set(i, j, -V.get(i, j));
+    if (sign < 0) for (let i = 0; i < rows; i++) data[o + i * rowStride] = -data[o + i * rowStride]!;
   }
 }
 

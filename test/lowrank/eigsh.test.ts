@@ -177,6 +177,13 @@ describe('eigsh', () => {
     const asym = CsrMatrix.fromCoo([0, 1, 2, 5], [1, 0, 2, 7], [1, 2, 3, 4], 300, 300);
     assert.throws(() => eigsh(asym, 2), (e: Error) => e instanceof InvalidArgumentError && /A\[0, 1\] = 1 but A\[1, 0\] = 2/.test(e.message) && /eigs/.test(e.message));
     assert.throws(() => eigsh(Matrix.from([[1, 2], [3, 4]]), 1), /not symmetric/);
+    // Explicit zeros stored on one side only are symmetric; an upper entry whose mirror is
+    // missing (found only after the last row) is not.
+    const zeros = CsrMatrix.fromCoo([0, 1, 2, 3, 5, 7], [1, 0, 7, 3, 2, 2], [1, 1, 0, 2, 0, 1e-30], 300, 300);
+    assert.doesNotThrow(() => eigsh(zeros, 1, { which: 'LA' }));
+    const late = CsrMatrix.fromCoo([0, 1, 4], [1, 0, 299], [1, 1, 5], 300, 300);
+    assert.throws(() => eigsh(late, 1), /A\[4, 299\] = 5 but A\[299, 4\] = 0/);
+    assert.throws(() => eigsh(late.toCsc(), 1), /A\[299, 4\] = 0 but A\[4, 299\] = 5/);
     const skew: LinearOperator = { shape: [300, 300], dtype: 'float64', apply: (X) => asym.apply(X), applyTranspose: (Y) => asym.applyTranspose(Y) };
     assert.throws(() => eigsh(skew, 2), /operator is not symmetric/);
     assert.throws(() => eigsh(A, 0), InvalidArgumentError);
