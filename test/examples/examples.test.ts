@@ -217,6 +217,18 @@ describe('examples', { concurrency: 2 }, () => {
     for (const r of emb.slice(0, -1)) assert.ok(r[2]! > r[4]!, `d ${r[0]}: PCA ${r[2]} vs random ${r[4]}`);
     assert.deepEqual(emb.at(-1)!.slice(3), [1, 1]);
   });
+
+  test('16 balanced truncation of a mass-spring-damper chain: the error on the grid under the a-priori bound, falling with the order; a balanced, stable reduced model', async () => {
+    const out = await ok('16-balanced-truncation.ts');
+    assert.match(out, /^50 masses, 100 states; slowest mode -0\.006\d* \+- 0\.023\d*i/m);
+    const rows = [...out.matchAll(/^ +(\d+) +(\d\.\d\de[+-]\d+) +(\d\.\de[+-]\d+) +(\d\.\d\de[+-]\d+) +\d+ ms$/gm)].map((m) => m.slice(1).map(Number));
+    assert.deepEqual(rows.map((r) => r[0]), [4, 8, 12, 16, 20, 24, 30]);
+    for (const [r, err, , bound] of rows) assert.ok(err! <= bound!, `order ${r}: error ${err} above the bound ${bound}`);
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i]![1]! < rows[i - 1]![1]!, 'the error falls with the order');
+    assert.ok(rows.find((r) => r[0] === 20)![2]! < 2e-3, 'order 20 within 0.2% of the peak');
+    const off = figure(out, /stable true; its Gramians equal diag\(s_1\.\.s_20\) to (\S+) /);
+    assert.ok(off < 1e-10, `Gramians of the reduced model off diag(hsv) by ${off}`);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
