@@ -210,7 +210,8 @@ export class BalancedTruncation {
  * 2 n^3), an n x n SVD and a few gemms.
  * @param sys - the system { A (n x n), B (n x m), C (p x n), D (p x m, optional) }.
  * @param options - {@link BalancedTruncationOptions}: `order` or `tol`.
- * @returns the {@link BalancedTruncation}: Ar, Br, Cr, Dr, hsv, errorBound, T, Ti.
+ * @returns the {@link BalancedTruncation}: Ar, Br, Cr, Dr, hsv, errorBound, T, Ti (float64
+ *   whatever the input's dtype: the Gramian factors are computed in float64).
  * @throws InvalidArgumentError when A is not stable (naming the eigenvalue with
  *   non-negative real part), for an order above n or above the numerical minimal order,
  *   for neither or both of order and tol, or an unknown option.
