@@ -229,6 +229,19 @@ describe('examples', { concurrency: 2 }, () => {
     const off = figure(out, /stable true; its Gramians equal diag\(s_1\.\.s_20\) to (\S+) /);
     assert.ok(off < 1e-10, `Gramians of the reduced model off diag(hsv) by ${off}`);
   });
+
+  test('17 spectral clustering of the State of the Union words: 12 groups, a zero Laplacian eigenvalue, small residuals, the stationary distribution = degree / total', async () => {
+    const out = await ok('17-spectral-clustering.ts');
+    const groups = [...out.matchAll(/^ +group +\d+ \((\d+) words\)/gm)].map((m) => Number(m[1]));
+    assert.equal(groups.length, 12);
+    assert.equal(groups.reduce((a, b) => a + b, 0), 1500, 'every word in one group');
+    const sa = out.match(/eigsh\(L, 3, 'SA'\): (\S+), .* largest residual (\S+)\)/);
+    assert.ok(sa, 'the eigsh line');
+    assert.ok(Math.abs(Number(sa[1]!.replace(/,$/, ''))) < 1e-6, `smallest Laplacian eigenvalue ${sa[1]}`);
+    assert.ok(Number(sa[2]) < 1e-8, `residual ${sa[2]}`);
+    const pi = figure(out, /= degree \/ total to (\S+) relative/);
+    assert.ok(pi < 1e-10, `stationary distribution off degree / total by ${pi}`);
+  });
 });
 
 test('every example in examples/ has a smoke test above', () => {
