@@ -194,9 +194,10 @@ export function* eigsSteps(A: EigsInput, k: number, options: EigsOptions = {}): 
       }
       checkAborted(o.signal, routine);
       restarts++;
-      // Keep the k wanted and half of the free room (at least 3 beyond k, as eigsh), never
+      // Keep the k wanted, 3 more and one more per converged pair, at most half of the free
+      // room (eigsh's rule; ARPACK's dnaup2 keeps k + min(converged, (ncv - k) / 2)), never
       // splitting a conjugate pair between the kept values and the shifts.
-      let keep = Math.min(ncv - 2, k + Math.max(Math.min(3 + converged, ncv - k - 2), Math.floor((ncv - k) / 2)));
+      let keep = Math.min(ncv - 2, k + Math.min(3 + converged, Math.max(1, Math.floor((ncv - k) / 2))));
       if (splitsPair(ritz.wr, ritz.wi, order, keep)) keep = keep + 1 <= ncv - 1 ? keep + 1 : keep - 1;
       run.restart(ritz, order, keep);
       yield;

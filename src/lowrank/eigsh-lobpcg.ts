@@ -182,7 +182,7 @@ export function* lobpcgSteps(product: BlockProduct, n: number, k: number, s: Lob
   for (let i = 0; i < n * b; i++) X.data[i] = s.seed.nextNormal();
   if (s.v0) for (let i = 0; i < n; i++) X.data[i] = Number(s.v0[i]);
   project(Z, X);
-  let f = orthonormalize(X, undefined);
+  const f = orthonormalize(X, undefined);
   if (!f) throw new InvalidArgumentError(`${routine}: the start block is rank-deficient (v0 in the span of deflate?)`);
   X = f.Q;
   let AX = apply(X);

@@ -3,7 +3,7 @@
  * weighted graph given by its symmetric adjacency matrix (Ng, Jordan & Weiss;
  * src/models/graph/spectral.ts). Writes (a contract):
  *
- * - labels.npy     (n,)        int32 cluster of each vertex, 0 .. clusters - 1
+ * - labels.npy     (n,)        int64 cluster of each vertex, 0 .. clusters - 1
  * - embedding.npy  n x clusters the normalized-Laplacian eigenvectors with rows scaled to
  *                               unit length: the points k-means clustered
  *

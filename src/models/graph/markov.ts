@@ -101,6 +101,8 @@ export interface StationaryDistribution {
 
 /** Largest closed class solved by GTH under 'auto'. */
 const DIRECT_MAX = 1000;
+/** Largest closed class 'direct' accepts (a dense m x m float64 matrix of 2 GiB). */
+const DIRECT_LIMIT = 16384;
 
 function asCsr(P: TransitionMatrix | Adjacency, routine: string, what: string): CsrMatrix {
   if (!(P instanceof CsrMatrix || P instanceof CscMatrix || P instanceof Matrix)) {
@@ -299,6 +301,9 @@ export function stationaryDistribution(P: TransitionMatrix, options: StationaryO
   const local = new Int32Array(n).fill(-1);
   members.forEach((s, i) => (local[s] = i));
   const method = o.method === 'auto' ? (m <= DIRECT_MAX ? 'direct' : 'arnoldi') : o.method;
+  if (method === 'direct' && m > DIRECT_LIMIT) {
+    throw new InvalidArgumentError(`${routine}: method 'direct' would need a dense ${m} x ${m} matrix (GTH) for the closed class of ${m} states; use method 'arnoldi' (or 'auto') above ${DIRECT_LIMIT} states`);
+  }
   checkAborted(o.signal, routine);
   let piC: Float64Array;
   if (m === 1) piC = Float64Array.of(1);
