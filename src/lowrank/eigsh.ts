@@ -17,10 +17,12 @@
  *
  * and the three-term recurrence continues from there. Each step subtracts the terms the
  * recurrence predicts (the arrow after a restart, beta_{j-1} v_{j-1} and alpha_j v_j
- * otherwise), then reorthogonalizes against the whole basis (full reorthogonalization) by
- * classical Gram-Schmidt on two gemv calls with the DGKS correction: one pass, a second only
- * when the first cancelled most of the vector. The restart forms the kept Ritz vectors
- * V_m Y_l with one gemm per block of rows.
+ * otherwise), then measures the new vector's components along the whole basis (one gemv)
+ * and removes them (a second gemv, classical Gram-Schmidt with the DGKS correction) when
+ * any exceeds 1e-12 of its norm: full reorthogonalization, checked by measurement, whose
+ * subtraction pass runs in about 40% of the steps. (Blocking it, orthogonalizing several
+ * vectors per pass with gemm, measured slower than gemv for these skinny shapes.) The
+ * restart forms the kept Ritz vectors V_m Y_l with one gemm per block of rows.
  *
  * Smallest eigenvalues ('SA', e.g. of graph Laplacians). A Krylov space of A is also one of
  * c I - A, so folding the spectrum with a Gershgorin bound (running 'LA' on c I - A) gives
@@ -294,13 +296,15 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
       }
       o.onProgress?.({ stage: 'restart', done: converged, total: k, metrics: { restart: restarts, residual: worst } });
       if (converged === k) {
-        const X = run.ritzVectors(ritz.Y, order, k);
+        // The Ritz vectors overwrite the basis' first k columns, column k is the residuals'
+        // scratch: no new n x k blocks but the result.
+        const X = run.ritzVectorsInPlace(ritz.Y, order, k);
         const theta = Float64Array.from({ length: k }, (_, i) => ritz.theta[order[i]!]!);
         const lambda = shiftInvert ? theta.map((nu) => o.sigma! + 1 / nu) : theta;
         return finish(A, X, lambda, {
           method: 'lanczos', mode: shiftInvert ? 'shift-invert' : 'regular', which: o.which, restarts, matvecs: run.matvecs, ncv, reorthogonalizations: run.reorthogonalized, tol,
           normEstimate: shiftInvert ? maxAbs(lambda) : normEst,
-        }, ws, routine);
+        }, ws, routine, run.column(k));
       }
       if (restarts >= maxIter) {
         throw new ConvergenceError(
@@ -609,7 +613,7 @@ function denseEigsh(
   const V = Q ? multiply(Q, Vsmall) : Vsmall;
   flipColumns(V);
   const residuals = explicitResiduals(A, V, w, undefined, routine);
-  const out = (A as { dtype?: DType }).dtype === 'float32' ? V.copy({ dtype: 'float32' }) : V;
+  const out = dtypeOf(A) === 'float32' ? V.copy({ dtype: 'float32' }) : V;
   return {
     w,
     V: out,
@@ -627,24 +631,30 @@ function multiply(A: Matrix, B: Matrix): Matrix {
 
 // ------------------------------------------------------------------ results
 
-/** Sort ascending, fix signs, compute explicit residuals. */
+/**
+ * Residuals of the pairs (X, lambda) from A, then the result: ascending, signs fixed, in A's
+ * dtype. `scratch` (an n x 1 column in the kernels' memory, e.g. a free column of the Lanczos
+ * basis) spares a sparse A's residuals any new memory: on a VM where touching fresh pages
+ * costs a millisecond per megabyte, every avoided n x k block counts at n = 200,000.
+ */
 function finish(
   A: SymmetricInput, X: Matrix, lambda: Float64Array,
-  info: Omit<EigshInfo, 'residuals'>, ws: Workspace, routine: string,
+  info: Omit<EigshInfo, 'residuals'>, ws: Workspace, routine: string, scratch?: Matrix,
 ): EigshResult {
   const k = lambda.length;
+  const unsorted = explicitResiduals(A, X, lambda, ws, routine, scratch);
   const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => lambda[a]! - lambda[b]! || a - b);
   const n = X.rows;
-  const V = Matrix.zeros(n, k);
+  const V = Matrix.zeros(n, k, { dtype: dtypeOf(A) });
   const w = new Float64Array(k);
+  const residuals = new Float64Array(k);
   idx.forEach((src, dst) => {
     w[dst] = lambda[src]!;
+    residuals[dst] = unsorted[src]!;
     V.data.set(X.data.subarray(X.offset + src * X.colStride, X.offset + src * X.colStride + n), dst * n);
   });
   flipColumns(V);
-  const residuals = explicitResiduals(A, V, w, ws, routine);
-  const out = dtypeOf(A) === 'float32' ? V.copy({ dtype: 'float32' }) : V;
-  return { w, V: out, info: { ...info, residuals } };
+  return { w, V, info: { ...info, residuals } };
 }
 
 /** The entry of largest magnitude of each column becomes positive (the first on ties). */
@@ -666,32 +676,33 @@ export function flipColumns(V: Matrix): void {
 }
 
 /**
- * ||A v_i - w_i v_i|| for each column: a sparse A one column at a time with the matvec
- * kernel in the kernels' memory (a block product converts both blocks to row-major and back,
- * which costs more than the k products here), anything else with one block product.
+ * ||A v_i - w_i v_i|| for each column of V (float64, column-major): a sparse A one column at
+ * a time with the matvec kernel (a block product converts both blocks to row-major and back,
+ * which costs more than the k products here), into `scratch` when given (a column in the
+ * kernels' memory), anything else with one block product.
  */
-function explicitResiduals(A: SymmetricInput, V: Matrix, w: Float64Array, ws: Workspace | undefined, routine: string): Float64Array {
+function explicitResiduals(A: SymmetricInput, V: Matrix, w: Float64Array, ws: Workspace | undefined, routine: string, scratch?: Matrix): Float64Array {
   const own = ws ?? new Workspace();
+  const g = kernels();
+  const n = V.rows;
+  const out = new Float64Array(V.cols);
   try {
-    const AV = Matrix.zeros(V.rows, V.cols);
     if ((A instanceof CsrMatrix || A instanceof CscMatrix) && A.dtype === 'float64') {
-      const n = V.rows;
-      const x = own.alloc('float64', n, false);
-      const y = own.alloc('float64', n, false);
+      const y = scratch ? scratch.data.subarray(scratch.offset, scratch.offset + n) : own.alloc('float64', n, false);
       const arrays = csrArraysOf(A);
       for (let j = 0; j < V.cols; j++) {
-        x.set(V.data.subarray(V.offset + j * V.colStride, V.offset + j * V.colStride + n));
+        const x = V.data.subarray(V.offset + j * V.colStride, V.offset + j * V.colStride + n);
         csrMatvec(arrays, false, 1, x, 0, y);
-        AV.data.set(y, j * n);
+        g.axpy(n, -w[j]!, x, 0, 1, y, 0, 1);
+        out[j] = g.nrm2(n, y, 0, 1);
       }
-    } else {
-      symmetricBlocks(A, own, routine)(V, AV);
+      return out;
     }
-    const g = kernels();
-    const out = new Float64Array(V.cols);
+    const AV = Matrix.zeros(n, V.cols);
+    symmetricBlocks(A, own, routine)(V, AV);
     for (let j = 0; j < V.cols; j++) {
-      g.axpy(V.rows, -w[j]!, V.data, V.offset + j * V.colStride, 1, AV.data, j * V.rows, 1);
-      out[j] = g.nrm2(V.rows, AV.data, j * V.rows, 1);
+      g.axpy(n, -w[j]!, V.data, V.offset + j * V.colStride, 1, AV.data, j * n, 1);
+      out[j] = g.nrm2(n, AV.data, j * n, 1);
     }
     return out;
   } finally {
@@ -715,7 +726,7 @@ interface Ritz {
 const ORTHO_LEVEL = 1e-12;
 
 /** Rows of the basis handled per gemm when forming Ritz vectors (bounds the scratch). */
-const ROW_BLOCK = 16384;
+const ROW_BLOCK = 4096;
 
 /** The state of a thick-restart Lanczos run: basis, projected matrix, residual. */
 class ThickRestartLanczos {
@@ -886,11 +897,18 @@ class ThickRestartLanczos {
     this.kept = l;
   }
 
-  /** The k Ritz vectors V_m y_{order[i]} as a new n x k matrix. */
-  ritzVectors(Y: Float64Array, order: Int32Array, k: number): Matrix {
-    const X = Matrix.zeros(this.n, k);
-    this.combine(selectColumns(Y, this.m, order, k), k, X.data, 0, this.n);
-    return X;
+  /**
+   * The k Ritz vectors V_m y_{order[i]}, written over the basis' first k columns (the basis
+   * is spent); a view of them.
+   */
+  ritzVectorsInPlace(Y: Float64Array, order: Int32Array, k: number): Matrix {
+    this.combine(selectColumns(Y, this.m, order, k), k, this.W.data, this.col(0), this.W.colStride);
+    return new Matrix(this.W.data, this.n, k, this.col(0), 1, this.W.colStride);
+  }
+
+  /** Column j of the basis storage as an n x 1 view. */
+  column(j: number): Matrix {
+    return this.view(j);
   }
 
   // out[:, 0..l) := V_m C (C m x l column-major), a block of rows at a time, so that `out`
