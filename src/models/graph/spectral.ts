@@ -291,64 +291,77 @@ function kMeans(X: Matrix, k: number, s: KMeansSettings): KMeansResult {
   return best!;
 }
 
-/** k-means++ centers (k x d, column-major) by scikit-learn's greedy variant. */
+/**
+ * k-means++ centers (k x d, column-major) by scikit-learn's greedy variant: each new center
+ * is the best (lowest potential) of 2 + floor(ln k) candidates drawn with probability
+ * proportional to the squared distance to the nearest center so far. The candidates'
+ * distances to every point come from one gemm, ||x||^2 - 2 X c + ||c||^2.
+ */
 function seedCenters(x: Float64Array, xx: Float64Array, n: number, d: number, k: number, rand: Rng): Float64Array {
+  const g = kernels();
   const C = new Float64Array(k * d);
   const trials = 2 + Math.floor(Math.log(k));
-  const dist2 = (i: number, p: number) => {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += (x[i + j * n]! - x[p + j * n]!) ** 2;
-    return s;
-  };
   const setCenter = (c: number, p: number) => {
     for (let j = 0; j < d; j++) C[c + j * k] = x[p + j * n]!;
   };
   const first = rand.nextInt(n);
   setCenter(0, first);
-  const closest = new Float64Array(n);
+  // Squared distances to `points` (t of them) in G (n x t): ||x_i||^2 - 2 x_i.x_p + ||x_p||^2.
+  const cand = new Float64Array(d * trials);
+  const G = new Float64Array(n * trials);
+  const distances = (points: number[]) => {
+    const t = points.length;
+    points.forEach((p, q) => {
+      for (let j = 0; j < d; j++) cand[j + q * d] = x[p + j * n]!;
+    });
+    g.gemm(false, false, n, t, d, 1, x, 0, n, cand, 0, d, 0, G, 0, n);
+    points.forEach((p, q) => {
+      const o = q * n;
+      for (let i = 0; i < n; i++) G[o + i] = Math.max(0, xx[i]! - 2 * G[o + i]! + xx[p]!);
+    });
+  };
+  distances([first]);
+  const closest = Float64Array.from(G.subarray(0, n));
   let pot = 0;
-  for (let i = 0; i < n; i++) {
-    closest[i] = dist2(i, first);
-    pot += closest[i]!;
-  }
-  const cand = new Float64Array(n);
+  for (let i = 0; i < n; i++) pot += closest[i]!;
+  const cum = new Float64Array(n);
   for (let c = 1; c < k; c++) {
-    let bestPot = Infinity;
-    let bestIdx = 0;
-    let bestDist: Float64Array | undefined;
+    // Candidates by inverse-CDF sampling of the potential (uniform when all points sit on centers).
+    let run = 0;
+    for (let i = 0; i < n; i++) cum[i] = run += closest[i]!;
+    const points: number[] = [];
     for (let t = 0; t < trials; t++) {
-      // Sample a point with probability proportional to its squared distance (uniformly
-      // when every point coincides with a center).
-      let p: number;
-      if (pot > 0) {
-        let r = rand.nextDouble() * pot;
-        p = n - 1;
-        for (let i = 0; i < n; i++) {
-          r -= closest[i]!;
-          if (r < 0) {
-            p = i;
-            break;
-          }
-        }
-      } else {
-        p = rand.nextInt(n);
+      if (!(pot > 0)) {
+        points.push(rand.nextInt(n));
+        continue;
       }
-      let newPot = 0;
-      for (let i = 0; i < n; i++) {
-        cand[i] = Math.min(closest[i]!, dist2(i, p));
-        newPot += cand[i]!;
+      const r = rand.nextDouble() * run;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cum[mid]! > r) hi = mid;
+        else lo = mid + 1;
       }
-      if (newPot < bestPot) {
-        bestPot = newPot;
-        bestIdx = p;
-        bestDist = Float64Array.from(cand);
+      points.push(lo);
+    }
+    distances(points);
+    let bestPot = Infinity;
+    let best = 0;
+    for (let q = 0; q < points.length; q++) {
+      const o = q * n;
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.min(closest[i]!, G[o + i]!);
+      if (s < bestPot) {
+        bestPot = s;
+        best = q;
       }
     }
-    setCenter(c, bestIdx);
-    closest.set(bestDist!);
+    setCenter(c, points[best]!);
+    const o = best * n;
+    for (let i = 0; i < n; i++) closest[i] = Math.min(closest[i]!, G[o + i]!);
     pot = bestPot;
   }
-  void xx;
   return C;
 }
 
