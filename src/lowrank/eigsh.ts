@@ -95,7 +95,10 @@ export interface EigshOptions extends LongTaskOptions {
    * (1e-5 for float32 input), in (0, 1).
    */
   tol?: number;
-  /** Cap on restarts (Lanczos) or iterations (LOBPCG); a ConvergenceError beyond it. Default 10 n (scipy's). */
+  /**
+   * Cap on restarts (Lanczos) or iterations (LOBPCG); a ConvergenceError beyond it. Default
+   * 10 n for Lanczos (scipy's eigsh), 1000 for LOBPCG.
+   */
   maxIter?: number;
   /**
    * Lanczos basis size (scipy's ncv), k < ncv <= n - (columns of `deflate`). Larger bases
@@ -252,7 +255,7 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
   if (!(Number.isInteger(k) && k >= 1 && k <= n - c)) {
     throw new InvalidArgumentError(`${routine}: k must be an integer in [1, ${n - c}] (n = ${n}${c ? ` minus ${c} deflated vectors` : ''}), got ${k}`);
   }
-  const maxIter = o.maxIter ?? 10 * n;
+  const maxIter = o.maxIter ?? (o.method === 'lobpcg' ? 1000 : 10 * n);
   if (o.checkSymmetry) checkSymmetric(A, routine, o.seed);
   checkAborted(o.signal, routine);
 

@@ -55,7 +55,7 @@ export function registerEigsh(program: Command): void {
     .addOption(new Option('--which <which>', 'LA largest, SA smallest (algebraic), LM largest magnitude; with --sigma: relative to sigma').choices(EIGSH_WHICH).default('LM'))
     .addOption(flagOption('--sigma <s>', 'shift-invert: the eigenvalues nearest s (needs A dense or n <= 4096)', number()))
     .addOption(flagOption('--tol <t>', 'residual tolerance relative to ||A|| (default 1e-10)', number({ above: 0, below: 1 })))
-    .addOption(flagOption('--max-iter <n>', 'cap on restarts (default 10 n)', integer({ min: 0 })))
+    .addOption(flagOption('--max-iter <n>', 'cap on restarts, or LOBPCG iterations (default 10 n; lobpcg 1000)', integer({ min: 0 })))
     .addOption(flagOption('--ncv <n>', 'Lanczos basis size (default max(2k + 1, k + 20))', integer({ min: 2 })))
     .addOption(flagOption('--seed <s>', 'seed of the start vector', integer(), { default: '0' }))
     .addOption(new Option('--method <m>', 'lanczos (thick-restart Lanczos) or lobpcg').choices(EIGSH_METHODS).default('lanczos'))
