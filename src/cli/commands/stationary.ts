@@ -8,14 +8,14 @@
  * chain with several closed classes: errors naming the row or the classes (exit 1).
  */
 import { Option, type Command } from 'commander';
-import { stationaryDistribution } from '../../models/graph/markov.js';
+import { STATIONARY_METHODS, stationaryDistribution, type StationaryMethod } from '../../models/graph/markov.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { factorCommand, runFactorCommand, type FactorCommandOptions } from '../factor-files.js';
 import { flagOption, number } from '../flags.js';
 import { readDenseOrSparseInput } from '../read-input.js';
 
 interface StationaryFlags extends FactorCommandOptions {
-  method: 'auto' | 'direct' | 'arnoldi';
+  method: StationaryMethod;
   tol?: number;
   rowSumTol?: number;
 }
@@ -24,7 +24,7 @@ interface StationaryFlags extends FactorCommandOptions {
 export function registerStationary(program: Command): void {
   factorCommand(program, 'stationary', 'stationary distribution of a Markov chain (row-stochastic P): pi.npy')
     .argument('<P>', 'row-stochastic transition matrix (.mtx stays sparse; .npy, .csv, .tsv, .txt)')
-    .addOption(new Option('--method <m>', 'direct (GTH elimination), arnoldi (eigs on the lazy chain), auto: direct up to 1000 states').choices(['auto', 'direct', 'arnoldi']).default('auto'))
+    .addOption(new Option('--method <m>', 'direct (GTH elimination), arnoldi (eigs on the lazy chain), auto: direct up to 1000 states').choices(STATIONARY_METHODS).default('auto'))
     .addOption(flagOption('--tol <t>', 'arnoldi: residual tolerance (default 1e-12)', number({ above: 0, below: 1 })))
     .addOption(flagOption('--row-sum-tol <t>', 'how far a row sum may be from 1 (default 1e-6)', number({ min: 0 })))
     .action(async (path: string, opts: StationaryFlags, cmd: Command) => {

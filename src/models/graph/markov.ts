@@ -57,13 +57,18 @@ export interface CommunicatingClasses {
   readonly labels: Int32Array;
 }
 
+/** Methods of {@link stationaryDistribution}. */
+export const STATIONARY_METHODS = ['auto', 'direct', 'arnoldi'] as const;
+/** A method of {@link stationaryDistribution}. */
+export type StationaryMethod = (typeof STATIONARY_METHODS)[number];
+
 /** Options of {@link stationaryDistribution}. */
 export interface StationaryOptions extends LongTaskOptions {
   /**
-   * 'direct' (GTH elimination, dense: O(m^3) for a closed class of m states), 'arnoldi'
-   * (eigs on the lazy chain, sparse), or 'auto' (default): direct up to 1000 states.
+   * 'direct' (GTH elimination, dense: O(m^3) for a closed class of m states, at most 16384),
+   * 'arnoldi' (eigs on the lazy chain, sparse), or 'auto' (default): direct up to 1000 states.
    */
-  method?: 'auto' | 'direct' | 'arnoldi';
+  method?: StationaryMethod;
   /** Arnoldi: residual tolerance (see eigs), in (0, 1); default 1e-12. */
   tol?: number;
   /** Arnoldi: cap on restarts; default eigs' own. */
@@ -75,7 +80,7 @@ export interface StationaryOptions extends LongTaskOptions {
 }
 
 const STATIONARY_OPTIONS = tableFor<StationaryOptions>()({
-  method: opt(oneOf(['auto', 'direct', 'arnoldi'] as const), 'auto'),
+  method: opt(oneOf(STATIONARY_METHODS), 'auto'),
   tol: opt(num(0, 1, 'both'), 1e-12),
   maxIter: maybe(int(0)),
   seed: opt(randomStateRule, 0),
