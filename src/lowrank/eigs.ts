@@ -21,19 +21,20 @@
 import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
-import { csrMatmat, csrMatvec, type CsrArrays } from '../kernels/sparse.js';
+import { csrMatmat } from '../kernels/sparse.js';
 import { eig } from '../linalg/eig.js';
 import { Workspace } from '../linalg/lapack/workspace.js';
-import { epsOf, type DType } from '../matrix/dtype.js';
+import { epsOf } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
-import { isLinearOperator, type LinearOperator } from '../matrix/operator.js';
+import type { LinearOperator } from '../matrix/operator.js';
 import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../options.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
+import { csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
 import { orthogonalize } from './orthonormalize.js';
-import { block, productsOf, type Products } from './products.js';
+import { block, productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
 
 /**
@@ -144,10 +145,7 @@ export function eigsAsync(A: EigsInput, k: number, options: EigsOptions = {}): P
 export function* eigsSteps(A: EigsInput, k: number, options: EigsOptions = {}): FitSteps<EigsResult> {
   const routine = 'eigs';
   const o = resolveOptions(routine, EIGS_OPTIONS, options);
-  if (!(A instanceof Matrix || A instanceof CsrMatrix || A instanceof CscMatrix || isLinearOperator(A))) {
-    throw new InvalidArgumentError(`${routine}: expected a Matrix, a CsrMatrix, a CscMatrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
-  }
-  const [rows, cols] = A.shape;
+  const [rows, cols] = shapeOf(A, routine);
   if (rows !== cols) throw new ShapeError(`${routine}: A is ${rows}x${cols}; eigs needs a square matrix`);
   const n = rows;
   if (n === 0) throw new InvalidArgumentError(`${routine}: A is 0x0; there are no eigenvalues to find`);
@@ -155,7 +153,7 @@ export function* eigsSteps(A: EigsInput, k: number, options: EigsOptions = {}): 
   const dense = n <= DENSE_MAX;
   const kmax = dense ? n : n - 2;
   if (!(Number.isInteger(k) && k >= 1 && k <= kmax)) throw new InvalidArgumentError(`${routine}: k must be an integer in [1, ${kmax}] for a ${n}x${n} matrix, got ${k}`);
-  const dtype: DType = (A as { dtype?: DType }).dtype ?? 'float64';
+  const dtype = dtypeOf(A);
   const tol = o.tol ?? (dtype === 'float32' ? 1e-5 : 1e-10);
   const maxIter = o.maxIter ?? 10 * n;
   const ncv = o.ncv ?? Math.min(n, Math.max(2 * k + 1, k + 20));
@@ -165,7 +163,7 @@ export function* eigsSteps(A: EigsInput, k: number, options: EigsOptions = {}): 
 
   const ws = new Workspace();
   try {
-    const op = vectorProduct(A, ws, routine);
+    const op = vectorProduct(A, ws, routine, false);
     const run = new Arnoldi(op, n, ncv, o.v0, rng(o.seed), ws, routine);
     let restarts = 0;
     for (;;) {
@@ -239,45 +237,11 @@ export function eigsOrder(wr: ArrayLike<number>, wi: ArrayLike<number>, which: E
 
 // ------------------------------------------------------------------ products
 
-type VectorProduct = (x: Matrix, y: Matrix) => void;
-
-function csrOf(A: CsrMatrix | CscMatrix): CsrArrays {
-  return { rows: A instanceof CsrMatrix ? A.rows : A.cols, cols: A instanceof CsrMatrix ? A.cols : A.rows, indptr: A.indptr, indices: A.indices, data: A.data };
-}
-
-/** y := A x on float64 column views; CSR directly, CSC as the transpose of its CSR arrays. */
-function vectorProduct(A: EigsInput, ws: Workspace, routine: string): VectorProduct {
-  if (A instanceof CsrMatrix || A instanceof CscMatrix) {
-    const arrays = csrOf(A);
-    const trans = A instanceof CscMatrix;
-    const n = A.rows;
-    if (A.dtype === 'float64') {
-      return (x, y) => csrMatvec(arrays, trans, 1, x.data.subarray(x.offset, x.offset + n), 0, y.data.subarray(y.offset, y.offset + n));
-    }
-    const xs = new Float32Array(n);
-    const ys = new Float32Array(n);
-    return (x, y) => {
-      for (let i = 0; i < n; i++) xs[i] = x.data[x.offset + i]!;
-      csrMatvec(arrays, trans, 1, xs, 0, ys);
-      for (let i = 0; i < n; i++) y.data[y.offset + i] = ys[i]!;
-    };
-  }
-  const P: Products = productsOf(A as MatrixLike, false, ws, routine);
-  if (P.dtype === 'float64') return (x, y) => P.apply(x, y);
-  const n = P.rows;
-  const xs = block(ws, P.dtype, n, 1);
-  const ys = block(ws, P.dtype, n, 1);
-  return (x, y) => {
-    for (let i = 0; i < n; i++) xs.data[i] = x.data[x.offset + i]!;
-    P.apply(xs, ys);
-    for (let i = 0; i < n; i++) y.data[y.offset + i] = ys.data[i]!;
-  };
-}
-
 /** A X for a float64 block (n x p), column-major result. */
 function blockProduct(A: EigsInput, X: Matrix, ws: Workspace, routine: string): Matrix {
   if (A instanceof CsrMatrix || A instanceof CscMatrix) {
-    return new Matrix(csrMatmat(csrOf(A), A instanceof CscMatrix, 1, X.copy({ dtype: A.dtype })), X.rows, X.cols).copy({ dtype: 'float64' });
+    const { arrays, trans } = csrArraysOf(A, false);
+    return new Matrix(csrMatmat(arrays, trans, 1, X.copy({ dtype: A.dtype })), X.rows, X.cols).copy({ dtype: 'float64' });
   }
   const P = productsOf(A as MatrixLike, false, ws, routine);
   const Y = Matrix.zeros(X.rows, X.cols, { dtype: P.dtype });
@@ -312,14 +276,8 @@ function complexResiduals(A: EigsInput, r: Omit<EigsResult, 'info'>, ws: Workspa
 
 // ------------------------------------------------------------------ dense route
 
-function denseMatrix(A: EigsInput): Matrix {
-  if (A instanceof Matrix) return A.copy({ dtype: 'float64' });
-  if (A instanceof CsrMatrix || A instanceof CscMatrix) return A.toDense().copy({ dtype: 'float64' });
-  return A.apply(Matrix.identity(A.shape[0], A.shape[0], { dtype: A.dtype ?? 'float64' })).copy({ dtype: 'float64' });
-}
-
 function denseEigs(A: EigsInput, k: number, which: EigsWhich, tol: number, routine: string): EigsResult {
-  const M = denseMatrix(A);
+  const M = densify(A);
   for (let i = 0; i < M.data.length; i++) {
     if (!Number.isFinite(M.data[i]!)) throw new NonFiniteInputError(`${routine}: A holds ${M.data[i]} at (${i % M.rows}, ${Math.floor(i / M.rows)}); eigs needs finite numbers`);
   }

@@ -41,22 +41,23 @@
 import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError, UnsupportedError } from '../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
-import { csrMatmat, csrMatvec, type CsrArrays } from '../kernels/sparse.js';
+import { csrMatmat, csrMatvec } from '../kernels/sparse.js';
 import { Workspace } from '../linalg/lapack/workspace.js';
 import { eigh } from '../linalg/eigh.js';
 import { lu } from '../linalg/lu.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { qr } from '../linalg/qr.js';
-import { epsOf, type DType, type FloatArray } from '../matrix/dtype.js';
+import { epsOf, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
-import { isLinearOperator, type LinearOperator } from '../matrix/operator.js';
+import type { LinearOperator } from '../matrix/operator.js';
 import { bool, int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../options.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
+import { csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
 import { orthogonalize } from './orthonormalize.js';
-import { block, productsOf, type Products } from './products.js';
+import { productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
 import { lobpcgSteps } from './eigsh-lobpcg.js';
 
@@ -280,7 +281,7 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
       });
       return finish(A, r.X, r.theta, { method: 'lobpcg', mode: 'regular', which: o.which, restarts: r.iterations, matvecs: r.matvecs, ncv: r.blockSize, reorthogonalizations: 0, tol, normEstimate: r.normEstimate }, ws, routine);
     }
-    const op = shiftInvert ? shiftInvertOperator(A, o.sigma!, routine) : symmetricVectorProduct(A, ws, routine);
+    const op = shiftInvert ? shiftInvertOperator(A, o.sigma!, routine) : vectorProduct(A, ws, routine, true);
     const run = new ThickRestartLanczos(op, n, ncv, Z, o.v0, rand, ws, routine);
     let restarts = 0;
     for (;;) {
@@ -334,26 +335,10 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
 
 // ------------------------------------------------------------------ input handling
 
-function shapeOf(A: SymmetricInput, routine: string): readonly [number, number] {
-  if (A instanceof Matrix || A instanceof CsrMatrix || A instanceof CscMatrix) return A.shape;
-  if (isLinearOperator(A)) return A.shape;
-  throw new InvalidArgumentError(`${routine}: expected a Matrix, a CsrMatrix, a CscMatrix or a LinearOperator (shape, dtype, apply, applyTranspose)`);
-}
-
-function dtypeOf(A: SymmetricInput): DType {
-  return (A as { dtype?: DType }).dtype ?? 'float64';
-}
-
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
   return m;
-}
-
-/** CSR arrays of a sparse matrix whose CSR (or, symmetric, CSC) arrays are its products' kernel input. */
-function csrArraysOf(A: CsrMatrix | CscMatrix): CsrArrays {
-  // The CSC arrays of A are the CSR arrays of A^T, which is A when A is symmetric.
-  return { rows: A.rows, cols: A.cols, indptr: A.indptr, indices: A.indices, data: A.data };
 }
 
 /**
@@ -482,40 +467,8 @@ function orthonormalDeflation(D: Matrix, routine: string): Matrix {
 }
 
 /** y := OP x for contiguous float64 column views (the Lanczos recurrence's product). */
-type VectorProduct = (x: Matrix, y: Matrix) => void;
 
 /** Products of A with float64 column vectors: direct CSR kernels for sparse input. */
-function symmetricVectorProduct(A: SymmetricInput, ws: Workspace, routine: string): VectorProduct {
-  if (A instanceof CsrMatrix || A instanceof CscMatrix) {
-    const arrays = csrArraysOf(A);
-    const n = A.rows;
-    if (A.dtype === 'float64') {
-      return (x, y) => csrMatvec(arrays, false, 1, x.data.subarray(x.offset, x.offset + n), 0, y.data.subarray(y.offset, y.offset + n));
-    }
-    const xs = new Float32Array(n);
-    const ys = new Float32Array(n);
-    return (x, y) => {
-      for (let i = 0; i < n; i++) xs[i] = x.data[x.offset + i]!;
-      csrMatvec(arrays, false, 1, xs, 0, ys);
-      for (let i = 0; i < n; i++) y.data[y.offset + i] = ys[i]!;
-    };
-  }
-  const P = productsOf(A as MatrixLike, false, ws, routine);
-  return vectorProductOf(P, ws);
-}
-
-function vectorProductOf(P: Products, ws: Workspace): VectorProduct {
-  if (P.dtype === 'float64') return (x, y) => P.apply(x, y);
-  const n = P.rows;
-  const xs = block(ws, P.dtype, n, 1);
-  const ys = block(ws, P.dtype, n, 1);
-  return (x, y) => {
-    for (let i = 0; i < n; i++) xs.data[i] = x.data[x.offset + i]!;
-    P.apply(xs, ys);
-    for (let i = 0; i < n; i++) y.data[y.offset + i] = ys.data[i]!;
-  };
-}
-
 /** Y := A X for column-major float64 blocks (residuals at the end, LOBPCG's products). */
 export type BlockProduct = (X: Matrix, Y: Matrix) => void;
 
@@ -526,7 +479,7 @@ export type BlockProduct = (X: Matrix, Y: Matrix) => void;
  */
 export function symmetricBlocks(A: SymmetricInput, ws: Workspace, routine: string, repeated = false): BlockProduct {
   if (A instanceof CsrMatrix || A instanceof CscMatrix) {
-    const arrays = csrArraysOf(A);
+    const { arrays } = csrArraysOf(A, true);
     return (X, Y) => {
       const out = csrMatmat(arrays, false, 1, X);
       for (let j = 0; j < X.cols; j++) {
@@ -543,15 +496,6 @@ export function symmetricBlocks(A: SymmetricInput, ws: Workspace, routine: strin
     P.apply(X.copy({ dtype: P.dtype }), Ys);
     for (let j = 0; j < Y.cols; j++) for (let i = 0; i < Y.rows; i++) Y.set(i, j, Ys.get(i, j));
   };
-}
-
-/** A dense copy of a symmetric input (float64). */
-function densify(A: SymmetricInput): Matrix {
-  if (A instanceof Matrix) return A.copy({ dtype: 'float64' });
-  if (A instanceof CsrMatrix || A instanceof CscMatrix) return A.toDense().copy({ dtype: 'float64' });
-  const n = A.shape[0];
-  const D = A.apply(Matrix.identity(n, n, { dtype: A.dtype ?? 'float64' }));
-  return D.copy({ dtype: 'float64' });
 }
 
 /** y := (A - sigma I)^{-1} x by an LU factorization made once. */
@@ -692,7 +636,7 @@ function explicitResiduals(A: SymmetricInput, V: Matrix, w: Float64Array, ws: Wo
   try {
     if ((A instanceof CsrMatrix || A instanceof CscMatrix) && A.dtype === 'float64') {
       const y = scratch ? scratch.data.subarray(scratch.offset, scratch.offset + n) : own.alloc('float64', n, false);
-      const arrays = csrArraysOf(A);
+      const { arrays } = csrArraysOf(A, true);
       for (let j = 0; j < V.cols; j++) {
         const x = V.data.subarray(V.offset + j * V.colStride, V.offset + j * V.colStride + n);
         csrMatvec(arrays, false, 1, x, 0, y);
