@@ -28,6 +28,43 @@ export interface Lanv2 {
   sn: number;
 }
 
+/**
+ * Householder reflector for the 2 or 3 entries of x (LAPACK dlarfg, for the bulge chases of
+ * lahqr and laqr5, with its rescaling of tiny vectors): returns tau; x[0] becomes beta,
+ * x[1..] the reflector's tail.
+ */
+export function smallHouse(len: 2 | 3, x: Float64Array): number {
+  let v1 = x[1]!;
+  let v2 = len === 3 ? x[2]! : 0;
+  const xnorm = len === 3 ? Math.hypot(v1, v2) : Math.abs(v1);
+  if (xnorm === 0) return 0;
+  let alpha = x[0]!;
+  let beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+  const safmin = SAFMIN / EPS;
+  let knt = 0;
+  if (Math.abs(beta) < safmin) {
+    const rsafmn = 1 / safmin;
+    do {
+      knt++;
+      v1 *= rsafmn;
+      v2 *= rsafmn;
+      beta *= rsafmn;
+      alpha *= rsafmn;
+    } while (Math.abs(beta) < safmin && knt < 20);
+    beta = -(alpha >= 0 ? 1 : -1) * (len === 3 ? Math.hypot(alpha, v1, v2) : Math.hypot(alpha, v1));
+  }
+  const tau = (beta - alpha) / beta;
+  const sc = 1 / (alpha - beta);
+  x[1] = v1 * sc;
+  if (len === 3) x[2] = v2 * sc;
+  for (let q = 0; q < knt; q++) beta *= safmin;
+  x[0] = beta;
+  return tau;
+}
+
+/** lahqr's scratch for smallHouse (one bulge's reflector at a time). */
+const HOUSE = new Float64Array(3);
+
 function sign(x: number, y: number): number {
   return y >= 0 ? Math.abs(x) : -Math.abs(x);
 }
@@ -310,33 +347,13 @@ export function lahqr(
           v2 = nr === 3 ? h(kk + 2, kk - 1) : 0;
         }
         // Householder reflector (LAPACK dlarfg on 2 or 3 elements).
-        let t1 = 0;
-        {
-          const xnorm = nr === 3 ? Math.hypot(v1, v2) : Math.abs(v1);
-          if (xnorm !== 0) {
-            let alpha = v0;
-            let beta = -sign(Math.hypot(alpha, xnorm), alpha);
-            let knt = 0;
-            const safmin = SAFMIN / EPS;
-            if (Math.abs(beta) < safmin) {
-              const rsafmn = 1 / safmin;
-              do {
-                knt++;
-                v1 *= rsafmn;
-                v2 *= rsafmn;
-                beta *= rsafmn;
-                alpha *= rsafmn;
-              } while (Math.abs(beta) < safmin && knt < 20);
-              beta = -sign(nr === 3 ? Math.hypot(alpha, v1, v2) : Math.hypot(alpha, v1), alpha);
-            }
-            t1 = (beta - alpha) / beta;
-            const sc = 1 / (alpha - beta);
-            v1 *= sc;
-            v2 *= sc;
-            for (let q = 0; q < knt; q++) beta *= safmin;
-            v0 = beta;
-          }
-        }
+        HOUSE[0] = v0;
+        HOUSE[1] = v1;
+        HOUSE[2] = v2;
+        const t1 = smallHouse(nr as 2 | 3, HOUSE);
+        v0 = HOUSE[0]!;
+        v1 = HOUSE[1]!;
+        v2 = HOUSE[2]!;
         if (kk > m) {
           H[offH + kk + (kk - 1) * ldh] = v0;
           H[offH + kk + 1 + (kk - 1) * ldh] = 0;

@@ -24,7 +24,7 @@ import { ConvergenceError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import { gehrd, orghr } from './gehrd.js';
-import { lahqr, lanv2, type Lanv2 } from './hseqr.js';
+import { lahqr, lanv2, smallHouse, type Lanv2 } from './hseqr.js';
 import { larf, larfg } from './householder.js';
 import { PRECISION as EPS, SAFMIN } from './machine.js';
 import { trsyl } from './trsyl.js';
@@ -303,40 +303,6 @@ function multiplyLeftT(A: FloatArray, lda: number, r0: number, k: number, c0: nu
 }
 
 // ------------------------------------------------------------------ the sweep (laqr5)
-
-/**
- * Householder reflector for the 2 or 3 entries of x (LAPACK dlarfg, inlined for the bulge
- * chase as lahqr does, with its rescaling of tiny vectors): returns tau; x[0] becomes beta,
- * x[1..] the reflector's tail.
- */
-function smallHouse(len: 2 | 3, x: Float64Array): number {
-  let v1 = x[1]!;
-  let v2 = len === 3 ? x[2]! : 0;
-  const xnorm = len === 3 ? Math.hypot(v1, v2) : Math.abs(v1);
-  if (xnorm === 0) return 0;
-  let alpha = x[0]!;
-  let beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
-  const safmin = SAFMIN / EPS;
-  let knt = 0;
-  if (Math.abs(beta) < safmin) {
-    const rsafmn = 1 / safmin;
-    do {
-      knt++;
-      v1 *= rsafmn;
-      v2 *= rsafmn;
-      beta *= rsafmn;
-      alpha *= rsafmn;
-    } while (Math.abs(beta) < safmin && knt < 20);
-    beta = -(alpha >= 0 ? 1 : -1) * (len === 3 ? Math.hypot(alpha, v1, v2) : Math.hypot(alpha, v1));
-  }
-  const tau = (beta - alpha) / beta;
-  const sc = 1 / (alpha - beta);
-  x[1] = v1 * sc;
-  if (len === 3) x[2] = v2 * sc;
-  for (let q = 0; q < knt; q++) beta *= safmin;
-  x[0] = beta;
-  return tau;
-}
 
 // First column of (H - s1 I)(H - s2 I) for the 2 x 2 or 3 x 3 H at (off, ld), scaled
 // (LAPACK dlaqr1); s1, s2 real or a conjugate pair.
