@@ -249,7 +249,14 @@ for (const c of cases) {
           (e: Error) => e instanceof AbortedError && ((e as AbortedError).reason as Error).name === 'TimeoutError');
         const elapsed = performance.now() - t0;
         assert.ok(elapsed < 1500, `aborted after ${elapsed.toFixed(0)} ms`);
-        if (c.heapReturns !== false) assert.equal(heapInUse(), before, 'WebAssembly buffers released');
+        // At most what it was: a garbage collection during the fit may run the sparse
+        // kernels' FinalizationRegistry and free blocks that earlier tests left behind, so
+        // the heap can end below its starting point (CI saw 116 kB less); a leak of the
+        // aborted fit's own buffers would leave it above.
+        if (c.heapReturns !== false) {
+          const after = heapInUse();
+          assert.ok(after <= before, `WebAssembly buffers released: ${after} bytes in use after, ${before} before`);
+        }
       });
 
       it('lets a 5 ms interval timer fire while it iterates', { timeout: 20_000 }, async () => {
