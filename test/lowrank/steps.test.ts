@@ -198,7 +198,10 @@ describe('truncated SVD steps', () => {
       // On a loaded machine the timer can fire before the first step reports; the buffers
       // can only be seen held from inside a report.
       if (activeWasm() && reports > 0) assert.ok(peak > before, 'the solver held buffers while it ran');
-      assert.equal(heapInUse(), before, 'WebAssembly buffers released');
+      // At most what it was: the event-loop turns let the sparse kernels'
+      // FinalizationRegistry free blocks of earlier tests' garbage-collected matrices.
+      const after = heapInUse();
+      assert.ok(after <= before, `WebAssembly buffers released: ${after} bytes in use after, ${before} before`);
     });
   }
 });
