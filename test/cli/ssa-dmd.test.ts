@@ -11,7 +11,8 @@ import { after, test } from 'node:test';
 import { readMatrix, writeMatrix } from '../../src/io/format.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { Matrix } from '../../src/matrix/matrix.js';
-import { ssa } from '../../src/models/dynamics/ssa.js';
+import { mssa, ssa } from '../../src/models/dynamics/ssa.js';
+import { readTensor } from '../../src/io/npy.js';
 import { assertFails, json, run } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-ssa-dmd-'));
@@ -107,6 +108,37 @@ test("ssa --json, the vector forecast, a one-column CSV with a header, '+' group
   const l = json(await run('ssa', long, '--window', '2000', '--rank', '4', '--groups', '0-2', '--json'));
   assert.equal(l.solver, 'randomized');
   assert.equal((l.singular_values as number[]).length, 4);
+});
+
+test('ssa --multivariate: MSSA of the columns, components G x s x N, forecast s x h, equal to mssa', async () => {
+  const N = seasonal.series.length;
+  const y = seasonal.series.map((v, k) => 0.5 * v + 100 * Math.cos((2 * Math.PI * k) / 12));
+  const X = Matrix.from(seasonal.series.map((v, k) => [v, y[k]!]));
+  const path = join(dir, 'two.npy');
+  await writeMatrix(path, X);
+  const out = join(dir, 'mssa');
+  const r = await run('ssa', path, '--multivariate', '--window', '36', '--groups', '0,1-2', '--forecast', '12', '--out', out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ssa: 2 series of 120 values, window 36 \(K 85\)/);
+  assert.match(r.out, /components\.npy {2}2x2x120/);
+  assert.match(r.out, /forecast\.npy {2}2x12/);
+  const ref = mssa([seasonal.series, y], { window: 36 });
+  const parts = ref.reconstruct([0, [1, 2]]);
+  const C = await readTensor(join(out, 'components.npy'));
+  assert.deepEqual(C.shape, [2, 2, 120]);
+  const scale = Math.max(...seasonal.series.map(Math.abs));
+  for (let g = 0; g < 2; g++) for (let q = 0; q < 2; q++) {
+    const got = Array.from({ length: N }, (_, k) => C.get([g, q, k]));
+    assert.ok(maxDiff(got, parts[g]![q]!) < 1e-12 * scale, `group ${g}, series ${q}`);
+  }
+  const F = await readMatrix(join(out, 'forecast.npy'));
+  assert.deepEqual(F.shape, [2, 12]);
+  const ff = ref.forecast(12, { groups: [0, [1, 2]] });
+  for (let q = 0; q < 2; q++) assert.ok(maxDiff(F.row(q).toFlat(), ff[q]!) < 1e-10 * scale, `forecast of series ${q}`);
+  const j = json(await run('ssa', path, '-m', '-L', '36', '-g', '0', '--forecast', '3', '--json'));
+  assert.equal(j.series, 2);
+  assert.equal((j.forecast as number[][]).length, 2);
+  assertFails(await run('ssa', path, '-m', '--column', '0'), 2, /--multivariate analyses every column together; leave out --column/);
 });
 
 test('ssa errors: a matrix, NaN, window and groups out of range, bad group syntax', async () => {

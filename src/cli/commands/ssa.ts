@@ -8,6 +8,10 @@
  * - forecast.npy         (h,), with --forecast h: the recurrent forecast of the sum of the groups
  * - wcorr.npy            G x G, with --wcorr (which also prints it)
  *
+ * With --multivariate every column of the input is one series and the analysis is
+ * multivariate SSA (MSSA, src/models/dynamics/ssa.ts `mssa`): components.npy is then
+ * G x s x N (group, series, time) and forecast.npy s x h.
+ *
  * Groups are 0-based eigentriple indices separated by commas; `a-b` is the inclusive range
  * a..b and `+` joins parts into one group (`0,1-2,3+5`).
  */
@@ -15,10 +19,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { ShapeError } from '../../errors.js';
-import { writeNpy } from '../../io/npy.js';
 import { kernels } from '../../kernels/index.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { SSA_FORECAST_METHODS, SSA_SOLVERS, ssa, ssaPlan, type SsaForecastMethod, type SsaSolver } from '../../models/dynamics/ssa.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { writeNpy, writeTensor } from '../../io/npy.js';
+import { mssa, SSA_FORECAST_METHODS, SSA_SOLVERS, ssa, ssaPlan, type SsaForecastMethod, type SsaSolver } from '../../models/dynamics/ssa.js';
 import { atMost, count, flagOption, integer, number, rule } from '../flags.js';
 import { addTextInputOptions, onFile, textReadOptions, UsageError, type TextInputFlags } from '../options.js';
 import { human, printJson, stdoutOf } from '../output.js';
@@ -39,6 +44,7 @@ interface SsaFlags extends TextInputFlags {
   out?: string;
   json?: boolean;
   column?: string;
+  multivariate?: boolean;
 }
 
 /**
@@ -92,6 +98,7 @@ export function registerSsa(program: Command): void {
     .addOption(flagOption('--tol <t>', 'lanczos: residual tolerance relative to the largest singular value (default 1e-10)', number({ above: 0, below: 1 })))
     .addOption(flagOption('--seed <s>', 'seed of the truncated solvers (default 0)', integer()))
     .option('-c, --column <c>', 'take the series from this column of a table: its name (header row) or 0-based index')
+    .option('-m, --multivariate', 'every column of the input is one series: multivariate SSA (components.npy G x s x N, forecast.npy s x h)')
     .option('-o, --out <dir>', 'write the results as .npy files into this directory (created if needed); without it they are printed')
     .option('--json', 'print one JSON object');
   addTextInputOptions(command).action(async (path: string, opts: SsaFlags, cmd: Command) => {
@@ -107,14 +114,17 @@ export function registerSsa(program: Command): void {
       }
       X = X.col(index);
     }
-    if (X.rows !== 1 && X.cols !== 1) throw new ShapeError(`${path}: holds a ${X.rows}x${X.cols} matrix; lowrank ssa takes one series (a 1-D array, or one row or column; pick a column with --column)`);
-    const x = Float64Array.from(X.toFlat());
-    const N = x.length;
+    if (opts.multivariate && opts.column !== undefined) throw new UsageError('--multivariate analyses every column together; leave out --column (or drop --multivariate to analyse one column)');
+    if (!opts.multivariate && X.rows !== 1 && X.cols !== 1) throw new ShapeError(`${path}: holds a ${X.rows}x${X.cols} matrix; lowrank ssa takes one series (a 1-D array, or one row or column; pick a column with --column, or analyse the columns together with --multivariate)`);
+    // One series per column with --multivariate (a 1 x N row is one series either way).
+    const series = opts.multivariate && X.rows > 1 ? Array.from({ length: X.cols }, (_, q) => Float64Array.from(X.col(q).toFlat())) : [Float64Array.from(X.toFlat())];
+    const S = series.length;
+    const N = series[0]!.length;
     if (N < 3) throw new ShapeError(`${path}: the series has ${N} values; SSA needs at least 3`);
     const L = opts.window ?? Math.floor((N + 1) / 2);
     atMost('--window', L, N - 1, `N - 1 = ${N - 1} for this series of ${N} values`);
-    const plan = ssaPlan(N, L, 1, { solver: opts.solver, rank: opts.rank, tol: opts.tol });
-    if (opts.rank !== undefined) atMost('--rank', opts.rank, plan.maxRank, `min(L, K) = ${plan.maxRank} for window ${L} and ${N} values`);
+    const plan = ssaPlan(N, L, S, { solver: opts.solver, rank: opts.rank, tol: opts.tol });
+    if (opts.rank !== undefined) atMost('--rank', opts.rank, plan.maxRank, `min(L, ${S > 1 ? 'sK' : 'K'}) = ${plan.maxRank} for window ${L} and ${N} values`);
     const groups = opts.groups ?? Array.from({ length: Math.min(10, plan.rank) }, (_, i) => [i]);
     for (const g of groups) {
       for (const t of g) {
@@ -124,17 +134,26 @@ export function registerSsa(program: Command): void {
     kernels();
     const { result, seconds } = timed(() =>
       withProgress('ssa', (onProgress) => {
-        const f = ssa(x, { window: L, rank: plan.rank, solver: plan.solver, seed: opts.seed, tol: opts.tol, onProgress });
-        const parts = f.reconstruct(groups);
-        const forecast = opts.forecast !== undefined ? f.forecast(opts.forecast, { groups, method: opts.forecastMethod }) : undefined;
-        const wcorr = opts.wcorr ? f.wcorr(groups) : undefined;
-        return { f, parts, forecast, wcorr };
+        const o = { window: L, rank: plan.rank, solver: plan.solver, seed: opts.seed, tol: opts.tol, onProgress };
+        const fo = { groups, method: opts.forecastMethod };
+        if (!opts.multivariate) {
+          const f = ssa(series[0]!, o);
+          const forecast = opts.forecast !== undefined ? [f.forecast(opts.forecast, fo)] : undefined;
+          return { f, parts: f.reconstruct(groups).map((y) => [y]), forecast, wcorr: opts.wcorr ? f.wcorr(groups) : undefined };
+        }
+        const f = mssa(series, o);
+        const forecast = opts.forecast !== undefined ? f.forecast(opts.forecast, fo) : undefined;
+        return { f, parts: f.reconstruct(groups), forecast, wcorr: opts.wcorr ? f.wcorr(groups) : undefined };
       }),
     );
     const { f, parts, forecast, wcorr } = result;
     const G = groups.length;
-    const components = Matrix.zeros(G, N);
-    parts.forEach((y, g) => y.forEach((v, k) => components.set(g, k, v)));
+    // G x N for one series, G x s x N with --multivariate: C order, group-major.
+    const flat = new Float64Array(G * S * N);
+    parts.forEach((perSeries, g) => perSeries.forEach((y, q) => flat.set(y, (g * S + q) * N)));
+    const components = opts.multivariate ? Tensor.fromArray(flat, [G, S, N]) : new Matrix(flat, G, N, 0, N, 1);
+    const forecastShape = forecast ? (opts.multivariate ? [S, forecast[0]!.length] : [forecast[0]!.length]) : [];
+    const forecastFlat = forecast ? Float64Array.from(forecast.flatMap((y) => Array.from(y))) : undefined;
     const contributions = f.contributions;
     const share = groups.map((g) => g.reduce((a, t) => a + contributions[t]!, 0));
     const files: Record<string, string> = {};
@@ -146,9 +165,13 @@ export function registerSsa(program: Command): void {
         await onFile(p, () => writeNpy(p, M, { shape1d }));
         files[name] = p;
       };
-      await write('components', components);
+      if (components instanceof Tensor) {
+        const p = join(dir, 'components.npy');
+        await onFile(p, () => writeTensor(p, components));
+        files.components = p;
+      } else await write('components', components);
       await write('singular_values', new Matrix(f.s, f.s.length, 1), true);
-      if (forecast) await write('forecast', new Matrix(forecast, forecast.length, 1), true);
+      if (forecastFlat) await write('forecast', opts.multivariate ? new Matrix(forecastFlat, S, forecastFlat.length / S, 0, forecastFlat.length / S, 1) : new Matrix(forecastFlat, forecastFlat.length, 1), !opts.multivariate);
       if (wcorr) await write('wcorr', wcorr);
     }
     if (opts.json) {
@@ -156,6 +179,7 @@ export function registerSsa(program: Command): void {
         command: 'ssa',
         input: path,
         length: N,
+        ...(opts.multivariate ? { series: S } : {}),
         window: L,
         k: f.k,
         solver: f.solver,
@@ -165,14 +189,14 @@ export function registerSsa(program: Command): void {
         groups,
         contributions: share,
         singular_values: Array.from(f.s),
-        ...(forecast ? { forecast: Array.from(forecast) } : {}),
+        ...(forecast ? { forecast: opts.multivariate ? forecast.map((y) => Array.from(y)) : Array.from(forecast[0]!) } : {}),
         ...(wcorr ? { wcorr: wcorr.toArray() } : {}),
         files: Object.values(files),
       });
       return;
     }
     const out = stdoutOf(cmd);
-    out(`ssa: ${N} values, window ${L} (K ${f.k}), ${f.solver} SVD, ${f.rank} eigentriples in ${human(seconds)} s\n`);
+    out(`ssa: ${S > 1 ? `${S} series of ` : ''}${N} values, window ${L} (K ${f.k}), ${f.solver} SVD, ${f.rank} eigentriples in ${human(seconds)} s\n`);
     const shown = Math.min(10, f.rank);
     out(`  singular values: ${Array.from(f.s.subarray(0, shown), (v) => human(v)).join(', ')}${f.rank > shown ? ', ...' : ''}\n`);
     out(`  groups: ${groups.map((g, i) => `${label(g)} (${(100 * share[i]!).toFixed(2)}%)`).join(', ')}\n`);
@@ -180,9 +204,12 @@ export function registerSsa(program: Command): void {
       if (files[name] !== undefined) out(`  ${name}.npy  ${shape}  -> ${files[name]}\n`);
       else out(`${name} ${shape} =\n${body()}\n`);
     };
-    report('components', `${G}x${N}`, () => components.toString());
+    report('components', opts.multivariate ? `${G}x${S}x${N}` : `${G}x${N}`, () => components.toString());
     report('singular_values', `(${f.rank},)`, () => `[${Array.from(f.s, (v) => human(v)).join(', ')}]`);
-    if (forecast) report('forecast', `(${forecast.length},)`, () => `[${Array.from(forecast, (v) => human(v)).join(', ')}]`);
+    if (forecast) {
+      const shape = forecastShape.length === 1 ? `(${forecastShape[0]},)` : forecastShape.join('x');
+      report('forecast', shape, () => forecast.map((y) => `[${Array.from(y, (v) => human(v)).join(', ')}]`).join('\n'));
+    }
     if (wcorr) {
       if (files.wcorr !== undefined) out(`  wcorr.npy  ${G}x${G}  -> ${files.wcorr}\n`);
       out('w-correlations of the groups:\n');

@@ -26,7 +26,7 @@
  * eigentriple too.
  */
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
-import { runSteps, type FitSteps } from '../../fit-async.js';
+import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { matmul } from '../../linalg/matmul.js';
 import { svd } from '../../linalg/svd.js';
 import { lanczosSvdSteps } from '../../lowrank/lanczos-svd.js';
@@ -569,6 +569,18 @@ export function ssa(x: ArrayLike<number> | Matrix, options?: SsaOptions): Ssa {
 }
 
 /**
+ * {@link ssa} without blocking: the event loop gets a turn between the solver's steps
+ * (power iterations or Lanczos restarts), and `signal` (for instance
+ * `AbortSignal.timeout(ms)`) stops it there with an AbortedError.
+ * @example
+ * const f = await ssaAsync(x, { window: 1000, rank: 20, signal: AbortSignal.timeout(5000) });
+ */
+export async function ssaAsync(x: ArrayLike<number> | Matrix, options?: SsaOptions): Promise<Ssa> {
+  const series = [seriesOf(x, 'ssaAsync', 'x')];
+  return new Ssa(await runStepsAsync(ssaSteps(series, options, 'ssaAsync'), options?.signal, 'ssaAsync'));
+}
+
+/**
  * Multivariate SSA (MSSA) of several series of equal length: the SVD of their trajectory
  * matrices side by side, [X_1 : ... : X_s] (L x sK; Golyandina, Korobeynikov, Shlemov &
  * Usevich 2015), so the eigenvectors U_i are common to all series and each V_i has one
@@ -583,18 +595,28 @@ export function ssa(x: ArrayLike<number> | Matrix, options?: SsaOptions): Ssa {
  * const [[tTrend, pTrend]] = f.reconstruct([0]);
  */
 export function mssa(series: readonly ArrayLike<number>[] | Matrix, options?: SsaOptions): Mssa {
+  return new Mssa(runSteps(ssaSteps(seriesListOf(series, 'mssa'), options, 'mssa'), options?.signal, 'mssa'));
+}
+
+/** {@link mssa} without blocking, as {@link ssaAsync}. */
+export async function mssaAsync(series: readonly ArrayLike<number>[] | Matrix, options?: SsaOptions): Promise<Mssa> {
+  return new Mssa(await runStepsAsync(ssaSteps(seriesListOf(series, 'mssaAsync'), options, 'mssaAsync'), options?.signal, 'mssaAsync'));
+}
+
+/** The series of an MSSA input, checked: one length, at least one series, finite values. */
+function seriesListOf(series: readonly ArrayLike<number>[] | Matrix, routine: string): Float64Array[] {
   let list: Float64Array[];
   if (series instanceof Matrix) {
     list = [];
-    for (let q = 0; q < series.cols; q++) list.push(seriesOf(series.col(q), 'mssa', `column ${q}`));
+    for (let q = 0; q < series.cols; q++) list.push(seriesOf(series.col(q), routine, `column ${q}`));
   } else {
-    if (!Array.isArray(series)) throw new InvalidArgumentError('mssa: series must be an array of series or a Matrix whose columns are the series');
-    list = series.map((x, q) => seriesOf(x, 'mssa', `series[${q}]`));
+    if (!Array.isArray(series)) throw new InvalidArgumentError(`${routine}: series must be an array of series or a Matrix whose columns are the series`);
+    list = series.map((x, q) => seriesOf(x, routine, `series[${q}]`));
   }
-  if (list.length === 0) throw new ShapeError('mssa: no series given');
+  if (list.length === 0) throw new ShapeError(`${routine}: no series given`);
   const N = list[0]!.length;
   list.forEach((x, q) => {
-    if (x.length !== N) throw new ShapeError(`mssa: series ${q} has ${x.length} values, series 0 has ${N}; MSSA needs series of equal length`);
+    if (x.length !== N) throw new ShapeError(`${routine}: series ${q} has ${x.length} values, series 0 has ${N}; MSSA needs series of equal length`);
   });
-  return new Mssa(runSteps(ssaSteps(list, options, 'mssa'), options?.signal, 'mssa'));
+  return list;
 }

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { AbortedError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../../src/errors.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
-import { mssa, ssa, TrajectoryOperator, trajectoryMatrix, type SsaGroups } from '../../../src/models/dynamics/ssa.js';
+import { mssa, mssaAsync, ssa, ssaAsync, TrajectoryOperator, trajectoryMatrix, type SsaGroups } from '../../../src/models/dynamics/ssa.js';
 import { Fft } from '../../../src/models/dynamics/ssa-fft.js';
 import type { Progress } from '../../../src/progress.js';
 import { rng } from '../../helpers.js';
@@ -190,6 +190,27 @@ describe('ssa with the matrix-free truncated solvers (FFT trajectory operator)',
     );
     ac.abort();
     assert.throws(() => ssa(x, { window: L, signal: ac.signal }), AbortedError);
+  });
+
+  it('ssaAsync and mssaAsync give the synchronous results and stop on a timer', async () => {
+    for (const solver of ['lanczos', 'randomized', 'full'] as const) {
+      const a = ssa(x, { window: L, rank: 6, solver, seed: 1 });
+      const b = await ssaAsync(x, { window: L, rank: 6, solver, seed: 1 });
+      assert.deepEqual(b.s, a.s, solver);
+      assert.deepEqual(b.reconstruct([0, [1, 2]]), a.reconstruct([0, [1, 2]]), solver);
+    }
+    const y = x.map((v, k) => v + Math.cos(k / 7));
+    const m = mssa([x, y], { window: L, rank: 5, solver: 'lanczos' });
+    const n = await mssaAsync([x, y], { window: L, rank: 5, solver: 'lanczos' });
+    assert.deepEqual(n.s, m.s);
+    await assert.rejects(mssaAsync([x, y.slice(1)], { window: L }), ShapeError);
+    // A long randomized solve (many power iterations) yields to the event loop, so a
+    // timer's abort stops it well before its end.
+    const long = Float64Array.from({ length: 200_000 }, (_, k) => Math.sin(k / 50) + Math.sin(k / 7.3) + 1e-3 * ((k * 7919) % 101));
+    const t0 = performance.now();
+    await assert.rejects(ssaAsync(long, { window: 5000, rank: 40, solver: 'randomized', powerIters: 10_000, signal: AbortSignal.timeout(50) }),
+      (e: Error) => e instanceof AbortedError && /ssaAsync was aborted/.test(e.message));
+    assert.ok(performance.now() - t0 < 3000, `aborted after ${(performance.now() - t0).toFixed(0)} ms`);
   });
 });
 
