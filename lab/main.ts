@@ -46,6 +46,10 @@ async function boot(): Promise<void> {
       else a.removeAttribute('aria-current');
     }
     const slot = slots.get(ins.id)!;
+    if (slot.dataset.state === 'ready') {
+      // Shown again: the instrument puts its settings back into the URL (ui.ts shell).
+      slot.querySelector('.instrument')?.dispatchEvent(new Event('lab:shown'));
+    }
     if (slot.dataset.state === undefined) {
       slot.dataset.state = 'loading';
       try {

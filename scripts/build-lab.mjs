@@ -2,7 +2,8 @@
 // Builds the Lab (lab/) into dist/lab/: one ES module bundle (esbuild) holding the Lab and
 // the lowrank library compiled from src/ (the WASM kernels are inlined in it as base64, so
 // the page runs the same kernels as Node), plus index.html, styles.css and the data the
-// instruments load (sample images, digits). No CDN: everything is served by `lowrank lab`.
+// instruments load (sample images, digits), and worker.js, the compute worker (lab/worker.ts
+// with every lab/instruments/*-jobs.ts). No CDN: everything is served by `lowrank lab`.
 //
 // Needs the generated kernels (src/kernels/generated/, made by `npm run build:wasm`).
 // Usage: node scripts/build-lab.mjs [--outdir DIR] [--no-minify]
@@ -47,7 +48,28 @@ export async function buildLab(options = {}) {
     logLevel: options.quiet ? 'silent' : 'warning',
     metafile: true,
   });
-  const imports = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+  // The compute worker (lab/worker.ts): an entry generated here that imports every
+  // lab/instruments/*-jobs.ts module and serves their `jobs` tables.
+  const jobFiles = readdirSync(join(ROOT, 'lab', 'instruments')).filter((f) => f.endsWith('-jobs.ts')).sort();
+  const entry = [
+    "import { serveJobs } from './lab/worker.ts';",
+    ...jobFiles.map((f, i) => `import { jobs as j${i} } from './lab/instruments/${f}';`),
+    `serveJobs({ ${jobFiles.map((_, i) => `...j${i}`).join(', ')} });`,
+  ].join('\n');
+  const workerResult = await esbuild.build({
+    stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'lab-worker-entry.ts', loader: 'ts' },
+    outfile: join(outdir, 'worker.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: options.quiet ? 'silent' : 'warning',
+    metafile: true,
+  });
+  const imports = [result, workerResult].flatMap((r) => Object.values(r.metafile.outputs)).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
   if (imports.length > 0) throw new Error(`the Lab bundle must not import anything at run time: ${imports.join(', ')}`);
   for (const [from, to] of STATIC) {
     const src = join(ROOT, from);
