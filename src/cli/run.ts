@@ -195,9 +195,11 @@ export async function main(argv: readonly string[], io: Partial<CliIO> = {}): Pr
   try {
     // A command named first needs only its own module; anything else (help, an unknown
     // name, an option first) gets every command, as it needs them to answer.
-    const own = await loadCommands(argv[0]);
+    // --version alone needs no command at all.
+    const versionOnly = argv.length === 1 && (argv[0] === '-V' || argv[0] === '--version');
+    const own = versionOnly ? [] : await loadCommands(argv[0]);
     let program = own && build(own);
-    if (!program?.commands.some((c) => c.name() === argv[0])) program = build((await loadCommands())!);
+    if (!program || (!versionOnly && !program.commands.some((c) => c.name() === argv[0]))) program = build((await loadCommands())!);
     // Before any command's action, not before --help or --version.
     program.hook('preAction', () => checkThreadsVariable(stderr));
     await program.parseAsync([...argv], { from: 'user' });
