@@ -116,6 +116,9 @@ export function latest<J extends JobFn>(name: string, o: LatestOptions<JobInput<
       (out) => {
         running = false;
         const stale = gen !== generation;
+        // The newest settings' result: not busy any more while it is shown (onResult may
+        // start follow-up work that checks `busy`).
+        if (!stale) setBusy(false);
         if (!stale || performance.now() - shownAt >= progressMs) {
           shownAt = performance.now();
           o.onResult(out, input, stale);
@@ -124,17 +127,18 @@ export function latest<J extends JobFn>(name: string, o: LatestOptions<JobInput<
       },
       (err: Error) => {
         running = false;
-        if (gen === generation) o.onError?.(err.message, input);
+        const stale = gen !== generation;
+        if (!stale) setBusy(false);
+        if (!stale) o.onError?.(err.message, input);
         next();
       },
     );
   };
   const next = (): void => {
-    if (queued) {
-      const q = queued;
-      queued = undefined;
-      start(q.input);
-    } else setBusy(false);
+    if (!queued) return;
+    const q = queued;
+    queued = undefined;
+    start(q.input);
   };
   return {
     request(input) {

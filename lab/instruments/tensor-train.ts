@@ -12,23 +12,21 @@
  * (keyed by their `data-control` names: source, d, log-eps) and in the URL fragment,
  * `#tensor-train?source=hilbert&d=5&log-eps=-6`.
  */
-import { fmt, h, panel, pct, select, slider, svg } from '../ui.js';
+import { equation, frac, inlineMath, mi, mn, mo, ms, norm, row, space, sub, sum, sup, type Equation } from '../math.js';
+import { choiceParam, figure as labFigure, fmt, h, intParam, numParam, pct, select, setControl, shell, slider, svg } from '../ui.js';
+import { latest, compute } from '../worker-client.js';
 import {
   LOG_EPS_DEFAULT,
   LOG_EPS_MAX,
   LOG_EPS_MIN,
   LOG_EPS_STEP,
   TT_SOURCES,
-  compressAt,
-  makeProblem,
   sourceById,
   sweepLogEps,
-  sweepPoint,
-  tensorEntropy,
   type SweepPoint,
-  type TtProblem,
-  type TtSummary,
+  type TtSourceId,
 } from './tensor-train-model.js';
+import type { TtCompressOutput, ttCompress, ttEntropy, ttSweepPoint } from './tensor-train-jobs.js';
 import type { Instrument } from './types.js';
 
 const ID = 'tensor-train';
@@ -42,30 +40,16 @@ interface TtState {
 }
 
 // ---------------------------------------------------------------------------------------
-// MathML. The markup below is built from constant strings only (no user input reaches it).
+// Equations (MathML, lab/math.ts).
 
-const mi = (x: string): string => `<mi>${x}</mi>`;
-const mn = (x: string): string => `<mn>${x}</mn>`;
-const mo = (x: string): string => `<mo>${x}</mo>`;
-const row = (...xs: string[]): string => `<mrow>${xs.join('')}</mrow>`;
-const sub = (a: string, b: string): string => `<msub>${a}${b}</msub>`;
-const sup = (a: string, b: string): string => `<msup>${a}${b}</msup>`;
-const frac = (a: string, b: string): string => `<mfrac>${a}${b}</mfrac>`;
-const norm = (x: string, s = mi('F')): string => sub(row(mo('‖'), x, mo('‖')), s);
-const sum = (lo: string, hi?: string): string => (hi === undefined ? `<munder><mo>∑</mo>${lo}</munder>` : `<munderover><mo>∑</mo>${lo}${hi}</munderover>`);
-const gap = '<mspace width="1.2em"></mspace>';
-
+const gap = space();
 const rk = (k: string): string => sub(mi('r'), k);
 const iK = (k: string): string => sub(mi('i'), k);
 const kMinus1 = row(mi('k'), mo('−'), mn('1'));
 const TT = sub(mi('T'), `<mtext>TT</mtext>`);
 
-const ms = (x: string): string => `<mtext>${x}</mtext>`;
 const sigma2 = (i: string): string => sup(sub(mi('σ'), mi(i)), mn('2'));
 const log2 = sub(mi('log'), mn('2'));
-
-/** An equation shown as one or more pieces that wrap as whole pieces on narrow screens. */
-type Equation = readonly (readonly [markup: string, spoken: string])[];
 
 /** T(i_1, ..., i_d) = G_1(i_1) G_2(i_2) ... G_d(i_d);  G_k(i_k) in R^{r_{k-1} x r_k}, r_0 = r_d = 1. */
 const EQ_FORMAT: Equation = [
@@ -112,25 +96,6 @@ const EQ_ENTROPY: Equation = [
     'and S k lies between 0 and log base 2 of the smaller of n to the k and n to the d minus k',
   ],
 ];
-
-/** An equation as MathML (native in Chromium, Firefox and Safari; no script). */
-function equation(eq: Equation): HTMLElement {
-  const box = h('div', { class: 'tt-eqs' });
-  for (const [markup, spoken] of eq) {
-    const piece = h('span', { class: 'tt-eq' });
-    // Constant markup only (see above): nothing a user types reaches innerHTML.
-    piece.innerHTML = `<math display="block" aria-label="${spoken}">${markup}</math>`;
-    box.append(piece);
-  }
-  return box;
-}
-
-/** An inline formula for captions and tiles. */
-function inlineMath(markup: string, spoken: string): HTMLElement {
-  const span = h('span', { class: 'tt-eq-inline' });
-  span.innerHTML = `<math aria-label="${spoken}">${markup}</math>`;
-  return span;
-}
 
 // ---------------------------------------------------------------------------------------
 // Charts (SVG, scaled through viewBox like lab/charts.ts; classes styled in styles.css).
@@ -277,7 +242,7 @@ const Y_HI = 1;
  * of eps (it must stay under the diagonal, the bound), the storage fraction params / n^d,
  * and a marker at the slider's eps.
  */
-function sweepChart(f: Frame, points: readonly SweepPoint[], current: TtSummary, logEps: number): SVGSVGElement {
+function sweepChart(f: Frame, points: readonly SweepPoint[], current: { relError: number; storage: number }, logEps: number): SVGSVGElement {
   const root = chartRoot(
     f,
     `Measured error and storage against eps. ${points.map((p) => `eps ${pow10(p.logEps)}: error ${p.relError.toExponential(1)}, storage ${pct(p.storage, 2)}`).join('; ')}`,
@@ -331,7 +296,7 @@ function key(cls: string, name: string): HTMLElement {
 
 // ---------------------------------------------------------------------------------------
 
-/** A number tile without its own live region (one summary line announces changes). */
+/** A number tile without its own live region (the shell's summary line announces changes). */
 function tile(name: string, caption: string | Node): { element: HTMLElement; set(value: number | string, shown: string): void } {
   const value = h('span', { class: 'tt-tile-value', 'data-stat': name, 'data-value': '' }, '–');
   const element = h('div', { class: 'tt-tile' }, h('span', { class: 'tt-tile-caption' }, caption), value);
@@ -345,58 +310,40 @@ function tile(name: string, caption: string | Node): { element: HTMLElement; set
 }
 
 function figure(name: string, chart: HTMLElement, caption: (Node | string)[], eq?: Equation, after: (Node | string)[] = []): HTMLElement {
-  return h('figure', { class: 'tt-figure', 'data-figure': name }, chart, h('figcaption', {}, h('span', {}, ...caption), eq ? equation(eq) : null, after.length > 0 ? h('span', {}, ...after) : null));
-}
-
-/** The state in the URL fragment, if the page was opened with one for this instrument. */
-function stateFromHash(): Partial<TtState> {
-  const [id, query] = location.hash.slice(1).split('?');
-  if (id !== ID || !query) return {};
-  const q = new URLSearchParams(query);
-  const out: Partial<TtState> = {};
-  const src = q.get('source');
-  const source = TT_SOURCES.find((s) => s.id === src);
-  if (source) out.source = source.id;
-  const s = source ?? sourceById(DEFAULT_SOURCE);
-  const d = Number(q.get('d'));
-  if (q.has('d') && Number.isInteger(d) && d >= s.dMin && d <= s.dMax) out.d = d;
-  const e = Number(q.get('log-eps'));
-  if (q.has('log-eps') && Number.isFinite(e) && e >= LOG_EPS_MIN && e <= LOG_EPS_MAX && Number.isInteger(e / LOG_EPS_STEP)) out['log-eps'] = e;
-  return out;
+  return labFigure(name, chart, h('span', {}, ...caption), eq ? equation(eq) : null, after.length > 0 ? h('span', {}, ...after) : null);
 }
 
 export const tensorTrainInstrument: Instrument = {
   id: ID,
   title: 'Tensor train',
   mount(container) {
-    const root = panel(ID, 'Tensor train');
-    root.setAttribute('data-busy', 'false');
-    const defaults = (): TtState => ({ source: DEFAULT_SOURCE, d: sourceById(DEFAULT_SOURCE).dDefault, 'log-eps': LOG_EPS_DEFAULT });
-    const initial: TtState = { ...defaults(), ...stateFromHash() };
-    const initialSource = sourceById(initial.source);
-    if (initial.d < initialSource.dMin || initial.d > initialSource.dMax) initial.d = initialSource.dDefault;
+    const s = shell({
+      id: ID,
+      title: 'Tensor train',
+      intro:
+        'A function of d variables sampled on an n × ⋯ × n grid is a d-way array of nᵈ numbers: far too many once d grows. ' +
+        'The tensor train writes every entry as a product of d small matrices, one picked by each index; ' +
+        'TT-SVD finds them with d − 1 truncated SVDs, keeping at each bond the fewest singular values that hold the error under ε. ' +
+        'Move ε and watch the ranks, the storage and the error.',
+      equation: equation(EQ_FORMAT),
+    });
+    const { root } = s;
 
-    root.append(
-      h(
-        'div',
-        { class: 'explain' },
-        h(
-          'p',
-          {},
-          'A function of d variables sampled on an n × ⋯ × n grid is a d-way array of nᵈ numbers: far too many once d grows. ' +
-            'The tensor train writes every entry as a product of d small matrices, one picked by each index; ' +
-            'TT-SVD finds them with d − 1 truncated SVDs, keeping at each bond the fewest singular values that hold the error under ε. ' +
-            'Move ε and watch the ranks, the storage and the error.',
-        ),
-        equation(EQ_FORMAT),
-      ),
-    );
+    // The state from the URL fragment (#tensor-train?source=hilbert&d=5&log-eps=-6), checked.
+    const sourceIds = TT_SOURCES.map((x) => x.id);
+    const initialSourceId = choiceParam<TtSourceId>(s.params, 'source', sourceIds, DEFAULT_SOURCE);
+    const initialSource = sourceById(initialSourceId);
+    const initial: TtState = {
+      source: initialSourceId,
+      d: intParam(s.params, 'd', initialSource.dMin, initialSource.dMax, initialSource.dDefault),
+      'log-eps': numParam(s.params, 'log-eps', LOG_EPS_MIN, LOG_EPS_MAX, LOG_EPS_STEP, LOG_EPS_DEFAULT),
+    };
 
     // Controls (their data-control names are the state's keys).
-    const sourceSelect = select('source', 'Function', TT_SOURCES.map((s) => [s.id, s.label] as const), initial.source, (v) => {
-      const s = sourceById(v);
-      setRange(s.dMin, s.dMax);
-      dSlider.set(s.dDefault);
+    const sourceSelect = select('source', 'Function', TT_SOURCES.map((x) => [x.id, x.label] as const), initial.source, (v) => {
+      const src = sourceById(v);
+      setRange(src.dMin, src.dMax);
+      dSlider.set(src.dDefault);
     });
     const sourceInput = sourceSelect.querySelector('select')!;
     const dSlider = slider({ name: 'd', label: 'Modes d', min: initialSource.dMin, max: initialSource.dMax, value: initial.d, onInput: () => request() });
@@ -415,11 +362,9 @@ export const tensorTrainInstrument: Instrument = {
       dSlider.setMax(max);
       dSlider.input.min = String(min);
     };
-    const reset = h('button', { type: 'button', class: 'tt-reset', 'data-action': 'reset' }, 'Reset');
-    const controls = h('div', { class: 'tt-controls' }, sourceSelect, dSlider.element, epsSlider.element, h('div', { class: 'tt-buttons' }, reset));
+    s.controls.append(sourceSelect, dSlider.element, epsSlider.element);
 
     // Numbers.
-    const summary = h('p', { class: 'tt-summary', role: 'status', 'aria-live': 'polite', 'data-stat': 'summary' });
     const ranksTile = tile('ranks', h('span', {}, 'TT ranks ', inlineMath(row(rk(mn('0')), mo(','), mo('…'), mo(','), rk(mi('d'))), 'r 0 to r d')));
     const paramsTile = tile('params', 'numbers in the train');
     const sizeTile = tile('size', 'entries of the full tensor');
@@ -429,30 +374,16 @@ export const tensorTrainInstrument: Instrument = {
     ranksTile.element.classList.add('tt-wide');
     const grid = h('p', { class: 'note', 'data-stat': 'grid' });
     const sourceNote = h('p', { class: 'note', 'data-stat': 'source-note' });
-    const side = h(
-      'div',
-      { class: 'tt-side' },
-      summary,
-      h('div', { class: 'tt-tiles' }, ranksTile.element, paramsTile.element, sizeTile.element, ratioTile.element, errorTile.element, epsTile.element),
-      grid,
-      sourceNote,
-    );
+    s.side.append(h('div', { class: 'tt-tiles' }, ranksTile.element, paramsTile.element, sizeTile.element, ratioTile.element, errorTile.element, epsTile.element), grid, sourceNote);
 
-    // Pictures, each with its equation.
+    // Pictures, each with its equation; the rank chart first (next to the controls on a phone).
     const rankBox = h('div', { class: 'tt-chart' });
     const signalBox = h('div', { class: 'tt-chart' });
     const sweepBox = h('div', { class: 'tt-chart' });
     const entropyBox = h('div', { class: 'tt-chart', 'data-stat': 'entropy', 'data-value': '' });
     const signalFigure = figure('signal', signalBox, [key('tt-key-signal', 'the samples'), ' and ', key('tt-key-approx', 'the train’s entries'), ': at large ε the train smooths the fast end of the chirp.']);
-    const pictures = h(
-      'div',
-      { class: 'tt-pictures', 'aria-busy': 'false' },
-      figure(
-        'ranks',
-        rankBox,
-        [key('tt-key-rank', 'the rank TT-SVD kept'), ' at each bond, under ', key('tt-key-ghost', 'the largest possible'), ', min(nᵏ, nᵈ⁻ᵏ). The train stores'],
-        EQ_STORAGE,
-      ),
+    s.pictures.append(
+      figure('ranks', rankBox, [key('tt-key-rank', 'the rank TT-SVD kept'), ' at each bond, under ', key('tt-key-ghost', 'the largest possible'), ', min(nᵏ, nᵈ⁻ᵏ). The train stores'], EQ_STORAGE),
       signalFigure,
       figure(
         'sweep',
@@ -482,48 +413,39 @@ export const tensorTrainInstrument: Instrument = {
         EQ_ENTROPY,
       ),
     );
-    root.append(h('div', { class: 'tt-layout' }, h('div', { class: 'tt-left' }, controls, side), pictures));
     container.append(root);
 
-    // Recomputation off the input handlers, latest state wins.
+    // Compute in the worker, latest settings win; the entropy and the sweep follow, one job at a time.
     const state = (): TtState => ({ source: sourceInput.value, d: dSlider.value(), 'log-eps': epsSlider.value() });
-    let problem: TtProblem | undefined;
-    let problemKey = '';
     const sweeps = new Map<string, SweepPoint[]>();
     const entropies = new Map<string, Float64Array>();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let sweepTimer: ReturnType<typeof setTimeout> | undefined;
-    let last: { problem: TtProblem; summary: TtSummary; state: TtState } | undefined;
+    let last: { out: TtCompressOutput; state: TtState; key: string } | undefined;
+    let background = false;
 
-    const busy = (on: boolean): void => {
-      root.setAttribute('data-busy', String(on));
-      pictures.setAttribute('aria-busy', String(on));
-    };
+    const channel = latest<typeof ttCompress>('tensor-train.compress', {
+      onBusy: s.setBusy,
+      onResult(out, input) {
+        const st: TtState = { source: input.source, d: input.d, 'log-eps': input.logEps };
+        last = { out, state: st, key: `${st.source}:${st.d}` };
+        showNumbers();
+        drawCharts();
+        s.saveState();
+        void backgroundWork();
+      },
+      onError(msg) {
+        s.say(`The tensor train could not be computed: ${msg}`);
+      },
+    });
 
     function request(): void {
-      busy(true);
-      if (timer === undefined) timer = setTimeout(run, 0);
-    }
-
-    function run(): void {
-      timer = undefined;
-      const s = state();
-      const key = `${s.source}:${s.d}`;
-      if (key !== problemKey || !problem) {
-        problem = makeProblem(s.source, s.d);
-        problemKey = key;
-      }
-      last = { problem, summary: compressAt(problem, 10 ** s['log-eps']), state: s };
-      showNumbers();
-      drawCharts();
-      busy(false);
-      writeHash(s);
-      scheduleSweep();
+      const st = state();
+      channel.request({ source: st.source, d: st.d, logEps: st['log-eps'] });
     }
 
     function showNumbers(): void {
       if (!last) return;
-      const { problem: p, summary: r, state: s } = last;
+      const { out: r, state: st } = last;
+      const src = sourceById(st.source);
       const ranks = [1, ...r.bondRanks, 1];
       ranksTile.set(ranks.join(','), ranks.join(' – '));
       paramsTile.set(r.params, fmt(r.params));
@@ -531,77 +453,77 @@ export const tensorTrainInstrument: Instrument = {
       const ratio = r.size / r.params;
       ratioTile.set(ratio, ratio >= 1 ? `${fmt(ratio, 3)}×` : `${fmt(ratio, 3)}× (larger!)`);
       errorTile.set(r.relError, r.relError === 0 ? '0' : r.relError.toExponential(2));
-      epsTile.set(r.eps, epsText(s['log-eps']));
-      const n = p.shape[0]!;
+      epsTile.set(r.eps, epsText(st['log-eps']));
+      const n = r.shape[0]!;
       grid.textContent =
-        p.source.kind === 'quantics'
-          ? `2${superscript(p.d)} = ${fmt(p.size)} samples t = p/2${superscript(p.d)}, folded into d = ${p.d} modes of size 2 (the bits of p).`
-          : `Grid: d = ${p.d} modes of n = ${n} points, ${n}${superscript(p.d)} = ${fmt(p.size)} entries.`;
-      sourceNote.textContent = p.source.note;
-      summary.textContent =
-        `At ε = ${epsText(s['log-eps'])} the train has ranks ${ranks.join('-')}, stores ${fmt(r.params)} numbers ` +
-        `(${pct(r.storage, r.storage < 0.01 ? 3 : 1)} of ${fmt(r.size)}) and its measured error is ${r.relError.toExponential(1)}, ${r.relError <= r.eps ? 'within' : 'over'} ε.`;
+        src.kind === 'quantics'
+          ? `2${superscript(st.d)} = ${fmt(r.size)} samples t = p/2${superscript(st.d)}, folded into d = ${st.d} modes of size 2 (the bits of p).`
+          : `Grid: d = ${st.d} modes of n = ${n} points, ${n}${superscript(st.d)} = ${fmt(r.size)} entries.`;
+      sourceNote.textContent = src.note;
+      s.say(
+        `At ε = ${epsText(st['log-eps'])} the train has ranks ${ranks.join('-')}, stores ${fmt(r.params)} numbers ` +
+          `(${pct(r.storage, r.storage < 0.01 ? 3 : 1)} of ${fmt(r.size)}) and its measured error is ${r.relError.toExponential(1)}, ${r.relError <= r.eps ? 'within' : 'over'} ε.`,
+      );
     }
 
     let drawnWidth = 0;
     function drawCharts(): void {
       if (!last) return;
-      const { problem: p, summary: r, state: s } = last;
+      const { out: r, state: st, key: k } = last;
       drawnWidth = rankBox.clientWidth;
       const f = frameFor(drawnWidth);
       rankBox.replaceChildren(rankChart(f, r.bondRanks, r.maxRanks));
-      const S = entropies.get(problemKey);
+      const S = entropies.get(k);
       entropyBox.setAttribute('data-value', S ? Array.from(S).join(',') : '');
       entropyBox.replaceChildren(entropyChart(f, S, r.bondRanks, r.maxRanks));
-      signalFigure.hidden = !p.signal;
-      if (p.signal) signalBox.replaceChildren(signalChart(f, p.signal, r.approx, s['log-eps']));
+      signalFigure.hidden = !r.signal;
+      if (r.signal && r.approx) signalBox.replaceChildren(signalChart(f, r.signal, r.approx, st['log-eps']));
       drawSweep();
     }
 
     function drawSweep(): void {
       if (!last) return;
-      sweepBox.replaceChildren(sweepChart(frameFor(drawnWidth), sweeps.get(problemKey) ?? [], last.summary, last.state['log-eps']));
+      sweepBox.replaceChildren(sweepChart(frameFor(drawnWidth), sweeps.get(last.key) ?? [], last.out, last.state['log-eps']));
     }
 
     /**
-     * Background work for the current tensor, one piece per task after the view is drawn
-     * (a pending recompute goes first): its entropy per bond, then the sweep, one eps at a time.
+     * Work for the current tensor after its view is drawn, one worker job at a time and only
+     * while no recompute is waiting: its entropy per bond, then the sweep, one eps per job.
      */
-    function scheduleSweep(): void {
-      if (sweepTimer !== undefined) return;
-      const todo = sweepLogEps();
-      const step = (): void => {
-        sweepTimer = undefined;
-        if (!problem || timer !== undefined) return; // run() schedules the sweep again
-        if (!entropies.has(problemKey)) {
-          entropies.set(problemKey, tensorEntropy(problem));
-          drawCharts();
-          sweepTimer = setTimeout(step, 0);
-          return;
+    async function backgroundWork(): Promise<void> {
+      if (background) return;
+      background = true;
+      try {
+        const todo = sweepLogEps();
+        for (;;) {
+          if (!last || channel.busy) return; // the next result starts this again
+          const { key: k, state: st } = last;
+          const tensor = { source: st.source, d: st.d };
+          if (!entropies.has(k)) {
+            entropies.set(k, await compute<typeof ttEntropy>('tensor-train.entropy', tensor));
+            if (last.key === k) drawCharts();
+            continue;
+          }
+          const pts = sweeps.get(k) ?? [];
+          sweeps.set(k, pts);
+          if (pts.length >= todo.length) return;
+          const pt = await compute<typeof ttSweepPoint>('tensor-train.sweep', { ...tensor, logEps: todo[pts.length]! });
+          if (pts.length < todo.length && pts.every((p) => p.logEps !== pt.logEps)) pts.push(pt);
+          if (last.key === k) drawSweep();
         }
-        const pts = sweeps.get(problemKey) ?? [];
-        sweeps.set(problemKey, pts);
-        if (pts.length >= todo.length) return;
-        pts.push(sweepPoint(problem, todo[pts.length]!));
-        drawSweep();
-        sweepTimer = setTimeout(step, 0);
-      };
-      sweepTimer = setTimeout(step, 0);
+      } catch (e) {
+        s.say(`The ε sweep could not be computed: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        background = false;
+      }
     }
 
-    function writeHash(s: TtState): void {
-      if (location.hash.slice(1).split('?')[0] !== ID) return;
-      const q = new URLSearchParams({ source: s.source, d: String(s.d), 'log-eps': String(s['log-eps']) });
-      history.replaceState(history.state, '', `#${ID}?${q.toString()}`);
-    }
-
-    reset.addEventListener('click', () => {
-      const s = defaults();
-      const src = sourceById(s.source);
-      sourceInput.value = s.source;
+    s.onReset(() => {
+      const src = sourceById(DEFAULT_SOURCE);
+      sourceInput.value = DEFAULT_SOURCE;
       setRange(src.dMin, src.dMax);
-      dSlider.set(s.d);
-      epsSlider.set(s['log-eps']);
+      dSlider.set(src.dDefault);
+      setControl(root, 'log-eps', LOG_EPS_DEFAULT);
     });
 
     // Charts are drawn at their box's width: redraw (without recomputing) when it changes.
@@ -613,6 +535,6 @@ export const tensorTrainInstrument: Instrument = {
       resizeFrame = requestAnimationFrame(drawCharts);
     }).observe(rankBox);
 
-    run();
+    request();
   },
 };
