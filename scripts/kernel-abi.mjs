@@ -50,6 +50,11 @@ export const EXPORTS = [
   { name: 'dsytd2_lower', signature: '(n: i32, a: ptr, lda: i32, d: ptr, e: ptr, tau: ptr, w: ptr): void', doc: 'Householder tridiagonalization (LAPACK dsytd2, uplo L).' },
   { name: 'dorm2tr_lower', signature: '(n: i32, ncols: i32, a: ptr, lda: i32, tau: ptr, c: ptr, ldc: i32): void', doc: 'C := Q C with Q from dsytd2_lower.' },
 
+  // Small dense decompositions in one call each (small.ts)
+  { name: 'dgeqr_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, tau: ptr, q: ptr, ldq: i32, qcols: i32, diag: ptr): void', doc: 'Householder QR and its Q, unblocked (LAPACK dgeqr2 + dorg2r).' },
+  { name: 'dgesvd_small_work', signature: '(m: i32, n: i32): i32', doc: 'Bytes of scratch dgesvd_small needs.' },
+  { name: 'dgesvd_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, s: ptr, u: ptr, ldu: i32, v: ptr, ldv: i32, work: ptr): i32', doc: 'Thin SVD of a tall matrix, V as columns (dgebd2 + dorgbr + dbdsqr); 0 or the unconverged count.' },
+
   // LU (laswp.ts, getrf.ts)
   ...pair('laswp', '(n: i32, a: ptr, lda: i32, k0: i32, k1: i32, piv: ptr): void', 'Row interchanges k0..k1-1 (LAPACK dlaswp, forward).'),
   ...pair('getrf_panel', '(m: i32, n: i32, a: ptr, lda: i32, piv: ptr, base: i32, sfmin: f64, scratch: ptr, work: ptr): i32', 'Recursive LU of a panel (LAPACK dgetrf2); 0 or 1 + the first zero pivot.'),

@@ -16,6 +16,7 @@ import { toMatrix, upperToMatrix, workCopy } from './lapack/dense.js';
 import { geqp3 } from './lapack/geqp3.js';
 import { geqrf, orgqr, ormqr } from './lapack/geqrf.js';
 import { ormrz, tzrzf } from './lapack/tzrzf.js';
+import { smallQr } from './small.js';
 import { withWorkspace } from './lapack/workspace.js';
 
 /** The shapes {@link qr} can return, as a runtime list (see {@link QrOptions.mode}). */
@@ -306,6 +307,11 @@ export function qr(A: Matrix, options?: QrOptions): Qr | QrPivoted {
   const k = Math.min(m, n);
   const qCols = o.mode === 'complete' ? m : k;
   const dtype = A.dtype;
+  if (!o.pivoting) {
+    // Small matrices: one WASM call (src/linalg/small.ts).
+    const s = smallQr(A, qCols, o.mode === 'complete' ? m : k);
+    if (s) return new Qr(s.Q, s.R, m, n, s.packed, s.tau);
+  }
   return withWorkspace((ws) => {
     const w = workCopy(A, 'qr', ws);
     const tau = ws.alloc(dtype, Math.max(k, 1));

@@ -24,6 +24,7 @@ import { bdsqr } from './lapack/bdsqr.js';
 import { workCopy } from './lapack/dense.js';
 import { applyPT, applyQ, gebrd } from './lapack/gebrd.js';
 import { geqrf } from './lapack/geqrf.js';
+import { smallSvd } from './small.js';
 import { withWorkspace, type Workspace } from './lapack/workspace.js';
 
 /** Options of {@link svd}. */
@@ -114,6 +115,9 @@ export function svd(A: Matrix, options: SvdOptions = {}): Svd {
       full ? Matrix.identity(n, n, { dtype }) : Matrix.zeros(0, n, { dtype }),
     );
   }
+  // Small matrices: one WASM call (src/linalg/small.ts).
+  const small = smallSvd(A, full);
+  if (small) return new Svd(small.U, small.s, small.Vt);
   // Work on a tall matrix: A itself, or A^T (whose SVD V S U^T swaps the factors).
   const trans = m < n;
   return withWorkspace((ws) => {

@@ -1,0 +1,89 @@
+/**
+ * One-call WASM kernels for small dense decompositions (assembly/small.ts): Householder QR
+ * with its Q (LAPACK dgeqr2 + dorg2r) and the thin SVD of a tall matrix (dgebd2 + dorgbr +
+ * dbdsqr). They exist only on the WASM backends, for float64 arrays that all live in WASM
+ * memory; each function declines (returns false / undefined, touching nothing) otherwise,
+ * and the caller runs its blocked TypeScript path (src/linalg/qr.ts, src/linalg/svd.ts).
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { defineKernel, wasmFor } from './registry.js';
+import type { WasmKernels } from './wasm-kernels.js';
+import { checkMatrixArg, checkSize, checkVectorArg } from './validate.js';
+
+// The WASM kernels when every array is float64 and lives in their memory.
+function float64Resident(...arrays: ArrayBufferView[]): WasmKernels | undefined {
+  for (const x of arrays) if (!(x instanceof Float64Array)) return undefined;
+  return wasmFor(...arrays);
+}
+
+type GeqrArgs = [m: number, n: number, A: Float64Array, ldA: number, tau: Float64Array, Q: Float64Array, ldQ: number, qcols: number, diag: Float64Array];
+type GesvdArgs = [m: number, n: number, A: Float64Array, ldA: number, s: Float64Array, U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array];
+
+const geqr = defineKernel<GeqrArgs, boolean>({
+  name: 'geqr_small',
+  select: (_m, _n, A, _ldA, tau, Q, _ldQ, _qcols, diag) => float64Resident(A, tau, Q, diag),
+  wasm: (w, m, n, A, ldA, tau, Q, ldQ, qcols, diag) => {
+    const k = Math.min(m, n);
+    checkSize('geqrSmall: m', m);
+    checkSize('geqrSmall: n', n);
+    if (!(Number.isInteger(qcols) && qcols >= k && qcols <= m)) throw new InvalidArgumentError(`geqrSmall: qcols must be an integer in [${k}, ${m}], got ${qcols}`);
+    checkMatrixArg('geqrSmall: A', A, 0, ldA, m, n);
+    checkVectorArg('geqrSmall: tau', tau, 0, 1, k);
+    checkMatrixArg('geqrSmall: Q', Q, 0, ldQ, m, qcols);
+    checkVectorArg('geqrSmall: diag', diag, 0, 1, k);
+    w.rt.exports.dgeqr_small(m, n, A.byteOffset, ldA, tau.byteOffset, Q.byteOffset, ldQ, qcols, diag.byteOffset);
+    return true;
+  },
+  js: () => false,
+});
+
+const gesvd = defineKernel<GesvdArgs, number | undefined>({
+  name: 'gesvd_small',
+  select: (_m, _n, A, _ldA, s, U, _ldU, V, _ldV, work) => float64Resident(A, s, U, V, work),
+  wasm: (w, m, n, A, ldA, s, U, ldU, V, ldV, work) => {
+    checkSize('gesvdSmall: n', n);
+    if (!(Number.isInteger(m) && m >= n && n >= 1)) throw new InvalidArgumentError(`gesvdSmall: needs m >= n >= 1, got ${m} x ${n}`);
+    checkMatrixArg('gesvdSmall: A', A, 0, ldA, m, n);
+    checkVectorArg('gesvdSmall: s', s, 0, 1, n);
+    checkMatrixArg('gesvdSmall: U', U, 0, ldU, m, n);
+    checkMatrixArg('gesvdSmall: V', V, 0, ldV, n, n);
+    const e = w.rt.exports;
+    checkVectorArg('gesvdSmall: work', work, 0, 1, Math.ceil(e.dgesvd_small_work(m, n) / 8));
+    return e.dgesvd_small(m, n, A.byteOffset, ldA, s.byteOffset, U.byteOffset, ldU, V.byteOffset, ldV, work.byteOffset);
+  },
+  js: () => undefined,
+});
+
+/**
+ * Householder QR of the m x n A (column-major, leading dimension ldA) and the first `qcols`
+ * columns of its Q (k = min(m, n) <= qcols <= m) into Q (ldQ), in one call: R on and above
+ * A's diagonal, the reflectors below it and their scalars in tau[0..k), as LAPACK dgeqrf +
+ * dorgqr leave them. diag: k doubles of scratch.
+ * @returns false (nothing done) unless every array is float64 in WASM memory.
+ */
+export function geqrSmall(
+  m: number, n: number, A: Float64Array, ldA: number, tau: Float64Array,
+  Q: Float64Array, ldQ: number, qcols: number, diag: Float64Array,
+): boolean {
+  return geqr(m, n, A, ldA, tau, Q, ldQ, qcols, diag);
+}
+
+/** Doubles of `work` {@link gesvdSmall} needs for an m x n matrix (m >= n). */
+export function gesvdSmallWork(m: number, n: number): number {
+  // Mirrors dgesvd_small_work in assembly/small.ts (checked there on every call).
+  return 8 * n + n + m + n * n + 8;
+}
+
+/**
+ * Thin SVD of the m x n (m >= n >= 1) A (ldA; overwritten) in one call: A = U diag(s) V^T
+ * with U m x n (ldU), V n x n (ldV) holding the right singular vectors as columns, s
+ * descending. work: {@link gesvdSmallWork} doubles.
+ * @returns 0 (or the number of unconverged off-diagonal entries of the bidiagonal QR
+ *   iteration), or undefined (nothing done) unless every array is float64 in WASM memory.
+ */
+export function gesvdSmall(
+  m: number, n: number, A: Float64Array, ldA: number, s: Float64Array,
+  U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array,
+): number | undefined {
+  return gesvd(m, n, A, ldA, s, U, ldU, V, ldV, work);
+}

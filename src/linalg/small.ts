@@ -1,0 +1,149 @@
+/**
+ * Small matrices in one WASM call (issue 20, item 5). Below a few dozen rows the blocked
+ * drivers of qr.ts and svd.ts spend most of a call outside arithmetic: a kernel call per
+ * column (each validating its arguments and checking that its arrays live in WASM memory),
+ * workspace allocations per step, block-reflector setup (larft) for panels as wide as the
+ * matrix, and TypeScript loops (bdsqr's rotations, the divide-and-conquer leaves). Here the
+ * input is copied once into one block of WASM memory, the whole factorization runs as one
+ * call of an unblocked LAPACK-style kernel (assembly/small.ts: dgeqr2 + dorg2r; dgebd2 +
+ * dorgbr + dbdsqr), and the results are copied out once, as LAPACK itself runs the
+ * unblocked code below its crossover sizes (ILAENV's NX). The functions here return
+ * undefined when the path does not apply (no WASM backend, too large, or a shape it does
+ * not cover) and the caller runs its general path.
+ */
+import { ConvergenceError, OutOfMemoryError } from '../errors.js';
+import { activeWasm } from '../kernels/index.js';
+import { geqrSmall, gesvdSmall, gesvdSmallWork } from '../kernels/small-decomp.js';
+import type { DType, FloatArray } from '../matrix/dtype.js';
+import { Matrix } from '../matrix/matrix.js';
+import { copyChecked, toMatrix, upperToMatrix } from './lapack/dense.js';
+
+/**
+ * Largest max(m, n) factored by one call of the unblocked QR kernel. Measured on this
+ * 2-core VM, one thread, square n: 0.26 of the blocked driver's time at n = 8 .. 32,
+ * 0.33 at 64 and 0.63 at 128 (129 us vs 387 us at n = 64; the n x n matrix, 128 kB at
+ * n = 128, stays in L2 while dgeqr2's level-2 sweeps run over it).
+ */
+export const QR_SMALL_MAX = 128;
+
+/**
+ * Largest max(m, n) whose thin SVD runs as one call (dgebd2 + dorgbr + dbdsqr). Measured on
+ * this 2-core VM, one thread, square n, against the blocked driver (gebrd + bdsdc): 0.2x
+ * its time at n = 8, 0.43x at 64, 0.74x at 128 (3.96 vs 5.37 ms). Beyond, the divide and
+ * conquer's gemm updates overtake bdsqr's 6 n^2 flops of rotations per sweep.
+ */
+export const SVD_SMALL_MAX = 128;
+
+/** The pieces of a QR factorization, as qr.ts builds its result from them. */
+export interface SmallQr {
+  Q: Matrix;
+  R: Matrix;
+  /** The m x n geqrf output (R above, reflectors below the diagonal), ld m, in A's dtype. */
+  packed: FloatArray;
+  /** The k reflector scalars, in A's dtype. */
+  tau: FloatArray;
+}
+
+/**
+ * Run `fn` on one block of `n` doubles of WASM memory (contents unspecified), released
+ * afterwards; undefined when there is no WASM backend or its memory is full.
+ */
+function withBlock<T>(n: number, fn: (blk: Float64Array) => T | undefined): T | undefined {
+  const w = activeWasm();
+  if (!w) return undefined;
+  let blk: Float64Array;
+  try {
+    blk = w.alloc('float64', n, false) as Float64Array;
+  } catch (e) {
+    if (e instanceof OutOfMemoryError) return undefined;
+    throw e;
+  }
+  try {
+    return fn(blk);
+  } finally {
+    w.release(blk);
+  }
+}
+
+/** An array of `dtype` holding a copy of `x`. */
+function inDtype(x: Float64Array, dtype: DType): FloatArray {
+  return dtype === 'float32' ? Float32Array.from(x) : x.slice();
+}
+
+/**
+ * A = Q R for a nonempty A with max(m, n) <= QR_SMALL_MAX in one WASM call, Q m x qCols
+ * (k = min(m, n) <= qCols <= m), R rRows x n (k or m rows). Computed in float64 and returned
+ * in A's dtype. undefined when the path does not apply.
+ * @throws NonFiniteInputError (from the copy) when A holds NaN or Inf.
+ */
+export function smallQr(A: Matrix, qCols: number, rRows: number): SmallQr | undefined {
+  const m = A.rows;
+  const n = A.cols;
+  if (m === 0 || n === 0 || m > QR_SMALL_MAX || n > QR_SMALL_MAX) return undefined;
+  const k = Math.min(m, n);
+  const dtype = A.dtype;
+  const mn = m * n;
+  return withBlock(mn + 2 * k + m * qCols, (blk) => {
+    const a = blk.subarray(0, mn);
+    const tau = blk.subarray(mn, mn + k);
+    const diag = blk.subarray(mn + k, mn + 2 * k);
+    const q = blk.subarray(mn + 2 * k);
+    copyChecked(A, 'qr', a, m);
+    if (!geqrSmall(m, n, a, m, tau, q, m, qCols, diag)) return undefined;
+    return {
+      Q: toMatrix(q, 0, m, m, qCols, dtype),
+      R: upperToMatrix(a, 0, m, rRows, n, dtype),
+      packed: inDtype(a, dtype),
+      tau: inDtype(tau, dtype),
+    };
+  });
+}
+
+/** The factors of a thin SVD, as svd.ts builds its result from them. */
+export interface SmallSvd {
+  U: Matrix;
+  s: Float64Array | Float32Array;
+  Vt: Matrix;
+}
+
+/** The cols x rows transpose of the rows x cols block of `a` (ld `ld`), as a new Matrix. */
+function transposed(a: Float64Array, ld: number, rows: number, cols: number, dtype: DType): Matrix {
+  const out = Matrix.zeros(cols, rows, { dtype });
+  const o = out.data;
+  for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) o[j + i * cols] = a[i + j * ld]!;
+  return out;
+}
+
+/**
+ * Thin SVD A = U diag(s) Vt of a nonempty A with max(m, n) <= SVD_SMALL_MAX in one WASM
+ * call (a wide A through its transpose). `full` is accepted for square A only (full and
+ * thin agree there). Computed in float64, returned in A's dtype. undefined when the path
+ * does not apply.
+ * @throws NonFiniteInputError (from the copy) when A holds NaN or Inf; ConvergenceError if
+ *   the bidiagonal QR iteration hits its cap (never seen).
+ */
+export function smallSvd(A: Matrix, full: boolean): SmallSvd | undefined {
+  const m = A.rows;
+  const n = A.cols;
+  if (m === 0 || n === 0 || (full && m !== n) || m > SVD_SMALL_MAX || n > SVD_SMALL_MAX) return undefined;
+  // Work on the tall one of A and A^T: A^T = U' S V'^T gives A = V' S U'^T.
+  const trans = m < n;
+  const mm = trans ? n : m;
+  const nn = trans ? m : n;
+  const dtype = A.dtype;
+  const mn = mm * nn;
+  return withBlock(2 * mn + nn + nn * nn + gesvdSmallWork(mm, nn), (blk) => {
+    const a = blk.subarray(0, mn);
+    const u = blk.subarray(mn, 2 * mn);
+    const s = blk.subarray(2 * mn, 2 * mn + nn);
+    const v = blk.subarray(2 * mn + nn, 2 * mn + nn + nn * nn);
+    const work = blk.subarray(2 * mn + nn + nn * nn);
+    copyChecked(trans ? A.T : A, 'svd', a, mm);
+    const info = gesvdSmall(mm, nn, a, mm, s, u, mm, v, nn, work);
+    if (info === undefined) return undefined;
+    if (info > 0) throw new ConvergenceError(`svd: the bidiagonal QR iteration left ${info} off-diagonal entries unconverged (${m}x${n})`);
+    const sv = inDtype(s, dtype) as Float64Array | Float32Array;
+    if (!trans) return { U: toMatrix(u, 0, mm, mm, nn, dtype), s: sv, Vt: transposed(v, nn, nn, nn, dtype) };
+    return { U: toMatrix(v, 0, nn, nn, nn, dtype), s: sv, Vt: transposed(u, mm, mm, nn, dtype) };
+  });
+}
