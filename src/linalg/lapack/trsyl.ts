@@ -259,24 +259,14 @@ function solveSmall(N: number, ctx: Ctx): void {
       }
     }
     if (pr !== k) {
-      for (let c = 0; c < N; c++) {
-        const t = M[k + 4 * c]!;
-        M[k + 4 * c] = M[pr + 4 * c]!;
-        M[pr + 4 * c] = t;
-      }
-      const t = r[k]!;
-      r[k] = r[pr]!;
-      r[pr] = t;
+      // Rows k and pr of M (entries k + 4 c), and of the right-hand side.
+      swapStrided(M, N, k, pr, 4);
+      swapStrided(r, 1, k, pr, 1);
     }
     if (pc !== k) {
-      for (let rr = 0; rr < N; rr++) {
-        const t = M[rr + 4 * k]!;
-        M[rr + 4 * k] = M[rr + 4 * pc]!;
-        M[rr + 4 * pc] = t;
-      }
-      const t = jp[k]!;
-      jp[k] = jp[pc]!;
-      jp[pc] = t;
+      // Columns k and pc of M (entries r + 4 k), and the column permutation.
+      swapStrided(M, N, 4 * k, 4 * pc, 1);
+      swapStrided(jp, 1, k, pc, 1);
     }
     if (Math.abs(M[k + 4 * k]!) < smin) {
       M[k + 4 * k] = smin;
@@ -297,4 +287,13 @@ function solveSmall(N: number, ctx: Ctx): void {
     y[k] = v / M[k + 4 * k]!;
   }
   for (let k = 0; k < N; k++) x[jp[k]!] = y[k]!;
+}
+
+/** Swap the `count` entries a[p + t * stride] and a[q + t * stride], t = 0..count-1 (a row or a column of a pivoted system). */
+function swapStrided(a: Float64Array | Int32Array, count: number, p: number, q: number, stride: number): void {
+  for (let t = 0; t < count; t++) {
+    const u = a[p + t * stride]!;
+    a[p + t * stride] = a[q + t * stride]!;
+    a[q + t * stride] = u;
+  }
 }
