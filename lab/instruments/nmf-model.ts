@@ -5,8 +5,7 @@
  * parts) and H = which strokes each glyph uses. NMF (Lee & Seung 1999) with the true
  * number of strokes recovers them.
  */
-import { Matrix, rng } from '../../src/browser.js';
-import { NMF, type NMFSolver } from '../../src/browser.js';
+import { Matrix, NMF, matmul, rng, svd, type NMFSolver } from '../../src/browser.js';
 
 /** Side of the square glyph images, in pixels. */
 export const GLYPH = 12;
@@ -72,27 +71,137 @@ export interface PartsFit {
   /** Smallest entry of W and H (>= 0 by construction of the solvers). */
   readonly minEntry: number;
   readonly iterations: number;
-  /** 1/2 ||A - W H||_F^2 after each iteration. */
+  /** 1/2 ||A - W H||_F^2 at the start (index 0) and after each iteration (index t). */
   readonly lossHistory: Float64Array;
 }
 
-/** Fit NMF with k parts for exactly `iterations` iterations (tol 0) from a seeded random start. */
+/**
+ * The seeded random start both solvers begin from (iteration 0): entries |N(0, 1)| times
+ * sqrt(mean(A) / k), scikit-learn's 'random' init scale, so W H has A's mean.
+ */
+export function startingPoint(A: Matrix, k: number, seed = 0): { W: Matrix; H: Matrix } {
+  const g = rng(seed + 1000 * k);
+  let total = 0;
+  for (let j = 0; j < A.cols; j++) for (let i = 0; i < A.rows; i++) total += A.get(i, j);
+  const scale = Math.sqrt(total / (A.rows * A.cols) / k);
+  const W = Matrix.zeros(A.rows, k);
+  const H = Matrix.zeros(k, A.cols);
+  for (let j = 0; j < k; j++) for (let i = 0; i < A.rows; i++) W.set(i, j, Math.abs(scale * g.nextNormal()));
+  for (let j = 0; j < A.cols; j++) for (let i = 0; i < k; i++) H.set(i, j, Math.abs(scale * g.nextNormal()));
+  return { W, H };
+}
+
+/**
+ * Fit NMF with k parts for exactly `iterations` iterations (tol 0) from the seeded start
+ * of {@link startingPoint}; `iterations` = 0 returns the start itself.
+ */
 export function fitParts(A: Matrix, k: number, iterations: number, solver: NMFSolver = 'mu', seed = 0): PartsFit {
-  const nmf = new NMF({ components: k, solver, init: 'random', maxIter: iterations, tol: 0, seed });
-  const { model, transformed: W } = nmf.fitTransform(A);
-  const H = model.components;
-  const reconstruction = model.inverseTransform(W);
+  const start = startingPoint(A, k, seed);
+  let W = start.W, H = start.H;
+  const loss0 = 0.5 * A.sub(matmul(W, H)).norm('fro') ** 2;
+  let history: ArrayLike<number> = [];
+  if (iterations > 0) {
+    const nmf = new NMF({ components: k, solver, init: 'custom', W: start.W, H: start.H, maxIter: iterations, tol: 0, seed });
+    const fit = nmf.fitTransform(A);
+    W = fit.transformed;
+    H = fit.model.components;
+    history = fit.model.lossHistory;
+  }
+  const reconstruction = matmul(W, H);
   let minEntry = Infinity;
   for (const M of [W, H]) for (let j = 0; j < M.cols; j++) for (let i = 0; i < M.rows; i++) minEntry = Math.min(minEntry, M.get(i, j));
+  const lossHistory = new Float64Array(1 + history.length);
+  lossHistory[0] = loss0;
+  lossHistory.set(Array.from(history), 1);
   return {
     W,
     H,
     reconstruction,
     relError: A.sub(reconstruction).norm('fro') / A.norm('fro'),
     minEntry,
-    iterations: model.iterations,
-    lossHistory: model.lossHistory,
+    iterations,
+    lossHistory,
   };
+}
+
+/** What is wrong with a part, if anything (see {@link partFlags}). */
+export type PartFlag = 'ok' | 'empty' | 'duplicate' | 'mixed';
+
+/**
+ * Flag the parts that a k larger than needed produces: 'empty' when the part's contribution
+ * ||w_p|| ||h_p|| (the Frobenius norm of the rank-one term w_p h_p) is under `emptyShare`
+ * of the largest part's; 'duplicate' when its column of W points the same way as an earlier
+ * nonempty part's (cosine >= `cosine`); with the true strokes given, 'mixed' when it is
+ * none of them (best cosine < `cosine`: a piece of a stroke, or pieces of several).
+ */
+export function partFlags(W: Matrix, H: Matrix, options: { emptyShare?: number; cosine?: number; truth?: Matrix } = {}): PartFlag[] {
+  const k = W.cols;
+  const emptyShare = options.emptyShare ?? 0.02, cosine = options.cosine ?? 0.95;
+  const wn = new Float64Array(k), contrib = new Float64Array(k);
+  for (let p = 0; p < k; p++) {
+    let a = 0, b = 0;
+    for (let i = 0; i < W.rows; i++) a += W.get(i, p) ** 2;
+    for (let j = 0; j < H.cols; j++) b += H.get(p, j) ** 2;
+    wn[p] = Math.sqrt(a);
+    contrib[p] = Math.sqrt(a * b);
+  }
+  const top = Math.max(...contrib);
+  const flags: PartFlag[] = Array.from(contrib, (c) => (c <= emptyShare * top ? 'empty' : 'ok'));
+  const cos = (X: Matrix, p: number, Y: Matrix, q: number): number => {
+    let dot = 0, a = 0, b = 0;
+    for (let i = 0; i < X.rows; i++) {
+      dot += X.get(i, p) * Y.get(i, q);
+      a += X.get(i, p) ** 2;
+      b += Y.get(i, q) ** 2;
+    }
+    return a > 0 && b > 0 ? dot / Math.sqrt(a * b) : 0;
+  };
+  for (let p = 0; p < k; p++) {
+    if (flags[p] !== 'ok') continue;
+    for (let q = 0; q < p; q++) {
+      if (flags[q] !== 'empty' && cos(W, p, W, q) >= cosine) {
+        flags[p] = 'duplicate';
+        break;
+      }
+    }
+    const T = options.truth;
+    if (flags[p] === 'ok' && T) {
+      let best = 0;
+      for (let t = 0; t < T.cols; t++) best = Math.max(best, cos(W, p, T, t));
+      if (best < cosine) flags[p] = 'mixed';
+    }
+  }
+  return flags;
+}
+
+/**
+ * The SVD's view of the same glyphs: the first k left singular vectors (pixels x k, signed:
+ * an image needs both signs to be built from them), the rank-k error (Eckart–Young: the
+ * smallest any rank-k product, NMF's included, can reach) and the share of negative entries.
+ */
+export function svdParts(A: Matrix, k: number): { U: Matrix; relError: number; negativeShare: number; minEntry: number } {
+  const f = svd(A);
+  const kk = Math.min(k, f.s.length);
+  const U = Matrix.zeros(A.rows, kk);
+  let neg = 0, min = Infinity;
+  for (let p = 0; p < kk; p++) {
+    // Sign fixed so the largest-magnitude entry is positive (an SVD vector's sign is arbitrary).
+    let big = 0;
+    for (let i = 0; i < A.rows; i++) if (Math.abs(f.U.get(i, p)) > Math.abs(big)) big = f.U.get(i, p);
+    const sgn = big < 0 ? -1 : 1;
+    for (let i = 0; i < A.rows; i++) {
+      const v = sgn * f.U.get(i, p);
+      U.set(i, p, v);
+      if (v < -1e-12) neg++;
+      min = Math.min(min, v);
+    }
+  }
+  let tail = 0, all = 0;
+  for (let i = 0; i < f.s.length; i++) {
+    all += f.s[i]! ** 2;
+    if (i >= kk) tail += f.s[i]! ** 2;
+  }
+  return { U, relError: all > 0 ? Math.sqrt(tail / all) : 0, negativeShare: neg / (A.rows * kk), minEntry: min };
 }
 
 /**
