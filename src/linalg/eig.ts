@@ -12,6 +12,7 @@ import { workCopy } from './lapack/dense.js';
 import { gebak, gebal } from './lapack/gebal.js';
 import { gehrd, orghr } from './lapack/gehrd.js';
 import { hseqr } from './lapack/hseqr.js';
+import { hseqrMultishift, NMIN } from './lapack/laqr.js';
 import { trevc } from './lapack/trevc.js';
 import { withWorkspace } from './lapack/workspace.js';
 import { PRECISION as EPS, SAFMIN } from './lapack/machine.js';
@@ -71,7 +72,11 @@ function geev(A: Matrix, wantV: boolean, routine: string): Raw {
       Z = ws.f64(n * n);
       orghr(n, ilo, ihi, a, 0, ld, tau, Z, 0, n, ws);
     }
-    hseqr(wantV, wantV, n, ilo, ihi, a, 0, ld, wr, wi, Z ?? a, 0, n);
+    // dhseqr's switch: the small-bulge multishift QR with aggressive early deflation
+    // (dlaqr0) from NMIN = 75 on, the double-shift dlahqr below. Without vectors only the
+    // eigenvalues are needed: no Schur form outside the active block (wantt = false), no Z.
+    if (n >= NMIN) hseqrMultishift(wantV, wantV, n, ilo, ihi, a, ld, wr, wi, Z ?? a, n, ws, routine);
+    else hseqr(wantV, wantV, n, ilo, ihi, a, 0, ld, wr, wi, Z ?? a, 0, n);
     let vr: Float64Array | undefined;
     if (wantV) {
       const V = ws.f64(n * n);

@@ -32,6 +32,14 @@ import { withWorkspace, type Workspace } from './workspace.js';
 
 /** Orders below which the double-shift QR (lahqr) is used (LAPACK's NMIN). */
 export const NMIN = 75;
+/**
+ * Deflation windows up to this order get their Schur form from lahqr; larger ones recurse
+ * into the multishift QR (LAPACK recurses from NMIN on). Measured here: the 84 x 84 windows
+ * of n = 512 took 113 ms per eig through lahqr against 301 ms through the recursion (96 x 96
+ * at n = 1024: 237 against 539 ms): at these orders the recursion's small gemm calls and
+ * workspace traffic cost more than the flops they save.
+ */
+const AED_RECURSE = 150;
 /** Percentage of the deflation window that must deflate to skip a sweep (LAPACK's NIBBLE). */
 const NIBBLE = 14;
 /** Iterations without deflation after which the window grows (KEXNW) or exceptional shifts are used (KEXSH). */
@@ -641,7 +649,7 @@ function laqr3(c: Ctx, ktop: number, kbot: number, nw: number, wr: Float64Array,
     const wrw = wr.subarray(kwtop, kwtop + jw);
     const wiw = wi.subarray(kwtop, kwtop + jw);
     let infqr: number;
-    if (jw > NMIN && c.depth === 0) {
+    if (jw > AED_RECURSE && c.depth === 0) {
       infqr = laqr0Core({ ...c, n: jw, H: T, ldh: jw, iloz: 0, ihiz: jw - 1, Z: Vw, ldz: jw, wantt: true, wantz: true, depth: 1, wk: w2.f64(Math.max(1, jw * jw)) }, 0, jw - 1, wrw, wiw, w2);
     } else {
       infqr = lahqr(true, true, jw, 0, jw - 1, T, 0, jw, wrw, wiw, 0, jw - 1, Vw, 0, jw);

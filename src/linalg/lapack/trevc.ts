@@ -9,8 +9,7 @@
  * defective eigenvalue then stays finite), and the running right-hand side is scaled down
  * whenever the next solve could overflow, using the column norms of T as bounds.
  * Complex pairs are solved in real arithmetic with real and imaginary parts in two
- * columns. As in dtrevc3, the vectors are computed for T first and back-transformed with
- * one gemm, V = Z X.
+ * columns. The work is blocked so that almost all of it runs in gemm (see {@link trevc}).
  */
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
@@ -297,6 +296,163 @@ function laln2(
 }
 
 /**
+ * Eigenvector columns solved together, and rows per back-substitution step between two
+ * gemm updates: the inner dimension of the gemms that carry most of the work.
+ */
+export const TREVC_BLOCK = 64;
+
+/** Per-eigenvalue state of the back substitution (constant across its row blocks). */
+interface Item {
+  /** Column of the eigenvector (for a pair, of its imaginary part; the real part is k - 1). */
+  k: number;
+  pair: boolean;
+  wr: number;
+  wi: number;
+  /** Pivots below smin are perturbed to smin (dtrevc's treatment of close eigenvalues). */
+  smin: number;
+}
+
+interface Solve {
+  T: FloatArray;
+  offT: number;
+  ldT: number;
+  X: Float64Array;
+  n: number;
+  cnorm: Float64Array;
+  bignum: number;
+}
+
+// Scale rows 0..k of column(s) of the item by s (the whole computed part of the vector:
+// the solved rows and the right-hand side still waiting for its gemm updates alike).
+function scaleItem(s: Solve, it: Item, f: number): void {
+  const X = s.X;
+  const c = it.k * s.n;
+  for (let r = 0; r <= it.k; r++) X[c + r] = X[c + r]! * f;
+  if (it.pair) {
+    const d = c - s.n;
+    for (let r = 0; r <= it.k; r++) X[d + r] = X[d + r]! * f;
+  }
+}
+
+/**
+ * Back substitution for one eigenvector over rows jFirst down to lo (dtrevc's inner loop):
+ * each diagonal block is solved by laln2 (with the growth check against the column norms
+ * of T), and its contribution is subtracted from rows lo.. above it only; rows below lo
+ * get the contributions of the whole row block from one gemm afterwards. lo never splits
+ * a 2 x 2 diagonal block.
+ */
+function solveRows(s: Solve, it: Item, jFirst: number, lo: number): void {
+  const { T, offT, ldT, X, n, cnorm, bignum } = s;
+  const { smin, wr } = it;
+  if (!it.pair) {
+    const xc = it.k * n;
+    let j = jFirst;
+    while (j >= lo) {
+      if (j > 0 && T[offT + j + (j - 1) * ldT] !== 0) {
+        // 2 x 2 diagonal block at rows j-1, j.
+        laln2(2, 1, smin, T, offT + (j - 1) + (j - 1) * ldT, ldT, X[xc + j - 1]!, X[xc + j]!, 0, 0, wr, 0);
+        let scale = out[4]!;
+        const xnorm = out[5]!;
+        let x1 = out[0]!;
+        let x2 = out[1]!;
+        if (xnorm > 1) {
+          const beta = Math.max(cnorm[j - 1]!, cnorm[j]!);
+          if (beta > bignum / xnorm) {
+            x1 /= xnorm;
+            x2 /= xnorm;
+            scale /= xnorm;
+          }
+        }
+        if (scale !== 1) scaleItem(s, it, scale);
+        X[xc + j - 1] = x1;
+        X[xc + j] = x2;
+        const c1 = offT + (j - 1) * ldT;
+        const c2 = offT + j * ldT;
+        for (let r = lo; r < j - 1; r++) X[xc + r] = X[xc + r]! - x1 * T[c1 + r]! - x2 * T[c2 + r]!;
+        j -= 2;
+      } else {
+        laln2(1, 1, smin, T, offT + j + j * ldT, ldT, X[xc + j]!, 0, 0, 0, wr, 0);
+        let scale = out[4]!;
+        const xnorm = out[5]!;
+        let x1 = out[0]!;
+        if (xnorm > 1 && cnorm[j]! > bignum / xnorm) {
+          x1 /= xnorm;
+          scale /= xnorm;
+        }
+        if (scale !== 1) scaleItem(s, it, scale);
+        X[xc + j] = x1;
+        const c1 = offT + j * ldT;
+        for (let r = lo; r < j; r++) X[xc + r] = X[xc + r]! - x1 * T[c1 + r]!;
+        j -= 1;
+      }
+    }
+    return;
+  }
+  // Complex pair: real part in column k-1, imaginary part in column k.
+  const wi = it.wi;
+  const xr = (it.k - 1) * n;
+  const xi = it.k * n;
+  let j = jFirst;
+  while (j >= lo) {
+    if (j > 0 && T[offT + j + (j - 1) * ldT] !== 0) {
+      laln2(2, 2, smin, T, offT + (j - 1) + (j - 1) * ldT, ldT, X[xr + j - 1]!, X[xr + j]!, X[xi + j - 1]!, X[xi + j]!, wr, wi);
+      let scale = out[4]!;
+      const xnorm = out[5]!;
+      let x11 = out[0]!;
+      let x21 = out[1]!;
+      let x12 = out[2]!;
+      let x22 = out[3]!;
+      if (xnorm > 1) {
+        const beta = Math.max(cnorm[j - 1]!, cnorm[j]!);
+        if (beta > bignum / xnorm) {
+          const rec = 1 / xnorm;
+          x11 *= rec;
+          x21 *= rec;
+          x12 *= rec;
+          x22 *= rec;
+          scale *= rec;
+        }
+      }
+      if (scale !== 1) scaleItem(s, it, scale);
+      X[xr + j - 1] = x11;
+      X[xr + j] = x21;
+      X[xi + j - 1] = x12;
+      X[xi + j] = x22;
+      const c1 = offT + (j - 1) * ldT;
+      const c2 = offT + j * ldT;
+      for (let r = lo; r < j - 1; r++) {
+        const a1 = T[c1 + r]!;
+        const a2 = T[c2 + r]!;
+        X[xr + r] = X[xr + r]! - x11 * a1 - x21 * a2;
+        X[xi + r] = X[xi + r]! - x12 * a1 - x22 * a2;
+      }
+      j -= 2;
+    } else {
+      laln2(1, 2, smin, T, offT + j + j * ldT, ldT, X[xr + j]!, 0, X[xi + j]!, 0, wr, wi);
+      let scale = out[4]!;
+      const xnorm = out[5]!;
+      let x1 = out[0]!;
+      let x2 = out[2]!;
+      if (xnorm > 1 && cnorm[j]! > bignum / xnorm) {
+        x1 /= xnorm;
+        x2 /= xnorm;
+        scale /= xnorm;
+      }
+      if (scale !== 1) scaleItem(s, it, scale);
+      X[xr + j] = x1;
+      X[xi + j] = x2;
+      const c1 = offT + j * ldT;
+      for (let r = lo; r < j; r++) {
+        const a1 = T[c1 + r]!;
+        X[xr + r] = X[xr + r]! - x1 * a1;
+        X[xi + r] = X[xi + r]! - x2 * a1;
+      }
+      j -= 1;
+    }
+  }
+}
+
+/**
  * All right eigenvectors of the n x n quasi-upper-triangular Schur form T (2 x 2 blocks
  * in standard form, as {@link hseqr} leaves them), back-transformed: V = Z X with
  * T X = X diag(lambda). For a real eigenvalue k, V(:, k) is its eigenvector; for a pair
@@ -304,12 +460,27 @@ function laln2(
  * lambda_k. Each column of X is scaled to max-abs 1 before the back-transformation; the
  * columns of V are not normalized (the caller does that).
  *
- * Cost: n^3 / 3 flops of back substitution (plain loops) plus one n x n x n gemm.
- * V must not overlap Z.
+ * Blocked (LAPACK dtrevc3's blocked back-transformation, and a blocked back substitution
+ * in the spirit of the tiled eigenvector solvers of Schwarz, Kjelgaard Mikkelsen & Karlsson,
+ * Parallel Computing 2020): the eigenvectors are solved `nb` columns at a time. Within a
+ * column block, every eigenvector's back substitution runs over `nb` rows at a time with
+ * laln2 and short axpys confined to that row block, and one gemm then subtracts the row
+ * block's contribution, T(0:r0, r0:r1) X(r0:r1, block), from all rows above it for all the
+ * block's eigenvectors at once. Scaling against overflow stays per eigenvector (dtrevc's
+ * test against the column norms of T): scaling a whole column is consistent whether its
+ * rows are solved or still waiting for their gemm update. The gemm sums at most nb such
+ * bounded terms, far below overflow (the bound is eps / (n safmin) ~ 2^970 / n). The
+ * back-transformation V(:, block) = Z(:, 0:k1) X(0:k1, block) uses X's triangular shape,
+ * n^3 flops in all instead of 2 n^3.
+ *
+ * Cost: n^3 / 3 flops of back substitution, all but about n^2 nb / 2 of them in gemm, plus
+ * n^3 in the back-transforming gemms. V must not overlap Z.
+ * @param nb - columns per block and rows per substitution step (tests use small values to
+ *   exercise the block boundaries).
  */
 export function trevc(
   n: number, T: FloatArray, offT: number, ldT: number, Z: FloatArray, offZ: number, ldZ: number,
-  V: FloatArray, offV: number, ldV: number, ws: Workspace,
+  V: FloatArray, offV: number, ldV: number, ws: Workspace, nb = TREVC_BLOCK,
 ): void {
   if (n === 0) return;
   const ulp = EPS;
@@ -324,162 +495,78 @@ export function trevc(
     for (let r = 0; r < j; r++) s += Math.abs(T[c + r]!);
     cnorm[j] = s;
   }
+  // X starts at zero: rows of a column below its eigenvalue stay zero (the triangular
+  // shape the gemms rely on), and rows above a block receive their right-hand side from the
+  // gemm updates only.
   const X = ws.f64(n * n);
+  const s: Solve = { T, offT, ldT, X, n, cnorm, bignum };
+  const g = kernels();
+  const bs = Math.max(1, nb);
+  const items: Item[] = [];
 
-  let ki = n - 1;
-  while (ki >= 0) {
-    const pair = ki > 0 && t(ki, ki - 1) !== 0;
-    const wr = t(ki, ki);
-    if (!pair) {
-      // Real eigenvalue: solve (T(0:ki, 0:ki) - wr) x = 0 with x_ki = 1.
-      const xc = ki * n;
-      const smin = Math.max(ulp * Math.abs(wr), smlnum);
-      X[xc + ki] = 1;
-      for (let r = 0; r < ki; r++) X[xc + r] = -t(r, ki);
-      let j = ki - 1;
-      while (j >= 0) {
-        if (j > 0 && t(j, j - 1) !== 0) {
-          // 2 x 2 diagonal block at rows j-1, j.
-          laln2(2, 1, smin, T, offT + (j - 1) + (j - 1) * ldT, ldT, X[xc + j - 1]!, X[xc + j]!, 0, 0, wr, 0);
-          let scale = out[4]!;
-          const xnorm = out[5]!;
-          let x1 = out[0]!;
-          let x2 = out[1]!;
-          if (xnorm > 1) {
-            const beta = Math.max(cnorm[j - 1]!, cnorm[j]!);
-            if (beta > bignum / xnorm) {
-              x1 /= xnorm;
-              x2 /= xnorm;
-              scale /= xnorm;
-            }
-          }
-          if (scale !== 1) for (let r = 0; r <= ki; r++) X[xc + r] = X[xc + r]! * scale;
-          X[xc + j - 1] = x1;
-          X[xc + j] = x2;
-          const c1 = offT + (j - 1) * ldT;
-          const c2 = offT + j * ldT;
-          for (let r = 0; r < j - 1; r++) X[xc + r] = X[xc + r]! - x1 * T[c1 + r]! - x2 * T[c2 + r]!;
-          j -= 2;
+  for (let k1 = n - 1; k1 >= 0; ) {
+    // Columns k0..k1, a 2 x 2 block never split (k1 always ends an eigenvalue's columns).
+    let k0 = Math.max(0, k1 - bs + 1);
+    if (k0 > 0 && t(k0, k0 - 1) !== 0) k0 -= 1;
+    const nc = k1 - k0 + 1;
+    items.length = 0;
+    for (let ki = k1; ki >= k0; ) {
+      const wr = t(ki, ki);
+      if (ki > k0 && t(ki, ki - 1) !== 0) {
+        // Pair (ki-1, ki): wr + i wi, real part in column ki-1, imaginary part in column ki.
+        const tb = t(ki - 1, ki);
+        const tc = t(ki, ki - 1);
+        const wi = Math.sqrt(Math.abs(tb)) * Math.sqrt(Math.abs(tc));
+        const xr = (ki - 1) * n;
+        const xi = ki * n;
+        if (Math.abs(tb) >= Math.abs(tc)) {
+          X[xr + ki - 1] = 1;
+          X[xi + ki] = wi / tb;
         } else {
-          laln2(1, 1, smin, T, offT + j + j * ldT, ldT, X[xc + j]!, 0, 0, 0, wr, 0);
-          let scale = out[4]!;
-          const xnorm = out[5]!;
-          let x1 = out[0]!;
-          if (xnorm > 1 && cnorm[j]! > bignum / xnorm) {
-            x1 /= xnorm;
-            scale /= xnorm;
-          }
-          if (scale !== 1) for (let r = 0; r <= ki; r++) X[xc + r] = X[xc + r]! * scale;
-          X[xc + j] = x1;
-          const c1 = offT + j * ldT;
-          for (let r = 0; r < j; r++) X[xc + r] = X[xc + r]! - x1 * T[c1 + r]!;
-          j -= 1;
+          X[xr + ki - 1] = -wi / tc;
+          X[xi + ki] = 1;
         }
-      }
-      let emax = 0;
-      for (let r = 0; r <= ki; r++) emax = Math.max(emax, Math.abs(X[xc + r]!));
-      const rs = 1 / emax;
-      for (let r = 0; r <= ki; r++) X[xc + r] = X[xc + r]! * rs;
-      ki -= 1;
-      continue;
-    }
-
-    // Complex pair (ki-1, ki): eigenvalue wr + i wi, real part in column ki-1, imaginary in ki.
-    const xr = (ki - 1) * n;
-    const xi = ki * n;
-    const tb = t(ki - 1, ki);
-    const tc = t(ki, ki - 1);
-    const wi = Math.sqrt(Math.abs(tb)) * Math.sqrt(Math.abs(tc));
-    const smin = Math.max(ulp * (Math.abs(wr) + Math.abs(wi)), smlnum);
-    if (Math.abs(tb) >= Math.abs(tc)) {
-      X[xr + ki - 1] = 1;
-      X[xi + ki] = wi / tb;
-    } else {
-      X[xr + ki - 1] = -wi / tc;
-      X[xi + ki] = 1;
-    }
-    X[xr + ki] = 0;
-    X[xi + ki - 1] = 0;
-    for (let r = 0; r < ki - 1; r++) {
-      X[xr + r] = -X[xr + ki - 1]! * t(r, ki - 1);
-      X[xi + r] = -X[xi + ki]! * t(r, ki);
-    }
-    let j = ki - 2;
-    while (j >= 0) {
-      if (j > 0 && t(j, j - 1) !== 0) {
-        laln2(2, 2, smin, T, offT + (j - 1) + (j - 1) * ldT, ldT, X[xr + j - 1]!, X[xr + j]!, X[xi + j - 1]!, X[xi + j]!, wr, wi);
-        let scale = out[4]!;
-        const xnorm = out[5]!;
-        let x11 = out[0]!;
-        let x21 = out[1]!;
-        let x12 = out[2]!;
-        let x22 = out[3]!;
-        if (xnorm > 1) {
-          const beta = Math.max(cnorm[j - 1]!, cnorm[j]!);
-          if (beta > bignum / xnorm) {
-            const rec = 1 / xnorm;
-            x11 *= rec;
-            x21 *= rec;
-            x12 *= rec;
-            x22 *= rec;
-            scale *= rec;
-          }
+        // Right-hand side within the block (rows above it come from the first gemm).
+        for (let r = k0; r < ki - 1; r++) {
+          X[xr + r] = -X[xr + ki - 1]! * t(r, ki - 1);
+          X[xi + r] = -X[xi + ki]! * t(r, ki);
         }
-        if (scale !== 1) {
-          for (let r = 0; r <= ki; r++) {
-            X[xr + r] = X[xr + r]! * scale;
-            X[xi + r] = X[xi + r]! * scale;
-          }
-        }
-        X[xr + j - 1] = x11;
-        X[xr + j] = x21;
-        X[xi + j - 1] = x12;
-        X[xi + j] = x22;
-        const c1 = offT + (j - 1) * ldT;
-        const c2 = offT + j * ldT;
-        for (let r = 0; r < j - 1; r++) {
-          const a1 = T[c1 + r]!;
-          const a2 = T[c2 + r]!;
-          X[xr + r] = X[xr + r]! - x11 * a1 - x21 * a2;
-          X[xi + r] = X[xi + r]! - x12 * a1 - x22 * a2;
-        }
-        j -= 2;
+        items.push({ k: ki, pair: true, wr, wi, smin: Math.max(ulp * (Math.abs(wr) + Math.abs(wi)), smlnum) });
+        ki -= 2;
       } else {
-        laln2(1, 2, smin, T, offT + j + j * ldT, ldT, X[xr + j]!, 0, X[xi + j]!, 0, wr, wi);
-        let scale = out[4]!;
-        const xnorm = out[5]!;
-        let x1 = out[0]!;
-        let x2 = out[2]!;
-        if (xnorm > 1 && cnorm[j]! > bignum / xnorm) {
-          x1 /= xnorm;
-          x2 /= xnorm;
-          scale /= xnorm;
-        }
-        if (scale !== 1) {
-          for (let r = 0; r <= ki; r++) {
-            X[xr + r] = X[xr + r]! * scale;
-            X[xi + r] = X[xi + r]! * scale;
-          }
-        }
-        X[xr + j] = x1;
-        X[xi + j] = x2;
-        const c1 = offT + j * ldT;
-        for (let r = 0; r < j; r++) {
-          const a1 = T[c1 + r]!;
-          X[xr + r] = X[xr + r]! - x1 * a1;
-          X[xi + r] = X[xi + r]! - x2 * a1;
-        }
-        j -= 1;
+        const xc = ki * n;
+        X[xc + ki] = 1;
+        for (let r = k0; r < ki; r++) X[xc + r] = -t(r, ki);
+        items.push({ k: ki, pair: false, wr, wi: 0, smin: Math.max(ulp * Math.abs(wr), smlnum) });
+        ki -= 1;
       }
     }
-    let emax = 0;
-    for (let r = 0; r <= ki; r++) emax = Math.max(emax, Math.abs(X[xr + r]!) + Math.abs(X[xi + r]!));
-    const rs = 1 / emax;
-    for (let r = 0; r <= ki; r++) {
-      X[xr + r] = X[xr + r]! * rs;
-      X[xi + r] = X[xi + r]! * rs;
+    // The block's own triangle, then the rows above it nb at a time, each followed by one
+    // gemm carrying the solved rows' contribution to every row above them.
+    for (const it of items) solveRows(s, it, it.pair ? it.k - 2 : it.k - 1, k0);
+    let lo = k0;
+    let hi = k1 + 1;
+    while (lo > 0) {
+      // Rows 0..lo-1 -= T(0:lo, lo:hi) X(lo:hi, block): the solved rows' contribution.
+      g.gemm(false, false, lo, nc, hi - lo, -1, T, offT + lo * ldT, ldT, X, lo + k0 * n, n, 1, X, k0 * n, n);
+      hi = lo;
+      lo = Math.max(0, hi - bs);
+      if (lo > 0 && t(lo, lo - 1) !== 0) lo -= 1;
+      for (const it of items) solveRows(s, it, hi - 1, lo);
     }
-    ki -= 2;
+    // Unit max-abs columns (dtrevc), then back-transform with the nonzero rows only.
+    for (const it of items) {
+      const xc = it.k * n;
+      let emax = 0;
+      if (it.pair) {
+        const xr = xc - n;
+        for (let r = 0; r <= it.k; r++) emax = Math.max(emax, Math.abs(X[xr + r]!) + Math.abs(X[xc + r]!));
+      } else {
+        for (let r = 0; r <= it.k; r++) emax = Math.max(emax, Math.abs(X[xc + r]!));
+      }
+      scaleItem(s, it, 1 / emax);
+    }
+    g.gemm(false, false, n, nc, k1 + 1, 1, Z, offZ, ldZ, X, k0 * n, n, 0, V, offV + k0 * ldV, ldV);
+    k1 = k0 - 1;
   }
-  kernels().gemm(false, false, n, n, n, 1, Z, offZ, ldZ, X, 0, n, 0, V, offV, ldV);
 }
