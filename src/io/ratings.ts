@@ -32,6 +32,8 @@ import { mapIdSpace } from '../models/recommend/data/id-space.js';
 import { writeChunks } from './write-chunks.js';
 import { isForeignNumber } from './csv-detect.js';
 import { formatReal, parseReal } from './numbers.js';
+import { isArrowPath, readArrowRatings } from './arrow.js';
+import { isParquetPath, readParquetRatings } from './parquet.js';
 
 export { MAX_RATING };
 
@@ -90,7 +92,10 @@ export async function parseRatingsStream(source: AsyncIterable<string | Uint8Arr
 }
 
 /**
- * Stream a ratings file into a {@link Ratings} table, a megabyte at a time.
+ * Stream a ratings file into a {@link Ratings} table, a megabyte at a time. Parquet (a
+ * `.parquet` file or a directory of part files, as Spark writes them) and Arrow IPC
+ * (`.arrow`, `.feather`, `.ipc`, `.arrows`) are read by their own readers
+ * (src/io/parquet.ts, src/io/arrow.ts), columns found by name.
  * @example
  * const r = await readRatings('ml-1m/ratings.dat'); // '::'-separated, with timestamps
  * @throws ParseError with file and line on a malformed line or a rating beyond
@@ -98,6 +103,9 @@ export async function parseRatingsStream(source: AsyncIterable<string | Uint8Arr
  *   when `signal` aborts.
  */
 export async function readRatings(path: string, options: ReadRatingsFileOptions = {}): Promise<Ratings> {
+  // Columnar inputs (issue 22): columns are found by name, the text options do not apply.
+  if (isArrowPath(path)) return readArrowRatings(path, options);
+  if (await isParquetPath(path)) return readParquetRatings(path, options);
   const size = (await stat(path)).size;
   const file = options.fileName ?? path;
   const p = new RatingsParser(options, file, size);
