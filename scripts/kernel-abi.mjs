@@ -54,6 +54,8 @@ export const EXPORTS = [
   { name: 'dgeqr_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, tau: ptr, q: ptr, ldq: i32, qcols: i32, diag: ptr): void', doc: 'Householder QR and its Q, unblocked (LAPACK dgeqr2 + dorg2r).' },
   { name: 'dgesvd_small_work', signature: '(m: i32, n: i32): i32', doc: 'Bytes of scratch dgesvd_small needs.' },
   { name: 'dgesvd_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, s: ptr, u: ptr, ldu: i32, v: ptr, ldv: i32, work: ptr): i32', doc: 'Thin SVD of a tall matrix, V as columns (dgebd2 + dorgbr + dbdsqr); 0 or the unconverged count.' },
+  { name: 'dsyev_small_work', signature: '(n: i32): i32', doc: 'Bytes of scratch dsyev_small needs.' },
+  { name: 'dsyev_small', signature: '(n: i32, a: ptr, lda: i32, upper: i32, w: ptr, z: ptr, ldz: i32, work: ptr): i32', doc: 'Symmetric eigenvalues and vectors (dsytd2 + dorm2r + dsteqr); 0, -1 for NaN/Inf in the read triangle, or the unconverged count.' },
 
   // LU (laswp.ts, getrf.ts)
   ...pair('laswp', '(n: i32, a: ptr, lda: i32, k0: i32, k1: i32, piv: ptr): void', 'Row interchanges k0..k1-1 (LAPACK dlaswp, forward).'),

@@ -1,9 +1,9 @@
 /**
  * One-call WASM kernels for small dense decompositions (assembly/small.ts): Householder QR
- * with its Q (LAPACK dgeqr2 + dorg2r) and the thin SVD of a tall matrix (dgebd2 + dorgbr +
- * dbdsqr). They exist only on the WASM backends, for float64 arrays that all live in WASM
+ * with its Q (LAPACK dgeqr2 + dorg2r), the thin SVD of a tall matrix (dgebd2 + dorgbr +
+ * dbdsqr) and the symmetric eigenproblem (dsytd2 + dorm2r + dsteqr). They exist only on the WASM backends, for float64 arrays that all live in WASM
  * memory; each function declines (returns false / undefined, touching nothing) otherwise,
- * and the caller runs its blocked TypeScript path (src/linalg/qr.ts, src/linalg/svd.ts).
+ * and the caller runs its blocked TypeScript path (src/linalg/qr.ts, svd.ts, eigh.ts).
  */
 import { InvalidArgumentError } from '../errors.js';
 import { defineKernel, wasmFor } from './registry.js';
@@ -17,6 +17,7 @@ function float64Resident(...arrays: ArrayBufferView[]): WasmKernels | undefined 
 }
 
 type GeqrArgs = [m: number, n: number, A: Float64Array, ldA: number, tau: Float64Array, Q: Float64Array, ldQ: number, qcols: number, diag: Float64Array];
+type SyevArgs = [n: number, A: Float64Array, ldA: number, upper: boolean, w: Float64Array, Z: Float64Array, ldZ: number, work: Float64Array];
 type GesvdArgs = [m: number, n: number, A: Float64Array, ldA: number, s: Float64Array, U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array];
 
 const geqr = defineKernel<GeqrArgs, boolean>({
@@ -54,6 +55,21 @@ const gesvd = defineKernel<GesvdArgs, number | undefined>({
   js: () => undefined,
 });
 
+const syev = defineKernel<SyevArgs, number | undefined>({
+  name: 'syev_small',
+  select: (_n, A, _ldA, _upper, w, Z, _ldZ, work) => float64Resident(A, w, Z, work),
+  wasm: (wk, n, A, ldA, upper, w, Z, ldZ, work) => {
+    checkSize('syevSmall: n', n);
+    checkMatrixArg('syevSmall: A', A, 0, ldA, n, n);
+    checkVectorArg('syevSmall: w', w, 0, 1, n);
+    checkMatrixArg('syevSmall: Z', Z, 0, ldZ, n, n);
+    const e = wk.rt.exports;
+    checkVectorArg('syevSmall: work', work, 0, 1, Math.ceil(e.dsyev_small_work(n) / 8));
+    return e.dsyev_small(n, A.byteOffset, ldA, upper ? 1 : 0, w.byteOffset, Z.byteOffset, ldZ, work.byteOffset);
+  },
+  js: () => undefined,
+});
+
 /**
  * Householder QR of the m x n A (column-major, leading dimension ldA) and the first `qcols`
  * columns of its Q (k = min(m, n) <= qcols <= m) into Q (ldQ), in one call: R on and above
@@ -86,4 +102,26 @@ export function gesvdSmall(
   U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array,
 ): number | undefined {
   return gesvd(m, n, A, ldA, s, U, ldU, V, ldV, work);
+}
+
+/** Doubles of `work` {@link syevSmall} needs for order n. */
+export function syevSmallWork(n: number): number {
+  // Mirrors dsyev_small_work in assembly/small.ts (checked there on every call).
+  return 3 * n + 8;
+}
+
+/**
+ * Eigenvalues w (ascending) and orthonormal eigenvectors Z (n x n, ldZ) of the symmetric
+ * n x n A (ldA; overwritten) in one call (LAPACK dsyev: dsytd2, Q formed by dorm2r, dsteqr),
+ * reading A's lower triangle, or its upper one when `upper`. work: {@link syevSmallWork}
+ * doubles.
+ * @returns 0; -1 (nothing computed) when the read triangle holds NaN or Inf; the number of
+ *   unconverged off-diagonal entries (never seen); or undefined (nothing done) unless every
+ *   array is float64 in WASM memory.
+ */
+export function syevSmall(
+  n: number, A: Float64Array, ldA: number, upper: boolean, w: Float64Array,
+  Z: Float64Array, ldZ: number, work: Float64Array,
+): number | undefined {
+  return syev(n, A, ldA, upper, w, Z, ldZ, work);
 }

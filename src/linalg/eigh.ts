@@ -13,6 +13,7 @@ import { stedc } from './lapack/stedc.js';
 import { steqr } from './lapack/steqr.js';
 import { sterf } from './lapack/sterf.js';
 import { ormtr, sytrd } from './lapack/sytrd.js';
+import { smallEigh } from './small.js';
 import { withWorkspace, type Workspace } from './lapack/workspace.js';
 import { ROUNDOFF as EPS, SAFMIN } from './lapack/machine.js';
 
@@ -152,6 +153,11 @@ export function eigh(A: Matrix, options?: EighOptions): Eigh {
   const dtype: DType = A.dtype;
   const n = A.rows;
   if (n === 0) return { w: toVector([], 0, 0, dtype), V: Matrix.zeros(0, 0, { dtype }) };
+  if (o.method === 'dc') {
+    // Small matrices: one WASM call (src/linalg/small.ts).
+    const small = smallEigh(A, o.upper);
+    if (small) return small;
+  }
   return withWorkspace((ws) => {
     const p = prepare(A, o.upper, 'eigh', ws);
     const Z = ws.f64(n * n);

@@ -1,19 +1,20 @@
 /**
  * Small matrices in one WASM call (issue 20, item 5). Below a few dozen rows the blocked
- * drivers of qr.ts and svd.ts spend most of a call outside arithmetic: a kernel call per
+ * drivers of qr.ts, svd.ts and eigh.ts spend most of a call outside arithmetic: a kernel call per
  * column (each validating its arguments and checking that its arrays live in WASM memory),
  * workspace allocations per step, block-reflector setup (larft) for panels as wide as the
  * matrix, and TypeScript loops (bdsqr's rotations, the divide-and-conquer leaves). Here the
  * input is copied once into one block of WASM memory, the whole factorization runs as one
  * call of an unblocked LAPACK-style kernel (assembly/small.ts: dgeqr2 + dorg2r; dgebd2 +
  * dorgbr + dbdsqr), and the results are copied out once, as LAPACK itself runs the
- * unblocked code below its crossover sizes (ILAENV's NX). The functions here return
+ * unblocked code below its crossover sizes (ILAENV's NX); eigh likewise (dsytd2 + dorm2r +
+ * dsteqr, LAPACK dsyev's steps). The functions here return
  * undefined when the path does not apply (no WASM backend, too large, or a shape it does
  * not cover) and the caller runs its general path.
  */
 import { ConvergenceError, OutOfMemoryError } from '../errors.js';
 import { activeWasm } from '../kernels/index.js';
-import { geqrSmall, gesvdSmall, gesvdSmallWork } from '../kernels/small-decomp.js';
+import { geqrSmall, gesvdSmall, gesvdSmallWork, syevSmall, syevSmallWork } from '../kernels/small-decomp.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { copyChecked, toMatrix, upperToMatrix } from './lapack/dense.js';
@@ -33,6 +34,15 @@ export const QR_SMALL_MAX = 128;
  * conquer's gemm updates overtake bdsqr's 6 n^2 flops of rotations per sweep.
  */
 export const SVD_SMALL_MAX = 128;
+
+/**
+ * Largest order whose eigh runs as one call (dsytd2 + dorm2r + dsteqr). dsteqr's rotations
+ * cost about 6 n^3 flops against the divide and conquer's few n^3 in gemm, so the crossover
+ * is lower than for the SVD. Measured on this 2-core VM, one thread, against the general
+ * path (dsytd2 + dstedc + dorm2r): 10 vs 13 us at n = 8, 62 vs 109 at 32, 333 vs 377 at 64,
+ * but 1064 vs 897 at 96.
+ */
+export const EIGH_SMALL_MAX = 64;
 
 /** The pieces of a QR factorization, as qr.ts builds its result from them. */
 export interface SmallQr {
@@ -145,5 +155,41 @@ export function smallSvd(A: Matrix, full: boolean): SmallSvd | undefined {
     const sv = inDtype(s, dtype) as Float64Array | Float32Array;
     if (!trans) return { U: toMatrix(u, 0, mm, mm, nn, dtype), s: sv, Vt: transposed(v, nn, nn, nn, dtype) };
     return { U: toMatrix(v, 0, nn, nn, nn, dtype), s: sv, Vt: transposed(u, mm, mm, nn, dtype) };
+  });
+}
+
+/**
+ * Eigenvalues (ascending) and eigenvectors of the symmetric n x n A, 1 <= n <=
+ * EIGH_SMALL_MAX, in one WASM call (LAPACK dsyev's steps), reading A's lower triangle, or
+ * its upper one when `upper`. Computed in float64, returned in A's dtype. undefined when the
+ * path does not apply, or when the read triangle holds NaN or Inf (the caller's general
+ * path then reports the entry).
+ * @throws ConvergenceError if the QL/QR iteration hits its cap (never seen).
+ */
+export function smallEigh(A: Matrix, upper: boolean): { w: Float64Array | Float32Array; V: Matrix } | undefined {
+  const n = A.rows;
+  if (n === 0 || n > EIGH_SMALL_MAX || A.cols !== n) return undefined;
+  const dtype = A.dtype;
+  const nn = n * n;
+  return withBlock(2 * nn + n + syevSmallWork(n), (blk) => {
+    const a = blk.subarray(0, nn);
+    const z = blk.subarray(nn, 2 * nn);
+    const w = blk.subarray(2 * nn, 2 * nn + n);
+    const work = blk.subarray(2 * nn + n);
+    // One bulk copy when A is stored by columns; a row-major A (such as B.T) copied as is
+    // is A^T, whose lower triangle is A's upper one.
+    let up = upper;
+    const src = A.data;
+    if (A.rowStride === 1 && A.colStride === n) a.set(src.subarray(A.offset, A.offset + nn));
+    else if (A.colStride === 1 && A.rowStride === n) {
+      a.set(src.subarray(A.offset, A.offset + nn));
+      up = !upper;
+    } else {
+      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) a[i + j * n] = src[A.offset + i * A.rowStride + j * A.colStride]!;
+    }
+    const info = syevSmall(n, a, n, up, w, z, n, work);
+    if (info === undefined || info < 0) return undefined;
+    if (info > 0) throw new ConvergenceError(`eigh: the QL/QR iteration left ${info} off-diagonal entries unconverged (n = ${n})`);
+    return { w: inDtype(w, dtype) as Float64Array | Float32Array, V: toMatrix(z, 0, n, n, n, dtype) };
   });
 }

@@ -1,4 +1,4 @@
-// The one-call small-matrix paths of qr and svd (src/linalg/small.ts over assembly/small.ts):
+// The one-call small-matrix paths of qr, svd and eigh (src/linalg/small.ts over assembly/small.ts):
 // the same properties as the general paths, agreement with the TypeScript backend's blocked
 // drivers on random shapes up to the crossover, the hard cases (graded, huge, tiny, rank
 // deficient, cond 1e14), and that the kernels decline arrays outside WASM memory.
@@ -9,7 +9,8 @@ import { activeWasm } from '../../src/kernels/index.js';
 import { geqrSmall, gesvdSmall, gesvdSmallWork } from '../../src/kernels/small-decomp.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { qr } from '../../src/linalg/qr.js';
-import { QR_SMALL_MAX, SVD_SMALL_MAX } from '../../src/linalg/small.js';
+import { EIGH_SMALL_MAX, QR_SMALL_MAX, SVD_SMALL_MAX } from '../../src/linalg/small.js';
+import { eigh } from '../../src/linalg/eigh.js';
 import { svd, svdvals } from '../../src/linalg/svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { BACKEND_NAMES, rng, withBackend } from '../helpers.js';
@@ -65,10 +66,29 @@ function checkSvd(name: string, A: Matrix): void {
   assert.ok(orthogonality(r.Vt.T) < 30, `${name}: Vt orthogonality ${orthogonality(r.Vt.T)}`);
 }
 
+/** Checks A V = V diag(w), V^T V = I and ascending w, scaled as in LAPACK's tests. */
+function checkEigh(name: string, S: Matrix, upper = false): void {
+  const n = S.rows;
+  const { w, V } = eigh(S, { upper });
+  assert.equal(w.length, n);
+  for (let i = 1; i < n; i++) assert.ok(w[i]! >= w[i - 1]!, `${name}: w not ascending at ${i}`);
+  const VW = V.copy();
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) VW.set(i, j, V.get(i, j) * w[j]!);
+  const res = scaledDiff(matmul(S, V), VW, n);
+  assert.ok(res < 30, `${name}: ||A V - V W|| / (n eps ||A||) = ${res}`);
+  assert.ok(orthogonality(V) < 30, `${name}: V orthogonality ${orthogonality(V)}`);
+}
+
+function symmetric(n: number, seed: number): Matrix {
+  const B = Matrix.random(n, n, { seed, distribution: 'normal' });
+  return B.add(B.T).scale(0.5);
+}
+
 describe('small-matrix paths', () => {
   it('cover up to 128 (the crossovers measured in bench/small.ts)', () => {
     assert.equal(QR_SMALL_MAX, 128);
     assert.equal(SVD_SMALL_MAX, 128);
+    assert.equal(EIGH_SMALL_MAX, 64);
   });
 
   for (const backend of WASM) {
@@ -112,6 +132,42 @@ describe('small-matrix paths', () => {
       for (let i = 0; i < 64; i++) assert.ok(Math.abs(g2[i]! - r2[i]!) <= 100 * EPS * r2[0]!, `64x64: s[${i}] = ${g2[i]} vs ${r2[i]} (TypeScript divide and conquer)`);
     }));
 
+    it(`eigh: A V = V diag(w), orthonormal V, ascending w, orders 1..64, upper and lower, hard cases (${backend})`, () => withBackend(backend, () => {
+      for (const n of [1, 2, 3, 5, 8, 13, 16, 25, 26, 32, 47, 64]) checkEigh(`random ${n}`, symmetric(n, n));
+      const S = symmetric(20, 21);
+      // Only the chosen triangle is read: garbage (even NaN) in the other one is ignored.
+      const lowerOnly = S.copy();
+      const upperOnly = S.copy();
+      for (let j = 0; j < 20; j++) for (let i = 0; i < j; i++) { lowerOnly.set(i, j, NaN); upperOnly.set(j, i, NaN); }
+      const ref = eigh(S).w;
+      for (const [name, A, upper] of [['lower only', lowerOnly, false], ['upper only', upperOnly, true], ['row-major view', S.T, false], ['row-major view upper', S.T, true]] as const) {
+        const w = eigh(A, { upper }).w;
+        for (let i = 0; i < 20; i++) assert.ok(Math.abs(w[i]! - ref[i]!) <= 1e-13 * Math.abs(ref[19]!), `${name}: w[${i}] = ${w[i]} vs ${ref[i]}`);
+      }
+      checkEigh('upper', S, true);
+      const G = graded(symmetric(16, 22), -100, 100);
+      checkEigh('graded 1e-100..1e100 (symmetrized)', G.add(G.T).scale(0.5));
+      checkEigh('entries 1e-300', symmetric(12, 23).scale(1e-300));
+      checkEigh('entries 1e300', symmetric(12, 24).scale(1e300));
+      checkEigh('zero', Matrix.zeros(9, 9));
+      checkEigh('identity', Matrix.identity(10));
+      // Clustered eigenvalues: Q diag(1 + i 1e-12) Q^T.
+      const Q = qr(Matrix.random(30, 30, { seed: 25, distribution: 'normal' })).Q;
+      const QD = Q.copy();
+      for (let j = 0; j < 30; j++) for (let i = 0; i < 30; i++) QD.set(i, j, Q.get(i, j) * (1 + j * 1e-12));
+      checkEigh('clustered', matmul(QD, Q, { transB: true }));
+    }));
+
+    it(`eigh: eigenvalues agree with the TypeScript backend's divide and conquer (${backend})`, () => {
+      for (const n of [7, 33, 64]) {
+        const S = symmetric(n, 100 + n);
+        const got = withBackend(backend, () => eigh(S).w);
+        const ref = withBackend('js', () => eigh(S).w);
+        const scale = Math.max(Math.abs(ref[0]!), Math.abs(ref[n - 1]!));
+        for (let i = 0; i < n; i++) assert.ok(Math.abs(got[i]! - ref[i]!) <= 20 * n * EPS * scale, `n = ${n}: w[${i}] = ${got[i]} vs ${ref[i]}`);
+      }
+    });
+
     it(`float32 input: computed in float64, returned as float32 (${backend})`, () => withBackend(backend, () => {
       const A = Matrix.random(20, 12, { seed: 15, distribution: 'normal', dtype: 'float32' });
       const f = qr(A);
@@ -123,6 +179,10 @@ describe('small-matrix paths', () => {
       const r = svd(A);
       assert.equal(r.U.dtype, 'float32');
       assert.ok(r.s instanceof Float32Array);
+      const S = symmetric(10, 18).copy({ dtype: 'float32' });
+      const e = eigh(S);
+      assert.ok(e.w instanceof Float32Array);
+      assert.equal(e.V.dtype, 'float32');
     }));
 
     it(`NaN or Inf input is a NonFiniteInputError naming the entry (${backend})`, () => withBackend(backend, () => {
@@ -131,6 +191,9 @@ describe('small-matrix paths', () => {
       assert.throws(() => qr(A), (e) => e instanceof NonFiniteInputError && /qr: .*NaN at \(3, 2\)/.test(e.message));
       A.set(3, 2, Infinity);
       assert.throws(() => svd(A), (e) => e instanceof NonFiniteInputError && /svd: .*Infinity at \(3, 2\)/.test(e.message));
+      const S = symmetric(6, 19);
+      S.set(4, 1, NaN);
+      assert.throws(() => eigh(S), (e) => e instanceof NonFiniteInputError && /eigh: .*NaN at \(4, 1\)/.test(e.message));
     }));
 
     it(`the kernels decline arrays outside WASM memory and run on heap arrays (${backend})`, () => withBackend(backend, () => {
