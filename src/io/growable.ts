@@ -44,8 +44,15 @@ export class Growable<K extends 'f64' | 'i32'> {
     return (this.length === this.buf.length ? this.buf : this.buf.subarray(0, this.length)) as TypedArrayOf<K>;
   }
 
-  /** The values appended so far in a compact array of their own (copies unless already compact). */
+  /**
+   * The values appended so far in a compact array of their own: copied unless they fill at
+   * least 7/8 of the storage, which is then shared (a reader that preallocated what its
+   * header declared, say a Matrix Market file whose diagonal entries are not mirrored, saves
+   * copying hundreds of megabytes for a few unused slots).
+   */
   take(): TypedArrayOf<K> {
-    return (this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length)) as TypedArrayOf<K>;
+    const n = this.length;
+    if (n === this.buf.length) return this.buf;
+    return (n >= this.buf.length - (this.buf.length >> 3) ? this.buf.subarray(0, n) : this.buf.slice(0, n)) as TypedArrayOf<K>;
   }
 }

@@ -16,8 +16,9 @@ import { allocFloat, type DType } from '../matrix/dtype.js';
 import { Matrix, type DTypeOptions } from '../matrix/matrix.js';
 import { checkMemory } from '../matrix/memory.js';
 import { Growable } from './growable.js';
-import { scanFileLines, scanFileLinesSync, scanLines } from './lines.js';
-import { formatReal, parseInteger, parseReal } from './numbers.js';
+import { ByteLineFeeder, feedBytes, feedFile, feedFileSync } from './byte-lines.js';
+import { scanFileLines, scanLines } from './lines.js';
+import { formatReal, parseDecimalBytes, parseInteger, parseReal } from './numbers.js';
 import { writeChunks, writeChunksSync } from './write-chunks.js';
 
 /** Storage layout of a Matrix Market file. */
@@ -288,19 +289,68 @@ class MtxParser {
       if (this.symmetry === 'skew-symmetric' && i === j) {
         this.fail(lineNo, `diagonal entry (${i + 1}, ${j + 1}) in a skew-symmetric matrix, whose diagonal is zero by definition`);
       }
-      this.row!.push(i);
-      this.col!.push(j);
-      val.push(v);
-      // Entries above the diagonal are mirrored too, as scipy does, so files written with
-      // the upper instead of the lower triangle read correctly.
-      if (this.symmetry !== 'general' && i !== j) {
-        this.row!.push(j);
-        this.col!.push(i);
-        val.push(this.symmetry === 'skew-symmetric' ? -v : v);
-      }
+      this.add(i, j, v);
+      return;
     }
     this.seen++;
   }
+
+  /** Store coordinate entry (i, j) = v, 0-based, and its mirror image off the diagonal. */
+  private add(i: number, j: number, v: number): void {
+    this.row!.push(i);
+    this.col!.push(j);
+    this.val!.push(v);
+    // Entries above the diagonal are mirrored too, as scipy does, so files written with
+    // the upper instead of the lower triangle read correctly.
+    if (this.symmetry !== 'general' && i !== j) {
+      this.row!.push(j);
+      this.col!.push(i);
+      this.val!.push(this.symmetry === 'skew-symmetric' ? -v : v);
+    }
+    this.seen++;
+  }
+
+  /**
+   * One coordinate entry read straight from the bytes of its line, when the line has the
+   * common shape (`row col [value]` separated by blanks, in range, nothing else).
+   * @returns false, having changed nothing, for every other line (and before the entries
+   *   start): the string path ({@link line}) then reads it and reports any error exactly.
+   */
+  readonly bytesLine = (b: Uint8Array, s: number, e: number, lineNo: number, ascii: (s: number, e: number) => string): boolean => {
+    if (this.state !== 'data' || this.format !== 'coordinate' || this.seen === this.declared) return false;
+    let p = s;
+    while (p < e && isSpace(b[p]!)) p++;
+    // Row and column: 1 to 10 digits each, then a blank.
+    let i = 0;
+    let d: number;
+    let q = p;
+    for (; p < e && (d = b[p]! - 48) >= 0 && d <= 9; p++) i = i * 10 + d;
+    if (p === q || p - q > 10 || p === e || !isSpace(b[p]!)) return false;
+    while (p < e && isSpace(b[p]!)) p++;
+    let j = 0;
+    q = p;
+    for (; p < e && (d = b[p]! - 48) >= 0 && d <= 9; p++) j = j * 10 + d;
+    if (p === q || p - q > 10 || i < 1 || i > this.rows || j < 1 || j > this.cols) return false;
+    let v = 1;
+    if (this.field !== 'pattern') {
+      if (p === e || !isSpace(b[p]!)) return false;
+      while (p < e && isSpace(b[p]!)) p++;
+      const ts = p;
+      // Beyond ASCII the token cannot be a number: the string path reports it, decoded.
+      while (p < e && !isSpace(b[p]!)) if (b[p++]! > 127) return false;
+      const te = p;
+      while (p < e && isSpace(b[p]!)) p++;
+      if (ts === te || p !== e) return false;
+      const fast = this.field === 'real' ? parseDecimalBytes(b, ts, te) : undefined;
+      v = fast ?? this.value(ascii(ts, te), lineNo);
+    } else {
+      while (p < e && isSpace(b[p]!)) p++;
+      if (p !== e) return false;
+    }
+    if (this.symmetry === 'skew-symmetric' && i === j) return false;
+    this.add(i - 1, j - 1, v);
+    return true;
+  };
 
   /** The header after the input ended at `lineCount` lines; fails when it had none. */
   requireHeader(lineCount: number): MtxHeader {
@@ -375,19 +425,24 @@ function densify(e: MtxEntries, rows: number, cols: number, dtype: DType, file: 
  */
 export function parseMtx(source: string | Uint8Array, file = '<buffer>'): MtxData {
   const p = new MtxParser(file, source.length);
-  return p.finish(scanLines(source, file, p.line));
+  return p.finish(typeof source === 'string' ? scanLines(source, file, p.line) : feedBytes(source, feederOf(p, file)));
+}
+
+// Entries are read from the bytes of their lines; everything else goes through the string path.
+function feederOf(p: MtxParser, file: string): ByteLineFeeder {
+  return new ByteLineFeeder(file, p.bytesLine, p.line);
 }
 
 /** Read a `.mtx` file synchronously, streaming its lines. Errors as {@link parseMtx}. */
 export function readMtxSync(path: string): MtxData {
   const p = new MtxParser(path, statSync(path).size);
-  return p.finish(scanFileLinesSync(path, p.line));
+  return p.finish(feedFileSync(path, feederOf(p, path)));
 }
 
 /** Read a `.mtx` file, streaming its lines. Errors as {@link parseMtx}. */
 export async function readMtx(path: string): Promise<MtxData> {
   const p = new MtxParser(path, (await stat(path)).size);
-  return p.finish(await scanFileLines(path, p.line));
+  return p.finish(await feedFile(path, feederOf(p, path)));
 }
 
 // Thrown from the line handler to stop reading after the size line.

@@ -298,3 +298,60 @@ print(json.dumps(res))`,
     assert.deepEqual(out[name], name === 'f32.mtx' ? [[0.1, 0.33333334]] : want, name);
   }
 });
+
+test('property: the bytes reader (parseMtx of bytes, readMtx) gives the entries and errors of the string reader', async () => {
+  const fc = (await import('fast-check')).default;
+  const { parseDecimalBytes } = await import('../../src/io/numbers.js');
+  const enc = new TextEncoder();
+  // Every spelling a writer might use: shortest round trip, %.17g-like, exponents, signs,
+  // leading zeros, integers, tiny and huge values (outside the exact fast path).
+  const spell = (v: number, k: number): string => {
+    switch (k % 8) {
+      case 0: return String(v);
+      case 1: return v.toExponential(16);
+      case 2: return v.toPrecision(17);
+      case 3: return (v >= 0 ? '+' : '') + v.toFixed(6);
+      case 4: return v.toExponential(3).replace('e', 'E');
+      case 5: return `00${Math.abs(v).toFixed(2)}`;
+      case 6: return String(Math.round(v * 1000));
+      default: return `${(v * 1e-30).toExponential()}`;
+    }
+  };
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), fc.nat(31)), { maxLength: 40 }), fc.boolean(), fc.constantFrom('symmetric', 'general'), (rows, crlf, sym) => {
+      const nl = crlf ? '\r\n' : '\n';
+      const lines = [`%%MatrixMarket matrix coordinate real ${sym}`, '% comment', `9 9 ${rows.length}`];
+      rows.forEach(([i, j, v, k], t) => {
+        if (t % 7 === 3) lines.push('% between entries', '');
+        const sep = k & 16 ? '\t' : '  ';
+        lines.push(`${k & 8 ? ' ' : ''}${i}${sep}${j} ${spell(v, k)}${k & 4 ? ' ' : ''}`);
+      });
+      const text = lines.join(nl) + (rows.length % 2 ? nl : '');
+      const a = parseMtx(text, 'f.mtx');
+      const b = parseMtx(enc.encode(text), 'f.mtx');
+      assert.deepEqual(b.entries, a.entries);
+      assert.equal(b.nnz, a.nnz);
+      assert.deepEqual(b.comments, a.comments);
+    }),
+    { numRuns: 150, seed: 7 },
+  );
+  // Bad lines: the same ParseError (message and line) from bytes as from text.
+  for (const bad of ['1 1 x', '1 1 1 1', '0 1 1', '1 10 1', '1 1', '1 1 1e', '1 1 --1', '1 1 1.2.3', '1 1 \u00e91', '1 1 0x10', '1 1 nan', '1 1 -inf', ' 2\t3 4.5e+300 ']) {
+    const text = `${BANNER}9 9 1\n${bad}\n`;
+    let want: unknown;
+    let got: unknown;
+    try { want = parseMtx(text, 'b.mtx').entries; } catch (e) { want = (e as Error).message; }
+    try { got = parseMtx(enc.encode(text), 'b.mtx').entries; } catch (e) { got = (e as Error).message; }
+    assert.deepEqual(got, want, bad);
+  }
+  // parseDecimalBytes gives Number()'s double wherever it answers.
+  fc.assert(
+    fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).chain((v) => fc.constantFrom(String(v), v.toExponential(), v.toPrecision(15), v.toFixed(Math.min(20, 3)))), fc.stringMatching(/^[+-]?\d{0,20}(\.\d{0,20})?([eE][+-]?\d{1,4})?$/)), (s) => {
+      const v = parseDecimalBytes(enc.encode(s), 0, s.length);
+      if (v !== undefined) assert.ok(Object.is(v, Number(s)), `${s}: ${v} vs ${Number(s)}`);
+    }),
+    { numRuns: 3000, seed: 11 },
+  );
+  assert.equal(parseDecimalBytes(enc.encode('0.5488135039273248'), 0, 18), 0.5488135039273248);
+  assert.equal(parseDecimalBytes(enc.encode('12345678901234567'), 0, 17), undefined); // above 2^53: left to Number()
+});
