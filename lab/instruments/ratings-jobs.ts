@@ -1,13 +1,18 @@
 /**
- * The ratings instrument's work, run in the Lab's compute worker (lab/worker.ts): the grid
- * for a seed, the fit at (k, steps) with its curve along the steps, and the final train and
- * held-out RMSE for every k from 1 to K_MAX at the same steps (the lesson's chart: train
- * error keeps falling with k, held-out error turns up past the planted rank).
+ * The ratings instrument's work, run in the Lab's compute worker (lab/worker.ts). For a grid
+ * (a seed) it runs one descent of MAX_STEPS steps per rank k = 1..K_MAX and keeps the
+ * predictions and RMSEs at every STEP-th step ({@link fitTrajectory}): the fit at any
+ * (k, steps) on the slider's grid is then a lookup, so dragging or playing the steps costs
+ * nothing, and the lesson's chart (final train and held-out RMSE against k at the current
+ * steps) comes from the same trajectories.
  */
-import { fitFactors, makeRatingsGrid, type RatingsGrid } from './ratings-model.js';
+import { fitFactors, fitTrajectory, makeRatingsGrid, type RatingsGrid, type Trajectory } from './ratings-model.js';
 
 /** The largest k the instrument offers. */
 export const K_MAX = 8;
+/** The steps slider's range and step. */
+export const MAX_STEPS = 2000;
+export const STEP = 10;
 
 /** Input of 'ratings.fit'. */
 export interface RatingsFitInput {
@@ -25,63 +30,90 @@ export interface RatingsFitOutput {
   truth: Float64Array;
   /** 1 where observed. */
   observed: Uint8Array;
-  /** mu + U V^T, row-major users x items. */
+  /** mu + U V^T at (k, steps), row-major users x items. */
   prediction: Float64Array;
   trainRmse: number;
   heldOutRmse: number;
   parameters: number;
+  /** Train and held-out RMSE along the descent for this k, steps 0..`steps` (every STEP). */
   curve: { step: number; train: number; heldOut: number }[];
-  /** Final RMSEs for k = 1 .. K_MAX at the same steps. */
+  /** The largest RMSE on this k's whole descent (a fixed y axis for the curve). */
+  curveMax: number;
+  /** Final train and held-out RMSE for k = 1 .. K_MAX at the same steps. */
   byK: { k: number; train: number; heldOut: number }[];
 }
 
-let cachedGrid: { seed: number; grid: RatingsGrid } | undefined;
-const byKCache = new Map<string, { k: number; train: number; heldOut: number }>();
+let cache: { seed: number; grid: RatingsGrid; truth: Float64Array; traj: Map<number, Trajectory> } | undefined;
 
-function gridFor(seed: number): RatingsGrid {
-  if (cachedGrid?.seed !== seed) {
-    cachedGrid = { seed, grid: makeRatingsGrid({ seed }) };
-    byKCache.clear();
+function forSeed(seed: number): NonNullable<typeof cache> {
+  if (cache?.seed !== seed) {
+    const grid = makeRatingsGrid({ seed });
+    const { users: m, items: n } = grid;
+    const truth = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) truth[i * n + j] = grid.truth.get(i, j);
+    cache = { seed, grid, truth, traj: new Map() };
   }
-  return cachedGrid.grid;
+  return cache;
 }
 
-/** The fit for one (seed, k, steps) and the RMSE against k (cached per (k, steps)). */
-export function ratingsFit(input: RatingsFitInput): RatingsFitOutput {
-  const grid = gridFor(input.seed);
-  const r = fitFactors(grid, { k: input.k, steps: input.steps });
-  byKCache.set(`${input.k}:${input.steps}`, { k: input.k, train: r.trainRmse, heldOut: r.heldOutRmse });
-  const byK: RatingsFitOutput['byK'] = [];
-  for (let k = 1; k <= K_MAX; k++) {
-    const key = `${k}:${input.steps}`;
-    let e = byKCache.get(key);
-    if (!e) {
-      const f = fitFactors(grid, { k, steps: input.steps, every: Math.max(1, input.steps) });
-      e = { k, train: f.trainRmse, heldOut: f.heldOutRmse };
-      byKCache.set(key, e);
-    }
-    byK.push(e);
+function trajectory(c: NonNullable<typeof cache>, k: number): Trajectory {
+  let t = c.traj.get(k);
+  if (!t) {
+    t = fitTrajectory(c.grid, k, MAX_STEPS, STEP);
+    c.traj.set(k, t);
   }
+  return t;
+}
+
+/** The fit at (seed, k, steps), its curve, and the RMSE against k at those steps. */
+export function ratingsFit(input: RatingsFitInput): RatingsFitOutput {
+  const c = forSeed(input.seed);
+  const { grid } = c;
   const { users: m, items: n } = grid;
-  const truth = new Float64Array(m * n);
-  const prediction = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      truth[i * n + j] = grid.truth.get(i, j);
-      prediction[i * n + j] = r.prediction.get(i, j);
+  const onGrid = Number.isInteger(input.steps / STEP) && input.steps >= 0 && input.steps <= MAX_STEPS;
+  let prediction: Float64Array, trainRmse: number, heldOutRmse: number;
+  let curve: RatingsFitOutput['curve'];
+  let curveMax = 0;
+  const byK: RatingsFitOutput['byK'] = [];
+  if (onGrid) {
+    const at = input.steps / STEP;
+    const t = trajectory(c, input.k);
+    prediction = t.predictions.slice(at * m * n, (at + 1) * m * n);
+    trainRmse = t.train[at]!;
+    heldOutRmse = t.heldOut[at]!;
+    curve = [];
+    for (let i = 0; i <= at; i++) curve.push({ step: t.steps[i]!, train: t.train[i]!, heldOut: t.heldOut[i]! });
+    for (let i = 0; i < t.steps.length; i++) curveMax = Math.max(curveMax, t.train[i]!, t.heldOut[i]!);
+    for (let k = 1; k <= K_MAX; k++) {
+      const tk = trajectory(c, k);
+      byK.push({ k, train: tk.train[at]!, heldOut: tk.heldOut[at]! });
+    }
+  } else {
+    // Off the slider's grid (not reachable from the page): fit directly.
+    const r = fitFactors(grid, { k: input.k, steps: input.steps });
+    prediction = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) prediction[i * n + j] = r.prediction.get(i, j);
+    trainRmse = r.trainRmse;
+    heldOutRmse = r.heldOutRmse;
+    curve = r.curve.map((p) => ({ ...p }));
+    curveMax = Math.max(...curve.map((p) => Math.max(p.train, p.heldOut)));
+    for (let k = 1; k <= K_MAX; k++) {
+      const f = k === input.k ? r : fitFactors(grid, { k, steps: input.steps, every: Math.max(1, input.steps) });
+      byK.push({ k, train: f.trainRmse, heldOut: f.heldOutRmse });
     }
   }
   return {
     users: m,
     items: n,
     plantedRank: grid.plantedRank,
-    truth,
-    observed: grid.observed.slice(),
+    truth: c.truth,
+    observed: grid.observed,
     prediction,
-    trainRmse: r.trainRmse,
-    heldOutRmse: r.heldOutRmse,
-    parameters: r.parameters,
-    curve: r.curve.map((p) => ({ ...p })),
+    trainRmse,
+    heldOutRmse,
+    parameters: input.k * (m + n),
+    curve,
+    curveMax,
     byK,
   };
 }

@@ -93,56 +93,58 @@ export interface FitResult {
   readonly curve: readonly { step: number; train: number; heldOut: number }[];
 }
 
-function rmses(grid: RatingsGrid, mu: number, U: Matrix, V: Matrix): { train: number; heldOut: number; prediction: Matrix } {
-  const { users: m, items: n, observed, truth } = grid;
-  const k = U.cols;
-  const prediction = Matrix.zeros(m, n);
+/** Row-major predictions mu + U V^T and the RMSE over the observed cells and over the blanks. */
+function evaluate(grid: RatingsGrid, truth: Float64Array, mu: number, u: Float64Array, v: Float64Array, k: number, prediction: Float64Array): { train: number; heldOut: number } {
+  const { users: m, items: n, observed } = grid;
   let st = 0, nt = 0, sh = 0, nh = 0;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let v = mu;
-      for (let p = 0; p < k; p++) v += U.get(i, p) * V.get(j, p);
-      prediction.set(i, j, v);
-      const e = truth.get(i, j) - v;
+      let p = mu;
+      for (let q = 0; q < k; q++) p += u[i + q * m]! * v[j + q * n]!;
+      prediction[i * n + j] = p;
+      const e = truth[i * n + j]! - p;
       if (observed[i * n + j]) { st += e * e; nt++; } else { sh += e * e; nh++; }
     }
   }
-  return { train: Math.sqrt(st / Math.max(1, nt)), heldOut: Math.sqrt(sh / Math.max(1, nh)), prediction };
+  return { train: Math.sqrt(st / Math.max(1, nt)), heldOut: Math.sqrt(sh / Math.max(1, nh)) };
 }
 
 /**
- * Fit U (users x k), V (items x k) by `steps` full-batch gradient steps on the observed
- * cells, from a seeded start (so a given (k, steps) always gives the same picture):
+ * Full-batch gradient descent on the observed cells from a seeded start, calling
+ * `checkpoint(step, mu, u, v)` at step 0, every `every` steps and at the last step:
  *   E = mask .* (R - mu - U V^T);  U += lr (E V - lambda U);  V += lr (E^T U - lambda V).
- * Cost O(steps * |observed| * k).
+ * u (m x k) and v (n x k) are column-major. Cost O(steps * |observed| * k).
  */
-export function fitFactors(grid: RatingsGrid, o: FitOptions): FitResult {
-  const { users: m, items: n, observed, truth } = grid;
-  const k = o.k, lr = o.learningRate ?? 0.03, lambda = o.lambda ?? 0.05;
+function descend(grid: RatingsGrid, k: number, steps: number, every: number, o: { learningRate?: number; lambda?: number; seed?: number }, checkpoint: (step: number, mu: number, u: Float64Array, v: Float64Array) => void): void {
+  const { users: m, items: n, observed } = grid;
+  const lr = o.learningRate ?? 0.03, lambda = o.lambda ?? 0.05;
   const g = rng(o.seed ?? 0);
-  const U = Matrix.random(m, k, { seed: g, distribution: 'normal' }).scale(0.3);
-  const V = Matrix.random(n, k, { seed: g, distribution: 'normal' }).scale(0.3);
-  let mu = 0, count = 0;
+  const u = Matrix.random(m, k, { seed: g, distribution: 'normal' }).scale(0.3).data as Float64Array; // column-major, ld = m (float64: the default dtype)
+  const v = Matrix.random(n, k, { seed: g, distribution: 'normal' }).scale(0.3).data as Float64Array;
+  let mu = 0;
   const cells: number[] = [];
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) if (observed[i * n + j]) { mu += truth.get(i, j); count++; cells.push(i, j); }
-  mu /= Math.max(1, count);
-  const every = o.every ?? Math.max(1, Math.ceil(o.steps / 60));
-  const curve: { step: number; train: number; heldOut: number }[] = [];
-  const gU = new Float64Array(m * k), gV = new Float64Array(n * k);
-  const u = U.data, v = V.data; // column-major, ld = rows (fresh matrices)
-  for (let s = 0; s <= o.steps; s++) {
-    if (s % every === 0 || s === o.steps) {
-      const r = rmses(grid, mu, U, V);
-      curve.push({ step: s, train: r.train, heldOut: r.heldOut });
+  const values: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      if (!observed[i * n + j]) continue;
+      const r = grid.truth.get(i, j);
+      mu += r;
+      cells.push(i, j);
+      values.push(r);
     }
-    if (s === o.steps) break;
+  }
+  mu /= Math.max(1, values.length);
+  const gU = new Float64Array(m * k), gV = new Float64Array(n * k);
+  for (let s = 0; s <= steps; s++) {
+    if (s % every === 0 || s === steps) checkpoint(s, mu, u, v);
+    if (s === steps) break;
     gU.fill(0);
     gV.fill(0);
-    for (let c = 0; c < cells.length; c += 2) {
+    for (let c = 0, t = 0; c < cells.length; c += 2, t++) {
       const i = cells[c]!, j = cells[c + 1]!;
       let pred = mu;
       for (let p = 0; p < k; p++) pred += u[i + p * m]! * v[j + p * n]!;
-      const e = truth.get(i, j) - pred;
+      const e = values[t]! - pred;
       for (let p = 0; p < k; p++) {
         gU[i + p * m] = gU[i + p * m]! + e * v[j + p * n]!;
         gV[j + p * n] = gV[j + p * n]! + e * u[i + p * m]!;
@@ -151,6 +153,66 @@ export function fitFactors(grid: RatingsGrid, o: FitOptions): FitResult {
     for (let t = 0; t < m * k; t++) u[t] = u[t]! + lr * (gU[t]! - lambda * u[t]!);
     for (let t = 0; t < n * k; t++) v[t] = v[t]! + lr * (gV[t]! - lambda * v[t]!);
   }
-  const r = rmses(grid, mu, U, V);
-  return { prediction: r.prediction, trainRmse: r.train, heldOutRmse: r.heldOut, parameters: k * (m + n), curve };
+}
+
+/** The true ratings as a row-major array. */
+function truthRowMajor(grid: RatingsGrid): Float64Array {
+  const { users: m, items: n } = grid;
+  const t = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[i * n + j] = grid.truth.get(i, j);
+  return t;
+}
+
+/**
+ * Fit U (users x k), V (items x k) by `steps` full-batch gradient steps on the observed
+ * cells, from a seeded start (so a given (k, steps) always gives the same picture).
+ */
+export function fitFactors(grid: RatingsGrid, o: FitOptions): FitResult {
+  const { users: m, items: n } = grid;
+  const k = o.k;
+  const truth = truthRowMajor(grid);
+  const every = o.every ?? Math.max(1, Math.ceil(o.steps / 60));
+  const curve: { step: number; train: number; heldOut: number }[] = [];
+  const pred = new Float64Array(m * n);
+  let last = { train: NaN, heldOut: NaN };
+  descend(grid, k, o.steps, every, o, (step, mu, u, v) => {
+    last = evaluate(grid, truth, mu, u, v, k, pred);
+    curve.push({ step, train: last.train, heldOut: last.heldOut });
+  });
+  const prediction = Matrix.zeros(m, n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) prediction.set(i, j, pred[i * n + j]!);
+  return { prediction, trainRmse: last.train, heldOutRmse: last.heldOut, parameters: k * (m + n), curve };
+}
+
+/** The whole descent for one k, kept at every checkpoint (see {@link fitTrajectory}). */
+export interface Trajectory {
+  readonly k: number;
+  /** Checkpoint steps 0, every, 2 every, ..., maxSteps. */
+  readonly steps: Int32Array;
+  readonly train: Float64Array;
+  readonly heldOut: Float64Array;
+  /** Row-major users x items predictions at checkpoint c: predictions[c * m * n + i * n + j]. */
+  readonly predictions: Float64Array;
+}
+
+/**
+ * One descent of `maxSteps` steps for rank k, with the predictions and both RMSEs at every
+ * `every`-th step: the fit at any checkpoint s equals {@link fitFactors} with steps = s
+ * (the same iterates from the same seeded start), so a steps slider on that grid is a lookup.
+ */
+export function fitTrajectory(grid: RatingsGrid, k: number, maxSteps: number, every: number, o: { learningRate?: number; lambda?: number; seed?: number } = {}): Trajectory {
+  const { users: m, items: n } = grid;
+  const count = Math.floor(maxSteps / every) + 1 + (maxSteps % every === 0 ? 0 : 1);
+  const steps = new Int32Array(count), train = new Float64Array(count), heldOut = new Float64Array(count);
+  const predictions = new Float64Array(count * m * n);
+  const truth = truthRowMajor(grid);
+  let c = 0;
+  descend(grid, k, maxSteps, every, o, (step, mu, u, v) => {
+    const r = evaluate(grid, truth, mu, u, v, k, predictions.subarray(c * m * n, (c + 1) * m * n));
+    steps[c] = step;
+    train[c] = r.train;
+    heldOut[c] = r.heldOut;
+    c++;
+  });
+  return { k, steps, train, heldOut, predictions };
 }

@@ -41,27 +41,52 @@ async function noOverflow(page: Page): Promise<void> {
 test('lab: low-rank ratings (RMSE falls with steps; k past the planted rank overfits)', { skip }, async () => {
   await show('ratings');
   const id = 'ratings';
+  const settled = (): Promise<unknown> => page.waitForSelector(`#instrument-${id}[data-busy="false"]`);
   assert.match((await page.textContent('#backend')) ?? '', /kernels: wasm/);
+  await settled();
   await keys(page, id, 'steps', 'Home');
+  await settled();
   const r0 = await stat(page, id, 'train-rmse');
   await keys(page, id, 'steps', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowRight');
+  await settled();
   assert.equal(Number(await page.inputValue(`[data-instrument="${id}"] [data-control="steps"]`)), 50);
   const r50 = await stat(page, id, 'train-rmse');
   await keys(page, id, 'steps', 'End');
+  await settled();
   const r2000 = await stat(page, id, 'train-rmse');
   assert.ok(r0 > r50 && r50 > r2000, `train RMSE must fall with steps: ${r0} ${r50} ${r2000}`);
   const h2 = await stat(page, id, 'heldout-rmse');
   assert.equal(await stat(page, id, 'params'), 2 * (16 + 12));
+  // The RMSE-against-k chart: one point per k for train and held-out, k = 2 highlighted.
+  const kChart = `[data-instrument="${id}"] [data-figure="rmse-k"]`;
+  assert.equal(await page.$$eval(`${kChart} circle.dot`, (c) => c.length), 16);
+  assert.equal(await page.$$eval(`${kChart} circle.current`, (c) => c.length), 2);
   await screenshot(page, 'ratings-k2');
   await keys(page, id, 'k', 'End');
+  await settled();
   const t8 = await stat(page, id, 'train-rmse');
   const h8 = await stat(page, id, 'heldout-rmse');
   assert.equal(await stat(page, id, 'params'), 8 * (16 + 12));
   assert.ok(t8 < r2000, `train RMSE keeps falling with k: ${t8} vs ${r2000}`);
   assert.ok(h8 > 1.2 * h2, `held-out RMSE rises past the planted rank: k=8 ${h8} vs k=2 ${h2}`);
-  const predicted = await page.$$eval(`[data-instrument="${id}"] [data-grid="reconstruction"] td.predicted`, (tds) => tds.map((t) => t.textContent));
-  assert.ok(predicted.length > 0 && predicted.every((t) => /^\d\.\d$/.test(t ?? '')), 'blank cells show predictions');
+  const predicted = await page.$$eval(`[data-instrument="${id}"] [data-grid="reconstruction"] td.predicted`, (tds) => tds.map((t) => [t.querySelector('.v')?.textContent, t.textContent]));
+  assert.ok(predicted.length > 0 && predicted.every(([v, all]) => /^\d\.\d$/.test(v ?? '') && all === `predicted ${v}`), 'blank cells show predictions, announced as predicted');
   await screenshot(page, 'ratings-k8-overfit');
+  // Reveal the hidden ratings, then the error of every cell (prediction - truth).
+  await page.selectOption(`[data-instrument="${id}"] [data-control="show"]`, 'truth');
+  assert.equal(await page.$$eval(`[data-instrument="${id}"] [data-grid="truth"] td .v`, (t) => t.length), 192);
+  await page.selectOption(`[data-instrument="${id}"] [data-control="show"]`, 'error');
+  const errs = await page.$$eval(`[data-instrument="${id}"] [data-grid="error"] td .v`, (t) => t.map((x) => Number((x.textContent ?? '').replace('−', '-'))));
+  assert.equal(errs.length, 192);
+  const rms = Math.sqrt(errs.reduce((a, e) => a + e * e, 0) / 192);
+  assert.ok(rms > 0 && rms < 2, `per-cell errors look like RMSEs: ${rms}`);
+  // Play runs the steps to the end.
+  await setValue(page, id, 'steps', 1800);
+  await settled();
+  await page.click(`[data-instrument="${id}"] button[data-action="play"]`);
+  await page.waitForFunction(() => (document.querySelector('[data-instrument="ratings"] [data-control="steps"]') as HTMLInputElement).value === '2000' && document.querySelector('[data-instrument="ratings"] [data-action="play"]')?.getAttribute('aria-pressed') === 'false');
+  await settled();
+  assert.ok(close(await stat(page, id, 'train-rmse'), t8, 1e-12), 'played to 2000 steps: the same fit');
   assert.deepEqual(errors, []);
 });
 

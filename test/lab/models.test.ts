@@ -201,3 +201,19 @@ test('tensor train sweep: whole decades, error below eps, storage falls with eps
   }
   assert.ok(pts[0]!.storage > pts.at(-1)!.storage);
 });
+
+test('ratings trajectory: the fit at every checkpoint is fitFactors at that many steps', async () => {
+  const { fitTrajectory } = await import('../../lab/instruments/ratings-model.js');
+  const g = makeRatingsGrid({ seed: 5 });
+  const t = fitTrajectory(g, 3, 200, 10);
+  assert.equal(t.steps.length, 21);
+  assert.equal(t.steps[20], 200);
+  for (const at of [0, 1, 7, 20]) {
+    const f = fitFactors(g, { k: 3, steps: t.steps[at]! });
+    assert.ok(Math.abs(f.trainRmse - t.train[at]!) < 1e-13 && Math.abs(f.heldOutRmse - t.heldOut[at]!) < 1e-13, `checkpoint ${at}`);
+    for (let i = 0; i < 16; i++) for (let j = 0; j < 12; j++) assert.ok(Math.abs(f.prediction.get(i, j) - t.predictions[at * 192 + i * 12 + j]!) < 1e-13);
+  }
+  // A maxSteps off the checkpoint grid still ends with the last step.
+  const odd = fitTrajectory(g, 2, 25, 10);
+  assert.deepEqual(Array.from(odd.steps), [0, 10, 20, 25]);
+});
