@@ -1,51 +1,146 @@
 /**
- * Instrument 4, image compression: drop a photo (or use a bundled one), choose k, and see
- * the rank-k image per color channel beside the original with its error and size.
+ * Instrument 4, image compression: drop a photo (or use a bundled one), choose k, and see the
+ * rank-k picture per color channel beside the original and the residual, with the error and
+ * the size against k (break-even rank marked). The SVDs run in the Lab's worker
+ * (compress-jobs.ts); the picture is decoded here by the browser.
  */
-import { putScaled } from '../charts.js';
-import { channel, decodeImage, fetchImage, fileDrop, isGray, syntheticPicture, toImageData } from '../image.js';
-import { explain, fmt, h, panel, pct, readout, select, slider } from '../ui.js';
-import { ChannelSvd } from './compress-model.js';
+import { DIVERGING, KEPT, MUTED, SERIES, colorBar, drawScalar, lineChart, putScaled } from '../charts.js';
+import { decodeImage, fetchImage, fileDrop, isGray, syntheticPicture } from '../image.js';
+import { equation, inlineMath, mi, mn, mo, norm, paren, row, sub, sup, transpose } from '../math.js';
+import { choiceParam, figure, fmt, h, intParam, pct, readout, select, setControl, shell, slider } from '../ui.js';
+import { latest } from '../worker-client.js';
+import type { CompressOutput, compressView } from './compress-jobs.js';
 import type { Instrument } from './types.js';
 
-/** Longest image side the instrument works at (one dense SVD per channel). */
+const ID = 'compress';
+/** Longest image side the instrument works at (one dense SVD per channel, in the worker). */
 const MAX_SIDE = 200;
+/** The residual's colour scale spans ±RESIDUAL_RANGE (pixel values are 0..1): fixed, so it fades as k grows. */
+const RESIDUAL_RANGE = 0.25;
+const PICTURES = ['camera', 'chelsea', 'synthetic'] as const;
+const DEFAULTS = { picture: 'camera' as (typeof PICTURES)[number], k: 10 };
+
+const EQ = equation([
+  [row(mi('C'), mo('≈'), sub(mi('C'), mi('k')), mo('='), sub(mi('U'), mi('k')), sub(mi('Σ'), mi('k')), transpose(sub(mi('V'), mi('k')))), 'each channel C is approximated by C k equals U k Sigma k V k transpose'],
+  [
+    row(mi('size'), mo('='), mi('k'), paren(row(mi('h'), mo('+'), mi('w'), mo('+'), mn('1'))), mo('≤'), mi('h'), mi('w'), mo('⟺'), mi('k'), mo('≤'), `<mfrac>${row(mi('h'), mi('w'))}${row(mi('h'), mo('+'), mi('w'), mo('+'), mn('1'))}</mfrac>`),
+    'the factors store k times h plus w plus 1 numbers, fewer than the h w pixels only while k is at most h w over h plus w plus 1',
+  ],
+  [
+    row(norm(row(mi('C'), mo('−'), sub(mi('C'), mi('k')))), mo('='), `<msqrt>${row(`<munder><mo>∑</mo>${row(mi('i'), mo('&gt;'), mi('k'))}</munder>`, sup(sub(mi('σ'), mi('i')), mn('2')))}</msqrt>`),
+    'the error is the root sum of squares of the dropped singular values (Eckart Young)',
+  ],
+]);
 
 export const compressInstrument: Instrument = {
-  id: 'compress',
+  id: ID,
   title: 'Image compression',
   async mount(container) {
-    const root = panel('compress', 'Image compression');
-    root.append(
-      explain(
+    const s = shell({
+      id: ID,
+      title: 'Image compression',
+      intro:
         'Each color channel of the picture is a matrix of pixel values; keeping its k largest singular triplets stores k(h + w + 1) numbers instead of h·w. ' +
-          'Left: the original; right: the rank-k picture. Small k keeps the broad shapes, larger k adds the fine detail, and the error falls as k grows (Eckart–Young: no rank-k picture is closer).',
-        'C ≈ C_k = U_k Σ_k V_kᵀ per channel,   size = channels · k(h + w + 1)',
-      ),
-    );
-    const original = h('canvas', { class: 'picture', 'aria-label': 'original picture', 'data-canvas': 'original' });
-    const compressed = h('canvas', { class: 'picture', 'aria-label': 'rank-k picture', 'data-canvas': 'compressed' });
-    const error = readout('rel-error', 'Relative error');
+        'Small k keeps the broad shapes, larger k adds the fine detail; the residual shows what is still missing (red: the original is brighter, blue: darker). ' +
+        'The curve shows the error and the size for every k: past the break-even rank the factors take more room than the pixels.',
+      equation: EQ,
+    });
+    const q = s.params;
+    const kSlider = slider({ name: 'k', label: 'Rank k', min: 1, max: MAX_SIDE, value: intParam(q, 'k', 1, MAX_SIDE, DEFAULTS.k), onInput: () => go() });
+    const pickerOptions: [string, string][] = [
+      ['camera', 'cameraman (gray)'],
+      ['chelsea', 'Chelsea the cat (color)'],
+      ['synthetic', 'built-in drawing (color)'],
+    ];
+    const pick = select('picture', 'Picture', pickerOptions, choiceParam(q, 'picture', PICTURES, DEFAULTS.picture), (v) => {
+      if (v !== 'file') void load(v);
+    });
+    const pickInput = pick.querySelector('select')!;
+    s.controls.append(pick, kSlider.element);
+
+    const error = readout('rel-error', h('span', {}, 'Relative error ', inlineMath(row(norm(row(mi('C'), mo('−'), sub(mi('C'), mi('k')))), mo('/'), norm(mi('C'))), 'norm of C minus C k over norm of C')));
     const psnr = readout('psnr', 'PSNR');
     const size = readout('size', 'Size (numbers kept)');
     const dims = h('p', { class: 'note', 'data-stat': 'image' });
     const status = h('p', { class: 'note', role: 'alert' });
-    let model: ChannelSvd | undefined;
-    let imageName = '';
-    const kSlider = slider({ name: 'k', label: 'Rank k', min: 1, max: 100, value: 10, onInput: () => update() });
+    const drop = fileDrop('image-file', 'Drop a photo here, or choose a file', 'image/*', (file) => {
+      void (async () => {
+        try {
+          const img = await decodeImage(file, MAX_SIDE);
+          let opt = pickInput.querySelector<HTMLOptionElement>('option[value="file"]');
+          if (!opt) {
+            opt = h('option', { value: 'file' });
+            pickInput.append(opt);
+          }
+          opt.textContent = `your file: ${file.name}`;
+          pickInput.value = 'file';
+          status.textContent = '';
+          use(img, file.name);
+        } catch (e) {
+          status.textContent = `Could not read ${file.name} as an image: ${e instanceof Error ? e.message : String(e)}`;
+        }
+        // The same file may be chosen again.
+        const input = drop.querySelector('input');
+        if (input) input.value = '';
+      })();
+    });
+    s.side.append(h('div', { class: 'readouts' }, error.element, psnr.element, size.element), dims, drop, status);
 
-    const use = (img: ImageData, name: string): void => {
-      const chans = isGray(img) ? [channel(img, 0)] : [0, 1, 2].map((c) => channel(img, c));
-      model = new ChannelSvd(chans);
-      imageName = `${name}: ${img.width} × ${img.height}, ${chans.length === 1 ? 'gray' : 'RGB'}`;
-      putScaled(original, img, 1);
-      kSlider.setMax(model.maxK);
-      root.setAttribute('data-ready', 'true');
-      update();
+    const original = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'original picture', 'data-canvas': 'original' });
+    const compressed = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'rank-k picture', 'data-canvas': 'compressed' });
+    const residual = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'residual', 'data-canvas': 'residual' });
+    const compressedCaption = h('figcaption', { 'data-stat': 'caption' }, 'rank k');
+    const residualCaption = h('figcaption', {}, 'residual C − C_k');
+    const curveBox = h('div', { class: 'chart-box' });
+    s.pictures.append(
+      figure(
+        'pictures',
+        h(
+          'div',
+          { class: 'compress-grid' },
+          h('figure', {}, original, h('figcaption', {}, 'original')),
+          h('figure', {}, compressed, compressedCaption),
+          h('figure', {}, residual, residualCaption, colorBar(DIVERGING, -RESIDUAL_RANGE, RESIDUAL_RANGE, 'original − rank-k, per pixel (0..1 scale)')),
+        ),
+      ),
+      figure('curve', curveBox, 'Relative error and size (the factors’ numbers ÷ the pixels’) for every k; past the break-even rank the factors are larger than the picture.'),
+    );
+    container.append(s.root);
+
+    let current: { id: number; img: ImageData; gray: boolean; name: string } | undefined;
+    let nextImageId = 1;
+    let last: CompressOutput | undefined;
+    const channel = latest<typeof compressView>('compress.view', {
+      onBusy: s.setBusy,
+      onResult(out) {
+        if (!current || out.id !== current.id) return; // a picture that was replaced
+        last = out;
+        show();
+        s.root.setAttribute('data-ready', 'true');
+        s.saveState();
+      },
+      onError(msg) {
+        s.say(`Could not compress the picture: ${msg}`);
+      },
+    });
+    const go = (): void => {
+      if (!current) return;
+      const { id, img, gray } = current;
+      channel.request({ id, width: img.width, height: img.height, rgba: img.data, gray, k: kSlider.value() });
     };
-    const load = async (what: string): Promise<void> => {
+
+    function use(img: ImageData, name: string): void {
+      const gray = isGray(img);
+      current = { id: nextImageId++, img, gray, name };
+      dims.textContent = `${name}: ${img.width} × ${img.height}, ${gray ? 'gray' : 'RGB'}`;
+      putScaled(original, img, 1);
+      kSlider.setMax(Math.min(img.width, img.height));
+      s.root.setAttribute('data-ready', 'false');
+      go();
+    }
+
+    async function load(what: string): Promise<void> {
       status.textContent = '';
-      root.setAttribute('data-ready', 'false');
       try {
         if (what === 'synthetic') use(syntheticPicture(), 'built-in drawing');
         else use(await fetchImage(`assets/${what}.png`, MAX_SIDE), `${what}.png`);
@@ -53,48 +148,56 @@ export const compressInstrument: Instrument = {
         status.textContent = `Could not load ${what}: ${e instanceof Error ? e.message : String(e)}; using the built-in drawing.`;
         use(syntheticPicture(), 'built-in drawing');
       }
-    };
-    const pick = select(
-      'picture',
-      'Picture',
-      [
-        ['camera', 'cameraman (gray)'],
-        ['chelsea', 'Chelsea the cat (color)'],
-        ['synthetic', 'built-in drawing (color)'],
-      ],
-      'camera',
-      (v) => void load(v),
-    );
-    const drop = fileDrop('image-file', 'Drop a photo here, or choose a file', 'image/*', (file) => {
-      void (async () => {
-        try {
-          use(await decodeImage(file, MAX_SIDE), file.name);
-          status.textContent = '';
-        } catch (e) {
-          status.textContent = `Could not read ${file.name} as an image: ${e instanceof Error ? e.message : String(e)}`;
-        }
-      })();
-    });
-    root.append(
-      h('div', { class: 'controls' }, pick, kSlider.element, drop),
-      status,
-      h('div', { class: 'readouts' }, error.element, psnr.element, size.element),
-      dims,
-      h('div', { class: 'pictures' }, h('figure', {}, original, h('figcaption', {}, 'original')), h('figure', {}, compressed, h('figcaption', { 'data-stat': 'caption' }, 'rank k'))),
-    );
-    container.append(root);
-
-    function update(): void {
-      if (!model) return;
-      const k = kSlider.value();
-      const r = model.at(k);
-      putScaled(compressed, toImageData(r.channels), 1);
-      error.set(r.relError, pct(r.relError, 2));
-      psnr.set(r.psnr, `${fmt(r.psnr, 3)} dB`);
-      size.set(r.ratio, `${r.stored.toLocaleString('en-US')} (${pct(r.ratio, 1)} of the pixels)`);
-      dims.textContent = imageName;
-      compressed.nextElementSibling!.textContent = `rank ${k}`;
     }
-    await load('camera');
+
+    function show(): void {
+      const r = last;
+      if (!r || !current) return;
+      putScaled(compressed, new ImageData(r.rgba, r.width, r.height), 1);
+      drawScalar(residual, r.residual, r.width, r.height, { scale: DIVERGING, lo: -RESIDUAL_RANGE, hi: RESIDUAL_RANGE });
+      compressedCaption.textContent = `rank ${r.k}`;
+      residualCaption.textContent = `residual at rank ${r.k}`;
+      error.set(r.relError, pct(r.relError, 2));
+      psnr.set(r.psnr, r.lossless ? 'lossless' : `${fmt(r.psnr, 3)} dB`);
+      psnr.element.title = r.lossless ? `every 8-bit pixel value is the original's (PSNR ${fmt(r.psnr, 3)} dB of rounding error)` : '';
+      size.set(r.ratio, `${r.stored.toLocaleString('en-US')} (${pct(r.ratio, 1)} of the pixels)`);
+      const xs = Array.from({ length: r.maxK + 1 }, (_, k) => k);
+      curveBox.replaceChildren(
+        lineChart(
+          [
+            { name: 'relative error', color: SERIES[0], points: xs.map((k) => [k, r.curveError[k]!] as const) },
+            { name: 'size ÷ pixels', color: SERIES[1], points: xs.map((k) => [k, r.curveStorage[k]!] as const) },
+          ],
+          'rank k',
+          'fraction',
+          {
+            width: curveBox.clientWidth || 480,
+            x: { domain: [0, r.maxK], integer: true },
+            y: { domain: [0, Math.max(1, r.curveStorage[r.maxK]!) * 1.02] },
+            markers: [
+              { axis: 'x', value: r.k, label: `k = ${r.k}` },
+              { axis: 'x', value: r.breakEven, label: `break-even k = ${r.breakEven}`, color: KEPT },
+              { axis: 'y', value: 1, color: MUTED, label: 'as many numbers as pixels' },
+            ],
+            highlightX: r.k,
+            yText: (v) => pct(v, 2),
+          },
+        ),
+      );
+      const over = r.k >= r.breakEven;
+      s.say(
+        `Rank ${r.k} of ${current.name}: error ${pct(r.relError, 2)}, ${r.lossless ? 'lossless (every 8-bit pixel is the original’s)' : `PSNR ${fmt(r.psnr, 3)} dB`}, ` +
+          `${r.stored.toLocaleString('en-US')} numbers, ${pct(r.ratio, 1)} of the pixels${over ? ` — past the break-even rank ${r.breakEven}, no saving` : ''}.`,
+      );
+    }
+
+    s.onReset(() => {
+      setControl(s.root, 'k', DEFAULTS.k);
+      if (pickInput.value !== DEFAULTS.picture) setControl(s.root, 'picture', DEFAULTS.picture);
+    });
+    new ResizeObserver(() => {
+      if (last && Math.abs((curveBox.clientWidth || 0) - (curveBox.querySelector('svg')?.width.baseVal.value ?? 0)) > 8) show();
+    }).observe(curveBox);
+    await load(pickInput.value === 'file' ? DEFAULTS.picture : pickInput.value);
   },
 };
