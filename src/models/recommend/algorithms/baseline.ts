@@ -19,7 +19,7 @@ import { rng } from '../../../random.js';
 import { LatentFactorModel } from '../model/latent-factor-model.js';
 import type { Ratings } from '../data/ratings.js';
 import { SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator } from './estimator.js';
-import { checkTrain, explicitState, loadInOrder, meanOf, sgdDiverged, sgdParametersFinite } from './sgd-common.js';
+import { checkSgdParameters, checkTrain, explicitState, loadInOrder, meanOf, sgdEpochDone } from './sgd-common.js';
 
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
@@ -178,11 +178,9 @@ export class Baseline implements RecommenderEstimator {
       for (let epoch = 0; epoch < o.epochs; epoch++) {
         yield;
         const sse = funkSgd(buf, step, 1);
-        if (!Number.isFinite(sse)) throw sgdDiverged('Baseline (sgd)', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
-        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / train.size) } });
+        sgdEpochDone('Baseline (sgd)', o, DEFAULT_LR, epoch, sse, train.size, options.onProgress);
       }
-      // The last epoch's error sum misses what its own updates did: scan the biases once.
-      if (!sgdParametersFinite(buf, train.nUsers, train.nItems)) throw sgdDiverged('Baseline (sgd)', o.epochs, o.epochs, o.lr, DEFAULT_LR);
+      checkSgdParameters('Baseline (sgd)', o, DEFAULT_LR, buf, train.nUsers, train.nItems);
       return { bu: buf.bu.slice(), bi: buf.bi.slice() };
     } finally {
       releaseSgdBuffers(buf);

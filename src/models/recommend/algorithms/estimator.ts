@@ -30,6 +30,53 @@ export interface RecommenderEstimator {
   fitAsync(train: Ratings, options?: LongTaskOptions): Promise<LatentFactorModel>;
 }
 
+/**
+ * Options FunkSVD and SVDpp share (the fields of the SGD fragments below): each estimator's
+ * options interface extends it, as its table spreads the fragments.
+ */
+export interface SgdFactorOptions {
+  /** Passes over the training ratings, >= 0 (default 20). */
+  epochs?: number;
+  /** Learning rate gamma of every parameter, > 0 (default: FunkSVD 0.005, SVDpp 0.007, as Surprise). */
+  lr?: number;
+  /** L2 regularization lambda of every parameter, >= 0 (default 0.02). */
+  reg?: number;
+  /** Learning rate of the biases, >= 0 (default: lr). */
+  lrBias?: number;
+  /** Regularization of the biases, >= 0 (default: reg). */
+  regBias?: number;
+  /** Mean of the initial factors (SVDpp: p, q and y), a finite number (default 0). */
+  initMean?: number;
+  /** Standard deviation of the initial factors (SVDpp: p, q and y), >= 0 (default 0.1). */
+  initStd?: number;
+  /** Seed of the factor initialisation and the rating order, an integer (default 0). */
+  seed?: number;
+  /** Shuffle the ratings once before the first epoch (SVDpp: the users and each user's ratings; default true). */
+  shuffle?: boolean;
+}
+
+/** {@link SgdFactorOptions} resolved (defaults filled in). */
+export interface SgdFactorResolved {
+  /** Passes over the training ratings. */
+  readonly epochs: number;
+  /** Learning rate gamma of the factors. */
+  readonly lr: number;
+  /** L2 regularization lambda of the factors. */
+  readonly reg: number;
+  /** Learning rate of the biases. */
+  readonly lrBias: number;
+  /** Regularization of the biases. */
+  readonly regBias: number;
+  /** Mean of the initial factors (SVDpp: p, q and y). */
+  readonly initMean: number;
+  /** Standard deviation of the initial factors (SVDpp: p, q and y). */
+  readonly initStd: number;
+  /** Seed of the factor initialisation and the rating order. */
+  readonly seed: number;
+  /** Whether the ratings are shuffled once before the first epoch (SVDpp: users and each user's ratings). */
+  readonly shuffle: boolean;
+}
+
 /** Threads of a recommender fit: an integer in [1, 256]. */
 export const threadCount = int(1, 256);
 

@@ -32,71 +32,35 @@ import { runSteps, runStepsAsync, type FitSteps } from '../../../fit-async.js';
 import type { LongTaskOptions } from '../../../progress.js';
 import { rng } from '../../../random.js';
 import { bool, int, maybe, opt, resolveOptions, tableFor } from '../../../options.js';
-import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, threadCount, type RecommenderEstimator } from './estimator.js';
+import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, threadCount, type RecommenderEstimator, type SgdFactorOptions, type SgdFactorResolved } from './estimator.js';
 import { LatentFactorModel } from '../model/latent-factor-model.js';
 import type { Ratings } from '../data/ratings.js';
 import {
-  checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
-  meanOf, permutation, setDiagonalTasks, sgdDiverged, sgdParametersFinite, unpad,
+  checkSgdParameters, checkTrain, explicitState, gatherRows, initNormal, loadInBlocks, loadInOrder,
+  meanOf, permutation, setDiagonalTasks, sgdEpochDone, unpad,
 } from './sgd-common.js';
 
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.005;
 
 /** Options of {@link FunkSVD}. Defaults are Surprise's SVD. */
-export interface FunkSvdOptions {
+export interface FunkSvdOptions extends SgdFactorOptions {
   /** Latent factors f, in [1, 65536] (default 100). */
   factors?: number;
-  /** Passes over the training ratings, >= 0 (default 20). */
-  epochs?: number;
-  /** Learning rate gamma of every parameter, > 0 (default 0.005). */
-  lr?: number;
-  /** L2 regularization lambda of every parameter, >= 0 (default 0.02). */
-  reg?: number;
-  /** Learning rate of the biases, >= 0 (default: lr). */
-  lrBias?: number;
-  /** Regularization of the biases, >= 0 (default: reg). */
-  regBias?: number;
-  /** Mean of the initial factors (default 0). */
-  initMean?: number;
-  /** Standard deviation of the initial factors, >= 0 (default 0.1). */
-  initStd?: number;
   /** Learn mu, b_u and b_i (default true). Unbiased: r = p_u . q_i (probabilistic MF). */
   biased?: boolean;
-  /** Seed of the factor initialisation and the rating order, an integer (default 0). */
-  seed?: number;
   /** Threads, in [1, 256] (default: the library's thread count). Results depend on it; see the module comment. */
   threads?: number;
-  /** Shuffle the ratings once before the first epoch (default true). */
-  shuffle?: boolean;
 }
 
 /** FunkSVD's resolved hyperparameters. */
-export interface FunkSvdResolved {
+export interface FunkSvdResolved extends SgdFactorResolved {
   /** Latent factors f. */
   readonly factors: number;
-  /** Passes over the training ratings. */
-  readonly epochs: number;
-  /** Learning rate gamma of the factors. */
-  readonly lr: number;
-  /** L2 regularization lambda of the factors. */
-  readonly reg: number;
-  /** Learning rate of the biases. */
-  readonly lrBias: number;
-  /** Regularization of the biases. */
-  readonly regBias: number;
-  /** Mean of the initial factors. */
-  readonly initMean: number;
-  /** Standard deviation of the initial factors. */
-  readonly initStd: number;
   /** Whether mu, b_u and b_i are learned. */
   readonly biased: boolean;
-  /** Seed of the factor initialisation and the rating order. */
-  readonly seed: number;
   /** Undefined: use the library's thread count at fit time. */
   readonly threads: number | undefined;
-  /** Whether the ratings are shuffled once before the first epoch. */
-  readonly shuffle: boolean;
 }
 
 /** The rule and default of each {@link FunkSvdOptions} field, in the order of the resolved options. */
@@ -214,11 +178,9 @@ export class FunkSVD implements RecommenderEstimator {
             sse += funkSgd(buf, step, g, threads);
           }
         }
-        if (!Number.isFinite(sse)) throw sgdDiverged('FunkSVD', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
-        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
+        sgdEpochDone('FunkSVD', o, DEFAULT_LR, epoch, sse, n, options.onProgress);
       }
-      // The last epoch's error sum misses what its own updates did: scan the parameters once.
-      if (!sgdParametersFinite(buf, train.nUsers, train.nItems)) throw sgdDiverged('FunkSVD', o.epochs, o.epochs, o.lr, DEFAULT_LR);
+      checkSgdParameters('FunkSVD', o, DEFAULT_LR, buf, train.nUsers, train.nItems);
       return new LatentFactorModel(explicitState(train, {
         algorithm: 'funksvd',
         factors: o.factors,

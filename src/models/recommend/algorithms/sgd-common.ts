@@ -6,6 +6,7 @@
 import { ConvergenceError, InvalidArgumentError } from '../../../errors.js';
 import { allFinite } from '../../../fit-async.js';
 import type { SgdBuffers } from '../../../kernels/sgd.js';
+import type { LongTaskOptions } from '../../../progress.js';
 import type { Rng } from '../../../random.js';
 import type { FactorModelState, RecommenderAlgorithm } from '../model/state.js';
 import { ratingScaleOf } from '../model/latent-factor-model.js';
@@ -37,6 +38,35 @@ export function sgdParametersFinite(b: SgdBuffers, nUsers: number, nItems: numbe
   return allFinite(b.P.subarray(0, nUsers * b.ld)) && allFinite(b.Q.subarray(0, nItems * b.ld)) &&
     allFinite(b.bu.subarray(0, nUsers)) && allFinite(b.bi.subarray(0, nItems)) &&
     (b.Y === undefined || allFinite(b.Y.subarray(0, nItems * b.ld)));
+}
+
+/** The parts of an SGD fit's resolved options that its epoch checks name. */
+export interface SgdSchedule {
+  /** Passes over the training ratings. */
+  readonly epochs: number;
+  /** Learning rate of the factors (named in the divergence error). */
+  readonly lr: number;
+}
+
+/**
+ * The end of epoch `epoch` (0-based) of an SGD fit whose updates met the error sum `sse`
+ * over `nRatings` ratings: a non-finite sum is divergence ({@link sgdDiverged}); otherwise
+ * report `{ stage: 'epoch', done, total, metrics: { trainRmse } }`.
+ */
+export function sgdEpochDone(
+  owner: string, o: SgdSchedule, defaultLr: number, epoch: number, sse: number, nRatings: number,
+  onProgress: LongTaskOptions['onProgress'],
+): void {
+  if (!Number.isFinite(sse)) throw sgdDiverged(owner, epoch + 1, o.epochs, o.lr, defaultLr);
+  onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / nRatings) } });
+}
+
+/**
+ * After the last epoch: its error sum misses what its own updates did, so scan the trained
+ * parameters once ({@link sgdParametersFinite}) and throw {@link sgdDiverged} on a non-finite one.
+ */
+export function checkSgdParameters(owner: string, o: SgdSchedule, defaultLr: number, b: SgdBuffers, nUsers: number, nItems: number): void {
+  if (!sgdParametersFinite(b, nUsers, nItems)) throw sgdDiverged(owner, o.epochs, o.epochs, o.lr, defaultLr);
 }
 
 /** Mean of the ratings, accumulated in f64. */

@@ -26,70 +26,34 @@ import { runSteps, runStepsAsync, type FitSteps } from '../../../fit-async.js';
 import type { LongTaskOptions } from '../../../progress.js';
 import { rng } from '../../../random.js';
 import { int, num, opt, resolveOptions, tableFor } from '../../../options.js';
-import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator } from './estimator.js';
+import { SGD_BIAS_STEPS, SGD_EPOCHS, SGD_INIT, SGD_SEED, SGD_SHUFFLE, sgdSteps, type RecommenderEstimator, type SgdFactorOptions, type SgdFactorResolved } from './estimator.js';
 import { LatentFactorModel } from '../model/latent-factor-model.js';
 import type { Ratings } from '../data/ratings.js';
 import {
-  checkTrain, explicitState, initNormal, meanOf, permutation, sgdDiverged, sgdParametersFinite, unpad,
+  checkSgdParameters, checkTrain, explicitState, initNormal, meanOf, permutation, sgdEpochDone, unpad,
 } from './sgd-common.js';
 
 // Default learning rate (Surprise's); also named in the divergence error.
 const DEFAULT_LR = 0.007;
 
-/** Options of {@link SVDpp}. Defaults are Surprise's SVDpp. */
-export interface SvdppOptions {
+/** Options of {@link SVDpp}. Defaults are Surprise's SVDpp (lr 0.007). */
+export interface SvdppOptions extends SgdFactorOptions {
   /** Latent factors f, in [1, 65536] (default 20). */
   factors?: number;
-  /** Passes over the training ratings, >= 0 (default 20). */
-  epochs?: number;
-  /** Learning rate of every parameter, > 0 (default 0.007). */
-  lr?: number;
-  /** Regularization of every parameter, >= 0 (default 0.02). */
-  reg?: number;
-  /** Learning rate of the biases, >= 0 (default lr). */
-  lrBias?: number;
-  /** Regularization of the biases, >= 0 (default reg). */
-  regBias?: number;
   /** Learning rate of the implicit factors y_j, >= 0 (default lr). */
   lrY?: number;
   /** Regularization of the implicit factors y_j, >= 0 (default reg). */
   regY?: number;
-  /** Mean of the initial p, q and y (default 0). */
-  initMean?: number;
-  /** Standard deviation of the initial p, q and y, >= 0 (default 0.1). */
-  initStd?: number;
-  /** Seed of the initialisation and the visiting order, an integer (default 0). */
-  seed?: number;
-  /** Shuffle users and each user's ratings once (default true). */
-  shuffle?: boolean;
 }
 
 /** SVDpp's resolved hyperparameters. */
-export interface SvdppResolved {
+export interface SvdppResolved extends SgdFactorResolved {
   /** Latent factors f. */
   readonly factors: number;
-  /** Passes over the training ratings. */
-  readonly epochs: number;
-  /** Learning rate of the user and item factors. */
-  readonly lr: number;
-  /** Regularization of the user and item factors. */
-  readonly reg: number;
-  /** Learning rate of the biases. */
-  readonly lrBias: number;
-  /** Regularization of the biases. */
-  readonly regBias: number;
   /** Learning rate of the implicit factors y_j. */
   readonly lrY: number;
   /** Regularization of the implicit factors y_j. */
   readonly regY: number;
-  /** Mean of the initial p, q and y. */
-  readonly initMean: number;
-  /** Standard deviation of the initial p, q and y. */
-  readonly initStd: number;
-  /** Seed of the initialisation and the visiting order. */
-  readonly seed: number;
-  /** Whether users and each user's ratings are shuffled once. */
-  readonly shuffle: boolean;
 }
 
 /** The rule and default of each {@link SvdppOptions} field, in the order of the resolved options. */
@@ -187,11 +151,9 @@ export class SVDpp implements RecommenderEstimator {
       for (let epoch = 0; epoch < o.epochs; epoch++) {
         yield;
         const sse = svdppSgd(buf, step, nu);
-        if (!Number.isFinite(sse)) throw sgdDiverged('SVDpp', epoch + 1, o.epochs, o.lr, DEFAULT_LR);
-        options.onProgress?.({ stage: 'epoch', done: epoch + 1, total: o.epochs, metrics: { trainRmse: Math.sqrt(sse / n) } });
+        sgdEpochDone('SVDpp', o, DEFAULT_LR, epoch, sse, n, options.onProgress);
       }
-      // The last epoch's error sum misses what its own updates did: scan the parameters once.
-      if (!sgdParametersFinite(buf, nu, ni)) throw sgdDiverged('SVDpp', o.epochs, o.epochs, o.lr, DEFAULT_LR);
+      checkSgdParameters('SVDpp', o, DEFAULT_LR, buf, nu, ni);
       const p = unpad(buf.P, nu, f, buf.ld);
       const y = unpad(buf.Y!, ni, f, buf.ld);
       return new LatentFactorModel(explicitState(train, {
