@@ -8,6 +8,11 @@ eigenvalues in numpy's order), "compare" (whether eigenvalues are well condition
 be compared to 1e-12 relative), "known" (exact eigenvalues when known, as [re, im] pairs)}.
 Python's float repr round-trips, so the values are numpy's to full precision. The
 output is deterministic (seeded generators).
+
+Larger matrices (orders 120-400, the multishift QR path) go to test/fixtures/eig/large/
+without their entries: they are generated from the MINSTD sequence (x <- 48271 x mod
+2^31 - 1, entry = x / (2^31 - 1) - 0.5, column by column), which TypeScript reproduces
+exactly, so a fixture holds only {"name", "n", "seed", "kind", "wr", "wi"}.
 """
 import json
 import os
@@ -30,6 +35,58 @@ def companion(roots):
     a[0, :] = -c[1:]
     a[1:, :-1] = np.eye(n - 1)
     return a
+
+
+MINSTD_M = 2147483647
+
+
+def minstd(n, seed):
+    """n x n matrix from the MINSTD sequence, column-major fill (exact in binary64)."""
+    x = seed
+    a = np.zeros((n, n))
+    for j in range(n):
+        for i in range(n):
+            x = (48271 * x) % MINSTD_M
+            a[i, j] = x / MINSTD_M - 0.5
+    return a
+
+
+def large_kind(a, kind):
+    """The structured variants of a MINSTD matrix (same rules in test/linalg/eig.test.ts)."""
+    n = a.shape[0]
+    a = a.copy()
+    if kind == 'graded':
+        # D A D^-1 with D = 2^(i mod 9 - 4): balancing undoes it exactly.
+        d = np.array([2.0 ** (i % 9 - 4) for i in range(n)])
+        a = d[:, None] * a / d[None, :]
+    elif kind == 'isolated':
+        # Row n-1 and column 0 zero off the diagonal: balancing isolates two eigenvalues
+        # (ilo = 1, ihi = n - 2 after its permutations).
+        a[n - 1, :n - 1] = 0
+        a[1:, 0] = 0
+    return a
+
+
+def write_large():
+    out = os.path.join(OUT, 'large')
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        if f.endswith('.json'):
+            os.remove(os.path.join(out, f))
+    for name, n, seed, kind in (
+        ('minstd-120', 120, 1, 'plain'),
+        ('minstd-300', 300, 2, 'plain'),
+        ('minstd-graded-200', 200, 3, 'graded'),
+        ('minstd-isolated-160', 160, 4, 'isolated'),
+        ('minstd-400', 400, 5, 'plain'),
+    ):
+        a = large_kind(minstd(n, seed), kind)
+        w = np.asarray(np.linalg.eigvals(a), dtype=complex)
+        rec = {'name': name, 'n': n, 'seed': seed, 'kind': kind,
+               'wr': [float(v.real) for v in w], 'wi': [float(v.imag) for v in w]}
+        with open(os.path.join(out, f'{name}.json'), 'w') as f:
+            json.dump(rec, f)
+            f.write('\n')
 
 
 def main():
@@ -83,6 +140,7 @@ def main():
         with open(os.path.join(OUT, f'{name}.json'), 'w') as f:
             json.dump(rec, f)
             f.write('\n')
+    write_large()
 
 
 if __name__ == '__main__':

@@ -4,8 +4,12 @@ import { describe, it } from 'node:test';
 import { ConvergenceError, NonFiniteInputError, ShapeError } from '../../src/errors.js';
 import { eig, eigvals, type Eig } from '../../src/linalg/eig.js';
 import { hseqr, lahqr } from '../../src/linalg/lapack/hseqr.js';
+import { trevc } from '../../src/linalg/lapack/trevc.js';
+import { matmul } from '../../src/linalg/matmul.js';
+import { schur } from '../../src/linalg/schur.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { BACKEND_NAMES, withBackend } from '../helpers.js';
+import { randomOrthonormal } from './gallery.js';
 
 const EPS = 2 ** -52;
 const FIXTURES = new URL('../fixtures/eig/', import.meta.url);
@@ -260,6 +264,179 @@ describe('eig: larger and harder matrices', () => {
     const At = A.T;
     const e = eig(At);
     assert.ok(residual(At, e) < 30);
+  });
+});
+
+// ---------------------------------------------------------------- the multishift path
+
+interface LargeFixture {
+  name: string;
+  n: number;
+  seed: number;
+  kind: 'plain' | 'graded' | 'isolated';
+  wr: number[];
+  wi: number[];
+}
+
+const LARGE = new URL('../fixtures/eig/large/', import.meta.url);
+const largeFixtures: LargeFixture[] = readdirSync(LARGE)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(new URL(f, LARGE), 'utf8')) as LargeFixture);
+
+/** The MINSTD matrix of scripts/gen-eig-fixtures.py (column-major fill; exact in binary64). */
+function minstd(n: number, seed: number, kind: LargeFixture['kind']): Matrix {
+  const M = 2147483647;
+  const A = Matrix.zeros(n, n);
+  let x = seed;
+  for (let k = 0; k < n * n; k++) {
+    x = (48271 * x) % M;
+    A.data[k] = x / M - 0.5;
+  }
+  if (kind === 'graded') {
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) A.data[i + j * n] = (2 ** ((i % 9) - 4) * A.data[i + j * n]!) / 2 ** ((j % 9) - 4);
+  } else if (kind === 'isolated') {
+    for (let j = 0; j < n - 1; j++) A.data[n - 1 + j * n] = 0;
+    for (let i = 1; i < n; i++) A.data[i] = 0;
+  }
+  return A;
+}
+
+/** Largest column 1-norm of the complex matrix Re + i Im. */
+function norm1(re: Matrix, im?: Matrix): number {
+  let best = 0;
+  for (let j = 0; j < re.cols; j++) {
+    let s = 0;
+    for (let i = 0; i < re.rows; i++) s += Math.hypot(re.get(i, j), im ? im.get(i, j) : 0);
+    best = Math.max(best, s);
+  }
+  return best;
+}
+
+/**
+ * LAPACK's dget22 ratio ||A V - V D||_1 / (||A||_1 ||V||_1 n eps), with the products in
+ * gemm (so it is cheap at n = 600).
+ */
+function residual1(A: Matrix, e: Eig): number {
+  const n = A.rows;
+  const Rr = matmul(A, e.VReal);
+  const Ri = matmul(A, e.VImag);
+  for (let j = 0; j < n; j++) {
+    const wr = e.wReal[j]!;
+    const wi = e.wImag[j]!;
+    for (let i = 0; i < n; i++) {
+      const vr = e.VReal.data[i + j * n]!;
+      const vi = e.VImag.data[i + j * n]!;
+      Rr.data[i + j * n] = Rr.data[i + j * n]! - (wr * vr - wi * vi);
+      Ri.data[i + j * n] = Ri.data[i + j * n]! - (wr * vi + wi * vr);
+    }
+  }
+  return norm1(Rr, Ri) / (norm1(A) * norm1(e.VReal, e.VImag) * n * EPS);
+}
+
+/** Grcar matrix: -1 on the subdiagonal, 1 on the diagonal and k superdiagonals (very non-normal). */
+function grcar(n: number, k = 3): Matrix {
+  const A = Matrix.zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) A.set(i, i - 1, -1);
+    for (let d = 0; d <= k && i + d < n; d++) A.set(i, i + d, 1);
+  }
+  return A;
+}
+
+describe('eig: multishift QR (n >= 75) and blocked eigenvectors', () => {
+  it("eigenvalues agree with numpy's on MINSTD matrices of order 120-400 (plain, graded, isolated)", () => {
+    assert.ok(largeFixtures.length >= 5);
+    for (const f of largeFixtures) {
+      const A = minstd(f.n, f.seed, f.kind);
+      const v = eigvals(A);
+      const scale = maxModulus(f.wr, f.wi);
+      const d = multisetDistance(v.wReal, v.wImag, f.wr, f.wi);
+      assert.ok(d <= 1e-12 * scale, `${f.name}: eigenvalues differ from numpy's by ${d / scale} (relative)`);
+      // eig: the same eigenvalues (same shifts and deflations, with or without vectors) and
+      // a small residual.
+      const e = eig(A);
+      assert.ok(multisetDistance(e.wReal, e.wImag, f.wr, f.wi) <= 1e-12 * scale, f.name);
+      const res = residual1(A, e);
+      assert.ok(res < 30, `${f.name}: residual ratio ${res}`);
+      checkStructure(e, f.n, 10 * f.n * EPS, f.name);
+    }
+  });
+
+  for (const backend of BACKEND_NAMES) {
+    // The largest sizes on the default (first) backend only: the others share its code
+    // above the gemm and are slower.
+    const sizes = backend === 'js' ? [100] : backend === BACKEND_NAMES[0] ? [100, 200, 350, 600] : [100, 250];
+    it(`residual ||AV - VD|| / (||A|| ||V|| n eps) < 30 on random matrices, n = ${sizes.join(', ')} (${backend})`, () => withBackend(backend, () => {
+      for (const n of sizes) {
+        const A = Matrix.random(n, n, { seed: 100 + n, distribution: 'normal' });
+        const e = eig(A);
+        const res = residual1(A, e);
+        assert.ok(res < 30, `n = ${n}: residual ratio ${res}`);
+        checkStructure(e, n, 10 * n * EPS, `random ${n}`);
+        const v = eigvals(A);
+        const d = multisetDistance(v.wReal, v.wImag, e.wReal, e.wImag);
+        assert.ok(d <= 1e-11 * maxModulus(e.wReal, e.wImag), `n = ${n}: eigvals and eig differ by ${d}`);
+        let tr = 0;
+        let sw = 0;
+        for (let i = 0; i < n; i++) {
+          tr += A.get(i, i);
+          sw += e.wReal[i]!;
+        }
+        assert.ok(Math.abs(tr - sw) < 1e-9 * n, `n = ${n}: trace ${tr} vs ${sw}`);
+      }
+    }));
+  }
+
+  it('orthogonal (all eigenvalues on the unit circle), Grcar (non-normal) and repeated-block matrices', () => {
+    const n = 180;
+    const Q = randomOrthonormal(n, n, 21);
+    const eq = eig(Q);
+    assert.ok(residual1(Q, eq) < 30, `orthogonal: ${residual1(Q, eq)}`);
+    for (let i = 0; i < n; i++) assert.ok(Math.abs(Math.hypot(eq.wReal[i]!, eq.wImag[i]!) - 1) < 1e-12, `|lambda_${i}| != 1`);
+    checkStructure(eq, n, 10 * n * EPS, 'orthogonal');
+    const G = grcar(200);
+    const eg = eig(G);
+    assert.ok(residual1(G, eg) < 30, `grcar: ${residual1(G, eg)}`);
+    checkStructure(eg, 200, 2000 * EPS, 'grcar');
+    // 60 copies of the rotation-scaling block [1 -2; 2 1] behind a random similarity: one
+    // eigenvalue pair of multiplicity 60 (semisimple), heavily clustered.
+    const m = 120;
+    const B = Matrix.zeros(m, m);
+    for (let i = 0; i < m; i += 2) {
+      B.set(i, i, 1);
+      B.set(i + 1, i + 1, 1);
+      B.set(i, i + 1, -2);
+      B.set(i + 1, i, 2);
+    }
+    const P = randomOrthonormal(m, m, 22);
+    const C = matmul(matmul(P, B), P, { transB: true });
+    const ec = eig(C);
+    for (const x of [...ec.VReal.data, ...ec.VImag.data]) assert.ok(Number.isFinite(x));
+    assert.ok(residual1(C, ec) < 30, `repeated: ${residual1(C, ec)}`);
+    for (let i = 0; i < m; i++) assert.ok(Math.hypot(ec.wReal[i]! - 1, Math.abs(ec.wImag[i]!) - 2) < 1e-12, `repeated: lambda_${i}`);
+  });
+
+  it('blocked trevc gives the unblocked vectors at every block size (block edges at 2 x 2 blocks)', () => {
+    const n = 90;
+    const { T, Z } = schur(Matrix.random(n, n, { seed: 31, distribution: 'normal' }));
+    let pairs = 0;
+    for (let i = 0; i + 1 < n; i++) if (T.get(i + 1, i) !== 0) pairs++;
+    assert.ok(pairs > 10, 'the test matrix should have complex pairs');
+    // trevc asks its workspace for X only: plain arrays (gemm copies them into the heap).
+    const ws = { f64: (k: number) => new Float64Array(k) } as unknown as Parameters<typeof trevc>[10];
+    const vectors = (nb: number): Float64Array => {
+      const V = new Float64Array(n * n);
+      trevc(n, T.data, 0, n, Z.data, 0, n, V, 0, n, ws, nb);
+      return V;
+    };
+    const ref = vectors(n); // one block: dtrevc's unblocked recurrence
+    for (const nb of [1, 2, 3, 7, 16]) {
+      const V = vectors(nb);
+      let worst = 0;
+      for (let i = 0; i < n * n; i++) worst = Math.max(worst, Math.abs(V[i]! - ref[i]!));
+      assert.ok(worst < 1e-12, `nb = ${nb}: vectors differ by ${worst}`);
+    }
   });
 });
 
