@@ -15,27 +15,14 @@ export const PCA_FITTED_SOLVERS = ['full', 'covariance-eigh', 'randomized', 'lan
 /** Which computation produced a PCA: the solver that ran ('auto' resolved). */
 export type PCAFittedSolver = (typeof PCA_FITTED_SOLVERS)[number];
 
-/** The fitted attributes of a PCA (what {@link PCAModel}'s constructor takes). */
-export interface PCAModelParts {
-  /** Principal axes, one per row (k x n_features), by decreasing explained variance. */
-  readonly components: Matrix;
-  /** Variance of the data along each component (eigenvalues of the covariance, ddof 1). */
-  readonly explainedVariance: Float64Array;
-  /** Fraction of the total variance each component explains. */
-  readonly explainedVarianceRatio: Float64Array;
-  /** Singular values of the centered data for the components (s_i^2 = (n - 1) explainedVariance_i). */
-  readonly singularValues: Float64Array;
-  /** Per-feature mean subtracted before projecting. */
-  readonly mean: Float64Array;
-  /** Probabilistic PCA noise variance: mean of the discarded eigenvalues (0 when none are discarded). */
-  readonly noiseVariance: number;
-  /** Number of samples the model was fitted on. */
-  readonly nSamples: number;
-  /** Whether `transform` scales the scores to unit variance. */
-  readonly whiten: boolean;
-  /** The solver that ran. */
-  readonly solver: PCAFittedSolver;
-}
+/**
+ * The fitted attributes of a PCA (what {@link PCAModel}'s constructor takes): its readonly
+ * fields, documented there.
+ */
+export type PCAModelParts = Pick<
+  PCAModel,
+  'components' | 'explainedVariance' | 'explainedVarianceRatio' | 'singularValues' | 'mean' | 'noiseVariance' | 'nSamples' | 'whiten' | 'solver'
+>;
 
 /** JSON form of a {@link PCAModel} (`toJSON` / `PCAModel.fromJSON`). */
 export interface PCAModelJSON {
