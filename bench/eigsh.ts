@@ -16,7 +16,8 @@
 // timed too, once per matrix); both start from a seeded random vector. One thread each
 // (--threads N to change). Timings on a shared 2-core VM are noisy: each side keeps its
 // best over rounds that alternate the two (--rounds N, default 2).
-// Usage: npm run build:ts && npx tsx bench/eigsh.ts [--rounds N] [--threads N] [--cases graph,random]
+// Usage: npm run build:ts && npx tsx bench/eigsh.ts [--rounds N] [--threads N] [--cases graph,random] [--quick]
+//   (--quick: one round of the graph case)
 //   (python with scipy: $SCIPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -31,13 +32,14 @@ const argOf = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const ROUNDS = Number(argOf('--rounds') ?? 2);
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = Number(argOf('--rounds') ?? (QUICK ? 1 : 2));
 // One thread on each side by default: the sparse products are single-threaded on both, and
 // idle BLAS / kernel threads waiting for work make timings on a shared 2-core VM swing
 // (scipy's eigsh of the same 115 products took 1.1 s to 7.3 s with default threads).
 const THREADS = argOf('--threads') ?? '1';
 const env = { ...process.env, OPENBLAS_NUM_THREADS: THREADS, OMP_NUM_THREADS: THREADS, MKL_NUM_THREADS: THREADS, LOWRANK_THREADS: THREADS };
-const CASES = (argOf('--cases') ?? 'graph,random').split(',');
+const CASES = (argOf('--cases') ?? (QUICK ? 'graph' : 'graph,random')).split(',');
 const K = 10;
 const TOL = '1e-10';
 const cli = join(root, 'dist', 'cli', 'main.js');

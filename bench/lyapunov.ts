@@ -7,7 +7,7 @@
 // threads (OPENBLAS_NUM_THREADS / setThreads), alternating rounds because this VM's speed
 // drifts; each keeps its best wall time (and that run's process CPU time, which a loaded
 // machine inflates less) over the rounds, each round a best of 3.
-// Usage: npx tsx bench/lyapunov.ts [--n 500] [--rounds 2]
+// Usage: npx tsx bench/lyapunov.ts [--n 500] [--rounds 2] [--quick]   (--quick: n = 200, one round)
 //   (python with scipy and python-control: $CONTROL_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -29,8 +29,9 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const N = arg('--n', 500);
-const ROUNDS = arg('--rounds', 2);
+const QUICK = process.argv.includes('--quick');
+const N = arg('--n', QUICK ? 200 : 500);
+const ROUNDS = arg('--rounds', QUICK ? 1 : 2);
 
 /** A chain of k masses (1 + 0.01 i), springs 2 and dampers 0.3 between neighbours (mass 0 to a wall); force on mass 0, position of the last. */
 function chain(k: number): { A: Matrix; B: Matrix; C: Matrix } {

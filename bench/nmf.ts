@@ -6,7 +6,7 @@
 // scikit-learn's final loss. Default threads on both sides. Timings on a shared 2-core VM
 // are noisy: each side keeps its best time over rounds that alternate the two (--rounds N,
 // default 3; each round is a best of 3 on each side).
-// Usage: npx tsx bench/nmf.ts [--rounds N]   (python with scikit-learn: $SKLEARN_PYTHON, else /tmp/skl-venv/bin/python, else python3)
+// Usage: npx tsx bench/nmf.ts [--rounds N] [--quick]   (--quick: one round)   (python with scikit-learn: $SKLEARN_PYTHON, else /tmp/skl-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lowrank-nmf-bench-'));
 type Ref = Record<string, number>;
 type Refs = Record<'digits' | 'tfidf', Ref>;
 const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : process.argv.includes('--quick') ? 1 : 3;
 
 /** One run of the scikit-learn script (it writes the data and starts into `dir`). */
 function reference(): Refs {

@@ -30,7 +30,8 @@ async function child(path: string): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') return child(args[1]!);
-  const lines = Number(args.find((a) => /^\d+$/.test(a)) ?? 10_000_000);
+  // --quick: 1M lines instead of 10M.
+  const lines = Number(args.find((a) => /^\d+$/.test(a)) ?? (args.includes('--quick') ? 1_000_000 : 10_000_000));
   const dir = mkdtempSync(join(tmpdir(), 'lowrank-ratings-bench-'));
   const path = join(dir, 'ratings.csv');
   try {

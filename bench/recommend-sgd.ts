@@ -6,7 +6,7 @@
 // `--netflix`: also the memory benchmark, 100M ratings (480,189 users x 17,770 items),
 // FunkSVD for a few epochs on 2 threads, with peak RSS (must stay under 4 GiB).
 // Timings on this shared 2-core VM are noisy: speeds are the best of `--repeats` (default 3) fits.
-// Usage: npx tsx bench/recommend-sgd.ts [--repeats 3] [--epochs 20] [--netflix | --netflix-only] [--netflix-epochs 3]
+// Usage: npx tsx bench/recommend-sgd.ts [--quick] [--repeats 3] [--epochs 20] [--netflix | --netflix-only] [--netflix-epochs 3]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,8 +27,9 @@ const opt = (name: string, dflt: number): number => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
-const repeats = opt('--repeats', 3);
-const epochs = opt('--epochs', 20);
+const quick = args.includes('--quick'); // one repeat of 5 epochs
+const repeats = opt('--repeats', quick ? 1 : 3);
+const epochs = opt('--epochs', quick ? 5 : 20);
 const here = new URL('.', import.meta.url).pathname;
 const python = process.env.NUMBA_PYTHON ?? '/tmp/skl-venv/bin/python';
 

@@ -9,7 +9,7 @@
 // randomized SVD on FFT products (numpy's rfft), the matrix-free way lowrank works. The series: a trend, yearly and weekly
 // cycles of a daily series, and uniform noise (seeded). Both sides keep their best time
 // over rounds that alternate them (--rounds N, default 2; each round a best of 3).
-// Usage: npx tsx bench/ssa.ts [--rounds N] [--n N] [--window L]
+// Usage: npx tsx bench/ssa.ts [--rounds N] [--n N] [--window L] [--quick]   (--quick: one round, n = 20000)
 //   (python with numpy and scikit-learn: $SKLEARN_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,8 +28,9 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ROUNDS = arg('--rounds', 2);
-const N = arg('--n', 100_000);
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = arg('--rounds', QUICK ? 1 : 2);
+const N = arg('--n', QUICK ? 20_000 : 100_000);
 const L = arg('--window', 1000);
 const RANK = 10;
 const GROUPS = [[0], [1, 2], [3, 4]];

@@ -9,7 +9,7 @@
 // its best of --reps runs (default 3; the first lowrank run also pays the WASM memory growth).
 // Memory: each case also runs once in a fresh process (--memory FILE EPS), which reports the
 // peak of the kernels' memory allocated during one ttSvd call (where all its large buffers live).
-// Usage: npx tsx bench/tt.ts [--reps N]   (python with numpy: $SKLEARN_PYTHON, else /tmp/ref-venv/bin/python, else python3)
+// Usage: npx tsx bench/tt.ts [--reps N] [--quick]   (--quick: one repetition)   (python with numpy: $SKLEARN_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import { machine, table } from './util.js';
 const here = new URL('.', import.meta.url).pathname;
 const python = process.env.SKLEARN_PYTHON ?? (existsSync('/tmp/ref-venv/bin/python') ? '/tmp/ref-venv/bin/python' : 'python3');
 const repsArg = process.argv.indexOf('--reps');
-const REPS = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 3;
+const REPS = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : process.argv.includes('--quick') ? 1 : 3;
 
 const memArg = process.argv.indexOf('--memory');
 if (memArg >= 0) {

@@ -9,7 +9,7 @@
 // Also timed: the CLI end to end as a user runs it (`node dist/cli/main.js weights compress
 // model.safetensors --rank 64 --out small.safetensors`, process start to exit), when dist/ is built.
 //
-// Usage: npx tsx bench/weights.ts [--rounds N]
+// Usage: npx tsx bench/weights.ts [--rounds N] [--quick]   (--quick: one round)
 //   (python with numpy, scikit-learn and safetensors: $SKLEARN_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,7 @@ const here = new URL('.', import.meta.url).pathname;
 const root = new URL('..', import.meta.url).pathname;
 const python = process.env.SKLEARN_PYTHON ?? (existsSync('/tmp/ref-venv/bin/python') ? '/tmp/ref-venv/bin/python' : 'python3');
 const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : process.argv.includes('--quick') ? 1 : 3;
 const N = 2048;
 const RANK = 64;
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-weights-bench-'));
