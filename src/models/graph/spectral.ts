@@ -77,9 +77,10 @@ export function spectralEmbedding(adjacency: Adjacency, dims: number, options: S
   return embed(A, dims, o, routine);
 }
 
-function embed(A: CsrMatrix, dims: number, o: { seed: RandomState; tol: number; maxIter?: number | undefined } & LongTaskOptions, routine: string): SpectralEmbedding {
+// `dimsName`: what the caller calls the number of eigenvectors (spectralClustering: 'clusters').
+function embed(A: CsrMatrix, dims: number, o: { seed: RandomState; tol: number; maxIter?: number | undefined } & LongTaskOptions, routine: string, dimsName = 'dims'): SpectralEmbedding {
   const n = A.rows;
-  if (!(Number.isInteger(dims) && dims >= 1 && dims <= n)) throw new InvalidArgumentError(`${routine}: dims must be an integer in [1, ${n}] for a graph of ${n} vertices, got ${dims}`);
+  if (!(Number.isInteger(dims) && dims >= 1 && dims <= n)) throw new InvalidArgumentError(`${routine}: ${dimsName} must be an integer in [1, ${n}] for a graph of ${n} vertices, got ${dims}`);
   const d = degreesOf(A);
   let edges = 0;
   for (let i = 0; i < n; i++) if (d[i]! > 0) edges++;
@@ -190,18 +191,17 @@ const CLUSTERING_OPTIONS = tableFor<SpectralClusteringOptions>()({
   kmeansTol: opt(num(0), 1e-4),
 });
 
-/** The result of {@link spectralClustering}. */
-export interface SpectralClustering {
+/**
+ * The result of {@link spectralClustering}: the spectral embedding it clustered (with
+ * `dims` = clusters eigenvalues, and rows scaled to unit length), the labels and the inertia.
+ */
+export interface SpectralClustering extends SpectralEmbedding {
   /** Cluster of each vertex, 0 .. clusters - 1, numbered in order of first appearance. */
   readonly labels: Int32Array;
   /** The points k-means clustered: the spectral embedding with each row scaled to unit length (n x clusters). */
   readonly embedding: Matrix;
-  /** The clusters smallest eigenvalues of the normalized Laplacian, ascending. */
-  readonly eigenvalues: Float64Array;
   /** k-means inertia: the sum of squared distances of the rows to their centers. */
   readonly inertia: number;
-  /** Connected components of the graph. */
-  readonly components: number;
 }
 
 /**
@@ -219,10 +219,7 @@ export function spectralClustering(adjacency: Adjacency, clusters: number, optio
   const routine = 'spectralClustering';
   const o = resolveOptions(routine, CLUSTERING_OPTIONS, options);
   const A = graphCsr(adjacency, routine);
-  if (!(Number.isInteger(clusters) && clusters >= 1 && clusters <= A.rows)) {
-    throw new InvalidArgumentError(`${routine}: clusters must be an integer in [1, ${A.rows}] for a graph of ${A.rows} vertices, got ${clusters}`);
-  }
-  const e = embed(A, clusters, o, routine);
+  const e = embed(A, clusters, o, routine, 'clusters');
   const U = e.embedding.copy();
   const n = U.rows;
   for (let i = 0; i < n; i++) {
