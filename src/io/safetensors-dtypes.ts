@@ -296,6 +296,25 @@ export function numberToBfloat16(x: number): number {
   return sign | (((e + 127) << 7) + (m - 128));
 }
 
+/**
+ * Round float32 values in place to what they read back as after being stored as F16 or BF16
+ * ({@link numberToHalf} / {@link numberToBfloat16}: nearest, ties to even), so that errors a
+ * writer reports are those of the file.
+ */
+export function roundThroughHalf(d: Float32Array, dtype: 'F16' | 'BF16'): void {
+  if (dtype === 'F16') {
+    for (let i = 0; i < d.length; i++) d[i] = halfToNumber(numberToHalf(d[i]!));
+    return;
+  }
+  // A bfloat16 is the top half of a float32.
+  const bits = new Uint32Array(1);
+  const f = new Float32Array(bits.buffer);
+  for (let i = 0; i < d.length; i++) {
+    bits[0] = numberToBfloat16(d[i]!) << 16;
+    d[i] = f[0]!;
+  }
+}
+
 const INT_RANGES: Partial<Record<SafetensorsDtype, [number, number]>> = {
   I32: [-(2 ** 31), 2 ** 31 - 1], U32: [0, 2 ** 32 - 1], I16: [-32768, 32767], U16: [0, 65535], I8: [-128, 127], U8: [0, 255],
 };

@@ -1,5 +1,5 @@
 /** What the `lowrank lora` subcommands share: rounding factors to the dtype they are stored in, and number formats. */
-import { halfToNumber, numberToBfloat16, numberToHalf } from '../../../io/safetensors-dtypes.js';
+import { roundThroughHalf } from '../../../io/safetensors-dtypes.js';
 import { Matrix } from '../../../matrix/matrix.js';
 import type { LoraDtype } from '../../../models/weights/lora-peft.js';
 
@@ -11,17 +11,7 @@ export function roundToDtype(M: Matrix, dtype: LoraDtype): Matrix {
   if (dtype === 'F64') return M;
   if (dtype === 'F32') return M.dtype === 'float32' ? M : M.astype('float32');
   const out = M.copy({ dtype: 'float32' });
-  const d = out.data;
-  if (dtype === 'F16') {
-    for (let i = 0; i < d.length; i++) d[i] = halfToNumber(numberToHalf(d[i]!));
-    return out;
-  }
-  const bits = new Uint32Array(1);
-  const f = new Float32Array(bits.buffer);
-  for (let i = 0; i < d.length; i++) {
-    bits[0] = numberToBfloat16(d[i]!) << 16;
-    d[i] = f[0]!;
-  }
+  roundThroughHalf(out.data as Float32Array, dtype);
   return out;
 }
 

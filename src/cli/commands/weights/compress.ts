@@ -27,7 +27,7 @@ import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { kernels } from '../../../kernels/index.js';
 import type { SafetensorsDtype, SafetensorsEntry, SafetensorsTensorInfo } from '../../../io/safetensors-codec.js';
-import { halfToNumber, numberToBfloat16, numberToHalf } from '../../../io/safetensors-dtypes.js';
+import { roundThroughHalf } from '../../../io/safetensors-dtypes.js';
 import { openSafetensors, writeSafetensors } from '../../../io/safetensors.js';
 import { Matrix } from '../../../matrix/matrix.js';
 import { sumSquares } from '../../../models/weights/adaptive-svd.js';
@@ -85,16 +85,7 @@ interface TensorReport {
 function rounded(M: Matrix, dtype: SafetensorsDtype): Matrix {
   if (dtype !== 'F16' && dtype !== 'BF16') return M;
   const out = M.copy({ dtype: 'float32' });
-  const d = out.data;
-  if (dtype === 'F16') for (let i = 0; i < d.length; i++) d[i] = halfToNumber(numberToHalf(d[i]!));
-  else {
-    const bits = new Uint32Array(1);
-    const f = new Float32Array(bits.buffer);
-    for (let i = 0; i < d.length; i++) {
-      bits[0] = numberToBfloat16(d[i]!) << 16;
-      d[i] = f[0]!;
-    }
-  }
+  roundThroughHalf(out.data as Float32Array, dtype);
   return out;
 }
 
