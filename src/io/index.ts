@@ -34,3 +34,11 @@ export { readSafetensors, openSafetensors, writeSafetensors } from './safetensor
 export type { ReadSafetensorsOptions } from './safetensors.js';
 export { readLoraAdapter, writeLoraAdapter, LORA_ADAPTER_WEIGHTS, LORA_ADAPTER_CONFIG } from './lora-adapter.js';
 export type { WriteLoraAdapterOptions } from './lora-adapter.js';
+export { readParquetRatings, parseParquetRatings, readParquetMatrix, readParquetFactors, isParquetPath } from './parquet.js';
+export type { ParquetPart, ReadColumnarMatrixOptions } from './parquet.js';
+export { readArrowRatings, parseArrowRatings, readArrowMatrix, isArrowPath, ARROW_EXTENSIONS } from './arrow.js';
+export { RATINGS_COLUMN_NAMES } from './parquet-columns.js';
+export { openParquetWriter } from './parquet-write.js';
+export type { ParquetColumnSpec, ParquetColumnType, ParquetColumnValues, ParquetWriterOptions, ParquetStreamWriter } from './parquet-write.js';
+export { loadSparkModel, writeSparkModel, writeFactorTables, readSparkMetadata, isSparkModelDir, foldedFactors, SparkALSModel, SPARK_ALS_MODEL_CLASS, FACTOR_TABLE_FILES } from './spark.js';
+export type { LoadSparkModelOptions, SparkModelMetadata, WriteSparkModelOptions, SparkExport } from './spark.js';
