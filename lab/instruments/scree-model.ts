@@ -80,26 +80,81 @@ export class Spectrum {
   }
 }
 
+/** The largest table the Lab takes (entries), so the SVDs stay interactive. */
+export const MAX_TABLE_ENTRIES = 400 * 400;
+
+/** Split one line at `delim` (a character, or null for runs of whitespace), honouring "quoted" fields with "" escapes. */
+function splitLine(line: string, delim: string | null): string[] {
+  if (delim === null) return line.split(/\s+/).filter((c) => c !== '');
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else quoted = false;
+      } else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delim) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((c) => c.trim());
+}
+
+/** A cell as a number, or NaN: '1.5', ' 2 ', '"3"' (quotes already removed), '-4e-3'; with `decimalComma`, '1,5'. */
+function cellNumber(cell: string, decimalComma: boolean): number {
+  const c = decimalComma ? cell.replace(/^([-+]?\d*),(\d+)$/, '$1.$2') : cell;
+  return c === '' ? NaN : Number(c);
+}
+
 /**
- * Parse a numeric table (CSV, TSV or whitespace separated; a non-numeric first line is
- * taken as a header) into a Matrix. Throws an Error with a readable message otherwise.
+ * Parse a numeric table into a Matrix: CSV (quoted fields allowed, "1.5" is a number),
+ * semicolon-separated (with decimal commas), TSV or whitespace-separated. A first line with
+ * anything non-numeric is a header; a first column that is non-numeric on every row is a
+ * label column (row names) and is dropped. Blank lines and lines starting with # or % are
+ * skipped. Throws an Error naming the line for anything else (a missing or non-numeric
+ * cell, a short row, more than {@link MAX_TABLE_ENTRIES} entries).
  */
 export function parseNumberTable(text: string): Matrix {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('%'));
-  const rows: number[][] = [];
-  lines.forEach((line, li) => {
-    const cells = line.split(/[,;\t ]+/).filter((c) => c !== '');
-    const nums = cells.map(Number);
-    if (nums.some((v) => !Number.isFinite(v))) {
-      if (li === 0) return; // header
-      throw new Error(`line ${li + 1}: not a number in '${line.slice(0, 40)}'`);
-    }
-    rows.push(nums);
+  const lines: { no: number; text: string }[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const t = l.trim();
+    if (t !== '' && !t.startsWith('#') && !t.startsWith('%')) lines.push({ no: i + 1, text: t });
   });
-  if (rows.length === 0) throw new Error('no numeric rows found');
-  const n = rows[0]!.length;
-  const bad = rows.findIndex((r) => r.length !== n);
-  if (bad >= 0) throw new Error(`row ${bad + 1} has ${rows[bad]!.length} values, the first has ${n}`);
-  if (rows.length * n > 400 * 400) throw new Error(`${rows.length}x${n} is larger than the Lab's limit of 160,000 entries`);
-  return Matrix.from(rows);
+  if (lines.length === 0) throw new Error('no numeric rows found (the file is empty)');
+  const first = lines[0]!.text;
+  const delim = first.includes('\t') ? '\t' : first.includes(';') ? ';' : first.includes(',') ? ',' : null;
+  const decimalComma = delim === ';';
+  const rows = lines.map((l) => ({ no: l.no, cells: splitLine(l.text, delim) }));
+  const isNum = (c: string): boolean => Number.isFinite(cellNumber(c, decimalComma));
+  // A label column: the first cell is not a number on every line after the first (which may be a header).
+  const body = rows.length > 1 ? rows.slice(1) : rows;
+  const labels = body.every((r) => r.cells.length > 1 && !isNum(r.cells[0]!));
+  const from = labels ? 1 : 0;
+  const header = rows[0]!.cells.slice(from).some((c) => !isNum(c));
+  const data = header ? rows.slice(1) : rows;
+  if (data.length === 0) throw new Error('no numeric rows found');
+  const n = data[0]!.cells.length - from;
+  const values: number[][] = [];
+  data.forEach((r, ri) => {
+    const cells = r.cells.slice(from);
+    if (cells.length !== n) throw new Error(`row ${ri + 1} has ${cells.length} values, the first has ${n} (line ${r.no})`);
+    values.push(
+      cells.map((c, ci) => {
+        const v = cellNumber(c, decimalComma);
+        if (!Number.isFinite(v)) throw new Error(`line ${r.no}: ${c === '' ? 'an empty cell' : `'${c.slice(0, 20)}'`} in column ${ci + 1 + from} is not a number`);
+        return v;
+      }),
+    );
+    if (values.length * n > MAX_TABLE_ENTRIES) throw new Error(`more than ${MAX_TABLE_ENTRIES.toLocaleString('en-US')} entries: larger than the Lab's limit (400 × 400)`);
+  });
+  if (n === 0) throw new Error('no numeric columns found');
+  return Matrix.from(values);
 }

@@ -4,9 +4,10 @@
 // test-artifacts/lab/. Skipped where chromium is not installed.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { keys, openInstrument, openLab, screenshot, setValue, showInstrument, skipReason, stat, type LabSession } from './harness.js';
+import { controlValues, keys, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
 
 const skip = skipReason();
 let session: LabSession | undefined;
@@ -90,10 +91,14 @@ test('lab: low-rank ratings (RMSE falls with steps; k past the planted rank over
   assert.deepEqual(errors, []);
 });
 
-test('lab: scree and energy (energy rises with k; error = Eckart-Young; dropped CSV)', { skip }, async () => {
+test('lab: scree and energy (energy rises with k; error = Eckart-Young; log axis; storage marker; your file: labels, quotes, zeros, twice)', { skip }, async () => {
   await show('scree');
   const id = 'scree';
+  const root = `[data-instrument="${id}"]`;
+  const settled = (): Promise<unknown> => page.waitForSelector(`#instrument-${id}[data-busy="false"]`);
+  await settled();
   await keys(page, id, 'k', 'Home');
+  await settled();
   let prev = -1;
   for (let k = 1; k <= 8; k++) {
     const e = await stat(page, id, 'energy');
@@ -105,31 +110,75 @@ test('lab: scree and energy (energy rises with k; error = Eckart-Young; dropped 
     assert.ok(close(await stat(page, id, 'storage'), (k * (60 + 40 + 1)) / (60 * 40), 1e-12));
     prev = e;
     await page.keyboard.press('ArrowRight');
+    await settled();
   }
   await keys(page, id, 'k', 'End');
+  await settled();
   assert.ok(close(await stat(page, id, 'energy'), 1, 1e-12));
   assert.ok((await stat(page, id, 'rel-error')) < 1e-12);
+  // Tick numbers on both axes, and the rank where storage passes 100% (60*40/101 = 23.8) marked.
+  assert.ok((await page.$$(`${root} [data-figure="scree"] .x-tick`)).length >= 3);
+  assert.ok((await page.$$(`${root} [data-figure="scree"] .y-tick`)).length >= 3);
+  assert.match((await page.textContent(`${root} [data-figure="scree"] svg`)) ?? '', /storage 100%/);
   await setValue(page, id, 'k', 3);
+  await settled();
   const fast3 = await stat(page, id, 'energy');
-  await page.selectOption(`[data-instrument="${id}"] [data-control="source"]`, 'slow');
+  await page.selectOption(`${root} [data-control="source"]`, 'slow');
+  await settled();
   const slow3 = await stat(page, id, 'energy');
   assert.ok(slow3 < fast3 - 0.3, `slow decay keeps less energy at k=3: ${slow3} vs ${fast3}`);
   await screenshot(page, 'scree-slow');
-  await page.selectOption(`[data-instrument="${id}"] [data-control="source"]`, 'picture');
+  await page.selectOption(`${root} [data-control="source"]`, 'picture');
   await page.waitForFunction(() => document.querySelector('[data-instrument="scree"] [data-stat="source"]')?.textContent?.includes('cameraman'));
+  await settled();
   await setValue(page, id, 'k', 10);
+  await settled();
   const photo10 = await stat(page, id, 'energy');
   await setValue(page, id, 'k', 30);
+  await settled();
   assert.ok((await stat(page, id, 'energy')) > photo10 && photo10 > 0.9, 'a photo keeps most energy in few components');
   assert.ok(close(await stat(page, id, 'rel-error'), await stat(page, id, 'eckart-young'), 1e-9));
-  // A user's matrix: rank 2 exactly, so k = 2 keeps all the energy.
-  const csv = 'a,b,c,d\n1,2,3,4\n2,4,6,8\n0,1,0,1\n1,3,3,5\n';
-  await page.setInputFiles(`[data-instrument="${id}"] [data-control="matrix-file"]`, { name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-  await page.waitForFunction(() => document.querySelector('[data-instrument="scree"] [data-stat="source"]')?.textContent?.includes('mine.csv'));
+  // The log scale: the photo's small shares become visible (tick labels in powers of ten).
+  await page.check(`${root} [data-control="log"]`);
+  await page.waitForFunction(() => /log scale/.test(document.querySelector('[data-instrument="scree"] [data-figure="scree"] svg')?.textContent ?? ''));
+  await screenshot(page, 'scree-photo-log');
+  await page.uncheck(`${root} [data-control="log"]`);
+  // A user's matrix with a label column, a header and quoted numbers: rank 2 exactly, so k = 2 keeps all the energy.
+  const csv = 'name,a,b,c,d\nr1,1,2,3,4\n"r2, two","2","4","6","8"\nr3,0,1,0,1\nr4,1,3,3,5\n';
+  const file = `${root} [data-control="matrix-file"]`;
+  await page.setInputFiles(file, { name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.querySelector('[data-instrument="scree"] [data-stat="source"]')?.textContent?.includes('mine.csv, 4 × 4'));
+  await settled();
+  assert.equal(await page.inputValue(`${root} [data-control="source"]`), 'file');
+  assert.match((await page.textContent(`${root} [data-control="source"] option[value="file"]`)) ?? '', /your file: mine\.csv/);
+  assert.equal(await page.inputValue(file), '', 'the file input is cleared so the same file can be chosen again');
   await setValue(page, id, 'k', 2);
+  await settled();
   assert.ok(close(await stat(page, id, 'energy'), 1, 1e-12));
-  assert.equal(await page.getAttribute(`[data-instrument="${id}"] [data-control="k"]`, 'max'), '4');
+  assert.equal(await page.getAttribute(`${root} [data-control="k"]`, 'max'), '4');
   await screenshot(page, 'scree-csv');
+  // Away and back through the menu: the file's data comes back.
+  await page.selectOption(`${root} [data-control="source"]`, 'flat');
+  await settled();
+  await page.selectOption(`${root} [data-control="source"]`, 'file');
+  await settled();
+  assert.match((await page.textContent(`${root} [data-stat="source"]`)) ?? '', /mine\.csv/);
+  // The same file again after another source: it is read again (the menu shows it).
+  await page.selectOption(`${root} [data-control="source"]`, 'slow');
+  await settled();
+  await page.setInputFiles(file, { name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => (document.querySelector('[data-instrument="scree"] [data-control="source"]') as HTMLSelectElement).value === 'file');
+  await settled();
+  assert.match((await page.textContent(`${root} [data-stat="source"]`)) ?? '', /mine\.csv/);
+  // An all-zero matrix says so instead of "energy retained 100%".
+  await page.setInputFiles(file, { name: 'zeros.csv', mimeType: 'text/csv', buffer: Buffer.from('0,0,0\n0,0,0\n') });
+  await page.waitForSelector(`${root} [data-stat="zero"]`);
+  assert.match((await page.textContent(`${root} [data-stat="summary"]`)) ?? '', /all zeros/);
+  assert.equal(await page.textContent(`${root} [data-stat="energy"]`), '—');
+  // A bad file leaves the menu and the data as they were and says why.
+  await page.setInputFiles(file, { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('1,2\n3,x\n') });
+  await page.waitForFunction(() => /bad\.csv.*line 2/.test(document.querySelector('[data-instrument="scree"] [role="alert"]')?.textContent ?? ''));
+  assert.match((await page.textContent(`${root} [data-control="source"] option[value="file"]`)) ?? '', /zeros\.csv/);
   assert.deepEqual(errors, []);
 });
 
@@ -340,3 +389,152 @@ test('lab: keyboard navigation between instruments and a narrow screen', { skip 
   }
   assert.deepEqual(errors, []);
 });
+
+// ---------------------------------------------------------------------------------------
+// The shell's checks, the same for every instrument (issue 21): axe-core finds no serious or
+// critical violation; the equations are MathML; a "Reset" button restores the defaults; the
+// URL fragment carries the settings and a link with them restores them; no main-thread task
+// over 150 ms while the controls move with the CPU slowed 4x; on a 390x844 phone the first
+// picture is within 400 px of the first control; no console error; screenshots at both sizes.
+
+const INSTRUMENTS = ['ratings', 'scree', 'nmf', 'compress', 'pca', 'tensor-train'] as const;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A page of its own on `hash` (errors collected), settled. */
+async function freshPage(hash: string, id: string): Promise<{ page: Page; errors: string[] }> {
+  const p = await session!.browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errs: string[] = [];
+  p.on('pageerror', (e) => errs.push(`pageerror: ${String(e)}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errs.push(`console.${m.type()}: ${m.text()}`);
+  });
+  await p.goto(`${session!.url}${hash}`);
+  await p.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`, { timeout: 30_000 });
+  await settled(p, id);
+  return { page: p, errors: errs };
+}
+
+/** New values for the instrument's controls: ranges a third of the way from their minimum, the last other option, checkboxes flipped. */
+async function otherValues(p: Page, id: string): Promise<Record<string, string>> {
+  return p.$$eval(`[data-instrument="${id}"] [data-control]`, (els) => {
+    const out: Record<string, string> = {};
+    for (const el of els) {
+      const name = (el as HTMLElement).dataset.control!;
+      if ((el as HTMLElement).dataset.state === 'skip' || (el as HTMLInputElement).disabled) continue;
+      if (el instanceof HTMLSelectElement) {
+        const opts = Array.from(el.options).map((o) => o.value).filter((v) => v !== el.value && v !== 'file');
+        if (opts.length > 0) out[name] = opts[opts.length - 1]!;
+      } else if (el instanceof HTMLInputElement && el.type === 'range') {
+        const min = Number(el.min), max = Number(el.max), step = Number(el.step) || 1;
+        let v = min + Math.round((max - min) / 3 / step) * step;
+        if (String(v) === el.value) v = Math.min(max, v + step);
+        out[name] = String(Number(v.toFixed(10)));
+      } else if (el instanceof HTMLInputElement && el.type === 'checkbox') out[name] = el.checked ? '0' : '1';
+    }
+    return out;
+  });
+}
+
+/** Set one control as a user would (select option, check box, drag a range). */
+async function setControlValue(p: Page, id: string, name: string, value: string): Promise<void> {
+  const sel = `[data-instrument="${id}"] [data-control="${name}"]`;
+  const kind = await p.$eval(sel, (el) => (el instanceof HTMLSelectElement ? 'select' : (el as HTMLInputElement).type));
+  if (kind === 'select') await p.selectOption(sel, value);
+  else if (kind === 'checkbox') await p.setChecked(sel, value === '1');
+  else await setValue(p, id, name, value);
+}
+
+for (const id of INSTRUMENTS) {
+  test(`lab shell: ${id} (axe, MathML, Reset, URL state, no long task at 4x CPU, phone layout, screenshots)`, { skip }, async () => {
+    await show(id);
+    await settled(page, id);
+    const root = `[data-instrument="${id}"]`;
+    await page.setViewportSize({ width: 1366, height: 768 });
+
+    // MathML and the Reset button.
+    assert.ok((await page.$$(`${root} math`)).length >= 1, 'the equations are MathML');
+    assert.equal((await page.textContent(`${root} button[data-action="reset"]`))?.trim(), 'Reset');
+
+    // axe-core (evaluated through the DevTools protocol: the page's CSP stays as it is).
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
+    });
+    assert.deepEqual(violations, [], 'axe-core: no serious or critical violation');
+
+    // The fragment round-trips: move every control, then open the URL in a new page.
+    const defaults = await controlValues(page, id);
+    const wanted = await otherValues(page, id);
+    for (const [name, value] of Object.entries(wanted)) {
+      if (!(await page.isVisible(`${root} [data-control="${name}"]`)) && !(await page.isEnabled(`${root} [data-control="${name}"]`))) continue;
+      await setControlValue(page, id, name, value);
+      await settled(page, id);
+    }
+    const moved = await controlValues(page, id);
+    const hash = await page.evaluate(() => location.hash);
+    assert.ok(hash.startsWith(`#${id}?`), `the fragment carries the settings: ${hash}`);
+    for (const [name, value] of Object.entries(moved)) assert.equal(new URLSearchParams(hash.slice(hash.indexOf('?') + 1)).get(name), value, `${name} in ${hash}`);
+    const linked = await freshPage(hash, id);
+    assert.deepEqual(await controlValues(linked.page, id), moved, `opening ${hash} restores the settings`);
+    assert.deepEqual(linked.errors, []);
+    await linked.page.close();
+
+    // Reset restores the defaults.
+    await page.click(`${root} button[data-action="reset"]`);
+    await settled(page, id);
+    assert.deepEqual(await controlValues(page, id), defaults, 'Reset restores the defaults');
+
+    // No long task while the controls move, with the CPU slowed 4x.
+    const cdp = await page.context().newCDPSession(page);
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; longObserver?: PerformanceObserver };
+      w.longTasks = [];
+      w.longObserver?.disconnect();
+      w.longObserver = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      });
+      w.longObserver.observe({ type: 'longtask' });
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    try {
+      const ranges = await page.$$eval(`${root} input[type="range"][data-control]`, (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).dataset.control!));
+      for (const name of ranges) {
+        await keys(page, id, name, 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'PageUp');
+        await settled(page, id, 60_000);
+      }
+      const selects = await page.$$eval(`${root} select[data-control]`, (els) => els.map((e) => (e as HTMLElement).dataset.control!));
+      for (const name of selects) {
+        const w = await otherValues(page, id);
+        if (w[name] === undefined) continue;
+        await page.selectOption(`${root} [data-control="${name}"]`, w[name]!);
+        await settled(page, id, 60_000);
+      }
+      await page.waitForTimeout(200);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.detach();
+    }
+    const long = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    assert.ok(long.every((d) => d <= 150), `main-thread tasks over 150 ms at 4x CPU slowdown: ${long.filter((d) => d > 150).map((d) => d.toFixed(0)).join(', ')} ms`);
+    await page.click(`${root} button[data-action="reset"]`);
+    await settled(page, id);
+
+    // Screenshots at a laptop's and a phone's size; on the phone the first picture is near the first control.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, `shell-${id}-1366x768`);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(150);
+    await noOverflow(page);
+    const gap = await page.evaluate((r) => {
+      const c = document.querySelector(`${r} [data-control]`)!.getBoundingClientRect();
+      const p = document.querySelector(`${r} [data-figure]`)!.getBoundingClientRect();
+      return p.top - c.top;
+    }, root);
+    assert.ok(gap > 0 && gap < 400, `first picture ${gap.toFixed(0)} px below the first control on a 390x844 phone`);
+    await screenshot(page, `shell-${id}-390x844`);
+    await page.setViewportSize({ width: 1100, height: 900 });
+    assert.deepEqual(errors, []);
+  });
+}

@@ -108,3 +108,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+
+/** Wait until instrument `id` has shown its latest result (its section is not `data-busy="true"`). */
+export async function settled(page: Page, id: string, timeout = 30_000): Promise<void> {
+  await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"] #instrument-${id}:not([data-busy="true"])`, { timeout, state: 'attached' });
+}
+
+/** The settings of every `data-control` range, number, checkbox and select of instrument `id` (like the shell's URL state). */
+export async function controlValues(page: Page, id: string): Promise<Record<string, string>> {
+  return page.$$eval(`[data-instrument="${id}"] [data-control]`, (els) => {
+    const out: Record<string, string> = {};
+    for (const el of els) {
+      const name = (el as HTMLElement).dataset.control!;
+      if ((el as HTMLElement).dataset.state === 'skip') continue;
+      if (el instanceof HTMLSelectElement) out[name] = el.value;
+      else if (el instanceof HTMLInputElement) {
+        if (el.type === 'checkbox') out[name] = el.checked ? '1' : '0';
+        else if (el.type === 'range' || el.type === 'number') out[name] = el.value;
+      }
+    }
+    return out;
+  });
+}

@@ -217,3 +217,15 @@ test('ratings trajectory: the fit at every checkpoint is fitFactors at that many
   const odd = fitTrajectory(g, 2, 25, 10);
   assert.deepEqual(Array.from(odd.steps), [0, 10, 20, 25]);
 });
+
+test('parseNumberTable: label columns, quoted numbers, semicolons with decimal commas, empty cells', () => {
+  const M = Matrix.from([[1, 2], [3, 4]]);
+  assert.ok(parseNumberTable(',a,b\nr1,1,2\nr2,3,4\n').equals(M), 'a header and a label column');
+  assert.ok(parseNumberTable('name,a,b\n"Smith, J",1,2\n"Doe",3,4\n').equals(M), 'quoted labels with commas');
+  assert.ok(parseNumberTable('"a","b"\n"1","2"\n"3","4"\n').equals(M), 'quoted numbers');
+  assert.ok(parseNumberTable('r1 1 2\nr2 3 4').equals(M), 'whitespace with labels, no header');
+  assert.ok(parseNumberTable('a;b\n1,5;2\n3;4,25\n').equals(Matrix.from([[1.5, 2], [3, 4.25]])), 'semicolons and decimal commas');
+  assert.throws(() => parseNumberTable('1,2\n3,\n'), /line 2: an empty cell in column 2/);
+  assert.throws(() => parseNumberTable(''), /no numeric rows/);
+  assert.equal(parseNumberTable('0,0\n0,0').rows, 2);
+});
