@@ -16,7 +16,7 @@ export { sgd_funk, sgd_svdpp } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
 export { als_rows, als_work_doubles } from './als';
 export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
-export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work } from './small';
+export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work, dgetf2_small } from './small';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
 export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;

@@ -1,6 +1,7 @@
 // Small dense decompositions, each in one call: Householder QR with its Q (LAPACK dgeqr2 +
 // dorg2r), the SVD of a tall matrix (dgebd2 + dorgbr + dbdsqr with vectors) and the
-// symmetric eigenproblem (dsytd2 + dorm2r + dsteqr with vectors, i.e. dsyev). For
+// symmetric eigenproblem (dsytd2 + dorm2r + dsteqr with vectors, i.e. dsyev), and LU with
+// partial pivoting (dgetf2). For
 // n <= ~64 the blocked TypeScript drivers (src/linalg/) spend most of a call in per-column
 // kernel calls, workspace bookkeeping and TypeScript loops that are not yet optimized,
 // rather than in arithmetic (issue 20, item 5): here the whole factorization runs in WASM
@@ -1048,5 +1049,59 @@ export function dsyev_small(n: i32, a: usize, lda: i32, upper: i32, w: usize, z:
   orm2trLower(n, n, a, lda, tau, z, ldz);
   const info = steqrCols(n, w, e, z, ldz, n);
   if (sigma != 1) for (let i = 0; i < n; i++) f64Set(w, i, f64At(w, i) / sigma);
+  return info;
+}
+
+// ---------------------------------------------------------------- LU
+
+/**
+ * LU with partial pivoting of the m x n matrix at a (lda), unblocked and right-looking
+ * (LAPACK dgetf2): L (unit, below the diagonal) and U overwrite a, piv[0..min(m, n)) (i32)
+ * gets the 0-based row interchanged with row i. For the small matrices it is used on, the
+ * whole matrix stays in L1 and one column pass per step (pivot search, row swap, scaling,
+ * then an axpy per trailing column) beats the recursive panel's nested trsm and gemm calls.
+ * Returns 0, or 1 + the index of the first exactly zero pivot (the factorization is still
+ * completed, as LAPACK does).
+ */
+export function dgetf2_small(m: i32, n: i32, a: usize, lda: i32, piv: usize): i32 {
+  const cs = <usize>lda << 3;
+  const k = min(m, n);
+  let info = 0;
+  for (let j = 0; j < k; j++) {
+    const cj = a + <usize>j * cs;
+    // The pivot: the first entry of largest magnitude in column j, rows j..m-1 (idamax).
+    let p = j;
+    let best = Math.abs(f64At(cj, j));
+    for (let i = j + 1; i < m; i++) {
+      const v = Math.abs(f64At(cj, i));
+      if (v > best) {
+        best = v;
+        p = i;
+      }
+    }
+    store<i32>(piv + (<usize>j << 2), p);
+    const pv = f64At(cj, p);
+    if (pv != 0) {
+      if (p != j) {
+        for (let c = 0; c < n; c++) {
+          const col = a + <usize>c * cs;
+          const t = f64At(col, j);
+          f64Set(col, j, f64At(col, p));
+          f64Set(col, p, t);
+        }
+      }
+      if (Math.abs(pv) >= SAFMIN) scal<f64>(m - j - 1, 1 / pv, cj + (<usize>(j + 1) << 3), 1);
+      else for (let i = j + 1; i < m; i++) f64Set(cj, i, f64At(cj, i) / pv);
+    } else if (info == 0) {
+      info = j + 1;
+    }
+    // Rank-one update of the trailing columns.
+    const l = cj + (<usize>(j + 1) << 3);
+    for (let c = j + 1; c < n; c++) {
+      const col = a + <usize>c * cs;
+      const t = f64At(col, j);
+      if (t != 0) axpy<f64>(m - j - 1, -t, l, 1, col + (<usize>(j + 1) << 3), 1);
+    }
+  }
   return info;
 }

@@ -2,7 +2,7 @@
 // numpy/scipy (LAPACK via OpenBLAS) with the same thread counts and against ml-matrix, run
 // in the same invocation, alternating lowrank and numpy inside each round because this
 // VM's speed drifts. Prints seconds and ratios as a Markdown table.
-// Usage: npx tsx bench/decompositions.ts [--sizes 512,1024] [--ops lu,qr,...] [--quick]
+// Usage: npx tsx bench/decompositions.ts [--sizes 512,1024] [--ops lu,qr,...] [--quick]   (--quick: n = 256, one round)
 import { CholeskyDecomposition, EigenvalueDecomposition, LuDecomposition, Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { kernels, setThreads } from '../src/kernels/index.js';
 import { cholesky } from '../src/linalg/cholesky.js';
@@ -21,7 +21,7 @@ const opt = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const sizes = (opt('--sizes') ?? (quick ? '512' : '512,1024')).split(',').map(Number);
+const sizes = (opt('--sizes') ?? (quick ? '256' : '512,1024')).split(',').map(Number);
 const ALL = ['lu', 'cholesky', 'qr', 'eigh', 'eigvalsh', 'svd', 'svdvals', 'eig'];
 const ops = (opt('--ops') ?? ALL.join(',')).split(',');
 const minTime = quick ? 0.2 : 0.5;

@@ -1,22 +1,23 @@
 /**
  * One-call WASM kernels for small dense decompositions (assembly/small.ts): Householder QR
  * with its Q (LAPACK dgeqr2 + dorg2r), the thin SVD of a tall matrix (dgebd2 + dorgbr +
- * dbdsqr) and the symmetric eigenproblem (dsytd2 + dorm2r + dsteqr). They exist only on the WASM backends, for float64 arrays that all live in WASM
+ * dbdsqr), the symmetric eigenproblem (dsytd2 + dorm2r + dsteqr) and LU (dgetf2). They exist only on the WASM backends, for float64 arrays that all live in WASM
  * memory; each function declines (returns false / undefined, touching nothing) otherwise,
- * and the caller runs its blocked TypeScript path (src/linalg/qr.ts, svd.ts, eigh.ts).
+ * and the caller runs its blocked TypeScript path (src/linalg/small.ts).
  */
 import { InvalidArgumentError } from '../errors.js';
 import { defineKernel, wasmFor } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
 import { checkMatrixArg, checkSize, checkVectorArg } from './validate.js';
 
-// The WASM kernels when every array is float64 and lives in their memory.
+// The WASM kernels when every array is float64 (pivots: int32) and lives in their memory.
 function float64Resident(...arrays: ArrayBufferView[]): WasmKernels | undefined {
-  for (const x of arrays) if (!(x instanceof Float64Array)) return undefined;
+  for (const x of arrays) if (!(x instanceof Float64Array || x instanceof Int32Array)) return undefined;
   return wasmFor(...arrays);
 }
 
 type GeqrArgs = [m: number, n: number, A: Float64Array, ldA: number, tau: Float64Array, Q: Float64Array, ldQ: number, qcols: number, diag: Float64Array];
+type Getf2Args = [m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array];
 type SyevArgs = [n: number, A: Float64Array, ldA: number, upper: boolean, w: Float64Array, Z: Float64Array, ldZ: number, work: Float64Array];
 type GesvdArgs = [m: number, n: number, A: Float64Array, ldA: number, s: Float64Array, U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array];
 
@@ -51,6 +52,19 @@ const gesvd = defineKernel<GesvdArgs, number | undefined>({
     const e = w.rt.exports;
     checkVectorArg('gesvdSmall: work', work, 0, 1, Math.ceil(e.dgesvd_small_work(m, n) / 8));
     return e.dgesvd_small(m, n, A.byteOffset, ldA, s.byteOffset, U.byteOffset, ldU, V.byteOffset, ldV, work.byteOffset);
+  },
+  js: () => undefined,
+});
+
+const getf2 = defineKernel<Getf2Args, number | undefined>({
+  name: 'getf2_small',
+  select: (_m, _n, A, _ldA, piv) => float64Resident(A, piv),
+  wasm: (w, m, n, A, ldA, piv) => {
+    checkSize('getf2Small: m', m);
+    checkSize('getf2Small: n', n);
+    checkMatrixArg('getf2Small: A', A, 0, ldA, m, n);
+    if (piv.length < Math.min(m, n)) throw new InvalidArgumentError(`getf2Small: piv needs ${Math.min(m, n)} entries, has ${piv.length}`);
+    return w.rt.exports.dgetf2_small(m, n, A.byteOffset, ldA, piv.byteOffset);
   },
   js: () => undefined,
 });
@@ -124,4 +138,14 @@ export function syevSmall(
   Z: Float64Array, ldZ: number, work: Float64Array,
 ): number | undefined {
   return syev(n, A, ldA, upper, w, Z, ldZ, work);
+}
+
+/**
+ * LU with partial pivoting of the m x n A (ldA) in one call, unblocked (LAPACK dgetf2): L
+ * and U overwrite A, piv[i] (0-based) is the row interchanged with row i, i < min(m, n).
+ * @returns 0 or 1 + the index of the first exactly zero pivot; undefined (nothing done)
+ *   unless A and piv live in WASM memory.
+ */
+export function getf2Small(m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array): number | undefined {
+  return getf2(m, n, A, ldA, piv);
 }

@@ -5,6 +5,7 @@ import { Matrix } from '../matrix/matrix.js';
 import { requireSquare, rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { toMatrix, workCopy } from './lapack/dense.js';
 import { getrf, getrs, pivotsToPermutation } from './lapack/getrf.js';
+import { smallLu } from './small.js';
 import { withWorkspace } from './lapack/workspace.js';
 
 /**
@@ -191,6 +192,9 @@ export class Lu {
 export function lu(A: Matrix): Lu {
   const m = A.rows;
   const n = A.cols;
+  // Small matrices: one WASM call (src/linalg/small.ts).
+  const small = smallLu(A);
+  if (small) return new Lu(small.packed, m, n, small.ipiv, small.info);
   const ipiv = new Int32Array(Math.min(m, n));
   return withWorkspace((ws) => {
     const w = workCopy(A, 'lu', ws);

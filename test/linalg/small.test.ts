@@ -9,7 +9,8 @@ import { activeWasm } from '../../src/kernels/index.js';
 import { geqrSmall, gesvdSmall, gesvdSmallWork } from '../../src/kernels/small-decomp.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { qr } from '../../src/linalg/qr.js';
-import { EIGH_SMALL_MAX, QR_SMALL_MAX, SVD_SMALL_MAX } from '../../src/linalg/small.js';
+import { EIGH_SMALL_MAX, LU_SMALL_MAX, QR_SMALL_MAX, SVD_SMALL_MAX } from '../../src/linalg/small.js';
+import { det, lu } from '../../src/linalg/lu.js';
 import { eigh } from '../../src/linalg/eigh.js';
 import { svd, svdvals } from '../../src/linalg/svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';
@@ -89,6 +90,7 @@ describe('small-matrix paths', () => {
     assert.equal(QR_SMALL_MAX, 128);
     assert.equal(SVD_SMALL_MAX, 128);
     assert.equal(EIGH_SMALL_MAX, 64);
+    assert.equal(LU_SMALL_MAX, 32);
   });
 
   for (const backend of WASM) {
@@ -166,6 +168,42 @@ describe('small-matrix paths', () => {
         const scale = Math.max(Math.abs(ref[0]!), Math.abs(ref[n - 1]!));
         for (let i = 0; i < n; i++) assert.ok(Math.abs(got[i]! - ref[i]!) <= 20 * n * EPS * scale, `n = ${n}: w[${i}] = ${got[i]} vs ${ref[i]}`);
       }
+    });
+
+    it(`lu: P A = L U with |L| <= 1, pivots and zero pivots as the recursive panel gives them, shapes up to 32 (${backend})`, () => {
+      for (const [m, n] of [...randomShapes(20, LU_SMALL_MAX, 31), [32, 32], [5, 9], [9, 5]] as [number, number][]) {
+        const A = Matrix.random(m, n, { seed: m * 37 + n, distribution: 'normal' });
+        const f = withBackend(backend, () => lu(A));
+        const g = withBackend('js', () => lu(A));
+        assert.deepEqual([...f.perm], [...g.perm], `${m}x${n}: the same pivots as the TypeScript getrf`);
+        const PA = Matrix.zeros(m, n);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) PA.set(i, j, A.get(f.perm[i]!, j));
+        const res = scaledDiff(PA, matmul(f.L, f.U), Math.max(m, n));
+        assert.ok(res < 30, `${m}x${n}: ||P A - L U|| / (n eps ||A||) = ${res}`);
+        for (const x of f.L.data) assert.ok(Math.abs(x) <= 1, `${m}x${n}: |L| > 1`);
+        assert.ok(scaledDiff(f.U, g.U, Math.max(m, n)) < 30, `${m}x${n}: U differs from the TypeScript getrf's`);
+      }
+      withBackend(backend, () => {
+        // A zero column: the first zero pivot is reported, and the factorization completed.
+        const Z = Matrix.from([[1, 0, 2], [3, 0, 4], [5, 0, 7]]);
+        const f = lu(Z);
+        assert.equal(f.zeroPivot, 1);
+        assert.equal(det(Z), 0);
+        const x = lu(Matrix.from([[0, 2], [3, 4]])).solve([2, 7]);
+        assert.deepEqual([...x], [1, 1]);
+        assert.ok(Math.abs(det(Matrix.from([[2, 0, 0], [0, 3, 0], [0, 0, 4]])) - 24) < 1e-12);
+        // Pivots below the safe minimum (subnormal entries): divided, not scaled by 1 / p.
+        const B = Matrix.random(12, 12, { seed: 32, distribution: 'normal' }).scale(1e-310);
+        const fb = lu(B);
+        const PB = Matrix.zeros(12, 12);
+        for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) PB.set(i, j, B.get(fb.perm[i]!, j));
+        for (const v of fb.L.data) assert.ok(Number.isFinite(v) && Math.abs(v) <= 1, 'subnormal: L finite and <= 1');
+        const LU = matmul(fb.L, fb.U);
+        let err = 0;
+        let big = 0;
+        for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) { err = Math.max(err, Math.abs(LU.get(i, j) - PB.get(i, j))); big = Math.max(big, Math.abs(PB.get(i, j))); }
+        assert.ok(err <= 1e-6 * big, `subnormal: ||P B - L U|| = ${err} vs ||B|| = ${big} (subnormals keep few digits)`);
+      });
     });
 
     it(`float32 input: computed in float64, returned as float32 (${backend})`, () => withBackend(backend, () => {
