@@ -3,7 +3,7 @@
  * in both CSR orders, the factor matrices and the scratch live in WebAssembly memory for the
  * whole fit, and one call solves every row of a side (Gram accumulation, Cholesky and
  * substitution in WASM). The TypeScript fallback is the row solver in
- * src/models/recommend/algorithms/als-solve.ts, which the models use when {@link AlsWasm.create}
+ * src/kernels/als-row-solve.ts, which the models use when {@link AlsWasm.create}
  * returns undefined (the 'js' backend, or a heap too small for the problem).
  */
 import { ALS_PARAMS_BYTES, writeAlsParams } from './generated/abi.js';
@@ -69,7 +69,7 @@ export class AlsWasm {
   }
 
   // The registry's rule decides: a session on a WASM backend, none on the TypeScript one
-  // (whose row solver, src/models/recommend/algorithms/als-solve.ts, the models then run).
+  // (whose row solver, src/kernels/als-row-solve.ts, the models then run).
   private static readonly session = defineKernel<[byUser: CsrSide, byItem: CsrSide, f: number, n: number], AlsWasm | undefined>({
     name: 'als',
     wasm: (w, byUser, byItem, f, n) => AlsWasm.allocate(w, byUser, byItem, f, n),

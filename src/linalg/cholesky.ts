@@ -6,7 +6,7 @@ import { bool, opt, resolveOptions, type Field } from '../options.js';
 import { requireSquare, rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { toMatrix, workCopy } from './lapack/dense.js';
 import { potrf, potrs } from './lapack/potrf.js';
-import { withWorkspace } from './lapack/workspace.js';
+import { withWorkspace } from '../kernels/workspace.js';
 import type { Slogdet } from './lu.js';
 
 /** A = L L^T with L lower triangular with a positive diagonal. Produced by {@link cholesky}. */

@@ -16,7 +16,7 @@ import { gehrd, orghr } from './lapack/gehrd.js';
 import { hseqr } from './lapack/hseqr.js';
 import { hseqrMultishift, NMIN } from './lapack/laqr.js';
 import { trevc } from './lapack/trevc.js';
-import { withWorkspace } from './lapack/workspace.js';
+import { withWorkspace } from '../kernels/workspace.js';
 import { PRECISION as EPS, SAFMIN } from './lapack/machine.js';
 
 /**

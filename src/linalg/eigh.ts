@@ -14,7 +14,7 @@ import { steqr } from './lapack/steqr.js';
 import { sterf } from './lapack/sterf.js';
 import { ormtr, sytrd } from './lapack/sytrd.js';
 import { smallEigh } from './small.js';
-import { withWorkspace, type Workspace } from './lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../kernels/workspace.js';
 import { ROUNDOFF as EPS, SAFMIN } from './lapack/machine.js';
 
 /** Tridiagonal eigensolvers {@link eigh} can use for the vectors (see {@link EighOptions.method}). */

@@ -17,7 +17,7 @@ import { geqp3 } from './lapack/geqp3.js';
 import { geqrf, orgqr, ormqr } from './lapack/geqrf.js';
 import { ormrz, tzrzf } from './lapack/tzrzf.js';
 import { smallQr } from './small.js';
-import { withWorkspace } from './lapack/workspace.js';
+import { withWorkspace } from '../kernels/workspace.js';
 
 /** The shapes {@link qr} can return, as a runtime list (see {@link QrOptions.mode}). */
 const QR_MODES = ['reduced', 'complete'] as const;

@@ -20,7 +20,7 @@ import { gehrd, orghr } from './lapack/gehrd.js';
 import { hseqr } from './lapack/hseqr.js';
 import { hseqrMultishift, NMIN } from './lapack/laqr.js';
 import { PRECISION as EPS, SAFMIN } from './lapack/machine.js';
-import { withWorkspace, type Workspace } from './lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../kernels/workspace.js';
 
 /**
  * A = Z T Z^T with Z orthogonal and T upper quasi-triangular: 1 x 1 diagonal blocks hold

@@ -25,7 +25,7 @@ import { workCopy } from './lapack/dense.js';
 import { applyPT, applyQ, gebrd } from './lapack/gebrd.js';
 import { geqrf } from './lapack/geqrf.js';
 import { smallSvd } from './small.js';
-import { withWorkspace, type Workspace } from './lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../kernels/workspace.js';
 
 /** Options of {@link svd}. */
 export interface SvdOptions {

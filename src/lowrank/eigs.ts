@@ -23,7 +23,7 @@ import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
 import { csrMatmat } from '../kernels/sparse.js';
 import { eig } from '../linalg/eig.js';
-import { Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../kernels/workspace.js';
 import { epsOf } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';

@@ -42,7 +42,7 @@ import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError
 import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
 import { csrMatmat, csrMatvec } from '../kernels/sparse.js';
-import { Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../kernels/workspace.js';
 import { eigh } from '../linalg/eigh.js';
 import { lu } from '../linalg/lu.js';
 import { gemmInto } from '../linalg/matmul.js';

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { csrMatvec, type CsrArrays } from '../kernels/sparse.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
+import type { Workspace } from '../kernels/workspace.js';
 import type { DType } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { isLinearOperator, type LinearOperator } from '../matrix/operator.js';

@@ -28,7 +28,7 @@
 import { ConvergenceError, InvalidArgumentError } from '../errors.js';
 import { runSteps, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
-import { Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../kernels/workspace.js';
 import { svd } from '../linalg/svd.js';
 import { epsOf, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';

@@ -14,7 +14,7 @@
 import { kernels } from '../kernels/index.js';
 import { geqrf, orgqr } from '../linalg/lapack/geqrf.js';
 import { getrf, pivotsToPermutation } from '../linalg/lapack/getrf.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
+import type { Workspace } from '../kernels/workspace.js';
 import type { FloatArray } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 

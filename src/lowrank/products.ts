@@ -18,7 +18,7 @@ import { NonFiniteInputError, ShapeError } from '../errors.js';
 import { activeWasm, kernels } from '../kernels/index.js';
 import { prepack } from '../kernels/prepack.js';
 import { copyChecked, workCopy } from '../linalg/lapack/dense.js';
-import type { Workspace } from '../linalg/lapack/workspace.js';
+import type { Workspace } from '../kernels/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { blasOperand } from '../linalg/operand.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';

@@ -20,7 +20,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { runSteps, type FitSteps } from '../fit-async.js';
-import { Workspace } from '../linalg/lapack/workspace.js';
+import { Workspace } from '../kernels/workspace.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { svd } from '../linalg/svd.js';
 import { Matrix } from '../matrix/matrix.js';

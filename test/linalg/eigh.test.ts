@@ -6,7 +6,7 @@ import { eigh, eigvalsh, type Eigh } from '../../src/linalg/eigh.js';
 import { SMLSIZ, stedc } from '../../src/linalg/lapack/stedc.js';
 import { steqr } from '../../src/linalg/lapack/steqr.js';
 import { sterf } from '../../src/linalg/lapack/sterf.js';
-import { withWorkspace } from '../../src/linalg/lapack/workspace.js';
+import { withWorkspace } from '../../src/kernels/workspace.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import type { Rng } from '../../src/random.js';
 import { BACKEND_NAMES, rng, withBackend } from '../helpers.js';

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { InvalidArgumentError, NonFiniteInputError } from '../../src/errors.js';
 import { bdsqr } from '../../src/linalg/lapack/bdsqr.js';
 import { applyPT, applyQ, gebrd } from '../../src/linalg/lapack/gebrd.js';
-import { withWorkspace } from '../../src/linalg/lapack/workspace.js';
+import { withWorkspace } from '../../src/kernels/workspace.js';
 import { matmul } from '../../src/linalg/matmul.js';
 import { Svd, svd, svdvals } from '../../src/linalg/svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NonFiniteInputError } from '../../src/errors.js';
-import { withWorkspace } from '../../src/linalg/lapack/workspace.js';
+import { withWorkspace } from '../../src/kernels/workspace.js';
 import { asLinearOperator } from '../../src/lowrank/operator.js';
 import { block, productsOf } from '../../src/lowrank/products.js';
 import { Matrix } from '../../src/matrix/matrix.js';

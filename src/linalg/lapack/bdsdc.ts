@@ -13,7 +13,7 @@
 import { InvalidArgumentError, NonFiniteInputError, check } from '../../errors.js';
 import { leafSvd } from './bdsdc-leaf.js';
 import { lasd1, mergeScratch, type MergeScratch } from './lasd-merge.js';
-import { withWorkspace } from './workspace.js';
+import { withWorkspace } from '../../kernels/workspace.js';
 
 /** Largest subproblem solved directly by the leaf solver (LAPACK's SMLSIZ). */
 const SMLSIZ = 25;

@@ -6,7 +6,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
-import { withWorkspace } from './workspace.js';
+import { withWorkspace } from '../../kernels/workspace.js';
 
 /** Below this order trsm solves directly instead of splitting (the gemm would be tiny). */
 const TRSM_LEAF = 16;

@@ -6,7 +6,7 @@ import { kernels } from '../../kernels/index.js';
 import { NonFiniteInputError } from '../../errors.js';
 import type { DType, FloatArray } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** A column-major m x n matrix in a work array: element (i, j) is `a[i + j * ld]`. */
 export interface Dense {

@@ -15,7 +15,7 @@
 import { check } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import { larf, larfb, larfg, larft, explicitV } from './householder.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** Panel width of the blocked reduction and of the block reflectors applied afterwards. */
 export const BRD_BLOCK = 32;

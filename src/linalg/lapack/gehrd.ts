@@ -11,7 +11,7 @@
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import { explicitV, larf, larfb, larfg, larft } from './householder.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** Panel width of the blocked reduction (LAPACK's default for dgehrd). */
 const NB = 32;

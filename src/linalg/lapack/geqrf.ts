@@ -8,7 +8,7 @@
  */
 import type { FloatArray } from '../../matrix/dtype.js';
 import { explicitV, larf, larfb, larfg, larft } from './householder.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** Panel width: wide enough for efficient gemm, narrow enough that the level-2 panel is cheap. */
 export const QR_BLOCK = 32;

@@ -28,7 +28,7 @@ import { lahqr, lanv2, smallHouse, type Lanv2 } from './hseqr.js';
 import { larf, larfg } from './householder.js';
 import { PRECISION as EPS, SAFMIN } from './machine.js';
 import { trsyl } from './trsyl.js';
-import { withWorkspace, type Workspace } from './workspace.js';
+import { withWorkspace, type Workspace } from '../../kernels/workspace.js';
 
 /** Orders below which the double-shift QR (lahqr) is used (LAPACK's NMIN). */
 export const NMIN = 75;

@@ -19,7 +19,7 @@ import { kernels } from '../../kernels/index.js';
 import { laed4 } from './laed4.js';
 import { ROUNDOFF as EPS } from './machine.js';
 import { scaleRange, sortEigen, steqr, tridiagMaxAbs } from './steqr.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** Subproblems up to this order are solved by QL/QR (LAPACK's SMLSIZ). */
 export const SMLSIZ = 25;

@@ -23,7 +23,7 @@ import { kernels } from '../../kernels/index.js';
 import { symvLower } from '../../kernels/symv.js';
 import { orm2trLower, sytd2Lower } from '../../kernels/tridiag.js';
 import { explicitV, larfb, larfg, larft } from './householder.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 
 /** Panel width of the blocked reduction and of the block reflectors. */
 export const SYTRD_NB = 32;

@@ -13,7 +13,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
-import type { Workspace } from './workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 import { PRECISION as EPS, SAFMIN } from './machine.js';
 
 // Pivot tables of dlaln2's 2 x 2 complete pivoting, on the column-major 2 x 2 C as

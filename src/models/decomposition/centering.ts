@@ -11,7 +11,7 @@
 import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
 import { allFinite } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
-import { withWorkspace } from '../../linalg/lapack/workspace.js';
+import { withWorkspace } from '../../kernels/workspace.js';
 import { gemmInto } from '../../linalg/matmul.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { CscMatrix } from '../../sparse/csc.js';

@@ -26,7 +26,7 @@ import { requireSquare } from '../../linalg/args.js';
 import { workCopy } from '../../linalg/lapack/dense.js';
 import { gehrd, orghr } from '../../linalg/lapack/gehrd.js';
 import { ROUNDOFF } from '../../linalg/lapack/machine.js';
-import { withWorkspace } from '../../linalg/lapack/workspace.js';
+import { withWorkspace } from '../../kernels/workspace.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { int, maybe, num, resolveOptions, tableFor, type Constraint } from '../../options.js';

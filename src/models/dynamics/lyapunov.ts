@@ -23,7 +23,7 @@ import { toMatrix, workCopy } from '../../linalg/lapack/dense.js';
 import { geqrf } from '../../linalg/lapack/geqrf.js';
 import { PRECISION as EPS } from '../../linalg/lapack/machine.js';
 import { trsyl } from '../../linalg/lapack/trsyl.js';
-import { withWorkspace, type Workspace } from '../../linalg/lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../../kernels/workspace.js';
 import { schurInPlace, type SchurWork } from '../../linalg/schur.js';
 import type { DType } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';

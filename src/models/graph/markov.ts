@@ -28,7 +28,7 @@
 import { ConvergenceError, InvalidArgumentError, ShapeError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import { csrMatvec } from '../../kernels/sparse.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace } from '../../kernels/workspace.js';
 import { eigs } from '../../lowrank/eigs.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../../options.js';

@@ -11,7 +11,7 @@
 import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import { csrMatmatRows } from '../../kernels/sparse.js';
-import type { Workspace } from '../../linalg/lapack/workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 import { productsOf, type Products } from '../../lowrank/products.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { CsrMatrix } from '../../sparse/csr.js';

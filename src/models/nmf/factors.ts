@@ -14,7 +14,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import { columnMajor, gramRows, rowMajor, type FactorLayout } from '../../kernels/nmf.js';
-import type { Workspace } from '../../linalg/lapack/workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 import type { NmfData } from './data.js';
 import { frobeniusLoss } from './loss.js';
 

@@ -16,7 +16,7 @@
  */
 import { kernels } from '../../kernels/index.js';
 import { muRatio, type FactorLayout } from '../../kernels/nmf.js';
-import type { Workspace } from '../../linalg/lapack/workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 import { gemm, type NmfData } from './data.js';
 import { FrobeniusSolver } from './factors.js';
 import { blockRows, NMF_EPSILON } from './loss.js';

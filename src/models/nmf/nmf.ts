@@ -30,7 +30,7 @@ import type { LongTaskOptions } from '../../progress.js';
 import { rng } from '../../random.js';
 import { CdSolver } from './cd.js';
 import { f64ColumnMajor, gemm, nmfData, type NMFInput, type NmfData } from './data.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace } from '../../kernels/workspace.js';
 import { initializeNmf, NMF_INIT_METHODS, type NMFInitMethod } from './init.js';
 import { betaDivergence } from './loss.js';
 import { MuFrobenius, muGamma, muUpdate } from './mu.js';

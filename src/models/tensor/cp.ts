@@ -33,7 +33,7 @@ import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
 import { eigh } from '../../linalg/eigh.js';
 import { potrf, potrs } from '../../linalg/lapack/potrf.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace } from '../../kernels/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { bool, int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';

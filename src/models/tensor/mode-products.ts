@@ -19,7 +19,7 @@
  * modes in C order), i.e. `np.moveaxis(X, k, 0).reshape(n_k, -1)`.
  */
 import { kernels } from '../../kernels/index.js';
-import type { Workspace } from '../../linalg/lapack/workspace.js';
+import type { Workspace } from '../../kernels/workspace.js';
 import { eigh } from '../../linalg/eigh.js';
 import { qr } from '../../linalg/qr.js';
 import { Matrix } from '../../matrix/matrix.js';

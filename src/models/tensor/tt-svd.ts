@@ -17,7 +17,7 @@
 import { InvalidArgumentError, NonFiniteInputError, ShapeError, check } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { kernels } from '../../kernels/index.js';
-import { Workspace, withWorkspace } from '../../linalg/lapack/workspace.js';
+import { Workspace, withWorkspace } from '../../kernels/workspace.js';
 import { LONG_TASK_OPTIONS, maybe, num, opt, resolveOptions, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { copyToC, unravelIndex } from '../../tensor/strided.js';

@@ -38,7 +38,7 @@ import { activeWasm, kernels } from '../../kernels/index.js';
 import { eigh } from '../../linalg/eigh.js';
 import { PRECISION } from '../../linalg/lapack/machine.js';
 import { geqrf } from '../../linalg/lapack/geqrf.js';
-import { withWorkspace, type Workspace } from '../../linalg/lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../../kernels/workspace.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { truncationRank, viewC } from './tt-dense.js';

@@ -33,7 +33,7 @@
  */
 import { ConvergenceError, InvalidArgumentError, ShapeError } from '../../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace } from '../../kernels/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';

@@ -21,7 +21,7 @@
 import { InvalidArgumentError, NonFiniteInputError } from '../../errors.js';
 import { activeWasm } from '../../kernels/index.js';
 import type { FitSteps } from '../../fit-async.js';
-import { Workspace } from '../../linalg/lapack/workspace.js';
+import { Workspace } from '../../kernels/workspace.js';
 import { gemmInto } from '../../linalg/matmul.js';
 import { svd } from '../../linalg/svd.js';
 import { Matrix } from '../../matrix/matrix.js';

@@ -18,7 +18,7 @@ import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../../err
 import { kernels } from '../../kernels/index.js';
 import { sterf } from '../../linalg/lapack/sterf.js';
 import { sytrd } from '../../linalg/lapack/sytrd.js';
-import { withWorkspace } from '../../linalg/lapack/workspace.js';
+import { withWorkspace } from '../../kernels/workspace.js';
 import { svdvals } from '../../linalg/svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { energyRank } from '../../lowrank/rank-selection.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { trsm } from '../../../src/linalg/lapack/blas.js';
 import { explicitV, larfb, larfg, larft } from '../../../src/linalg/lapack/householder.js';
-import { withWorkspace } from '../../../src/linalg/lapack/workspace.js';
+import { withWorkspace } from '../../../src/kernels/workspace.js';
 import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 
 const EPS = 2 ** -52;

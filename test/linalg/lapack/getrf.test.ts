@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { WasmLu } from '../../../src/kernels/getrf.js';
 import { laswp } from '../../../src/kernels/laswp.js';
 import { getrf, pivotsToPermutation } from '../../../src/linalg/lapack/getrf.js';
-import { withWorkspace, type Workspace } from '../../../src/linalg/lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../../../src/kernels/workspace.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import type { DType, FloatArray } from '../../../src/matrix/dtype.js';
 import { Matrix } from '../../../src/matrix/matrix.js';

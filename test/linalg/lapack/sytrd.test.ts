@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ORM2TR_MAX, SYTD2_MAX, ormtr, sytrd } from '../../../src/linalg/lapack/sytrd.js';
-import { withWorkspace, type Workspace } from '../../../src/linalg/lapack/workspace.js';
+import { withWorkspace, type Workspace } from '../../../src/kernels/workspace.js';
 import { orm2trLower, sytd2Lower } from '../../../src/kernels/tridiag.js';
 import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ormrz, tzrzf } from '../../../src/linalg/lapack/tzrzf.js';
-import { withWorkspace } from '../../../src/linalg/lapack/workspace.js';
+import { withWorkspace } from '../../../src/kernels/workspace.js';
 import { BACKEND_NAMES, rng, withBackend } from '../../helpers.js';
 
 const EPS = 2 ** -52;

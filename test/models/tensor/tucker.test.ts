@@ -7,7 +7,7 @@ import { svd as svdOf, svdvals } from '../../../src/linalg/svd.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
 import { tucker, tuckerAsync, TuckerDecomposition, type TuckerMethod } from '../../../src/models/tensor/tucker.js';
 import { flatInput, gramInto, leadingVectors, ttm } from '../../../src/models/tensor/mode-products.js';
-import { Workspace } from '../../../src/linalg/lapack/workspace.js';
+import { Workspace } from '../../../src/kernels/workspace.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import type { Progress } from '../../../src/progress.js';
 import { Tensor } from '../../../src/tensor/tensor.js';

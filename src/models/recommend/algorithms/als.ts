@@ -31,7 +31,7 @@ import { getThreads } from '../../../kernels/index.js';
 import { bool, num, opt, resolveOptions, tableFor } from '../../../options.js';
 import type { LongTaskOptions } from '../../../progress.js';
 import { rng } from '../../../random.js';
-import { AlsScratch, solveExplicitRow } from './als-solve.js';
+import { AlsScratch, solveExplicitRow } from '../../../kernels/als-row-solve.js';
 import { ALS_ITERATIONS, ALS_RUN, alsFactorCount, type RecommenderEstimator } from './estimator.js';
 import { LatentFactorModel, ratingScaleOf, seenItemsOf } from '../model/latent-factor-model.js';
 import type { Ratings } from '../data/ratings.js';

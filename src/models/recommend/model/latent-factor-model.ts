@@ -13,7 +13,7 @@
 import { InvalidArgumentError } from '../../../errors.js';
 import { kernels } from '../../../kernels/index.js';
 import { Matrix } from '../../../matrix/matrix.js';
-import { AlsScratch, gramPlusRidge, solveExplicitRow, solveImplicitRowCholesky } from '../algorithms/als-solve.js';
+import { AlsScratch, gramPlusRidge, solveExplicitRow, solveImplicitRowCholesky } from '../../../kernels/als-row-solve.js';
 import { decodeModel, encodeModel } from './file.js';
 import type { FactorModelState } from './state.js';
 import type { Ratings } from '../data/ratings.js';

@@ -4,14 +4,14 @@
  * WasmKernels); on the TypeScript backend, or when the heap is full, they are ordinary
  * typed arrays. Everything a Workspace hands out is released together.
  */
-import { OutOfMemoryError } from '../../kernels/heap.js';
-import { activeWasm } from '../../kernels/index.js';
-import type { WasmKernels } from '../../kernels/wasm-kernels.js';
-import type { DType, FloatArray } from '../../matrix/dtype.js';
+import { OutOfMemoryError } from './heap.js';
+import { wasmFor } from './registry.js';
+import type { WasmKernels } from './wasm-kernels.js';
+import type { DType, FloatArray } from '../matrix/dtype.js';
 
 /** A set of scratch arrays released together (use {@link withWorkspace}). */
 export class Workspace {
-  private readonly wasm: WasmKernels | undefined = activeWasm();
+  private readonly wasm: WasmKernels | undefined = wasmFor();
   private readonly owned: FloatArray[] = [];
 
   /**

@@ -17,9 +17,10 @@
  *   O(steps (f^2 + n_u f)) with the conjugate-gradient solver of Takacs, Pilaszy & Tikk (2011),
  *   warm-started from the current factors as the `implicit` library does.
  */
-import { activeWasm, kernels } from '../../../kernels/index.js';
-import type { WasmKernels } from '../../../kernels/wasm-kernels.js';
-import { accumulateGramRows, choleskySolveInPlace } from './small-spd.js';
+import { kernels } from './index.js';
+import { wasmFor } from './registry.js';
+import type { WasmKernels } from './wasm-kernels.js';
+import { accumulateGramRows, choleskySolveInPlace } from './small-spd-solve.js';
 
 // Rows gathered per syrk call: bounds the scratch block (CHUNK x (f+1) doubles) for items
 // with very many ratings.
@@ -54,7 +55,7 @@ export class AlsScratch {
     this.r = new Float64Array(n);
     this.p = new Float64Array(n);
     this.ap = new Float64Array(n);
-    const w = useSyrk ? activeWasm() : undefined;
+    const w = useSyrk ? wasmFor() : undefined;
     if (w) {
       try {
         this.block = w.alloc('float64', CHUNK * n) as Float64Array;
