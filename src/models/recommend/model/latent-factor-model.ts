@@ -11,12 +11,12 @@
  * `'7'` are the same); internal dense indices are used only by the `*Index` fast paths.
  */
 import { InvalidArgumentError } from '../../../errors.js';
-import { kernels } from '../../../kernels/index.js';
 import { Matrix } from '../../../matrix/matrix.js';
 import { AlsScratch, gramPlusRidge, solveExplicitRow, solveImplicitRowCholesky } from '../../../kernels/als-row-solve.js';
 import { decodeModel, encodeModel } from './file.js';
 import type { FactorModelState } from './state.js';
 import type { Ratings } from '../data/ratings.js';
+import { ItemScorer, type RankedIndices, type ScoringQuery } from './scoring.js';
 import { topN } from './top-n.js';
 
 /** Which side of a prediction had no training data. */
@@ -38,6 +38,14 @@ export interface RecommendOptions {
   n?: number;
   /** Leave out items the user rated in training (default true). */
   excludeSeen?: boolean;
+}
+
+/** One user's top-n as model indices: item indices best first and their scores as {@link LatentFactorModel.recommend} reports them. */
+export interface RankedItems {
+  /** Item indices (into `state.ids.itemIds`), best first. */
+  readonly items: Int32Array;
+  /** Predicted rating (clipped, explicit models) or preference score of each. */
+  readonly scores: Float64Array;
 }
 
 /** One recommended (or similar) item. */
@@ -99,6 +107,7 @@ export class LatentFactorModel {
   private itemNorms: Float64Array | undefined;
   private implicitGram: Float64Array | undefined;
   private itemCounts: Int32Array | undefined;
+  private scorer: ItemScorer | null | undefined;
   private readonly testMaps = new WeakMap<object, { users: Int32Array; items: Int32Array }>();
   // 1 for users/items with at least one training rating: the others (present in a shared ID
   // space but absent from the training part of a split) take the cold-start path.
@@ -135,6 +144,12 @@ export class LatentFactorModel {
     for (const j of state.seenItems) {
       if (!(j >= 0 && j < ni)) throw new InvalidArgumentError(`LatentFactorModel: seen item index ${j} outside 0..${ni - 1}`);
       this.itemTrained[j] = 1;
+    }
+    // A model imported without its training ratings (a Spark ALSModel, src/io/spark.ts) knows
+    // every user and item it has factors for.
+    if (state.hyperparameters['seenRecorded'] === false) {
+      this.userTrained.fill(1);
+      this.itemTrained.fill(1);
     }
   }
 
@@ -213,72 +228,43 @@ export class LatentFactorModel {
   }
 
   /**
-   * Top-n items for `user` by predicted score (one pass over the item factors, partial
-   * selection), leaving out the items the user rated in training unless
-   * `excludeSeen: false`. An unknown user gets the items with the largest mu + b_i
-   * (explicit models) or the most-rated items (implicit): check {@link hasUser} to tell.
-   * O(nItems * factors + nItems log n).
+   * Top-n items for `user` by predicted score, leaving out the items the user rated in
+   * training unless `excludeSeen: false`; ties go to the item first seen in training. An
+   * unknown user gets the items with the largest mu + b_i (explicit models) or the
+   * most-rated items (implicit): check {@link hasUser} to tell.
+   *
+   * Every item is scored by one float32 gemv (WASM SIMD) over a copy of the item factors
+   * made in the kernels' memory on the first call (nItems x factors floats, kept while the
+   * model lives), a bounded heap keeps the items that can still be in the top n, and those
+   * are scored exactly in float64: the list is the one ranking every item in float64 would
+   * give (see ./scoring.ts). O(nItems * factors) in gemv + O(nItems + n log n).
    */
   recommend(user: string | number, options: RecommendOptions = {}): ScoredItem[] {
     const { n, excludeSeen } = recommendOptions(options);
     const u = this.known(this.userIndex(user), this.userTrained);
-    const scores = new Float64Array(this.nItems);
-    let skip: Uint8Array | null = null;
-    if (u >= 0) {
-      this.scoreAll(this.state.userFactors, u * this.factors, this.state.userBias[u]!, scores);
-      if (excludeSeen) skip = this.seenMask(this.state.seenItems, this.state.seenIndptr[u]!, this.state.seenIndptr[u + 1]!);
-    } else {
-      this.coldScores(scores);
-    }
-    return this.ranked(scores, n, skip);
+    const r = this.rankUsers(Int32Array.of(u), n, excludeSeen)[0]!;
+    return this.scoredItems(r);
   }
 
   /**
-   * Top-n item indices for many users at once, for evaluation: `users` are model indices
-   * (-1 or an untrained user gets the cold-start ranking of {@link recommend}). Scores all
-   * items of 256 users per gemm (WASM SIMD), then partial selection per user. Ranking is by
-   * the unclipped score. O(users * nItems * factors) in gemm + O(users * nItems log n).
+   * {@link recommend} for many users at once, by model index (-1, or a user without training
+   * ratings, gets the cold-start ranking): the same lists and scores, with the users scored in
+   * batches by one float32 gemm each (WASM SIMD, threads as set by `setThreads`). For
+   * serving a whole user base (`lowrank recommend top --all`, Spark's recommendForAllUsers)
+   * and evaluation. O(users * nItems * factors) in gemm + O(users * (nItems + n log n)).
+   */
+  recommendBatch(users: Int32Array, options: RecommendOptions = {}): RankedItems[] {
+    const { n, excludeSeen } = recommendOptions(options);
+    return this.rankUsers(users, n, excludeSeen).map((r) => ({ items: r.items, scores: r.scores.map((v) => this.clip(v)) }));
+  }
+
+  /**
+   * Top-n item indices for many users at once, for evaluation: {@link recommendBatch}'s
+   * lists (ranking by the unclipped score, as {@link recommend}) without the scores.
    */
   topNForUsers(users: Int32Array, n: number, excludeSeen = true): Int32Array[] {
     checkCount(n, 'topNForUsers: n');
-    const s = this.state;
-    const f = s.factors;
-    const ni = this.nItems;
-    const B = 256;
-    const out: Int32Array[] = [];
-    const skip = new Uint8Array(ni);
-    const scores = new Float64Array(ni);
-    let cold: Float64Array | undefined;
-    for (let b0 = 0; b0 < users.length; b0 += B) {
-      const bs = Math.min(B, users.length - b0);
-      const Pb = new Float32Array(bs * f);
-      for (let j = 0; j < bs; j++) {
-        const u = this.known(users[b0 + j]!, this.userTrained);
-        if (u >= 0) Pb.set(s.userFactors.subarray(u * f, u * f + f), j * f);
-      }
-      const S = new Float32Array(ni * bs);
-      // S (ni x bs, column-major) = Q P_b^T: Q row-major is Q^T column-major (ld f).
-      if (f > 0 && ni > 0) kernels().gemm(true, false, ni, bs, f, 1, s.itemFactors, 0, f, Pb, 0, f, 0, S, 0, ni);
-      for (let j = 0; j < bs; j++) {
-        const u = this.known(users[b0 + j]!, this.userTrained);
-        if (u < 0) {
-          if (!cold) {
-            cold = new Float64Array(ni);
-            this.coldScores(cold);
-          }
-          out.push(topN(cold, n, null));
-          continue;
-        }
-        const base = s.globalMean + s.userBias[u]!;
-        for (let i = 0; i < ni; i++) scores[i] = this.itemTrained[i] === 1 ? base + s.itemBias[i]! + S[j * ni + i]! : base;
-        const a = s.seenIndptr[u]!;
-        const e = s.seenIndptr[u + 1]!;
-        if (excludeSeen) for (let p = a; p < e; p++) skip[s.seenItems[p]!] = 1;
-        out.push(topN(scores, n, excludeSeen ? skip : null));
-        if (excludeSeen) for (let p = a; p < e; p++) skip[s.seenItems[p]!] = 0;
-      }
-    }
-    return out;
+    return this.rankUsers(users, n, excludeSeen).map((r) => r.items);
   }
 
   /**
@@ -383,10 +369,8 @@ export class LatentFactorModel {
   recommendFor(user: FoldedUser, options: RecommendOptions = {}): ScoredItem[] {
     this.checkFolded(user);
     const { n, excludeSeen } = recommendOptions(options);
-    const scores = new Float64Array(this.nItems);
-    this.scoreAll(user.factors, 0, user.bias, scores);
-    const skip = excludeSeen ? this.seenMask(user.seen, 0, user.seen.length) : null;
-    return this.ranked(scores, n, skip);
+    const q: ScoringQuery = { x: user.factors, off: 0, base: this.state.globalMean + user.bias, seen: excludeSeen ? user.seen : null, seenStart: 0, seenEnd: user.seen.length };
+    return this.scoredItems(this.rankQueries([q], n)[0]!);
   }
 
   /** Factors and biases as float32 matrices (row u of userFactors is p_u), e.g. to write `.npy` files. */
@@ -456,14 +440,14 @@ export class LatentFactorModel {
     return { value, clipped: value !== raw, coldStart };
   }
 
-  // scores[j] = bias + mu + b_j + x . q_j (or the bare dot products when `dotOnly`).
-  private scoreAll(x: Float32Array, off: number, bias: number, scores: Float64Array, dotOnly = false): void {
+  // scores[j] = base + b_j + x . q_j with base = mu + b_u (or the bare dot products when `dotOnly`).
+  private scoreAll(x: Float32Array, off: number, base: number, scores: Float64Array, dotOnly = false): void {
     const s = this.state;
     const f = s.factors;
     const Q = s.itemFactors;
     const xs = new Float64Array(f);
     for (let a = 0; a < f; a++) xs[a] = x[off + a]!;
-    const base = dotOnly ? 0 : s.globalMean + bias;
+    if (dotOnly) base = 0;
     for (let j = 0; j < this.nItems; j++) {
       const q = j * f;
       let d = 0;
@@ -487,6 +471,63 @@ export class LatentFactorModel {
       this.itemCounts = c;
     }
     for (let j = 0; j < this.nItems; j++) scores[j] = this.itemCounts[j]!;
+  }
+
+  // The top n of each user (model indices; cold users by coldScores), unclipped scores.
+  private rankUsers(users: Int32Array, n: number, excludeSeen: boolean): RankedIndices[] {
+    const s = this.state;
+    const f = s.factors;
+    const out: RankedIndices[] = new Array(users.length);
+    const queries: ScoringQuery[] = [];
+    const slots: number[] = [];
+    let cold: RankedIndices | undefined;
+    for (let k = 0; k < users.length; k++) {
+      const u = this.known(users[k]!, this.userTrained);
+      if (u < 0) {
+        if (!cold) {
+          const scores = new Float64Array(this.nItems);
+          this.coldScores(scores);
+          const items = topN(scores, n, null);
+          cold = { items, scores: Float64Array.from(items, (j) => scores[j]!) };
+        }
+        out[k] = cold;
+        continue;
+      }
+      const a = s.seenIndptr[u]!;
+      const e = s.seenIndptr[u + 1]!;
+      queries.push({ x: s.userFactors, off: u * f, base: s.globalMean + s.userBias[u]!, seen: excludeSeen ? s.seenItems : null, seenStart: a, seenEnd: e });
+      slots.push(k);
+    }
+    const ranked = this.rankQueries(queries, n);
+    for (let t = 0; t < slots.length; t++) out[slots[t]!] = ranked[t]!;
+    return out;
+  }
+
+  // Known users through the screening scorer (./scoring.ts); the scalar loop when there is
+  // none (no factors or biases, no room for the copy) or a query is outside its range.
+  private rankQueries(queries: readonly ScoringQuery[], n: number): RankedIndices[] {
+    if (this.scorer && !this.scorer.current()) {
+      this.scorer.release();
+      this.scorer = undefined;
+    }
+    if (this.scorer === undefined) this.scorer = ItemScorer.build(this.state, this.itemTrained, this) ?? null;
+    if (n === 0) return queries.map(() => ({ items: new Int32Array(0), scores: new Float64Array(0) }));
+    const screened = this.scorer ? this.scorer.topN(queries, n) : [];
+    return queries.map((q, k) => screened[k] ?? this.rankScalar(q, n));
+  }
+
+  // Every item scored by the scalar loop, then topN.
+  private rankScalar(q: ScoringQuery, n: number): RankedIndices {
+    const scores = new Float64Array(this.nItems);
+    this.scoreAll(q.x, q.off, q.base, scores);
+    const skip = q.seen ? this.seenMask(q.seen, q.seenStart, q.seenEnd) : null;
+    const items = topN(scores, n, skip);
+    return { items, scores: Float64Array.from(items, (j) => scores[j]!) };
+  }
+
+  private scoredItems(r: RankedIndices): ScoredItem[] {
+    const ids = this.state.ids.itemIds;
+    return Array.from(r.items, (j, k) => ({ item: ids[j]!, score: this.clip(r.scores[k]!) }));
   }
 
   private seenMask(items: Int32Array, start: number, end: number): Uint8Array {
