@@ -6,11 +6,15 @@
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 
-/** File formats, named after their usual extension. `tsv` and `txt` are delimited text like `csv`. */
-export type FileFormat = 'npy' | 'mtx' | 'csv' | 'tsv' | 'txt';
+/**
+ * File formats, named after their usual extension. `tsv` and `txt` are delimited text like
+ * `csv`; `parquet` and `arrow` (Arrow IPC: `.arrow`, `.feather`) are columnar tables whose
+ * numeric columns are the matrix's columns (read and written asynchronously only).
+ */
+export type FileFormat = 'npy' | 'mtx' | 'csv' | 'tsv' | 'txt' | 'parquet' | 'arrow';
 
 /** All formats, in a runtime-checkable list. */
-export const FILE_FORMATS: readonly FileFormat[] = ['npy', 'mtx', 'csv', 'tsv', 'txt'];
+export const FILE_FORMATS: readonly FileFormat[] = ['npy', 'mtx', 'csv', 'tsv', 'txt', 'parquet', 'arrow'];
 
 const EXTENSIONS: Record<string, FileFormat> = {
   '.npy': 'npy',
@@ -21,6 +25,12 @@ const EXTENSIONS: Record<string, FileFormat> = {
   '.tab': 'tsv',
   '.txt': 'txt',
   '.dat': 'txt',
+  '.parquet': 'parquet',
+  '.parq': 'parquet',
+  '.arrow': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+  '.arrows': 'arrow',
 };
 
 /**

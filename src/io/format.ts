@@ -1,9 +1,11 @@
 /**
  * One entry point for every matrix file format, chosen by the file's extension:
  * `.npy` (numpy), `.mtx` / `.mm` (Matrix Market), `.csv`, `.tsv` / `.tab`, `.txt` / `.dat`
- * (whitespace or detected delimiter).
+ * (whitespace or detected delimiter), `.parquet` and Arrow IPC `.arrow` / `.feather`
+ * (numeric columns; asynchronous calls only, see src/io/parquet.ts and src/io/arrow.ts).
  */
 import { formatOf, type FileFormat } from './format-name.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { DType } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { readCsv, readCsvSync, writeCsv, writeCsvSync, type CsvData, type CsvDelimiter, type CsvReadOptions } from './csv.js';
@@ -85,7 +87,16 @@ export async function readMatrixFile(path: string, options: ReadMatrixOptions = 
     return { matrix: a.matrix, format, header: false };
   }
   if (format === 'mtx') return { matrix: (await readMtx(path)).dense({ dtype: options.dtype }), format, header: false };
+  if (format === 'parquet' || format === 'arrow') {
+    // Loaded on demand: most commands never meet a columnar file.
+    const r = format === 'parquet' ? await (await import('./parquet.js')).readParquetMatrix(path, { dtype: options.dtype }) : await (await import('./arrow.js')).readArrowMatrix(path, { dtype: options.dtype });
+    return { matrix: r.matrix, format, header: true, columnNames: r.columnNames };
+  }
   return fromCsv(await readCsv(path, csvOptions(format, options)), format);
+}
+
+function noSync(format: FileFormat, what: string): never {
+  throw new InvalidArgumentError(`${format} files are ${what} asynchronously only: use the async call (readMatrix / writeMatrix)`);
 }
 
 /** Synchronous {@link readMatrixFile}. */
@@ -93,11 +104,12 @@ export function readMatrixFileSync(path: string, options: ReadMatrixOptions = {}
   const format = formatOf(path, options.format);
   if (format === 'npy') return { matrix: readNpySync(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize }).matrix, format, header: false };
   if (format === 'mtx') return { matrix: readMtxSync(path).dense({ dtype: options.dtype }), format, header: false };
+  if (format === 'parquet' || format === 'arrow') noSync(format, 'read');
   return fromCsv(readCsvSync(path, csvOptions(format, options)), format);
 }
 
 /**
- * Read a matrix from `.npy`, `.mtx`, `.csv`, `.tsv` or `.txt`, chosen by extension.
+ * Read a matrix from `.npy`, `.mtx`, `.csv`, `.tsv`, `.txt`, `.parquet` or `.arrow` / `.feather`, chosen by extension.
  * Sparse Matrix Market files are densified.
  * @example
  * const X = await readMatrix('X.npy');
@@ -143,6 +155,7 @@ export async function writeMatrix(path: string, matrix: Matrix, options: WriteMa
   const p = planWrite(path, matrix, options);
   if (p.format === 'npy') await writeNpy(path, p.matrix, p.npy);
   else if (p.format === 'mtx') await writeMtx(path, p.matrix, p.mtx);
+  else if (p.format === 'parquet' || p.format === 'arrow') await (await import('./parquet-matrix-write.js')).writeColumnarMatrix(path, p.format, p.matrix, p.csv.header);
   else await writeCsv(path, p.matrix, p.csv);
 }
 
@@ -151,5 +164,6 @@ export function writeMatrixSync(path: string, matrix: Matrix, options: WriteMatr
   const p = planWrite(path, matrix, options);
   if (p.format === 'npy') writeNpySync(path, p.matrix, p.npy);
   else if (p.format === 'mtx') writeMtxSync(path, p.matrix, p.mtx);
+  else if (p.format === 'parquet' || p.format === 'arrow') noSync(p.format, 'written');
   else writeCsvSync(path, p.matrix, p.csv);
 }

@@ -167,6 +167,12 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
     info.mtx = { format: d.format, field: d.field, symmetry: d.symmetry, entries: d.nnz };
     return info;
   }
+  if (format === 'parquet' || format === 'arrow') {
+    const { readMatrixFile } = await import('./format.js');
+    const m = await readMatrixFile(path, { format, dtype: options.dtype });
+    const info = finish(m.matrix.rows, m.matrix.cols, m.matrix.dtype, `${format === 'parquet' ? 'Parquet' : 'Arrow IPC'}, columns ${m.columnNames!.join(', ')}`, denseStats(m.matrix));
+    return info;
+  }
   const { readCsv } = await import('./csv.js');
   const c = await readCsv(path, { delimiter: options.delimiter ?? (format === 'tsv' ? '\t' : undefined), header: options.header, dtype: options.dtype });
   const delim = c.delimiter === '\t' ? 'tab' : c.delimiter === 'whitespace' ? 'whitespace' : `'${c.delimiter}'`;

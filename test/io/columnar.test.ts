@@ -198,3 +198,31 @@ test('LZ4 frames: literals-only, overlapping matches, linked blocks, uncompresse
   const badOffset = [0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82, 5, 0, 0, 0, 0x10, 0x61, 0x09, 0x00, 0x00, 0, 0, 0, 0];
   assert.throws(() => decodeLz4Frames(Uint8Array.from(badOffset)), /reaches before the start/);
 });
+
+test('readMatrix / writeMatrix / convert: .parquet and .arrow/.feather by extension, column names kept', async () => {
+  const { readMatrixFile, writeMatrix, readMatrixSync } = await import('../../src/io/format.js');
+  const { run } = await import('../cli/harness.js');
+  const want = JSON.parse(readFileSync(join(D, 'matrix.json'), 'utf8')) as { columns: string[]; rows: number[][] };
+  const m = await readMatrixFile(join(D, 'matrix.parquet'));
+  assert.equal(m.format, 'parquet');
+  assert.deepEqual(m.columnNames, want.columns);
+  const dir = tempDir();
+  for (const ext of ['parquet', 'feather']) {
+    const out = join(dir, `m.${ext}`);
+    await writeMatrix(out, m.matrix, { header: m.columnNames });
+    const back = await readMatrixFile(out);
+    assert.deepEqual(back.columnNames, want.columns);
+    for (let i = 0; i < 23; i++) for (let j = 0; j < 4; j++) assert.equal(back.matrix.get(i, j), want.rows[i]![j]);
+    assert.throws(() => readMatrixSync(out), /asynchronously only/);
+  }
+  const csv = join(dir, 'm.csv');
+  const r = await run('convert', join(D, 'matrix.feather'), csv);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(readFileSync(csv, 'utf8').split('\n')[0], 'a,b,c,d');
+  const back = join(dir, 'back.parquet');
+  assert.equal((await run('convert', csv, back)).code, 0);
+  assert.deepEqual((await readMatrixFile(back)).columnNames, want.columns);
+  const bad = await run('convert', join(D, 'ratings-strings.parquet'), join(dir, 'x.csv'));
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /ratings-strings\.parquet: column 'userId' holds BYTE_ARRAY \(STRING\) values/);
+});

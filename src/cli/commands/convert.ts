@@ -29,7 +29,7 @@ function mostlyZero(A: Matrix): boolean {
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('convert a matrix file to another format, chosen by the extensions (.npy, .mtx, .csv, .tsv, .txt)')
+    .description('convert a matrix file to another format, chosen by the extensions (.npy, .mtx, .csv, .tsv, .txt, .parquet, .arrow/.feather: numeric columns)')
     .argument('<input>', 'file to read')
     .argument('<output>', 'file to write (replaced if it exists)')
     .option('--json', 'print one JSON object')
@@ -53,7 +53,7 @@ export function registerConvert(program: Command): void {
         const read = await readMatrixInput(input, { delimiter: opts.delimiter, header: headerMode(opts.header), values: 'any' });
         const mtxFormat = opts.format ?? (outFormat === 'mtx' && mostlyZero(read.matrix) ? 'coordinate' : 'array');
         const w: WriteMatrixOptions = { dtype: opts.dtype, mtxFormat, field: opts.field, symmetry: opts.symmetry };
-        if (read.columnNames && (outFormat === 'csv' || outFormat === 'tsv' || outFormat === 'txt')) w.header = read.columnNames;
+        if (read.columnNames && (outFormat === 'csv' || outFormat === 'tsv' || outFormat === 'txt' || outFormat === 'parquet' || outFormat === 'arrow')) w.header = read.columnNames;
         await onFile(output, () => writeMatrix(output, read.matrix, w));
         return read;
       });
