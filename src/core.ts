@@ -126,7 +126,7 @@ export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncate
 export { TruncatedSvdResult } from './lowrank/truncated-result.js';
 export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
 export { LatentFactorModel } from './models/recommend/model/latent-factor-model.js';
-export type { Prediction, ColdStart, RecommendOptions, ScoredItem, FoldInRating, FoldInOptions, FoldedUser, ExportedFactors } from './models/recommend/model/latent-factor-model.js';
+export type { Prediction, ColdStart, RecommendOptions, ScoredItem, RankedItems, FoldInRating, FoldInOptions, FoldedUser, ExportedFactors } from './models/recommend/model/latent-factor-model.js';
 export { MODEL_FORMAT_VERSION } from './models/recommend/model/file.js';
 export type { RecommenderEstimator, SgdFactorOptions, SgdFactorResolved } from './models/recommend/algorithms/estimator.js';
 export { Baseline } from './models/recommend/algorithms/baseline.js';
