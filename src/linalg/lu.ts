@@ -6,7 +6,7 @@ import { requireSquare, rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { toMatrix, workCopy } from './lapack/dense.js';
 import { getrf, getrs, pivotsToPermutation } from './lapack/getrf.js';
 import { smallLu } from './small.js';
-import { withWorkspace } from './lapack/workspace.js';
+import { withWorkspace } from '../kernels/workspace.js';
 
 /**
  * Sign and natural log of |det A| (numpy.linalg.slogdet's `(sign, logabsdet)`): det A =
