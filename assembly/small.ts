@@ -61,17 +61,86 @@ function larfg(m: i32, p: usize): f64 {
   return tau;
 }
 
+/** sum_i v_i x_i over m contiguous entries, with SIMD lanes (no call: the columns are short). */
+@inline function dotShort(m: i32, v: usize, x: usize): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const o = <usize>i << 3;
+    acc = vmadd<f64>(v128.load(v + o), v128.load(x + o), acc);
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (i < m) s += load<f64>(v + (<usize>i << 3)) * load<f64>(x + (<usize>i << 3));
+  return s;
+}
+
+/** x := x + f v over m contiguous entries. */
+@inline function axpyShort(m: i32, f: f64, v: usize, x: usize): void {
+  const vf = f64x2.splat(f);
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(x + o, vmadd<f64>(v128.load(v + o), vf, v128.load(x + o)));
+  }
+  if (i < m) {
+    const o = <usize>i << 3;
+    store<f64>(x + o, load<f64>(x + o) + f * load<f64>(v + o));
+  }
+}
+
 /**
  * C := (I - tau v v^T) C for the m x ncols C at c (leading dimension ldc), v contiguous
- * with v[0] = 1 stored (LAPACK dlarf, side 'L'): per column one dot and one axpy.
+ * with v[0] = 1 stored (LAPACK dlarf, side 'L'). Two columns per pass share the loads of v
+ * and give two independent dot-product chains; the loops are inline because the columns of
+ * these small matrices are a few dozen entries, where a call per column costs as much as
+ * its arithmetic.
  */
 function larfLeft(m: i32, ncols: i32, v: usize, tau: f64, c: usize, ldc: i32): void {
   if (tau == 0) return;
   const cs = <usize>ldc << 3;
-  for (let j = 0; j < ncols; j++) {
-    const col = c + <usize>j * cs;
-    const s = dot<f64>(m, v, 1, col, 1);
-    if (s != 0) axpy<f64>(m, -tau * s, v, 1, col, 1);
+  let j = 0;
+  for (; j + 2 <= ncols; j += 2) {
+    const x = c + <usize>j * cs;
+    const y = x + cs;
+    let ax = f64x2.splat(0);
+    let ay = f64x2.splat(0);
+    let i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const vv = v128.load(v + o);
+      ax = vmadd<f64>(vv, v128.load(x + o), ax);
+      ay = vmadd<f64>(vv, v128.load(y + o), ay);
+    }
+    let sx = f64x2.extract_lane(ax, 0) + f64x2.extract_lane(ax, 1);
+    let sy = f64x2.extract_lane(ay, 0) + f64x2.extract_lane(ay, 1);
+    if (i < m) {
+      const o = <usize>i << 3;
+      const vi = load<f64>(v + o);
+      sx += vi * load<f64>(x + o);
+      sy += vi * load<f64>(y + o);
+    }
+    const fx = -tau * sx;
+    const fy = -tau * sy;
+    const vx = f64x2.splat(fx);
+    const vy = f64x2.splat(fy);
+    i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const o = <usize>i << 3;
+      const vv = v128.load(v + o);
+      v128.store(x + o, vmadd<f64>(vv, vx, v128.load(x + o)));
+      v128.store(y + o, vmadd<f64>(vv, vy, v128.load(y + o)));
+    }
+    if (i < m) {
+      const o = <usize>i << 3;
+      const vi = load<f64>(v + o);
+      store<f64>(x + o, load<f64>(x + o) + fx * vi);
+      store<f64>(y + o, load<f64>(y + o) + fy * vi);
+    }
+  }
+  if (j < ncols) {
+    const x = c + <usize>j * cs;
+    const sx = dotShort(m, v, x);
+    if (sx != 0) axpyShort(m, -tau * sx, v, x);
   }
 }
 
@@ -296,7 +365,7 @@ function lasv2(f: f64, g: f64, h: f64): void {
 }
 
 /** Columns x, y (nrows each, contiguous) := [c x + s y, c y - s x]. */
-function rot2(nrows: i32, x: usize, y: usize, c: f64, s: f64): void {
+@inline function rot2(nrows: i32, x: usize, y: usize, c: f64, s: f64): void {
   const vc = f64x2.splat(c);
   const vs = f64x2.splat(s);
   const vns = f64x2.splat(-s);
@@ -658,11 +727,11 @@ export function dgesvd_small(m: i32, n: i32, a: usize, lda: i32, s: usize, u: us
         memory.fill(w, 0, <usize>rows << 3);
         for (let j = 0; j < len; j++) {
           const rj = f64At(row, j);
-          if (rj != 0) axpy<f64>(rows, rj, b0 + <usize>j * acs, 1, w, 1);
+          if (rj != 0) axpyShort(rows, rj, b0 + <usize>j * acs, w);
         }
         for (let j = 0; j < len; j++) {
           const rj = f64At(row, j);
-          if (rj != 0) axpy<f64>(rows, -tp * rj, w, 1, b0 + <usize>j * acs, 1);
+          if (rj != 0) axpyShort(rows, -tp * rj, w, b0 + <usize>j * acs);
         }
       }
     } else {
