@@ -223,38 +223,83 @@ function house(len: number, A: Float64Array, off: number): number {
   return tau;
 }
 
-// A := H_{k-1} ... H_0 A (= Q^T A) on rows 0..m-1 of `cols` columns at (off, lda); the
-// reflectors are those of SWAP.W / SWAP.R (reflector k acts on rows k..m-1).
-function reflectLeft(m: number, k: number, A: FloatArray, off: number, lda: number, cols: number): void {
+// The swap's reflectors (SWAP.W / SWAP.R) as scalars: m = n1 + n2 is 3 or 4 and there are
+// k = n2 of them (1 or 2); reflector q acts on entries q..m-1 with v = (1, W[q+1..m-1, q]).
+// Entries past m are zero, so the same straight-line code serves m = 3 (LAPACK's dlarfx
+// unrolls these small reflectors the same way). A zero tau leaves the vector unchanged.
+const RF = new Float64Array(7);
+function loadReflectors(m: number, k: number): void {
   const { W, R } = SWAP;
-  for (let q = 0; q < k; q++) {
-    const tau = R[q]!;
-    if (tau === 0) continue;
-    for (let c = 0; c < cols; c++) {
-      const col = off + c * lda;
-      let s = A[col + q]!;
-      for (let r = q + 1; r < m; r++) s += W[r + 4 * q]! * A[col + r]!;
-      s *= tau;
-      A[col + q] = A[col + q]! - s;
-      for (let r = q + 1; r < m; r++) A[col + r] = A[col + r]! - s * W[r + 4 * q]!;
+  RF[0] = R[0]!;
+  RF[1] = W[1]!;
+  RF[2] = W[2]!;
+  RF[3] = m > 3 ? W[3]! : 0;
+  RF[4] = k > 1 ? R[1]! : 0;
+  RF[5] = k > 1 ? W[6]! : 0;
+  RF[6] = k > 1 && m > 3 ? W[7]! : 0;
+}
+
+// A := H_{k-1} ... H_0 A (= Q^T A) on rows 0..m-1 of `cols` columns at (off, lda).
+function reflectLeft(m: number, k: number, A: FloatArray, off: number, lda: number, cols: number): void {
+  loadReflectors(m, k);
+  const t0 = RF[0]!, w10 = RF[1]!, w20 = RF[2]!, w30 = RF[3]!;
+  const t1 = RF[4]!, w21 = RF[5]!, w31 = RF[6]!;
+  const four = m > 3;
+  const two = k > 1;
+  for (let c = 0; c < cols; c++) {
+    const p = off + c * lda;
+    let a0 = A[p]!;
+    let a1 = A[p + 1]!;
+    let a2 = A[p + 2]!;
+    let a3 = four ? A[p + 3]! : 0;
+    let s = (a0 + w10 * a1 + w20 * a2 + w30 * a3) * t0;
+    a0 -= s;
+    a1 -= s * w10;
+    a2 -= s * w20;
+    a3 -= s * w30;
+    if (two) {
+      s = (a1 + w21 * a2 + w31 * a3) * t1;
+      a1 -= s;
+      a2 -= s * w21;
+      a3 -= s * w31;
     }
+    A[p] = a0;
+    A[p + 1] = a1;
+    A[p + 2] = a2;
+    if (four) A[p + 3] = a3;
   }
 }
 
 // A := A H_0 ... H_{k-1} (= A Q) on columns 0..m-1 (at off, lda) of `rows` rows.
 function reflectRight(m: number, k: number, A: FloatArray, off: number, lda: number, rows: number): void {
-  const { W, R } = SWAP;
-  for (let q = 0; q < k; q++) {
-    const tau = R[q]!;
-    if (tau === 0) continue;
-    const cq = off + q * lda;
-    for (let i = 0; i < rows; i++) {
-      let s = A[cq + i]!;
-      for (let c = q + 1; c < m; c++) s += A[off + c * lda + i]! * W[c + 4 * q]!;
-      s *= tau;
-      A[cq + i] = A[cq + i]! - s;
-      for (let c = q + 1; c < m; c++) A[off + c * lda + i] = A[off + c * lda + i]! - s * W[c + 4 * q]!;
+  loadReflectors(m, k);
+  const t0 = RF[0]!, w10 = RF[1]!, w20 = RF[2]!, w30 = RF[3]!;
+  const t1 = RF[4]!, w21 = RF[5]!, w31 = RF[6]!;
+  const four = m > 3;
+  const two = k > 1;
+  const c1 = off + lda;
+  const c2 = c1 + lda;
+  const c3 = c2 + lda;
+  for (let i = 0; i < rows; i++) {
+    let a0 = A[off + i]!;
+    let a1 = A[c1 + i]!;
+    let a2 = A[c2 + i]!;
+    let a3 = four ? A[c3 + i]! : 0;
+    let s = (a0 + a1 * w10 + a2 * w20 + a3 * w30) * t0;
+    a0 -= s;
+    a1 -= s * w10;
+    a2 -= s * w20;
+    a3 -= s * w30;
+    if (two) {
+      s = (a1 + a2 * w21 + a3 * w31) * t1;
+      a1 -= s;
+      a2 -= s * w21;
+      a3 -= s * w31;
     }
+    A[off + i] = a0;
+    A[c1 + i] = a1;
+    A[c2 + i] = a2;
+    if (four) A[c3 + i] = a3;
   }
 }
 
