@@ -305,9 +305,12 @@ export function screen(y: Float32Array, o: number, len: number, n: number, margi
   let low = -Number.MAX_VALUE;
   let cand = new Int32Array(Math.min(len, 8 * n + 64));
   let nc = 0;
-  for (let j = 0; j < len; j++) {
-    const v = y[o + j]!;
-    if (!(v >= low)) continue;
+  const end = o + len;
+  for (let i = o; ; i++) {
+    i = nextAtLeast(y, i, end, low);
+    if (i === end) break;
+    const v = y[i]!;
+    const j = i - o;
     if (nc === cand.length) {
       const grown = new Int32Array(Math.min(len, 2 * cand.length));
       grown.set(cand);
@@ -349,4 +352,11 @@ export function screen(y: Float32Array, o: number, len: number, n: number, margi
     if (y[o + j]! >= cutoff) cand[w++] = j;
   }
   return cand.slice(0, w);
+}
+
+// The first i in [from, end) with y[i] >= low, else end: the loop every entry goes through,
+// kept apart so that it compiles to a tight compare-and-branch.
+function nextAtLeast(y: Float32Array, from: number, end: number, low: number): number {
+  for (let i = from; i < end; i++) if (y[i]! >= low) return i;
+  return end;
 }
