@@ -16,6 +16,8 @@ export { sgd_funk, sgd_svdpp } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
 export { als_rows, als_work_doubles } from './als';
 export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
+import { lasd23, lasd3Right, lasdqLeaf } from './bdsdc';
+import { laedFinish, laedMerge, steqrVectors } from './stedc';
 export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work, dgetf2_small } from './small';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
@@ -87,3 +89,19 @@ export function dgemm_prepacked(m: i32, n: i32, k: i32, alpha: f64, ap: usize, t
 export function sgemm_prepacked(m: i32, n: i32, k: i32, alpha: f32, ap: usize, tb: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32, work: usize): void {
   gemmPrepacked<f32>(m, 0, m, n, k, alpha, ap, tb != 0, b, ldb, beta, c, ldc, work);
 }
+
+// Divide-and-conquer SVD and symmetric eigensolver scalar work (bdsdc.ts, stedc.ts).
+export function dlasdq_leaf(n: i32, sqre: i32, d: usize, e: usize, u: usize, ldu: i32, vt: usize, ldvt: i32, work: usize): i32 {
+  return lasdqLeaf(n, sqre, d, e, u, ldu, vt, ldvt, work);
+}
+export function dlasd23(nl: i32, nr: i32, sqre: i32, d: usize, alpha: f64, beta: f64, u: usize, ldu: i32, vt: usize, ldvt: i32, idxq: usize, z: usize, dsigma: usize, u2: usize, vt2: usize, q: usize, ints: usize, ilen: i32): i32 {
+  return lasd23(nl, nr, sqre, d, alpha, beta, u, ldu, vt, ldvt, idxq, z, dsigma, u2, vt2, q, ints, ilen);
+}
+export function dlasd3_right(k: i32, vt: usize, ldvt: i32, q: usize, idxc: usize): void { lasd3Right(k, vt, ldvt, q, idxc); }
+export function dlaed_merge(n: i32, n1: i32, beta: f64, d: usize, q: usize, ldq: i32, s: usize, gather: usize, sperm: usize, vecs: usize, ints: usize, ilen: i32): i32 {
+  return laedMerge(n, n1, beta, d, q, ldq, s, gather, sperm, vecs, ints, ilen);
+}
+export function dlaed_finish(n: i32, k: i32, d: usize, q: usize, ldq: i32, out: usize, vecs: usize, ints: usize, ilen: i32): void {
+  laedFinish(n, k, d, q, ldq, out, vecs, ints, ilen);
+}
+export function dsteqr_vectors(n: i32, d: usize, e: usize, z: usize, ldz: i32, nz: i32): i32 { return steqrVectors(n, d, e, z, ldz, nz); }

@@ -13,6 +13,7 @@
  * rotations). Leaves have at most ~25 rows, so the O(n^3)-per-sweep cost is negligible.
  */
 import { ConvergenceError } from '../../errors.js';
+import { lasdqLeaf } from '../../kernels/dc.js';
 import { PRECISION as EPS } from './machine.js';
 
 const MAX_SWEEPS = 80;
@@ -57,7 +58,7 @@ function cosine(W: Float64Array, op: number, oq: number, n: number, np: number, 
  * U (n x n at uOff, ldu) and VT (m x m at vOff, ldvt) are overwritten; when sqre = 1 the
  * last row of VT spans the null space of B.
  *
- * @param work scratch of at least 2 n^2 + m^2 + n elements.
+ * @param work scratch of at least 2 n^2 + m^2 + 3 n elements (what the WASM kernel needs: leafWorkDoubles in src/kernels/dc.ts).
  * @throws ConvergenceError if Jacobi does not converge in 80 sweeps (not expected).
  * Complexity: O(n^3) per sweep, typically 6-10 sweeps.
  */
@@ -66,6 +67,10 @@ export function leafSvd(
   U: Float64Array, uOff: number, ldu: number, VT: Float64Array, vOff: number, ldvt: number, work: Float64Array,
 ): void {
   if (n === 0) return;
+  // The same sweeps in one WASM call when every array lives in the kernels' memory.
+  const status = lasdqLeaf(n, sqre, d, dOff, e, eOff, U, uOff, ldu, VT, vOff, ldvt, work);
+  if (status === 1) throw new ConvergenceError(`bdsdc: Jacobi leaf solver of order ${n} did not converge in ${MAX_SWEEPS} sweeps`);
+  if (status !== undefined) return;
   const m = n + sqre;
   const W = work.subarray(0, n * n); // n x n, ld n
   const V = work.subarray(n * n, 2 * n * n); // n x n, ld n

@@ -13,7 +13,8 @@
 import { InvalidArgumentError, NonFiniteInputError, check } from '../../errors.js';
 import { leafSvd } from './bdsdc-leaf.js';
 import { lasd1, mergeScratch, type MergeScratch } from './lasd-merge.js';
-import { withWorkspace } from '../../kernels/workspace.js';
+import { leafWorkDoubles } from '../../kernels/dc.js';
+import { withWorkspace, type Workspace } from '../../kernels/workspace.js';
 
 /** Largest subproblem solved directly by the leaf solver (LAPACK's SMLSIZ). */
 const SMLSIZ = 25;
@@ -67,18 +68,23 @@ export function bdsdc(n: number, d: Float64Array, e: Float64Array, U: Float64Arr
   }
 
   withWorkspace((ws) => {
-    // Work on n x n copies in workspace memory so every gemm runs in place.
+    // Work on copies in workspace memory so every gemm runs in place and the leaves and
+    // merges run as WASM kernels (src/kernels/dc.ts) on the WASM backends.
     const Uw = ws.f64(n * n);
     const Vw = ws.f64(n * n);
-    const leafWork = new Float64Array(3 * (SMLSIZ + 1) * (SMLSIZ + 1) + SMLSIZ + 1);
-    for (let i = 0; i < n; i++) d[i] = d[i]! / orgnrm;
-    for (let i = 0; i < n - 1; i++) e[i] = e[i]! / orgnrm;
+    const leafWork = ws.f64(leafWorkDoubles(SMLSIZ));
+    const dIn = d;
+    const eIn = e;
+    d = ws.f64(n);
+    e = ws.f64(n);
+    for (let i = 0; i < n; i++) d[i] = dIn[i]! / orgnrm;
+    for (let i = 0; i < n - 1; i++) e[i] = eIn[i]! / orgnrm;
 
     if (n <= SMLSIZ) {
       leafSvd(n, 0, d, 0, e, 0, Uw, 0, n, Vw, 0, n, leafWork);
     } else {
       const scratch = mergeScratch(n, (len) => ws.f64(len));
-      const idxq = new Int32Array(n);
+      const idxq = int32s(ws, n);
       // Independent pieces wherever the superdiagonal is negligible.
       let start = 0;
       for (let i = 0; i < n - 1; i++) {
@@ -107,8 +113,8 @@ export function bdsdc(n: number, d: Float64Array, e: Float64Array, U: Float64Arr
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
     perm.sort((a, b) => d[b]! - d[a]! || a - b);
-    const sorted = Float64Array.from(perm, (p) => d[p]!);
-    d.set(sorted);
+    for (let i = 0; i < n; i++) dIn[i] = d[perm[i]!]!;
+    for (let i = 0; i < n - 1; i++) eIn[i] = e[i]!;
     for (let j = 0; j < n; j++) {
       const p = perm[j]!;
       U.set(Uw.subarray(p * n, p * n + n), offU + j * ldU);
@@ -143,4 +149,10 @@ function solve(
   solve(f, nl, 1, N, d, e, Uw, Vw, idxq, scratch, leafWork);
   solve(ic + 1, nr, sqre, N, d, e, Uw, Vw, idxq, scratch, leafWork);
   lasd1(nl, nr, sqre, d, f, d[ic]!, e[ic]!, Uw, blk, N, Vw, blk, N, idxq, f, scratch);
+}
+
+/** n int32 entries (zeroed) from workspace memory, so the WASM kernels can read them. */
+export function int32s(ws: Workspace, n: number): Int32Array {
+  const a = ws.f64(Math.ceil(n / 2));
+  return new Int32Array(a.buffer, a.byteOffset, n);
 }

@@ -20,6 +20,8 @@
  * shifted offsets (X(i) = x[xo + i], A(i, j) = a[ao + i + j * ld]) so the formulas read
  * as in the paper.
  */
+import { ConvergenceError } from '../../errors.js';
+import { lasd23, lasd3Right } from '../../kernels/dc.js';
 import { kernels } from '../../kernels/index.js';
 import { lasd4 } from './lasd4.js';
 import { ROUNDOFF as EPS } from './machine.js';
@@ -43,22 +45,32 @@ export interface MergeScratch {
   coltyp: Int32Array;
   /** Source column of U (row of VT) of each gathered slot, 1-based. */
   srcOf: Int32Array;
+  /** The five integer arrays above, consecutive runs of `ilen` entries (the WASM kernels' view). */
+  ints: Int32Array;
+  ilen: number;
 }
 
-/** Allocate {@link MergeScratch} for problems up to order `nmax`; `f64` allocates the matrices. */
+/**
+ * Allocate {@link MergeScratch} for problems up to order `nmax`; `f64` allocates every
+ * array (workspace memory, so the merges run as WASM kernels on the WASM backends).
+ */
 export function mergeScratch(nmax: number, f64: (len: number) => Float64Array): MergeScratch {
   const len = nmax + 2;
+  const block = f64(Math.ceil((5 * len) / 2));
+  const ints = new Int32Array(block.buffer, block.byteOffset, 5 * len);
   return {
-    z: new Float64Array(len),
-    dsigma: new Float64Array(len),
+    z: f64(len),
+    dsigma: f64(len),
     u2: f64(Math.max(1, nmax * nmax)),
     vt2: f64((nmax + 1) * (nmax + 1)),
     q: f64(Math.max(1, nmax * nmax)),
-    idx: new Int32Array(len),
-    idxc: new Int32Array(len),
-    idxp: new Int32Array(len),
-    coltyp: new Int32Array(len),
-    srcOf: new Int32Array(len),
+    idx: ints.subarray(0, len),
+    idxc: ints.subarray(len, 2 * len),
+    idxp: ints.subarray(2 * len, 3 * len),
+    coltyp: ints.subarray(3 * len, 4 * len),
+    srcOf: ints.subarray(4 * len, 5 * len),
+    ints,
+    ilen: len,
   };
 }
 
@@ -137,8 +149,19 @@ export function lasd1(
   for (let i = 1; i <= n; i++) orgnrm = Math.max(orgnrm, Math.abs(d[dO + i]!));
   if (orgnrm === 0) orgnrm = 1;
   for (let i = 1; i <= n; i++) d[dO + i] = d[dO + i]! / orgnrm;
-  const k = lasd2(nl, nr, sqre, d, dO, alpha / orgnrm, beta / orgnrm, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, idxq, qOff - 1, s);
-  lasd3(nl, nr, sqre, k, d, dO, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, s);
+  // The scalar work (deflation, secular equation, Löwner z, left vectors of the arrow
+  // matrix) runs as one WASM call when every array lives in the kernels' memory.
+  let k = lasd23(nl, nr, sqre, d, dOff, alpha / orgnrm, beta / orgnrm, U, uOff, ldu, VT, vOff, ldvt, idxq, qOff, s);
+  if (k === undefined) {
+    k = lasd2(nl, nr, sqre, d, dO, alpha / orgnrm, beta / orgnrm, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, idxq, qOff - 1, s);
+    if (lasd3(nl, nr, sqre, k, d, dO, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, s)) {
+      lasd3Products(nl, nr, sqre, k, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, s);
+    }
+  } else if (k < 0) {
+    throw new ConvergenceError(`lasd4: the secular equation of a merge of order ${n} did not converge in 64 iterations`);
+  } else if (k > 1) {
+    lasd3Products(nl, nr, sqre, k, U, uOff - 1 - ldu, ldu, VT, vOff - 1 - ldvt, ldvt, s);
+  }
   for (let i = 1; i <= n; i++) d[dO + i] = d[dO + i]! * orgnrm;
   // D(1..k) ascending from the secular equation, D(k+1..n) deflated values descending.
   lamrg(k, n - k, d, dO, 1, -1, idxq, qOff - 1);
@@ -358,19 +381,18 @@ function colNorm(k: number, a: Float64Array, off: number): number {
 }
 
 /**
- * Secular equation and vector update (LAPACK dlasd3): the k roots (lasd4), z recomputed
- * by the Löwner formula, the singular vectors of the arrow matrix, and U = U2 Q,
- * VT = Q' VT2 as block gemms.
+ * Secular equation (LAPACK dlasd3, first part): the k roots (lasd4), z recomputed by the
+ * Löwner formula, and the left singular vectors of the arrow matrix in Q (the right ones'
+ * unnormalised components in VT(1..k, 1..k)). Returns false when k = 1 (the merge is then
+ * complete), true when {@link lasd3Products} must follow.
  */
 function lasd3(
   nl: number, nr: number, sqre: number, k: number, d: Float64Array, dO: number,
   U: Float64Array, uo: number, ldu: number, VT: Float64Array, vo: number, ldvt: number, s: MergeScratch,
-): void {
+): boolean {
   const n = nl + nr + 1;
   const m = n + sqre;
-  const nlp1 = nl + 1;
-  const nlp2 = nl + 2;
-  const { z, dsigma, u2, vt2, q, idxc, coltyp: ctot } = s;
+  const { z, dsigma, u2, vt2, q, idxc } = s;
   const ldu2 = n;
   const ldvt2 = m;
   const ldq = k;
@@ -386,7 +408,7 @@ function lasd3(
     for (let c = 1; c <= m; c++) VT[VT_(1, c)] = vt2[v2o + 1 + c * ldvt2]!;
     const sg = z[1]! > 0 ? 1 : -1;
     for (let r = 1; r <= n; r++) U[U_(r, 1)] = sg * u2[u2o + r + ldu2]!;
-    return;
+    return false;
   }
 
   // Keep a copy of z (for the signs), normalise it, and solve for the k roots. The
@@ -444,6 +466,30 @@ function lasd3(
     q[qo + 1 + i * ldq] = U[U_(1, i)]! / temp;
     for (let j = 2; j <= k; j++) q[qo + j + i * ldq] = U[U_(idxc[j]!, i)]! / temp;
   }
+  return true;
+}
+
+/**
+ * Vector update (LAPACK dlasd3, second part): U = U2 Q, the right vectors of the arrow
+ * matrix into Q, and VT = Q' VT2, as block gemms that skip the children's zero blocks.
+ */
+function lasd3Products(
+  nl: number, nr: number, sqre: number, k: number,
+  U: Float64Array, uo: number, ldu: number, VT: Float64Array, vo: number, ldvt: number, s: MergeScratch,
+): void {
+  const n = nl + nr + 1;
+  const m = n + sqre;
+  const nlp1 = nl + 1;
+  const nlp2 = nl + 2;
+  const { u2, vt2, q, idxc, coltyp: ctot } = s;
+  const ldu2 = n;
+  const ldvt2 = m;
+  const ldq = k;
+  const u2o = -1 - ldu2;
+  const v2o = -1 - ldvt2;
+  const qo = -1 - ldq;
+  const U_ = (i: number, j: number): number => uo + i + j * ldu;
+  const VT_ = (i: number, j: number): number => vo + i + j * ldvt;
 
   // U = U2 Q, by blocks: rows 1..nl meet type-1 and type-3 columns, row nl+1 only the
   // first column (e_{nl+1}), rows nl+2..n type-2 and type-3 columns.
@@ -473,11 +519,13 @@ function lasd3(
 
   // Right vectors of the arrow matrix, stored transposed: QT(j, i) = Q(i, j), so they
   // are written with unit stride; the gemms below use op(A) = QT^T.
-  for (let i = 1; i <= k; i++) {
-    const temp = colNorm(k, VT, VT_(1, i));
-    const col = qat(0, i);
-    q[col + 1] = VT[VT_(1, i)]! / temp;
-    for (let j = 2; j <= k; j++) q[col + j] = VT[VT_(idxc[j]!, i)]! / temp;
+  if (!lasd3Right(k, VT, VT_(1, 1), ldvt, q, s.ints, s.ilen)) {
+    for (let i = 1; i <= k; i++) {
+      const temp = colNorm(k, VT, VT_(1, i));
+      const col = qat(0, i);
+      q[col + 1] = VT[VT_(1, i)]! / temp;
+      for (let j = 2; j <= k; j++) q[col + j] = VT[VT_(idxc[j]!, i)]! / temp;
+    }
   }
 
   // VT = Q VT2, by blocks: columns 1..nl+1 meet rows of type 1 and 3 (plus the first),

@@ -15,34 +15,37 @@
  *
  * Almost all of the O(n^3) work is in step 4, i.e. in gemm.
  */
+import { ConvergenceError } from '../../errors.js';
+import { laedFinish, laedMerge, steqrVectors, type LaedScratch } from '../../kernels/dc.js';
 import { kernels } from '../../kernels/index.js';
 import { laed4 } from './laed4.js';
 import { ROUNDOFF as EPS } from './machine.js';
-import { scaleRange, sortEigen, steqr, tridiagMaxAbs } from './steqr.js';
+import { MAXIT, scaleRange, sortEigen, steqr, tridiagMaxAbs } from './steqr.js';
 import type { Workspace } from '../../kernels/workspace.js';
 
 /** Subproblems up to this order are solved by QL/QR (LAPACK's SMLSIZ). */
 export const SMLSIZ = 25;
 
-/** Scratch shared by all merges of one call. */
-interface Scratch {
-  gather: Float64Array;
-  sperm: Float64Array;
-  out: Float64Array;
-  S: Float64Array;
+/**
+ * Scratch shared by all merges of one call, all in workspace memory: the named vectors are
+ * views of the runs of `vecs` and `ints` that the WASM kernels read (src/kernels/dc.ts).
+ */
+interface Scratch extends LaedScratch {
   z: Float64Array;
   dd: Float64Array;
   dlamda: Float64Array;
   w: Float64Array;
   lam: Float64Array;
   dorig: Float64Array;
+  vals: Float64Array;
   indx: Int32Array;
-  coltyp: Int8Array;
+  coltyp: Int32Array;
   nd: Int32Array;
   defl: Int32Array;
   grp: Int32Array;
   order: Int32Array;
-  vals: Float64Array;
+  /** c1 (top-only columns) and c1 + c2 (columns meeting the top half) from the WASM merge. */
+  info: Int32Array;
 }
 
 /**
@@ -58,15 +61,22 @@ interface Scratch {
  * less thanks to deflation. Scratch: 4 n^2 doubles from `ws`.
  * @throws ConvergenceError if QL/QR or the secular equation solver fails to converge.
  */
-export function stedc(n: number, d: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, ws: Workspace): void {
+export function stedc(n: number, dIn: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, ws: Workspace): void {
   if (n === 0) return;
+  // d and e live in workspace memory while the WASM kernels (leaves, merges) use them.
+  const d = ws.f64(n);
+  d.set(dIn.subarray(0, n));
+  const eIn = e;
+  e = ws.f64(n);
+  e.set(eIn.subarray(0, n - 1));
   for (let j = 0; j < n; j++) {
     const c = zoff + j * ldz;
     Z.fill(0, c, c + n);
     Z[c + j] = 1;
   }
   if (n <= SMLSIZ) {
-    steqr(n, d, e, Z, zoff, ldz, n);
+    leaf(n, d, 0, e, 0, Z, zoff, ldz);
+    dIn.set(d);
     return;
   }
   let scratch: Scratch | undefined;
@@ -87,33 +97,55 @@ export function stedc(n: number, d: Float64Array, e: Float64Array, Z: Float64Arr
       divide(start, m, d, e, Z, zoff, ldz, scratch);
       scaleRange(d, start, finish, orgnrm);
     } else if (m > 1) {
-      steqr(m, d.subarray(start, finish + 1), e.subarray(start, finish), Z, zoff + start + start * ldz, ldz, m);
+      leaf(m, d, start, e, start, Z, zoff + start + start * ldz, ldz);
     }
     start = finish + 1;
   }
-  sortEigen(n, d, Z, zoff, ldz, n);
+  // A single divide-and-conquer block comes back sorted; the selection sort's n^2 / 2
+  // comparisons are only needed when the matrix split into several blocks.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = d[i - 1]! <= d[i]!;
+  if (!sorted) sortEigen(n, d, Z, zoff, ldz, n);
+  dIn.set(d);
+}
+
+// QL/QR on the len x len block at d[s..], e[s..] with its rotations applied to the len x len
+// block of Z at zo: one WASM call when the arrays live in the kernels' memory, else steqr.
+function leaf(len: number, d: Float64Array, s: number, e: Float64Array, es: number, Z: Float64Array, zo: number, ldz: number): void {
+  const bad = steqrVectors(len, d, s, e, es, Z, zo, ldz, len);
+  if (bad === undefined) steqr(len, d.subarray(s, s + len), e.subarray(es, es + len - 1), Z, zo, ldz, len);
+  else if (bad > 0) throw new ConvergenceError(`steqr: ${bad} off-diagonal elements did not converge to zero after ${len * MAXIT} QL/QR sweeps`);
 }
 
 function makeScratch(n: number, ws: Workspace): Scratch {
+  const vecs = ws.f64(8 * n);
+  const block = ws.f64(4 * n);
+  const ints = new Int32Array(block.buffer, block.byteOffset, 8 * n);
+  const v = (i: number): Float64Array => vecs.subarray(i * n, (i + 1) * n);
+  const iv = (i: number): Int32Array => ints.subarray(i * n, (i + 1) * n);
   return {
     // Written before they are read: no zeroing.
     gather: ws.alloc('float64', n * n, false) as Float64Array,
     sperm: ws.alloc('float64', n * n, false) as Float64Array,
     out: ws.alloc('float64', n * n, false) as Float64Array,
-    S: new Float64Array(n * n),
-    z: new Float64Array(n),
-    dd: new Float64Array(n),
-    dlamda: new Float64Array(n),
-    w: new Float64Array(n),
-    lam: new Float64Array(n),
-    dorig: new Float64Array(n),
-    indx: new Int32Array(n),
-    coltyp: new Int8Array(n),
-    nd: new Int32Array(n),
-    defl: new Int32Array(n),
-    grp: new Int32Array(n),
-    order: new Int32Array(n),
-    vals: new Float64Array(n),
+    S: ws.alloc('float64', n * n, false) as Float64Array,
+    vecs,
+    ints,
+    ilen: n,
+    z: v(0),
+    dd: v(1),
+    dlamda: v(2),
+    w: v(3),
+    lam: v(4),
+    dorig: v(5),
+    vals: v(6),
+    indx: iv(0),
+    coltyp: iv(1),
+    nd: iv(2),
+    defl: iv(3),
+    grp: iv(4),
+    order: iv(5),
+    info: iv(7),
   };
 }
 
@@ -121,7 +153,7 @@ function makeScratch(n: number, ws: Workspace): Scratch {
 // at the middle by the rank-one change |beta| u u^T, u = e_{n1} +- e_{n1+1}.
 function divide(s: number, len: number, d: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, sc: Scratch): void {
   if (len <= SMLSIZ) {
-    steqr(len, d.subarray(s, s + len), e.subarray(s, s + len - 1), Z, zoff + s + s * ldz, ldz, len);
+    leaf(len, d, s, e, s, Z, zoff + s + s * ldz, ldz);
     return;
   }
   const n1 = len >> 1;
@@ -137,6 +169,15 @@ function divide(s: number, len: number, d: Float64Array, e: Float64Array, Z: Flo
 // diag(Q1, Q2); d[s..s+n) holds their eigenvalues, each half ascending.
 function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, Z: Float64Array, q0: number, ldq: number, sc: Scratch): void {
   const n2 = n - n1;
+  // On the WASM backends everything but the two gemms is one kernel call before them and
+  // one after (the same steps as the TypeScript below).
+  const K0 = laedMerge(n, n1, beta, d, s, Z, q0, ldq, sc);
+  if (K0 !== undefined) {
+    if (K0 < 0) throw new ConvergenceError(`laed4: the secular equation of a merge of order ${n} did not converge in 200 iterations`);
+    if (K0 > 0) mergeProducts(n, n1, K0, sc.info[0]!, sc.info[1]!, sc);
+    laedFinish(n, K0, d, s, Z, q0, ldq, sc);
+    return;
+  }
   const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, S, gather, sperm, out } = sc;
   // z = Q^T u / sqrt(2): last row of Q1 and (sign beta) first row of Q2.
   for (let j = 0; j < n1; j++) z[j] = Z[q0 + n1 - 1 + j * ldq]! * Math.SQRT1_2;
@@ -258,7 +299,6 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       }
     }
     const top = c1 + c2;
-    const bot = K - c1;
     for (let r = 0; r < K; r++) {
       const src = grp[r]!;
       for (let j = 0; j < K; j++) sperm[r + j * K] = S[src + j * K]!;
@@ -272,11 +312,7 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       const c = q0 + n1 + nd[grp[r]!]! * ldq;
       gather.set(Z.subarray(c, c + n2), g2 + (r - c1) * n2);
     }
-    const k = kernels();
-    if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, out, 0, n);
-    else for (let j = 0; j < K; j++) out.fill(0, j * n, j * n + n1);
-    if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, g2, n2, sperm, c1, K, 0, out, n1, n);
-    else for (let j = 0; j < K; j++) out.fill(0, j * n + n1, j * n + n);
+    mergeProducts(n, n1, K, c1, top, sc);
   }
   // Deflated columns are kept as they are (after the rotations); stash them after `out`.
   for (let t = 0; t < nDefl; t++) {
@@ -303,4 +339,18 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     d[s + p] = vals[src]!;
     Z.set(out.subarray(src * n, src * n + n), q0 + p * ldq);
   }
+}
+
+// The merge's vector update: out(:, 0..K) = [Q1 0; 0 Q2](gathered columns) S, as two gemms
+// over the gathered top block (n1 x top) and bottom block (n2 x (K - c1)), skipping the zero
+// blocks (dlaed3).
+function mergeProducts(n: number, n1: number, K: number, c1: number, top: number, sc: Scratch): void {
+  const { gather, sperm, out } = sc;
+  const n2 = n - n1;
+  const bot = K - c1;
+  const k = kernels();
+  if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, out, 0, n);
+  else for (let j = 0; j < K; j++) out.fill(0, j * n, j * n + n1);
+  if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, top * n1, n2, sperm, c1, K, 0, out, n1, n);
+  else for (let j = 0; j < K; j++) out.fill(0, j * n + n1, j * n + n);
 }

@@ -1,0 +1,660 @@
+// Scalar parts of one merge of Cuppen's divide and conquer for the symmetric tridiagonal
+// eigenproblem (LAPACK dlaed1..dlaed3 with dlaed4; Gu & Eisenstat's Löwner z), as
+// WebAssembly: deflation with its plane rotations, the secular equation, the eigenvectors of
+// the rank-one update, the grouping and gathers for the two gemms (which stay with the
+// TypeScript caller, on the pool), and the sorted write-back. They mirror merge() in
+// src/linalg/lapack/stedc.ts and laed4.ts statement by statement; the TypeScript remains the
+// JS backend's path. Moved here for the first call in a process, which ran these O(n^2)
+// loops unoptimized (issue 20).
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function li(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+@inline function col(p: usize, j: i32, ld_: i32): usize { return p + (<usize>(j * ld_) << 3); }
+
+/** Unit roundoff 2^-53 (machine.ts ROUNDOFF). */
+const ROUNDOFF: f64 = 1.1102230246251565e-16;
+const SQRT1_2: f64 = 0.7071067811865476;
+
+// Math.hypot of two numbers as V8 computes it (divide by the larger magnitude, compensated
+// sum of squares, sqrt, multiply back), so that results match the TypeScript path bit for
+// bit in Node; AssemblyScript's own Math.hypot (musl's) can differ in the last bit.
+function hypot(a: f64, b: f64): f64 {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x == Infinity || y == Infinity) return Infinity;
+  if (isNaN(x) || isNaN(y)) return NaN;
+  const max = Math.max(x, y);
+  if (max == 0) return 0;
+  let sum: f64 = 0;
+  let comp: f64 = 0;
+  let t = x / max;
+  let summand = t * t - comp;
+  let prelim = sum + summand;
+  comp = prelim - sum - summand;
+  sum = prelim;
+  t = y / max;
+  summand = t * t - comp;
+  prelim = sum + summand;
+  sum = prelim;
+  return Math.sqrt(sum) * max;
+}
+const MAXIT = 200;
+
+// Initial tau of the last root (laed4.ts lastGuess).
+function lastGuess(c: f64, del: f64, zm: f64, zn: f64): f64 {
+  const a = -c * del + zm + zn;
+  const b = zn * del;
+  const disc = Math.sqrt(a * a + 4 * b * c);
+  return a < 0 ? (2 * b) / (disc - a) : (a + disc) / (2 * c);
+}
+
+/**
+ * The i-th (0-based) eigenvalue of diag(d) + rho z z^T (LAPACK dlaed4; laed4.ts), with
+ * delta_j = d_j - lambda written at delta; dorig: n doubles of scratch. NaN when the
+ * safeguarded iteration does not converge.
+ */
+export function laed4(n: i32, i: i32, d: usize, z: usize, rho: f64, delta: usize, dorig: usize): f64 {
+  const rhoinv = 1 / rho;
+  const last = i == n - 1;
+  let ii: i32;
+  let lo: f64;
+  let hi: f64;
+  let tau: f64;
+  if (last) {
+    ii = n - 1;
+    const midpt = rho / 2;
+    const dn = ld(d, n - 1);
+    let psi: f64 = 0;
+    for (let j = 0; j < n - 2; j++) psi += (ld(z, j) * ld(z, j)) / (ld(d, j) - dn - midpt);
+    const c = rhoinv + psi;
+    const zm = ld(z, n - 2) * ld(z, n - 2);
+    const zn = ld(z, n - 1) * ld(z, n - 1);
+    const del = dn - ld(d, n - 2);
+    const w = c + zm / (ld(d, n - 2) - dn - midpt) + zn / -midpt;
+    if (w <= 0) {
+      const temp = zm / (del + rho) + zn / rho;
+      tau = c <= temp ? rho : lastGuess(c, del, zm, zn);
+      lo = midpt;
+      hi = rho;
+    } else {
+      tau = lastGuess(c, del, zm, zn);
+      lo = 0;
+      hi = midpt;
+    }
+  } else {
+    const di = ld(d, i);
+    const del = ld(d, i + 1) - di;
+    const midpt = del / 2;
+    let c = rhoinv;
+    for (let j = 0; j < n; j++) {
+      if (j == i || j == i + 1) continue;
+      c += (ld(z, j) * ld(z, j)) / (ld(d, j) - di - midpt);
+    }
+    const zi = ld(z, i) * ld(z, i);
+    const zp = ld(z, i + 1) * ld(z, i + 1);
+    const w = c + zi / -midpt + zp / (del - midpt);
+    if (w > 0) {
+      ii = i;
+      const a = c * del + zi + zp;
+      const b = zi * del;
+      const disc = Math.sqrt(Math.abs(a * a - 4 * b * c));
+      tau = a > 0 ? (2 * b) / (a + disc) : (a - disc) / (2 * c);
+      lo = 0;
+      hi = midpt;
+    } else {
+      ii = i + 1;
+      const a = c * del - zi - zp;
+      const b = zp * del;
+      const disc = Math.sqrt(Math.abs(a * a + 4 * b * c));
+      tau = a < 0 ? (2 * b) / (a - disc) : -(a + disc) / (2 * c);
+      lo = -midpt;
+      hi = 0;
+    }
+  }
+  if (!(tau >= lo && tau <= hi) || tau == 0) tau = (lo + hi) / 2;
+  const dii = ld(d, ii);
+  for (let j = 0; j < n; j++) st(dorig, j, ld(d, j) - dii);
+  const left = last ? n - 2 : i;
+  const right = left + 1;
+  let middle = true;
+  let prevW: f64 = Infinity;
+  for (let iter = 0; iter < MAXIT; iter++) {
+    let psi: f64 = 0;
+    let dpsi: f64 = 0;
+    let phi: f64 = 0;
+    let dphi: f64 = 0;
+    let absSum: f64 = 0;
+    for (let j = 0; j <= left; j++) {
+      const dl = ld(dorig, j) - tau;
+      st(delta, j, dl);
+      const t = ld(z, j) / dl;
+      const v = ld(z, j) * t;
+      psi += v;
+      dpsi += t * t;
+      absSum -= v;
+    }
+    for (let j = right; j < n; j++) {
+      const dl = ld(dorig, j) - tau;
+      st(delta, j, dl);
+      const t = ld(z, j) / dl;
+      const v = ld(z, j) * t;
+      phi += v;
+      dphi += t * t;
+      absSum += Math.abs(v);
+    }
+    const w = rhoinv + psi + phi;
+    const dw = dpsi + dphi;
+    const erretm = 8 * absSum + 2 * rhoinv + Math.abs(tau) * dw;
+    if (Math.abs(w) <= ROUNDOFF * erretm) return dii + tau;
+    if (w <= 0) lo = Math.max(lo, tau);
+    else hi = Math.min(hi, tau);
+    if (hi - lo <= 4 * ROUNDOFF * Math.max(Math.abs(lo), Math.abs(hi))) return dii + tau;
+    const dl = ld(delta, left);
+    const dr = ld(delta, right);
+    let c: f64;
+    if (middle) {
+      c = w - dl * dpsi - dr * dphi;
+    } else if (ii == left) {
+      const t = ld(z, ii) / dl;
+      c = w - dr * dw - (ld(d, left) - ld(d, right)) * t * t;
+    } else {
+      const t = ld(z, ii) / dr;
+      c = w - dl * dw - (ld(d, right) - ld(d, left)) * t * t;
+    }
+    const a = (dl + dr) * w - dl * dr * dw;
+    const b = dl * dr * w;
+    let eta: f64;
+    if (last) {
+      const cc = Math.abs(c);
+      if (cc == 0) eta = hi - tau;
+      else {
+        const disc = Math.sqrt(Math.abs(a * a - 4 * b * cc));
+        eta = a >= 0 ? (a + disc) / (2 * cc) : (2 * b) / (a - disc);
+      }
+    } else if (c == 0) {
+      eta = a == 0 ? -w / dw : b / a;
+    } else {
+      const disc = Math.sqrt(Math.abs(a * a - 4 * b * c));
+      eta = a <= 0 ? (a - disc) / (2 * c) : (2 * b) / (a + disc);
+    }
+    if (!(w * eta < 0)) eta = -w / dw;
+    let next = tau + eta;
+    const stalled = iter > 8 && Math.abs(w) > Math.abs(prevW) / 2;
+    if (!(next > lo && next < hi) || stalled) next = (lo + hi) / 2;
+    if (!last && Math.abs(w) > Math.abs(prevW) / 10 && w * prevW > 0) middle = !middle;
+    prevW = w;
+    tau = next;
+  }
+  return NaN;
+}
+
+/**
+ * Everything of one merge before its two gemms (stedc.ts merge). The n x n block Q (ldq)
+ * holds diag(Q1, Q2), d[0..n) their eigenvalues (each half ascending), beta the tearing
+ * entry. vecs: 8 f64 arrays of ilen entries (z, dd, dlamda, w, lam, dorig, vals, spare);
+ * ints: 8 i32 arrays of ilen entries (indx, coltyp, nd, defl, grp, order, spare, info).
+ * S, sperm: K x K; gather: the gathered columns of Q (top n1-row block, then n2-row block).
+ * Writes info[0] = c1 (top-only columns), info[1] = c1 + c2 (columns meeting the top half).
+ * Returns K (the secular order), or -1 when the secular equation did not converge.
+ */
+export function laedMerge(
+  n: i32, n1: i32, beta: f64, d: usize, Q: usize, ldq: i32,
+  S: usize, gather: usize, sperm: usize, vecs: usize, ints: usize, ilen: i32,
+): i32 {
+  const n2 = n - n1;
+  const vb = <usize>ilen << 3;
+  const ib = <usize>ilen << 2;
+  const z = vecs, dd = vecs + vb, dlamda = vecs + 2 * vb, w = vecs + 3 * vb, lam = vecs + 4 * vb, dorig = vecs + 5 * vb;
+  const indx = ints, coltyp = ints + ib, nd = ints + 2 * ib, defl = ints + 3 * ib, grp = ints + 4 * ib;
+  const info = ints + 7 * ib;
+  for (let j = 0; j < n1; j++) st(z, j, ld(Q, n1 - 1 + j * ldq) * SQRT1_2);
+  const sg = beta < 0 ? -SQRT1_2 : SQRT1_2;
+  for (let j = n1; j < n; j++) st(z, j, ld(Q, n1 + j * ldq) * sg);
+  const rho = Math.abs(2 * beta);
+  memory.copy(dd, d, <usize>n << 3);
+  {
+    let a = 0;
+    let b = n1;
+    for (let k = 0; k < n; k++) {
+      if (b >= n || (a < n1 && ld(dd, a) <= ld(dd, b))) si(indx, k, a++);
+      else si(indx, k, b++);
+    }
+  }
+  let zmax: f64 = 0;
+  let dmax: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    zmax = Math.max(zmax, Math.abs(ld(z, j)));
+    dmax = Math.max(dmax, Math.abs(ld(dd, j)));
+  }
+  const tol = 8 * ROUNDOFF * Math.max(dmax, zmax);
+  let K = 0;
+  let nDefl = 0;
+  if (rho * zmax > tol) {
+    for (let j = 0; j < n; j++) si(coltyp, j, j < n1 ? 1 : 3);
+    let pj = -1;
+    for (let k = 0; k < n; k++) {
+      const nj = li(indx, k);
+      if (rho * Math.abs(ld(z, nj)) <= tol) {
+        si(coltyp, nj, 4);
+        si(defl, nDefl++, nj);
+        continue;
+      }
+      if (pj < 0) {
+        pj = nj;
+        continue;
+      }
+      let sn = ld(z, pj);
+      let cs = ld(z, nj);
+      const tau = hypot(cs, sn);
+      const t = ld(dd, nj) - ld(dd, pj);
+      cs /= tau;
+      sn = -sn / tau;
+      if (Math.abs(t * cs * sn) <= tol) {
+        st(z, nj, tau);
+        st(z, pj, 0);
+        if (li(coltyp, nj) != li(coltyp, pj)) si(coltyp, nj, 2);
+        si(coltyp, pj, 4);
+        const a = col(Q, pj, ldq);
+        const b = col(Q, nj, ldq);
+        for (let r = 0; r < n; r++) {
+          const x = ld(a, r);
+          const y = ld(b, r);
+          st(a, r, cs * x + sn * y);
+          st(b, r, cs * y - sn * x);
+        }
+        const c2 = cs * cs;
+        const s2 = sn * sn;
+        const dp = ld(dd, pj) * c2 + ld(dd, nj) * s2;
+        st(dd, nj, ld(dd, pj) * s2 + ld(dd, nj) * c2);
+        st(dd, pj, dp);
+        si(defl, nDefl++, pj);
+      } else {
+        si(nd, K++, pj);
+      }
+      pj = nj;
+    }
+    if (pj >= 0) si(nd, K++, pj);
+  } else {
+    for (let k = 0; k < n; k++) si(defl, nDefl++, li(indx, k));
+  }
+  si(info, 0, 0);
+  si(info, 1, 0);
+  if (K == 0) return 0;
+
+  for (let k = 0; k < K; k++) {
+    st(dlamda, k, ld(dd, li(nd, k)));
+    st(w, k, ld(z, li(nd, k)));
+  }
+  if (K == 1) {
+    st(lam, 0, ld(dlamda, 0) + rho * ld(w, 0) * ld(w, 0));
+    st(S, 0, 1);
+  } else {
+    for (let j = 0; j < K; j++) {
+      const l = laed4(K, j, dlamda, w, rho, col(S, j, K), dorig);
+      if (isNaN(l)) return -1;
+      st(lam, j, l);
+    }
+    for (let i = 0; i < K; i++) {
+      let p = ld(S, i + i * K);
+      const di = ld(dlamda, i);
+      for (let j = 0; j < K; j++) if (j != i) p *= ld(S, i + j * K) / (di - ld(dlamda, j));
+      st(z, i, ld(w, i) >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p));
+    }
+    for (let j = 0; j < K; j++) {
+      const c = col(S, j, K);
+      let ss: f64 = 0;
+      for (let i = 0; i < K; i++) {
+        const v = ld(z, i) / ld(c, i);
+        st(c, i, v);
+        ss += v * v;
+      }
+      const inv = 1 / Math.sqrt(ss);
+      for (let i = 0; i < K; i++) st(c, i, ld(c, i) * inv);
+    }
+  }
+  let c1 = 0;
+  let c2 = 0;
+  let g = 0;
+  for (let type = 1; type <= 3; type++) {
+    for (let k = 0; k < K; k++) {
+      if (li(coltyp, li(nd, k)) == type) {
+        si(grp, g++, k);
+        if (type == 1) c1++;
+        else if (type == 2) c2++;
+      }
+    }
+  }
+  const top = c1 + c2;
+  for (let r = 0; r < K; r++) {
+    const src = li(grp, r);
+    for (let j = 0; j < K; j++) st(sperm, r + j * K, ld(S, src + j * K));
+  }
+  for (let r = 0; r < top; r++) {
+    memory.copy(col(gather, r, n1), col(Q, li(nd, li(grp, r)), ldq), <usize>n1 << 3);
+  }
+  const g2 = gather + (<usize>(top * n1) << 3);
+  for (let r = c1; r < K; r++) {
+    memory.copy(col(g2, r - c1, n2), col(Q, li(nd, li(grp, r)), ldq) + (<usize>n1 << 3), <usize>n2 << 3);
+  }
+  si(info, 0, c1);
+  si(info, 1, top);
+  return K;
+}
+
+/**
+ * The end of a merge (stedc.ts merge): the deflated columns of Q stashed after the K
+ * columns of `out` (n x n, ld n), then all n eigenpairs written back to d and Q in
+ * ascending order (a stable insertion sort of the two nearly sorted runs, as dlamrg).
+ * Same vecs / ints layout as {@link laedMerge}.
+ */
+export function laedFinish(n: i32, K: i32, d: usize, Q: usize, ldq: i32, out: usize, vecs: usize, ints: usize, ilen: i32): void {
+  const vb = <usize>ilen << 3;
+  const ib = <usize>ilen << 2;
+  const dd = vecs + vb, lam = vecs + 4 * vb, vals = vecs + 6 * vb;
+  const defl = ints + 3 * ib, order = ints + 5 * ib;
+  const nDefl = n - K;
+  for (let t = 0; t < nDefl; t++) memory.copy(col(out, K + t, n), col(Q, li(defl, t), ldq), <usize>n << 3);
+  for (let j = 0; j < K; j++) st(vals, j, ld(lam, j));
+  for (let t = 0; t < nDefl; t++) st(vals, K + t, ld(dd, li(defl, t)));
+  for (let j = 0; j < n; j++) {
+    const v = ld(vals, j);
+    let q = j;
+    while (q > 0 && ld(vals, li(order, q - 1)) > v) {
+      si(order, q, li(order, q - 1));
+      q--;
+    }
+    si(order, q, j);
+  }
+  for (let p = 0; p < n; p++) {
+    const src = li(order, p);
+    st(d, p, ld(vals, src));
+    memory.copy(col(Q, p, ldq), col(out, src, n), <usize>n << 3);
+  }
+}
+
+// ------------------------------------------------------------------ QL/QR leaves
+
+const EPS2: f64 = ROUNDOFF * ROUNDOFF;
+const SAFMIN: f64 = 2.2250738585072014e-308;
+/** Blocks whose largest entry is outside [SSFMIN, SSFMAX] are scaled first (steqr.ts). */
+const SSFMAX: f64 = 2.2346346549904327e+153; // sqrt(1 / SAFMIN) / 3
+const SSFMIN: f64 = 1.210184973390412e-122; // sqrt(SAFMIN) / EPS2
+const STEQR_MAXIT = 30;
+
+// sqrt(a^2 + b^2), squaring when safe (steqr.ts hypot2).
+function hypot2(a: f64, b: f64): f64 {
+  const s = a * a + b * b;
+  if (s > 1e-290 && s < 1e290) return Math.sqrt(s);
+  return hypot(a, b);
+}
+
+// Results of laev2.
+let eRt1: f64 = 0, eRt2: f64 = 0, eCs: f64 = 0, eSn: f64 = 0;
+
+// Eigen-decomposition of [[a, b], [b, c]] (LAPACK dlaev2; steqr.ts laev2).
+function laev2(a: f64, b: f64, c: f64): void {
+  const sm = a + c;
+  const df = a - c;
+  const adf = Math.abs(df);
+  const tb = b + b;
+  const ab = Math.abs(tb);
+  const acmx = Math.abs(a) > Math.abs(c) ? a : c;
+  const acmn = Math.abs(a) > Math.abs(c) ? c : a;
+  let rt: f64;
+  if (adf > ab) {
+    const r = ab / adf;
+    rt = adf * Math.sqrt(1 + r * r);
+  } else if (adf < ab) {
+    const r = adf / ab;
+    rt = ab * Math.sqrt(1 + r * r);
+  } else rt = ab * Math.SQRT2;
+  let rt1: f64, rt2: f64, sgn1: i32;
+  if (sm < 0) {
+    rt1 = 0.5 * (sm - rt);
+    sgn1 = -1;
+    rt2 = (acmx / rt1) * acmn - (b / rt1) * b;
+  } else if (sm > 0) {
+    rt1 = 0.5 * (sm + rt);
+    sgn1 = 1;
+    rt2 = (acmx / rt1) * acmn - (b / rt1) * b;
+  } else {
+    rt1 = 0.5 * rt;
+    rt2 = -0.5 * rt;
+    sgn1 = 1;
+  }
+  let cs: f64, sgn2: i32;
+  if (df >= 0) {
+    cs = df + rt;
+    sgn2 = 1;
+  } else {
+    cs = df - rt;
+    sgn2 = -1;
+  }
+  let cs1: f64, sn1: f64;
+  if (Math.abs(cs) > ab) {
+    const ct = -tb / cs;
+    sn1 = 1 / Math.sqrt(1 + ct * ct);
+    cs1 = ct * sn1;
+  } else if (ab == 0) {
+    cs1 = 1;
+    sn1 = 0;
+  } else {
+    const tn = -cs / tb;
+    cs1 = 1 / Math.sqrt(1 + tn * tn);
+    sn1 = tn * cs1;
+  }
+  if (sgn1 == sgn2) {
+    const tn = cs1;
+    cs1 = -sn1;
+    sn1 = tn;
+  }
+  eRt1 = rt1;
+  eRt2 = rt2;
+  eCs = cs1;
+  eSn = sn1;
+}
+
+// Columns j, j+1 of Z (nz rows) by the rotation of steqr.ts rotCols.
+function rotCols(Z: usize, ldz: i32, nz: i32, j: i32, c: f64, s: f64): void {
+  if (c == 1 && s == 0) return;
+  const a = col(Z, j, ldz);
+  const b = col(Z, j + 1, ldz);
+  for (let r = 0; r < nz; r++) {
+    const t = ld(b, r);
+    const u = ld(a, r);
+    st(b, r, c * t - s * u);
+    st(a, r, s * t + c * u);
+  }
+}
+
+function deflate2x2(d: usize, e: usize, i: i32, b: f64, Z: usize, ldz: i32, nz: i32): void {
+  laev2(ld(d, i), b, ld(d, i + 1));
+  rotCols(Z, ldz, nz, i, eCs, eSn);
+  st(d, i, eRt1);
+  st(d, i + 1, eRt2);
+  st(e, i, 0);
+}
+
+function maxAbs(d: usize, e: usize, l: i32, m: i32): f64 {
+  let a: f64 = 0;
+  for (let i = l; i <= m; i++) {
+    const v = Math.abs(ld(d, i));
+    if (v > a || isNaN(v)) a = v;
+  }
+  for (let i = l; i < m; i++) {
+    const v = Math.abs(ld(e, i));
+    if (v > a || isNaN(v)) a = v;
+  }
+  return a;
+}
+
+function scaleRange(x: usize, from: i32, to: i32, s: f64): void {
+  for (let i = from; i <= to; i++) st(x, i, ld(x, i) * s);
+}
+
+// One implicit QL (ql) or QR sweep with Wilkinson's shift between l and m (steqr.ts sweep).
+function sweep(ql: bool, l: i32, m: i32, d: usize, e: usize, Z: usize, ldz: i32, nz: i32): void {
+  const step = ql ? -1 : 1;
+  const near = ql ? 1 : 0;
+  const far = 1 - near;
+  const first = ql ? m - 1 : m;
+  const last = ql ? l : l - 1;
+  const zsign: f64 = ql ? -1 : 1;
+  const dl = ld(d, l);
+  const el = ld(e, last);
+  const g0 = (ld(d, l - step) - dl) / (2 * el);
+  const r0 = hypot2(g0, 1);
+  let g = ld(d, m) - dl + el / (g0 + (g0 >= 0 ? Math.abs(r0) : -Math.abs(r0)));
+  let s: f64 = 1;
+  let c: f64 = 1;
+  let p: f64 = 0;
+  for (let i = first; i != last + step; i += step) {
+    const f = s * ld(e, i);
+    const b = c * ld(e, i);
+    let r: f64;
+    if (f == 0) {
+      c = 1;
+      s = 0;
+      r = g;
+    } else if (g == 0) {
+      c = 0;
+      s = 1;
+      r = f;
+    } else {
+      r = hypot2(g, f);
+      c = g / r;
+      s = f / r;
+      if (Math.abs(g) > Math.abs(f) && c < 0) {
+        c = -c;
+        s = -s;
+        r = -r;
+      }
+    }
+    if (i != first) st(e, i - step, r);
+    g = ld(d, i + near) - p;
+    r = (ld(d, i + far) - g) * s + 2 * c * b;
+    p = s * r;
+    st(d, i + near, g + p);
+    g = c * r - b;
+    rotCols(Z, ldz, nz, i, c, zsign * s);
+  }
+  st(d, l, ld(d, l) - p);
+  st(e, last, g);
+}
+
+/**
+ * Eigenvalues and eigenvectors of the n x n symmetric tridiagonal d, e by implicit QL/QR
+ * (LAPACK dsteqr; src/linalg/lapack/steqr.ts, the same operations in the same order), the
+ * rotations applied to the n columns of Z (nz rows, ldz); d sorted ascending with Z's
+ * columns. Returns 0, or the number of off-diagonals left nonzero after 30 n sweeps.
+ */
+export function steqrVectors(n: i32, d: usize, e: usize, Z: usize, ldz: i32, nz: i32): i32 {
+  if (n <= 1) return 0;
+  const nmaxit = n * STEQR_MAXIT;
+  let jtot = 0;
+  let l1 = 0;
+  while (l1 < n) {
+    if (l1 > 0) st(e, l1 - 1, 0);
+    const lo = l1;
+    // blockEnd
+    let hi = l1;
+    for (; hi < n - 1; hi++) {
+      const tst = Math.abs(ld(e, hi));
+      if (tst == 0) break;
+      if (tst <= Math.sqrt(Math.abs(ld(d, hi))) * Math.sqrt(Math.abs(ld(d, hi + 1))) * ROUNDOFF) {
+        st(e, hi, 0);
+        break;
+      }
+    }
+    l1 = hi + 1;
+    if (hi == lo) continue;
+    const anorm = maxAbs(d, e, lo, hi);
+    if (anorm == 0) continue;
+    const target = anorm > SSFMAX ? SSFMAX : anorm < SSFMIN ? SSFMIN : 0;
+    let unscale: f64 = 1;
+    if (target != 0) {
+      scaleRange(d, lo, hi, target / anorm);
+      scaleRange(e, lo, hi - 1, target / anorm);
+      unscale = anorm / target;
+    }
+    const ql = !(Math.abs(ld(d, hi)) < Math.abs(ld(d, lo)));
+    let l = ql ? lo : hi;
+    const lend = ql ? hi : lo;
+    if (lend > l) {
+      while (l <= lend) {
+        let m = l;
+        for (; m < lend; m++) {
+          const t = Math.abs(ld(e, m));
+          if (t * t <= EPS2 * Math.abs(ld(d, m)) * Math.abs(ld(d, m + 1)) + SAFMIN) break;
+        }
+        if (m < lend) st(e, m, 0);
+        if (m == l) {
+          l++;
+          continue;
+        }
+        if (m == l + 1) {
+          deflate2x2(d, e, l, ld(e, l), Z, ldz, nz);
+          l += 2;
+          continue;
+        }
+        if (jtot == nmaxit) break;
+        jtot++;
+        sweep(true, l, m, d, e, Z, ldz, nz);
+      }
+    } else {
+      while (l >= lend) {
+        let m = l;
+        for (; m > lend; m--) {
+          const t = Math.abs(ld(e, m - 1));
+          if (t * t <= EPS2 * Math.abs(ld(d, m)) * Math.abs(ld(d, m - 1)) + SAFMIN) break;
+        }
+        if (m > lend) st(e, m - 1, 0);
+        if (m == l) {
+          l--;
+          continue;
+        }
+        if (m == l - 1) {
+          deflate2x2(d, e, l - 1, ld(e, l - 1), Z, ldz, nz);
+          l -= 2;
+          continue;
+        }
+        if (jtot == nmaxit) break;
+        jtot++;
+        sweep(false, l, m, d, e, Z, ldz, nz);
+      }
+    }
+    if (unscale != 1) {
+      scaleRange(d, lo, hi, unscale);
+      scaleRange(e, lo, hi - 1, unscale);
+    }
+    if (jtot >= nmaxit) {
+      let bad = 0;
+      for (let i = 0; i < n - 1; i++) if (ld(e, i) != 0) bad++;
+      if (bad > 0) return bad;
+    }
+  }
+  // Selection sort with column swaps (as LAPACK).
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let p = ld(d, i);
+    for (let j = i + 1; j < n; j++) {
+      if (ld(d, j) < p) {
+        k = j;
+        p = ld(d, j);
+      }
+    }
+    if (k != i) {
+      st(d, k, ld(d, i));
+      st(d, i, p);
+      const a = col(Z, i, ldz);
+      const b = col(Z, k, ldz);
+      for (let r = 0; r < nz; r++) {
+        const t = ld(a, r);
+        st(a, r, ld(b, r));
+        st(b, r, t);
+      }
+    }
+  }
+  return 0;
+}
