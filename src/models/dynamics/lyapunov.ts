@@ -77,20 +77,33 @@ export function sylvester(A: Matrix, B: Matrix, C: Matrix): Matrix {
     const c = workCopy(C, 'sylvester', ws, 'float64').a as Float64Array;
     const sa = schurInPlace(m, a, m, ws, 'sylvester');
     const sb = schurInPlace(n, b, n, ws, 'sylvester');
-    const k = kernels();
-    const tmp = ws.f64(m * n);
-    // F = U^T C V
-    k.gemm(true, false, m, n, m, 1, sa.Z, 0, m, c, 0, m, 0, tmp, 0, m);
-    k.gemm(false, false, m, n, n, 1, tmp, 0, m, sb.Z, 0, n, 0, c, 0, m);
-    if (trsyl(false, false, 1, m, n, a, 0, m, b, 0, n, c, 0, m) !== 0) {
-      throw new SingularMatrixError('sylvester: A and -B have (numerically) a common eigenvalue, so A X + X B = C has no unique solution');
-    }
-    // X = U Y V^T
-    k.gemm(false, false, m, n, m, 1, sa.Z, 0, m, c, 0, m, 0, tmp, 0, m);
-    k.gemm(false, true, m, n, n, 1, tmp, 0, m, sb.Z, 0, n, 0, c, 0, m);
+    bartelsStewart(m, n, a, sa.Z, b, sb.Z, false, c, ws, 'sylvester: A and -B have (numerically) a common eigenvalue, so A X + X B = C has no unique solution');
     requireFinite(c, m * n, 'sylvester', 'A X + X B = C');
     return toMatrix(c, 0, m, m, n, dtype);
   });
+}
+
+/**
+ * The Bartels-Stewart steps after the Schur decompositions A = U S U^T (S in `a`) and
+ * B = V T V^T (T in `b`), shared by {@link sylvester} (op(T) = T) and
+ * {@link lyapunov} (B = A^T: `b` = `a`, V = U, `transB`): C (m x n, in `c`) becomes
+ * U Y V^T, where S Y + Y op(T) = U^T C V is the quasi-triangular equation solved by trsyl.
+ * Four gemms and the triangular solve; a trsyl perturbation is a SingularMatrixError with
+ * message `singular`.
+ */
+function bartelsStewart(
+  m: number, n: number, a: Float64Array, U: Float64Array, b: Float64Array, V: Float64Array, transB: boolean,
+  c: Float64Array, ws: Workspace, singular: string,
+): void {
+  const k = kernels();
+  const tmp = ws.f64(m * n);
+  // F = U^T C V
+  k.gemm(true, false, m, n, m, 1, U, 0, m, c, 0, m, 0, tmp, 0, m);
+  k.gemm(false, false, m, n, n, 1, tmp, 0, m, V, 0, n, 0, c, 0, m);
+  if (trsyl(false, transB, 1, m, n, a, 0, m, b, 0, n, c, 0, m) !== 0) throw new SingularMatrixError(singular);
+  // X = U Y V^T
+  k.gemm(false, false, m, n, m, 1, U, 0, m, c, 0, m, 0, tmp, 0, m);
+  k.gemm(false, true, m, n, n, 1, tmp, 0, m, V, 0, n, 0, c, 0, m);
 }
 
 /**
@@ -128,15 +141,7 @@ export function lyapunov(A: Matrix, Q: Matrix): Matrix {
     let symmetric = true;
     for (let j = 0; j < n && symmetric; j++) for (let i = j + 1; i < n; i++) if (c[i + j * n] !== c[j + i * n]) { symmetric = false; break; }
     const s = schurInPlace(n, a, n, ws, 'lyapunov');
-    const k = kernels();
-    const tmp = ws.f64(n * n);
-    k.gemm(true, false, n, n, n, 1, s.Z, 0, n, c, 0, n, 0, tmp, 0, n);
-    k.gemm(false, false, n, n, n, 1, tmp, 0, n, s.Z, 0, n, 0, c, 0, n);
-    if (trsyl(false, true, 1, n, n, a, 0, n, a, 0, n, c, 0, n) !== 0) {
-      throw new SingularMatrixError('lyapunov: two eigenvalues of A sum to (numerically) zero, so A X + X A^T = Q has no unique solution');
-    }
-    k.gemm(false, false, n, n, n, 1, s.Z, 0, n, c, 0, n, 0, tmp, 0, n);
-    k.gemm(false, true, n, n, n, 1, tmp, 0, n, s.Z, 0, n, 0, c, 0, n);
+    bartelsStewart(n, n, a, s.Z, a, s.Z, true, c, ws, 'lyapunov: two eigenvalues of A sum to (numerically) zero, so A X + X A^T = Q has no unique solution');
     requireFinite(c, n * n, 'lyapunov', 'A X + X A^T = Q');
     if (symmetric) {
       for (let j = 0; j < n; j++) {
