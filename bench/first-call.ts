@@ -6,12 +6,14 @@
 // Rounds alternate lowrank and numpy and the ops; each cell keeps the median over rounds of
 // first and warm (first-call times vary with the machine's load: say in BENCHMARKS.md
 // whether it was quiet), and the ratio first / warm is taken per process, then the median.
+// Each is measured three ways: wall time, the process's CPU time, and the main thread's CPU
+// time (the first call's excess partly runs on V8's compiler threads).
 //
 //   node --import tsx bench/first-call.ts [--rounds N] [--n 400] [--ops svd,eigh,qr] [--threads 1]
 //   (python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 //   Extra V8 flags for the child processes (to test tiers): --node-flags "--no-liftoff"
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -36,19 +38,45 @@ if (args[0] === '--child') {
   const fns: Record<string, () => unknown> = { svd: () => svd(A), eigh: () => eigh(S), qr: () => qr(A) };
   const f = fns[op]!;
   if (threads > 0) setThreads(threads);
+  // Besides wall time: the CPU seconds of the whole process (with V8's background threads,
+  // which compile optimized JavaScript and WebAssembly while the call runs) and of the main
+  // thread alone (Linux: /proc/thread-self/schedstat; NaN elsewhere). On a loaded machine
+  // the CPU times are the steadier measures, and on an idle multi-core one the first call's
+  // wall time is about its main-thread time (the compiler threads run on other cores).
+  const cpu = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const mainCpu = (): number => {
+    try {
+      return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e9;
+    } catch {
+      return NaN;
+    }
+  };
   let t0 = performance.now();
+  let c0 = cpu();
+  let m0 = mainCpu();
   f();
   const first = (performance.now() - t0) / 1000;
+  const firstCpu = cpu() - c0;
+  const firstMain = mainCpu() - m0;
   let warm = Infinity;
+  let warmCpu = Infinity;
+  let warmMain = Infinity;
   let second = NaN;
   for (let k = 0; k < 5; k++) {
     t0 = performance.now();
+    c0 = cpu();
+    m0 = mainCpu();
     f();
     const t = (performance.now() - t0) / 1000;
+    warmCpu = Math.min(warmCpu, cpu() - c0);
+    warmMain = Math.min(warmMain, mainCpu() - m0);
     if (k === 0) second = t;
     warm = Math.min(warm, t);
   }
-  console.log(JSON.stringify({ first, second, warm }));
+  console.log(JSON.stringify({ first, second, warm, firstCpu, warmCpu, firstMain, warmMain }));
   process.exit(0);
 }
 
@@ -60,7 +88,7 @@ const ops = (opt('--ops') ?? 'svd,eigh,qr').split(',');
 const threads = Number(opt('--threads') ?? 1);
 const nodeFlags = (opt('--node-flags') ?? '').split(' ').filter((s) => s.length > 0);
 
-interface Sample { first: number; second?: number; warm: number }
+interface Sample { first: number; second?: number; warm: number; firstCpu?: number; warmCpu?: number; firstMain?: number; warmMain?: number }
 function runChild(cmd: string, argv: string[], env: Record<string, string>): Sample {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
@@ -88,13 +116,18 @@ for (let r = 0; r < rounds; r++) {
 const load1 = loadavg()[0]!;
 const ms = (s: number) => (s * 1000).toFixed(s < 0.01 ? 2 : 1);
 console.log(`# first call vs warm, n = ${n}, ${threads} thread(s), ${rounds} fresh processes per cell (median), load average ${load0.toFixed(1)} -> ${load1.toFixed(1)}${nodeFlags.length ? `, node ${nodeFlags.join(' ')}` : ''}`);
-console.log('| op | lowrank first (ms) | lowrank warm (ms) | lowrank first/warm | numpy first (ms) | numpy warm (ms) | numpy first/warm | warm lowrank/numpy |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| op | wall first / warm (ms) | first/warm | process CPU first / warm (ms) | first/warm | main-thread CPU first / warm (ms) | first/warm | numpy wall first / warm (ms) | numpy first/warm | numpy CPU first/warm | warm wall lowrank/numpy |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const op of ops) {
   const L = samples[`lowrank/${op}`]!, N = samples[`numpy/${op}`]!;
   const lf = median(L.map((s) => s.first)), lw = median(L.map((s) => s.warm));
   const nf = median(N.map((s) => s.first)), nw = median(N.map((s) => s.warm));
   const lr = median(L.map((s) => s.first / s.warm)), nr = median(N.map((s) => s.first / s.warm));
-  console.log(`| ${op} | ${ms(lf)} | ${ms(lw)} | ${lr.toFixed(2)} | ${ms(nf)} | ${ms(nw)} | ${nr.toFixed(2)} | ${(lw / nw).toFixed(2)} |`);
+  const cf = median(L.map((s) => s.firstCpu!)), cw = median(L.map((s) => s.warmCpu!));
+  const cr = median(L.map((s) => s.firstCpu! / s.warmCpu!));
+  const mf = median(L.map((s) => s.firstMain!)), mw = median(L.map((s) => s.warmMain!));
+  const mr = median(L.map((s) => s.firstMain! / s.warmMain!));
+  const ncr = median(N.map((s) => s.firstCpu! / s.warmCpu!));
+  console.log(`| ${op} | ${ms(lf)} / ${ms(lw)} | ${lr.toFixed(2)} | ${ms(cf)} / ${ms(cw)} | ${cr.toFixed(2)} | ${ms(mf)} / ${ms(mw)} | ${mr.toFixed(2)} | ${ms(nf)} / ${ms(nw)} | ${nr.toFixed(2)} | ${ncr.toFixed(2)} | ${(lw / nw).toFixed(2)} |`);
   console.error(`${op}: lowrank first ${L.map((s) => ms(s.first)).join(' ')} second ${L.map((s) => ms(s.second!)).join(' ')} warm ${L.map((s) => ms(s.warm)).join(' ')}; median second/warm ${median(L.map((s) => s.second! / s.warm)).toFixed(2)}`);
 }

@@ -1,7 +1,7 @@
 """numpy reference for bench/first-call.ts: in a fresh Python process (numpy already
 imported, as a user's script would have it), the seconds of the first call of one
 decomposition of a random n x n matrix and the best of the next 5 calls.
-Prints {"first": s, "warm": s}. Threads are set by the caller (OPENBLAS_NUM_THREADS)."""
+Prints {"first": s, "warm": s, "firstCpu": s, "warmCpu": s} (wall and process CPU). Threads are set by the caller (OPENBLAS_NUM_THREADS)."""
 import json, sys, time
 import numpy as np
 
@@ -15,8 +15,10 @@ ops = {
     'qr': lambda: np.linalg.qr(A),
 }
 f = ops[op]
-t = time.perf_counter(); f(); first = time.perf_counter() - t
-warm = float('inf')
+t, c = time.perf_counter(), time.process_time(); f()
+first, first_cpu = time.perf_counter() - t, time.process_time() - c
+warm = warm_cpu = float('inf')
 for _ in range(5):
-    t = time.perf_counter(); f(); warm = min(warm, time.perf_counter() - t)
-print(json.dumps({'first': first, 'warm': warm}))
+    t, c = time.perf_counter(), time.process_time(); f()
+    warm, warm_cpu = min(warm, time.perf_counter() - t), min(warm_cpu, time.process_time() - c)
+print(json.dumps({'first': first, 'warm': warm, 'firstCpu': first_cpu, 'warmCpu': warm_cpu}))
