@@ -190,14 +190,19 @@ export class ItemScorer {
   /**
    * The top `n` items of each query, exactly as ranking every item by its float64 score
    * (see the file comment), or undefined for a query whose scores are out of the screen's
-   * range (non-finite or huge factors): rank that one by the scalar loop.
+   * range (non-finite or huge factors), or for every query when the kernels' memory cannot
+   * hold the score buffers: rank those by the scalar loop.
    */
   topN(queries: readonly ScoringQuery[], n: number): (RankedIndices | undefined)[] {
-    const out: (RankedIndices | undefined)[] = [];
-    if (queries.length === 0) return out;
+    if (queries.length === 0) return [];
     const ni = this.state.ids.itemIds.length;
     if (queries.length === 1) {
-      this.single ??= { x: allocate(this.owner, this.held, this.ld), y: allocate(this.owner, this.held, ni) };
+      if (!this.single) {
+        const x = this.tryAllocate(this.ld);
+        const y = x && this.tryAllocate(ni);
+        if (!x || !y) return [undefined];
+        this.single = { x, y };
+      }
       const { x, y } = this.single;
       const scale = this.loadQuery(queries[0]!, x, 0);
       if (scale === undefined) return [undefined];
@@ -205,8 +210,13 @@ export class ItemScorer {
       return [this.select(queries[0]!, y, 0, scale, n)];
     }
     const bs = Math.max(1, Math.min(BATCH_MAX_USERS, queries.length, Math.floor(BATCH_SCORE_BYTES / 4 / Math.max(ni, 1))));
-    const P = allocate(this.owner, this.held, this.ld * bs);
-    const S = allocate(this.owner, this.held, ni * bs);
+    const P = this.tryAllocate(this.ld * bs);
+    const S = P && this.tryAllocate(ni * bs);
+    if (!P || !S) {
+      if (P) this.drop(P);
+      return queries.map(() => undefined);
+    }
+    const out: (RankedIndices | undefined)[] = [];
     try {
       const scales: (number | undefined)[] = new Array(bs);
       for (let b0 = 0; b0 < queries.length; b0 += bs) {
@@ -224,6 +234,16 @@ export class ItemScorer {
       this.drop(P);
     }
     return out;
+  }
+
+  // A buffer in the copy's memory, or undefined when that memory is full (4 GiB for WASM).
+  private tryAllocate(n: number): Float32Array | undefined {
+    try {
+      return allocate(this.owner, this.held, n);
+    } catch (e) {
+      if (e instanceof OutOfMemoryError) return undefined;
+      throw e;
+    }
   }
 
   private drop(a: Float32Array): void {
