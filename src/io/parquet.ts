@@ -18,6 +18,7 @@ import type { DType } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ColumnarMatrixBuilder, ColumnarRatingsBuilder, type ColumnBatch, type ColumnInfo, type ColumnKind } from './parquet-columns.js';
 import type { ReadRatingsOptions } from './ratings.js';
+import { flatColumns, readFlatColumn } from './parquet-flat.js';
 
 /** One Parquet file to read: a name for messages and its bytes (an ArrayBuffer or hyparquet's AsyncBuffer for ranged reads). */
 export interface ParquetPart {
@@ -170,10 +171,28 @@ async function forEachRowGroup(parts: readonly OpenPart[], columns: readonly str
   let done = 0;
   for (const p of parts) {
     let start = 0;
+    // Flat columns (all of a ratings table or a matrix) take the typed-array page decoder.
+    const flat = flatColumns(p.metadata, columns);
     for (let g = 0; g < p.metadata.row_groups.length; g++) {
       checkAborted(options.signal, what);
       const rows = Number(p.metadata.row_groups[g]!.num_rows);
       const end = start + rows;
+      if (flat) {
+        const batch = new Map<string, ArrayLike<unknown>>();
+        for (const name of columns) {
+          try {
+            batch.set(name, await readFlatColumn(p.file, p.name, p.metadata, g, name, done));
+          } catch (e) {
+            if (e instanceof ParseError) throw e;
+            throw new ParseError(p.name, {}, `column '${name}', row group ${g + 1}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+          }
+        }
+        push(batch, rows);
+        start = end;
+        done += rows;
+        options.onProgress?.({ stage: 'rows', done, total });
+        continue;
+      }
       const chunks = new Map<string, { start: number; end: number; data: ArrayLike<unknown> }[]>();
       try {
         await parquetRead({

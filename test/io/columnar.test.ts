@@ -83,7 +83,7 @@ test('bad inputs: missing columns, wrong types, nulls, non-finite ratings, not P
   const nulls = await write('nulls.parquet', [{ name: 'user', type: 'string' }, { name: 'item', type: 'string' }, { name: 'rating', type: 'double', nullable: true }], { user: ['a', 'b', 'c'], item: ['x', 'y', 'z'], rating: [4, null, 3] });
   await assert.rejects(readRatings(nulls), (e: unknown) => e instanceof ParseError && e.message.startsWith(nulls) && /column 'rating', row 2: null/.test(e.message));
   const nullId = await write('null-id.parquet', [{ name: 'user', type: 'string', nullable: true }, { name: 'item', type: 'string' }, { name: 'rating', type: 'double' }], { user: ['a', null], item: ['x', 'y'], rating: [4, 3] });
-  await assert.rejects(readRatings(nullId), (e: unknown) => e instanceof ParseError && /column 'user', row 2: null ID/.test(e.message));
+  await assert.rejects(readRatings(nullId), (e: unknown) => e instanceof ParseError && /column 'user', row 2: null/.test(e.message));
   const nan = await write('nan.parquet', [{ name: 'user', type: 'int32' }, { name: 'item', type: 'int32' }, { name: 'rating', type: 'double' }], { user: Int32Array.of(1, 2), item: Int32Array.of(1, 1), rating: Float64Array.of(3, NaN) });
   await assert.rejects(readRatings(nan), (e: unknown) => e instanceof ParseError && /column 'rating', row 2: rating NaN is not a finite number/.test(e.message));
   const empty = join(dir, 'empty-dir');
@@ -126,6 +126,21 @@ pq.write_table(pa.table({'user': pa.array([1,2], pa.int32())}), ${JSON.stringify
   footer[p + 1] = 0x06; // zigzag(3) = LZO
   (await import('node:fs')).writeFileSync(path, bytes);
   await assert.rejects(readParquetMatrix(path), (e: unknown) => e instanceof ParseError && e.message.startsWith(path) && /column 'user' is compressed with LZO/.test(e.message));
+});
+
+test('nested (list) columns are read through hyparquet\'s general path; nulls there are found too', async () => {
+  // A table with a list column next to the ratings makes the part non-flat for the requested
+  // columns only when the list is requested: read the ratings (flat path) and a factor table (general path).
+  const dir = tempDir();
+  const path = join(dir, 'mixed.parquet');
+  const w = await openParquetWriter(path, [{ name: 'user', type: 'int32' }, { name: 'item', type: 'int32' }, { name: 'rating', type: 'float' }, { name: 'features', type: 'float-list' }]);
+  await w.write({ user: Int32Array.of(1, 2), item: Int32Array.of(5, 5), rating: Float32Array.of(4, 2), features: { values: Float32Array.of(1, 2, 3, 4), width: 2 } });
+  await w.close();
+  const r = await readRatings(path);
+  assert.deepEqual(Array.from(r.values), [4, 2]);
+  const m = await readParquetMatrix(path, { columns: ['rating', 'user'] });
+  assert.equal(m.matrix.get(1, 1), 2);
+  await assert.rejects(readParquetMatrix(path), (e: unknown) => e instanceof ParseError && /column 'features' holds list values/.test(e.message));
 });
 
 test('dense matrices from numeric Parquet and Arrow columns (float64, float32, int32, int64)', async () => {
