@@ -866,18 +866,37 @@ export function scalarRange(values: ArrayLike<number>, options: ScalarImageOptio
  */
 export function drawScalar(canvas: HTMLCanvasElement, values: ArrayLike<number>, w: number, h: number, options: ScalarImageOptions = {}): [number, number] {
   const [lo, hi] = scalarRange(values, options);
-  const scale = options.scale ?? GRAY;
+  const lut = lookupTable(options.scale ?? GRAY);
   const span = hi - lo || 1;
   const img = new ImageData(w, h);
+  const d = img.data;
   for (let i = 0; i < w * h; i++) {
-    const c = scale.at((values[i]! - lo) / span);
-    img.data[4 * i] = c[0];
-    img.data[4 * i + 1] = c[1];
-    img.data[4 * i + 2] = c[2];
-    img.data[4 * i + 3] = 255;
+    const t = (values[i]! - lo) / span;
+    const j = 3 * (t >= 1 ? 255 : t > 0 ? Math.round(255 * t) : 0);
+    d[4 * i] = lut[j]!;
+    d[4 * i + 1] = lut[j + 1]!;
+    d[4 * i + 2] = lut[j + 2]!;
+    d[4 * i + 3] = 255;
   }
   putScaled(canvas, img, options.pixel ?? 1);
   return [lo, hi];
+}
+
+const LUTS = new WeakMap<ColorScale, Uint8ClampedArray>();
+/** 256 colours of `scale` (RGB triples), so drawing an image is a table look-up per pixel. */
+function lookupTable(scale: ColorScale): Uint8ClampedArray {
+  let lut = LUTS.get(scale);
+  if (!lut) {
+    lut = new Uint8ClampedArray(3 * 256);
+    for (let i = 0; i < 256; i++) {
+      const c = scale.at(i / 255);
+      lut[3 * i] = Math.round(c[0]);
+      lut[3 * i + 1] = Math.round(c[1]);
+      lut[3 * i + 2] = Math.round(c[2]);
+    }
+    LUTS.set(scale, lut);
+  }
+  return lut;
 }
 
 /**
@@ -891,17 +910,20 @@ export function drawGray(canvas: HTMLCanvasElement, values: ArrayLike<number>, w
 
 /** Draw an RGBA image upscaled by `scale` (nearest neighbour). */
 export function putScaled(canvas: HTMLCanvasElement, img: ImageData, scale: number): void {
-  canvas.width = img.width * scale;
-  canvas.height = img.height * scale;
+  // Resizing a canvas clears it and its context state: only when the size changes.
+  if (canvas.width !== img.width * scale) canvas.width = img.width * scale;
+  if (canvas.height !== img.height * scale) canvas.height = img.height * scale;
   const ctx = canvas.getContext('2d')!;
   if (scale === 1) {
     ctx.putImageData(img, 0, 0);
     return;
   }
-  const tmp = document.createElement('canvas');
-  tmp.width = img.width;
-  tmp.height = img.height;
-  tmp.getContext('2d')!.putImageData(img, 0, 0);
+  scratch ??= document.createElement('canvas');
+  if (scratch.width !== img.width) scratch.width = img.width;
+  if (scratch.height !== img.height) scratch.height = img.height;
+  scratch.getContext('2d')!.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(tmp, 0, 0, canvas.width, canvas.height);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(scratch, 0, 0, canvas.width, canvas.height);
 }
+let scratch: HTMLCanvasElement | undefined;

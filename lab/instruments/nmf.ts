@@ -20,12 +20,55 @@ const SOLVERS = ['mu', 'cd'] as const;
 
 const FLAG_TEXT: Record<PartFlag, string> = { ok: '', empty: 'empty', duplicate: 'duplicate', mixed: 'not one stroke' };
 
-/** One glyph-shaped image (a column of a column-major pixels x n array) as a captioned tile. */
-function tile(values: Float64Array, col: number, side: number, caption: string, name: string, range: [number, number], diverging: boolean, flag: PartFlag = 'ok'): HTMLElement {
-  const canvas = h('canvas', { 'data-tile': name, 'aria-hidden': 'true' });
-  drawScalar(canvas, values.subarray(col * side * side, (col + 1) * side * side), side, side, { scale: diverging ? DIVERGING : INK_ON_PAPER, lo: range[0], hi: range[1] });
-  const fig = h('figure', { class: flag === 'ok' ? undefined : 'flagged', 'data-flag': flag }, canvas, h('figcaption', {}, caption, flag === 'ok' ? null : h('span', { class: 'flag' }, ` · ${FLAG_TEXT[flag]}`)));
-  return fig;
+/**
+ * A row of captioned glyph-shaped images kept between updates: canvases are made only when
+ * the count changes (a new canvas and its context cost more than drawing 144 pixels).
+ */
+class TileRow {
+  readonly element: HTMLElement;
+  private readonly tiles: { fig: HTMLElement; canvas: HTMLCanvasElement; cap: HTMLElement }[] = [];
+  constructor(
+    private readonly name: string,
+    attrs: Record<string, string> = {},
+  ) {
+    this.element = h('div', { class: 'tiles', ...attrs });
+  }
+  /** Show `count` columns of `values` (column-major, side x side each) with their captions and flags. */
+  update(values: Float64Array, count: number, side: number, range: [number, number], diverging: boolean, caption: (i: number) => string, flag: (i: number) => PartFlag = () => 'ok'): void {
+    while (this.tiles.length < count) {
+      const canvas = h('canvas', { 'data-tile': this.name, 'aria-hidden': 'true' });
+      const cap = h('figcaption', {});
+      const fig = h('figure', {}, canvas, cap);
+      this.tiles.push({ fig, canvas, cap });
+      this.element.append(fig);
+    }
+    while (this.tiles.length > count) this.tiles.pop()!.fig.remove();
+    this.tiles.forEach((t, i) => {
+      drawScalar(t.canvas, values.subarray(i * side * side, (i + 1) * side * side), side, side, { scale: diverging ? DIVERGING : INK_ON_PAPER, lo: range[0], hi: range[1] });
+      const f = flag(i);
+      const text = caption(i) + (f === 'ok' ? '' : ` · ${FLAG_TEXT[f]}`);
+      if (t.cap.textContent !== text) {
+        t.cap.replaceChildren(caption(i), f === 'ok' ? '' : h('span', { class: 'flag' }, ` · ${FLAG_TEXT[f]}`));
+        t.fig.classList.toggle('flagged', f !== 'ok');
+        t.fig.setAttribute('data-flag', f);
+      }
+    });
+  }
+}
+
+/** A colour bar redrawn only when its range changes. */
+function colorBarSlot(scale: typeof DIVERGING, label: string): { element: HTMLElement; set(lo: number, hi: number): void } {
+  const element = h('div', {});
+  let key = '';
+  return {
+    element,
+    set(lo, hi) {
+      const k = `${lo.toPrecision(2)}:${hi.toPrecision(2)}`;
+      if (k === key) return;
+      key = k;
+      element.replaceChildren(colorBar(scale, lo, hi, label));
+    },
+  };
 }
 
 function maxAbs(v: Float64Array): number {
@@ -86,23 +129,25 @@ export const nmfInstrument: Instrument = {
     const flagsNote = h('p', { class: 'note', 'data-stat': 'flags' });
     s.side.append(h('div', { class: 'readouts' }, error.element, nonneg.element, minEntry.element, recovery.element, svdError.element, svdNeg.element), flagsNote);
 
-    const parts = h('div', { class: 'tiles', 'data-tiles': 'parts', role: 'img' });
-    const svdTiles = h('div', { class: 'tiles', 'data-tiles': 'svd', role: 'img' });
-    const partsBar = h('div', {});
-    const svdBar = h('div', {});
+    const partRow = new TileRow('part', { 'data-tiles': 'parts', role: 'img' });
+    const svdRow = new TileRow('svd', { 'data-tiles': 'svd', role: 'img' });
+    const parts = partRow.element, svdTiles = svdRow.element;
+    const partsBar = colorBarSlot(INK_ON_PAPER, 'W entry');
+    const svdBar = colorBarSlot(DIVERGING, 'U entry');
     const weights = h('canvas', { class: 'heatmap', 'data-canvas': 'weights', role: 'img' });
-    const weightsBar = h('div', {});
+    const weightsBar = colorBarSlot(INK_ON_PAPER, 'H entry');
     const weightsTable = h('div', {});
-    const glyphs = h('div', { class: 'tiles', 'data-tiles': 'glyphs' });
-    const recon = h('div', { class: 'tiles', 'data-tiles': 'reconstructions' });
+    const glyphRow = new TileRow('glyph', { 'data-tiles': 'glyphs' });
+    const reconRow = new TileRow('reconstruction', { 'data-tiles': 'reconstructions' });
+    const glyphs = glyphRow.element, recon = reconRow.element;
     const lossBox = h('div', { class: 'chart-box' });
     s.pictures.append(
       figure(
         'parts',
-        h('div', { class: 'nmf-parts' }, h('h3', {}, 'NMF: the parts, columns of W (all ≥ 0)'), parts, partsBar, h('h3', {}, 'SVD: the first k left singular vectors (signed)'), svdTiles, svdBar),
+        h('div', { class: 'nmf-parts' }, h('h3', {}, 'NMF: the parts, columns of W (all ≥ 0)'), parts, partsBar.element, h('h3', {}, 'SVD: the first k left singular vectors (signed)'), svdTiles, svdBar.element),
         'Parts as 12 × 12 images. NMF’s add up to glyphs; the SVD’s cancel each other (red + blue) and their signs are arbitrary.',
       ),
-      figure('weights', h('div', {}, weights, weightsBar, weightsTable), 'H: one row per part, one column per glyph: how much of each part every glyph uses (white = none).'),
+      figure('weights', h('div', {}, weights, weightsBar.element, weightsTable), 'H: one row per part, one column per glyph: how much of each part every glyph uses (white = none).'),
       figure('glyphs', h('div', {}, glyphs, recon), `The first ${SHOWN} glyphs (top) and their reconstructions WH (bottom).`),
       figure('loss', lossBox, 'The loss ½‖A − WH‖²_F at every iteration of the whole run (dashed) and up to the slider’s (solid), on a fixed log axis.'),
     );
@@ -126,6 +171,7 @@ export const nmfInstrument: Instrument = {
       if (!last) return;
       const { out: r, input } = last;
       const k = input.k;
+      const width = lossBox.clientWidth || 480; // read before the DOM changes below (no forced layout)
       error.set(r.relError, pct(r.relError, 2));
       const ok = r.minEntry >= 0;
       nonneg.set(ok ? 1 : 0, ok ? '✓ yes' : '✗ no');
@@ -137,18 +183,18 @@ export const nmfInstrument: Instrument = {
       svdNeg.set(r.svdNegativeShare, pct(r.svdNegativeShare, 0));
 
       const wMax = maxAbs(r.W);
-      parts.replaceChildren(...Array.from({ length: k }, (_, j) => tile(r.W, j, r.side, `part ${j + 1}`, 'part', [0, wMax], false, r.flags[j])));
+      partRow.update(r.W, k, r.side, [0, wMax], false, (j) => `part ${j + 1}`, (j) => r.flags[j]!);
       parts.setAttribute('aria-label', `NMF parts: ${r.flags.map((f, j) => `part ${j + 1}${f === 'ok' ? '' : ` (${FLAG_TEXT[f]})`}`).join(', ')}`);
-      partsBar.replaceChildren(colorBar(INK_ON_PAPER, 0, wMax, 'W entry'));
+      partsBar.set(0, wMax);
       const uMax = maxAbs(r.svdU);
-      svdTiles.replaceChildren(...Array.from({ length: k }, (_, j) => tile(r.svdU, j, r.side, `u${j + 1}`, 'svd', [-uMax, uMax], true)));
+      svdRow.update(r.svdU, k, r.side, [-uMax, uMax], true, (j) => `u${j + 1}`);
       svdTiles.setAttribute('aria-label', `SVD components u1 to u${k}: ${pct(r.svdNegativeShare, 0)} of their entries are negative`);
-      svdBar.replaceChildren(colorBar(DIVERGING, -uMax, uMax, 'U entry'));
+      svdBar.set(-uMax, uMax);
 
       const hMax = maxAbs(r.H);
       drawScalar(weights, r.H, r.glyphs, k, { scale: INK_ON_PAPER, lo: 0, hi: hMax, pixel: 8 });
       weights.setAttribute('aria-label', `H as a ${k} by ${r.glyphs} image; its numbers are in the table below`);
-      weightsBar.replaceChildren(colorBar(INK_ON_PAPER, 0, hMax, 'H entry'));
+      weightsBar.set(0, hMax);
       weightsTable.replaceChildren(
         dataTable(() => ({
           caption: `H: weight of each part (columns) in each glyph (rows), after ${input.iterations} iterations`,
@@ -156,13 +202,12 @@ export const nmfInstrument: Instrument = {
           rows: Array.from({ length: r.glyphs }, (_, j) => [j + 1, ...Array.from({ length: k }, (_, p) => r.H[p * r.glyphs + j]!)]),
         }), 'H as a table'),
       );
-      glyphs.replaceChildren(...Array.from({ length: SHOWN }, (_, j) => tile(r.originals, j, r.side, `glyph ${j + 1}`, 'glyph', [0, maxAbs(r.originals)], false)));
-      recon.replaceChildren(...Array.from({ length: SHOWN }, (_, j) => tile(r.reconstructions, j, r.side, `WH ${j + 1}`, 'reconstruction', [0, maxAbs(r.originals)], false)));
+      if (glyphs.childElementCount === 0) glyphRow.update(r.originals, SHOWN, r.side, [0, maxAbs(r.originals)], false, (j) => `glyph ${j + 1}`);
+      reconRow.update(r.reconstructions, SHOWN, r.side, [0, maxAbs(r.originals)], false, (j) => `WH ${j + 1}`);
 
       const full = r.lossFull;
       const top = Math.max(...full) * 1.3;
       const floor = Math.max(Math.min(...full.filter((v) => v > 0)), top * 1e-9);
-      const width = lossBox.clientWidth || 480;
       lossBox.replaceChildren(
         lineChart(
           [

@@ -51,7 +51,7 @@ export const pcaInstrument: Instrument = {
     let cx = intParam(q, 'x', 0, SHOWN_COMPONENTS - 1, DEFAULTS.x);
     let cy = intParam(q, 'y', 0, SHOWN_COMPONENTS - 1, DEFAULTS.y);
     if (cx === cy) [cx, cy] = [DEFAULTS.x, DEFAULTS.y];
-    // x and y are never the same component: choosing the other axis's component swaps them.
+    // x and y are never the same component: choosing the other axis's component swaps the two.
     const xSel = select('x', 'x axis', options, String(cx), (v) => {
       const nx = Number(v);
       if (nx === cy) cy = cx;
@@ -119,8 +119,6 @@ export const pcaInstrument: Instrument = {
     function syncAxes(): void {
       xInput.value = String(cx);
       yInput.value = String(cy);
-      for (const o of Array.from(xInput.options)) o.disabled = Number(o.value) === cy;
-      for (const o of Array.from(yInput.options)) o.disabled = Number(o.value) === cx;
     }
 
     function componentImage(c: number, range: number): HTMLElement {

@@ -182,38 +182,78 @@ test('lab: scree and energy (energy rises with k; error = Eckart-Young; log axis
   assert.deepEqual(errors, []);
 });
 
-test('lab: NMF parts (entries stay >= 0; error falls with iterations; true k recovers the strokes)', { skip }, async () => {
+test('lab: NMF parts (iteration 0 is the start; entries stay >= 0; fixed loss axis; flags past the true k; SVD beside; play)', { skip }, async () => {
   await show('nmf');
   const id = 'nmf';
-  const errs: number[] = [];
+  const root = `[data-instrument="${id}"]`;
+  await settled(page, id);
+  const xTicks = (): Promise<string[]> => page.$$eval(`${root} [data-figure="loss"] .x-tick`, (t) => t.map((e) => e.textContent ?? ''));
+  await setValue(page, id, 'iterations', 0);
+  await settled(page, id);
+  const e0 = await stat(page, id, 'rel-error');
+  assert.ok(e0 > 0.5, `iteration 0 is the random start: error ${e0}`);
+  const ticks0 = await xTicks();
+  assert.equal(ticks0.at(-1), '400', 'the loss axis runs to the last iteration from the start');
+  const errs: number[] = [e0];
   for (const it of [5, 30, 120, 400]) {
     await setValue(page, id, 'iterations', it);
+    await settled(page, id);
     assert.equal(await stat(page, id, 'nonnegative'), 1, `all entries >= 0 after ${it} iterations`);
     assert.ok((await stat(page, id, 'min-entry')) >= 0);
     errs.push(await stat(page, id, 'rel-error'));
+    assert.deepEqual(await xTicks(), ticks0, 'the loss chart keeps its axis');
   }
   for (let i = 1; i < errs.length; i++) assert.ok(errs[i]! < errs[i - 1]!, `error falls with iterations: ${errs.join(' ')}`);
-  assert.ok(errs[errs.length - 1]! < 0.01, `k = 5 fits the glyphs: ${errs.at(-1)}`);
+  assert.ok(errs.at(-1)! < 0.01, `k = 5 fits the glyphs: ${errs.at(-1)}`);
   assert.ok((await stat(page, id, 'recovery')) > 0.99, 'the true k gives clean strokes');
-  assert.equal((await page.$$(`[data-instrument="${id}"] [data-tile="part"]`)).length, 5);
+  assert.equal((await page.$$(`${root} [data-tile="part"]`)).length, 5);
+  assert.equal((await page.$$(`${root} [data-flag]:not([data-flag="ok"])`)).length, 0, 'no part flagged at the true k');
+  // The SVD's components beside: as many, signed, and exact at rank 5.
+  assert.equal((await page.$$(`${root} [data-tile="svd"]`)).length, 5);
+  assert.ok((await stat(page, id, 'svd-negative')) > 0.05);
+  assert.ok((await stat(page, id, 'svd-error')) < 1e-9);
+  // H: one 8-pixel row per part.
+  assert.equal(await page.$eval(`${root} [data-canvas="weights"]`, (c) => (c as HTMLCanvasElement).height), 5 * 8);
   await screenshot(page, 'nmf-k5');
-  await keys(page, id, 'k', 'ArrowLeft', 'ArrowLeft'); // k = 3: too few parts
-  assert.equal((await page.$$(`[data-instrument="${id}"] [data-tile="part"]`)).length, 3);
+  // Too many parts: some are flagged (empty, duplicate or not one stroke).
+  await keys(page, id, 'k', 'End');
+  await settled(page, id);
+  assert.equal((await page.$$(`${root} [data-tile="part"]`)).length, 8);
+  assert.ok((await page.$$(`${root} [data-flag]:not([data-flag="ok"])`)).length >= 1, 'k = 8 > 5 strokes: flagged parts');
+  assert.match((await page.textContent(`${root} [data-stat="flags"]`)) ?? '', /Flagged/);
+  await screenshot(page, 'nmf-k8-flags');
+  await setValue(page, id, 'k', 3); // too few parts
+  await settled(page, id);
+  assert.equal((await page.$$(`${root} [data-tile="part"]`)).length, 3);
   assert.ok((await stat(page, id, 'rel-error')) > 0.1, 'three parts cannot build five strokes');
+  assert.ok((await stat(page, id, 'svd-error')) <= (await stat(page, id, 'rel-error')) + 1e-12, 'Eckart-Young: the SVD is at least as close');
+  await page.selectOption(`${root} [data-control="solver"]`, 'cd');
+  await settled(page, id);
   assert.equal(await stat(page, id, 'nonnegative'), 1);
-  await page.selectOption(`[data-instrument="${id}"] [data-control="solver"]`, 'cd');
-  assert.equal(await stat(page, id, 'nonnegative'), 1);
-  await screenshot(page, 'nmf-k3-cd');
+  // Play runs the iterations forward; pressing again pauses.
+  await setValue(page, id, 'iterations', 0);
+  await settled(page, id);
+  await page.click(`${root} button[data-action="play"]`);
+  assert.equal(await page.getAttribute(`${root} button[data-action="play"]`, 'aria-pressed'), 'true');
+  await page.waitForFunction((r) => Number((document.querySelector(`${r} [data-control="iterations"]`) as HTMLInputElement).value) >= 20, root);
+  await page.click(`${root} button[data-action="play"]`);
+  assert.equal(await page.getAttribute(`${root} button[data-action="play"]`, 'aria-pressed'), 'false');
+  await settled(page, id);
+  // The chart's data table lists the loss at every iteration.
+  await page.click(`${root} [data-figure="loss"] details.chart-data summary`);
+  assert.equal(await page.$$eval(`${root} [data-figure="loss"] details.chart-data tbody tr`, (r) => r.length), 401);
   assert.deepEqual(errors, []);
 });
 
-test('lab: image compression (error falls with k; size grows as k(h+w+1); dropped photo)', { skip }, async () => {
+test('lab: image compression (error falls with k; size k(h+w+1); residual; break-even marked; lossless; dropped photo)', { skip }, async () => {
   await show('compress');
   const id = 'compress';
+  const root = `[data-instrument="${id}"]`;
   await page.waitForSelector(`#instrument-${id}[data-ready="true"]`);
   const rows: { e: number; p: number; s: number }[] = [];
   for (const k of [1, 5, 20, 60]) {
     await setValue(page, id, 'k', k);
+    await settled(page, id);
     rows.push({ e: await stat(page, id, 'rel-error'), p: await stat(page, id, 'psnr'), s: await stat(page, id, 'size') });
   }
   for (let i = 1; i < rows.length; i++) {
@@ -222,24 +262,41 @@ test('lab: image compression (error falls with k; size grows as k(h+w+1); droppe
   }
   assert.ok(close(rows[1]!.s / rows[0]!.s, 5, 1e-9), 'size is linear in k');
   assert.ok(close(rows[0]!.s, (200 + 200 + 1) / (200 * 200), 1e-12), 'camera at 200x200, gray: k(h+w+1)/(hw)');
+  // The residual is drawn at the picture's size; the curve marks k and the break-even rank 40000/401 -> 100.
+  assert.deepEqual(await page.$eval(`${root} [data-canvas="residual"]`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]), [200, 200]);
+  const labels = await page.$$eval(`${root} [data-figure="curve"] .marker-label`, (t) => t.map((e) => e.textContent));
+  assert.ok(labels.includes('k = 60') && labels.includes('break-even k = 100'), `markers: ${labels}`);
   await keys(page, id, 'k', 'End');
+  await settled(page, id);
   assert.ok((await stat(page, id, 'rel-error')) < 1e-6, 'full rank reproduces the picture');
+  assert.equal((await page.textContent(`${root} [data-stat="psnr"]`))?.trim(), 'lossless');
   await setValue(page, id, 'k', 20);
+  await settled(page, id);
+  assert.match((await page.textContent(`${root} [data-stat="psnr"]`)) ?? '', /dB$/);
   await screenshot(page, 'compress-camera-k20');
-  await page.selectOption(`[data-instrument="${id}"] [data-control="picture"]`, 'chelsea');
+  await page.selectOption(`${root} [data-control="picture"]`, 'chelsea');
   await page.waitForFunction(() => document.querySelector('[data-instrument="compress"] [data-stat="image"]')?.textContent?.includes('chelsea'));
-  assert.match((await page.textContent(`[data-instrument="${id}"] [data-stat="image"]`)) ?? '', /RGB/);
+  await settled(page, id);
+  assert.match((await page.textContent(`${root} [data-stat="image"]`)) ?? '', /RGB/);
   await screenshot(page, 'compress-chelsea-k20');
   const png = readFileSync(new URL('../../data/images/camera.png', import.meta.url));
-  await page.setInputFiles(`[data-instrument="${id}"] [data-control="image-file"]`, { name: 'my-photo.png', mimeType: 'image/png', buffer: png });
-  await page.waitForFunction(() => document.querySelector('[data-instrument="compress"] [data-stat="image"]')?.textContent?.includes('my-photo.png'));
+  for (const name of ['my-photo.png', 'my-photo.png']) {
+    // The same file twice: both load (the input is cleared after each).
+    await page.selectOption(`${root} [data-control="picture"]`, 'synthetic');
+    await settled(page, id);
+    await page.setInputFiles(`${root} [data-control="image-file"]`, { name, mimeType: 'image/png', buffer: png });
+    await page.waitForFunction(() => document.querySelector('[data-instrument="compress"] [data-stat="image"]')?.textContent?.includes('my-photo.png'));
+    await settled(page, id);
+    assert.equal(await page.inputValue(`${root} [data-control="picture"]`), 'file', 'the menu says "your file"');
+  }
   assert.ok((await stat(page, id, 'rel-error')) > 0);
   assert.deepEqual(errors, []);
 });
 
-test('lab: PCA explorer on digits (explained variance matches scikit-learn, sums to 1, cumulates)', { skip }, async () => {
+test('lab: PCA explorer on digits (ratios match scikit-learn; equal aspect; tooltips; x and y differ; variance axis)', { skip }, async () => {
   await show('pca');
   const id = 'pca';
+  const root = `[data-instrument="${id}"]`;
   const r1 = await stat(page, id, 'x-ratio');
   const r2 = await stat(page, id, 'y-ratio');
   // scikit-learn 1.x: PCA().fit(load_digits().data).explained_variance_ratio_[:2]
@@ -258,10 +315,27 @@ test('lab: PCA explorer on digits (explained variance matches scikit-learn, sums
   }
   await keys(page, id, 'k', 'End');
   assert.ok(close(await stat(page, id, 'cumulative'), 1, 1e-12));
-  await page.selectOption(`[data-instrument="${id}"] [data-control="x"]`, '2');
+  // Equal aspect: a unit is as many pixels on x as on y (from the tick labels' positions).
+  const unit = await page.$eval(`${root} [data-figure="scatter"] svg`, (svgEl) =>
+    (['x', 'y'] as const).map((coord) => {
+      const t = Array.from(svgEl.querySelectorAll(`.${coord}-tick`)).map((e) => [Number(e.textContent!.replace('−', '-')), Number(e.getAttribute(coord))]);
+      return Math.abs((t[t.length - 1]![1]! - t[0]![1]!) / (t[t.length - 1]![0]! - t[0]![0]!));
+    }),
+  );
+  assert.ok(Math.abs(unit[0]! / unit[1]! - 1) < 0.01, `pixels per unit x ${unit[0]} vs y ${unit[1]}`);
+  // A tooltip on every point: its digit and index.
+  assert.equal(await page.$$eval(`${root} .points circle`, (c) => c.length), 1797);
+  assert.match((await page.textContent(`${root} .points circle:nth-child(10) title`)) ?? '', /^digit \d, sample #9: /);
+  // x and y are never the same component: choosing y's component for x swaps them.
+  await page.selectOption(`${root} [data-control="x"]`, '1');
+  assert.equal(await page.inputValue(`${root} [data-control="y"]`), '0');
+  assert.ok(close(await stat(page, id, 'x-ratio'), r2, 1e-12));
+  await page.selectOption(`${root} [data-control="x"]`, '2');
   const r3 = await stat(page, id, 'x-ratio');
   assert.ok(r3 < r2 && r3 > 0, 'ratios descend');
-  assert.equal(await page.$$eval(`[data-instrument="${id}"] .points circle`, (c) => c.length), 1797);
+  assert.match(await page.$eval(`${root} [data-figure="variance"] svg`, (s) => s.getAttribute('aria-label') ?? ''), /explained variance/);
+  assert.ok((await page.$$(`${root} [data-figure="components"] .chart-colorbar`)).length === 1, 'a colour scale for the component images');
+  assert.equal((await page.$$(`${root} [data-figure="components"] canvas`)).length, 2);
   await screenshot(page, 'pca-digits');
   assert.deepEqual(errors, []);
 });
