@@ -6,6 +6,7 @@
  *     lowrank recommend train --ratings r.csv --algo funksvd --out model.lrm
  *     lowrank recommend predict --model model.lrm --user 196 --item 242
  *     lowrank recommend top --model model.lrm --user 196 -n 10
+ *     lowrank recommend top --model model.lrm --all --out recs.parquet
  *     lowrank recommend evaluate --ratings r.csv --cv 5 --algo als --json
  *     lowrank recommend evaluate --train a.csv --test b.csv --algo baseline
  *     lowrank recommend export --model model.lrm --out factors/
