@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -90,6 +90,18 @@ test('--all --out recs.parquet writes the same rows (integer IDs as int32 column
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), `['user', 'item', 'score', 'rank'] ['int32', 'int32', 'double', 'int32'] ${want.length}`);
   }
+});
+
+test('string IDs are string columns in the Parquet file', async () => {
+  const r = join(dir, 's.csv');
+  writeFileSync(r, 'user,item,rating\nalice,x1,5\nalice,x2,3\nbob,x1,4\nbob,x3,2\ncarol,x2,5\ncarol,x3,4\n');
+  const m = join(dir, 's.lrm');
+  assert.equal((await run('recommend', 'train', '--ratings', r, '--algo', 'funksvd', '--factors', '2', '--out', m)).code, 0);
+  const out = join(dir, 's.parquet');
+  assert.equal(json(await run('recommend', 'top', '--model', m, '--all', '--out', out, '-n', '2', '--include-seen', '--json')).rows, 6);
+  const got = (await parquetReadObjects({ file: await asyncBufferFromFile(out) })) as Record<string, unknown>[];
+  assert.deepEqual(got.map((g) => [g.user, g.rank]), [['alice', 1], ['alice', 2], ['bob', 1], ['bob', 2], ['carol', 1], ['carol', 2]]);
+  for (const g of got) assert.match(String(g.item), /^x[123]$/);
 });
 
 test('usage errors: --all without --out, with --user, a bad extension; neither --user nor --all', async () => {
