@@ -18,7 +18,7 @@ export { als_rows, als_work_doubles } from './als';
 export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
 import { lasd23, lasd3Right, lasdqLeaf } from './bdsdc';
 import { laedFinish, laedMerge, steqrVectors } from './stedc';
-export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work, dgetf2_small } from './small';
+export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work, dgetrf_small } from './small';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */
 export const FMA: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;

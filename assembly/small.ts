@@ -1,7 +1,7 @@
 // Small dense decompositions, each in one call: Householder QR with its Q (LAPACK dgeqr2 +
 // dorg2r), the SVD of a tall matrix (dgebd2 + dorgbr + dbdsqr with vectors) and the
 // symmetric eigenproblem (dsytd2 + dorm2r + dsteqr with vectors, i.e. dsyev), and LU with
-// partial pivoting (dgetf2). For
+// partial pivoting (dgetrf with rank-4 updates). For
 // n <= ~64 the blocked TypeScript drivers (src/linalg/) spend most of a call in per-column
 // kernel calls, workspace bookkeeping and TypeScript loops that are not yet optimized,
 // rather than in arithmetic (issue 20, item 5): here the whole factorization runs in WASM
@@ -1124,52 +1124,112 @@ export function dsyev_small(n: i32, a: usize, lda: i32, upper: i32, w: usize, z:
 // ---------------------------------------------------------------- LU
 
 /**
- * LU with partial pivoting of the m x n matrix at a (lda), unblocked and right-looking
- * (LAPACK dgetf2): L (unit, below the diagonal) and U overwrite a, piv[0..min(m, n)) (i32)
- * gets the 0-based row interchanged with row i. For the small matrices it is used on, the
- * whole matrix stays in L1 and one column pass per step (pivot search, row swap, scaling,
- * then an axpy per trailing column) beats the recursive panel's nested trsm and gemm calls.
- * Returns 0, or 1 + the index of the first exactly zero pivot (the factorization is still
- * completed, as LAPACK does).
+ * LU with partial pivoting of the m x n matrix at a (lda): L (unit, below the diagonal) and
+ * U overwrite a, piv[0..min(m, n)) (i32) gets the 0-based row interchanged with row i.
+ * Right-looking with the trailing updates delayed over blocks of four columns (LAPACK
+ * dgetrf with nb = 4 and an unblocked dgetf2 panel): the panel's four pivot columns are
+ * factored (row interchanges applied to whole rows at once), the four rows of U to their
+ * right come from a forward substitution with the unit lower 4 x 4 block, and the rest of
+ * the matrix gets one rank-4 update, each trailing column loaded and stored once per four
+ * eliminations instead of four times. For the small matrices it is used on, the matrix
+ * stays in L1 and this beats the recursive panel's nested trsm and gemm calls. Returns 0,
+ * or 1 + the index of the first exactly zero pivot (the factorization is still completed,
+ * as LAPACK does).
  */
-export function dgetf2_small(m: i32, n: i32, a: usize, lda: i32, piv: usize): i32 {
+export function dgetrf_small(m: i32, n: i32, a: usize, lda: i32, piv: usize): i32 {
   const cs = <usize>lda << 3;
   const k = min(m, n);
   let info = 0;
-  for (let j = 0; j < k; j++) {
-    const cj = a + <usize>j * cs;
-    // The pivot: the first entry of largest magnitude in column j, rows j..m-1 (idamax).
-    let p = j;
-    let best = Math.abs(f64At(cj, j));
-    for (let i = j + 1; i < m; i++) {
-      const v = Math.abs(f64At(cj, i));
-      if (v > best) {
-        best = v;
-        p = i;
-      }
-    }
-    store<i32>(piv + (<usize>j << 2), p);
-    const pv = f64At(cj, p);
-    if (pv != 0) {
-      if (p != j) {
-        for (let c = 0; c < n; c++) {
-          const col = a + <usize>c * cs;
-          const t = f64At(col, j);
-          f64Set(col, j, f64At(col, p));
-          f64Set(col, p, t);
+  for (let j0 = 0; j0 < k; j0 += 4) {
+    const jb = min(4, k - j0);
+    const j1 = j0 + jb;
+    // Panel: columns j0..j1-1, updates confined to the panel.
+    for (let j = j0; j < j1; j++) {
+      const cj = a + <usize>j * cs;
+      let p = j;
+      let best = Math.abs(f64At(cj, j));
+      for (let i = j + 1; i < m; i++) {
+        const v = Math.abs(f64At(cj, i));
+        if (v > best) {
+          best = v;
+          p = i;
         }
       }
-      if (Math.abs(pv) >= SAFMIN) scal<f64>(m - j - 1, 1 / pv, cj + (<usize>(j + 1) << 3), 1);
-      else for (let i = j + 1; i < m; i++) f64Set(cj, i, f64At(cj, i) / pv);
-    } else if (info == 0) {
-      info = j + 1;
+      store<i32>(piv + (<usize>j << 2), p);
+      const pv = f64At(cj, p);
+      if (pv != 0) {
+        if (p != j) {
+          for (let c = 0; c < n; c++) {
+            const col = a + <usize>c * cs;
+            const t = f64At(col, j);
+            f64Set(col, j, f64At(col, p));
+            f64Set(col, p, t);
+          }
+        }
+        if (Math.abs(pv) >= SAFMIN) scal<f64>(m - j - 1, 1 / pv, cj + (<usize>(j + 1) << 3), 1);
+        else for (let i = j + 1; i < m; i++) f64Set(cj, i, f64At(cj, i) / pv);
+      } else if (info == 0) {
+        info = j + 1;
+      }
+      const l = cj + (<usize>(j + 1) << 3);
+      for (let c = j + 1; c < j1; c++) {
+        const col = a + <usize>c * cs;
+        const t = f64At(col, j);
+        if (t != 0) axpyShort(m - j - 1, -t, l, col + (<usize>(j + 1) << 3));
+      }
     }
-    // Rank-one update of the trailing columns.
-    const l = cj + (<usize>(j + 1) << 3);
-    for (let c = j + 1; c < n; c++) {
+    if (j1 >= n) continue;
+    // U12: forward substitution with the unit lower jb x jb block, column by column.
+    for (let c = j1; c < n; c++) {
       const col = a + <usize>c * cs;
-      const t = f64At(col, j);
-      if (t != 0) axpy<f64>(m - j - 1, -t, l, 1, col + (<usize>(j + 1) << 3), 1);
+      for (let q = 1; q < jb; q++) {
+        let s = f64At(col, j0 + q);
+        for (let p = 0; p < q; p++) s -= f64At(a + <usize>(j0 + p) * cs, j0 + q) * f64At(col, j0 + p);
+        f64Set(col, j0 + q, s);
+      }
+    }
+    // A22 -= L21 U12: one rank-jb pass per trailing column.
+    const rows = m - j1;
+    if (rows <= 0) continue;
+    const l0 = a + <usize>j0 * cs + (<usize>j1 << 3);
+    if (jb == 4) {
+      const l1 = l0 + cs;
+      const l2 = l1 + cs;
+      const l3 = l2 + cs;
+      for (let c = j1; c < n; c++) {
+        const col = a + <usize>c * cs;
+        const u0 = -f64At(col, j0);
+        const u1 = -f64At(col, j0 + 1);
+        const u2 = -f64At(col, j0 + 2);
+        const u3 = -f64At(col, j0 + 3);
+        const v0 = f64x2.splat(u0);
+        const v1 = f64x2.splat(u1);
+        const v2 = f64x2.splat(u2);
+        const v3 = f64x2.splat(u3);
+        const x = col + (<usize>j1 << 3);
+        let i = 0;
+        for (; i + 2 <= rows; i += 2) {
+          const o = <usize>i << 3;
+          let acc = v128.load(x + o);
+          acc = vmadd<f64>(v128.load(l0 + o), v0, acc);
+          acc = vmadd<f64>(v128.load(l1 + o), v1, acc);
+          acc = vmadd<f64>(v128.load(l2 + o), v2, acc);
+          acc = vmadd<f64>(v128.load(l3 + o), v3, acc);
+          v128.store(x + o, acc);
+        }
+        if (i < rows) {
+          const o = <usize>i << 3;
+          store<f64>(x + o, load<f64>(x + o) + u0 * load<f64>(l0 + o) + u1 * load<f64>(l1 + o) + u2 * load<f64>(l2 + o) + u3 * load<f64>(l3 + o));
+        }
+      }
+    } else {
+      for (let c = j1; c < n; c++) {
+        const col = a + <usize>c * cs;
+        for (let p = 0; p < jb; p++) {
+          const t = f64At(col, j0 + p);
+          if (t != 0) axpyShort(rows, -t, l0 + <usize>p * cs, col + (<usize>j1 << 3));
+        }
+      }
     }
   }
   return info;

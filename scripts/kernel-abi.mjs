@@ -56,7 +56,7 @@ export const EXPORTS = [
   { name: 'dgesvd_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, s: ptr, u: ptr, ldu: i32, v: ptr, ldv: i32, work: ptr): i32', doc: 'Thin SVD of a tall matrix, V as columns (dgebd2 + dorgbr + dbdsqr); 0 or the unconverged count.' },
   { name: 'dsyev_small_work', signature: '(n: i32): i32', doc: 'Bytes of scratch dsyev_small needs.' },
   { name: 'dsyev_small', signature: '(n: i32, a: ptr, lda: i32, upper: i32, w: ptr, z: ptr, ldz: i32, work: ptr): i32', doc: 'Symmetric eigenvalues and vectors (dsytd2 + dorm2r + dsteqr); 0, -1 for NaN/Inf in the read triangle, or the unconverged count.' },
-  { name: 'dgetf2_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, piv: ptr): i32', doc: 'Unblocked LU with partial pivoting (LAPACK dgetf2); 0 or 1 + the first zero pivot.' },
+  { name: 'dgetrf_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, piv: ptr): i32', doc: 'LU with partial pivoting, rank-4 delayed updates (LAPACK dgetrf, nb = 4); 0 or 1 + the first zero pivot.' },
 
   // Divide-and-conquer SVD and symmetric eigensolver (bdsdc.ts, stedc.ts; the gemms stay in TypeScript)
   { name: 'dlasdq_leaf', signature: '(n: i32, sqre: i32, d: ptr, e: ptr, u: ptr, ldu: i32, vt: ptr, ldvt: i32, work: ptr): i32', doc: 'One-sided Jacobi SVD of a bidiagonal leaf; 0, or 1 if not converged.' },

@@ -1,7 +1,7 @@
 /**
  * One-call WASM kernels for small dense decompositions (assembly/small.ts): Householder QR
  * with its Q (LAPACK dgeqr2 + dorg2r), the thin SVD of a tall matrix (dgebd2 + dorgbr +
- * dbdsqr), the symmetric eigenproblem (dsytd2 + dorm2r + dsteqr) and LU (dgetf2). They exist only on the WASM backends, for float64 arrays that all live in WASM
+ * dbdsqr), the symmetric eigenproblem (dsytd2 + dorm2r + dsteqr) and LU (dgetrf, rank-4 blocks). They exist only on the WASM backends, for float64 arrays that all live in WASM
  * memory; each function declines (returns false / undefined, touching nothing) otherwise,
  * and the caller runs its blocked TypeScript path (src/linalg/small.ts).
  */
@@ -17,7 +17,7 @@ function float64Resident(...arrays: ArrayBufferView[]): WasmKernels | undefined 
 }
 
 type GeqrArgs = [m: number, n: number, A: Float64Array, ldA: number, tau: Float64Array, Q: Float64Array, ldQ: number, qcols: number, diag: Float64Array];
-type Getf2Args = [m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array];
+type GetrfArgs = [m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array];
 type SyevArgs = [n: number, A: Float64Array, ldA: number, upper: boolean, w: Float64Array, Z: Float64Array, ldZ: number, work: Float64Array];
 type GesvdArgs = [m: number, n: number, A: Float64Array, ldA: number, s: Float64Array, U: Float64Array, ldU: number, V: Float64Array, ldV: number, work: Float64Array];
 
@@ -56,15 +56,15 @@ const gesvd = defineKernel<GesvdArgs, number | undefined>({
   js: () => undefined,
 });
 
-const getf2 = defineKernel<Getf2Args, number | undefined>({
-  name: 'getf2_small',
+const getrf = defineKernel<GetrfArgs, number | undefined>({
+  name: 'getrf_small',
   select: (_m, _n, A, _ldA, piv) => float64Resident(A, piv),
   wasm: (w, m, n, A, ldA, piv) => {
-    checkSize('getf2Small: m', m);
-    checkSize('getf2Small: n', n);
-    checkMatrixArg('getf2Small: A', A, 0, ldA, m, n);
-    if (piv.length < Math.min(m, n)) throw new InvalidArgumentError(`getf2Small: piv needs ${Math.min(m, n)} entries, has ${piv.length}`);
-    return w.rt.exports.dgetf2_small(m, n, A.byteOffset, ldA, piv.byteOffset);
+    checkSize('getrfSmall: m', m);
+    checkSize('getrfSmall: n', n);
+    checkMatrixArg('getrfSmall: A', A, 0, ldA, m, n);
+    if (piv.length < Math.min(m, n)) throw new InvalidArgumentError(`getrfSmall: piv needs ${Math.min(m, n)} entries, has ${piv.length}`);
+    return w.rt.exports.dgetrf_small(m, n, A.byteOffset, ldA, piv.byteOffset);
   },
   js: () => undefined,
 });
@@ -141,11 +141,12 @@ export function syevSmall(
 }
 
 /**
- * LU with partial pivoting of the m x n A (ldA) in one call, unblocked (LAPACK dgetf2): L
- * and U overwrite A, piv[i] (0-based) is the row interchanged with row i, i < min(m, n).
+ * LU with partial pivoting of the m x n A (ldA) in one call (LAPACK dgetrf with rank-4
+ * blocks and an unblocked panel): L and U overwrite A, piv[i] (0-based) is the row
+ * interchanged with row i, i < min(m, n).
  * @returns 0 or 1 + the index of the first exactly zero pivot; undefined (nothing done)
  *   unless A and piv live in WASM memory.
  */
-export function getf2Small(m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array): number | undefined {
-  return getf2(m, n, A, ldA, piv);
+export function getrfSmall(m: number, n: number, A: Float64Array, ldA: number, piv: Int32Array): number | undefined {
+  return getrf(m, n, A, ldA, piv);
 }

@@ -8,13 +8,13 @@
  * call of an unblocked LAPACK-style kernel (assembly/small.ts: dgeqr2 + dorg2r; dgebd2 +
  * dorgbr + dbdsqr), and the results are copied out once, as LAPACK itself runs the
  * unblocked code below its crossover sizes (ILAENV's NX); eigh likewise (dsytd2 + dorm2r +
- * dsteqr, LAPACK dsyev's steps) and LU (dgetf2). The functions here return
+ * dsteqr, LAPACK dsyev's steps) and LU (dgetrf with rank-4 blocks). The functions here return
  * undefined when the path does not apply (no WASM backend, too large, or a shape it does
  * not cover) and the caller runs its general path.
  */
 import { ConvergenceError, OutOfMemoryError } from '../errors.js';
 import { activeWasm } from '../kernels/index.js';
-import { geqrSmall, gesvdSmall, gesvdSmallWork, getf2Small, syevSmall, syevSmallWork } from '../kernels/small-decomp.js';
+import { geqrSmall, gesvdSmall, gesvdSmallWork, getrfSmall, syevSmall, syevSmallWork } from '../kernels/small-decomp.js';
 import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { copyChecked, toMatrix, upperToMatrix } from './lapack/dense.js';
@@ -45,12 +45,12 @@ export const SVD_SMALL_MAX = 128;
 export const EIGH_SMALL_MAX = 64;
 
 /**
- * Largest max(m, n) whose LU runs as one call of the unblocked dgetf2 instead of the
- * recursive panel, whose nested trsm and gemm calls cost more than the arithmetic there.
- * Kernel alone, one thread: 0.31 vs 0.66 us at n = 8, 2.9 vs 4.0 at 24, 5.7 vs 5.5 at 32,
- * 16 vs 13 at 48; up to 32 the lean call (one allocation, no LU session) decides.
+ * Largest max(m, n) whose LU runs as one call of the small blocked kernel (rank-4 updates)
+ * instead of the recursive panel, whose nested trsm and gemm calls cost more than the
+ * arithmetic there. Kernels alone, one thread: 0.22 vs 1.0 us at n = 8, 5.0 vs 5.9 at 32,
+ * 19 vs 22 at 64, 62 vs 67 at 96, 126 vs 117 at 128.
  */
-export const LU_SMALL_MAX = 32;
+export const LU_SMALL_MAX = 96;
 
 /** The pieces of a QR factorization, as qr.ts builds its result from them. */
 export interface SmallQr {
@@ -203,7 +203,7 @@ export function smallEigh(A: Matrix, upper: boolean): { w: Float64Array | Float3
 }
 
 /**
- * P A = L U of a nonempty A with max(m, n) <= LU_SMALL_MAX in one WASM call (LAPACK dgetf2),
+ * P A = L U of a nonempty A with max(m, n) <= LU_SMALL_MAX in one WASM call,
  * computed in float64: the packed factors (m x n, ld m) in A's dtype, the 0-based
  * interchanges, and 0 or 1 + the first zero pivot. undefined when the path does not apply.
  * @throws NonFiniteInputError (from the copy) when A holds NaN or Inf.
@@ -218,7 +218,7 @@ export function smallLu(A: Matrix): { packed: FloatArray; ipiv: Int32Array; info
     const a = blk.subarray(0, mn);
     const piv = new Int32Array(blk.buffer, blk.byteOffset + 8 * mn, k);
     copyChecked(A, 'lu', a, m);
-    const info = getf2Small(m, n, a, m, piv);
+    const info = getrfSmall(m, n, a, m, piv);
     if (info === undefined) return undefined;
     return { packed: inDtype(a, A.dtype), ipiv: piv.slice(), info };
   });

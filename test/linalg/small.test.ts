@@ -90,7 +90,7 @@ describe('small-matrix paths', () => {
     assert.equal(QR_SMALL_MAX, 128);
     assert.equal(SVD_SMALL_MAX, 128);
     assert.equal(EIGH_SMALL_MAX, 64);
-    assert.equal(LU_SMALL_MAX, 32);
+    assert.equal(LU_SMALL_MAX, 96);
   });
 
   for (const backend of WASM) {
@@ -170,8 +170,8 @@ describe('small-matrix paths', () => {
       }
     });
 
-    it(`lu: P A = L U with |L| <= 1, pivots and zero pivots as the recursive panel gives them, shapes up to 32 (${backend})`, () => {
-      for (const [m, n] of [...randomShapes(20, LU_SMALL_MAX, 31), [32, 32], [5, 9], [9, 5]] as [number, number][]) {
+    it(`lu: P A = L U with |L| <= 1, pivots and zero pivots as the recursive panel gives them, shapes up to 96 (${backend})`, () => {
+      for (const [m, n] of [...randomShapes(20, LU_SMALL_MAX, 31), [32, 32], [5, 9], [9, 5], [7, 90], [90, 7], [4, 4], [5, 5]] as [number, number][]) {
         const A = Matrix.random(m, n, { seed: m * 37 + n, distribution: 'normal' });
         const f = withBackend(backend, () => lu(A));
         const g = withBackend('js', () => lu(A));
