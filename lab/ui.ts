@@ -236,6 +236,9 @@ export function controlState(root: ParentNode): URLSearchParams {
   return q;
 }
 
+/** The shortest time between two writes of an instrument's settings into the URL (ms). */
+export const SAVE_MS = 200;
+
 /** Options of {@link shell}. */
 export interface ShellOptions {
   /** The instrument's id: its URL fragment and DOM ids. */
@@ -267,7 +270,11 @@ export interface Shell {
   say(text: string): void;
   /** Mark the instrument busy (dims the pictures, sets aria-busy) or done. */
   setBusy(on: boolean): void;
-  /** Write the controls' settings into the URL fragment (history.replaceState, no new entry). */
+  /**
+   * Write the controls' settings into the URL fragment (history.replaceState, no new entry;
+   * at most one write per {@link SAVE_MS}, the last one always lands). Control events call it
+   * already; call it after a change made without an event.
+   */
   saveState(): void;
   /** Run `fn` when Reset is pressed (set the controls to their defaults with {@link setControl} or their own setters). */
   onReset(fn: () => void): void;
@@ -297,13 +304,28 @@ export function shell(o: ShellOptions): Shell {
   reset.addEventListener('click', () => {
     for (const fn of resets) fn();
   });
-  const saveState = (): void => {
+  // Writes are throttled to one per SAVE_MS (browsers warn about, then ignore, hundreds of
+  // replaceState calls in a few seconds, as a dragged slider or a playing animation would make).
+  let lastSave = -Infinity;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const writeState = (): void => {
+    saveTimer = undefined;
+    lastSave = performance.now();
     if (location.hash.slice(1).split('?')[0] !== o.id) return;
     const q = controlState(root).toString();
     const next = q === '' ? `#${o.id}` : `#${o.id}?${q}`;
     if (location.hash !== next) history.replaceState(history.state, '', next);
   };
-  // main.ts fires 'lab:shown' when the instrument is shown again: put its settings back in the URL.
+  const saveState = (): void => {
+    if (saveTimer !== undefined) return;
+    const wait = lastSave + SAVE_MS - performance.now();
+    if (wait <= 0) writeState();
+    else saveTimer = setTimeout(writeState, wait);
+  };
+  // Every control change goes to the URL (also those that only redraw); main.ts fires
+  // 'lab:shown' when the instrument is shown again: put its settings back in the URL.
+  root.addEventListener('input', saveState);
+  root.addEventListener('change', saveState);
   root.addEventListener('lab:shown', saveState);
   return {
     root,

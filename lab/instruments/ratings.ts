@@ -47,33 +47,81 @@ const EQ_OBJECTIVE = equation([
   ],
 ]);
 
-/** A grid of ratings as a table; `cell` gives each cell's text, colour and whether it is predicted. */
-function gridTable(out: RatingsFitOutput, caption: string, name: string, cell: (i: number, j: number) => { text: string; t: number; scale: ColorScale; predicted: boolean; spoken?: string } | undefined): HTMLElement {
-  const table = h('table', { class: 'ratings-grid', 'data-grid': name });
-  table.append(h('caption', {}, caption));
-  const head = h('tr', {}, h('td', {}));
-  for (let j = 0; j < out.items; j++) head.append(h('th', { scope: 'col' }, `i${j + 1}`));
-  table.append(h('thead', {}, head));
-  const body = h('tbody');
-  for (let i = 0; i < out.users; i++) {
-    const tr = h('tr', {}, h('th', { scope: 'row' }, `u${i + 1}`));
-    for (let j = 0; j < out.items; j++) {
-      const c = cell(i, j);
-      if (!c) {
-        tr.append(h('td', { class: 'blank' }, h('span', { class: 'sr-only' }, 'blank')));
-        continue;
+/** What one cell shows: its text, its colour (a scale and a position on it) and what a screen reader hears first. */
+interface Cell {
+  text: string;
+  t: number;
+  scale: ColorScale;
+  /** Said before the value ('predicted ', 'hidden '); '' for none. */
+  prefix: string;
+}
+
+/**
+ * A ratings grid as a table built once per grid (users x items, blanks where `present` is
+ * false) and repainted in place: only texts and colours change when k or the steps move,
+ * so the browser re-lays out nothing (fixed table layout).
+ */
+class GridTable {
+  readonly element: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly captionEl: HTMLElement;
+  private readonly cells: ({ td: HTMLTableCellElement; prefix: HTMLSpanElement; v: HTMLSpanElement } | undefined)[] = [];
+  private caption = '';
+
+  constructor(
+    readonly users: number,
+    readonly items: number,
+    present: (i: number, j: number) => boolean,
+    predicted: (i: number, j: number) => boolean,
+  ) {
+    this.table = h('table', { class: 'ratings-grid' });
+    this.captionEl = h('caption', {});
+    this.table.append(this.captionEl);
+    const head = h('tr', {}, h('td', {}));
+    for (let j = 0; j < items; j++) head.append(h('th', { scope: 'col' }, `i${j + 1}`));
+    this.table.append(h('thead', {}, head));
+    const body = h('tbody');
+    for (let i = 0; i < users; i++) {
+      const tr = h('tr', {}, h('th', { scope: 'row' }, `u${i + 1}`));
+      for (let j = 0; j < items; j++) {
+        if (!present(i, j)) {
+          tr.append(h('td', { class: 'blank' }, h('span', { class: 'sr-only' }, 'blank')));
+          this.cells.push(undefined);
+          continue;
+        }
+        const prefix = h('span', { class: 'sr-only' });
+        const v = h('span', { class: 'v' });
+        const td = h('td', { class: predicted(i, j) ? 'predicted' : undefined }, prefix, v);
+        tr.append(td);
+        this.cells.push({ td, prefix, v });
       }
-      // Predicted cells say so to a screen reader (and are outlined and italic on screen).
-      const td = h('td', { class: c.predicted ? 'predicted' : undefined }, c.predicted ? h('span', { class: 'sr-only' }, 'predicted ') : null, h('span', { class: 'v' }, c.text), c.spoken ? h('span', { class: 'sr-only' }, c.spoken) : null);
-      const col = cellColors(c.scale, c.t);
-      td.style.background = col.bg;
-      td.style.color = col.fg;
-      tr.append(td);
+      body.append(tr);
     }
-    body.append(tr);
+    this.table.append(body);
+    this.element = h('div', { class: 'scroll-x', tabindex: 0, role: 'region' }, this.table);
   }
-  table.append(body);
-  return h('div', { class: 'scroll-x', tabindex: 0, role: 'region', 'aria-label': caption }, table);
+
+  /** Show `cell(i, j)` in every present cell, name the grid (`data-grid`) and caption it. */
+  paint(name: string, caption: string, cell: (i: number, j: number) => Cell): void {
+    this.table.setAttribute('data-grid', name);
+    if (caption !== this.caption) {
+      this.caption = caption;
+      this.captionEl.textContent = caption;
+      this.element.setAttribute('aria-label', caption);
+    }
+    for (let i = 0; i < this.users; i++) {
+      for (let j = 0; j < this.items; j++) {
+        const c = this.cells[i * this.items + j];
+        if (!c) continue;
+        const x = cell(i, j);
+        if (c.v.textContent !== x.text) c.v.textContent = x.text;
+        if (c.prefix.textContent !== x.prefix) c.prefix.textContent = x.prefix;
+        const col = cellColors(x.scale, x.t);
+        c.td.style.background = col.bg;
+        c.td.style.color = col.fg;
+      }
+    }
+  }
 }
 
 export const ratingsInstrument: Instrument = {
@@ -132,17 +180,19 @@ export const ratingsInstrument: Instrument = {
     );
     container.append(s.root);
 
-    let last: { out: RatingsFitOutput; k: number; steps: number } | undefined;
+    let last: { out: RatingsFitOutput; k: number; steps: number; seed: number } | undefined;
+    let tables: { seed: number; right: GridTable; left: GridTable } | undefined;
+    let keyView = '';
     let playing = false;
     let playTimer: ReturnType<typeof setTimeout> | undefined;
 
     const channel = latest<typeof ratingsFit>('ratings.fit', {
       onBusy: s.setBusy,
       onResult(out, input) {
-        last = { out, k: input.k, steps: input.steps };
+        last = { out, k: input.k, steps: input.steps, seed: input.seed };
         draw();
         s.saveState();
-        if (playing && !channel.busy) playTimer = setTimeout(advance, 40);
+        if (playing && !channel.busy) later(drawJob, () => (playTimer = setTimeout(advance, 30)));
       },
       onError(msg) {
         s.say(`The ratings could not be fitted: ${msg}`);
@@ -156,7 +206,7 @@ export const ratingsInstrument: Instrument = {
 
     function draw(): void {
       if (!last) return;
-      const { out, k, steps: st } = last;
+      const { out, k, steps: st, seed } = last;
       const { users: m, items: n } = out;
       const view = showInput.value as View;
       train.set(out.trainRmse);
@@ -166,22 +216,60 @@ export const ratingsInstrument: Instrument = {
       for (const o of out.observed) obs += o;
       observedCount.set(obs, `${obs} of ${m * n}`);
       const isObs = (i: number, j: number): boolean => out.observed[i * n + j] === 1;
-      const star = (v: number): { text: string; t: number; scale: ColorScale } => ({ text: Math.min(5, Math.max(1, v)).toFixed(1), t: (Math.min(5, Math.max(1, v)) - 1) / 4, scale: STARS });
-      const right =
-        view === 'truth'
-          ? gridTable(out, 'The hidden true ratings (blanks revealed)', 'truth', (i, j) => ({ ...star(out.truth[i * n + j]!), predicted: !isObs(i, j), spoken: isObs(i, j) ? undefined : ' (hidden)' }))
-          : view === 'error'
-            ? gridTable(out, `Error of μ + UVᵀ (k = ${k}): prediction − true rating`, 'error', (i, j) => {
-                const e = out.prediction[i * n + j]! - out.truth[i * n + j]!;
-                return { text: `${e >= 0 ? '+' : '−'}${Math.abs(e).toFixed(1)}`, t: (Math.max(-ERR, Math.min(ERR, e)) + ERR) / (2 * ERR), scale: DIVERGING, predicted: !isObs(i, j) };
-              })
-            : gridTable(out, `Reconstruction μ + UVᵀ (k = ${k})`, 'reconstruction', (i, j) => ({ ...star(out.prediction[i * n + j]!), predicted: !isObs(i, j) }));
-      const left = gridTable(out, 'Observed ratings R', 'observed', (i, j) => (isObs(i, j) ? { ...star(out.truth[i * n + j]!), predicted: false } : undefined));
-      gridsBox.replaceChildren(right, left);
-      keyBox.replaceChildren(
+      const star = (v: number): Pick<Cell, 'text' | 't' | 'scale'> => ({ text: Math.min(5, Math.max(1, v)).toFixed(1), t: (Math.min(5, Math.max(1, v)) - 1) / 4, scale: STARS });
+      if (!tables || tables.seed !== seed) {
+        tables = { seed, right: new GridTable(m, n, () => true, (i, j) => !isObs(i, j)), left: new GridTable(m, n, isObs, () => false) };
+        tables.left.paint('observed', 'Observed ratings R', (i, j) => ({ ...star(out.truth[i * n + j]!), prefix: '' }));
+        gridsBox.replaceChildren(tables.right.element, tables.left.element);
+      }
+      if (view === 'truth') {
+        tables.right.paint('truth', 'The hidden true ratings (blanks revealed)', (i, j) => ({ ...star(out.truth[i * n + j]!), prefix: isObs(i, j) ? '' : 'hidden ' }));
+      } else if (view === 'error') {
+        tables.right.paint('error', `Error of μ + UVᵀ (k = ${k}): prediction − true rating`, (i, j) => {
+          const e = out.prediction[i * n + j]! - out.truth[i * n + j]!;
+          return { text: `${e >= 0 ? '+' : '−'}${Math.abs(e).toFixed(1)}`, t: (Math.max(-ERR, Math.min(ERR, e)) + ERR) / (2 * ERR), scale: DIVERGING, prefix: isObs(i, j) ? '' : 'predicted ' };
+        });
+      } else {
+        tables.right.paint('reconstruction', `Reconstruction μ + UVᵀ (k = ${k})`, (i, j) => ({ ...star(out.prediction[i * n + j]!), prefix: isObs(i, j) ? '' : 'predicted ' }));
+      }
+      if (keyView !== view) keyBox.replaceChildren(
         view === 'error' ? colorBar(DIVERGING, -ERR, ERR, 'prediction − truth (stars)', { ticks: [-2, -1, 0, 1, 2] }) : colorBar(STARS, 1, 5, 'rating (stars)', { ticks: [1, 2, 3, 4, 5] }),
         legend([{ name: 'observed: fitted to', color: '#cbd9f6', shape: 'box' }, { name: 'blank: predicted (outlined, italic)', color: '#cbd9f6', shape: 'outline' }], 'Cells'),
       );
+      keyView = view;
+      // The charts follow on later tasks, so that no single task holds the main thread long
+      // (a new result cancels the rest of the previous one's drawing).
+      const job = ++drawJob;
+      s.setBusy(true);
+      later(job, () => drawK(out, k));
+      later(job, () => drawSteps(out));
+      later(job, () => {
+        if (!channel.busy) s.setBusy(false);
+      });
+      const best = out.byK.reduce((a, b) => (b.heldOut < a.heldOut ? b : a));
+      s.say(
+        `k = ${k}, ${st} steps: train RMSE ${fmt(out.trainRmse, 3)}, held-out RMSE ${fmt(out.heldOutRmse, 3)}. ` +
+          `At ${st} steps the held-out error is lowest at k = ${best.k}; the grid was made with rank ${out.plantedRank}.`,
+      );
+      s.root.setAttribute('data-summary', `k=${k} steps=${st} train=${fmt(out.trainRmse)}`);
+    }
+
+    let drawJob = 0;
+    let queue: Promise<void> = Promise.resolve();
+    /** Run `fn` on a task of its own after the ones queued before it, unless drawing job `job` was superseded. */
+    function later(job: number, fn: () => void): void {
+      queue = queue.then(
+        () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              if (job === drawJob) fn();
+              resolve();
+            }, 0),
+          ),
+      );
+    }
+
+    function drawK(out: RatingsFitOutput, k: number): void {
       const width = Math.max(280, kBox.clientWidth || 480);
       kBox.replaceChildren(
         lineChart(
@@ -202,6 +290,10 @@ export const ratingsInstrument: Instrument = {
           },
         ),
       );
+    }
+
+    function drawSteps(out: RatingsFitOutput): void {
+      const width = Math.max(280, kBox.clientWidth || 480);
       stepsBox.replaceChildren(
         lineChart(
           [
@@ -213,12 +305,6 @@ export const ratingsInstrument: Instrument = {
           { width, x: { domain: [0, MAX_STEPS] }, y: { domain: [0, out.curveMax * 1.05] } },
         ),
       );
-      const best = out.byK.reduce((a, b) => (b.heldOut < a.heldOut ? b : a));
-      s.say(
-        `k = ${k}, ${st} steps: train RMSE ${fmt(out.trainRmse, 3)}, held-out RMSE ${fmt(out.heldOutRmse, 3)}. ` +
-          `At ${st} steps the held-out error is lowest at k = ${best.k}; the grid was made with rank ${out.plantedRank}.`,
-      );
-      s.root.setAttribute('data-summary', `k=${k} steps=${st} train=${fmt(out.trainRmse)}`);
     }
 
     // Play: the steps slider runs from where it is (or from 0 at the end) to the end, one
