@@ -11,6 +11,8 @@ Writes test/fixtures/columnar/:
   groups, dictionary-encoded as pyarrow does by default.
 - ratings-parts/: a directory of part files as Spark writes it (part-0000k-<uuid>.snappy.parquet,
   _SUCCESS, .crc side files).
+- ratings-pandas.{parquet,feather}: user_id dictionary-encoded strings, item_id int64,
+  timestamp as datetime64[s] (TIMESTAMP in Parquet), as pandas writes a DataFrame.
 - ratings.feather (Arrow IPC file, LZ4 frames: pyarrow's default), ratings-zstd.arrow (ZSTD),
   ratings-plain.arrow (uncompressed), ratings-stream.arrows (IPC stream format).
 - matrix.parquet / matrix.feather: a dense 23 x 4 table (float64, float32, int32, int64
@@ -80,6 +82,17 @@ with ipc.new_file(os.path.join(OUT, "ratings-plain.arrow"), strings.schema) as w
 with ipc.new_stream(os.path.join(OUT, "ratings-stream.arrows"), table.schema) as w:
     for b in table.to_batches(max_chunksize=100):
         w.write_batch(b)
+
+# --- as pandas writes them: categorical (dictionary) string users, int64 items, datetime64[s]
+# timestamps (Parquet stores them as TIMESTAMP(MILLIS)), in snake_case names.
+pandas_like = pa.table({
+    "user_id": pa.array([f"u{a}" for a in u]).dictionary_encode(),
+    "item_id": pa.array(i.astype(np.int64), pa.int64()),
+    "rating": pa.array(r.astype(np.float64)),
+    "timestamp": pa.array(ts.astype("datetime64[s]")),
+})
+pq.write_table(pandas_like, os.path.join(OUT, "ratings-pandas.parquet"), row_group_size=200)
+feather.write_feather(pandas_like, os.path.join(OUT, "ratings-pandas.feather"))
 
 # --- dense matrix
 M = rng.standard_normal((23, 4))

@@ -54,6 +54,17 @@ test('Arrow IPC: feather with LZ4 frames, ZSTD file, stream format', async () =>
   for (const f of ['ratings.feather', 'ratings-zstd.arrow', 'ratings-stream.arrows']) assertSameRatings(await readRatings(join(D, f)), csv, f);
 });
 
+test('tables as pandas writes them: categorical user_id, int64 item_id, datetime64 timestamps (seconds)', async () => {
+  const csv = await readRatings(join(D, 'ratings.csv'));
+  for (const f of ['ratings-pandas.parquet', 'ratings-pandas.feather']) {
+    const r = await readRatings(join(D, f));
+    assert.deepEqual(r.ids.userIds, csv.ids.userIds.map((id) => 'u' + id), f);
+    assert.deepEqual(r.ids.itemIds, csv.ids.itemIds, f);
+    assert.deepEqual(r.values, csv.values, f);
+    assert.deepEqual(r.timestamps, csv.timestamps, f);
+  }
+});
+
 test('columns by name or index override the defaults; rating: null reads implicit pairs', async () => {
   const f = join(D, 'ratings-snappy.parquet');
   const r = await readRatings(f, { columns: { user: 'item', item: 'user', rating: 'rating', timestamp: null } });
