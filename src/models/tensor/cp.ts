@@ -39,6 +39,7 @@ import { bool, int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, seedRule
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { FittedDecomposition, type FitFacts } from './fit-facts.js';
 import { flatInput, leadingVectors, normOf, prod, tensorShape, type Flat } from './mode-products.js';
 import { contractGroup, khatriRaoInto, khatriRaoRows, leadingLayout, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
 import { toC } from './tt-dense.js';
@@ -88,13 +89,7 @@ const CP_CONSTRAINTS: Constraint<typeof CP_OPTIONS>[] = [
 
 
 /** What a {@link CPDecomposition} records about the fit that made it. */
-export interface CPFacts {
-  /** ||X - X̂||_F / ||X||_F. */
-  readonly relativeError: number;
-  /** Sweeps run. */
-  readonly iterations: number;
-  /** True when the `tol` test passed before `maxIter`. */
-  readonly converged: boolean;
+export interface CPFacts extends FitFacts {
   /** The fit 1 - relative error after each sweep. */
   readonly fitHistory?: ArrayLike<number>;
 }
@@ -104,17 +99,11 @@ export interface CPFacts {
  * factor matrices n_k x r with unit-norm columns and weights sorted descending. Made by
  * {@link cp}.
  */
-export class CPDecomposition {
+export class CPDecomposition extends FittedDecomposition {
   /** λ, length r, descending (>= 0). */
   readonly weights: Float64Array;
   /** A_k, n_k x r, unit-norm columns (a zero column where its weight is 0). */
   readonly factors: readonly Matrix[];
-  /** ||X - X̂||_F / ||X||_F at the end. */
-  readonly relativeError: number;
-  /** Sweeps run. */
-  readonly iterations: number;
-  /** The `tol` test passed before `maxIter`. */
-  readonly converged: boolean;
   /** The fit 1 - relative error after each sweep. */
   readonly fitHistory: Float64Array;
 
@@ -126,11 +115,9 @@ export class CPDecomposition {
     factors.forEach((A, k) => {
       if (A.cols !== weights.length) throw new ShapeError(`CPDecomposition: factor ${k} is ${A.rows}x${A.cols}, expected ${weights.length} columns (one per weight)`);
     });
+    super(facts);
     this.weights = Float64Array.from(weights);
     this.factors = Object.freeze([...factors]);
-    this.relativeError = facts.relativeError;
-    this.iterations = facts.iterations;
-    this.converged = facts.converged;
     this.fitHistory = Float64Array.from(facts.fitHistory ?? []);
   }
 

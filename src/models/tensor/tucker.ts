@@ -38,6 +38,7 @@ import { Matrix } from '../../matrix/matrix.js';
 import { int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { FittedDecomposition, type FitFacts } from './fit-facts.js';
 import { flatInput, leadingVectors, normOf, prod, tensorShape, ttm, type Flat } from './mode-products.js';
 import { splitPoint } from './mttkrp.js';
 
@@ -71,15 +72,9 @@ const TUCKER_OPTIONS = tableFor<TuckerOptions>()({
 });
 
 /** What a {@link TuckerDecomposition} records about the run that made it. */
-export interface TuckerFacts {
+export interface TuckerFacts extends FitFacts {
   /** The method that ran. */
   readonly method: TuckerMethod;
-  /** ||X - X̂||_F / ||X||_F (0 for an all-zero X). */
-  readonly relativeError: number;
-  /** HOOI iterations run (0 for the HOSVDs). */
-  readonly iterations: number;
-  /** HOOI: true when the `tol` test passed before `maxIter` (true for the HOSVDs). */
-  readonly converged: boolean;
   /** HOOI: the relative error after each iteration (empty for the HOSVDs). */
   readonly errorHistory?: ArrayLike<number>;
 }
@@ -88,19 +83,13 @@ export interface TuckerFacts {
  * A Tucker decomposition X ≈ G x_0 U_0 ... x_{d-1} U_{d-1}: `core` G (r_0 x ... x r_{d-1})
  * and `factors` U_k (n_k x r_k, orthonormal columns), float64. Made by {@link tucker}.
  */
-export class TuckerDecomposition {
+export class TuckerDecomposition extends FittedDecomposition {
   /** The core tensor G, r_0 x ... x r_{d-1}, C-ordered float64. */
   readonly core: Tensor;
   /** The factor matrices U_k, n_k x r_k with orthonormal columns. */
   readonly factors: readonly Matrix[];
   /** The method that ran. */
   readonly method: TuckerMethod;
-  /** ||X - X̂||_F / ||X||_F at the end. */
-  readonly relativeError: number;
-  /** HOOI iterations run (0 for the HOSVDs). */
-  readonly iterations: number;
-  /** HOOI: the `tol` test passed before `maxIter` (always true for the HOSVDs). */
-  readonly converged: boolean;
   /** HOOI: relative error after each iteration (empty for the HOSVDs). */
   readonly errorHistory: Float64Array;
 
@@ -114,12 +103,10 @@ export class TuckerDecomposition {
     factors.forEach((U, k) => {
       if (U.cols !== core.shape[k]) throw new ShapeError(`TuckerDecomposition: factor ${k} is ${U.rows}x${U.cols}, the core's mode ${k} has length ${core.shape[k]}`);
     });
+    super(facts);
     this.core = core;
     this.factors = Object.freeze([...factors]);
     this.method = facts.method;
-    this.relativeError = facts.relativeError;
-    this.iterations = facts.iterations;
-    this.converged = facts.converged;
     this.errorHistory = Float64Array.from(facts.errorHistory ?? []);
   }
 
