@@ -76,6 +76,19 @@ export function f64ColumnMajor(M: Matrix): Float64Array {
   return Float64Array.from(M.toFlat('F'));
 }
 
+/** Sum, sum of squares and whether some entry is 0 (`hasZero` starts from `zero`) of the stored values. */
+function valueStats(values: Float64Array, zero: boolean): { sum: number; sqNorm: number; hasZero: boolean } {
+  let s = 0;
+  let q = 0;
+  for (let p = 0; p < values.length; p++) {
+    const v = values[p]!;
+    s += v;
+    q += v * v;
+    if (v === 0) zero = true;
+  }
+  return { sum: s, sqNorm: q, hasZero: zero };
+}
+
 class DenseData implements NmfData {
   readonly sparse = false;
   readonly layout = 'column';
@@ -88,18 +101,7 @@ class DenseData implements NmfData {
    *   copy a JS-resident X in and pack it at every product.
    */
   constructor(readonly values: Float64Array, readonly m: number, readonly n: number, private readonly products?: Products) {
-    let s = 0;
-    let q = 0;
-    let zero = false;
-    for (let p = 0; p < values.length; p++) {
-      const v = values[p]!;
-      s += v;
-      q += v * v;
-      if (v === 0) zero = true;
-    }
-    this.sum = s;
-    this.sqNorm = q;
-    this.hasZero = zero;
+    ({ sum: this.sum, sqNorm: this.sqNorm, hasZero: this.hasZero } = valueStats(values, false));
   }
   times(B: Float64Array, k: number): Float64Array {
     const C = new Float64Array(this.m * k);
@@ -151,20 +153,9 @@ class SparseData implements NmfData {
     this.X = X;
     this.temporary = !stats;
     this.values = X.data as Float64Array;
-    let s = 0;
-    let q = 0;
-    let zero = X.nnz < X.rows * X.cols;
-    if (stats) {
-      for (let p = 0; p < this.values.length; p++) {
-        const v = this.values[p]!;
-        s += v;
-        q += v * v;
-        if (v === 0) zero = true;
-      }
-    }
-    this.sum = s;
-    this.sqNorm = q;
-    this.hasZero = zero;
+    // An unstored entry is a zero. Weighted copies (stats false) never read the statistics.
+    const unstored = X.nnz < X.rows * X.cols;
+    ({ sum: this.sum, sqNorm: this.sqNorm, hasZero: this.hasZero } = stats ? valueStats(this.values, unstored) : { sum: 0, sqNorm: 0, hasZero: unstored });
   }
   get m(): number {
     return this.X.rows;
