@@ -224,7 +224,8 @@ describe('eig: larger and harder matrices', () => {
   });
 
   it('defective and repeated eigenvalues stay finite', () => {
-    for (const n of [2, 8, 30]) {
+    // n = 200: the multishift QR, and trevc's overflow scaling across its row blocks.
+    for (const n of [2, 8, 30, 200]) {
       // Jordan block, and a matrix with a triple eigenvalue hidden by a similarity.
       const J = Matrix.zeros(n, n);
       for (let i = 0; i < n; i++) {
