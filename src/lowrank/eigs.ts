@@ -32,7 +32,7 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
+import { checkProduct, copyStartVector, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
 import { orthogonalize } from './orthonormalize.js';
 import { block, productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
@@ -391,11 +391,7 @@ class Arnoldi {
     const o = this.V.offset;
     let ok = false;
     if (v0 !== undefined) {
-      for (let i = 0; i < n; i++) {
-        const v = Number(v0[i]);
-        if (!Number.isFinite(v)) throw new NonFiniteInputError(`${routine}: v0 holds ${v} at ${i}`);
-        d[o + i] = v;
-      }
+      copyStartVector(v0, n, d, o, routine);
       const nrm = kernels().nrm2(n, d, o, 1);
       if (nrm > 0) {
         kernels().scal(n, 1 / nrm, d, o, 1);
@@ -422,9 +418,7 @@ class Arnoldi {
       const yo = this.col(j + 1);
       this.op(this.view(j), this.view(j + 1));
       this.matvecs++;
-      let t = 0;
-      for (let i = 0; i < n; i++) t += d[yo + i]! - d[yo + i]!;
-      if (t !== 0) throw new NonFiniteInputError(`${this.routine}: a product with A is not finite; eigs needs finite products`);
+      checkProduct(d, yo, n, this.routine);
       const before = g.nrm2(n, d, yo, 1);
       this.coef.fill(0);
       // Classical Gram-Schmidt against v_0 .. v_j, a second pass when the first cancelled

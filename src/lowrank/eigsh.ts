@@ -55,7 +55,7 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
+import { checkProduct, copyStartVector, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
 import { orthogonalize } from './orthonormalize.js';
 import { productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
@@ -723,11 +723,7 @@ class ThickRestartLanczos {
     const o = this.col(0);
     let ok = false;
     if (v0 !== undefined) {
-      for (let i = 0; i < n; i++) {
-        const v = Number(v0[i]);
-        if (!Number.isFinite(v)) throw new NonFiniteInputError(`${routine}: v0 holds ${v} at ${i}`);
-        this.W.data[o + i] = v;
-      }
+      copyStartVector(v0, n, this.W.data, o, routine);
       const nrm = this.orthogonalizeColumn(0, this.c, true);
       ok = nrm > 0;
       if (ok) kernels().scal(n, 1 / nrm, this.W.data, o, 1);
@@ -904,12 +900,3 @@ function selectColumns(Y: Float64Array, m: number, order: Int32Array, l: number)
   return out;
 }
 
-function checkProduct(d: FloatArray, o: number, n: number, routine: string): void {
-  // Sum once (a NaN or Inf anywhere makes it non-finite); look for the culprit only then.
-  let t = 0;
-  for (let i = 0; i < n; i++) t += d[o + i]! - d[o + i]!;
-  if (t === 0) return;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(d[o + i]!)) throw new NonFiniteInputError(`${routine}: a product with A holds ${d[o + i]} at row ${i}; eigsh needs finite products`);
-  }
-}

@@ -4,10 +4,10 @@
  * WebAssembly, dense matrices and operators through `productsOf`), and densify it for the
  * small problems that go to the dense solvers.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteInputError } from '../errors.js';
 import { csrMatvec, type CsrArrays } from '../kernels/sparse.js';
 import type { Workspace } from '../kernels/workspace.js';
-import type { DType } from '../matrix/dtype.js';
+import type { DType, FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { isLinearOperator, type LinearOperator } from '../matrix/operator.js';
 import { CscMatrix } from '../sparse/csc.js';
@@ -81,4 +81,32 @@ export function densify(A: KrylovInput): Matrix {
   if (A instanceof CsrMatrix || A instanceof CscMatrix) return A.toDense().copy({ dtype: 'float64' });
   const n = A.shape[0];
   return A.apply(Matrix.identity(n, n, { dtype: A.dtype ?? 'float64' })).copy({ dtype: 'float64' });
+}
+
+/**
+ * Copy the caller's start vector `v0` (n values) into d[o .. o + n), refusing NaN and Inf
+ * (NonFiniteInputError naming the index). Not normalized: the caller does that, after any
+ * orthogonalization it needs.
+ */
+export function copyStartVector(v0: ArrayLike<number>, n: number, d: FloatArray, o: number, routine: string): void {
+  for (let i = 0; i < n; i++) {
+    const v = Number(v0[i]);
+    if (!Number.isFinite(v)) throw new NonFiniteInputError(`${routine}: v0 holds ${v} at ${i}`);
+    d[o + i] = v;
+  }
+}
+
+/**
+ * Refuse a product A x with a NaN or Inf in d[o .. o + n) (an operator that returned one, or
+ * an overflow): NonFiniteInputError naming the row. Sums once (a NaN or Inf anywhere makes
+ * the sum of x - x non-zero) and looks for the culprit only then, so the check costs one
+ * pass per product.
+ */
+export function checkProduct(d: FloatArray, o: number, n: number, routine: string): void {
+  let t = 0;
+  for (let i = 0; i < n; i++) t += d[o + i]! - d[o + i]!;
+  if (t === 0) return;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(d[o + i]!)) throw new NonFiniteInputError(`${routine}: a product with A holds ${d[o + i]} at row ${i}; ${routine} needs finite products`);
+  }
 }
