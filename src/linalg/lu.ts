@@ -179,7 +179,8 @@ export class Lu {
  * LU factorization with partial pivoting, P A = L U, of any m x n matrix (scipy.linalg.lu;
  * LAPACK dgetrf). Recursive and gemm-rich: (2/3) n^3 flops for square A. Exactly zero
  * pivots do not throw here (see {@link Lu.singular}); solve and inverse do.
- * @param A - the m x n matrix (not modified); float32 input is factored in float32.
+ * @param A - the m x n matrix (not modified); float32 input is factored in float32, except up
+ *   to 96 x 96 (one WASM call in float64, factors rounded to float32).
  * @returns the {@link Lu} factorization: L m x k unit lower triangular, U k x n upper
  *   triangular (k = min(m, n)), perm of length m; solve, det, slogdet and inverse for
  *   square A.

@@ -284,7 +284,8 @@ export class QrPivoted extends QrFactors {
  * ones. The result keeps the reflectors, so {@link Qr.solve} solves least-squares problems
  * without forming anything more.
  *
- * @param A - the m x n matrix (not modified). float32 input is factored in float32.
+ * @param A - the m x n matrix (not modified). float32 input is factored in float32, except
+ *   up to 128 x 128 without pivoting (one WASM call in float64, results rounded to float32).
  * @param options - {@link QrOptions}: `mode` ('reduced' | 'complete'), `pivoting`, and
  *   `rcond` (pivoting only).
  * @returns without pivoting a {@link Qr}: Q m x k (m x m when complete), R k x n (m x n);
