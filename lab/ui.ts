@@ -262,6 +262,8 @@ export interface Shell {
   readonly pictures: HTMLElement;
   /** The one live region of the instrument (role=status); write it with {@link Shell.say}. */
   readonly summary: HTMLElement;
+  /** The row of action buttons at the end of the control bar: `buttons.prepend(play)` puts one before Reset. */
+  readonly buttons: HTMLElement;
   /** The "Reset" button (`data-action="reset"`), last in the control bar. */
   readonly reset: HTMLButtonElement;
   /** The settings the page was opened with (`#id?name=value...`), empty if none. */
@@ -330,6 +332,7 @@ export function shell(o: ShellOptions): Shell {
   return {
     root,
     controls,
+    buttons,
     side,
     pictures,
     summary,

@@ -161,7 +161,8 @@ export const ratingsInstrument: Instrument = {
       request();
     });
     const play = h('button', { type: 'button', 'data-action': 'play', 'aria-pressed': 'false' }, 'Play steps');
-    s.controls.append(kSlider.element, steps.element, showSelect, h('div', { class: 'control control-inline' }, h('label', { for: gridId }, 'Grid'), gridInput, newGrid), play);
+    s.controls.append(kSlider.element, steps.element, showSelect, h('div', { class: 'control control-inline' }, h('label', { for: gridId }, 'Grid'), gridInput));
+    s.buttons.prepend(play, newGrid);
 
     const train = readout('train-rmse', 'Train RMSE (observed cells)');
     const held = readout('heldout-rmse', 'Held-out RMSE (the blanks)');
@@ -284,8 +285,8 @@ export const ratingsInstrument: Instrument = {
             x: { domain: [1, K_MAX], integer: true, ticks: Array.from({ length: K_MAX }, (_, i) => i + 1) },
             highlightX: k,
             markers: [
-              { axis: 'x', value: k, label: `k = ${k}` },
-              { axis: 'x', value: out.plantedRank, label: `true rank ${out.plantedRank}`, color: '#9fb0c0', dashed: true },
+              ...(k === out.plantedRank ? [] : [{ axis: 'x' as const, value: out.plantedRank, label: `true rank ${out.plantedRank}`, color: '#9fb0c0', dashed: true }]),
+              { axis: 'x', value: k, label: k === out.plantedRank ? `k = ${k} = true rank` : `k = ${k}` },
             ],
           },
         ),

@@ -221,6 +221,7 @@ export const screeInstrument: Instrument = {
       status.textContent = '';
       logInput.checked = DEFAULTS.log;
       sourceInput.value = DEFAULTS.source;
+      kSlider.input.max = '400'; // the last matrix may have been smaller than k; its result sets the range again
       setControl(s.root, 'k', DEFAULTS.k);
     });
 
