@@ -129,12 +129,12 @@ export const nmfInstrument: Instrument = {
     const flagsNote = h('p', { class: 'note', 'data-stat': 'flags' });
     s.side.append(h('div', { class: 'readouts' }, error.element, nonneg.element, minEntry.element, recovery.element, svdError.element, svdNeg.element), flagsNote);
 
-    const partRow = new TileRow('part', { 'data-tiles': 'parts', role: 'img' });
-    const svdRow = new TileRow('svd', { 'data-tiles': 'svd', role: 'img' });
+    const partRow = new TileRow('part', { 'data-tiles': 'parts', role: 'img', 'aria-label': 'NMF parts' });
+    const svdRow = new TileRow('svd', { 'data-tiles': 'svd', role: 'img', 'aria-label': 'SVD components' });
     const parts = partRow.element, svdTiles = svdRow.element;
     const partsBar = colorBarSlot(INK_ON_PAPER, 'W entry');
     const svdBar = colorBarSlot(DIVERGING, 'U entry');
-    const weights = h('canvas', { class: 'heatmap', 'data-canvas': 'weights', role: 'img' });
+    const weights = h('canvas', { class: 'heatmap', 'data-canvas': 'weights', role: 'img', 'aria-label': 'H as an image' });
     const weightsBar = colorBarSlot(INK_ON_PAPER, 'H entry');
     const weightsTable = h('div', {});
     const glyphRow = new TileRow('glyph', { 'data-tiles': 'glyphs' });

@@ -47,6 +47,11 @@ export const pcaInstrument: Instrument = {
       equation: EQ,
     });
     const q = s.params;
+    // Filled once the PCA has run (the handlers below do nothing before that).
+    let fit: PcaOutput | undefined;
+    let labels = new Int32Array(0);
+    let n = 0, p = 0;
+    let ratio: Float64Array = new Float64Array(0), cumulative: Float64Array = new Float64Array(0);
     const options = Array.from({ length: SHOWN_COMPONENTS }, (_, i) => [String(i), `component ${i + 1}`] as const);
     let cx = intParam(q, 'x', 0, SHOWN_COMPONENTS - 1, DEFAULTS.x);
     let cy = intParam(q, 'y', 0, SHOWN_COMPONENTS - 1, DEFAULTS.y);
@@ -95,8 +100,6 @@ export const pcaInstrument: Instrument = {
     );
     container.append(s.root);
 
-    let fit: PcaOutput;
-    let labels: Int32Array;
     try {
       const [X, target] = await Promise.all([fetchNpy('assets/digits.npy'), fetchNpy('assets/digits-target.npy')]);
       labels = Int32Array.from(target.toFlat());
@@ -110,9 +113,9 @@ export const pcaInstrument: Instrument = {
       status.textContent = `Could not load the digits: ${e instanceof Error ? e.message : String(e)}`;
       return;
     }
-    const { n, p, ratio } = fit;
+    ({ n, p, ratio } = fit);
     kSlider.setMax(p);
-    const cumulative = new Float64Array(p);
+    cumulative = new Float64Array(p);
     ratio.reduce((acc, r, i) => (cumulative[i] = acc + r), 0);
     total.set(cumulative[p - 1]!, pct(cumulative[p - 1]!, 2));
 
@@ -121,13 +124,14 @@ export const pcaInstrument: Instrument = {
       yInput.value = String(cy);
     }
 
-    function componentImage(c: number, range: number): HTMLElement {
+    function componentImage(c: number, range: number, f: PcaOutput): HTMLElement {
       const canvas = h('canvas', { 'data-tile': `component-${c + 1}`, role: 'img', 'aria-label': `component ${c + 1} as an 8 by 8 image` });
-      drawScalar(canvas, fit.components.subarray(c * p, (c + 1) * p), 8, 8, { scale: DIVERGING, lo: -range, hi: range });
+      drawScalar(canvas, f.components.subarray(c * p, (c + 1) * p), 8, 8, { scale: DIVERGING, lo: -range, hi: range });
       return h('figure', {}, canvas, h('figcaption', {}, `${c === cx ? 'x' : 'y'}: component ${c + 1}`));
     }
 
     function drawScatter(): void {
+      if (!fit) return;
       xVar.set(ratio[cx]!, pct(ratio[cx]!, 2));
       yVar.set(ratio[cy]!, pct(ratio[cy]!, 2));
       const xs = fit.scores.subarray(cx * n, (cx + 1) * n), ys = fit.scores.subarray(cy * n, (cy + 1) * n);
@@ -141,10 +145,11 @@ export const pcaInstrument: Instrument = {
       );
       let range = 0;
       for (const c of [cx, cy]) for (let j = 0; j < p; j++) range = Math.max(range, Math.abs(fit.components[c * p + j]!));
-      images.replaceChildren(h('div', { class: 'tiles' }, componentImage(cx, range), componentImage(cy, range)), colorBar(DIVERGING, -range, range, 'pixel weight'));
+      images.replaceChildren(h('div', { class: 'tiles' }, componentImage(cx, range, fit), componentImage(cy, range, fit)), colorBar(DIVERGING, -range, range, 'pixel weight'));
     }
 
     function drawVariance(): void {
+      if (!fit) return;
       const k = kSlider.value();
       cum.set(cumulative[k - 1]!, pct(cumulative[k - 1]!, 2));
       variance.replaceChildren(
@@ -165,6 +170,7 @@ export const pcaInstrument: Instrument = {
     }
 
     function summarize(): void {
+      if (!fit) return;
       const k = kSlider.value();
       s.say(`Components ${cx + 1} and ${cy + 1} explain ${pct(ratio[cx]!, 1)} and ${pct(ratio[cy]!, 1)} of the variance; the first ${k} together keep ${pct(cumulative[k - 1]!, 1)}.`);
     }
