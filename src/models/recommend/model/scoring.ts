@@ -15,8 +15,9 @@
  * delta bounds |y_j - (b_j + p_u . q_j)| by the forward error bound of a float32 dot product
  * of length L in any summation order, gamma_L |x|^T |q| with gamma_L = L u / (1 - L u),
  * u = 2^-24 (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., 2002,
- * eq. (3.5)), bounded by Cauchy-Schwarz as gamma_L ||x_aug|| max_j ||[q_j, b_j]||, plus the
- * float64 rounding of the exact scores (and then doubled, for margin).
+ * eq. (3.5)), bounded by Cauchy-Schwarz as gamma_L ||x_aug|| max_j ||[q_j, b_j]||, plus
+ * L 2^-149 for products and sums that underflow (tiny factors), plus the float64 rounding of
+ * the exact scores (and then doubled, for margin).
  *
  * Refine. Candidates get the exact score (mu + b_u + b_j) + sum_a p_ua q_ja, float64, in the
  * order of the scalar loop, and `topN` ranks them (score desc, lower index on ties).
@@ -279,9 +280,10 @@ export class ItemScorer {
     const L = this.ld;
     const gamma = (L * U32) / (1 - L * U32);
     const f = s.factors;
-    // float32 screen error + float64 rounding of the exact scores (f + 8 roundings of terms
-    // bounded by |base| + scale), doubled.
-    const delta = 2 * (gamma * scale + (f + 8) * 2 * U64 * (Math.abs(q.base) + scale));
+    // float32 screen error (relative, plus at most 2^-150 per product and sum that
+    // underflows to a subnormal) + float64 rounding of the exact scores (f + 8 roundings of
+    // terms bounded by |base| + scale), doubled.
+    const delta = 2 * (gamma * scale + L * 2 ** -149 + (f + 8) * 2 * U64 * (Math.abs(q.base) + scale));
     const cand = screen(y, o, s.ids.itemIds.length, n, 2 * delta);
     // Exact scores in the scalar loop's arithmetic: float64 factors, sequential sum.
     const xs = new Float64Array(f);

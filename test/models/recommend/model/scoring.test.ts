@@ -163,6 +163,18 @@ for (const backend of BACKEND_NAMES) {
       });
     });
 
+    it('ranks tiny factors (float32 products underflow to subnormals) as float64 does', () => {
+      withBackend(backend, () => {
+        const s = { ...randomState(31, 4, 300, 24, false), globalMean: 0 };
+        for (let k = 0; k < s.userFactors.length; k++) s.userFactors[k] = s.userFactors[k]! * 1e-22;
+        for (let k = 0; k < s.itemFactors.length; k++) s.itemFactors[k] = s.itemFactors[k]! * 1e-21;
+        const m = new LatentFactorModel(s);
+        for (let u = 0; u < 4; u++) {
+          for (const n of [1, 10, 40]) assert.deepEqual(m.recommend(`u${u}`, { n, excludeSeen: false }).map((g) => g.item), reference(s, u, n, false).items.map((j) => `i${j}`), `user ${u} n ${n}`);
+        }
+      });
+    });
+
     it('topNForUsers (users in gemm batches) gives each user the ranking of recommend', () => {
       withBackend(backend, () => {
         const s = randomState(9, 300, 400, 16);
