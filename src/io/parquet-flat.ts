@@ -111,3 +111,81 @@ export async function readFlatColumn(file: AsyncBuffer, fileName: string, metada
   if (row !== rows) throw new ParseError(fileName, {}, `column '${name}', row group ${g + 1}: ${row} values for ${rows} rows`);
   return out ?? [];
 }
+
+/**
+ * Whether `name` is a list of FLOAT / DOUBLE values in the standard 3-level layout (Spark's
+ * and pyarrow's array<float>), which {@link readFixedListColumn} decodes.
+ */
+export function floatListColumn(metadata: FileMetaData, name: string): string[] | undefined {
+  const cc = metadata.row_groups[0]?.columns.find((c) => c.meta_data?.path_in_schema[0] === name);
+  const path = cc?.meta_data?.path_in_schema;
+  if (!path || path.length !== 3) return undefined;
+  const schemaPath = getSchemaPath(metadata.schema, path);
+  const leaf = schemaPath[3]?.element;
+  if (schemaPath.length !== 4 || schemaPath[2]!.element.repetition_type !== 'REPEATED' || (leaf?.type !== 'FLOAT' && leaf?.type !== 'DOUBLE')) return undefined;
+  return path;
+}
+
+/**
+ * Row group `g` of a list-of-floats column whose every row holds exactly `width` values,
+ * as one row-major Float32Array (rows x width): the leaf's values are consecutive, so the
+ * pages are copied as blocks after checking the levels (a new row exactly every `width`
+ * values, no null or empty list). Returns undefined when a row is null, empty or of another
+ * length (the caller then takes hyparquet's general path, which reports it).
+ */
+export async function readFixedListColumn(file: AsyncBuffer, fileName: string, metadata: FileMetaData, g: number, path: readonly string[], width: number): Promise<Float32Array | undefined> {
+  const rg = metadata.row_groups[g]!;
+  const rows = Number(rg.num_rows);
+  const meta = rg.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === path.join('\u0000'))?.meta_data;
+  if (!meta || width < 1) return undefined;
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  const end = start + Number(meta.total_compressed_size);
+  if (!(start >= 0 && end <= file.byteLength && end > start)) throw new ParseError(fileName, {}, `column '${path[0]}', row group ${g + 1}: byte range ${start}..${end} lies outside the file (${file.byteLength} bytes)`);
+  const buffer = await file.slice(start, end);
+  const schemaPath = getSchemaPath(metadata.schema, [...path]);
+  const decoder: ColumnDecoder = { pathInSchema: [...path], type: meta.type, element: schemaPath[3]!.element, schemaPath, codec: meta.codec, parsers: DEFAULT_PARSERS, compressors, utf8: true };
+  const reader = { view: new DataView(buffer), offset: 0 };
+  const maxDef = getMaxDefinitionLevel(schemaPath);
+  const out = new Float32Array(rows * width);
+  let dictionary: DecodedArray | undefined;
+  let t = 0; // values so far
+  while (t < out.length && reader.offset < reader.view.byteLength - 1) {
+    const header = parquetHeader(reader);
+    if (header.type === 'DICTIONARY_PAGE') {
+      const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
+      if (data) dictionary = convert(data, decoder);
+      continue;
+    }
+    if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') {
+      reader.offset += header.compressed_page_size;
+      continue;
+    }
+    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    const r =
+      header.type === 'DATA_PAGE'
+        ? readDataPage(decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, compressors), header.data_page_header!, decoder)
+        : readDataPageV2(compressed, header, decoder);
+    const encoding = header.type === 'DATA_PAGE' ? header.data_page_header!.encoding : header.data_page_header_v2!.encoding;
+    // Every list present and every element defined: all definition levels at the maximum
+    // (v1 pages drop them then; v2 pages keep them).
+    const defs = r.definitionLevels ?? [];
+    for (let k = 0; k < defs.length; k++) if (defs[k] !== maxDef) return undefined;
+    const rep = r.repetitionLevels;
+    const data = r.dataPage;
+    const n = data.length;
+    if (t + n > out.length || rep.length !== n) return undefined;
+    for (let k = 0; k < n; k++) if ((rep[k] === 0) !== ((t + k) % width === 0)) return undefined;
+    if (dictionary !== undefined && encoding.endsWith('_DICTIONARY')) {
+      const d = dictionary as ArrayLike<number>;
+      const idx = data as ArrayLike<number>;
+      for (let k = 0; k < n; k++) out[t + k] = d[idx[k]!]!;
+    } else if (data instanceof Float32Array || data instanceof Float64Array) {
+      out.set(data, t);
+    } else {
+      return undefined;
+    }
+    t += n;
+  }
+  return t === out.length ? out : undefined;
+}

@@ -18,7 +18,7 @@ import type { DType } from '../matrix/dtype.js';
 import type { Matrix } from '../matrix/matrix.js';
 import { ColumnarMatrixBuilder, ColumnarRatingsBuilder, type ColumnBatch, type ColumnInfo, type ColumnKind } from './parquet-columns.js';
 import type { ReadRatingsOptions } from './ratings.js';
-import { flatColumns, readFlatColumn } from './parquet-flat.js';
+import { flatColumns, floatListColumn, readFixedListColumn, readFlatColumn } from './parquet-flat.js';
 
 /** One Parquet file to read: a name for messages and its bytes (an ArrayBuffer or hyparquet's AsyncBuffer for ranged reads). */
 export interface ParquetPart {
@@ -314,6 +314,10 @@ export async function readParquetFactors(path: string, options: LongTaskOptions 
     if (!id || (id.kind !== 'integer' && id.kind !== 'string')) throw new ParseError(first.name, {}, id ? `column 'id' holds ${id.type} values; expected integers` : `no column 'id' (columns: ${first.columns.map((c) => c.name).join(', ')})`);
     if (!features || features.type !== 'list') throw new ParseError(first.name, {}, features ? `column 'features' holds ${features.type} values; expected array<float>` : `no column 'features' (columns: ${first.columns.map((c) => c.name).join(', ')})`);
     const total = parts.reduce((s, p) => s + Number(p.metadata.num_rows), 0);
+    if (options.rank !== undefined) {
+      const fast = await fixedWidthFactors(parts, total, options.rank, options);
+      if (fast) return fast;
+    }
     let rank = options.rank ?? -1;
     const ids: string[] = new Array<string>(total);
     let factors = new Float32Array(rank >= 0 ? total * rank : 0);
@@ -351,4 +355,30 @@ export async function readParquetFactors(path: string, options: LongTaskOptions 
   } finally {
     await closeAll(parts);
   }
+}
+
+// Factor tables whose every row holds exactly `rank` floats (what Spark writes), page by page
+// into the output (src/io/parquet-flat.ts); undefined when any part or row group is
+// otherwise, and the general path then reads (and reports) it.
+async function fixedWidthFactors(parts: readonly OpenPart[], total: number, rank: number, options: LongTaskOptions): Promise<{ ids: string[]; factors: Float32Array; rank: number } | undefined> {
+  const lists = parts.map((p) => floatListColumn(p.metadata, 'features'));
+  if (lists.some((l) => l === undefined) || !parts.every((p) => flatColumns(p.metadata, ['id']))) return undefined;
+  const ids: string[] = new Array<string>(total);
+  const factors = new Float32Array(total * rank);
+  let n = 0;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    for (let g = 0; g < p.metadata.row_groups.length; g++) {
+      checkAborted(options.signal, 'readParquetFactors');
+      const rows = Number(p.metadata.row_groups[g]!.num_rows);
+      const f = await readFixedListColumn(p.file, p.name, p.metadata, g, lists[k]!, rank);
+      if (!f) return undefined;
+      const iv = await readFlatColumn(p.file, p.name, p.metadata, g, 'id', n);
+      for (let r = 0; r < rows; r++) ids[n + r] = String(iv[r]);
+      factors.set(f, n * rank);
+      n += rows;
+      options.onProgress?.({ stage: 'rows', done: n, total });
+    }
+  }
+  return n === total ? { ids, factors, rank } : undefined;
 }

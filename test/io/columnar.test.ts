@@ -211,6 +211,17 @@ test('factor tables (Spark layout: id int32, features array<float>)', async () =
   assert.equal(f.rank, want.rank);
   assert.deepEqual(f.ids, want.users.map(String));
   for (let u = 0; u < want.users.length; u++) for (let a = 0; a < f.rank; a++) assert.equal(f.factors[u * f.rank + a], want.userFactors[u]![a]);
+  // With the rank known, the page-by-page path (src/io/parquet-flat.ts) gives the same table,
+  // for pyarrow's v1 pages and for our writer's v2 pages; a wrong rank falls back to the
+  // general path, which names the row.
+  assert.deepEqual(await readParquetFactors(join(D, 'spark-model', 'userFactors'), { rank: 4 }), f);
+  const dir = tempDir();
+  const ours = join(dir, 'f.parquet');
+  const w = await openParquetWriter(ours, [{ name: 'id', type: 'int32' }, { name: 'features', type: 'float-list' }]);
+  await w.write({ id: Int32Array.from(f.ids, Number), features: { values: f.factors, width: 4 } });
+  await w.close();
+  assert.deepEqual(await readParquetFactors(ours, { rank: 4 }), f);
+  await assert.rejects(readParquetFactors(ours, { rank: 3 }), (e: unknown) => e instanceof ParseError && /row 1 \(id 27\): 4 values, expected the rank 3/.test(e.message));
 });
 
 test('LZ4 frames: literals-only, overlapping matches, linked blocks, uncompressed blocks', () => {
