@@ -52,13 +52,14 @@ interface Scratch extends LaedScratch {
  * Eigen-decomposition of the symmetric tridiagonal matrix T with diagonal d[0..n) and
  * off-diagonal e[0..n-1) (LAPACK dstedc, compz = 'I'): on return d holds the eigenvalues in
  * ascending order and Z (n x n at zoff, leading dimension ldz) the orthonormal eigenvectors
- * as columns, T Z = Z diag(d). e is destroyed. Z should live in `ws` memory so the merges'
- * gemms run in place. The matrix is first split at negligible off-diagonals; each block
- * larger than {@link SMLSIZ} is scaled to unit max-norm and solved by divide and conquer,
- * smaller ones by {@link steqr}.
+ * as columns, T Z = Z diag(d). e is left unchanged (LAPACK destroys it). Z should live in
+ * `ws` memory: the merges' gemms then run in place, and on the WASM backends the leaves and
+ * the merges' scalar work run as WASM kernels (src/kernels/dc.ts). The matrix is first split
+ * at negligible off-diagonals; each block larger than {@link SMLSIZ} is scaled to unit
+ * max-norm and solved by divide and conquer, smaller ones by QL/QR ({@link steqr}).
  *
  * Cost: O(n^2) beyond the gemms, which total at most about (4/3) n^3 flops and usually far
- * less thanks to deflation. Scratch: 4 n^2 doubles from `ws`.
+ * less thanks to deflation. Scratch: 4 n^2 + 14 n doubles from `ws`.
  * @throws ConvergenceError if QL/QR or the secular equation solver fails to converge.
  */
 export function stedc(n: number, dIn: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, ws: Workspace): void {
