@@ -148,15 +148,7 @@ export function als_rows(
     storeLane(b2, 8, row, f, aug, out, outBias);
     held = -1;
   }
-  if (held >= 0) {
-    for (let k = 0; k < n * n; k++) {
-      const e = H + <usize>k * 16;
-      store<f64>(e + 8, load<f64>(e));
-    }
-    for (let a = 0; a < n; a++) store<f64>(b2 + <usize>a * 16 + 8, load<f64>(b2 + <usize>a * 16));
-    solvePair(H, b2, H + <usize>(n * n + n) * 16, n);
-    storeLane(b2, 0, held, f, aug, out, outBias);
-  }
+  if (held >= 0) solveLone(H, b2, H + <usize>(n * n + n) * 16, n, held, f, aug, out, outBias);
 }
 
 // Conjugate-gradient rows (mode 2), in f32 lanes (4 per vector; the `implicit` library's
@@ -337,16 +329,7 @@ function explicitRowsF32(
     storeLane(b2, 8, row, f, aug, out, outBias);
     held = -1;
   }
-  if (held >= 0) {
-    // A lone last system: lane 1 repeats it (a well-posed copy; its answer is dropped).
-    for (let k = 0; k < n * n; k++) {
-      const e = H + <usize>k * 16;
-      store<f64>(e + 8, load<f64>(e));
-    }
-    for (let a = 0; a < n; a++) store<f64>(b2 + <usize>a * 16 + 8, load<f64>(b2 + <usize>a * 16));
-    solvePair(H, b2, inv, n);
-    storeLane(b2, 0, held, f, aug, out, outBias);
-  }
+  if (held >= 0) solveLone(H, b2, inv, n, held, f, aug, out, outBias);
 }
 
 // Gf[a][0..a] += sum_k z_k[a] z_k[0..a] over the K gathered rows z_k of Zf (stride zrow),
@@ -428,9 +411,22 @@ function gramChunk(Gf: usize, zrow: usize, Zf: usize, K: i32, n: i32, first: boo
   if (outBias) store<f32>(outBias + <usize>row * 4, aug ? <f32>load<f64>(b2 + <usize>f * 16 + lane) : 0);
 }
 
+// A lone last system (held in lane 0 of the interleaved pair, row `row`): lane 1 repeats it
+// (a well-posed copy whose answer is dropped), the pair is solved and lane 0 stored. The
+// end of both paired row solvers (als_rows' exact rows and explicitRowsF32).
+function solveLone(H: usize, b2: usize, inv: usize, n: i32, row: i32, f: i32, aug: bool, out: usize, outBias: usize): void {
+  for (let k = 0; k < n * n; k++) {
+    const e = H + <usize>k * 16;
+    store<f64>(e + 8, load<f64>(e));
+  }
+  for (let a = 0; a < n; a++) store<f64>(b2 + <usize>a * 16 + 8, load<f64>(b2 + <usize>a * 16));
+  solvePair(H, b2, inv, n);
+  storeLane(b2, 0, row, f, aug, out, outBias);
+}
+
 // Two SPD systems at once, one per f64x2 lane (H: lower triangles, row-major n x n of lane
 // pairs, overwritten by the Cholesky factors; b2 by the solutions; inv: n lane pairs of
-// scratch). The arithmetic of choleskySolveInPlace in small-spd.ts (dpotf2's Cholesky-Banachiewicz order, the
+// scratch). The arithmetic of choleskySolveInPlace in src/kernels/small-spd-solve.ts (dpotf2's Cholesky-Banachiewicz order, the
 // same 1e-12 * max-diagonal floor for a non-positive pivot, per lane) but every operation is
 // a full-width vector one: the scalar Cholesky of one system runs short dot products whose
 // set-up and horizontal sums cost as much as their multiply-adds at n ~ 50, which made the
