@@ -118,7 +118,8 @@ export const nmfInstrument: Instrument = {
     );
     const solverInput = solverSelect.querySelector('select')!;
     const play = h('button', { type: 'button', 'data-action': 'play', 'aria-pressed': 'false' }, 'Play');
-    s.controls.append(kSlider.element, iters.element, h('div', { class: 'control control-button' }, play), solverSelect);
+    s.controls.append(kSlider.element, iters.element, solverSelect);
+    s.buttons.prepend(play);
 
     const error = readout('rel-error', h('span', {}, 'NMF error ', inlineMath(row(norm(row(mi('A'), mo('−'), mi('W'), mi('H'))), mo('/'), norm(mi('A'))), 'norm of A minus W H over norm of A')));
     const nonneg = readout('nonnegative', 'All entries of W, H ≥ 0');
