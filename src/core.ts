@@ -106,6 +106,10 @@ export type { RatingsCsr, IdSpace, FromTriplesOptions, RatingsStats, CountSummar
 export { mapIdSpace, sequentialIdSpace } from './models/recommend/data/id-space.js';
 export { syntheticRatings, plantedRatings } from './models/recommend/data/synthetic.js';
 export type { SyntheticRatingsOptions, PlantedTruth } from './models/recommend/data/synthetic.js';
+// Parquet and Arrow ratings from bytes (no file system: browsers too); file readers in io/index.ts.
+export { parseParquetRatings } from './io/parquet-read.js';
+export type { ParquetPart } from './io/parquet-read.js';
+export { parseArrowRatings, parseArrowMatrix } from './io/arrow-read.js';
 export { randomSplit, userHoldout, timeSplit, kFold } from './models/recommend/data/split.js';
 export type { TrainTest, RandomSplitOptions, UserHoldoutOptions, TimeSplitOptions, KFoldOptions } from './models/recommend/data/split.js';
 export { rmse, mae, rankingMetrics, precisionAtK, recallAtK, ndcgAtK, mapAtK, catalogCoverage, relevantItems } from './models/recommend/evaluation/metrics.js';

@@ -34,9 +34,9 @@ export { readSafetensors, openSafetensors, writeSafetensors } from './safetensor
 export type { ReadSafetensorsOptions } from './safetensors.js';
 export { readLoraAdapter, writeLoraAdapter, LORA_ADAPTER_WEIGHTS, LORA_ADAPTER_CONFIG } from './lora-adapter.js';
 export type { WriteLoraAdapterOptions } from './lora-adapter.js';
-export { readParquetRatings, parseParquetRatings, readParquetMatrix, readParquetFactors, isParquetPath } from './parquet.js';
-export type { ParquetPart, ReadColumnarMatrixOptions } from './parquet.js';
-export { readArrowRatings, parseArrowRatings, readArrowMatrix, isArrowPath, ARROW_EXTENSIONS } from './arrow.js';
+export { readParquetRatings, readParquetMatrix, readParquetFactors, isParquetPath } from './parquet.js';
+export type { ReadColumnarMatrixOptions } from './parquet.js';
+export { readArrowRatings, readArrowMatrix, isArrowPath, ARROW_EXTENSIONS } from './arrow.js';
 export { RATINGS_COLUMN_NAMES } from './parquet-columns.js';
 export { openParquetWriter } from './parquet-write.js';
 export type { ParquetColumnSpec, ParquetColumnType, ParquetColumnValues, ParquetWriterOptions, ParquetStreamWriter } from './parquet-write.js';
