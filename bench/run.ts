@@ -50,11 +50,20 @@ if (!existsSync(cli) && selected.some((b) => readFileSync(join(here, `${b}.ts`),
   if (r.status !== 0) console.error('bench/run.ts: npm run build:ts failed; those benchmarks will fail');
 }
 
+// Reference interpreters: each script reads its own variable and falls back to a venv of
+// its own or python3; when the shared reference venv (numpy, scipy, scikit-learn,
+// python-control, pyarrow; see the contributor notes) exists, point the unset ones at it.
+const REF_VENV = '/tmp/ref-venv/bin/python';
+const env = { ...process.env };
+if (existsSync(REF_VENV)) {
+  for (const v of ['SKLEARN_PYTHON', 'SKL_PYTHON', 'SCIPY_PYTHON', 'REF_PYTHON', 'CONTROL_PYTHON', 'NUMPY_PYTHON', 'PYARROW_PYTHON']) env[v] ??= REF_VENV;
+}
+
 const results: { name: string; seconds: number; status: string }[] = [];
 for (const name of selected) {
   console.log(`\n## bench/${name}.ts ${passed.join(' ')}\n`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`), ...passed], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`), ...passed], { cwd: root, stdio: 'inherit', env });
   const seconds = (performance.now() - t0) / 1000;
   const status = r.status === 0 ? 'ok' : r.signal ? `killed (${r.signal})` : `failed (exit ${r.status})`;
   results.push({ name, seconds, status });
