@@ -12,7 +12,7 @@ import { parquetHeader, readPage } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { getMaxDefinitionLevel, getSchemaPath, isFlatColumn } from 'hyparquet/src/schema.js';
-import type { AsyncBuffer, DecodedArray, FileMetaData } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, DecodedArray, FileMetaData } from 'hyparquet';
 import type { ColumnDecoder } from 'hyparquet/src/types.js';
 import { compressors } from 'hyparquet-compressors';
 import { ParseError } from '../errors.js';
@@ -39,16 +39,11 @@ export async function readFlatColumn(file: AsyncBuffer, fileName: string, metada
   const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === name);
   const meta = chunk?.meta_data;
   if (!meta) throw new ParseError(fileName, {}, `row group ${g + 1} has no column chunk for '${name}'`);
-  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-  const end = start + Number(meta.total_compressed_size);
-  if (!(start >= 0 && end <= file.byteLength && end > start)) throw new ParseError(fileName, {}, `column '${name}', row group ${g + 1}: byte range ${start}..${end} lies outside the file (${file.byteLength} bytes)`);
-  const buffer = await file.slice(start, end);
+  const buffer = await chunkBytes(file, fileName, meta, name, g);
   const schemaPath = getSchemaPath(metadata.schema, [name]);
   const element = schemaPath[1]!.element;
   const decoder: ColumnDecoder = { pathInSchema: [name], type: meta.type, element, schemaPath, codec: meta.codec, parsers: DEFAULT_PARSERS, compressors, utf8: true };
   const maxDef = getMaxDefinitionLevel(schemaPath);
-  const reader = { view: new DataView(buffer), offset: 0 };
-  let dictionary: DecodedArray | undefined;
   let out: Out | undefined;
   let row = 0;
   const alloc = (like: DecodedArray): Out => {
@@ -58,35 +53,7 @@ export async function readFlatColumn(file: AsyncBuffer, fileName: string, metada
     if (like instanceof BigInt64Array) return new BigInt64Array(rows);
     return new Array<unknown>(rows);
   };
-  while (row < rows && reader.offset < reader.view.byteLength - 1) {
-    const header = parquetHeader(reader);
-    if (header.type === 'DICTIONARY_PAGE') {
-      const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
-      if (data) dictionary = convert(data, decoder);
-      continue;
-    }
-    if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') {
-      reader.offset += header.compressed_page_size;
-      continue;
-    }
-    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
-    reader.offset += header.compressed_page_size;
-    let levels: number[];
-    let data: DecodedArray;
-    let encoding: string;
-    if (header.type === 'DATA_PAGE') {
-      const daph = header.data_page_header!;
-      const page = decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, compressors);
-      const r = readDataPage(page, daph, decoder);
-      levels = r.definitionLevels ?? [];
-      data = r.dataPage;
-      encoding = daph.encoding;
-    } else {
-      const r = readDataPageV2(compressed, header, decoder);
-      levels = r.definitionLevels ?? [];
-      data = r.dataPage;
-      encoding = header.data_page_header_v2!.encoding;
-    }
+  for (const { definitionLevels: levels, data, encoding, dictionary } of dataPages(buffer, decoder, () => row < rows)) {
     const count = levels.length > 0 ? levels.length : data.length;
     if (row + count > rows) throw new ParseError(fileName, {}, `column '${name}', row group ${g + 1}: pages hold more values than the row group's ${rows} rows`);
     if (levels.length > 0) {
@@ -138,41 +105,16 @@ export async function readFixedListColumn(file: AsyncBuffer, fileName: string, m
   const rows = Number(rg.num_rows);
   const meta = rg.columns.find((c) => c.meta_data?.path_in_schema.join('\u0000') === path.join('\u0000'))?.meta_data;
   if (!meta || width < 1) return undefined;
-  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
-  const end = start + Number(meta.total_compressed_size);
-  if (!(start >= 0 && end <= file.byteLength && end > start)) throw new ParseError(fileName, {}, `column '${path[0]}', row group ${g + 1}: byte range ${start}..${end} lies outside the file (${file.byteLength} bytes)`);
-  const buffer = await file.slice(start, end);
+  const buffer = await chunkBytes(file, fileName, meta, path[0]!, g);
   const schemaPath = getSchemaPath(metadata.schema, [...path]);
   const decoder: ColumnDecoder = { pathInSchema: [...path], type: meta.type, element: schemaPath[3]!.element, schemaPath, codec: meta.codec, parsers: DEFAULT_PARSERS, compressors, utf8: true };
-  const reader = { view: new DataView(buffer), offset: 0 };
   const maxDef = getMaxDefinitionLevel(schemaPath);
   const out = new Float32Array(rows * width);
-  let dictionary: DecodedArray | undefined;
   let t = 0; // values so far
-  while (t < out.length && reader.offset < reader.view.byteLength - 1) {
-    const header = parquetHeader(reader);
-    if (header.type === 'DICTIONARY_PAGE') {
-      const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
-      if (data) dictionary = convert(data, decoder);
-      continue;
-    }
-    if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') {
-      reader.offset += header.compressed_page_size;
-      continue;
-    }
-    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
-    reader.offset += header.compressed_page_size;
-    const r =
-      header.type === 'DATA_PAGE'
-        ? readDataPage(decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, compressors), header.data_page_header!, decoder)
-        : readDataPageV2(compressed, header, decoder);
-    const encoding = header.type === 'DATA_PAGE' ? header.data_page_header!.encoding : header.data_page_header_v2!.encoding;
+  for (const { definitionLevels: defs, repetitionLevels: rep, data, encoding, dictionary } of dataPages(buffer, decoder, () => t < out.length)) {
     // Every list present and every element defined: all definition levels at the maximum
     // (v1 pages drop them then; v2 pages keep them).
-    const defs = r.definitionLevels ?? [];
     for (let k = 0; k < defs.length; k++) if (defs[k] !== maxDef) return undefined;
-    const rep = r.repetitionLevels;
-    const data = r.dataPage;
     const n = data.length;
     if (t + n > out.length || rep.length !== n) return undefined;
     for (let k = 0; k < n; k++) if ((rep[k] === 0) !== ((t + k) % width === 0)) return undefined;
@@ -188,4 +130,52 @@ export async function readFixedListColumn(file: AsyncBuffer, fileName: string, m
     t += n;
   }
   return t === out.length ? out : undefined;
+}
+
+/** A decoded data page of a column chunk, with the chunk's dictionary (if it has one). */
+interface DecodedPage {
+  definitionLevels: number[];
+  repetitionLevels: number[];
+  data: DecodedArray;
+  encoding: string;
+  dictionary: DecodedArray | undefined;
+}
+
+/**
+ * The data pages of the column chunk in `buffer`, decompressed and decoded (levels, values,
+ * encoding) by hyparquet's page readers; the dictionary page is decoded on the way and
+ * carried along, other pages (index pages) are skipped. Reads the next page only while
+ * `more()` holds.
+ */
+function* dataPages(buffer: ArrayBuffer, decoder: ColumnDecoder, more: () => boolean): Generator<DecodedPage> {
+  const reader = { view: new DataView(buffer), offset: 0 };
+  let dictionary: DecodedArray | undefined;
+  while (more() && reader.offset < reader.view.byteLength - 1) {
+    const header = parquetHeader(reader);
+    if (header.type === 'DICTIONARY_PAGE') {
+      const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
+      if (data) dictionary = convert(data, decoder);
+      continue;
+    }
+    if (header.type !== 'DATA_PAGE' && header.type !== 'DATA_PAGE_V2') {
+      reader.offset += header.compressed_page_size;
+      continue;
+    }
+    const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    const r =
+      header.type === 'DATA_PAGE'
+        ? readDataPage(decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors), header.data_page_header!, decoder)
+        : readDataPageV2(compressed, header, decoder);
+    const encoding = header.type === 'DATA_PAGE' ? header.data_page_header!.encoding : header.data_page_header_v2!.encoding;
+    yield { definitionLevels: r.definitionLevels ?? [], repetitionLevels: r.repetitionLevels, data: r.dataPage, encoding, dictionary };
+  }
+}
+
+/** The bytes of a column chunk, its byte range checked against the file first. */
+async function chunkBytes(file: AsyncBuffer, fileName: string, meta: ColumnMetaData, column: string, g: number): Promise<ArrayBuffer> {
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  const end = start + Number(meta.total_compressed_size);
+  if (!(start >= 0 && end <= file.byteLength && end > start)) throw new ParseError(fileName, {}, `column '${column}', row group ${g + 1}: byte range ${start}..${end} lies outside the file (${file.byteLength} bytes)`);
+  return file.slice(start, end);
 }
