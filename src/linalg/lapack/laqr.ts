@@ -241,17 +241,31 @@ function loadReflectors(m: number, k: number): void {
 
 // A := H_{k-1} ... H_0 A (= Q^T A) on rows 0..m-1 of `cols` columns at (off, lda).
 function reflectLeft(m: number, k: number, A: FloatArray, off: number, lda: number, cols: number): void {
+  reflectVectors(m, k, A, off, 1, lda, cols);
+}
+
+// A := A H_0 ... H_{k-1} (= A Q) on columns 0..m-1 (at off, lda) of `rows` rows.
+function reflectRight(m: number, k: number, A: FloatArray, off: number, lda: number, rows: number): void {
+  reflectVectors(m, k, A, off, lda, 1, rows);
+}
+
+// The swap's reflectors applied to `count` vectors of m entries: entry e of vector c at
+// off + e * step + c * next (a column of A for Q^T A, a row for A Q: the same arithmetic).
+function reflectVectors(m: number, k: number, A: FloatArray, off: number, step: number, next: number, count: number): void {
   loadReflectors(m, k);
   const t0 = RF[0]!, w10 = RF[1]!, w20 = RF[2]!, w30 = RF[3]!;
   const t1 = RF[4]!, w21 = RF[5]!, w31 = RF[6]!;
   const four = m > 3;
   const two = k > 1;
-  for (let c = 0; c < cols; c++) {
-    const p = off + c * lda;
-    let a0 = A[p]!;
-    let a1 = A[p + 1]!;
-    let a2 = A[p + 2]!;
-    let a3 = four ? A[p + 3]! : 0;
+  for (let c = 0; c < count; c++) {
+    const p0 = off + c * next;
+    const p1 = p0 + step;
+    const p2 = p1 + step;
+    const p3 = p2 + step;
+    let a0 = A[p0]!;
+    let a1 = A[p1]!;
+    let a2 = A[p2]!;
+    let a3 = four ? A[p3]! : 0;
     let s = (a0 + w10 * a1 + w20 * a2 + w30 * a3) * t0;
     a0 -= s;
     a1 -= s * w10;
@@ -263,43 +277,10 @@ function reflectLeft(m: number, k: number, A: FloatArray, off: number, lda: numb
       a2 -= s * w21;
       a3 -= s * w31;
     }
-    A[p] = a0;
-    A[p + 1] = a1;
-    A[p + 2] = a2;
-    if (four) A[p + 3] = a3;
-  }
-}
-
-// A := A H_0 ... H_{k-1} (= A Q) on columns 0..m-1 (at off, lda) of `rows` rows.
-function reflectRight(m: number, k: number, A: FloatArray, off: number, lda: number, rows: number): void {
-  loadReflectors(m, k);
-  const t0 = RF[0]!, w10 = RF[1]!, w20 = RF[2]!, w30 = RF[3]!;
-  const t1 = RF[4]!, w21 = RF[5]!, w31 = RF[6]!;
-  const four = m > 3;
-  const two = k > 1;
-  const c1 = off + lda;
-  const c2 = c1 + lda;
-  const c3 = c2 + lda;
-  for (let i = 0; i < rows; i++) {
-    let a0 = A[off + i]!;
-    let a1 = A[c1 + i]!;
-    let a2 = A[c2 + i]!;
-    let a3 = four ? A[c3 + i]! : 0;
-    let s = (a0 + a1 * w10 + a2 * w20 + a3 * w30) * t0;
-    a0 -= s;
-    a1 -= s * w10;
-    a2 -= s * w20;
-    a3 -= s * w30;
-    if (two) {
-      s = (a1 + a2 * w21 + a3 * w31) * t1;
-      a1 -= s;
-      a2 -= s * w21;
-      a3 -= s * w31;
-    }
-    A[off + i] = a0;
-    A[c1 + i] = a1;
-    A[c2 + i] = a2;
-    if (four) A[c3 + i] = a3;
+    A[p0] = a0;
+    A[p1] = a1;
+    A[p2] = a2;
+    if (four) A[p3] = a3;
   }
 }
 
