@@ -107,12 +107,23 @@ test('recommend predict|top|similar serve a Spark model directory', async () => 
   assert.ok(JSON.stringify(top).includes(String(want.items[want.dots[0]!.indexOf(Math.max(...want.dots[0]!))])));
   const sim = await run('recommend', 'similar', '--model', MODEL, '--item', String(want.items[0]), '-n', '2');
   assert.equal(sim.code, 0, sim.err);
+  // --rating-range clips a Spark model's predictions (Spark does not record a range);
+  // --implicit makes them preference scores.
+  const big = want.dots[0]!.findIndex((d) => d > 0.1);
+  const c = json(await run('recommend', 'predict', '--model', MODEL, '--user', String(want.users[0]), '--item', String(want.items[big]), '--rating-range', '0,0.1', '--json'));
+  assert.equal(c['prediction'], 0.1);
+  assert.equal(c['clipped'], true);
+  const im = json(await run('recommend', 'predict', '--model', MODEL, '--user', String(want.users[2]), '--item', String(want.items[3]), '--implicit', '--json'));
+  assert.equal(im['kind'], 'implicit');
+  assertFails(await run('recommend', 'predict', '--model', MODEL, '--user', '1', '--item', '2', '--rating-range', '5,1'), 2, /--rating-range must be two numbers min,max with min <= max, got '5,1'/);
+  assertFails(await run('recommend', 'predict', '--model', MODEL, '--user', '1', '--item', '2', '--rating-range', '1,x'), 2, /--rating-range must be/);
 });
 
 test('recommend train reads Parquet and Arrow; export --format spark reproduces predictions; --format parquet writes plain tables', async () => {
   const model = join(dir, 'm.lrm');
   const t = json(await run('recommend', 'train', '--ratings', join(D, 'ratings-zstd.parquet'), '--algo', 'als', '--factors', '3', '--epochs', '5', '--out', model, '--json'));
   assert.ok(t !== undefined);
+  assertFails(await run('recommend', 'predict', '--model', model, '--user', '1', '--item', '2', '--rating-range', '1,5'), 2, /--rating-range applies to Spark model directories; .*m\.lrm is a lowrank model/);
   const ev = await run('recommend', 'evaluate', '--train', join(D, 'ratings.feather'), '--test', join(D, 'ratings-parts'), '--algo', 'baseline', '--json');
   assert.equal(ev.code, 0, ev.err);
   const bad = await run('recommend', 'train', '--ratings', join(D, 'matrix.parquet'), '--algo', 'als', '--out', join(dir, 'x.lrm'));

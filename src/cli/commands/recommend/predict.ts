@@ -1,7 +1,7 @@
 /** `lowrank recommend predict --model model.lrm --user 196 --item 242`: one predicted rating. */
 import type { Command } from 'commander';
 import { formatPairs, human, printJson, stdoutOf } from '../../output.js';
-import { modelOption, readModel } from './shared.js';
+import { addSparkModelOptions, modelOption, readModel, type SparkModelFlags } from './shared.js';
 
 function coldNote(c: string, user: string, item: string): string | undefined {
   switch (c) {
@@ -14,15 +14,15 @@ function coldNote(c: string, user: string, item: string): string | undefined {
 
 /** Register `lowrank recommend predict`. */
 export function registerPredict(rec: Command): void {
-  rec
+  const command = rec
     .command('predict')
     .description("predict a user's rating of an item (says when a cold-start fallback was used)")
     .addOption(modelOption())
     .requiredOption('--user <id>', 'user ID as in the ratings file')
     .requiredOption('--item <id>', 'item ID as in the ratings file')
-    .option('--json', 'print one JSON object')
-    .action(async (opts: { model: string; user: string; item: string; json?: boolean }, cmd: Command) => {
-      const model = await readModel(opts.model);
+    .option('--json', 'print one JSON object');
+  addSparkModelOptions(command).action(async (opts: { model: string; user: string; item: string; json?: boolean } & SparkModelFlags, cmd: Command) => {
+      const model = await readModel(opts.model, opts);
       const p = model.predict(opts.user, opts.item);
       const note = coldNote(p.coldStart, opts.user, opts.item);
       if (opts.json) {

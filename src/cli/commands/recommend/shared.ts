@@ -11,10 +11,11 @@ import type { RecommenderEstimator } from '../../../models/recommend/algorithms/
 import { FunkSVD } from '../../../models/recommend/algorithms/funk-svd.js';
 import { ImplicitALS } from '../../../models/recommend/algorithms/implicit-als.js';
 import { loadModel } from '../../../io/model-file.js';
+import { isSparkModelDir, type LoadSparkModelOptions } from '../../../io/spark.js';
 import type { LatentFactorModel } from '../../../models/recommend/model/latent-factor-model.js';
 import type { Ratings } from '../../../models/recommend/data/ratings.js';
 import { SVDpp } from '../../../models/recommend/algorithms/svdpp.js';
-import { count, flagOption, integer, number } from '../../flags.js';
+import { count, flagOption, integer, list, number } from '../../flags.js';
 import { onFile, textReadOptions, UsageError, type TextInputFlags } from '../../options.js';
 import { withProgressAsync } from '../../progress-bar.js';
 import { timedAsync, type Timed } from '../../timing.js';
@@ -96,9 +97,37 @@ export async function loadRatings(path: string, o: TextInputFlags): Promise<Rati
   return withProgressAsync(`read ${path}`, (onProgress) => onFile(path, () => readRatings(path, { ...textReadOptions(o), onProgress })));
 }
 
-/** A model file written by `recommend train`. */
-export async function readModel(path: string): Promise<LatentFactorModel> {
-  return onFile(path, () => loadModel(path));
+/**
+ * What a Spark ALSModel directory cannot say about itself (its metadata records rank and
+ * columns only): flags of the commands that read `--model`.
+ */
+export interface SparkModelFlags {
+  ratingRange?: number[];
+  implicit?: boolean;
+}
+
+/** Add the {@link SparkModelFlags} options to a command that reads `--model`. */
+export function addSparkModelOptions(command: Command): Command {
+  return command
+    .addOption(flagOption('--rating-range <min,max>', 'Spark model directories: clip predictions to [min, max] (default: no clipping, as Spark)', list(number())))
+    .option('--implicit', 'Spark model directories: the model was trained with implicitPrefs (its predictions are preference scores)');
+}
+
+/**
+ * A model: a file written by `recommend train`, or a Spark ALSModel directory read with the
+ * {@link SparkModelFlags} (which a lowrank model file does not take: it keeps what it was
+ * trained with).
+ */
+export async function readModel(path: string, spark: SparkModelFlags = {}): Promise<LatentFactorModel> {
+  const given = (['ratingRange', 'implicit'] as const).filter((k) => spark[k] !== undefined);
+  const flag = { ratingRange: '--rating-range', implicit: '--implicit' } as const;
+  const r = spark.ratingRange;
+  if (r !== undefined && !(r.length === 2 && r[0]! <= r[1]!)) throw new UsageError(`--rating-range must be two numbers min,max with min <= max, got '${r.join(',')}'`);
+  if (given.length > 0 && !(await isSparkModelDir(path))) {
+    throw new UsageError(`${given.map((k) => flag[k]).join(', ')} ${given.length > 1 ? 'apply' : 'applies'} to Spark model directories; ${path} is a lowrank model, which keeps the settings it was trained with`);
+  }
+  const options: LoadSparkModelOptions = { implicit: spark.implicit, ratingRange: r && [r[0]!, r[1]!] };
+  return onFile(path, () => loadModel(path, options));
 }
 
 // fitAsync, not fit: the same model, but the event loop gets a turn every few milliseconds,
