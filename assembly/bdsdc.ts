@@ -14,6 +14,7 @@
 // Indexing: as in the TypeScript, LAPACK's 1-based formulas over shifted offsets, e.g.
 // U(i, j) at index uo + i + j * ldu with uo = -1 - ldu. Indices are i32 and may be negative
 // in intermediate sums only; an address is base + index * 8 modulo 2^32 (wasm32).
+import { hypot } from './hypot';
 import { nrm2 } from './level1';
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -24,30 +25,6 @@ import { nrm2 } from './level1';
 /** Unit roundoff 2^-53 (machine.ts ROUNDOFF) and precision 2^-52 (PRECISION). */
 const ROUNDOFF: f64 = 1.1102230246251565e-16;
 const PRECISION: f64 = 2.220446049250313e-16;
-
-// Math.hypot of two numbers as V8 computes it (divide by the larger magnitude, compensated
-// sum of squares, sqrt, multiply back), so that results match the TypeScript path bit for
-// bit in Node; AssemblyScript's own Math.hypot (musl's) can differ in the last bit.
-function hypot(a: f64, b: f64): f64 {
-  const x = Math.abs(a);
-  const y = Math.abs(b);
-  if (x == Infinity || y == Infinity) return Infinity;
-  if (isNaN(x) || isNaN(y)) return NaN;
-  const max = Math.max(x, y);
-  if (max == 0) return 0;
-  let sum: f64 = 0;
-  let comp: f64 = 0;
-  let t = x / max;
-  let summand = t * t - comp;
-  let prelim = sum + summand;
-  comp = prelim - sum - summand;
-  sum = prelim;
-  t = y / max;
-  summand = t * t - comp;
-  prelim = sum + summand;
-  sum = prelim;
-  return Math.sqrt(sum) * max;
-}
 
 // ------------------------------------------------------------------ Jacobi leaf
 

@@ -17,7 +17,8 @@ export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_
 export { als_rows, als_work_doubles } from './als';
 export { nmf_cd_sweep, nmf_gram_rows, nmf_mu_ratio } from './nmf';
 import { lasd23, lasd3Right, lasdqLeaf } from './bdsdc';
-import { laedFinish, laedMerge, steqrVectors } from './stedc';
+import { laedFinish, laedMerge } from './stedc';
+import { steqrVectors } from './steqr';
 export { dgeqr_small, dgesvd_small, dgesvd_small_work, dsyev_small, dsyev_small_work, dgetrf_small } from './small';
 
 /** 1 when this module was built with relaxed-SIMD FMA. */

@@ -124,3 +124,25 @@ export function nrm2<T>(n: i32, x: usize, incx: i32): f64 {
   }
   return (sqrt<f64>(acc) / t) / pre;
 }
+
+/** Columns x, y (nrows each, contiguous) := [c x + s y, c y - s x]. */
+@inline export function rot2(nrows: i32, x: usize, y: usize, c: f64, s: f64): void {
+  const vc = f64x2.splat(c);
+  const vs = f64x2.splat(s);
+  const vns = f64x2.splat(-s);
+  let i = 0;
+  for (; i + 2 <= nrows; i += 2) {
+    const o = <usize>i << 3;
+    const xv = v128.load(x + o);
+    const yv = v128.load(y + o);
+    v128.store(x + o, vmadd<f64>(vs, yv, f64x2.mul(vc, xv)));
+    v128.store(y + o, vmadd<f64>(vns, xv, f64x2.mul(vc, yv)));
+  }
+  if (i < nrows) {
+    const o = <usize>i << 3;
+    const xs = load<f64>(x + o);
+    const ys = load<f64>(y + o);
+    store<f64>(x + o, c * xs + s * ys);
+    store<f64>(y + o, c * ys - s * xs);
+  }
+}

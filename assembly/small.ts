@@ -7,7 +7,8 @@
 // rather than in arithmetic (issue 20, item 5): here the whole factorization runs in WASM
 // on data that stays in L1/L2, unblocked, as LAPACK itself does below its crossover
 // points (ILAENV's NX). f64 only; callers compute float32 input in float64.
-import { axpy, dot, nrm2, scal } from './level1';
+import { axpy, dot, nrm2, rot2, scal } from './level1';
+import { steqrVectors } from './steqr';
 import { vmadd } from './simd';
 import { orm2trLower, sytd2Lower } from './sytd2';
 
@@ -362,28 +363,6 @@ function lasv2(f: f64, g: f64, h: f64): void {
   else tsign = sign(1, svSnr) * sign(1, svSnl) * sign(1, h);
   svMax = sign(ssmax, tsign);
   svMin = sign(ssmin, tsign * sign(1, f) * sign(1, h));
-}
-
-/** Columns x, y (nrows each, contiguous) := [c x + s y, c y - s x]. */
-@inline function rot2(nrows: i32, x: usize, y: usize, c: f64, s: f64): void {
-  const vc = f64x2.splat(c);
-  const vs = f64x2.splat(s);
-  const vns = f64x2.splat(-s);
-  let i = 0;
-  for (; i + 2 <= nrows; i += 2) {
-    const o = <usize>i << 3;
-    const xv = v128.load(x + o);
-    const yv = v128.load(y + o);
-    v128.store(x + o, vmadd<f64>(vs, yv, f64x2.mul(vc, xv)));
-    v128.store(y + o, vmadd<f64>(vns, xv, f64x2.mul(vc, yv)));
-  }
-  if (i < nrows) {
-    const o = <usize>i << 3;
-    const xs = load<f64>(x + o);
-    const ys = load<f64>(y + o);
-    store<f64>(x + o, c * xs + s * ys);
-    store<f64>(y + o, c * ys - s * xs);
-  }
 }
 
 /**
@@ -794,282 +773,9 @@ export function dgesvd_small(m: i32, n: i32, a: usize, lda: i32, s: usize, u: us
 
 // ---------------------------------------------------------------- symmetric eigenproblem
 
-
 /** eigh's safe range for max |a_ij| (LAPACK dsyevd): sqrt(safmin / eps) and its inverse. */
 const RMIN: f64 = Math.sqrt(SAFMIN / EPS);
 const RMAX: f64 = Math.sqrt(1 / (SAFMIN / EPS));
-/** dsteqr's block scaling range and its squared tolerance. */
-const EPS2: f64 = EPS * EPS;
-const SSFMAX: f64 = Math.sqrt(1 / SAFMIN) / 3;
-const SSFMIN: f64 = Math.sqrt(SAFMIN) / EPS2;
-
-/** sqrt(a^2 + b^2) without avoidable overflow/underflow (steqr.ts hypot2). */
-@inline function hypot2(a: f64, b: f64): f64 {
-  const s = a * a + b * b;
-  if (s > 1e-290 && s < 1e290) return Math.sqrt(s);
-  return Math.hypot(a, b);
-}
-
-// Output of laev2.
-let evRt1: f64 = 0;
-let evRt2: f64 = 0;
-let evCs: f64 = 1;
-let evSn: f64 = 0;
-
-/**
- * Eigen-decomposition of [[a, b], [b, c]] (LAPACK dlaev2): rt1 (larger absolute value),
- * rt2, and [cs sn] the unit eigenvector of rt1. Mirrors laev2 in src/linalg/lapack/steqr.ts.
- */
-function laev2(a: f64, b: f64, c: f64): void {
-  const sm = a + c;
-  const df = a - c;
-  const adf = Math.abs(df);
-  const tb = b + b;
-  const ab = Math.abs(tb);
-  let acmx = c;
-  let acmn = a;
-  if (Math.abs(a) > Math.abs(c)) {
-    acmx = a;
-    acmn = c;
-  }
-  let rt: f64;
-  if (adf > ab) rt = adf * Math.sqrt(1 + (ab / adf) * (ab / adf));
-  else if (adf < ab) rt = ab * Math.sqrt(1 + (adf / ab) * (adf / ab));
-  else rt = ab * Math.SQRT2;
-  let sgn1: i32;
-  if (sm < 0) {
-    evRt1 = 0.5 * (sm - rt);
-    sgn1 = -1;
-    evRt2 = (acmx / evRt1) * acmn - (b / evRt1) * b;
-  } else if (sm > 0) {
-    evRt1 = 0.5 * (sm + rt);
-    sgn1 = 1;
-    evRt2 = (acmx / evRt1) * acmn - (b / evRt1) * b;
-  } else {
-    evRt1 = 0.5 * rt;
-    evRt2 = -0.5 * rt;
-    sgn1 = 1;
-  }
-  let cs: f64;
-  let sgn2: i32;
-  if (df >= 0) {
-    cs = df + rt;
-    sgn2 = 1;
-  } else {
-    cs = df - rt;
-    sgn2 = -1;
-  }
-  let cs1: f64;
-  let sn1: f64;
-  if (Math.abs(cs) > ab) {
-    const ct = -tb / cs;
-    sn1 = 1 / Math.sqrt(1 + ct * ct);
-    cs1 = ct * sn1;
-  } else if (ab == 0) {
-    cs1 = 1;
-    sn1 = 0;
-  } else {
-    const tn = -cs / tb;
-    cs1 = 1 / Math.sqrt(1 + tn * tn);
-    sn1 = tn * cs1;
-  }
-  if (sgn1 == sgn2) {
-    const tn = cs1;
-    cs1 = -sn1;
-    sn1 = tn;
-  }
-  evCs = cs1;
-  evSn = sn1;
-}
-
-/**
- * Columns j, j+1 of Z (nz rows, column stride zcs bytes) by [c -s; s c] from the right
- * (steqr.ts rotCols): z_j' = c z_j + s z_j1, z_j1' = c z_j1 - s z_j.
- */
-@inline function rotZ(z: usize, zcs: usize, nz: i32, j: i32, c: f64, s: f64): void {
-  if (c == 1 && s == 0) return;
-  const x = z + <usize>j * zcs;
-  rot2(nz, x, x + zcs, c, s);
-}
-
-/** One implicit QL (`ql`) or QR sweep with Wilkinson's shift (steqr.ts sweep, operation for operation). */
-function steqrSweep(ql: bool, l: i32, m: i32, d: usize, e: usize, z: usize, zcs: usize, nz: i32): void {
-  const step = ql ? -1 : 1;
-  const near = ql ? 1 : 0;
-  const far = 1 - near;
-  const first = ql ? m - 1 : m;
-  const last = ql ? l : l - 1;
-  const zsign: f64 = ql ? -1 : 1;
-  // Wilkinson's start.
-  const dl = f64At(d, l);
-  const el = f64At(e, last);
-  let g = (f64At(d, l - step) - dl) / (2 * el);
-  const r0 = hypot2(g, 1);
-  g = f64At(d, m) - dl + el / (g + (g >= 0 ? Math.abs(r0) : -Math.abs(r0)));
-  let s: f64 = 1;
-  let c: f64 = 1;
-  let p: f64 = 0;
-  for (let i = first; i != last + step; i += step) {
-    const f = s * f64At(e, i);
-    const b = c * f64At(e, i);
-    let r: f64;
-    if (f == 0) {
-      c = 1;
-      s = 0;
-      r = g;
-    } else if (g == 0) {
-      c = 0;
-      s = 1;
-      r = f;
-    } else {
-      r = hypot2(g, f);
-      c = g / r;
-      s = f / r;
-      if (Math.abs(g) > Math.abs(f) && c < 0) {
-        c = -c;
-        s = -s;
-        r = -r;
-      }
-    }
-    if (i != first) f64Set(e, i - step, r);
-    g = f64At(d, i + near) - p;
-    r = (f64At(d, i + far) - g) * s + 2 * c * b;
-    p = s * r;
-    f64Set(d, i + near, g + p);
-    g = c * r - b;
-    // rotCols(Z, i, c, zsign s): z_i1' = c z_i1 - s' z_i, z_i' = s' z_i1 + c z_i.
-    rotZ(z, zcs, nz, i, c, zsign * s);
-  }
-  f64Set(d, l, f64At(d, l) - p);
-  f64Set(e, last, g);
-}
-
-/** Scale d[lo..hi], e[lo..hi-1] by f. */
-function scaleBlock(d: usize, e: usize, lo: i32, hi: i32, f: f64): void {
-  for (let i = lo; i <= hi; i++) f64Set(d, i, f64At(d, i) * f);
-  for (let i = lo; i < hi; i++) f64Set(e, i, f64At(e, i) * f);
-}
-
-/**
- * Eigenvalues (ascending, into d) and vectors (rotations applied to the columns of Z, nz
- * rows) of the symmetric tridiagonal (d, e) by implicit QL/QR with Wilkinson shifts (LAPACK
- * dsteqr), mirroring steqr in src/linalg/lapack/steqr.ts: split at negligible
- * off-diagonals, scale each block into [SSFMIN, SSFMAX], QL when its top is larger than
- * its bottom, QR otherwise. Returns 0, or the number of unconverged off-diagonal entries
- * after 30 n sweeps.
- */
-function steqrCols(n: i32, d: usize, e: usize, z: usize, ldz: i32, nz: i32): i32 {
-  if (n <= 1) return 0;
-  const zcs = <usize>ldz << 3;
-  const nmaxit = n * 30;
-  let jtot = 0;
-  let l1 = 0;
-  while (l1 < n) {
-    if (l1 > 0) f64Set(e, l1 - 1, 0);
-    // The unreduced block lo..hi.
-    const lo = l1;
-    let hi = l1;
-    for (; hi < n - 1; hi++) {
-      const tst = Math.abs(f64At(e, hi));
-      if (tst == 0) break;
-      if (tst <= Math.sqrt(Math.abs(f64At(d, hi))) * Math.sqrt(Math.abs(f64At(d, hi + 1))) * EPS) {
-        f64Set(e, hi, 0);
-        break;
-      }
-    }
-    l1 = hi + 1;
-    if (hi == lo) continue;
-    let anorm: f64 = 0;
-    for (let i = lo; i <= hi; i++) anorm = Math.max(anorm, Math.abs(f64At(d, i)));
-    for (let i = lo; i < hi; i++) anorm = Math.max(anorm, Math.abs(f64At(e, i)));
-    if (anorm == 0) continue;
-    let unscale: f64 = 1;
-    if (anorm > SSFMAX) {
-      scaleBlock(d, e, lo, hi, SSFMAX / anorm);
-      unscale = anorm / SSFMAX;
-    } else if (anorm < SSFMIN) {
-      scaleBlock(d, e, lo, hi, SSFMIN / anorm);
-      unscale = anorm / SSFMIN;
-    }
-    const ql = !(Math.abs(f64At(d, hi)) < Math.abs(f64At(d, lo)));
-    let l = ql ? lo : hi;
-    const lend = ql ? hi : lo;
-    if (ql) {
-      while (l <= lend) {
-        let m = l;
-        for (; m < lend; m++) {
-          const t = Math.abs(f64At(e, m));
-          if (t * t <= EPS2 * Math.abs(f64At(d, m)) * Math.abs(f64At(d, m + 1)) + SAFMIN) break;
-        }
-        if (m < lend) f64Set(e, m, 0);
-        if (m == l) {
-          l++;
-          continue;
-        }
-        if (m == l + 1) {
-          laev2(f64At(d, l), f64At(e, l), f64At(d, l + 1));
-          rotZ(z, zcs, nz, l, evCs, evSn);
-          f64Set(d, l, evRt1);
-          f64Set(d, l + 1, evRt2);
-          f64Set(e, l, 0);
-          l += 2;
-          continue;
-        }
-        if (jtot == nmaxit) break;
-        jtot++;
-        steqrSweep(true, l, m, d, e, z, zcs, nz);
-      }
-    } else {
-      while (l >= lend) {
-        let m = l;
-        for (; m > lend; m--) {
-          const t = Math.abs(f64At(e, m - 1));
-          if (t * t <= EPS2 * Math.abs(f64At(d, m)) * Math.abs(f64At(d, m - 1)) + SAFMIN) break;
-        }
-        if (m > lend) f64Set(e, m - 1, 0);
-        if (m == l) {
-          l--;
-          continue;
-        }
-        if (m == l - 1) {
-          laev2(f64At(d, l - 1), f64At(e, l - 1), f64At(d, l));
-          rotZ(z, zcs, nz, l - 1, evCs, evSn);
-          f64Set(d, l - 1, evRt1);
-          f64Set(d, l, evRt2);
-          f64Set(e, l - 1, 0);
-          l -= 2;
-          continue;
-        }
-        if (jtot == nmaxit) break;
-        jtot++;
-        steqrSweep(false, l, m, d, e, z, zcs, nz);
-      }
-    }
-    if (unscale != 1) scaleBlock(d, e, lo, hi, unscale);
-    if (jtot >= nmaxit) {
-      let bad = 0;
-      for (let i = 0; i < n - 1; i++) if (f64At(e, i) != 0) bad++;
-      if (bad > 0) return bad;
-    }
-  }
-  // Ascending, columns of Z alike (selection sort: at most n - 1 swaps).
-  for (let i = 0; i < n - 1; i++) {
-    let k = i;
-    let p = f64At(d, i);
-    for (let j = i + 1; j < n; j++) {
-      if (f64At(d, j) < p) {
-        k = j;
-        p = f64At(d, j);
-      }
-    }
-    if (k != i) {
-      f64Set(d, k, f64At(d, i));
-      f64Set(d, i, p);
-      swapCols(nz, z + <usize>i * zcs, z + <usize>k * zcs);
-    }
-  }
-  return 0;
-}
 
 /** Bytes of scratch {@link dsyev_small} needs for order n. */
 export function dsyev_small_work(n: i32): i32 {
@@ -1116,7 +822,7 @@ export function dsyev_small(n: i32, a: usize, lda: i32, upper: i32, w: usize, z:
     f64Set(col, j, 1);
   }
   orm2trLower(n, n, a, lda, tau, z, ldz);
-  const info = steqrCols(n, w, e, z, ldz, n);
+  const info = steqrVectors(n, w, e, z, ldz, n, true);
   if (sigma != 1) for (let i = 0; i < n; i++) f64Set(w, i, f64At(w, i) / sigma);
   return info;
 }

@@ -1,6 +1,6 @@
 /**
  * WASM kernels for the scalar work of the divide-and-conquer solvers (assembly/bdsdc.ts,
- * assembly/stedc.ts): the Jacobi leaf of the bidiagonal SVD, its merge up to the gemms
+ * assembly/stedc.ts, the QL/QR leaves in assembly/steqr.ts): the Jacobi leaf of the bidiagonal SVD, its merge up to the gemms
  * (LAPACK dlasd2 + dlasd3 with dlasd4), the arrow matrix's right vectors, and the
  * tridiagonal merge before and after its gemms (dlaed2/dlaed3 with dlaed4). The gemms
  * themselves stay with the TypeScript callers (src/linalg/lapack/lasd-merge.ts, stedc.ts),
