@@ -10,7 +10,7 @@
 import { axpy, dot, nrm2, rot2, scal } from './level1';
 import { steqrVectors } from './steqr';
 import { vmadd } from './simd';
-import { orm2trLower, sytd2Lower } from './sytd2';
+import { larfg, orm2trLower, sytd2Lower } from './sytd2';
 
 /** LAPACK dlamch('E') (the unit roundoff) and dlamch('S'). */
 const EPS: f64 = 1.1102230246251565e-16;
@@ -28,38 +28,6 @@ const BIGNUM: f64 = 1 / SMLNUM;
 }
 @inline function f64Set(p: usize, i: i32, v: f64): void {
   store<f64>(p + (<usize>i << 3), v);
-}
-
-/**
- * Reflector H with H [alpha; x] = [beta; 0] (LAPACK dlarfg), alpha at `p`, x the m - 1
- * contiguous elements after it. On return p holds beta, x holds v[1..m), and the result is
- * tau (0 when H = I). Same arithmetic as larfg in src/linalg/lapack/householder.ts.
- */
-function larfg(m: i32, p: usize): f64 {
-  if (m <= 1) return 0;
-  const x = p + 8;
-  let xnorm = nrm2<f64>(m - 1, x, 1);
-  let alpha = load<f64>(p);
-  if (xnorm == 0) return 0;
-  let beta = alpha >= 0 ? -Math.hypot(alpha, xnorm) : Math.hypot(alpha, xnorm);
-  let knt = 0;
-  if (Math.abs(beta) < SAFMIN_OVER_EPS) {
-    // x and beta may be inaccurate: scale up (at most 20 times) and recompute.
-    const rsafmn = 1 / SAFMIN_OVER_EPS;
-    do {
-      knt++;
-      scal<f64>(m - 1, rsafmn, x, 1);
-      beta *= rsafmn;
-      alpha *= rsafmn;
-    } while (Math.abs(beta) < SAFMIN_OVER_EPS && knt < 20);
-    xnorm = nrm2<f64>(m - 1, x, 1);
-    beta = alpha >= 0 ? -Math.hypot(alpha, xnorm) : Math.hypot(alpha, xnorm);
-  }
-  const tau = (beta - alpha) / beta;
-  scal<f64>(m - 1, 1 / (alpha - beta), x, 1);
-  for (let j = 0; j < knt; j++) beta *= SAFMIN_OVER_EPS;
-  store<f64>(p, beta);
-  return tau;
 }
 
 /** sum_i v_i x_i over m contiguous entries, with SIMD lanes (no call: the columns are short). */

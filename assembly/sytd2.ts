@@ -15,7 +15,7 @@ const SAFMIN_OVER_EPS: f64 = 2.2250738585072014e-308 / 1.1102230246251565e-16;
  * contiguous elements after it. On return p holds beta, x holds v[1..m) and the result is
  * tau (0 when H = I). Mirrors larfg in src/linalg/lapack/householder.ts.
  */
-function larfg(m: i32, p: usize): f64 {
+export function larfg(m: i32, p: usize): f64 {
   if (m <= 1) return 0;
   const x = p + 8;
   let xnorm = nrm2<f64>(m - 1, x, 1);
