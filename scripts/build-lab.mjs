@@ -35,9 +35,8 @@ export async function buildLab(options = {}) {
   const esbuild = await import('esbuild');
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(join(outdir, 'assets'), { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: [join(ROOT, 'lab', 'main.ts')],
-    outfile: join(outdir, 'lab.js'),
+  // The page's bundle and the worker's: browser ESM, minified, with linked source maps.
+  const browser = {
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -47,6 +46,11 @@ export async function buildLab(options = {}) {
     legalComments: 'none',
     logLevel: options.quiet ? 'silent' : 'warning',
     metafile: true,
+  };
+  const result = await esbuild.build({
+    entryPoints: [join(ROOT, 'lab', 'main.ts')],
+    outfile: join(outdir, 'lab.js'),
+    ...browser,
   });
   // The compute worker (lab/worker.ts): an entry generated here that imports every
   // lab/instruments/*-jobs.ts module and serves their `jobs` tables.
@@ -59,15 +63,7 @@ export async function buildLab(options = {}) {
   const workerResult = await esbuild.build({
     stdin: { contents: entry, resolveDir: ROOT, sourcefile: 'lab-worker-entry.ts', loader: 'ts' },
     outfile: join(outdir, 'worker.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
-    minify: options.minify ?? true,
-    sourcemap: 'linked',
-    legalComments: 'none',
-    logLevel: options.quiet ? 'silent' : 'warning',
-    metafile: true,
+    ...browser,
   });
   const imports = [result, workerResult].flatMap((r) => Object.values(r.metafile.outputs)).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
   if (imports.length > 0) throw new Error(`the Lab bundle must not import anything at run time: ${imports.join(', ')}`);
