@@ -23,5 +23,11 @@ if (files.length === 0) {
 }
 // A test that hangs (a deadlock, a parser stuck on a bad input) fails after five minutes
 // instead of holding CI until its own limit.
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit' });
+// Tests that time the machine (the Lab's wall-clock long tasks) read the concurrency: the
+// other file running beside them competes for the same cores.
+const CONCURRENCY = 2;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, LOWRANK_TEST_CONCURRENCY: String(CONCURRENCY) },
+});
 process.exit(r.status ?? 1);

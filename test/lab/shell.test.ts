@@ -193,7 +193,10 @@ for (const id of INSTRUMENTS) {
     assert.deepEqual(cpuLong.map((d) => Math.round(d)), [], `main-thread tasks over ${limit} ms of thread time at 4x CPU slowdown (longest ${Math.max(...cpu).toFixed(0)} ms)`);
     if (limit > 150) t.diagnostic(`${id}: longest main-thread task ${Math.max(...cpu).toFixed(0)} ms of thread time at 4x CPU (issue target 150 ms)`);
     const wall = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    const oversubscribed = Math.max(loadBefore, loadavg()[0]!) > cpus().length;
+    // The load average lags by a minute, and it misses the test file that the runner
+    // (scripts/run-tests.mjs) runs beside this one: each of those takes a core too.
+    const besideUs = Math.max(0, Number(process.env.LOWRANK_TEST_CONCURRENCY ?? 1) - 1);
+    const oversubscribed = Math.max(loadBefore, loadavg()[0]!) > cpus().length - besideUs;
     if (!oversubscribed) assert.ok(wall.every((d) => d <= limit), `long tasks (wall time) over ${limit} ms at 4x CPU slowdown: ${wall.filter((d) => d > limit).map((d) => d.toFixed(0)).join(', ')} ms`);
     else if (wall.some((d) => d > 150)) t.diagnostic(`${id}: wall-clock long tasks ${wall.filter((d) => d > 150).map((d) => d.toFixed(0)).join(', ')} ms with load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (thread time under 150 ms)`);
     await page.click(`${root} button[data-action="reset"]`);
