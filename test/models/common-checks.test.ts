@@ -19,6 +19,21 @@ import * as api from '../../src/index.js';
 import {
   AbortedError,
   ALS,
+  cp,
+  cpAsync,
+  CsrMatrix as Csr,
+  mssa,
+  mssaAsync,
+  spectralClustering,
+  spectralEmbedding,
+  ssa,
+  ssaAsync,
+  Tensor,
+  TensorTrain,
+  ttSvd,
+  ttSvdAsync,
+  tucker,
+  tuckerAsync,
   Baseline,
   CountVectorizer,
   CountVectorizerModel,
@@ -85,8 +100,12 @@ interface Spec<D, M> {
   inputs(data: D): ArrayLike<unknown>[];
   /** Everything a fit learned, compared with deepEqual (bit for bit). */
   fingerprint(model: M): unknown;
-  /** The model written out and read back (JSON text, or the model file's bytes). */
-  reload(model: M): M;
+  /**
+   * The model written out and read back (JSON text, or the model file's bytes). Absent for a
+   * decomposition that has no persisted form of its own (its arrays are what the CLI writes as
+   * .npy files): the round-trip check is then not generated for it.
+   */
+  reload?(model: M): M;
   /** What the model predicts / transforms for `data`, compared with deepEqual. */
   outputs(model: M, data: D): unknown;
   /** Checks that fail today, with what fails. */
@@ -145,6 +164,29 @@ function docs(): string[] {
     out.push(words.join(' '));
   }
   return out;
+}
+
+const tensor = (): Tensor => Tensor.random([6, 5, 4], { seed: 15 });
+const emptyTensor = (): Tensor => Tensor.zeros([0, 5, 4]);
+const flatTensor = (T: Tensor): number[] => Array.from(T.toFlat());
+
+/** A noisy seasonal series of 60 values (series `k` shifts the phase). */
+function series(k: number): Float64Array {
+  const g = rng(16 + k);
+  return Float64Array.from({ length: 60 }, (_, t) => 0.05 * t + Math.sin((2 * Math.PI * (t + 3 * k)) / 12) + 0.1 * g.nextDouble());
+}
+
+/** Two 6-cliques joined by one edge, as a symmetric CSR adjacency. */
+function twoCliques(): Csr {
+  const rows: number[] = [], cols: number[] = [], values: number[] = [];
+  const edge = (i: number, j: number): void => {
+    rows.push(i, j);
+    cols.push(j, i);
+    values.push(1, 1);
+  };
+  for (const base of [0, 6]) for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) edge(base + i, base + j);
+  edge(5, 6);
+  return Csr.fromCoo(rows, cols, values, 12, 12);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -286,6 +328,88 @@ const ESTIMATORS: Spec<unknown, unknown>[] = [
   recommender('Baseline', (o) => new Baseline(o), { method: 'sgd', epochs: 5, seed: 1 }),
   recommender('ALS', (o) => new ALS(o), { factors: 4, iterations: 3, seed: 1 }),
   recommender('ImplicitALS', (o) => new ImplicitALS(o), { factors: 4, iterations: 3, alpha: 5, seed: 1 }),
+  // Function-form decompositions of the tensor, dynamics and graph families: options are read
+  // at call time, so they reject unknown keys when called.
+  spec<Tensor, ReturnType<typeof tucker>>({
+    name: 'tucker',
+    options: { maxIter: 5 },
+    create: (o) => ({ fit: (T, f) => tucker(T, [2, 2, 2], { ...o, ...f }), fitAsync: (T, f) => tuckerAsync(T, [2, 2, 2], { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: tensor,
+    empty: emptyTensor,
+    inputs: (T) => [T.data],
+    fingerprint: (m) => [flatTensor(m.core), m.factors.map(flat), m.relativeError],
+    outputs: (m) => flatTensor(m.full()),
+  }),
+  spec<Tensor, ReturnType<typeof cp>>({
+    name: 'cp',
+    options: { maxIter: 5, init: 'random', seed: 3 },
+    create: (o) => ({ fit: (T, f) => cp(T, 2, { ...o, ...f }), fitAsync: (T, f) => cpAsync(T, 2, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: tensor,
+    empty: emptyTensor,
+    inputs: (T) => [T.data],
+    fingerprint: (m) => [Array.from(m.weights), m.factors.map(flat), Array.from(m.fitHistory)],
+    outputs: (m) => flatTensor(m.full()),
+  }),
+  spec<Tensor, ReturnType<typeof ttSvd>>({
+    name: 'ttSvd',
+    options: { eps: 0.1 },
+    create: (o) => ({ fit: (T, f) => ttSvd(T, { ...o, ...f }), fitAsync: (T, f) => ttSvdAsync(T, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: tensor,
+    empty: emptyTensor,
+    inputs: (T) => [T.data],
+    fingerprint: (m) => [m.tt.toJSON(), m.relativeError],
+    reload: (m) => ({ ...m, tt: TensorTrain.fromJSON(JSON.parse(JSON.stringify(m.tt))) }),
+    outputs: (m) => flatTensor(m.tt.full()),
+  }),
+  spec<Float64Array, ReturnType<typeof ssa>>({
+    name: 'ssa',
+    options: { window: 12, rank: 4, solver: 'randomized', seed: 2 },
+    create: (o) => ({ fit: (x, f) => ssa(x, { ...o, ...f }), fitAsync: (x, f) => ssaAsync(x, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: () => series(0),
+    empty: () => new Float64Array(0),
+    inputs: (x) => [x],
+    fingerprint: (m) => [Array.from(m.s), flat(m.U), flat(m.V)],
+    outputs: (m) => Array.from(m.forecast(5)),
+  }),
+  spec<Float64Array[], ReturnType<typeof mssa>>({
+    name: 'mssa',
+    options: { window: 12, rank: 4, solver: 'randomized', seed: 2 },
+    create: (o) => ({ fit: (x, f) => mssa(x, { ...o, ...f }), fitAsync: (x, f) => mssaAsync(x, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: () => [series(0), series(1)],
+    empty: () => [],
+    inputs: (x) => x,
+    fingerprint: (m) => [Array.from(m.s), flat(m.U), flat(m.V)],
+    outputs: (m) => flat(m.U),
+  }),
+  spec<Csr, ReturnType<typeof spectralEmbedding>>({
+    name: 'spectralEmbedding',
+    options: { seed: 4 },
+    create: (o) => ({ fit: (A, f) => spectralEmbedding(A, 2, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: twoCliques,
+    empty: () => Csr.fromCoo([], [], [], 0, 0),
+    inputs: (A) => csr(A),
+    fingerprint: (m) => flat(m.embedding),
+    outputs: (m) => flat(m.embedding),
+    todo: { abort: 'spectralEmbedding has no async form (the signal stops the synchronous call, checked in test/models/graph)' },
+  }),
+  spec<Csr, ReturnType<typeof spectralClustering>>({
+    name: 'spectralClustering',
+    options: { seed: 4 },
+    create: (o) => ({ fit: (A, f) => spectralClustering(A, 2, { ...o, ...f }) }),
+    optionsAtFit: true,
+    data: twoCliques,
+    empty: () => Csr.fromCoo([], [], [], 0, 0),
+    inputs: (A) => csr(A),
+    fingerprint: (m) => Array.from(m.labels),
+    outputs: (m) => Array.from(m.labels),
+    todo: { abort: 'spectralClustering has no async form (the signal stops the synchronous call, checked in test/models/graph)' },
+  }),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -336,10 +460,10 @@ for (const s of ESTIMATORS) {
       assert.deepEqual(s.fingerprint(s.create(s.options).fit(s.data())), a);
     });
 
-    it('round-trips the fitted model and predicts / transforms the same after', todo('round trip'), () => {
+    if (s.reload) it('round-trips the fitted model and predicts / transforms the same after', todo('round trip'), () => {
       const data = s.data();
       const m = s.create(s.options).fit(data);
-      const back = s.reload(m);
+      const back = s.reload!(m);
       assert.deepEqual(s.fingerprint(back), s.fingerprint(m));
       assert.deepEqual(s.outputs(back, data), s.outputs(m, data));
     });
