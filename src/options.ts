@@ -271,6 +271,16 @@ export type PCASolver = (typeof PCA_SOLVERS)[number];
 export const TRUNCATED_SVD_METHODS = ['auto', 'randomized', 'lanczos'] as const;
 
 /**
+ * How the routines that offer both ways compute a rank-k truncated SVD (compressImage, and
+ * compressWeight with the LoRA extraction built on it): `'exact'`, the full SVD truncated;
+ * `'randomized'`, a randomized SVD (Halko, Martinsson & Tropp 2011); `'auto'`, each
+ * routine's size rule (see its `method` option).
+ */
+export const EXACT_OR_RANDOMIZED_METHODS = ['auto', 'exact', 'randomized'] as const;
+/** One of {@link EXACT_OR_RANDOMIZED_METHODS}. */
+export type ExactOrRandomizedMethod = (typeof EXACT_OR_RANDOMIZED_METHODS)[number];
+
+/**
  * Check one value against a rule, with {@link resolveOptions}' message: for a routine whose
  * options are checked one at a time (e.g. inside a generator that yields between them).
  * @returns `value`, typed by the rule.

@@ -17,14 +17,14 @@ import { svd } from '../../linalg/svd.js';
 import { LowRank } from '../../lowrank/low-rank.js';
 import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import type { Matrix } from '../../matrix/matrix.js';
-import { oneOf, opt, resolveOptions, seedRule, tableFor } from '../../options.js';
+import { EXACT_OR_RANDOMIZED_METHODS, oneOf, opt, resolveOptions, seedRule, tableFor, type ExactOrRandomizedMethod } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
 import { blankLike, channelMatrix, checkRaster, copyChannel, hasAlpha, maxSample, setChannel, type CheckedRaster, type RasterImage } from './raster.js';
 
-/** The ways each channel's rank-k factors can be computed. */
-export const COMPRESS_METHODS = ['auto', 'exact', 'randomized'] as const;
+/** The ways each channel's rank-k factors can be computed: the list {@link EXACT_OR_RANDOMIZED_METHODS}, shared with compressWeight. */
+export const COMPRESS_METHODS = EXACT_OR_RANDOMIZED_METHODS;
 /** How each channel's rank-k factors are computed. */
-export type CompressMethod = (typeof COMPRESS_METHODS)[number];
+export type CompressMethod = ExactOrRandomizedMethod;
 /** What happens to an alpha channel: copied unchanged, or removed. */
 export const ALPHA_MODES = ['keep', 'drop'] as const;
 

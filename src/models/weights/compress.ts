@@ -38,15 +38,15 @@ import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import { energyRank } from '../../lowrank/rank-selection.js';
 import type { DType } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { either, int, maybe, num, oneOf, opt, resolveOptions, satisfies, seedRule, tableFor } from '../../options.js';
+import { either, EXACT_OR_RANDOMIZED_METHODS, int, maybe, num, oneOf, opt, resolveOptions, satisfies, seedRule, tableFor, type ExactOrRandomizedMethod } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { adaptiveSvdSteps, sumSquares } from './adaptive-svd.js';
 import { rankForError } from './spectrum.js';
 
-/** How {@link compressWeight} factors a matrix. */
-export const COMPRESS_WEIGHT_METHODS = ['auto', 'exact', 'randomized'] as const;
+/** How {@link compressWeight} factors a matrix: the list {@link EXACT_OR_RANDOMIZED_METHODS}, shared with compressImage. */
+export const COMPRESS_WEIGHT_METHODS = EXACT_OR_RANDOMIZED_METHODS;
 /** A factorization method of {@link compressWeight}. */
-export type CompressWeightMethod = (typeof COMPRESS_WEIGHT_METHODS)[number];
+export type CompressWeightMethod = ExactOrRandomizedMethod;
 
 /**
  * Options of {@link compressWeight}: exactly one of `rank`, `energy` and `error`, and how to
