@@ -38,7 +38,7 @@ import { randomizedSvd } from '../../lowrank/randomized-svd.js';
 import { energyRank } from '../../lowrank/rank-selection.js';
 import type { DType } from '../../matrix/dtype.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { either, EXACT_OR_RANDOMIZED_METHODS, int, maybe, num, oneOf, opt, resolveOptions, satisfies, seedRule, tableFor, type ExactOrRandomizedMethod } from '../../options.js';
+import { either, EXACT_OR_RANDOMIZED_METHODS, int, maybe, num, oneOf, opt, RANDOMIZED_SOLVER_OPTIONS, resolveOptions, satisfies, seedRule, tableFor, type ExactOrRandomizedMethod, type RandomizedSolverOptions } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { adaptiveSvdSteps, sumSquares } from './adaptive-svd.js';
 import { rankForError } from './spectrum.js';
@@ -50,9 +50,10 @@ export type CompressWeightMethod = ExactOrRandomizedMethod;
 
 /**
  * Options of {@link compressWeight}: exactly one of `rank`, `energy` and `error`, and how to
- * compute (unknown keys are an InvalidArgumentError).
+ * compute (unknown keys are an InvalidArgumentError). `powerIters` and `oversample` are the
+ * randomized SVD's ({@link RandomizedSolverOptions}: the same rules and defaults).
  */
-export interface CompressWeightOptions extends LongTaskOptions {
+export interface CompressWeightOptions extends LongTaskOptions, Pick<RandomizedSolverOptions, 'powerIters' | 'oversample'> {
   /** Keep this rank, an integer >= 1 (clamped to min(out, in)). */
   rank?: number;
   /**
@@ -96,8 +97,9 @@ const COMPRESS_WEIGHT_OPTIONS = tableFor<Omit<CompressWeightOptions, keyof LongT
   error: maybe(num(0, 1, 'both')),
   activations: maybe(satisfies<Matrix>('a Matrix (n x in)', (v): v is Matrix => v instanceof Matrix)),
   method: opt(oneOf(COMPRESS_WEIGHT_METHODS), 'auto'),
-  powerIters: opt(either(oneOf(['auto'] as const), int(0)), 'auto'),
-  oversample: opt(int(0), 10),
+  // The randomized SVD's own rules and defaults (the seed stays an integer here).
+  powerIters: RANDOMIZED_SOLVER_OPTIONS.powerIters,
+  oversample: RANDOMIZED_SOLVER_OPTIONS.oversample,
   seed: opt(seedRule, 0),
   ridge: opt(either(oneOf(['auto'] as const), num(0)), 'auto'),
 });
