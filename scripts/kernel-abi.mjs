@@ -50,6 +50,10 @@ export const EXPORTS = [
   { name: 'dsytd2_lower', signature: '(n: i32, a: ptr, lda: i32, d: ptr, e: ptr, tau: ptr, w: ptr): void', doc: 'Householder tridiagonalization (LAPACK dsytd2, uplo L).' },
   { name: 'dorm2tr_lower', signature: '(n: i32, ncols: i32, a: ptr, lda: i32, tau: ptr, c: ptr, ldc: i32): void', doc: 'C := Q C with Q from dsytd2_lower.' },
 
+  // Blocked Householder drivers' scalar parts (householder.ts)
+  { name: 'dgeqr2', signature: '(m: i32, n: i32, a: ptr, lda: i32, tau: ptr, work: ptr): void', doc: 'Unblocked QR of a panel in place (LAPACK dgeqr2).' },
+  { name: 'dlarft_tri', signature: '(k: i32, t: ptr, ldt: i32): void', doc: 'The triangular factor of a block reflector from V^T V and tau (LAPACK dlarft recurrence).' },
+
   // Small dense decompositions in one call each (small.ts)
   { name: 'dgeqr_small', signature: '(m: i32, n: i32, a: ptr, lda: i32, tau: ptr, q: ptr, ldq: i32, qcols: i32, diag: ptr): void', doc: 'Householder QR and its Q, unblocked (LAPACK dgeqr2 + dorg2r).' },
   { name: 'dgesvd_small_work', signature: '(m: i32, n: i32): i32', doc: 'Bytes of scratch dgesvd_small needs.' },

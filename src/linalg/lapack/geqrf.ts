@@ -9,6 +9,7 @@
 import type { FloatArray } from '../../matrix/dtype.js';
 import { explicitV, larf, larfb, larfg, larft } from './householder.js';
 import type { Workspace } from '../../kernels/workspace.js';
+import { geqr2Kernel } from '../../kernels/householder.js';
 
 /** Panel width: wide enough for efficient gemm, narrow enough that the level-2 panel is cheap. */
 export const QR_BLOCK = 32;
@@ -18,6 +19,16 @@ export const QR_BLOCK = 32;
  * `work` needs n elements.
  */
 export function geqr2(m: number, n: number, A: FloatArray, offA: number, ldA: number, tau: FloatArray, offTau: number, work: FloatArray): void {
+  // One WASM call on the WASM backends (src/kernels/householder.ts: the same operations).
+  if (!geqr2Kernel(m, n, A, offA, ldA, tau, offTau, work)) geqr2Loop(m, n, A, offA, ldA, tau, offTau, work);
+}
+
+/**
+ * {@link geqr2} as a TypeScript loop of level-1/2 kernel calls (the JS backend, float32, and
+ * arrays outside WASM memory).
+ * @internal Exported for the test that the WASM kernel matches it bit for bit.
+ */
+export function geqr2Loop(m: number, n: number, A: FloatArray, offA: number, ldA: number, tau: FloatArray, offTau: number, work: FloatArray): void {
   const k = Math.min(m, n);
   for (let i = 0; i < k; i++) {
     const aii = offA + i + i * ldA;

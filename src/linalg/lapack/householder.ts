@@ -7,6 +7,7 @@
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../matrix/dtype.js';
 import { ger } from './blas.js';
+import { larftTriangle } from '../../kernels/householder.js';
 
 /** Smallest x with 1/x finite and x / eps normal, per dtype (LAPACK's safmin / eps). */
 function safeMin(x: FloatArray): number {
@@ -72,12 +73,12 @@ export function larf(
  * trapezoidal V (m x k, leading dimension ldV): ones on the diagonal, zeros above.
  */
 export function explicitV(m: number, k: number, A: FloatArray, offA: number, ldA: number, V: FloatArray, offV: number, ldV: number): void {
+  // Bulk fills and copies per column (native, fast even before the JIT has compiled this).
   for (let j = 0; j < k; j++) {
     const v = offV + j * ldV;
-    for (let i = 0; i < Math.min(j, m); i++) V[v + i] = 0;
+    V.fill(0, v, v + Math.min(j, m));
     if (j < m) V[v + j] = 1;
-    const a = offA + j * ldA;
-    for (let i = j + 1; i < m; i++) V[v + i] = A[a + i]!;
+    if (j + 1 < m) V.set(A.subarray(offA + j * ldA + j + 1, offA + j * ldA + m), v + j + 1);
   }
 }
 
@@ -93,17 +94,29 @@ export function larft(
 ): void {
   if (k === 0) return;
   kernels().gemm(true, false, k, k, m, 1, V, offV, ldV, V, offV, ldV, 0, T, offT, ldT);
-  const g = new Float64Array(k);
+  // tau on the diagonal first: column i's recurrence never reads T(i, i), and reads the
+  // earlier columns' diagonals as tau (LAPACK stores T(i, i) = tau_i).
+  for (let i = 0; i < k; i++) T[offT + i + i * ldT] = tau[i]!;
+  // One WASM call on the WASM backends (src/kernels/householder.ts), else the same loop here.
+  if (!larftTriangle(k, T, offT, ldT)) larftLoop(k, T, offT, ldT);
+}
+
+/**
+ * The recurrence of {@link larft} in TypeScript, on T holding V^T V above its diagonal and
+ * tau on it.
+ * @internal Exported for the test that the WASM kernel matches it bit for bit.
+ */
+export function larftLoop(k: number, T: FloatArray, offT: number, ldT: number): void {
   for (let i = 0; i < k; i++) {
     const ti = offT + i * ldT;
-    const t = tau[i]!;
-    for (let r = 0; r < i; r++) g[r] = T[ti + r]!;
+    const t = T[ti + i]!;
+    // Row r reads entries r..i-1 of column i, which still hold V^T v_i (rows above r are
+    // already overwritten): in place, no copy of the column.
     for (let r = 0; r < i; r++) {
       let s = 0;
-      for (let c = r; c < i; c++) s += T[offT + r + c * ldT]! * g[c]!;
+      for (let c = r; c < i; c++) s += T[offT + r + c * ldT]! * T[ti + c]!;
       T[ti + r] = -t * s;
     }
-    T[ti + i] = t;
     for (let r = i + 1; r < k; r++) T[ti + r] = 0;
   }
 }
