@@ -157,22 +157,9 @@ export function lanv2(a: number, b: number, c: number, d: number, out: Lanv2): L
       }
     }
   }
-  out.a = a;
-  out.b = b;
-  out.c = c;
-  out.d = d;
-  out.rt1r = a;
-  out.rt2r = d;
-  if (c === 0) {
-    out.rt1i = 0;
-    out.rt2i = 0;
-  } else {
-    out.rt1i = Math.sqrt(Math.abs(b)) * Math.sqrt(Math.abs(c));
-    out.rt2i = -out.rt1i;
-  }
-  out.cs = cs;
-  out.sn = sn;
-  return out;
+  // Eigenvalues: a and d when c = 0, else the conjugate pair a +- i sqrt(|b| |c|) (a = d).
+  const im = c === 0 ? 0 : Math.sqrt(Math.abs(b)) * Math.sqrt(Math.abs(c));
+  return Object.assign(out, { a, b, c, d, rt1r: a, rt1i: im, rt2r: d, rt2i: c === 0 ? 0 : -im, cs, sn });
 }
 
 /**
