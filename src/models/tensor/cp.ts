@@ -35,11 +35,11 @@ import { eigh } from '../../linalg/eigh.js';
 import { potrf, potrs } from '../../linalg/lapack/potrf.js';
 import { Workspace } from '../../kernels/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { bool, int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
+import { bool, LONG_TASK_OPTIONS, oneOf, opt, resolveOptions, seedRule, tableFor, type Constraint } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { rng, type Rng } from '../../random.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FittedDecomposition, type FitFacts } from './fit-facts.js';
+import { FittedDecomposition, sweepConverged, TENSOR_SWEEP_OPTIONS, type FitFacts, type TensorSweepOptions } from './fit-facts.js';
 import { flatInput, leadingVectors, normOf, prod, tensorShape, type Flat } from './mode-products.js';
 import { contractGroup, khatriRaoInto, khatriRaoRows, leadingLayout, splitPoint, timesLeading, timesTrailing } from './mttkrp.js';
 import { toC } from './tt-dense.js';
@@ -49,12 +49,8 @@ export const CP_INITS = ['svd', 'random'] as const;
 /** A CP starting point (see {@link cp}). */
 export type CPInit = (typeof CP_INITS)[number];
 
-/** Options of {@link cp} (unknown keys are an error). */
-export interface CPOptions extends LongTaskOptions {
-  /** Iteration (sweep) cap; default 100. */
-  maxIter?: number;
-  /** Stop when a sweep lowers the squared relative error by at most `tol`; default 1e-10. 0 runs `maxIter` sweeps. */
-  tol?: number;
+/** Options of {@link cp}: the sweeps' stopping rule ({@link TensorSweepOptions}: `maxIter`, `tol`) and its own (unknown keys are an error). */
+export interface CPOptions extends TensorSweepOptions, LongTaskOptions {
   /**
    * 'svd' (default): factor k starts as the r leading left singular vectors of the
    * unfolding X_(k) (random columns beyond n_k; absolute values for `nonnegative`);
@@ -74,8 +70,7 @@ export interface CPOptions extends LongTaskOptions {
 }
 
 const CP_OPTIONS = tableFor<CPOptions>()({
-  maxIter: opt(int(1), 100),
-  tol: opt(num(0), 1e-10),
+  ...TENSOR_SWEEP_OPTIONS,
   init: opt(oneOf(CP_INITS), 'svd'),
   nonnegative: opt(bool, false),
   seed: opt(seedRule, 0),
@@ -298,7 +293,7 @@ function* cpSteps(T: Tensor, rank: unknown, options: CPOptions): FitSteps<CPDeco
       o.onProgress?.({ stage: 'iteration', done: it, total: o.maxIter, metrics: { fit: 1 - relativeError, relativeError } });
       const decrease = e2 - next;
       e2 = next;
-      if (o.tol > 0 && it > 1 && decrease <= o.tol) {
+      if (sweepConverged(o.tol, it, decrease)) {
         converged = true;
         break;
       }

@@ -14,5 +14,5 @@ export { tucker, tuckerAsync, TuckerDecomposition, TUCKER_METHODS } from './tuck
 export type { TuckerMethod, TuckerOptions, TuckerFacts } from './tucker.js';
 export { cp, cpAsync, CPDecomposition, CP_INITS } from './cp.js';
 export type { CPInit, CPOptions, CPFacts } from './cp.js';
-export type { FitFacts } from './fit-facts.js';
+export type { FitFacts, TensorSweepOptions } from './fit-facts.js';
 export { khatriRao } from './khatri-rao.js';

@@ -35,10 +35,10 @@ import { ConvergenceError, InvalidArgumentError, ShapeError } from '../../errors
 import { runSteps, runStepsAsync, type FitSteps } from '../../fit-async.js';
 import { Workspace } from '../../kernels/workspace.js';
 import { Matrix } from '../../matrix/matrix.js';
-import { int, LONG_TASK_OPTIONS, num, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
+import { LONG_TASK_OPTIONS, oneOf, opt, resolveOptions, tableFor } from '../../options.js';
 import type { LongTaskOptions } from '../../progress.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FittedDecomposition, type FitFacts } from './fit-facts.js';
+import { FittedDecomposition, sweepConverged, TENSOR_SWEEP_OPTIONS, type FitFacts, type TensorSweepOptions } from './fit-facts.js';
 import { flatInput, leadingVectors, normOf, prod, tensorShape, ttm, type Flat } from './mode-products.js';
 import { splitPoint } from './mttkrp.js';
 
@@ -47,17 +47,10 @@ export const TUCKER_METHODS = ['hosvd', 'sthosvd', 'hooi'] as const;
 /** A Tucker method (see {@link tucker}). */
 export type TuckerMethod = (typeof TUCKER_METHODS)[number];
 
-/** Options of {@link tucker} (unknown keys are an error). */
-export interface TuckerOptions extends LongTaskOptions {
+/** Options of {@link tucker}: the method, HOOI's stopping rule ({@link TensorSweepOptions}: `maxIter`, `tol`) and progress (unknown keys are an error). */
+export interface TuckerOptions extends TensorSweepOptions, LongTaskOptions {
   /** 'hooi' (default), 'hosvd' or 'sthosvd' (see {@link tucker}). */
   method?: TuckerMethod;
-  /** HOOI: iteration cap; default 100. */
-  maxIter?: number;
-  /**
-   * HOOI: stop when an iteration lowers the squared relative error (equivalently, raises
-   * ||G||^2 / ||X||^2) by at most `tol`; default 1e-10. 0 runs `maxIter` iterations.
-   */
-  tol?: number;
   /** Called after each HOOI iteration (`stage: 'iteration'`, metrics.relativeError) and, for the HOSVDs, each mode (`stage: 'mode'`). */
   onProgress?: LongTaskOptions['onProgress'];
   /** Cancels the work at the next mode or iteration (AbortedError). */
@@ -66,8 +59,7 @@ export interface TuckerOptions extends LongTaskOptions {
 
 const TUCKER_OPTIONS = tableFor<TuckerOptions>()({
   method: opt(oneOf(TUCKER_METHODS), 'hooi'),
-  maxIter: opt(int(1), 100),
-  tol: opt(num(0), 1e-10),
+  ...TENSOR_SWEEP_OPTIONS,
   ...LONG_TASK_OPTIONS,
 });
 
@@ -303,7 +295,7 @@ function* tuckerSteps(T: Tensor, ranks: number | readonly number[], options: Tuc
           if (!Number.isFinite(error)) throw new ConvergenceError(`tucker: the relative error became ${error} at HOOI iteration ${it}; rescale the tensor (e.g. divide it by its largest entry)`);
           history.push(error);
           report?.({ stage: 'iteration', done: it, total: o.maxIter, metrics: { relativeError: error } });
-          if (o.tol > 0 && it > 1 && q * q - captured * captured <= o.tol) {
+          if (sweepConverged(o.tol, it, q * q - captured * captured)) {
             converged = true;
             break;
           }
