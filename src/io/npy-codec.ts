@@ -12,8 +12,10 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
-import { encodeHeader, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
+import { encodeHeader, npyDefaultDtype, npyMatrixShape, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { halfToNumber, LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
+
+export { npyDefaultDtype, npyMatrixShape } from './npy-header.js';
 
 /** An array read from a `.npy` file. */
 export interface NpyArray {
@@ -112,17 +114,6 @@ export function decode(data: Uint8Array, header: NpyHeader, requested: DType | u
   if (transpose) transposeInto(src as ArrayLike<number>, out, rows, cols);
   else out.set(src as ArrayLike<number>);
   return new Matrix(out, rows, cols);
-}
-
-/** @internal Rows and columns of the matrix a header's shape reads as: `()` 1x1, `(n,)` n x 1, `(m, n)`. */
-export function npyMatrixShape(header: Pick<NpyHeader, 'shape'>): [number, number] {
-  const { shape } = header;
-  return [shape.length === 0 ? 1 : shape[0]!, shape.length === 2 ? shape[1]! : 1];
-}
-
-/** @internal The dtype a file reads as unless one is requested: float32 for `<f4` and `<f2`, else float64. */
-export function npyDefaultDtype(header: Pick<NpyHeader, 'type'>): DType {
-  return header.type.kind === 'f' && header.type.size <= 4 ? 'float32' : 'float64';
 }
 
 type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;

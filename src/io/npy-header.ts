@@ -282,3 +282,14 @@ export function encodeHeader(descr: string, fortranOrder: boolean, shape: readon
   for (let i = 0; i < len; i++) out[headerStart + i] = text.charCodeAt(i);
   return out;
 }
+
+/** @internal Rows and columns of the matrix a header's shape reads as: `()` 1x1, `(n,)` n x 1, `(m, n)`. */
+export function npyMatrixShape(header: Pick<NpyHeader, 'shape'>): [number, number] {
+  const { shape } = header;
+  return [shape.length === 0 ? 1 : shape[0]!, shape.length === 2 ? shape[1]! : 1];
+}
+
+/** @internal The dtype a file reads as unless one is requested: float32 for `<f4` and `<f2`, else float64. */
+export function npyDefaultDtype(header: Pick<NpyHeader, 'type'>): 'float32' | 'float64' {
+  return header.type.kind === 'f' && header.type.size <= 4 ? 'float32' : 'float64';
+}

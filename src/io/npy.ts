@@ -4,14 +4,14 @@
  * streamed writing. The format itself (header checks, decoding, encoding) is in
  * npy-codec.ts, which browsers use directly; its in-memory functions are re-exported here.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { ParseError } from '../errors.js';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import { asBytes, decode, fill, npyDefaultDtype, npyMatrixShape, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
+import { readInto, readIntoSync } from './npy-file.js';
 import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { checkReadOptions, chunkBytes, decodeTensor, planTensor, tensorChunks, type NpyTensorReadOptions, type NpyTensorWriteOptions, type TensorWritePlan } from './npy-tensor.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
@@ -24,8 +24,6 @@ export type { NpyTensorReadOptions, NpyTensorWriteOptions } from './npy-tensor.j
 
 /** Elements per chunk when streaming data to a file (4 MiB of float64). */
 const WRITE_CHUNK = 1 << 19;
-/** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
-const READ_CHUNK = 1 << 30;
 /**
  * Bytes per read when the data is transposed or converted on its way in (1 MiB: small
  * enough to stay in the L2 cache while it is used, large enough that a read costs little).
@@ -108,25 +106,6 @@ async function readExact(handle: FileHandle, pos: number, len: number, path: str
   const out = buffer(len, path);
   await readInto(handle, out, pos, path);
   return out;
-}
-
-/** Fill all of `out` from the file's bytes at `pos`. */
-function readIntoSync(fd: number, out: Uint8Array, pos: number, path: string): void {
-  const len = out.length;
-  for (let got = 0; got < len; ) {
-    const n = readSync(fd, out, got, Math.min(READ_CHUNK, len - got), pos + got);
-    if (n === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
-    got += n;
-  }
-}
-
-async function readInto(handle: FileHandle, out: Uint8Array, pos: number, path: string): Promise<void> {
-  const len = out.length;
-  for (let got = 0; got < len; ) {
-    const { bytesRead } = await handle.read(out, got, Math.min(READ_CHUNK, len - got), pos + got);
-    if (bytesRead === 0) throw new ParseError(path, { byteOffset: pos + got }, `file ended while reading (${len - got} more bytes expected)`);
-    got += bytesRead;
-  }
 }
 
 /**
