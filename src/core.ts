@@ -124,8 +124,8 @@ export type { EigshOptions, EigshResult, EigshInfo, EigshWhich, EigshMethod, Sym
 export { eigs, eigsAsync, EIGS_WHICH } from './lowrank/eigs.js';
 export type { EigsOptions, EigsResult, EigsInfo, EigsWhich, EigsInput } from './lowrank/eigs.js';
 export { truncatedSvd, chooseTruncatedSvdMethod } from './lowrank/truncated-svd.js';
-export { TRUNCATED_SVD_METHODS } from './options.js';
-export type { RandomizedSolverOptions } from './options.js';
+export { TRUNCATED_SVD_METHODS, EXACT_OR_RANDOMIZED_METHODS } from './options.js';
+export type { RandomizedSolverOptions, ExactOrRandomizedMethod } from './options.js';
 export type { TruncatedSvdOptions, TruncatedSvdMethod } from './lowrank/truncated-svd.js';
 export { TruncatedSvdResult } from './lowrank/truncated-result.js';
 export type { TruncatedSvdInfo } from './lowrank/truncated-result.js';
