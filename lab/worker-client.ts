@@ -9,6 +9,8 @@
  * a dragged slider still moves the picture, with the instrument kept busy). The channel is
  * busy from the first request until the newest settings' result is shown.
  */
+import { paintHere, type DotPainter } from './dots.js';
+import type { paintDotsJob } from './instruments/dots-jobs.js';
 import type { JobFn, JobReply, JobRequest } from './worker.js';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
@@ -59,7 +61,7 @@ export type JobOutput<J extends JobFn> = Awaited<ReturnType<J>>;
  * Run job `name` once in the worker. Prefer {@link latest} for anything a control drives.
  * Rejects with the job's error message.
  */
-export function compute<J extends JobFn>(name: string, input: JobInput<J>): Promise<JobOutput<J>> {
+export function compute<J extends JobFn>(name: string, input: JobInput<J>, transfer: Transferable[] = []): Promise<JobOutput<J>> {
   return new Promise((resolve, reject) => {
     let w: Worker;
     try {
@@ -71,9 +73,36 @@ export function compute<J extends JobFn>(name: string, input: JobInput<J>): Prom
     const id = nextId++;
     waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
     const msg: JobRequest = { id, job: name, input };
-    w.postMessage(msg);
+    w.postMessage(msg, transfer);
   });
 }
+
+const handedOver = new WeakMap<HTMLCanvasElement, number>();
+let canvasCount = 0;
+
+/**
+ * A {@link DotPainter} that paints in the compute worker: the first call for a canvas hands
+ * it over (`transferControlToOffscreen`), every call sends the frame (job 'lab.dots',
+ * instruments/dots-jobs.ts). Where a canvas cannot be handed over, it paints here.
+ */
+export const paintInWorker: DotPainter = (canvas, frame) => {
+  let id = handedOver.get(canvas);
+  let transfer: Transferable[] = [];
+  let off: OffscreenCanvas | undefined;
+  if (id === undefined) {
+    if (typeof canvas.transferControlToOffscreen !== 'function' || failed) {
+      paintHere(canvas, frame);
+      return;
+    }
+    id = ++canvasCount;
+    off = canvas.transferControlToOffscreen();
+    handedOver.set(canvas, id);
+    transfer = [off];
+  }
+  // A failed paint leaves the canvas blank; the chart's axes, legend and data table remain
+  // (and a worker that failed has already said so through the instrument's own jobs).
+  compute<typeof paintDotsJob>('lab.dots', { id, canvas: off, frame }, transfer).catch(() => undefined);
+};
 
 /** Options of {@link latest}. */
 export interface LatestOptions<I, O> {

@@ -9,7 +9,7 @@ import { parseNpy, type Matrix } from '../../src/browser.js';
 import { DIVERGING, barChart, colorBar, drawScalar, scatterChart } from '../charts.js';
 import { equation, inlineMath, mi, mn, mo, paren, row, sub, sup, transpose } from '../math.js';
 import { figure, h, intParam, pct, readout, select, setControl, shell, slider } from '../ui.js';
-import { compute } from '../worker-client.js';
+import { compute, paintInWorker } from '../worker-client.js';
 import { SHOWN_COMPONENTS, type PcaOutput, type pcaFit } from './pca-jobs.js';
 import type { Instrument } from './types.js';
 
@@ -139,6 +139,7 @@ export const pcaInstrument: Instrument = {
         scatterChart(xs, ys, labels, `component ${cx + 1}`, `component ${cy + 1}`, {
           width: scatter.clientWidth || 480,
           equalAspect: true,
+          painter: paintInWorker,
           labelName: (d) => `digit ${d}`,
           pointText: (i) => `digit ${labels[i]}, sample #${i}: (${xs[i]!.toFixed(2)}, ${ys[i]!.toFixed(2)})`,
         }),

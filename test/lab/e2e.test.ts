@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { parseNpy } from '../../src/browser.js';
 import { keys, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
 
 const skip = skipReason();
@@ -302,6 +303,9 @@ test('lab: PCA explorer on digits (ratios match scikit-learn; equal aspect; tool
   await show('pca');
   const id = 'pca';
   const root = `[data-instrument="${id}"]`;
+  // The PCA runs in the worker while the instrument mounts; a failure to load says why in the note.
+  await settled(page, id);
+  assert.equal((await page.textContent(`${root} .lab-side .note`))?.trim() ?? '', '', 'the digits loaded');
   const r1 = await stat(page, id, 'x-ratio');
   const r2 = await stat(page, id, 'y-ratio');
   // scikit-learn 1.x: PCA().fit(load_digits().data).explained_variance_ratio_[:2]
@@ -328,9 +332,41 @@ test('lab: PCA explorer on digits (ratios match scikit-learn; equal aspect; tool
     }),
   );
   assert.ok(Math.abs(unit[0]! / unit[1]! - 1) < 0.01, `pixels per unit x ${unit[0]} vs y ${unit[1]}`);
-  // A tooltip on every point: its digit and index.
-  assert.equal(await page.$$eval(`${root} .points circle`, (c) => c.length), 1797);
-  assert.match((await page.textContent(`${root} .points circle:nth-child(10) title`)) ?? '', /^digit \d, sample #9: /);
+  // The points are painted on a canvas over the plot area; hovering one shows its digit, index
+  // and scores. Hover a grid of positions until tooltips appear, and check each names the
+  // true digit of its sample and scores next to the pointer (read through the tick labels).
+  assert.equal(await page.getAttribute(`${root} [data-figure="scatter"] canvas.chart-points`, 'data-points'), '1797');
+  const box = (await page.locator(`${root} [data-figure="scatter"] canvas.chart-points`).boundingBox())!;
+  const ticks = await page.$eval(`${root} [data-figure="scatter"] svg`, (svgEl) => {
+    const r = svgEl.getBoundingClientRect();
+    const k = r.width / Number(svgEl.getAttribute('viewBox')!.split(' ')[2]);
+    return (['x', 'y'] as const).map((coord) => {
+      const t = Array.from(svgEl.querySelectorAll(`.${coord}-tick`)).map((e) => [Number(e.textContent!.replace('−', '-')), (coord === 'x' ? r.left : r.top) + k * Number(e.getAttribute(coord)) - (coord === 'y' ? 4 * k : 0)] as const);
+      const [a, b] = [t[0]!, t[t.length - 1]!];
+      return { v0: a[0], p0: a[1], perPx: (b[0] - a[0]) / (b[1] - a[1]) };
+    });
+  });
+  const digits = Array.from(parseNpy(new Uint8Array(readFileSync(new URL('../../data/digits/target.npy', import.meta.url))), 'target.npy').matrix.toFlat());
+  let hits = 0;
+  for (let gx = 0.1; gx < 1; gx += 0.1) {
+    for (let gy = 0.1; gy < 1; gy += 0.1) {
+      const mx = box.x + gx * box.width, my = box.y + gy * box.height;
+      await page.mouse.move(mx, my);
+      const tip = page.locator(`${root} [data-figure="scatter"] [data-tooltip]`);
+      if (!(await tip.isVisible())) continue;
+      const m = /^digit (\d), sample #(\d+): \((-?[\d.]+), (-?[\d.]+)\)$/.exec((await tip.textContent()) ?? '');
+      assert.ok(m, `tooltip text: ${await tip.textContent()}`);
+      assert.equal(Number(m[1]), digits[Number(m[2])], `the digit of sample #${m[2]}`);
+      // Within the 8 px hit radius (plus a pixel of rounding) of the pointer, in data units.
+      const [tx, ty] = ticks as [{ v0: number; p0: number; perPx: number }, { v0: number; p0: number; perPx: number }];
+      const dx = (Number(m[3]) - (tx.v0 + (mx - tx.p0) * tx.perPx)) / tx.perPx, dy = (Number(m[4]) - (ty.v0 + (my - ty.p0) * ty.perPx)) / ty.perPx;
+      assert.ok(Math.hypot(dx, dy) <= 9.5, `sample #${m[2]} is ${Math.hypot(dx, dy).toFixed(1)} px from the pointer`);
+      hits++;
+    }
+  }
+  assert.ok(hits >= 10, `tooltips on hovering the points (${hits} of 81 positions)`);
+  await page.mouse.move(box.x - 30, box.y - 30);
+  assert.equal(await page.locator(`${root} [data-figure="scatter"] [data-tooltip]`).isVisible(), false, 'the tooltip goes when the pointer leaves');
   // x and y are never the same component: choosing y's component for x swaps them.
   await page.selectOption(`${root} [data-control="x"]`, '1');
   assert.equal(await page.inputValue(`${root} [data-control="y"]`), '0');

@@ -87,12 +87,42 @@ async function setControlValue(p: Page, id: string, name: string, value: string)
   else await setValue(p, id, name, value);
 }
 
-// Longest main-thread task allowed at 4x CPU, in thread time. The PCA explorer is the known
-// exception: changing an axis redraws its 1,797-point scatter (parse, style and layout of as
-// many SVG circles with titles), 130-340 ms of thread time at 4x on this 2-core box when
-// another process competes for it; until the scatter is updated in place, or drawn in
-// slices, its bound only guards against regressions.
-const LONG_TASK_MS: Record<string, number> = { pca: 450 };
+// Longest main-thread task allowed at 4x CPU, in thread time (the issue's 150 ms, for every
+// instrument).
+const LONG_TASK_MS = 150;
+
+/** One renderer main-thread task of the trace: thread time, wall time, the control being moved. */
+interface TaskTime {
+  readonly thread: number;
+  readonly wall: number;
+  readonly control: string;
+}
+
+/** "k: 162 ms thread / 240 ms wall" for the report of a failed check. */
+function describeTasks(id: string, tasks: readonly TaskTime[]): string {
+  return tasks.map((t) => `${id} ${t.control}: ${t.thread.toFixed(0)} ms thread / ${t.wall.toFixed(0)} ms wall`).join('; ');
+}
+
+/**
+ * The renderer main thread's tasks in a DevTools trace, each with the control that was being
+ * moved when it started (from the `console.timeStamp` marks the test writes before moving each one).
+ */
+function mainThreadTasks(trace: Buffer): TaskTime[] {
+  type Ev = { name: string; ph?: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string; data?: { message?: string } } };
+  const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: Ev[] }).traceEvents;
+  const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const marks = events
+    .filter((e) => e.name === 'TimeStamp' && e.args?.data?.message?.startsWith('control:'))
+    .map((e) => ({ ts: e.ts, control: e.args!.data!.message!.slice('control:'.length) }))
+    .sort((a, b) => a.ts - b.ts);
+  return events
+    .filter((e) => e.name === 'RunTask' && e.tdur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`))
+    .map((e) => {
+      let control = 'before the first control';
+      for (const m of marks) if (m.ts <= e.ts) control = m.control;
+      return { thread: e.tdur! / 1000, wall: (e.dur ?? 0) / 1000, control };
+    });
+}
 
 for (const id of INSTRUMENTS) {
   test(`lab shell: ${id} (axe, MathML, Reset, URL state, no long task at 4x CPU, phone layout, screenshots)`, { skip }, async (t) => {
@@ -153,14 +183,21 @@ for (const id of INSTRUMENTS) {
     // other processes run, so it is asserted only when the machine is not oversubscribed.
     const cdp = await page.context().newCDPSession(page);
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; longObserver?: PerformanceObserver };
+      const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[]; longObserver?: PerformanceObserver };
       w.longTasks = [];
+      w.controlMarks = [];
       w.longObserver?.disconnect();
       w.longObserver = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
       });
       w.longObserver.observe({ type: 'longtask' });
     });
+    // Marks the control about to move, in the trace (console.timeStamp) and for the longtask entries.
+    const mark = (control: string): Promise<void> =>
+      page.evaluate((c) => {
+        console.timeStamp(`control:${c}`);
+        (window as unknown as { controlMarks: { control: string; t: number }[] }).controlMarks.push({ control: c, t: performance.now() });
+      }, control);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await session!.browser.startTracing(page, { categories: ['__metadata', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     let trace: Buffer;
@@ -168,37 +205,49 @@ for (const id of INSTRUMENTS) {
     try {
       const ranges = await page.$$eval(`${root} input[type="range"][data-control]`, (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).dataset.control!));
       for (const name of ranges) {
+        await mark(name);
         await keys(page, id, name, 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'PageUp');
-        await settled(page, id, 60_000);
+        await settled(page, id, 60_000).catch((e: unknown) => {
+          throw new Error(`${id}: not settled 60 s after moving ${name} at 4x CPU: ${String(e)}`);
+        });
       }
       const selects = await page.$$eval(`${root} select[data-control]`, (els) => els.map((e) => (e as HTMLElement).dataset.control!));
       for (const name of selects) {
         const w = await otherValues(page, id);
         if (w[name] === undefined) continue;
+        await mark(name);
         await page.selectOption(`${root} [data-control="${name}"]`, w[name]!);
-        await settled(page, id, 60_000);
+        await settled(page, id, 60_000).catch((e: unknown) => {
+          throw new Error(`${id}: not settled 60 s after choosing ${name} = ${w[name]} at 4x CPU: ${String(e)}`);
+        });
       }
+      await mark('after the last control');
       await page.waitForTimeout(200);
     } finally {
       trace = await session!.browser.stopTracing();
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       await cdp.detach();
     }
-    const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: { name: string; pid: number; tid: number; dur?: number; tdur?: number; args?: { name?: string } }[] }).traceEvents;
-    const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const cpu = events.filter((e) => e.name === 'RunTask' && e.tdur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`)).map((e) => e.tdur! / 1000);
-    assert.ok(cpu.length > 0, 'the trace holds the main thread tasks');
-    const limit = LONG_TASK_MS[id] ?? 150;
-    const cpuLong = cpu.filter((d) => d > limit);
-    assert.deepEqual(cpuLong.map((d) => Math.round(d)), [], `main-thread tasks over ${limit} ms of thread time at 4x CPU slowdown (longest ${Math.max(...cpu).toFixed(0)} ms)`);
-    if (limit > 150) t.diagnostic(`${id}: longest main-thread task ${Math.max(...cpu).toFixed(0)} ms of thread time at 4x CPU (issue target 150 ms)`);
-    const wall = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const tasks = mainThreadTasks(trace);
+    assert.ok(tasks.length > 0, 'the trace holds the main thread tasks');
+    const longest = tasks.reduce((a, b) => (b.thread > a.thread ? b : a));
+    const cpuLong = tasks.filter((d) => d.thread > LONG_TASK_MS);
+    assert.ok(cpuLong.length === 0, `main-thread tasks over ${LONG_TASK_MS} ms of thread time at 4x CPU slowdown: ${describeTasks(id, cpuLong)}`);
+    t.diagnostic(`${id}: longest main-thread task at 4x CPU: ${describeTasks(id, [longest])} (${tasks.length} tasks)`);
+    const { wall, controlMarks } = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[] };
+      return { wall: w.longTasks, controlMarks: w.controlMarks };
+    });
+    const wallText = (list: { start: number; duration: number }[]): string =>
+      list.map((e) => `${id} ${controlMarks.filter((m) => m.t <= e.start).at(-1)?.control ?? 'before the first control'}: ${e.duration.toFixed(0)} ms wall`).join('; ');
     // The load average lags by a minute, and it misses the test file that the runner
     // (scripts/run-tests.mjs) runs beside this one: each of those takes a core too.
     const besideUs = Math.max(0, Number(process.env.LOWRANK_TEST_CONCURRENCY ?? 1) - 1);
-    const oversubscribed = Math.max(loadBefore, loadavg()[0]!) > cpus().length - besideUs;
-    if (!oversubscribed) assert.ok(wall.every((d) => d <= limit), `long tasks (wall time) over ${limit} ms at 4x CPU slowdown: ${wall.filter((d) => d > limit).map((d) => d.toFixed(0)).join(', ')} ms`);
-    else if (wall.some((d) => d > 150)) t.diagnostic(`${id}: wall-clock long tasks ${wall.filter((d) => d > 150).map((d) => d.toFixed(0)).join(', ')} ms with load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (thread time under 150 ms)`);
+    const load = Math.max(loadBefore, loadavg()[0]!);
+    const oversubscribed = load > cpus().length - besideUs;
+    const wallLong = wall.filter((d) => d.duration > LONG_TASK_MS);
+    if (!oversubscribed) assert.ok(wallLong.length === 0, `long tasks (wall time, PerformanceObserver) over ${LONG_TASK_MS} ms at 4x CPU slowdown with load ${load.toFixed(1)} on ${cpus().length} cores: ${wallText(wallLong)}`);
+    else if (wallLong.length > 0) t.diagnostic(`${id}: wall-clock long tasks ${wallText(wallLong)} with load average ${load.toFixed(1)} on ${cpus().length} cores and ${besideUs} test file(s) beside this one (thread time under ${LONG_TASK_MS} ms)`);
     await page.click(`${root} button[data-action="reset"]`);
     await settled(page, id);
 
