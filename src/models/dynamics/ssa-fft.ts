@@ -231,6 +231,10 @@ export class Fft {
   }
 
   // One radix-4 DIT pass over the blocks of 4m in [base, base + len) (bit-reversed input).
+  // It shares difPass's loop nest but not its arithmetic (twiddles before the butterfly, not
+  // after), and stays a loop of its own: one loop taking the butterfly as a function ran
+  // forward + inverse 1.55x slower at n = 2^12 and 2^17 (CPU time, 2026-12-06), as V8 does
+  // not inline a call that sees two functions.
   private ditPass(re: Float64Array, im: Float64Array, t: Pass4, base: number, len: number): void {
     const { m, c1, s1, c2, s2, c3, s3 } = t;
     const step = 4 * m;
