@@ -122,6 +122,36 @@ function gemmOrZero(
 }
 
 /**
+ * The orders of one merge and where its scratch matrices live, in the 1-based shifted
+ * addressing of the file comment, for lasd2, lasd3 and lasd3Products alike: B is n x m,
+ * U2(i, j) = u2[u2o + i + j ldu2] (n x n), VT2(i, j) = vt2[v2o + i + j ldvt2] (m x m),
+ * and for a secular problem of order k, Q(i, j) = q[qo + i + j ldq] (k x k).
+ */
+interface MergeLayout {
+  n: number;
+  m: number;
+  nlp1: number;
+  nlp2: number;
+  ldu2: number;
+  ldvt2: number;
+  u2o: number;
+  v2o: number;
+  ldq: number;
+  qo: number;
+}
+
+function mergeLayout(nl: number, nr: number, sqre: number, k: number): MergeLayout {
+  const n = nl + nr + 1;
+  const m = n + sqre;
+  return { n, m, nlp1: nl + 1, nlp2: nl + 2, ldu2: n, ldvt2: m, u2o: -1 - n, v2o: -1 - m, ldq: k, qo: -1 - k };
+}
+
+/** Offset of element (i, j), 1-based, of the matrix at shifted offset `o` with leading dimension `ld`. */
+function at(o: number, ld: number): (i: number, j: number) => number {
+  return (i, j) => o + i + j * ld;
+}
+
+/**
  * Merge two solved subproblems into the SVD of the n x m bidiagonal B above (LAPACK
  * dlasd1). On entry D(1..nl) and D(nl+2..n) hold the children's singular values (each
  * run sorted as recorded by IDXQ), U (n x n) and VT (m x m) hold the children's vectors
@@ -180,16 +210,8 @@ function lasd2(
   U: Float64Array, uo: number, ldu: number, VT: Float64Array, vo: number, ldvt: number,
   idxq: Int32Array, qo: number, s: MergeScratch,
 ): number {
-  const n = nl + nr + 1;
-  const m = n + sqre;
-  const nlp1 = nl + 1;
-  const nlp2 = nl + 2;
+  const { n, m, nlp1, nlp2, ldu2, ldvt2, u2o, v2o } = mergeLayout(nl, nr, sqre, 0);
   const { z, dsigma, u2, vt2, idx, idxc, idxp, coltyp, srcOf } = s;
-  const ldu2 = n;
-  const ldvt2 = m;
-  // U2(i, j) = u2[u2o + i + j ldu2], VT2(i, j) = vt2[v2o + i + j ldvt2]
-  const u2o = -1 - ldu2;
-  const v2o = -1 - ldvt2;
 
   // z = alpha * (last column of VT1) and beta * (first column of VT2's block);
   // move the upper singular values one position down to make room for the new row.
@@ -390,18 +412,10 @@ function lasd3(
   nl: number, nr: number, sqre: number, k: number, d: Float64Array, dO: number,
   U: Float64Array, uo: number, ldu: number, VT: Float64Array, vo: number, ldvt: number, s: MergeScratch,
 ): boolean {
-  const n = nl + nr + 1;
-  const m = n + sqre;
+  const { n, m, ldu2, ldvt2, u2o, v2o, ldq, qo } = mergeLayout(nl, nr, sqre, k);
   const { z, dsigma, u2, vt2, q, idxc } = s;
-  const ldu2 = n;
-  const ldvt2 = m;
-  const ldq = k;
-  const u2o = -1 - ldu2;
-  const v2o = -1 - ldvt2;
-  const qo = -1 - ldq;
-  // Offsets of element (i, j) in the 1-based shifted addressing.
-  const U_ = (i: number, j: number): number => uo + i + j * ldu;
-  const VT_ = (i: number, j: number): number => vo + i + j * ldvt;
+  const U_ = at(uo, ldu);
+  const VT_ = at(vo, ldvt);
 
   if (k === 1) {
     d[dO + 1] = Math.abs(z[1]!);
@@ -477,27 +491,17 @@ function lasd3Products(
   nl: number, nr: number, sqre: number, k: number,
   U: Float64Array, uo: number, ldu: number, VT: Float64Array, vo: number, ldvt: number, s: MergeScratch,
 ): void {
-  const n = nl + nr + 1;
-  const m = n + sqre;
-  const nlp1 = nl + 1;
-  const nlp2 = nl + 2;
+  const { n, m, nlp1, nlp2, ldu2, ldvt2, u2o, v2o, ldq, qo } = mergeLayout(nl, nr, sqre, k);
   const { u2, vt2, q, idxc, coltyp: ctot } = s;
-  const ldu2 = n;
-  const ldvt2 = m;
-  const ldq = k;
-  const u2o = -1 - ldu2;
-  const v2o = -1 - ldvt2;
-  const qo = -1 - ldq;
-  const U_ = (i: number, j: number): number => uo + i + j * ldu;
-  const VT_ = (i: number, j: number): number => vo + i + j * ldvt;
+  const U_ = at(uo, ldu);
+  const VT_ = at(vo, ldvt);
 
   // U = U2 Q, by blocks: rows 1..nl meet type-1 and type-3 columns, row nl+1 only the
   // first column (e_{nl+1}), rows nl+2..n type-2 and type-3 columns.
   const c1 = ctot[1]!, c2 = ctot[2]!, c3 = ctot[3]!;
-  // 0-based offset of element (i, j) of U2 / Q / VT2 / U / VT.
-  const u2at = (i: number, j: number): number => u2o + i + j * ldu2;
-  const qat = (i: number, j: number): number => qo + i + j * ldq;
-  const vt2at = (i: number, j: number): number => v2o + i + j * ldvt2;
+  const u2at = at(u2o, ldu2);
+  const qat = at(qo, ldq);
+  const vt2at = at(v2o, ldvt2);
   if (k === 2) {
     gemmOrZero(false, n, k, k, u2, 0, ldu2, q, 0, ldq, false, U, U_(1, 1), ldu);
   } else {
