@@ -18,7 +18,11 @@
 // item, so tasks never write the same factor row), 3 = ALS row chunks (als.ts: parameter
 // block in PA; tasks solve disjoint rows, each thread on the scratch of its slot), 4 = f64 and
 // 5 = f32 gemm with a prepacked op(A) at PA (gemm-prepacked.ts; tasks are blocks of C as
-// for kinds 0/1, and a block's rows start at a multiple of MR inside the packed panels).
+// for kinds 0/1, and a block's rows start at a multiple of MR inside the packed panels),
+// 6 = f64 gemv (task t: rows, or with TA columns, t mch .. (t + 1) mch of y; each entry of y
+// is summed in the same order as by one thread, so the result is bit-identical), 7 = part t
+// of the split f64 symmetric product (symv.ts symvPart; N = the number of parts, PC = the
+// parts' buffers; the caller adds them in a fixed order once all are done).
 //
 // Waiting: a participant spins on the shared word for about a millisecond before it sleeps
 // in atomic.wait (as BLAS thread pools do). Iterative solvers publish small jobs back to
@@ -33,6 +37,8 @@ import { gemmPrepacked } from './gemm-prepacked';
 import { PoolControl as C } from './generated/abi';
 import { funkTask } from './sgd';
 import { alsTask } from './als';
+import { gemv } from './level2';
+import { symvPart, symvReduce } from './symv';
 
 const STATE = C.STATE_OFFSET;
 const DONE = C.DONE_OFFSET;
@@ -69,6 +75,24 @@ function runTask<T>(ctl: usize, t: i32, slot: i32, prepacked: bool): void {
   gemm<T>(ta, tb, mi, nj, k, alpha, a, lda, b, ldb, beta, c, ldc, work);
 }
 
+// Task t of a gemv job (kind 6): a slice of y, rows of A (no transpose: each y_i is still
+// summed over the columns in order, as gemv's column sweep does) or columns of A (transposed:
+// whole dot products). Slices start at multiples of the SIMD width, so no entry moves
+// between a vector and a scalar tail.
+function gemvTask(ctl: usize, t: i32): void {
+  const trans = C.ta(ctl) != 0;
+  const m = C.m(ctl);
+  const n = C.n(ctl);
+  const ch = C.mch(ctl);
+  const lo = t * ch;
+  const len = min(ch, (trans ? n : m) - lo);
+  if (len <= 0) return;
+  const lda = C.lda(ctl);
+  const y = C.pc(ctl) + <usize>lo * 8;
+  if (trans) gemv<f64>(true, m, len, C.alpha(ctl), C.pa(ctl) + <usize>lo * <usize>lda * 8, lda, C.pb(ctl), 1, C.beta(ctl), y, 1);
+  else gemv<f64>(false, len, n, C.alpha(ctl), C.pa(ctl) + <usize>lo * 8, lda, C.pb(ctl), 1, C.beta(ctl), y, 1);
+}
+
 // Take and run tasks of `job` until none are left.
 function drain(ctl: usize, job: u32, slot: i32): void {
   for (;;) {
@@ -83,7 +107,9 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     else if (kind == 2) funkTask(C.pa(ctl), t);
     else if (kind == 3) alsTask(C.pa(ctl), t, slot);
     else if (kind == 4) runTask<f64>(ctl, t, slot, true);
-    else runTask<f32>(ctl, t, slot, true);
+    else if (kind == 5) runTask<f32>(ctl, t, slot, true);
+    else if (kind == 6) gemvTask(ctl, t);
+    else symvPart<f64>(C.m(ctl), t, C.n(ctl), C.alpha(ctl), C.pa(ctl), C.lda(ctl), C.pb(ctl), C.pc(ctl));
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -199,4 +225,62 @@ export function als_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32):
   C.setKind(ctl, 3);
   C.setPa(ctl, prm);
   runJob(ctl, job, min(tasks, 0xffff), canBlock);
+}
+
+/**
+ * Parallel f64 gemv, y := alpha op(A) x + beta y with unit strides: y is cut into `tasks`
+ * slices (rows of A, or columns with `trans`) shared out among the pool. Bit-identical to
+ * the one-thread gemv.
+ */
+export function gemv_parallel(
+  ctl: usize, trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize,
+  tasks: i32, canBlock: i32,
+): void {
+  const len = trans != 0 ? n : m;
+  tasks = max(1, min(tasks, 0xffff));
+  // Slices of whole cache lines (8 doubles), hence of whole SIMD vectors.
+  let ch = (len + tasks - 1) / tasks;
+  ch = ((ch + 7) >> 3) << 3;
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+  C.setKind(ctl, 6);
+  C.setTa(ctl, trans);
+  C.setM(ctl, m);
+  C.setN(ctl, n);
+  C.setLda(ctl, lda);
+  C.setPa(ctl, a);
+  C.setPb(ctl, x);
+  C.setPc(ctl, y);
+  C.setMch(ctl, ch);
+  C.setAlpha(ctl, alpha);
+  C.setBeta(ctl, beta);
+  runJob(ctl, job, (len + ch - 1) / ch, canBlock);
+}
+
+/**
+ * Split f64 symmetric product from the lower triangle, y := alpha A x + beta y: the
+ * triangle's columns are cut into `parts` of about equal size (symv.ts symvPartStart), each
+ * part's contribution goes to its own n-vector in w (parts * n doubles), and the parts are
+ * added in a fixed order. With ctl = 0 the parts run one after another on the calling thread,
+ * otherwise they are shared out among the pool: the result is the same bit for bit.
+ */
+export function symv_parts(
+  ctl: usize, n: i32, parts: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize, w: usize,
+  canBlock: i32,
+): void {
+  if (n <= 0) return;
+  if (ctl == 0) {
+    for (let p = 0; p < parts; p++) symvPart<f64>(n, p, parts, alpha, a, lda, x, w);
+  } else {
+    const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+    C.setKind(ctl, 7);
+    C.setM(ctl, n);
+    C.setN(ctl, parts);
+    C.setLda(ctl, lda);
+    C.setPa(ctl, a);
+    C.setPb(ctl, x);
+    C.setPc(ctl, w);
+    C.setAlpha(ctl, alpha);
+    runJob(ctl, job, parts, canBlock);
+  }
+  symvReduce<f64>(n, parts, beta, y, w);
 }

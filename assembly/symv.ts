@@ -14,16 +14,27 @@ import { hsum, lanes, vmadd } from './simd';
 export function symvLower<T>(n: i32, alpha: T, a: usize, lda: i32, x: usize, beta: T, y: usize): void {
   if (n <= 0) return;
   const s = <usize>sizeof<T>();
-  const L = lanes<T>();
   if (beta == <T>0) {
     for (let i = 0; i < n; i++) store<T>(y + <usize>i * s, <T>0);
   } else if (beta != <T>1) {
     for (let i = 0; i < n; i++) store<T>(y + <usize>i * s, beta * load<T>(y + <usize>i * s));
   }
   if (alpha == <T>0) return;
+  symvLowerCols<T>(n, 0, n, alpha, a, lda, x, y);
+}
+
+/**
+ * y += alpha A(:, c0:c1) x-part for the columns c0..c1 of the lower triangle of A: every
+ * entry a_ij (j in [c0, c1), i >= j) is read once and adds a_ij x_j to y_i and, below the
+ * diagonal, a_ij x_i to y_j. Only y[c0..n) is touched. Column blocks of four start at c0,
+ * so with c0 = 0 and c1 = n this is the whole product of {@link symvLower}.
+ */
+export function symvLowerCols<T>(n: i32, c0: i32, c1: i32, alpha: T, a: usize, lda: i32, x: usize, y: usize): void {
+  const s = <usize>sizeof<T>();
+  const L = lanes<T>();
   const cs = <usize>lda * s;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  let j = c0;
+  for (; j + 4 <= c1; j += 4) {
     const c0 = a + <usize>j * cs;
     const c1 = c0 + cs;
     const c2 = c1 + cs;
@@ -109,7 +120,7 @@ export function symvLower<T>(n: i32, alpha: T, a: usize, lda: i32, x: usize, bet
     store<T>(yj + 3 * s, load<T>(yj + 3 * s) + alpha * <T>s3);
   }
   // Last columns one at a time.
-  for (; j < n; j++) {
+  for (; j < c1; j++) {
     const c0 = a + <usize>j * cs;
     const t0 = alpha * load<T>(x + <usize>j * s);
     const row = <usize>j * s;
@@ -122,5 +133,51 @@ export function symvLower<T>(n: i32, alpha: T, a: usize, lda: i32, x: usize, bet
       s0 += <f64>(ai * load<T>(x + o));
     }
     store<T>(y + row, load<T>(y + row) + alpha * <T>s0);
+  }
+}
+
+/**
+ * First column of part p of P of the lower triangle of an n x n matrix, cut so that the
+ * parts hold about equal numbers of entries (column j holds n - j): c_p = n (1 - sqrt(1 - p/P)),
+ * rounded down to a multiple of 4 (the column block of {@link symvLowerCols}).
+ */
+export function symvPartStart(n: i32, p: i32, parts: i32): i32 {
+  if (p <= 0) return 0;
+  if (p >= parts) return n;
+  const c = <i32>Math.floor(<f64>n * (1.0 - Math.sqrt(1.0 - <f64>p / <f64>parts)));
+  return min(n, (c >> 2) << 2);
+}
+
+/**
+ * Part p of the split symmetric product: w_p := alpha (columns c_p..c_{p+1} of the lower
+ * triangle) x, into the part's own n-vector at w + p n (only entries c_p..n written). Parts
+ * touch disjoint memory, so they can run on different threads.
+ */
+export function symvPart<T>(n: i32, p: i32, parts: i32, alpha: T, a: usize, lda: i32, x: usize, w: usize): void {
+  const s = <usize>sizeof<T>();
+  const c0 = symvPartStart(n, p, parts);
+  const c1 = symvPartStart(n, p + 1, parts);
+  const wp = w + <usize>p * <usize>n * s;
+  for (let i = c0; i < n; i++) store<T>(wp + <usize>i * s, <T>0);
+  if (c1 > c0) symvLowerCols<T>(n, c0, c1, alpha, a, lda, x, wp);
+}
+
+/**
+ * y := beta y + (w_0 + w_1 + ... + w_{P-1}), the parts added in this fixed order (entry i
+ * only from the parts whose columns start at or before i), so the result does not depend
+ * on which thread computed which part. beta == 0 overwrites y without reading it.
+ */
+export function symvReduce<T>(n: i32, parts: i32, beta: T, y: usize, w: usize): void {
+  const s = <usize>sizeof<T>();
+  for (let p = 0; p < parts; p++) {
+    // Entries c_p..c_{p+1} of y get the parts 0..p.
+    const i0 = symvPartStart(n, p, parts);
+    const i1 = symvPartStart(n, p + 1, parts);
+    for (let i = i0; i < i1; i++) {
+      const o = <usize>i * s;
+      let acc = load<T>(w + o);
+      for (let q = 1; q <= p; q++) acc += load<T>(w + <usize>q * <usize>n * s + o);
+      store<T>(y + o, beta == <T>0 ? acc : beta * load<T>(y + o) + acc);
+    }
   }
 }

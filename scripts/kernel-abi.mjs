@@ -91,6 +91,16 @@ export const EXPORTS = [
   },
   { name: 'sgd_parallel', signature: '(ctl: ptr, prm: ptr, tasks: i32, canBlock: i32): void', doc: 'The SGD tasks of the SgdParams block at prm, shared out on the pool.' },
   { name: 'als_parallel', signature: '(ctl: ptr, prm: ptr, tasks: i32, canBlock: i32): void', doc: 'The ALS row chunks of the AlsParams block at prm, shared out on the pool.' },
+  {
+    name: 'gemv_parallel',
+    signature: '(ctl: ptr, trans: i32, m: i32, n: i32, alpha: f64, a: ptr, lda: i32, x: ptr, beta: f64, y: ptr, tasks: i32, canBlock: i32): void',
+    doc: 'f64 gemv with unit strides, slices of y shared out on the pool (bit-identical to dgemv).',
+  },
+  {
+    name: 'symv_parts',
+    signature: '(ctl: ptr, n: i32, parts: i32, alpha: f64, a: ptr, lda: i32, x: ptr, beta: f64, y: ptr, w: ptr, canBlock: i32): void',
+    doc: 'f64 lower symv split into parts (w: parts * n doubles) added in a fixed order; ctl = 0 runs them on the caller.',
+  },
 
   // Recommenders (sgd.ts, als.ts)
   { name: 'sgd_funk', signature: '(prm: ptr, tasks: i32): f64', doc: 'FunkSVD SGD over the tasks of the SgdParams block at prm; the total squared error.' },
@@ -186,7 +196,7 @@ export const BLOCKS = [
       ['state', 'i32', 'job << 16 | next task (atomic)'],
       ['done', 'i32', 'tasks finished (atomic)'],
       ['ntasks', 'i32', 'tasks of the current job (atomic)'],
-      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm'],
+      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm, 6 f64 gemv, 7 f64 symv part'],
       ['ta', 'i32', 'gemm: op(A) = A^T'],
       ['tb', 'i32', 'gemm: op(B) = B^T'],
       ['m', 'i32', 'gemm: rows of C'],

@@ -4,8 +4,9 @@
  * arrays); otherwise a TypeScript loop with the same access pattern.
  */
 import type { FloatArray } from '../matrix/dtype.js';
-import { defineKernel } from './registry.js';
-import { checkGemv } from './validate.js';
+import { canBlock } from './pool.js';
+import { defineKernel, wasmFor } from './registry.js';
+import { checkGemv, checkVectorArg } from './validate.js';
 
 const symv = defineKernel({
   name: 'symv_lower',
@@ -28,6 +29,42 @@ export function symvLower(
 ): void {
   checkGemv(false, n, n, A, offA, ldA, x, offX, 1, y, offY, 1);
   symv(n, alpha, A, offA, ldA, x, offX, beta, y, offY);
+}
+
+/**
+ * Parts the split product {@link symvLowerParts} cuts the triangle into: fixed (not the
+ * thread count), so one thread and several compute the same sums. Eight parts of equal
+ * size let two threads balance their work even when one is descheduled for a while.
+ */
+export const SYMV_PARTS = 8;
+
+const symvParts = defineKernel<[n: number, alpha: number, A: Float64Array, offA: number, ldA: number, x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array], void>({
+  name: 'symv_lower_parts',
+  select: (_n, _alpha, A, _offA, _ldA, x, _offX, _beta, y, _offY, work) => wasmFor(A, x, y, work),
+  wasm: (w, n, alpha, A, offA, ldA, x, offX, beta, y, offY, work) => {
+    const threads = w.threadCount;
+    const pool = threads > 1 ? w.workerPool(threads) : undefined;
+    w.rt.exports.symv_parts(pool ? pool.ctl : 0, n, SYMV_PARTS, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, work.byteOffset, canBlock() ? 1 : 0);
+  },
+  js: (n, alpha, A, offA, ldA, x, offX, beta, y, offY) => symvLowerJs(n, alpha, A, offA, ldA, x, offX, beta, y, offY),
+});
+
+/**
+ * {@link symvLower} for float64 split into {@link SYMV_PARTS} column ranges of the lower
+ * triangle of about equal size, each accumulated into its own n-vector of `work` (at least
+ * SYMV_PARTS * n doubles, from index 0) and added in a fixed order: on the WASM backends
+ * with every array in WASM memory the parts are shared out among the threads set by
+ * `setThreads`, and the result is the same bit for bit for any thread count (it differs
+ * from {@link symvLower}'s in the last bits: another summation order). Each matrix entry
+ * is still read once. Elsewhere it is {@link symvLower}'s TypeScript loop.
+ */
+export function symvLowerParts(
+  n: number, alpha: number, A: Float64Array, offA: number, ldA: number,
+  x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array,
+): void {
+  checkGemv(false, n, n, A, offA, ldA, x, offX, 1, y, offY, 1);
+  checkVectorArg('symvLowerParts: work', work, 0, 1, SYMV_PARTS * n);
+  symvParts(n, alpha, A, offA, ldA, x, offX, beta, y, offY, work);
 }
 
 /** The TypeScript version of {@link symvLower} (also the reference in tests). */

@@ -14,6 +14,7 @@
  */
 import { check } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
+import { gemvParallel } from '../../kernels/gemv-parallel.js';
 import { larf, larfb, larfg, larft, explicitV } from './householder.js';
 import type { Workspace } from '../../kernels/workspace.js';
 
@@ -62,7 +63,9 @@ export function gebd2(
  * and return the matrices X (m x nb, ldX) and Y (n x nb, ldY) such that the trailing
  * matrix is updated as A := A - V Y^T - X U^T, V and U holding the reflectors (LAPACK
  * dlabrd). Every panel step is a handful of gemv calls on the not-yet-updated trailing
- * matrix, corrected by the accumulated V, U, X, Y.
+ * matrix, corrected by the accumulated V, U, X, Y. The two products with the trailing
+ * matrix, which stream it from memory and are half of the reduction's time, are shared out
+ * among the threads (src/kernels/gemv-parallel.ts: bit-identical for any thread count).
  */
 export function labrd(
   m: number, n: number, nb: number, A: Float64Array, offA: number, ldA: number,
@@ -84,7 +87,7 @@ export function labrd(
     A[a(i, i)] = 1;
     // Y(i+1:n, i) = tauq (A^T v - Y V^T v - U^T X^T v), computed piecewise.
     const yi = i * ldY;
-    k.gemv(true, m - i, n - i - 1, 1, A, a(i, i + 1), ldA, A, a(i, i), 1, 0, Y, yi + i + 1, 1);
+    gemvParallel(true, m - i, n - i - 1, 1, A, a(i, i + 1), ldA, A, a(i, i), 0, Y, yi + i + 1);
     k.gemv(true, m - i, i, 1, A, a(i, 0), ldA, A, a(i, i), 1, 0, Y, yi, 1);
     k.gemv(false, n - i - 1, i, -1, Y, i + 1, ldY, Y, yi, 1, 1, Y, yi + i + 1, 1);
     k.gemv(true, m - i, i, 1, X, i, ldX, A, a(i, i), 1, 0, Y, yi, 1);
@@ -103,7 +106,7 @@ export function labrd(
     for (let j = i + 1; j < n; j++) A[a(i, j)] = row[j]!;
     // X(i+1:m, i) = taup (A u - V Y^T u - X U u), computed piecewise (u = row[i+1:n]).
     const xi = i * ldX;
-    k.gemv(false, m - i - 1, n - i - 1, 1, A, a(i + 1, i + 1), ldA, row, i + 1, 1, 0, X, xi + i + 1, 1);
+    gemvParallel(false, m - i - 1, n - i - 1, 1, A, a(i + 1, i + 1), ldA, row, i + 1, 0, X, xi + i + 1);
     k.gemv(true, n - i - 1, i + 1, 1, Y, i + 1, ldY, row, i + 1, 1, 0, X, xi, 1);
     k.gemv(false, m - i - 1, i + 1, -1, A, a(i + 1, 0), ldA, X, xi, 1, 1, X, xi + i + 1, 1);
     k.gemv(false, i, n - i - 1, 1, A, a(0, i + 1), ldA, row, i + 1, 1, 0, X, xi, 1);

@@ -20,7 +20,7 @@
  * one call (src/kernels/tridiag.ts).
  */
 import { kernels } from '../../kernels/index.js';
-import { symvLower } from '../../kernels/symv.js';
+import { SYMV_PARTS, symvLowerParts } from '../../kernels/symv.js';
 import { orm2trLower, sytd2Lower } from '../../kernels/tridiag.js';
 import { explicitV, larfb, larfg, larft } from './householder.js';
 import type { Workspace } from '../../kernels/workspace.js';
@@ -51,7 +51,8 @@ export const ORM2TR_MAX = 128;
  * off-diagonal, tau[0..n-1) the reflector scalars and the reflectors' tails lie below the
  * subdiagonal of A; the rest of A is overwritten.
  *
- * Cost: 4/3 n^3 flops, half in symv and half in gemm. Scratch: 4 n nb doubles from `ws`.
+ * Cost: 4/3 n^3 flops, half in symv and half in gemm, both shared out among the threads
+ * set by `setThreads`. Scratch: 4 n nb + 8 n doubles from `ws`.
  */
 export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: Float64Array, e: Float64Array, tau: Float64Array, ws: Workspace): void {
   if (n === 0) return;
@@ -75,6 +76,9 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
   const Ps = ws.f64(ldP * 2 * nb);
   const t1 = ws.f64(2 * nb);
   const t2 = ws.f64(2 * nb);
+  // The symmetric product is split into fixed column parts, shared out among the threads
+  // (the same sums for any thread count): each part accumulates into its own n-vector.
+  const symvWork = ws.f64(SYMV_PARTS * n);
   const at = (i: number, j: number): number => offA + i + j * ldA;
   for (let j0 = 0; j0 < n; j0 += nb) {
     const kb = Math.min(nb, n - j0);
@@ -102,7 +106,7 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
       P.set(A.subarray(at(i + 1, i), at(n, i)), v);
       // w = tau (A22 - V W^T - W V^T) v, with A22 the trailing matrix as it was before the
       // panel; the symmetric product reads its lower triangle only.
-      symvLower(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc);
+      symvLowerParts(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc, symvWork);
       if (c > 0) {
         k.gemv(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 1, 0, t1, 0, 1);
         for (let q = 0; q < c; q++) {

@@ -1,0 +1,58 @@
+/**
+ * Matrix-vector products shared out among the worker pool: the level-2 halves of the
+ * one-stage reductions (dlabrd's two trailing-matrix gemvs per column in the
+ * bidiagonalization). Each such product streams the whole trailing matrix from memory
+ * (about 0.3 ms at 1024 x 1024 on one core here) and the cores' memory bandwidth adds up
+ * (two processes each running gemv keep their one-process speed on the 2-core VM), so a
+ * second thread nearly halves it for a hand-off of a few microseconds to a spinning worker.
+ *
+ * y is cut into slices (rows of A without transpose, columns with it), so every entry of y
+ * is summed exactly as by the one-thread gemv: results are bit-identical for any thread
+ * count (assembly/pool.ts, job kind 6).
+ */
+import type { FloatArray } from '../matrix/dtype.js';
+import { kernels } from './index.js';
+import { canBlock } from './pool.js';
+import { defineKernel, wasmFor } from './registry.js';
+import { checkGemv } from './validate.js';
+
+/**
+ * Smallest product (m n entries of A) that is shared out. Measured on the 2-core VM with
+ * the worker spinning: below about 128 x 128 the hand-off costs more than the half it saves.
+ */
+export const GEMV_PARALLEL_MIN = 128 * 128;
+
+/** Slices per thread: more than one, so a thread that is descheduled leaves its work to the others. */
+const SLICES_PER_THREAD = 4;
+
+type GemvArgs = [trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number, x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number];
+
+const gemvThreaded = defineKernel<GemvArgs, void>({
+  name: 'gemv_parallel',
+  select: (_t, _m, _n, _alpha, A, _offA, _ldA, x, _offX, _beta, y) => (A instanceof Float64Array ? wasmFor(A, x, y) : undefined),
+  wasm: (w, trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => {
+    checkGemv(trans, m, n, A, offA, ldA, x, offX, 1, y, offY, 1);
+    const threads = w.threadCount;
+    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN ? w.workerPool(threads) : undefined;
+    const e = w.rt.exports;
+    if (!pool) {
+      e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);
+      return;
+    }
+    e.gemv_parallel(pool.ctl, +trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, SLICES_PER_THREAD * (pool.size + 1), canBlock() ? 1 : 0);
+  },
+  js: (trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => kernels().gemv(trans, m, n, alpha, A, offA, ldA, x, offX, 1, beta, y, offY, 1),
+});
+
+/**
+ * y := alpha op(A) x + beta y (BLAS gemv with unit strides), on the threads set by
+ * `setThreads` when A, x and y are float64 arrays in WASM memory and A has at least
+ * {@link GEMV_PARALLEL_MIN} entries; otherwise the ordinary `kernels().gemv`. The result
+ * is the same bit for bit whatever the thread count.
+ */
+export function gemvParallel(
+  trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number,
+  x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number,
+): void {
+  gemvThreaded(trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY);
+}
