@@ -10,9 +10,8 @@ import type { ReadMatrixOptions } from './format.js';
 import { formatOf, type FileFormat } from './format-name.js';
 import type { MtxEntries, MtxField, MtxFormat, MtxSymmetry } from './mtx.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
-import { npyDefaultDtype, npyMatrixShape } from './npy-codec.js';
-import type { NpyHeader } from './npy-header.js';
-import { readNpy, readTensor, readTensorHeader, scanNpyData } from './npy.js';
+import { readNpyFileHeader, scanNpyData } from './npy-file.js';
+import { npyDefaultDtype, npyMatrixShape, type NpyHeader } from './npy-header.js';
 import { StatsAccumulator, type ValueStats } from './stats.js';
 
 /** What {@link inspectFile} reports. */
@@ -121,7 +120,7 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
 
   if (format === 'npy') {
     // Arrays of 3 or more dimensions are read as tensors; matrices exactly as before.
-    const h = await readTensorHeader(path, { maxHeaderSize: options.maxHeaderSize });
+    const h = await readNpyFileHeader(path, { maxHeaderSize: options.maxHeaderSize, anyRank: true });
     const streamed = await streamedNpyStats(path, h, options.dtype);
     if (streamed !== undefined) {
       const dtype = options.dtype ?? npyDefaultDtype(h);
@@ -140,6 +139,10 @@ export async function inspectFile(path: string, options: ReadMatrixOptions = {})
       info.npy = { version, descr, fortranOrder, shape: h.shape };
       return info;
     }
+    // Other files are read whole, by the matrix and tensor readers, loaded only then: a
+    // float file (the common case) is summarized without them, and loading code is most
+    // of a short `lowrank info`'s time.
+    const { readNpy, readTensor } = await import('./npy.js');
     if (h.shape.length > 2) {
       const t = await readTensor(path, { dtype: options.dtype, maxHeaderSize: options.maxHeaderSize });
       const acc = new StatsAccumulator();

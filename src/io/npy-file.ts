@@ -7,11 +7,15 @@
  */
 import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { ParseError } from '../errors.js';
+import { allocating } from '../matrix/memory.js';
 import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 
 /** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
 const READ_CHUNK = 1 << 30;
+/** Bytes per piece of {@link scanNpyData}: small enough to stay in the L2 cache while used. */
+const SCAN_CHUNK = 1 << 20;
 
 /**
  * Fill all of `out` from the file's bytes at `pos`. A file can shrink between fstat and
@@ -57,3 +61,81 @@ export async function readOpenHeader(handle: FileHandle, size: number, path: str
   await readInto(handle, text, pre.headerStart, path);
   return readHeader(text, pre, size, path, options.allowTrailing, options.anyRank);
 }
+
+/**
+ * The validated header of the `.npy` file at `path` (opened, read, closed), reading no
+ * data; the declared data size is checked against the file's length.
+ */
+export async function readNpyFileHeader(path: string, options: HeaderReadOptions = {}): Promise<NpyHeader> {
+  const handle = await open(path, 'r');
+  try {
+    return await readOpenHeader(handle, (await handle.stat()).size, path, options);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A reused read buffer of `len` bytes; a size beyond the machine's memory is refused with the need named. */
+function pieceBuffer(len: number, path: string): Uint8Array {
+  return allocating(() => `${path}: ${len} bytes of data`, len, 1, () => new Uint8Array(len));
+}
+
+/**
+ * A file read in pieces of at most `bytes` bytes: piece k is `len(k)` bytes from file
+ * position `pos(k)`, handed to `use(k, bytes)` in order. The bytes are only valid during
+ * the call (the buffer is reused).
+ */
+export interface Pieces {
+  count: number;
+  bytes: number;
+  pos(k: number): number;
+  len(k: number): number;
+  use(k: number, bytes: Uint8Array): void;
+}
+
+/**
+ * Read every piece through two buffers: piece k + 1 is read (on libuv's thread pool) while
+ * piece k is used on this thread, so the copy out of the page cache and the work on the
+ * bytes overlap.
+ */
+export async function readPieces(p: Pieces, handle: FileHandle, path: string): Promise<void> {
+  if (p.count === 0) return;
+  const bufs = [pieceBuffer(p.bytes, path), p.count > 1 ? pieceBuffer(p.bytes, path) : new Uint8Array(0)];
+  const start = (k: number): { into: Uint8Array; done: Promise<void> } => {
+    const into = bufs[k % 2]!.subarray(0, p.len(k));
+    return { into, done: readInto(handle, into, p.pos(k), path) };
+  };
+  let next = start(0);
+  try {
+    for (let k = 0; k < p.count; k++) {
+      const cur = next;
+      await cur.done;
+      if (k + 1 < p.count) next = start(k + 1);
+      p.use(k, cur.into);
+    }
+  } finally {
+    // An error in use() leaves a read in flight: let it finish before the handle closes.
+    await next.done.catch(() => undefined);
+  }
+}
+
+/**
+ * Pass the data of an `.npy` file, whose header `header` is, through `fn` in
+ * pieces of at most 1 MiB read into two reused buffers (whole elements, aligned for a typed
+ * view of the header's element size): what `lowrank info` needs to summarize a file of any
+ * size without holding it.
+ */
+export async function scanNpyData(path: string, header: NpyHeader, fn: (bytes: Uint8Array) => void): Promise<void> {
+  const { dataBytes, dataOffset } = header;
+  const size = header.type.size;
+  const per = Math.min(dataBytes, Math.max(size, SCAN_CHUNK - (SCAN_CHUNK % size)));
+  const handle = await open(path, 'r');
+  try {
+    if (dataBytes === 0) return;
+    const pieces: Pieces = { count: Math.ceil(dataBytes / per), bytes: per, pos: (k) => dataOffset + k * per, len: (k) => Math.min(per, dataBytes - k * per), use: (_, b) => fn(b) };
+    await readPieces(pieces, handle, path);
+  } finally {
+    await handle.close();
+  }
+}
+

@@ -11,7 +11,8 @@ import { Matrix } from '../matrix/matrix.js';
 import { allocating } from '../matrix/memory.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import { asBytes, decode, fill, npyDefaultDtype, npyMatrixShape, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
-import { readInto, readIntoSync } from './npy-file.js';
+import { readInto, readIntoSync, readNpyFileHeader, readPieces, type Pieces } from './npy-file.js';
+export { scanNpyData } from './npy-file.js';
 import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { checkReadOptions, chunkBytes, decodeTensor, planTensor, tensorChunks, type NpyTensorReadOptions, type NpyTensorWriteOptions, type TensorWritePlan } from './npy-tensor.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
@@ -84,15 +85,7 @@ function buffer(len: number, path: string): Uint8Array {
  * @throws ParseError / UnsupportedError as {@link parseNpy}.
  */
 export async function readNpyHeader(path: string, options: Pick<NpyReadOptions, 'maxHeaderSize' | 'allowTrailing'> = {}): Promise<NpyHeader> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
-    const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    return readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
-  } finally {
-    await handle.close();
-  }
+  return readNpyFileHeader(path, options);
 }
 
 // A file can shrink between fstat and read; a short read is then reported like truncation.
@@ -108,19 +101,6 @@ async function readExact(handle: FileHandle, pos: number, len: number, path: str
   return out;
 }
 
-/**
- * A file read in pieces of at most `bytes` bytes: piece k is `len(k)` bytes from file
- * position `pos(k)`, handed to `use(k, bytes)` in order. The bytes are only valid during
- * the call (the buffer is reused).
- */
-interface Pieces {
-  count: number;
-  bytes: number;
-  pos(k: number): number;
-  len(k: number): number;
-  use(k: number, bytes: Uint8Array): void;
-}
-
 /** Read every piece synchronously through one buffer. */
 function readPiecesSync(p: Pieces, fd: number, path: string): void {
   const buf = buffer(p.bytes, path);
@@ -128,32 +108,6 @@ function readPiecesSync(p: Pieces, fd: number, path: string): void {
     const into = buf.subarray(0, p.len(k));
     readIntoSync(fd, into, p.pos(k), path);
     p.use(k, into);
-  }
-}
-
-/**
- * Read every piece through two buffers: piece k + 1 is read (on libuv's thread pool) while
- * piece k is used on this thread, so the copy out of the page cache and the work on the
- * bytes overlap.
- */
-async function readPieces(p: Pieces, handle: FileHandle, path: string): Promise<void> {
-  if (p.count === 0) return;
-  const bufs = [buffer(p.bytes, path), p.count > 1 ? buffer(p.bytes, path) : new Uint8Array(0)];
-  const start = (k: number): { into: Uint8Array; done: Promise<void> } => {
-    const into = bufs[k % 2]!.subarray(0, p.len(k));
-    return { into, done: readInto(handle, into, p.pos(k), path) };
-  };
-  let next = start(0);
-  try {
-    for (let k = 0; k < p.count; k++) {
-      const cur = next;
-      await cur.done;
-      if (k + 1 < p.count) next = start(k + 1);
-      p.use(k, cur.into);
-    }
-  } finally {
-    // An error in use() leaves a read in flight: let it finish before the handle closes.
-    await next.done.catch(() => undefined);
   }
 }
 
@@ -209,26 +163,6 @@ function transposePanel(src: Float64Array | Float32Array, out: FloatArray, m: nu
       let q = j * m + i0 + b0;
       for (let i = b0, s = b0 * n + j; i < b1; i++, s += n) out[q++] = src[s]!;
     }
-  }
-}
-
-/**
- * @internal Pass the data of an `.npy` file, whose header `header` is, through `fn` in
- * pieces of at most 1 MiB read into two reused buffers (whole elements, aligned for a typed
- * view of the header's element size): what `lowrank info` needs to summarize a file of any
- * size without holding it.
- */
-export async function scanNpyData(path: string, header: NpyHeader, fn: (bytes: Uint8Array) => void): Promise<void> {
-  const { dataBytes, dataOffset } = header;
-  const size = header.type.size;
-  const per = Math.min(dataBytes, Math.max(size, STREAM_CHUNK - (STREAM_CHUNK % size)));
-  const handle = await open(path, 'r');
-  try {
-    if (dataBytes === 0) return;
-    const pieces: Pieces = { count: Math.ceil(dataBytes / per), bytes: per, pos: (k) => dataOffset + k * per, len: (k) => Math.min(per, dataBytes - k * per), use: (_, b) => fn(b) };
-    await readPieces(pieces, handle, path);
-  } finally {
-    await handle.close();
   }
 }
 
@@ -309,15 +243,7 @@ export async function readTensor(path: string, options: NpyTensorReadOptions = {
  * @throws ParseError / UnsupportedError as {@link readTensor}.
  */
 export async function readTensorHeader(path: string, options: Pick<NpyTensorReadOptions, 'maxHeaderSize' | 'allowTrailing'> = {}): Promise<NpyHeader> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
-    const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    return readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing, true);
-  } finally {
-    await handle.close();
-  }
+  return readNpyFileHeader(path, { ...options, anyRank: true });
 }
 
 function* tensorFileChunks(tensor: Tensor, p: TensorWritePlan): Generator<Chunk> {
