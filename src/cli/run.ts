@@ -13,7 +13,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InvalidArgumentError, LowrankError, OutOfMemoryError } from '../errors.js';
-import { threadInfo } from '../kernels/index.js';
 import { isAllocationFailure } from '../matrix/memory.js';
 import { UsageError } from './options.js';
 import type { Writer } from './output.js';
@@ -132,7 +131,12 @@ let warnedThreads = false;
  * first start, which some commands never do): a bad value is a usage error naming it, and
  * more threads than cores is a one-line warning, since the library clamps silently.
  */
-function checkThreadsVariable(stderr: Writer): void {
+async function checkThreadsVariable(stderr: Writer): Promise<void> {
+  // Only a set variable can be wrong or clamped. Without one the kernels' modules (with
+  // their WASM builds, 230 kB of source) are not loaded, as commands such as info and
+  // convert never compute: loading code is most of their time.
+  if (process.env.LOWRANK_THREADS === undefined) return;
+  const { threadInfo } = await import('../kernels/index.js');
   let t;
   try {
     t = threadInfo();
