@@ -7,7 +7,7 @@ export type { CompressWeightOptions, CompressedWeight, CompressWeightMethod } fr
 export { weightSpectrum, WeightSpectrum, rankForEnergy, rankForError, SPECTRUM_METHODS } from './spectrum.js';
 export type { WeightSpectrumOptions } from './spectrum.js';
 export { extractLoraFactors, loraUpdate, mergeLoraFactors, loraSpectrum, loraScale, weightDelta } from './lora.js';
-export type { ExtractLoraFactorsOptions, LoraFactors, LoraSpectrum } from './lora.js';
+export type { ExtractLoraFactorsOptions, LoraFactorOptions, LoraFactors, LoraSpectrum } from './lora.js';
 export { weightSource } from './lora-source.js';
 export type { WeightSource, WeightTensorInfo } from './lora-source.js';
 export {

@@ -15,52 +15,32 @@
  * The models are read one tensor at a time (base and tuned), and only the factors are kept.
  */
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import { bool, int, maybe, num, oneOf, opt, required, resolveOptions, satisfies, seedRule, tableFor } from '../../options.js';
+import { bool, maybe, opt, resolveOptions, satisfies, tableFor } from '../../options.js';
 import { checkAborted, type LongTaskOptions } from '../../progress.js';
-import type { CompressWeightMethod } from './compress.js';
-import { COMPRESS_WEIGHT_METHODS } from './compress.js';
-import type { Matrix } from '../../matrix/matrix.js';
-import { extractLoraFactors, sameValues } from './lora.js';
+import { extractLoraFactors, LORA_FACTOR_OPTIONS, sameValues, type LoraFactorOptions } from './lora.js';
 import { listNames, peftLoraConfig, type LoraAdapter, type LoraAdapterModule } from './lora-peft.js';
 import { FLOAT_WEIGHT_DTYPES, shapeText, type WeightSource, type WeightTensorInfo } from './lora-source.js';
 
-/** Options of {@link extractLora}. */
-export interface ExtractLoraOptions extends LongTaskOptions {
-  /** The adapter's rank r, an integer >= 1 (required). */
-  rank: number;
-  /** lora_alpha, a number > 0 (default r): the update is (alpha / r) B A. */
-  alpha?: number;
-  /** rsLoRA scale alpha / sqrt(r) (default false). */
-  useRslora?: boolean;
+/** Options of {@link extractLora}: those of every LoRA extraction ({@link LoraFactorOptions}) and which tensors, in which layout. */
+export interface ExtractLoraOptions extends LongTaskOptions, LoraFactorOptions {
   /** The weights are stored in x out (GPT-2's Conv1D): factor the transposed update; sets fan_in_fan_out (default false). */
   fanInFanOut?: boolean;
   /** Consider only tensors whose name matches (searched anywhere in the name). */
   include?: RegExp;
   /** Leave out tensors whose name matches. */
   exclude?: RegExp;
-  /** The SVD method, as {@link compressWeight}'s (default 'auto'). */
-  method?: CompressWeightMethod;
-  /** Seed of the randomized SVD (default 0). */
-  seed?: number;
   /** base_model_name_or_path of the configuration (default null). */
   baseModelNameOrPath?: string;
-  /** Applied to each factor before its error is measured (as extractLoraFactors' roundFactors: e.g. rounding to F16 or BF16). */
-  roundFactors?: (M: Matrix) => Matrix;
 }
 
 const isRegExp = (v: unknown): v is RegExp => v instanceof RegExp;
 
 const EXTRACT_LORA_OPTIONS = tableFor<Omit<ExtractLoraOptions, keyof LongTaskOptions>>()({
-  rank: required(int(1)),
-  alpha: maybe(num(0, Infinity, 'low')),
-  useRslora: opt(bool, false),
+  ...LORA_FACTOR_OPTIONS,
   fanInFanOut: opt(bool, false),
   include: maybe(satisfies('a RegExp', isRegExp)),
   exclude: maybe(satisfies('a RegExp', isRegExp)),
-  method: opt(oneOf(COMPRESS_WEIGHT_METHODS), 'auto'),
-  seed: opt(seedRule, 0),
   baseModelNameOrPath: maybe(satisfies('a string', (v): v is string => typeof v === 'string')),
-  roundFactors: maybe(satisfies('a function', (v): v is (M: Matrix) => Matrix => typeof v === 'function')),
 });
 
 /** What extraction found for one changed weight. */
@@ -179,7 +159,6 @@ export async function extractLora(base: WeightSource, tuned: WeightSource, optio
   const routine = 'extractLora';
   const { onProgress, signal, ...rest } = (options ?? {}) as ExtractLoraOptions;
   const o = resolveOptions(routine, EXTRACT_LORA_OPTIONS, rest);
-  const alpha = o.alpha ?? o.rank;
   const skipped: SkippedTensor[] = [];
   const leftOut = (t: WeightTensorInfo): string | undefined => (o.include && !o.include.test(t.name) ? 'not included' : o.exclude && o.exclude.test(t.name) ? 'excluded' : undefined);
   for (const t of base.tensors) {
@@ -209,7 +188,7 @@ export async function extractLora(base: WeightSource, tuned: WeightSource, optio
       } else if (!name.endsWith('.weight') || name === '.weight') {
         skipped.push({ name, shape, dtype, changed: true, reason: "2-D but not named '<module>.weight'" });
       } else {
-        const f = extractLoraFactors(o.fanInFanOut ? W.T : W, o.fanInFanOut ? W2.T : W2, { rank: o.rank, alpha, useRslora: o.useRslora, method: o.method, seed: o.seed, roundFactors: o.roundFactors, signal });
+        const f = extractLoraFactors(o.fanInFanOut ? W.T : W, o.fanInFanOut ? W2.T : W2, { rank: o.rank, alpha: o.alpha, useRslora: o.useRslora, method: o.method, seed: o.seed, roundFactors: o.roundFactors, signal });
         const module = name.slice(0, -'.weight'.length);
         factors.push({ module, kind: 'linear', A: f.A, B: f.B });
         modules.push({
@@ -237,6 +216,6 @@ export async function extractLora(base: WeightSource, tuned: WeightSource, optio
     );
   }
   const targetModules = [...new Set(factors.map((m) => m.module.slice(m.module.lastIndexOf('.') + 1)))].sort();
-  const config = peftLoraConfig({ rank: o.rank, alpha, targetModules, fanInFanOut: o.fanInFanOut, useRslora: o.useRslora, baseModelNameOrPath: o.baseModelNameOrPath ?? null });
+  const config = peftLoraConfig({ rank: o.rank, alpha: o.alpha, targetModules, fanInFanOut: o.fanInFanOut, useRslora: o.useRslora, baseModelNameOrPath: o.baseModelNameOrPath ?? null });
   return { adapter: { config, modules: factors }, modules, unchanged, skipped };
 }

@@ -31,8 +31,13 @@ import { sumSquares } from './adaptive-svd.js';
 import { COMPRESS_WEIGHT_METHODS, compressWeight, relativeErrorOf, type CompressWeightMethod } from './compress.js';
 import { rankForEnergy } from './spectrum.js';
 
-/** Options of {@link extractLoraFactors}. */
-export interface ExtractLoraFactorsOptions extends LongTaskOptions {
+/**
+ * The options every LoRA extraction takes, declared once: {@link extractLoraFactors} (one
+ * weight) and extractLora (every changed weight of a model) extend this interface and spread
+ * its rules and defaults into their option tables, as the randomized-solver estimators share
+ * RandomizedSolverOptions.
+ */
+export interface LoraFactorOptions {
   /** The adapter's rank r, an integer >= 1 (required). Layers smaller than r are padded with zeros. */
   rank: number;
   /** lora_alpha, a number > 0; the update is (alpha / r) B A. Default r (scale 1). */
@@ -53,16 +58,18 @@ export interface ExtractLoraFactorsOptions extends LongTaskOptions {
   roundFactors?: (M: Matrix) => Matrix;
 }
 
-const isFunction = (v: unknown): v is (M: Matrix) => Matrix => typeof v === 'function';
-
-const EXTRACT_LORA_FACTORS_OPTIONS = tableFor<Omit<ExtractLoraFactorsOptions, keyof LongTaskOptions>>()({
+/** The rules and defaults of {@link LoraFactorOptions}, spread into the tables of the routines that take them. */
+export const LORA_FACTOR_OPTIONS = tableFor<LoraFactorOptions>()({
   rank: required(int(1)),
   alpha: opt(num(0, Infinity, 'low'), (o) => o.rank as number),
   useRslora: opt(bool, false),
   method: opt(oneOf(COMPRESS_WEIGHT_METHODS), 'auto'),
   seed: opt(seedRule, 0),
-  roundFactors: maybe(satisfies('a function', isFunction)),
+  roundFactors: maybe(satisfies('a function', (v): v is (M: Matrix) => Matrix => typeof v === 'function')),
 });
+
+/** Options of {@link extractLoraFactors}: {@link LoraFactorOptions}, progress and cancellation. */
+export interface ExtractLoraFactorsOptions extends LongTaskOptions, LoraFactorOptions {}
 
 /** What {@link extractLoraFactors} returns: the factors and how well they reproduce the update. */
 export interface LoraFactors {
@@ -153,7 +160,7 @@ export function extractLoraFactors(base: Matrix, tuned: Matrix, options: Extract
   const routine = 'extractLoraFactors';
   if (!(base instanceof Matrix) || !(tuned instanceof Matrix)) throw new InvalidArgumentError(`${routine}: base and tuned must be Matrix objects`);
   const { onProgress, signal, ...rest } = (options ?? {}) as ExtractLoraFactorsOptions;
-  const o = resolveOptions(routine, EXTRACT_LORA_FACTORS_OPTIONS, rest);
+  const o = resolveOptions(routine, LORA_FACTOR_OPTIONS, rest);
   if (base.rows !== tuned.rows || base.cols !== tuned.cols) throw new ShapeError(`${routine}: base is ${base.rows}x${base.cols}, tuned is ${tuned.rows}x${tuned.cols}`);
   const [out, inn] = base.shape;
   if (out === 0 || inn === 0) throw new ShapeError(`${routine}: the weights are ${out}x${inn}; there is nothing to factor`);

@@ -248,6 +248,28 @@ describe('extractLora: models that do not match', () => {
   test('nothing changed', async () => {
     await assert.rejects(extractLora(weightSource(base), weightSource(base), { rank: 2 }), /no 2-D weight differs/);
   });
+  test('checks the LoRA options as extractLoraFactors does (one declaration): same messages, same defaults', async () => {
+    const tuned = weightSource({ ...base, 'b.weight': W.add(1) });
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ rank: 0 }, /option 'rank' must be an integer >= 1, got 0/],
+      [{}, /option 'rank' is required \(an integer >= 1\)/],
+      [{ rank: 2, alpha: 0 }, /option 'alpha' must be a finite number > 0, got 0/],
+      [{ rank: 2, useRslora: 1 }, /option 'useRslora' must be true or false, got 1/],
+      [{ rank: 2, method: 'svd' }, /option 'method' must be one of 'auto', 'exact' or 'randomized', got 'svd'/],
+      [{ rank: 2, seed: 0.5 }, /option 'seed' must be an integer, got 0\.5/],
+      [{ rank: 2, roundFactors: 'f16' }, /option 'roundFactors' must be a function, got 'f16'/],
+      [{ rank: 2, ranks: 3 }, /unknown option 'ranks'/],
+    ];
+    for (const [options, message] of bad) {
+      assert.throws(() => extractLoraFactors(W, W.add(1), options as never), (e) => e instanceof InvalidArgumentError && e.message.startsWith('extractLoraFactors: ') && message.test(e.message), JSON.stringify(options));
+      await assert.rejects(extractLora(weightSource(base), tuned, options as never), (e) => e instanceof InvalidArgumentError && e.message.startsWith('extractLora: ') && message.test(e.message), JSON.stringify(options));
+    }
+    // alpha defaults to r in both: scale 1.
+    const ex = await extractLora(weightSource(base), tuned, { rank: 3 });
+    assert.equal(ex.adapter.config.lora_alpha, 3);
+    assert.equal(extractLoraFactors(W, W.add(1), { rank: 3 }).alpha, 3);
+    assert.equal(extractLoraFactors(W, W.add(1), { rank: 3 }).scale, 1);
+  });
   test('a changed 2-D tensor not named <module>.weight is reported, not adapted', async () => {
     const ex = await extractLora(weightSource({ 'a.weight': W, pos: W }), weightSource({ 'a.weight': W.add(1), pos: W.add(1) }), { rank: 1 });
     assert.deepEqual(ex.skipped, [{ name: 'pos', shape: [6, 4], dtype: 'F64', changed: true, reason: "2-D but not named '<module>.weight'" }]);
