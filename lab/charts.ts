@@ -960,10 +960,19 @@ export function scalarRange(values: ArrayLike<number>, options: ScalarImageOptio
  */
 export function drawScalar(canvas: HTMLCanvasElement, values: ArrayLike<number>, w: number, h: number, options: ScalarImageOptions = {}): [number, number] {
   const [lo, hi] = scalarRange(values, options);
+  putScaled(canvas, new ImageData(scalarRgba(values, w, h, { ...options, lo, hi }), w, h), options.pixel ?? 1);
+  return [lo, hi];
+}
+
+/**
+ * The RGBA bytes {@link drawScalar} draws for `values` (`w` x `h`, row-major): no DOM, so
+ * the Lab's worker colours large images (the compression residual) off the main thread.
+ */
+export function scalarRgba(values: ArrayLike<number>, w: number, h: number, options: ScalarImageOptions = {}): Uint8ClampedArray<ArrayBuffer> {
+  const [lo, hi] = scalarRange(values, options);
   const lut = lookupTable(options.scale ?? GRAY);
   const span = hi - lo || 1;
-  const img = new ImageData(w, h);
-  const d = img.data;
+  const d = new Uint8ClampedArray(4 * w * h);
   for (let i = 0; i < w * h; i++) {
     const t = (values[i]! - lo) / span;
     const j = 3 * (t >= 1 ? 255 : t > 0 ? Math.round(255 * t) : 0);
@@ -972,8 +981,19 @@ export function drawScalar(canvas: HTMLCanvasElement, values: ArrayLike<number>,
     d[4 * i + 2] = lut[j + 2]!;
     d[4 * i + 3] = 255;
   }
-  putScaled(canvas, img, options.pixel ?? 1);
-  return [lo, hi];
+  return d;
+}
+
+/**
+ * Show `bitmap` on `canvas` (sized to it) without copying its pixels on the main thread
+ * (an 'bitmaprenderer' context takes the bitmap over). The canvas must not have another context.
+ */
+export function showBitmap(canvas: HTMLCanvasElement, bitmap: ImageBitmap): void {
+  if (canvas.width !== bitmap.width) canvas.width = bitmap.width;
+  if (canvas.height !== bitmap.height) canvas.height = bitmap.height;
+  const ctx = canvas.getContext('bitmaprenderer');
+  if (ctx) ctx.transferFromImageBitmap(bitmap);
+  else bitmap.close();
 }
 
 const LUTS = new WeakMap<ColorScale, Uint8ClampedArray>();

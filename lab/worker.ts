@@ -30,8 +30,20 @@ export type JobReply =
   | { readonly id: number; readonly ok: false; readonly error: string }
   | { readonly id: 0; readonly ok: true; readonly backend: string };
 
+const transfers = new WeakMap<object, Transferable[]>();
+
+/**
+ * Mark `list` (ImageBitmaps, the buffers of freshly made typed arrays) to be transferred,
+ * not copied, with job output `output`: the page receives them without a copy. Only for
+ * objects the job made for this reply (a transferred buffer is gone from the worker).
+ */
+export function transfer<T extends object>(output: T, list: Transferable[]): T {
+  transfers.set(output, list);
+  return output;
+}
+
 interface WorkerScope {
-  postMessage(message: JobReply): void;
+  postMessage(message: JobReply, transfer?: Transferable[]): void;
   addEventListener(type: 'message', fn: (e: MessageEvent<JobRequest>) => void): void;
 }
 
@@ -58,7 +70,8 @@ export function serveJobs(jobs: Jobs): void {
       const t0 = performance.now();
       try {
         const output = await fn(input);
-        scope.postMessage({ id, ok: true, output, ms: performance.now() - t0 });
+        const list = typeof output === 'object' && output !== null ? transfers.get(output) : undefined;
+        scope.postMessage({ id, ok: true, output, ms: performance.now() - t0 }, list ?? []);
       } catch (err) {
         scope.postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
       }

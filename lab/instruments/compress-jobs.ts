@@ -4,7 +4,12 @@
  * rank-k picture, its residual, the numbers, and the error/storage curve over all k.
  */
 import { Matrix } from '../../src/browser.js';
+import { DIVERGING, scalarRgba } from '../charts.js';
+import { transfer } from '../worker.js';
 import { ChannelSvd } from './compress-model.js';
+
+/** The residual's colour scale spans ±RESIDUAL_RANGE (pixel values are 0..1): fixed, so it fades as k grows. */
+export const RESIDUAL_RANGE = 0.25;
 
 /** Input of 'compress.view': the picture (RGBA bytes; `id` names it) and k. */
 export interface CompressInput {
@@ -99,5 +104,27 @@ export function compressView(input: CompressInput): CompressOutput {
   };
 }
 
+/** Output of the 'compress.view' job: {@link CompressOutput} and both pictures ready to show. */
+export interface CompressPictures extends CompressOutput {
+  /** The rank-k picture and the residual on the diverging scale (±{@link RESIDUAL_RANGE}), as bitmaps. */
+  picture: ImageBitmap;
+  residualPicture: ImageBitmap;
+}
+
+/**
+ * The view of picture `id` at rank k with both pictures as ImageBitmaps, made here and
+ * transferred with the reply, so the page shows a 512 x 512 picture without copying or
+ * colouring its pixels on the main thread.
+ */
+export async function compressViewPictures(input: CompressInput): Promise<CompressPictures> {
+  const out = compressView(input);
+  const { width: w, height: h } = out;
+  const [picture, residualPicture] = await Promise.all([
+    createImageBitmap(new ImageData(out.rgba, w, h)),
+    createImageBitmap(new ImageData(scalarRgba(out.residual, w, h, { scale: DIVERGING, lo: -RESIDUAL_RANGE, hi: RESIDUAL_RANGE }), w, h)),
+  ]);
+  return transfer({ ...out, picture, residualPicture }, [picture, residualPicture, out.rgba.buffer, out.residual.buffer]);
+}
+
 /** The jobs this instrument runs in the worker. */
-export const jobs = { 'compress.view': compressView };
+export const jobs = { 'compress.view': compressViewPictures };

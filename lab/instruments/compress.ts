@@ -4,19 +4,21 @@
  * the size against k (break-even rank marked). The SVDs run in the Lab's worker
  * (compress-jobs.ts); the picture is decoded here by the browser.
  */
-import { DIVERGING, KEPT, MUTED, SERIES, colorBar, drawScalar, lineChart, putScaled } from '../charts.js';
+import { DIVERGING, KEPT, MUTED, SERIES, colorBar, lineChart, putScaled, showBitmap } from '../charts.js';
 import { decodeImage, fetchImage, fileDrop, isGray, syntheticPicture } from '../image.js';
 import { equation, inlineMath, mi, mn, mo, norm, paren, row, sub, sup, transpose } from '../math.js';
 import { choiceParam, figure, fmt, h, intParam, pct, readout, select, setControl, shell, slider } from '../ui.js';
 import { latest } from '../worker-client.js';
-import type { CompressOutput, compressView } from './compress-jobs.js';
+import { RESIDUAL_RANGE, type CompressPictures, type compressViewPictures } from './compress-jobs.js';
 import type { Instrument } from './types.js';
 
 const ID = 'compress';
-/** Longest image side the instrument works at (one dense SVD per channel, in the worker). */
-const MAX_SIDE = 200;
-/** The residual's colour scale spans ±RESIDUAL_RANGE (pixel values are 0..1): fixed, so it fades as k grows. */
-const RESIDUAL_RANGE = 0.25;
+/**
+ * Longest image side the instrument works at: the bundled cameraman at its full 512 x 512
+ * (one dense SVD per channel, in the worker: about a second at 4x CPU throttling; every k
+ * after that is a rank-k product). The pictures are scaled to their column by CSS.
+ */
+const MAX_SIDE = 512;
 const PICTURES = ['camera', 'chelsea', 'synthetic'] as const;
 const DEFAULTS = { picture: 'camera' as (typeof PICTURES)[number], k: 10 };
 
@@ -86,9 +88,16 @@ export const compressInstrument: Instrument = {
     });
     s.side.append(h('div', { class: 'readouts' }, error.element, psnr.element, size.element), dims, drop, status);
 
+    // Each picture's text equivalent (aria-label) says what it shows and its numbers.
     const original = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'original picture', 'data-canvas': 'original' });
     const compressed = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'rank-k picture', 'data-canvas': 'compressed' });
     const residual = h('canvas', { class: 'picture', role: 'img', 'aria-label': 'residual', 'data-canvas': 'residual' });
+    // Crisp pixels only where a picture is drawn larger than it is (a small dropped photo on
+    // a wide screen); drawn smaller (512 px in a phone's column) it is smoothed.
+    const crisp = (): void => {
+      for (const c of [original, compressed, residual]) c.classList.toggle('upscaled', c.clientWidth > c.width + 1);
+    };
+    new ResizeObserver(crisp).observe(original);
     const compressedCaption = h('figcaption', { 'data-stat': 'caption' }, 'rank k');
     const residualCaption = h('figcaption', {}, 'residual C − C_k');
     const curveBox = h('div', { class: 'chart-box' });
@@ -99,7 +108,7 @@ export const compressInstrument: Instrument = {
           'div',
           { class: 'compress-grid' },
           h('figure', {}, original, h('figcaption', {}, 'original')),
-          h('figure', {}, compressed, compressedCaption),
+          h('figure', { class: 'compress-k' }, compressed, compressedCaption),
           h('figure', {}, residual, residualCaption, colorBar(DIVERGING, -RESIDUAL_RANGE, RESIDUAL_RANGE, 'original − rank-k, per pixel (0..1 scale)')),
         ),
       ),
@@ -109,12 +118,20 @@ export const compressInstrument: Instrument = {
 
     let current: { id: number; img: ImageData; gray: boolean; name: string } | undefined;
     let nextImageId = 1;
-    let last: CompressOutput | undefined;
-    const channel = latest<typeof compressView>('compress.view', {
+    let last: CompressPictures | undefined;
+    const channel = latest<typeof compressViewPictures>('compress.view', {
       onBusy: s.setBusy,
       onResult(out) {
-        if (!current || out.id !== current.id) return; // a picture that was replaced
+        if (!current || out.id !== current.id) {
+          // A picture that was replaced.
+          out.picture.close();
+          out.residualPicture.close();
+          return;
+        }
         last = out;
+        showBitmap(compressed, out.picture);
+        showBitmap(residual, out.residualPicture);
+        crisp();
         show();
         s.root.setAttribute('data-ready', 'true');
         s.saveState();
@@ -134,6 +151,7 @@ export const compressInstrument: Instrument = {
       current = { id: nextImageId++, img, gray, name };
       dims.textContent = `${name}: ${img.width} × ${img.height}, ${gray ? 'gray' : 'RGB'}`;
       putScaled(original, img, 1);
+      original.setAttribute('aria-label', `original picture: ${name}, ${img.width} × ${img.height} pixels, ${gray ? 'gray' : 'color'}`);
       kSlider.setMax(Math.min(img.width, img.height));
       s.root.setAttribute('data-ready', 'false');
       go();
@@ -153,14 +171,34 @@ export const compressInstrument: Instrument = {
     function show(): void {
       const r = last;
       if (!r || !current) return;
-      putScaled(compressed, new ImageData(r.rgba, r.width, r.height), 1);
-      drawScalar(residual, r.residual, r.width, r.height, { scale: DIVERGING, lo: -RESIDUAL_RANGE, hi: RESIDUAL_RANGE });
       compressedCaption.textContent = `rank ${r.k}`;
+      const quality = r.lossless ? 'lossless (every 8-bit pixel is the original’s)' : `PSNR ${fmt(r.psnr, 3)} dB`;
+      compressed.setAttribute('aria-label', `rank-${r.k} picture of ${current.name}, ${r.width} × ${r.height} pixels: relative error ${pct(r.relError, 2)}, ${quality}, ${r.stored.toLocaleString('en-US')} numbers kept (${pct(r.ratio, 1)} of the pixels)`);
+      // The root mean square of the residual over all channels: 10^(-PSNR/20) on the 0..1 scale.
+      const rms = Number.isFinite(r.psnr) ? 10 ** (-r.psnr / 20) : 0;
+      residual.setAttribute('aria-label', `residual at rank ${r.k}, original minus rank-${r.k} picture per pixel on a blue (darker) to white (0) to red (brighter) scale from −${RESIDUAL_RANGE} to ${RESIDUAL_RANGE}: root mean square ${fmt(rms, 3)} of the 0..1 range`);
       residualCaption.textContent = `residual at rank ${r.k}`;
       error.set(r.relError, pct(r.relError, 2));
       psnr.set(r.psnr, r.lossless ? 'lossless' : `${fmt(r.psnr, 3)} dB`);
       psnr.element.title = r.lossless ? `every 8-bit pixel value is the original's (PSNR ${fmt(r.psnr, 3)} dB of rounding error)` : '';
       size.set(r.ratio, `${r.stored.toLocaleString('en-US')} (${pct(r.ratio, 1)} of the pixels)`);
+      const over = r.k >= r.breakEven;
+      s.say(
+        `Rank ${r.k} of ${current.name}: error ${pct(r.relError, 2)}, ${r.lossless ? 'lossless (every 8-bit pixel is the original’s)' : `PSNR ${fmt(r.psnr, 3)} dB`}, ` +
+          `${r.stored.toLocaleString('en-US')} numbers, ${pct(r.ratio, 1)} of the pixels${over ? ` — past the break-even rank ${r.breakEven}, no saving` : ''}.`,
+      );
+      // The curve on a task of its own (the pictures and numbers show first; neither task
+      // is long at 4x CPU throttling), the instrument busy until it is drawn.
+      clearTimeout(curveTimer);
+      s.setBusy(true);
+      curveTimer = setTimeout(() => {
+        drawCurve(r);
+        if (!channel.busy) s.setBusy(false);
+      }, 0);
+    }
+
+    let curveTimer: ReturnType<typeof setTimeout> | undefined;
+    function drawCurve(r: CompressPictures): void {
       const xs = Array.from({ length: r.maxK + 1 }, (_, k) => k);
       curveBox.replaceChildren(
         lineChart(
@@ -183,11 +221,6 @@ export const compressInstrument: Instrument = {
             yText: (v) => pct(v, 2),
           },
         ),
-      );
-      const over = r.k >= r.breakEven;
-      s.say(
-        `Rank ${r.k} of ${current.name}: error ${pct(r.relError, 2)}, ${r.lossless ? 'lossless (every 8-bit pixel is the original’s)' : `PSNR ${fmt(r.psnr, 3)} dB`}, ` +
-          `${r.stored.toLocaleString('en-US')} numbers, ${pct(r.ratio, 1)} of the pixels${over ? ` — past the break-even rank ${r.breakEven}, no saving` : ''}.`,
       );
     }
 

@@ -264,11 +264,21 @@ test('lab: image compression (error falls with k; size k(h+w+1); residual; break
     assert.ok(rows[i]!.p > rows[i - 1]!.p, 'PSNR rises with k');
   }
   assert.ok(close(rows[1]!.s / rows[0]!.s, 5, 1e-9), 'size is linear in k');
-  assert.ok(close(rows[0]!.s, (200 + 200 + 1) / (200 * 200), 1e-12), 'camera at 200x200, gray: k(h+w+1)/(hw)');
-  // The residual is drawn at the picture's size; the curve marks k and the break-even rank 40000/401 -> 100.
-  assert.deepEqual(await page.$eval(`${root} [data-canvas="residual"]`, (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]), [200, 200]);
+  assert.ok(close(rows[0]!.s, (512 + 512 + 1) / (512 * 512), 1e-12), 'camera at its 512x512, gray: k(h+w+1)/(hw)');
+  // The pictures are drawn at the photo's size and scaled to the column (two a row here); the
+  // curve marks k and the break-even rank 262144/1025 -> 256.
+  for (const c of ['original', 'compressed', 'residual']) {
+    const [w, h, shown] = await page.$eval(`${root} [data-canvas="${c}"]`, (el) => [(el as HTMLCanvasElement).width, (el as HTMLCanvasElement).height, el.getBoundingClientRect().width]);
+    assert.deepEqual([w, h], [512, 512], `${c} at the photo's size`);
+    assert.ok(shown >= 300 && shown <= 520, `${c} shown ${shown.toFixed(0)} px wide`);
+  }
+  // Each picture's text equivalent gives its numbers.
+  const alt = (c: string): Promise<string> => page.$eval(`${root} [data-canvas="${c}"]`, (el) => el.getAttribute('aria-label') ?? '');
+  assert.match(await alt('original'), /^original picture: camera\.png, 512 × 512 pixels, gray$/);
+  assert.match(await alt('compressed'), /^rank-60 picture of camera\.png, 512 × 512 pixels: relative error \d+\.\d+%, PSNR [\d.]+ dB, 61,500 numbers kept \(23\.5% of the pixels\)$/);
+  assert.match(await alt('residual'), /^residual at rank 60, original minus rank-60 picture .* root mean square 0\.0\d+ of the 0\.\.1 range$/);
   const labels = await page.$$eval(`${root} [data-figure="curve"] .marker-label`, (t) => t.map((e) => e.textContent));
-  assert.ok(labels.includes('k = 60') && labels.includes('break-even k = 100'), `markers: ${labels}`);
+  assert.ok(labels.includes('k = 60') && labels.includes('break-even k = 256'), `markers: ${labels}`);
   await keys(page, id, 'k', 'End');
   await settled(page, id);
   assert.ok((await stat(page, id, 'rel-error')) < 1e-6, 'full rank reproduces the picture');
