@@ -9,7 +9,8 @@
 // inflates less) over the rounds, each round a best of --reps calls after a warm-up. The
 // ratio column is lowrank / numpy on CPU time; the eig residual column is
 // ||A V - V D||_F / (||A||_F ||V||_F) of lowrank's result.
-// Usage: npx tsx bench/eig.ts [--sizes 256,512,1024] [--rounds 2] [--reps 3]
+// Usage: npx tsx bench/eig.ts [--sizes 256,512,1024] [--rounds 2] [--reps 3] [--quick]
+//   --quick: n = 256 only, one round of two calls per side (npm run bench -- --quick)
 //   (python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,9 +29,10 @@ const argOf = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const SIZES = (argOf('--sizes') ?? '256,512,1024').split(',').map(Number);
-const ROUNDS = Number(argOf('--rounds') ?? 2);
-const REPS = Number(argOf('--reps') ?? 3);
+const QUICK = process.argv.includes('--quick');
+const SIZES = (argOf('--sizes') ?? (QUICK ? '256' : '256,512,1024')).split(',').map(Number);
+const ROUNDS = Number(argOf('--rounds') ?? (QUICK ? 1 : 2));
+const REPS = Number(argOf('--reps') ?? (QUICK ? 2 : 3));
 const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 setThreads(1);
 

@@ -1,7 +1,7 @@
 """Reference for bench/columnar-io.ts: write an N-row ratings table (int32 userId/movieId,
 float32 rating, int64 timestamp) as CSV, Parquet (snappy, row groups of 1M) and Feather (LZ4),
 then time pyarrow reading each (CPU seconds, best of 3). Prints one JSON line.
-Usage: python columnar_pyarrow.py DIR N"""
+Usage: python columnar_pyarrow.py DIR N [REPS=3]"""
 import json
 import os
 import sys
@@ -14,6 +14,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 d, n = sys.argv[1], int(sys.argv[2])
+reps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 rng = np.random.default_rng(1)
 t = pa.table({
     "userId": pa.array(rng.integers(1, 150000, n), pa.int32()),
@@ -31,7 +32,7 @@ out = {}
 pa.set_cpu_count(1)  # one thread, as lowrank's reader
 for k, p in paths.items():
     best = float("inf")
-    for _ in range(3):
+    for _ in range(reps):
         t0 = time.process_time()
         readers[k](p)
         best = min(best, time.process_time() - t0)
