@@ -73,9 +73,24 @@ export interface LoraAdapterModule {
   readonly B: Matrix;
 }
 
-/** A LoRA adapter: PEFT's configuration and the factors of every adapted layer. */
+/**
+ * A LoRA adapter: PEFT's configuration and the factors of every adapted layer, the contents
+ * of an adapter folder (`adapter_config.json`, `adapter_model.safetensors`) in memory. Module
+ * `m`'s update of its base weight is scale * m.B m.A (transposed for an embedding or a
+ * `fan_in_fan_out` layer), with scale from `config` ({@link moduleLoraSettings}).
+ */
 export interface LoraAdapter {
+  /**
+   * The configuration (`adapter_config.json`): r and lora_alpha (and their per-module
+   * `rank_pattern` / `alpha_pattern`), which give each module's rank and scale, and
+   * `fan_in_fan_out`, `use_rslora`, `target_modules`.
+   */
   readonly config: PeftLoraConfig;
+  /**
+   * One entry per adapted layer, each module name once, in the order the tensors are written
+   * (extractLora: the models' tensor order; a read adapter: the file's key order). A module's
+   * A has its rank as rows and B its rank as columns: config.r, or its rank_pattern value.
+   */
   readonly modules: readonly LoraAdapterModule[];
 }
 
@@ -224,9 +239,13 @@ export function loraKeys(module: string, kind: 'linear' | 'embedding' = 'linear'
 
 /** One tensor to write: {name, dtype, shape, data} (a safetensors entry). */
 export interface LoraTensorEntry {
+  /** The key in `adapter_model.safetensors`, PEFT's name ({@link loraKeys}): `base_model.model.<module>.lora_A.weight`, ... */
   readonly name: string;
+  /** The element type the factor is written in (F16 and BF16 rounded to nearest even on write). */
   readonly dtype: LoraDtype;
+  /** [rows, cols] of the factor as stored: [r, in] for A, [out, r] for B (a linear layer). */
   readonly shape: readonly [number, number];
+  /** The factor (any dtype and strides); the writer stores its values row-major in `dtype`. */
   readonly data: Matrix;
 }
 
