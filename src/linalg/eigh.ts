@@ -96,7 +96,9 @@ function prepare(A: Matrix, upper: boolean, routine: string, ws: Workspace): Pre
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
   const tau = new Float64Array(Math.max(n - 1, 0));
-  sytrd(n, a, 0, n, d, e, tau, ws);
+  // sytrd's scratch in a workspace of its own, released before the caller allocates Z and
+  // the solvers' scratch, which then reuse those pages (see eigh).
+  withWorkspace((inner) => sytrd(n, a, 0, n, d, e, tau, inner));
   return { n, a, d, e, tau, sigma };
 }
 
@@ -192,7 +194,10 @@ export function eigh(A: Matrix, options?: EighOptions): Eigh {
       for (let j = 0; j < n; j++) Z[j + j * n] = 1;
       steqr(n, p.d, p.e, Z, 0, n, n);
     } else {
-      stedc(n, p.d, p.e, Z, 0, n, ws);
+      // stedc's 4 n^2 doubles of scratch are released before ormtr's scratch is taken, which
+      // then reuses pages already touched: a process's first call pays for every fresh page
+      // of WASM memory (about 3.5 ms per MB on this VM), warm calls for none.
+      withWorkspace((inner) => stedc(n, p.d, p.e, Z, 0, n, inner));
     }
     ormtr(n, n, p.a, 0, n, p.tau, Z, 0, n, ws);
     unscale(p.d, p.sigma);

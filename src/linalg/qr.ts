@@ -325,7 +325,9 @@ export function qr(A: Matrix, options?: QrOptions): Qr | QrPivoted {
       while (rank < k && Math.abs(w.a[rank + rank * w.ld]!) > tol) rank++;
       pivot = { perm, rank, tol };
     } else {
-      geqrf(m, n, w.a, 0, w.ld, tau, ws);
+      // geqrf's scratch is released before orgqr takes its own, which reuses those pages (a
+      // first call pays for each fresh page of WASM memory).
+      withWorkspace((inner) => geqrf(m, n, w.a, 0, w.ld, tau, inner));
     }
     const R = upperToMatrix(w.a, 0, w.ld, o.mode === 'complete' ? m : k, n, dtype);
     // Copies in ordinary memory: the workspace is released on return.
