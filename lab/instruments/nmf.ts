@@ -138,8 +138,8 @@ export const nmfInstrument: Instrument = {
     const weights = h('canvas', { class: 'heatmap', 'data-canvas': 'weights', role: 'img', 'aria-label': 'H as an image' });
     const weightsBar = colorBarSlot(INK_ON_PAPER, 'H entry');
     const weightsTable = h('div', {});
-    const glyphRow = new TileRow('glyph', { 'data-tiles': 'glyphs' });
-    const reconRow = new TileRow('reconstruction', { 'data-tiles': 'reconstructions' });
+    const glyphRow = new TileRow('glyph', { 'data-tiles': 'glyphs', role: 'img', 'aria-label': `the first ${SHOWN} glyphs, 12 by 12 images of ink strokes` });
+    const reconRow = new TileRow('reconstruction', { 'data-tiles': 'reconstructions', role: 'img', 'aria-label': 'their reconstructions WH' });
     const glyphs = glyphRow.element, recon = reconRow.element;
     const lossBox = h('div', { class: 'chart-box' });
     s.pictures.append(
@@ -185,16 +185,20 @@ export const nmfInstrument: Instrument = {
 
       const wMax = maxAbs(r.W);
       partRow.update(r.W, k, r.side, [0, wMax], false, (j) => `part ${j + 1}`, (j) => r.flags[j]!);
-      parts.setAttribute('aria-label', `NMF parts: ${r.flags.map((f, j) => `part ${j + 1}${f === 'ok' ? '' : ` (${FLAG_TEXT[f]})`}`).join(', ')}`);
+      const flagged = r.flags.map((f, j) => (f === 'ok' ? '' : `part ${j + 1} ${FLAG_TEXT[f]}`)).filter(Boolean);
+      parts.setAttribute(
+        'aria-label',
+        `${k} NMF parts (columns of W) as ${r.side} by ${r.side} images, white 0 to black ${fmt(wMax, 3)}, after ${input.iterations} iterations: relative error ${pct(r.relError, 2)}; ${flagged.length === 0 ? 'no part flagged' : `flagged: ${flagged.join(', ')}`}`,
+      );
       partsBar.set(0, wMax);
       const uMax = maxAbs(r.svdU);
       svdRow.update(r.svdU, k, r.side, [-uMax, uMax], true, (j) => `u${j + 1}`);
-      svdTiles.setAttribute('aria-label', `SVD components u1 to u${k}: ${pct(r.svdNegativeShare, 0)} of their entries are negative`);
+      svdTiles.setAttribute('aria-label', `SVD components u1 to u${k} as ${r.side} by ${r.side} images, blue −${fmt(uMax, 3)} to white 0 to red ${fmt(uMax, 3)}: ${pct(r.svdNegativeShare, 0)} of their entries are negative; error at rank ${k} ${r.svdError < 1e-12 ? '0 (exact)' : pct(r.svdError, 2)}`);
       svdBar.set(-uMax, uMax);
 
       const hMax = maxAbs(r.H);
       drawScalar(weights, r.H, r.glyphs, k, { scale: INK_ON_PAPER, lo: 0, hi: hMax, pixel: 8 });
-      weights.setAttribute('aria-label', `H as a ${k} by ${r.glyphs} image; its numbers are in the table below`);
+      weights.setAttribute('aria-label', `H as a ${k} by ${r.glyphs} image (a row per part, a column per glyph), white 0 to black ${fmt(hMax, 3)}; its numbers are in the table below`);
       weightsBar.set(0, hMax);
       weightsTable.replaceChildren(
         dataTable(() => ({
@@ -205,6 +209,7 @@ export const nmfInstrument: Instrument = {
       );
       if (glyphs.childElementCount === 0) glyphRow.update(r.originals, SHOWN, r.side, [0, maxAbs(r.originals)], false, (j) => `glyph ${j + 1}`);
       reconRow.update(r.reconstructions, SHOWN, r.side, [0, maxAbs(r.originals)], false, (j) => `WH ${j + 1}`);
+      recon.setAttribute('aria-label', `their reconstructions WH with ${k} parts after ${input.iterations} iterations: relative error ${pct(r.relError, 2)} over all ${r.glyphs} glyphs`);
 
       const full = r.lossFull;
       const top = Math.max(...full) * 1.3;

@@ -8,7 +8,7 @@
 import { parseNpy, type Matrix } from '../../src/browser.js';
 import { DIVERGING, barChart, colorBar, drawScalar, scatterChart } from '../charts.js';
 import { equation, inlineMath, mi, mn, mo, paren, row, sub, sup, transpose } from '../math.js';
-import { figure, h, intParam, pct, readout, select, setControl, shell, slider } from '../ui.js';
+import { figure, fmt, h, intParam, pct, readout, select, setControl, shell, slider } from '../ui.js';
 import { compute, paintInWorker } from '../worker-client.js';
 import { SHOWN_COMPONENTS, type PcaOutput, type pcaFit } from './pca-jobs.js';
 import type { Instrument } from './types.js';
@@ -125,8 +125,15 @@ export const pcaInstrument: Instrument = {
     }
 
     function componentImage(c: number, range: number, f: PcaOutput): HTMLElement {
-      const canvas = h('canvas', { 'data-tile': `component-${c + 1}`, role: 'img', 'aria-label': `component ${c + 1} as an 8 by 8 image` });
-      drawScalar(canvas, f.components.subarray(c * p, (c + 1) * p), 8, 8, { scale: DIVERGING, lo: -range, hi: range });
+      const weights = f.components.subarray(c * p, (c + 1) * p);
+      let lo = Infinity, hi = -Infinity;
+      for (const v of weights) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+      const canvas = h('canvas', {
+        'data-tile': `component-${c + 1}`,
+        role: 'img',
+        'aria-label': `${c === cx ? 'x' : 'y'} axis: component ${c + 1} as an 8 by 8 image, ${pct(ratio[c]!, 2)} of the variance; pixel weights from ${fmt(lo, 2)} (blue) to ${fmt(hi, 2)} (red), white 0`,
+      });
+      drawScalar(canvas, weights, 8, 8, { scale: DIVERGING, lo: -range, hi: range });
       return h('figure', {}, canvas, h('figcaption', {}, `${c === cx ? 'x' : 'y'}: component ${c + 1}`));
     }
 

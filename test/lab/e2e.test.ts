@@ -208,6 +208,10 @@ test('lab: NMF parts (iteration 0 is the start; entries stay >= 0; fixed loss ax
   assert.ok((await stat(page, id, 'recovery')) > 0.99, 'the true k gives clean strokes');
   assert.equal((await page.$$(`${root} [data-tile="part"]`)).length, 5);
   assert.equal((await page.$$(`${root} [data-flag]:not([data-flag="ok"])`)).length, 0, 'no part flagged at the true k');
+  // The images' text equivalents give what they show and the numbers.
+  assert.match((await page.getAttribute(`${root} [data-tiles="parts"]`, 'aria-label')) ?? '', /^5 NMF parts \(columns of W\) as 12 by 12 images, white 0 to black [\d.]+, after \d+ iterations: relative error [\d.]+%; no part flagged$/);
+  assert.match((await page.getAttribute(`${root} [data-tiles="svd"]`, 'aria-label')) ?? '', /^SVD components u1 to u5 .* error at rank 5 0 \(exact\)$/);
+  assert.match((await page.getAttribute(`${root} [data-tiles="reconstructions"]`, 'aria-label')) ?? '', /^their reconstructions WH with 5 parts after \d+ iterations: relative error [\d.]+% over all \d+ glyphs$/);
   // The SVD's components beside: as many, signed, and exact at rank 5.
   assert.equal((await page.$$(`${root} [data-tile="svd"]`)).length, 5);
   assert.ok((await stat(page, id, 'svd-negative')) > 0.05);
@@ -387,6 +391,7 @@ test('lab: PCA explorer on digits (ratios match scikit-learn; equal aspect; tool
   assert.match(await page.$eval(`${root} [data-figure="variance"] svg`, (s) => s.getAttribute('aria-label') ?? ''), /explained variance/);
   assert.ok((await page.$$(`${root} [data-figure="components"] .chart-colorbar`)).length === 1, 'a colour scale for the component images');
   assert.equal((await page.$$(`${root} [data-figure="components"] canvas`)).length, 2);
+  assert.match((await page.getAttribute(`${root} [data-tile="component-3"]`, 'aria-label')) ?? '', /^x axis: component 3 as an 8 by 8 image, [\d.]+% of the variance; pixel weights from -0\.\d+ \(blue\) to 0\.\d+ \(red\), white 0$/);
   await screenshot(page, 'pca-digits');
   // Leave the defaults for the tests that follow.
   await page.click(`${root} button[data-action="reset"]`);
