@@ -15,6 +15,8 @@
 // U(i, j) at index uo + i + j * ldu with uo = -1 - ldu. Indices are i32 and may be negative
 // in intermediate sums only; an address is base + index * 8 modulo 2^32 (wasm32).
 import { hypot } from './hypot';
+import { PoolControl as C } from './generated/abi';
+import { dcPool, dcRootChunk, runDcJob } from './pool';
 import { nrm2 } from './level1';
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -928,10 +930,29 @@ export function lasd23(
   rho *= rho;
   const dsig0 = dsigma + 8;
   const z0 = z + 8;
-  for (let j = 1; j <= k; j++) {
-    const s = lasd4(k, j - 1, dsig0, z0, U + (<usize>(uo + 1 + j * ldu) << 3), rho, VT + (<usize>(vo + 1 + j * ldvt) << 3));
-    if (isNaN(s)) return -1;
-    st(d, dO + j, s);
+  const ctl = dcPool();
+  if (ctl != 0 && k >= DC_PARALLEL_ROOTS) {
+    // The roots are independent (root j writes only column j of U and VT): shared out
+    // among the pool.
+    const ch = dcRootChunk(k);
+    C.setM(ctl, k);
+    C.setMch(ctl, ch);
+    C.setPa(ctl, dsig0);
+    C.setPb(ctl, z0);
+    C.setPc(ctl, U);
+    C.setLda(ctl, ldu);
+    C.setWs(ctl, VT);
+    C.setLdb(ctl, ldvt);
+    C.setPd(ctl, d);
+    C.setAlpha(ctl, rho);
+    runDcJob(9, (k + ch - 1) / ch);
+    for (let j = 1; j <= k; j++) if (isNaN(ld(d, dO + j))) return -1;
+  } else {
+    for (let j = 1; j <= k; j++) {
+      const s = lasd4(k, j - 1, dsig0, z0, U + (<usize>(uo + 1 + j * ldu) << 3), rho, VT + (<usize>(vo + 1 + j * ldvt) << 3));
+      if (isNaN(s)) return -1;
+      st(d, dO + j, s);
+    }
   }
 
   // Löwner z, accumulated column by column.
@@ -967,6 +988,29 @@ export function lasd23(
     for (let j = 2; j <= k; j++) st(q, qo2 + j + i * ldq, ld(U, ui + li(idxc, j)) / temp);
   }
   return k;
+}
+
+/** Smallest secular equation whose roots are shared out among the pool (as stedc.ts). */
+const DC_PARALLEL_ROOTS = 64;
+
+/**
+ * Task t of a pool job of kind 9: roots t mch .. (t + 1) mch (0-based) of the secular
+ * equation of order M (poles at PA, z at PB, rho = ALPHA); root j into PD[j], its
+ * differences d_i - sigma and sums d_i + sigma into column j of U (PC, ld LDA) and of VT
+ * (WS, ld LDB). A root that does not converge is stored as NaN, which the caller checks.
+ */
+export function lasdRootsTask(ctl: usize, t: i32): void {
+  const k = C.m(ctl);
+  const ch = C.mch(ctl);
+  const j1 = min(k, (t + 1) * ch);
+  const U = C.pc(ctl);
+  const VT = C.ws(ctl);
+  const ldu = C.lda(ctl);
+  const ldvt = C.ldb(ctl);
+  for (let j = t * ch; j < j1; j++) {
+    const s = lasd4(k, j, C.pa(ctl), C.pb(ctl), U + (<usize>(j * ldu) << 3), C.alpha(ctl), VT + (<usize>(j * ldvt) << 3));
+    st(C.pd(ctl), j, s);
+  }
 }
 
 /**

@@ -22,7 +22,10 @@
 // 6 = f64 gemv (task t: rows, or with TA columns, t mch .. (t + 1) mch of y; each entry of y
 // is summed in the same order as by one thread, so the result is bit-identical), 7 = part t
 // of the split f64 symmetric product (symv.ts symvPart; N = the number of parts, PC = the
-// parts' buffers; the caller adds them in a fixed order once all are done).
+// parts' buffers; the caller adds them in a fixed order once all are done), 8 = a range of
+// roots of a tridiagonal merge's secular equation (stedc.ts laedRootsTask), 9 = the same for
+// a bidiagonal merge (bdsdc.ts lasdRootsTask): every root is computed alone, as by one
+// thread, so these are bit-identical too.
 //
 // Waiting: a participant spins on the shared word for about a millisecond before it sleeps
 // in atomic.wait (as BLAS thread pools do). Iterative solvers publish small jobs back to
@@ -39,6 +42,8 @@ import { funkTask } from './sgd';
 import { alsTask } from './als';
 import { gemv } from './level2';
 import { symvPart, symvReduce } from './symv';
+import { laedRootsTask } from './stedc';
+import { lasdRootsTask } from './bdsdc';
 
 const STATE = C.STATE_OFFSET;
 const DONE = C.DONE_OFFSET;
@@ -109,7 +114,9 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     else if (kind == 4) runTask<f64>(ctl, t, slot, true);
     else if (kind == 5) runTask<f32>(ctl, t, slot, true);
     else if (kind == 6) gemvTask(ctl, t);
-    else symvPart<f64>(C.m(ctl), t, C.n(ctl), C.alpha(ctl), C.pa(ctl), C.lda(ctl), C.pb(ctl), C.pc(ctl));
+    else if (kind == 7) symvPart<f64>(C.m(ctl), t, C.n(ctl), C.alpha(ctl), C.pa(ctl), C.lda(ctl), C.pb(ctl), C.pc(ctl));
+    else if (kind == 8) laedRootsTask(ctl, t, slot);
+    else lasdRootsTask(ctl, t);
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
   }
@@ -283,4 +290,41 @@ export function symv_parts(
     runJob(ctl, job, parts, canBlock);
   }
   symvReduce<f64>(n, parts, beta, y, w);
+}
+
+// The pool the divide-and-conquer merges share their secular equations on (stedc.ts,
+// bdsdc.ts), set by dc_pool on the calling thread's instance before a solve: globals belong
+// to one instance, so the workers (other instances on the same memory) never see it. 0 = no
+// pool: the merges solve on the calling thread.
+let dcCtl: usize = 0;
+let dcThreadCount: i32 = 1;
+let dcBlock: i32 = 0;
+
+/** Share the divide-and-conquer merges' secular equations on the pool at ctl (0: none) with `threads` threads. */
+export function dc_pool(ctl: usize, threads: i32, canBlock: i32): void {
+  dcCtl = ctl;
+  dcThreadCount = max(1, threads);
+  dcBlock = canBlock;
+}
+
+/** The pool set by {@link dc_pool} (0 when none), for stedc.ts and bdsdc.ts. */
+export function dcPool(): usize {
+  return dcCtl;
+}
+
+/**
+ * Roots per task for a secular equation of order k: about four tasks per thread, so a
+ * descheduled thread holds back little (roots near a cluster take more iterations).
+ */
+export function dcRootChunk(k: i32): i32 {
+  const tasks = 4 * dcThreadCount;
+  return max(1, (k + tasks - 1) / tasks);
+}
+
+/** Run the `tasks` tasks of `kind` whose parameters the caller wrote into the dc pool's control block. */
+export function runDcJob(kind: i32, tasks: i32): void {
+  const ctl = dcCtl;
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+  C.setKind(ctl, kind);
+  runJob(ctl, job, min(tasks, 0xffff), dcBlock);
 }

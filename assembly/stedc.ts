@@ -7,6 +7,8 @@
 // JS backend's path. Moved here for the first call in a process, which ran these O(n^2)
 // loops unoptimized (issue 20).
 import { hypot } from './hypot';
+import { PoolControl as C } from './generated/abi';
+import { dcPool, dcRootChunk, runDcJob } from './pool';
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -269,10 +271,28 @@ export function laedMerge(
     st(lam, 0, ld(dlamda, 0) + rho * ld(w, 0) * ld(w, 0));
     st(S, 0, 1);
   } else {
-    for (let j = 0; j < K; j++) {
-      const l = laed4(K, j, dlamda, w, rho, col(S, j, K), dorig);
-      if (isNaN(l)) return -1;
-      st(lam, j, l);
+    const ctl = dcPool();
+    if (ctl != 0 && K >= DC_PARALLEL_ROOTS) {
+      // The roots are independent: shared out among the pool, each thread with its own
+      // scratch in `gather` (free until the gathers at the end).
+      const ch = dcRootChunk(K);
+      C.setM(ctl, K);
+      C.setMch(ctl, ch);
+      C.setPa(ctl, dlamda);
+      C.setPb(ctl, w);
+      C.setPc(ctl, S);
+      C.setPd(ctl, lam);
+      C.setWs(ctl, gather);
+      C.setWsStride(ctl, <i32>vb);
+      C.setAlpha(ctl, rho);
+      runDcJob(8, (K + ch - 1) / ch);
+      for (let j = 0; j < K; j++) if (isNaN(ld(lam, j))) return -1;
+    } else {
+      for (let j = 0; j < K; j++) {
+        const l = laed4(K, j, dlamda, w, rho, col(S, j, K), dorig);
+        if (isNaN(l)) return -1;
+        st(lam, j, l);
+      }
     }
     for (let i = 0; i < K; i++) {
       let p = ld(S, i + i * K);
@@ -319,6 +339,27 @@ export function laedMerge(
   si(info, 0, c1);
   si(info, 1, top);
   return K;
+}
+
+/**
+ * Smallest secular equation whose roots are shared out among the pool: each root costs
+ * O(K) per iteration, so at K = 64 a task of 16 roots is already some 10 us.
+ */
+const DC_PARALLEL_ROOTS = 64;
+
+/**
+ * Task t of a pool job of kind 8: roots t mch .. (t + 1) mch of the secular equation of
+ * order M (poles at PA, weights at PB, rho = ALPHA); root j into PD[j], its deltas into
+ * column j of PC (M x M); laed4's scratch is the slot's own n-vector at WS + slot WSSTRIDE.
+ * A root that does not converge is stored as NaN, which the caller checks.
+ */
+export function laedRootsTask(ctl: usize, t: i32, slot: i32): void {
+  const K = C.m(ctl);
+  const ch = C.mch(ctl);
+  const j1 = min(K, (t + 1) * ch);
+  const dorig = C.ws(ctl) + <usize>slot * <usize>C.wsStride(ctl);
+  const S = C.pc(ctl);
+  for (let j = t * ch; j < j1; j++) st(C.pd(ctl), j, laed4(K, j, C.pa(ctl), C.pb(ctl), C.alpha(ctl), col(S, j, K), dorig));
 }
 
 /**

@@ -101,6 +101,7 @@ export const EXPORTS = [
     signature: '(ctl: ptr, n: i32, parts: i32, alpha: f64, a: ptr, lda: i32, x: ptr, beta: f64, y: ptr, w: ptr, canBlock: i32): void',
     doc: 'f64 lower symv split into parts (w: parts * n doubles) added in a fixed order; ctl = 0 runs them on the caller.',
   },
+  { name: 'dc_pool', signature: '(ctl: ptr, threads: i32, canBlock: i32): void', doc: "The pool (0: none) the divide-and-conquer merges share their secular equations' roots on." },
 
   // Recommenders (sgd.ts, als.ts)
   { name: 'sgd_funk', signature: '(prm: ptr, tasks: i32): f64', doc: 'FunkSVD SGD over the tasks of the SgdParams block at prm; the total squared error.' },
@@ -196,7 +197,7 @@ export const BLOCKS = [
       ['state', 'i32', 'job << 16 | next task (atomic)'],
       ['done', 'i32', 'tasks finished (atomic)'],
       ['ntasks', 'i32', 'tasks of the current job (atomic)'],
-      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm, 6 f64 gemv, 7 f64 symv part'],
+      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm, 6 f64 gemv, 7 f64 symv part, 8/9 tridiagonal/bidiagonal secular roots'],
       ['ta', 'i32', 'gemm: op(A) = A^T'],
       ['tb', 'i32', 'gemm: op(B) = B^T'],
       ['m', 'i32', 'gemm: rows of C'],
@@ -216,6 +217,7 @@ export const BLOCKS = [
       ['stop', 'i32', 'set by pool_stop (atomic)'],
       ['alpha', 'f64', 'gemm: alpha'],
       ['beta', 'f64', 'gemm: beta'],
+      ['pd', 'ptr', 'secular-equation jobs (kinds 8, 9): where the roots go'],
     ],
   },
 ];

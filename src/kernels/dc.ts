@@ -11,8 +11,13 @@
  * undefined without touching anything and the caller runs its TypeScript path, the same
  * arithmetic statement by statement. Why WASM: a process's first call ran these loops in
  * V8's interpreter and baseline tiers (issue 20); WebAssembly needs no warm-up.
+ *
+ * With more than one thread (`setThreads`) the merges' secular equations, whose roots are
+ * independent, are solved on the worker pool (assembly/pool.ts job kinds 8 and 9); every
+ * root is computed as by one thread, so results are the same bit for bit.
  */
 import { ShapeError } from '../errors.js';
+import { canBlock } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
 import type { WasmKernels } from './wasm-kernels.js';
 import { checkMatrixArg, checkSize, checkVectorArg } from './validate.js';
@@ -26,6 +31,13 @@ function resident(...arrays: View[]): WasmKernels | undefined {
 
 // Byte address of element `off` of a typed array in the kernels' memory.
 const at = (a: View, off: number): number => a.byteOffset + off * a.BYTES_PER_ELEMENT;
+
+// Tell the kernels which pool (if any) the next merge may share its roots on.
+function shareRoots(w: WasmKernels): void {
+  const threads = w.threadCount;
+  const pool = threads > 1 ? w.workerPool(threads) : undefined;
+  w.rt.exports.dc_pool(pool ? pool.ctl : 0, pool ? pool.size + 1 : 1, canBlock() ? 1 : 0);
+}
 
 function checkInts(name: string, a: Int32Array, off: number, n: number): void {
   if (!(Number.isInteger(off) && off >= 0 && off + n <= a.length)) throw new ShapeError(`${name}: ${n} entries from ${off} do not fit in ${a.length}`);
@@ -96,6 +108,7 @@ const lasd23Kernel = defineKernel<Lasd23Args, number | undefined>({
     if (s.ilen < m + 1 || s.ints.length < 5 * s.ilen || s.z.length < m + 1 || s.dsigma.length < m + 1 || s.u2.length < n * n || s.vt2.length < m * m || s.q.length < n * n) {
       throw new ShapeError(`lasd23: scratch too small for n = ${n}`);
     }
+    shareRoots(w);
     return w.rt.exports.dlasd23(
       nl, nr, sqre, at(d, dOff), alpha, beta, at(U, uOff), ldu, at(VT, vOff), ldvt, at(idxq, qOff),
       s.z.byteOffset, s.dsigma.byteOffset, s.u2.byteOffset, s.vt2.byteOffset, s.q.byteOffset, s.ints.byteOffset, s.ilen,
@@ -162,6 +175,7 @@ const laedMergeKernel = defineKernel<LaedMergeArgs, number | undefined>({
     if (!(n1 >= 1 && n1 < n) || sc.ilen < n || sc.vecs.length < 8 * sc.ilen || sc.ints.length < 8 * sc.ilen || sc.S.length < n * n || sc.gather.length < n * n || sc.sperm.length < n * n) {
       throw new ShapeError(`laedMerge: n1 = ${n1} or scratch wrong for n = ${n}`);
     }
+    shareRoots(w);
     return w.rt.exports.dlaed_merge(n, n1, beta, at(d, dOff), at(Z, q0), ldq, sc.S.byteOffset, sc.gather.byteOffset, sc.sperm.byteOffset, sc.vecs.byteOffset, sc.ints.byteOffset, sc.ilen);
   },
   js: () => undefined,

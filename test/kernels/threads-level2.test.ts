@@ -1,6 +1,7 @@
-// Two threads against one for the pool's level-2 jobs (gemv slices, split symv) and for the
-// decompositions built on them: the same bits whatever the thread count, since the splits
-// never change an entry's summation order (gemv) or fix the order whatever the threads (symv).
+// Two threads against one for the pool's level-2 jobs (gemv slices, split symv), the
+// divide-and-conquer merges' secular equations and the decompositions built on them: the same
+// bits whatever the thread count, since the splits never change an entry's summation order
+// (gemv, roots) or fix the order whatever the threads (symv).
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
@@ -9,6 +10,7 @@ import { activeWasm, getThreads, kernels, setThreads } from '../../src/kernels/i
 import { GEMV_PARALLEL_MIN, gemvParallel } from '../../src/kernels/gemv-parallel.js';
 import { SYMV_PARTS, symvLowerJs, symvLowerParts } from '../../src/kernels/symv.js';
 import { eigh } from '../../src/linalg/eigh.js';
+import { matmul } from '../../src/linalg/matmul.js';
 import { qr } from '../../src/linalg/qr.js';
 import { svd } from '../../src/linalg/svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';
@@ -128,18 +130,23 @@ test('symvLowerParts: the same bits on one and two threads, the symmetric produc
   });
 });
 
-test('eigh, svd and qr: the same bits on one and two threads (blocked paths with threaded gemv, symv and gemm)', async (t) => {
+test('eigh, svd and qr: the same bits on one and two threads (threaded gemv, symv, gemm and secular equations)', async (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
   for (const n of [300, 420]) {
     const A = Matrix.random(n, n + 17, { seed: n, distribution: 'normal' });
     const sq = Matrix.random(n, n, { seed: n + 1, distribution: 'normal' });
     const S = sq.add(sq.T);
+    // Rank 40: most of the merges' poles deflate, the rest form large secular equations.
+    const B = Matrix.random(n, 40, { seed: n + 2, distribution: 'normal' });
+    const low = matmul(B, B, { transB: true });
     const [one, two] = await bothThreadCounts(() => {
       const e = eigh(S);
       const s = svd(A);
       const q = qr(A);
-      return [e.w, e.V.data, s.s, s.U.data, s.Vt.data, q.Q.data, q.R.data].map((a) => bits(a as ArrayBufferView));
+      const el = eigh(low);
+      const sl = svd(low);
+      return [e.w, e.V.data, s.s, s.U.data, s.Vt.data, q.Q.data, q.R.data, el.w, el.V.data, sl.s, sl.U.data, sl.Vt.data].map((a) => bits(a as ArrayBufferView));
     });
     assert.deepEqual(two, one, `n = ${n}`);
   }
