@@ -4,7 +4,7 @@
  */
 export { laplacian, connectedComponents } from './laplacian.js';
 export type { Adjacency, LaplacianOptions, ConnectedComponents } from './laplacian.js';
-export { spectralEmbedding, spectralClustering, adjustedRandIndex } from './spectral.js';
+export { spectralEmbedding, spectralEmbeddingAsync, spectralClustering, spectralClusteringAsync, adjustedRandIndex } from './spectral.js';
 export type { SpectralEmbedding, SpectralEmbeddingOptions, SpectralClustering, SpectralClusteringOptions } from './spectral.js';
 export { stationaryDistribution, communicatingClasses, pagerank, STATIONARY_METHODS } from './markov.js';
 export type { TransitionMatrix, StationaryDistribution, StationaryOptions, StationaryMethod, CommunicatingClasses, PageRank, PageRankOptions } from './markov.js';

@@ -15,13 +15,19 @@
  * once, so those vectors are not left to Lanczos: they are put first and deflated (the
  * iteration runs on their orthogonal complement), and isolated vertices are taken out of
  * the iteration altogether.
+ *
+ * Each routine is written once as steps (see fit-async.ts) that yield after the input is
+ * checked, after every Lanczos step and restart of the eigensolver ({@link eigshSteps}) and
+ * after every k-means restart: the plain forms run them in one go, the `...Async` forms give
+ * the event loop a turn between them, with the same arithmetic and so the same results.
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
-import { eigsh, flipColumns } from '../../lowrank/eigsh.js';
+import { type FitSteps, runSteps, runStepsAsync } from '../../fit-async.js';
+import { eigshSteps, flipColumns } from '../../lowrank/eigsh.js';
 import { Matrix } from '../../matrix/matrix.js';
 import { int, LONG_TASK_OPTIONS, maybe, num, opt, randomStateRule, resolveOptions, tableFor } from '../../options.js';
-import type { LongTaskOptions } from '../../progress.js';
+import type { LongTaskOptions, Progress } from '../../progress.js';
 import { rng, type RandomState, type Rng } from '../../random.js';
 import { CsrMatrix } from '../../sparse/csr.js';
 import { componentsOf, degreesOf, graphCsr, type Adjacency } from './laplacian.js';
@@ -66,25 +72,46 @@ export interface SpectralEmbedding {
  * @param dims - number of eigenvectors, 1 <= dims <= n.
  * @param options - {@link SpectralEmbeddingOptions}.
  * @throws ShapeError / InvalidArgumentError for a bad adjacency (not square, asymmetric,
- * negative, empty, no edges) or dims; ConvergenceError from the eigensolver.
+ * negative, empty, no edges) or dims; ConvergenceError from the eigensolver; AbortedError
+ * when `signal` aborts (checked once the input is checked and at every step of the eigensolver).
  * @example
  * const { embedding, eigenvalues } = spectralEmbedding(A, 3);
  */
 export function spectralEmbedding(adjacency: Adjacency, dims: number, options: SpectralEmbeddingOptions = {}): SpectralEmbedding {
+  return runSteps(embeddingSteps(adjacency, dims, options), options?.signal, 'spectralEmbedding');
+}
+
+/**
+ * {@link spectralEmbedding} with a turn of the event loop between its steps (see
+ * runStepsAsync in fit-async.ts): the same embedding bit for bit and the same progress
+ * reports, and a timer or a button can abort it within about one Lanczos step. Building the
+ * normalized adjacency runs as one block, and so does the eigensolver on a small graph (where
+ * eigsh solves a dense eigenproblem instead of iterating).
+ * @throws (rejects with) the errors of {@link spectralEmbedding}; AbortedError when `signal` aborts.
+ * @example
+ * const { embedding } = await spectralEmbeddingAsync(A, 8, { signal: AbortSignal.timeout(10_000) });
+ */
+export function spectralEmbeddingAsync(adjacency: Adjacency, dims: number, options: SpectralEmbeddingOptions = {}): Promise<SpectralEmbedding> {
+  return runStepsAsync(embeddingSteps(adjacency, dims, options), options?.signal, 'spectralEmbeddingAsync');
+}
+
+function* embeddingSteps(adjacency: Adjacency, dims: number, options: SpectralEmbeddingOptions): FitSteps<SpectralEmbedding> {
   const routine = 'spectralEmbedding';
   const o = resolveOptions(routine, EMBEDDING_OPTIONS, options);
   const A = graphCsr(adjacency, routine);
-  return embed(A, dims, o, routine);
+  return yield* embed(A, dims, o, routine);
 }
 
 // `dimsName`: what the caller calls the number of eigenvectors (spectralClustering: 'clusters').
-function embed(A: CsrMatrix, dims: number, o: { seed: RandomState; tol: number; maxIter?: number | undefined } & LongTaskOptions, routine: string, dimsName = 'dims'): SpectralEmbedding {
+// Yields once the input is checked, then at the eigensolver's steps.
+function* embed(A: CsrMatrix, dims: number, o: { seed: RandomState; tol: number; maxIter?: number | undefined } & LongTaskOptions, routine: string, dimsName = 'dims'): FitSteps<SpectralEmbedding> {
   const n = A.rows;
   if (!(Number.isInteger(dims) && dims >= 1 && dims <= n)) throw new InvalidArgumentError(`${routine}: ${dimsName} must be an integer in [1, ${n}] for a graph of ${n} vertices, got ${dims}`);
   const d = degreesOf(A);
   let edges = 0;
   for (let i = 0; i < n; i++) if (d[i]! > 0) edges++;
   if (edges === 0) throw new InvalidArgumentError(`${routine}: the graph has no edges (every off-diagonal weight is zero); there is nothing to embed`);
+  yield;
   const comps = componentsOf(A);
   // Components, largest first (ties: smallest vertex first); isolated vertices last.
   const size = new Int32Array(comps.count);
@@ -127,7 +154,9 @@ function embed(A: CsrMatrix, dims: number, o: { seed: RandomState; tol: number; 
     if (rest > m - nonTrivial.length) {
       throw new InvalidArgumentError(`${routine}: dims = ${dims} is more than the graph's ${n} vertices allow (${comps.count} components, ${n - m} isolated)`);
     }
-    const r = eigsh(N, rest, { which: 'LA', deflate: Z, seed: o.seed, tol: o.tol, maxIter: o.maxIter, onProgress: o.onProgress, signal: o.signal, checkSymmetry: false });
+    // eigsh's steps: the driver checks the signal at each of their yields (after every Lanczos
+    // step and restart), so it is not passed down (an abort names this routine, not eigsh).
+    const r = yield* eigshSteps(N, rest, { which: 'LA', deflate: Z, seed: o.seed, tol: o.tol, maxIter: o.maxIter, onProgress: o.onProgress, checkSymmetry: false });
     // N's largest eigenvalues mu (ascending in r.w) are L's smallest, 1 - mu.
     for (let j = 0; j < rest; j++) {
       const src = rest - 1 - j;
@@ -207,7 +236,9 @@ export interface SpectralClustering extends SpectralEmbedding {
 /**
  * Spectral clustering of a graph into `clusters` groups (Ng, Jordan & Weiss 2001; see the
  * file comment): normalized-Laplacian eigenvectors, rows scaled to unit length, seeded
- * k-means++ with `nInit` restarts. Same seed, same labels.
+ * k-means++ with `nInit` restarts. Same seed, same labels. Progress: the eigensolver's
+ * restarts (stage 'restart', as eigsh), then stage 'kmeans' after each k-means restart
+ * (done of nInit, metrics.inertia the best so far).
  * @param adjacency - symmetric n x n non-negative weights (CsrMatrix, CscMatrix or Matrix).
  * @param clusters - number of clusters, 1 <= clusters <= n.
  * @param options - {@link SpectralClusteringOptions}.
@@ -216,10 +247,27 @@ export interface SpectralClustering extends SpectralEmbedding {
  * const { labels } = spectralClustering(A, 3, { seed: 0 });
  */
 export function spectralClustering(adjacency: Adjacency, clusters: number, options: SpectralClusteringOptions = {}): SpectralClustering {
+  return runSteps(clusteringSteps(adjacency, clusters, options), options?.signal, 'spectralClustering');
+}
+
+/**
+ * {@link spectralClustering} with a turn of the event loop between its steps (see
+ * runStepsAsync in fit-async.ts): the same labels and embedding bit for bit and the same
+ * progress reports; a timer or a button can abort it within about one Lanczos step or one
+ * k-means restart.
+ * @throws (rejects with) the errors of {@link spectralClustering}; AbortedError when `signal` aborts.
+ * @example
+ * const { labels } = await spectralClusteringAsync(A, 3, { seed: 0, signal: AbortSignal.timeout(10_000) });
+ */
+export function spectralClusteringAsync(adjacency: Adjacency, clusters: number, options: SpectralClusteringOptions = {}): Promise<SpectralClustering> {
+  return runStepsAsync(clusteringSteps(adjacency, clusters, options), options?.signal, 'spectralClusteringAsync');
+}
+
+function* clusteringSteps(adjacency: Adjacency, clusters: number, options: SpectralClusteringOptions): FitSteps<SpectralClustering> {
   const routine = 'spectralClustering';
   const o = resolveOptions(routine, CLUSTERING_OPTIONS, options);
   const A = graphCsr(adjacency, routine);
-  const e = embed(A, clusters, o, routine, 'clusters');
+  const e = yield* embed(A, clusters, o, routine, 'clusters');
   const U = e.embedding.copy();
   const n = U.rows;
   for (let i = 0; i < n; i++) {
@@ -230,7 +278,8 @@ export function spectralClustering(adjacency: Adjacency, clusters: number, optio
       for (let j = 0; j < clusters; j++) U.set(i, j, U.get(i, j) * f);
     }
   }
-  const km = kMeans(U, clusters, { rand: rng(o.seed), nInit: o.nInit, maxIter: o.kmeansMaxIter, tol: o.kmeansTol });
+  yield;
+  const km = yield* kMeans(U, clusters, { rand: rng(o.seed), nInit: o.nInit, maxIter: o.kmeansMaxIter, tol: o.kmeansTol, onProgress: o.onProgress });
   return { labels: km.labels, embedding: U, eigenvalues: e.eigenvalues, inertia: km.inertia, components: e.components };
 }
 
@@ -241,6 +290,7 @@ interface KMeansSettings {
   nInit: number;
   maxIter: number;
   tol: number;
+  onProgress?: ((progress: Progress) => void) | undefined;
 }
 
 interface KMeansResult {
@@ -252,9 +302,10 @@ interface KMeansResult {
  * k-means of the rows of X (n x d, column-major): k-means++ seeding (greedy, 2 + floor(ln k)
  * candidates per center, as scikit-learn), Lloyd iterations with the distances from one
  * gemm (||x||^2 - 2 x.c + ||c||^2), an empty cluster re-seeded at the point farthest from
- * its center; the best of nInit restarts. Labels renumbered by first appearance.
+ * its center; the best of nInit restarts. Labels renumbered by first appearance. Reports
+ * stage 'kmeans' and yields after each restart.
  */
-function kMeans(X: Matrix, k: number, s: KMeansSettings): KMeansResult {
+function* kMeans(X: Matrix, k: number, s: KMeansSettings): Generator<void, KMeansResult, void> {
   const n = X.rows;
   const d = X.cols;
   const x = X.copy().data as Float64Array; // column-major, ld n
@@ -276,6 +327,8 @@ function kMeans(X: Matrix, k: number, s: KMeansSettings): KMeansResult {
     const C = seedCenters(x, xx, n, d, k, s.rand);
     const r = lloyd(x, xx, n, d, k, C, s.maxIter, tolAbs);
     if (!best || r.inertia < best.inertia) best = r;
+    s.onProgress?.({ stage: 'kmeans', done: run + 1, total: s.nInit, metrics: { inertia: best.inertia } });
+    if (run + 1 < s.nInit) yield;
   }
   const labels = best!.labels;
   const map = new Int32Array(k).fill(-1);

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { InvalidArgumentError, ShapeError } from '../../../src/errors.js';
+import { AbortedError, InvalidArgumentError, ShapeError } from '../../../src/errors.js';
 import { eigvalsh } from '../../../src/linalg/eigh.js';
 import { matmul } from '../../../src/linalg/matmul.js';
 import { Matrix } from '../../../src/matrix/matrix.js';
 import { connectedComponents, laplacian } from '../../../src/models/graph/laplacian.js';
-import { adjustedRandIndex, spectralClustering, spectralEmbedding } from '../../../src/models/graph/spectral.js';
+import { adjustedRandIndex, spectralClustering, spectralClusteringAsync, spectralEmbedding, spectralEmbeddingAsync } from '../../../src/models/graph/spectral.js';
+import type { Progress } from '../../../src/progress.js';
 import { rng } from '../../../src/random.js';
 import { CsrMatrix } from '../../../src/sparse/csr.js';
 
@@ -149,6 +150,90 @@ describe('spectral clustering', () => {
     assert.throws(() => spectralClustering(A, 41), InvalidArgumentError);
     assert.throws(() => spectralClustering(A, 2, { clusters: 3 } as never), /unknown option 'clusters'/);
     assert.throws(() => spectralEmbedding(A, 2, { nInit: 3 } as never), /unknown option 'nInit'/);
+  });
+});
+
+describe('spectralEmbeddingAsync / spectralClusteringAsync', () => {
+  // 900 vertices: above eigsh's dense size, so the Lanczos iteration (and its steps) runs.
+  const big = plantedPartition([300, 300, 300], 0.05, 0.004, 1).A;
+  // Two components and two isolated vertices: the embedding is all null vectors, no eigensolver.
+  const small = (() => {
+    const a = plantedPartition([40], 0.5, 0, 5).A.toCoo();
+    const b = plantedPartition([30], 0.5, 0, 6).A.toCoo();
+    return CsrMatrix.fromCoo([...a.row, ...Array.from(b.row, (x) => x + 40)], [...a.col, ...Array.from(b.col, (x) => x + 40)], [...a.val, ...b.val], 72, 72);
+  })();
+  const record = () => {
+    const seen: Progress[] = [];
+    return { seen, onProgress: (p: Progress) => void seen.push(p) };
+  };
+
+  test('the same embedding, eigenvalues, labels, inertia and progress reports as the sync forms, bit for bit', async () => {
+    for (const [A, dims, seed] of [[big, 4, 3], [big.toDense(), 3, 7], [small, 4, 1]] as const) {
+      const ps = record();
+      const pa = record();
+      const s = spectralEmbedding(A, dims, { seed, onProgress: ps.onProgress });
+      const a = await spectralEmbeddingAsync(A, dims, { seed, onProgress: pa.onProgress });
+      assert.deepEqual(Array.from(a.embedding.data), Array.from(s.embedding.data));
+      assert.deepEqual(Array.from(a.eigenvalues), Array.from(s.eigenvalues));
+      assert.equal(a.components, s.components);
+      assert.deepEqual(pa.seen, ps.seen);
+      if (A === big) assert.ok(ps.seen.some((p) => p.stage === 'restart'), 'the eigensolver iterated');
+
+      const cs = record();
+      const ca = record();
+      const sc = spectralClustering(A, dims, { seed, nInit: 4, onProgress: cs.onProgress });
+      const ac = await spectralClusteringAsync(A, dims, { seed, nInit: 4, onProgress: ca.onProgress });
+      assert.deepEqual(Array.from(ac.labels), Array.from(sc.labels));
+      assert.deepEqual(Array.from(ac.embedding.data), Array.from(sc.embedding.data));
+      assert.deepEqual(Array.from(ac.eigenvalues), Array.from(sc.eigenvalues));
+      assert.equal(ac.inertia, sc.inertia);
+      assert.deepEqual(ca.seen, cs.seen);
+      assert.deepEqual(cs.seen.filter((p) => p.stage === 'kmeans').map((p) => p.done), [1, 2, 3, 4]);
+      assert.equal(cs.seen.at(-1)!.metrics!.inertia, sc.inertia);
+    }
+  });
+
+  test('an aborted signal stops both forms before any work, also when no eigensolver would run', async () => {
+    const signal = AbortSignal.abort();
+    for (const A of [big, small]) {
+      assert.throws(() => spectralEmbedding(A, 2, { signal }), (e) => e instanceof AbortedError && /^spectralEmbedding was aborted/.test(e.message));
+      assert.throws(() => spectralClustering(A, 2, { signal }), (e) => e instanceof AbortedError && /^spectralClustering was aborted/.test(e.message));
+      await assert.rejects(spectralEmbeddingAsync(A, 2, { signal }), (e) => e instanceof AbortedError && /^spectralEmbeddingAsync was aborted/.test(e.message));
+      await assert.rejects(spectralClusteringAsync(A, 2, { signal }), (e) => e instanceof AbortedError && /^spectralClusteringAsync was aborted/.test(e.message));
+    }
+  });
+
+  test('a signal aborted mid-run stops at the next step: after a Lanczos restart, after a k-means restart', async () => {
+    for (const stage of ['restart', 'kmeans']) {
+      const run = async (form: 'sync' | 'async') => {
+        const controller = new AbortController();
+        const seen: string[] = [];
+        const options = { seed: 2, nInit: 10, signal: controller.signal, onProgress: (p: Progress) => {
+          seen.push(p.stage);
+          if (p.stage === stage) controller.abort();
+        } };
+        if (form === 'sync') assert.throws(() => spectralClustering(big, 3, options), AbortedError);
+        else await assert.rejects(spectralClusteringAsync(big, 3, options), AbortedError);
+        return seen;
+      };
+      for (const form of ['sync', 'async'] as const) {
+        const seen = await run(form);
+        assert.equal(seen.filter((s) => s === stage).length, 1, `${form}: stopped after the first '${stage}' report (${seen.join(' ')})`);
+        if (stage === 'restart') assert.ok(!seen.includes('kmeans'), `${form}: k-means never ran`);
+      }
+    }
+  });
+
+  test('the event loop gets turns: a timer aborts a run in progress', async () => {
+    // A full run (an eigensolve and 40 k-means restarts) takes far longer than a time slice
+    // of runStepsAsync (8 ms): the timer fires in a turn between steps.
+    const part = record();
+    const controller = new AbortController();
+    const pending = spectralClusteringAsync(big, 3, { seed: 2, nInit: 40, signal: controller.signal, onProgress: part.onProgress });
+    setTimeout(() => controller.abort(), 1);
+    await assert.rejects(pending, AbortedError);
+    const restarts = part.seen.filter((p) => p.stage === 'kmeans').length;
+    assert.ok(restarts < 40, `${restarts} of 40 k-means restarts ran before the abort`);
   });
 });
 
