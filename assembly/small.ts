@@ -870,7 +870,62 @@ export function dgetrf_small(m: i32, n: i32, a: usize, lda: i32, piv: usize): i3
       const l1 = l0 + cs;
       const l2 = l1 + cs;
       const l3 = l2 + cs;
-      for (let c = j1; c < n; c++) {
+      let c = j1;
+      // Two trailing columns per pass share the loads of L21's four columns (the update is
+      // bound by loads, not multiply-adds); each element gets the same four multiply-adds
+      // in the same order as in the one-column loop below.
+      for (; c + 2 <= n; c += 2) {
+        const col = a + <usize>c * cs;
+        const cok = col + cs;
+        const u0 = -f64At(col, j0);
+        const u1 = -f64At(col, j0 + 1);
+        const u2 = -f64At(col, j0 + 2);
+        const u3 = -f64At(col, j0 + 3);
+        const w0 = -f64At(cok, j0);
+        const w1 = -f64At(cok, j0 + 1);
+        const w2 = -f64At(cok, j0 + 2);
+        const w3 = -f64At(cok, j0 + 3);
+        const v0 = f64x2.splat(u0);
+        const v1 = f64x2.splat(u1);
+        const v2 = f64x2.splat(u2);
+        const v3 = f64x2.splat(u3);
+        const z0 = f64x2.splat(w0);
+        const z1 = f64x2.splat(w1);
+        const z2 = f64x2.splat(w2);
+        const z3 = f64x2.splat(w3);
+        const x = col + (<usize>j1 << 3);
+        const y = cok + (<usize>j1 << 3);
+        let i = 0;
+        for (; i + 2 <= rows; i += 2) {
+          const o = <usize>i << 3;
+          const a0 = v128.load(l0 + o);
+          const a1 = v128.load(l1 + o);
+          const a2 = v128.load(l2 + o);
+          const a3 = v128.load(l3 + o);
+          let acc = v128.load(x + o);
+          let acd = v128.load(y + o);
+          acc = vmadd<f64>(a0, v0, acc);
+          acd = vmadd<f64>(a0, z0, acd);
+          acc = vmadd<f64>(a1, v1, acc);
+          acd = vmadd<f64>(a1, z1, acd);
+          acc = vmadd<f64>(a2, v2, acc);
+          acd = vmadd<f64>(a2, z2, acd);
+          acc = vmadd<f64>(a3, v3, acc);
+          acd = vmadd<f64>(a3, z3, acd);
+          v128.store(x + o, acc);
+          v128.store(y + o, acd);
+        }
+        if (i < rows) {
+          const o = <usize>i << 3;
+          const b0 = load<f64>(l0 + o);
+          const b1 = load<f64>(l1 + o);
+          const b2 = load<f64>(l2 + o);
+          const b3 = load<f64>(l3 + o);
+          store<f64>(x + o, load<f64>(x + o) + u0 * b0 + u1 * b1 + u2 * b2 + u3 * b3);
+          store<f64>(y + o, load<f64>(y + o) + w0 * b0 + w1 * b1 + w2 * b2 + w3 * b3);
+        }
+      }
+      for (; c < n; c++) {
         const col = a + <usize>c * cs;
         const u0 = -f64At(col, j0);
         const u1 = -f64At(col, j0 + 1);
