@@ -1,7 +1,7 @@
 /**
  * Matrix-vector products shared out among the worker pool: the level-2 halves of the
  * one-stage reductions (dlabrd's two trailing-matrix gemvs per column in the
- * bidiagonalization). Each such product streams the whole trailing matrix from memory
+ * bidiagonalization, and the panel corrections of dlabrd and dsytrd's dlatrd). Each such product streams the whole trailing matrix from memory
  * (about 0.3 ms at 1024 x 1024 on one core here) and the cores' memory bandwidth adds up
  * (two processes each running gemv keep their one-process speed on the 2-core VM), so a
  * second thread nearly halves it for a hand-off of a few microseconds to a spinning worker.
@@ -22,6 +22,9 @@ import { checkGemv } from './validate.js';
  */
 export const GEMV_PARALLEL_MIN = 128 * 128;
 
+/** Shortest y that is sliced (two slices of 8 doubles per thread for two threads). */
+const GEMV_PARALLEL_MIN_Y = 32;
+
 /** Slices per thread: more than one, so a thread that is descheduled leaves its work to the others. */
 const SLICES_PER_THREAD = 4;
 
@@ -33,7 +36,9 @@ const gemvThreaded = defineKernel<GemvArgs, void>({
   wasm: (w, trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => {
     checkGemv(trans, m, n, A, offA, ldA, x, offX, 1, y, offY, 1);
     const threads = w.threadCount;
-    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN ? w.workerPool(threads) : undefined;
+    // y is sliced in whole cache lines: a short y (a few columns of a panel, transposed)
+    // stays on one thread.
+    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN && (trans ? n : m) >= GEMV_PARALLEL_MIN_Y ? w.workerPool(threads) : undefined;
     const e = w.rt.exports;
     if (!pool) {
       e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);

@@ -79,7 +79,7 @@ export function labrd(
   for (let i = 0; i < nb; i++) {
     // Update column i: A(i:m, i) -= V Y(i, 0:i)^T + X(i:m, 0:i) U(0:i, i).
     k.gemv(false, m - i, i, -1, A, a(i, 0), ldA, Y, i, ldY, 1, A, a(i, i), 1);
-    k.gemv(false, m - i, i, -1, X, i, ldX, A, a(0, i), 1, 1, A, a(i, i), 1);
+    gemvParallel(false, m - i, i, -1, X, i, ldX, A, a(0, i), 1, A, a(i, i));
     const tq = larfg(m - i, A, a(i, i), a(Math.min(i + 1, m - 1), i), 1);
     tauq[i] = tq;
     d[i] = A[a(i, i)]!;
@@ -88,17 +88,17 @@ export function labrd(
     // Y(i+1:n, i) = tauq (A^T v - Y V^T v - U^T X^T v), computed piecewise.
     const yi = i * ldY;
     gemvParallel(true, m - i, n - i - 1, 1, A, a(i, i + 1), ldA, A, a(i, i), 0, Y, yi + i + 1);
-    k.gemv(true, m - i, i, 1, A, a(i, 0), ldA, A, a(i, i), 1, 0, Y, yi, 1);
-    k.gemv(false, n - i - 1, i, -1, Y, i + 1, ldY, Y, yi, 1, 1, Y, yi + i + 1, 1);
-    k.gemv(true, m - i, i, 1, X, i, ldX, A, a(i, i), 1, 0, Y, yi, 1);
-    k.gemv(true, i, n - i - 1, -1, A, a(0, i + 1), ldA, Y, yi, 1, 1, Y, yi + i + 1, 1);
+    gemvParallel(true, m - i, i, 1, A, a(i, 0), ldA, A, a(i, i), 0, Y, yi);
+    gemvParallel(false, n - i - 1, i, -1, Y, i + 1, ldY, Y, yi, 1, Y, yi + i + 1);
+    gemvParallel(true, m - i, i, 1, X, i, ldX, A, a(i, i), 0, Y, yi);
+    gemvParallel(true, i, n - i - 1, -1, A, a(0, i + 1), ldA, Y, yi, 1, Y, yi + i + 1);
     k.scal(n - i - 1, tq, Y, yi + i + 1, 1);
     // Update row i (in the contiguous copy):
     // A(i, i+1:n) -= Y(i+1:n, 0:i+1) A(i, 0:i+1)^T + U^T X(i, 0:i)^T.
     for (let j = 0; j < n; j++) row[j] = A[a(i, j)]!;
     for (let j = 0; j < i; j++) xrow[j] = X[i + j * ldX]!;
-    k.gemv(false, n - i - 1, i + 1, -1, Y, i + 1, ldY, row, 0, 1, 1, row, i + 1, 1);
-    k.gemv(true, i, n - i - 1, -1, A, a(0, i + 1), ldA, xrow, 0, 1, 1, row, i + 1, 1);
+    gemvParallel(false, n - i - 1, i + 1, -1, Y, i + 1, ldY, row, 0, 1, row, i + 1);
+    gemvParallel(true, i, n - i - 1, -1, A, a(0, i + 1), ldA, xrow, 0, 1, row, i + 1);
     const tp = larfg(n - i - 1, row, i + 1, Math.min(i + 2, n - 1), 1);
     taup[i] = tp;
     e[i] = row[i + 1]!;
@@ -107,10 +107,10 @@ export function labrd(
     // X(i+1:m, i) = taup (A u - V Y^T u - X U u), computed piecewise (u = row[i+1:n]).
     const xi = i * ldX;
     gemvParallel(false, m - i - 1, n - i - 1, 1, A, a(i + 1, i + 1), ldA, row, i + 1, 0, X, xi + i + 1);
-    k.gemv(true, n - i - 1, i + 1, 1, Y, i + 1, ldY, row, i + 1, 1, 0, X, xi, 1);
-    k.gemv(false, m - i - 1, i + 1, -1, A, a(i + 1, 0), ldA, X, xi, 1, 1, X, xi + i + 1, 1);
-    k.gemv(false, i, n - i - 1, 1, A, a(0, i + 1), ldA, row, i + 1, 1, 0, X, xi, 1);
-    k.gemv(false, m - i - 1, i, -1, X, i + 1, ldX, X, xi, 1, 1, X, xi + i + 1, 1);
+    gemvParallel(true, n - i - 1, i + 1, 1, Y, i + 1, ldY, row, i + 1, 0, X, xi);
+    gemvParallel(false, m - i - 1, i + 1, -1, A, a(i + 1, 0), ldA, X, xi, 1, X, xi + i + 1);
+    gemvParallel(false, i, n - i - 1, 1, A, a(0, i + 1), ldA, row, i + 1, 0, X, xi);
+    gemvParallel(false, m - i - 1, i, -1, X, i + 1, ldX, X, xi, 1, X, xi + i + 1);
     k.scal(m - i - 1, tp, X, xi + i + 1, 1);
   }
 }

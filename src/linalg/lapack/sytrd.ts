@@ -20,6 +20,7 @@
  * one call (src/kernels/tridiag.ts).
  */
 import { kernels } from '../../kernels/index.js';
+import { gemvParallel } from '../../kernels/gemv-parallel.js';
 import { SYMV_PARTS, symvLowerParts } from '../../kernels/symv.js';
 import { orm2trLower, sytd2Lower } from '../../kernels/tridiag.js';
 import { explicitV, larfb, larfg, larft } from './householder.js';
@@ -92,7 +93,7 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
           t1[2 * q] = P[i + (2 * q + 1) * ldP]!;
           t1[2 * q + 1] = P[i + 2 * q * ldP]!;
         }
-        k.gemv(false, len, 2 * c, -1, P, i, ldP, t1, 0, 1, 1, A, at(i, i), 1);
+        gemvParallel(false, len, 2 * c, -1, P, i, ldP, t1, 0, 1, A, at(i, i));
       }
       if (i === n - 1) break;
       // Reflector annihilating A(i+2:, i).
@@ -108,12 +109,12 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
       // panel; the symmetric product reads its lower triangle only.
       symvLowerParts(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc, symvWork);
       if (c > 0) {
-        k.gemv(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 1, 0, t1, 0, 1);
+        gemvParallel(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 0, t1, 0);
         for (let q = 0; q < c; q++) {
           t2[2 * q] = t1[2 * q + 1]!;
           t2[2 * q + 1] = t1[2 * q]!;
         }
-        k.gemv(false, m, 2 * c, -1, P, i + 1, ldP, t2, 0, 1, 1, P, wc, 1);
+        gemvParallel(false, m, 2 * c, -1, P, i + 1, ldP, t2, 0, 1, P, wc);
       }
       k.scal(m, t, P, wc, 1);
       // w -= (tau/2) (w^T v) v makes the two-sided update A - v w^T - w v^T exact.
