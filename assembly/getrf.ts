@@ -7,9 +7,12 @@ import { gemm } from './gemm';
 import { axpy, scal } from './level1';
 import { laswp } from './laswp';
 import { lanes, vmadd } from './simd';
+import { dgetrf_small } from './small';
 
 /** Panels this narrow are factored column by column (getf2). */
 const LEAF: i32 = 8;
+/** f64 panels up to this width are factored by small.ts's rank-4 loop (dgetrf_small). */
+const RANK4_MAX: i32 = 32;
 /** Unit lower triangular solves up to this order run in one kernel call (trsmKernel). */
 const TRSM_MAX: i32 = 64;
 /** Rows of a trsm tile. */
@@ -230,6 +233,11 @@ export function getrf2<T>(m: i32, n: i32, a: usize, lda: i32, piv: usize, sfmin:
   const k = min(m, n);
   if (k == 0) return 0;
   if (n <= LEAF || m == 1) return getf2<T>(m, n, a, lda, piv, sfmin);
+  // f64 panels up to RANK4_MAX wide: right-looking with rank-4 delayed updates in one loop
+  // (small.ts dgetrf_small; its row interchanges span only these n columns, as here) instead
+  // of recursing into trsm and gemm calls on blocks of 4..16, where packing costs as much as
+  // the arithmetic.
+  if (sizeof<T>() == 8 && n <= RANK4_MAX) return dgetrf_small(m, n, a, lda, piv);
   const s = <usize>sizeof<T>();
   const n1 = k >> 1;
   const n2 = n - n1;
