@@ -603,6 +603,8 @@ export interface LineChartOptions extends ChartOptions {
   /** Format of x and y in tooltips and the table. */
   xText?: (v: number) => string;
   yText?: (v: number) => string;
+  /** Single highlighted points (the current value of something off the series' points), each with a tooltip. */
+  points?: readonly { x: number; y: number; label: string; color?: string }[];
 }
 
 /**
@@ -643,6 +645,10 @@ export function lineChart(series: readonly Series[], xLabel: string, yLabel: str
   const markers = [...(options.markers ?? [])];
   if (options.xMarker !== undefined) markers.unshift({ axis: 'x', value: options.xMarker });
   drawMarkers(p, markers);
+  for (const q of options.points ?? []) {
+    if (!Number.isFinite(q.x) || !Number.isFinite(q.y) || (p.y.kind === 'log' && !(q.y > 0))) continue;
+    p.root.append(tip(svg('circle', { cx: p.x(q.x).toFixed(2), cy: p.y(q.y).toFixed(2), r: 5, fill: q.color ?? MARKER, stroke: PANEL, 'stroke-width': 1.5, class: 'current' }), q.label));
+  }
   const items: LegendItem[] = [...colored.map((s) => ({ name: s.name, color: s.color, shape: s.dashed ? ('dashed' as const) : ('line' as const) })), ...(options.legend ?? [])];
   const table =
     options.table ??
@@ -668,6 +674,16 @@ export interface BarChartOptions extends ChartOptions {
   /** Legend names of kept and unkept bars. */
   keptName?: string;
   unkeptName?: string;
+  /** Fill of the (kept) bars; default {@link KEPT}. */
+  color?: string;
+  /** Legend name of the bars when `kept` is not given (then every bar is drawn filled). */
+  name?: string;
+  /** Outlined, dashed bars behind the bars: a bound on each (the largest possible value). */
+  behind?: { name: string; values: ArrayLike<number> };
+  /** A short horizontal mark across each bar at these values (a cap), with a legend entry. */
+  caps?: { name: string; values: ArrayLike<number>; color?: string };
+  /** Text over bar i (its value); undefined or '' for none. */
+  valueText?: (i: number, v: number) => string | undefined;
 }
 
 /**
@@ -682,15 +698,28 @@ export function barChart(values: ArrayLike<number>, xLabel: string, yLabel: stri
   const lineVals = options.line ? Array.from(options.line.values) : [];
   const title = options.line ? `${yLabel} of ${n} items and ${options.line.name}${options.kept !== undefined ? `, k = ${kept}` : ''}` : `${yLabel} of ${n} items${options.kept !== undefined ? `, k = ${kept}` : ''}`;
   const xAxis: AxisSpec = { label: xLabel, integer: true, domain: [0.5, n + 0.5], ticks: barTicks(n), ...options.x };
-  const p = plotFrame(title, xAxis, { label: yLabel, ...options.y }, [], [...vals, ...lineVals], options);
+  const behindVals = options.behind ? Array.from(options.behind.values) : [];
+  const capVals = options.caps ? Array.from(options.caps.values) : [];
+  const p = plotFrame(title, xAxis, { label: yLabel, ...options.y }, [], [...vals, ...lineVals, ...behindVals, ...capVals].filter(Number.isFinite), options);
   const base = p.H - p.bottom;
   const slot = (p.x(1.5) - p.x(0.5));
   const bw = Math.max(0.6, slot * 0.78);
   const describe = options.barText ?? ((i: number, v: number) => `${xLabel} ${i + 1}: ${cellText(v)}`);
+  const barTop = (v: number): number => (p.y.kind === 'log' && !(v > 0) ? base : Math.min(base, p.y(v)));
+  if (options.behind) {
+    const gb = svg('g', { class: 'ch-behind' });
+    behindVals.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      const top = barTop(v);
+      gb.append(tip(svg('rect', { x: (p.x(i + 1) - bw / 2).toFixed(2), y: top.toFixed(2), width: bw.toFixed(2), height: Math.max(0, base - top).toFixed(2), fill: 'none', stroke: UNKEPT, 'stroke-width': 1.25, 'stroke-dasharray': '4 3' }), `${options.behind!.name} at ${xLabel} ${i + 1}: ${cellText(v)}`));
+    });
+    p.root.append(gb);
+  }
   const g = svg('g', { class: 'ch-bars' });
   for (let i = 0; i < n; i++) {
     const v = vals[i]!;
-    const top = p.y.kind === 'log' && !(v > 0) ? base : Math.min(base, p.y(v));
+    if (!Number.isFinite(v)) continue;
+    const top = barTop(v);
     const isKept = i < kept;
     g.append(
       tip(
@@ -699,8 +728,8 @@ export function barChart(values: ArrayLike<number>, xLabel: string, yLabel: stri
           y: top.toFixed(2),
           width: bw.toFixed(2),
           height: Math.max(0, base - top).toFixed(2),
-          fill: isKept ? KEPT : 'none',
-          stroke: isKept ? KEPT : UNKEPT,
+          fill: isKept ? (options.color ?? KEPT) : 'none',
+          stroke: isKept ? (options.color ?? KEPT) : UNKEPT,
           'stroke-width': isKept ? 0 : Math.min(1.5, Math.max(0.6, bw / 6)),
           class: isKept ? 'ch-bar ch-kept' : 'ch-bar',
         }),
@@ -709,8 +738,28 @@ export function barChart(values: ArrayLike<number>, xLabel: string, yLabel: stri
     );
   }
   p.root.append(g);
+  if (options.caps) {
+    const color = options.caps.color ?? MARKER;
+    capVals.forEach((v, i) => {
+      if (!Number.isFinite(v)) return;
+      const yy = p.y(v);
+      p.root.append(tip(svg('line', { x1: (p.x(i + 1) - bw / 2 - 3).toFixed(2), x2: (p.x(i + 1) + bw / 2 + 3).toFixed(2), y1: yy.toFixed(2), y2: yy.toFixed(2), stroke: color, 'stroke-width': 2.5, class: 'ch-cap' }), `${options.caps!.name} at ${xLabel} ${i + 1}: ${cellText(v)}`));
+    });
+  }
+  if (options.valueText) {
+    for (let i = 0; i < n; i++) {
+      const v = vals[i]!;
+      const s = Number.isFinite(v) ? options.valueText(i, v) : undefined;
+      if (!s) continue;
+      const above = Math.min(barTop(v), capVals[i] !== undefined && Number.isFinite(capVals[i]) ? p.y(capVals[i]!) : Infinity);
+      p.root.append(text(p.x(i + 1), Math.max(p.top + 10, above - 5), s, 'bar-value', 'middle', { fill: INK, 'font-size': 12 }));
+    }
+  }
   const items: LegendItem[] = [];
-  if (options.kept !== undefined) items.push({ name: options.keptName ?? `kept (first ${kept})`, color: KEPT, shape: 'box' }, { name: options.unkeptName ?? 'dropped', color: UNKEPT, shape: 'outline' });
+  if (options.kept !== undefined) items.push({ name: options.keptName ?? `kept (first ${kept})`, color: options.color ?? KEPT, shape: 'box' }, { name: options.unkeptName ?? 'dropped', color: UNKEPT, shape: 'outline' });
+  else if (options.name) items.push({ name: options.name, color: options.color ?? KEPT, shape: 'box' });
+  if (options.behind) items.push({ name: options.behind.name, color: UNKEPT, shape: 'outline' });
+  if (options.caps) items.push({ name: options.caps.name, color: options.caps.color ?? MARKER, shape: 'line' });
   if (options.line) {
     const color = options.line.color ?? SERIES[0];
     const pts = lineVals.map((v, i) => [i + 1, v] as const).filter((q) => Number.isFinite(q[1]) && (p.y.kind === 'linear' || q[1] > 0));
@@ -729,8 +778,15 @@ export function barChart(values: ArrayLike<number>, xLabel: string, yLabel: stri
     options.table ??
     ((): DataTable => ({
       caption: title,
-      columns: [xLabel, yLabel, ...(options.line ? [options.line.name] : []), ...(options.kept !== undefined ? ['kept'] : [])],
-      rows: vals.map((v, i) => [i + 1, v, ...(options.line ? [lineVals[i]!] : []), ...(options.kept !== undefined ? [i < kept ? 'yes' : 'no'] : [])]),
+      columns: [xLabel, yLabel, ...(options.line ? [options.line.name] : []), ...(options.behind ? [options.behind.name] : []), ...(options.caps ? [options.caps.name] : []), ...(options.kept !== undefined ? ['kept'] : [])],
+      rows: vals.map((v, i) => [
+        i + 1,
+        Number.isFinite(v) ? v : '–',
+        ...(options.line ? [lineVals[i]!] : []),
+        ...(options.behind ? [behindVals[i]!] : []),
+        ...(options.caps ? [capVals[i]!] : []),
+        ...(options.kept !== undefined ? [i < kept ? 'yes' : 'no'] : []),
+      ]),
     }));
   return chartFigure(p, items, table, 'bar');
 }

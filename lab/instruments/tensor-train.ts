@@ -13,7 +13,8 @@
  * `#tensor-train?source=hilbert&d=5&log-eps=-6`.
  */
 import { equation, frac, inlineMath, mi, mn, mo, ms, norm, row, space, sub, sum, sup, type Equation } from '../math.js';
-import { choiceParam, figure as labFigure, fmt, h, intParam, numParam, pct, select, setControl, shell, slider, svg } from '../ui.js';
+import { MUTED, SERIES, barChart, lineChart } from '../charts.js';
+import { choiceParam, figure as labFigure, fmt, h, intParam, numParam, pct, select, setControl, shell, slider } from '../ui.js';
 import { latest, compute } from '../worker-client.js';
 import {
   LOG_EPS_DEFAULT,
@@ -98,56 +99,7 @@ const EQ_ENTROPY: Equation = [
 ];
 
 // ---------------------------------------------------------------------------------------
-// Charts (SVG, scaled through viewBox like lab/charts.ts; classes styled in styles.css).
-
-/**
- * A chart's size in SVG user units, equal to its box's width in CSS pixels (so its text is
- * the same size on a phone as on a desktop), and its plot area.
- */
-interface Frame {
-  readonly W: number;
-  readonly H: number;
-  readonly left: number;
-  readonly right: number;
-  readonly top: number;
-  readonly bottom: number;
-  readonly plotW: number;
-  readonly plotH: number;
-}
-
-function frameFor(width: number): Frame {
-  const W = Math.round(Math.min(900, Math.max(300, width || 480)));
-  const H = Math.round(Math.min(300, Math.max(210, W * 0.42)));
-  const left = 52, right = 12, top = 16, bottom = 36;
-  return { W, H, left, right, top, bottom, plotW: W - left - right, plotH: H - top - bottom };
-}
-
-function chartRoot(f: Frame, label: string): SVGSVGElement {
-  const root = svg('svg', { viewBox: `0 0 ${f.W} ${f.H}`, width: f.W, height: f.H, class: 'chart', role: 'img', 'aria-label': label });
-  const t = svg('title');
-  t.textContent = label;
-  root.append(t);
-  return root;
-}
-
-function text(x: number, y: number, s: string, cls: string, anchor = 'middle', extra: Record<string, string | number> = {}): SVGTextElement {
-  const el = svg('text', { x, y, 'text-anchor': anchor, class: cls, ...extra });
-  el.textContent = s;
-  return el;
-}
-
-function axes(f: Frame, root: SVGSVGElement, xLabel: string, yLabel: string): void {
-  root.append(svg('line', { x1: f.left, y1: f.H - f.bottom, x2: f.W - f.right, y2: f.H - f.bottom, class: 'axis' }));
-  root.append(svg('line', { x1: f.left, y1: f.top, x2: f.left, y2: f.H - f.bottom, class: 'axis' }));
-  root.append(text(f.left + f.plotW / 2, f.H - 4, xLabel, 'axis-label'));
-  const cy = f.top + f.plotH / 2;
-  root.append(text(12, cy, yLabel, 'axis-label', 'middle', { transform: `rotate(-90 12 ${cy})` }));
-}
-
-function yTick(f: Frame, root: SVGSVGElement, y: number, label: string): void {
-  root.append(svg('line', { x1: f.left, x2: f.W - f.right, y1: y, y2: y, class: 'grid' }));
-  root.append(text(f.left - 5, y + 4, label, 'tick', 'end'));
-}
+// Charts (lab/charts.ts: ticks, legends, data tables, contrast-checked colours).
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 /** 10^e as text with a superscript exponent: 10⁻⁶ (1 and 10 as they are). */
@@ -168,130 +120,103 @@ function epsText(logEps: number): string {
   return Number.isInteger(logEps) ? `1e${logEps}` : v.toExponential(1);
 }
 
-/** Bars of `values` over bonds 1 .. nb: the shared geometry of the rank and entropy charts. */
-function bondSlots(f: Frame, nb: number): { center(k: number): number; x0(k: number): number; w: number } {
-  const bw = f.plotW / nb;
-  const w = Math.min(64, bw * 0.7);
-  return { center: (k) => f.left + (k + 0.5) * bw, x0: (k) => f.left + k * bw + (bw - w) / 2, w };
-}
-
 /**
  * Bond ranks as bars on a log axis (from 1/2, so rank 1 shows), with the largest possible
- * rank of each bond as an outline behind its bar.
+ * rank of each bond as a dashed outline behind its bar and the rank written over it.
  */
-function rankChart(f: Frame, ranks: readonly number[], maxRanks: readonly number[]): SVGSVGElement {
-  const root = chartRoot(f, `Bond ranks ${ranks.join(', ')}; the largest possible ranks are ${maxRanks.join(', ')}`);
+function rankChart(width: number, ranks: readonly number[], maxRanks: readonly number[]): HTMLElement {
   const top = Math.max(10, ...maxRanks);
-  const lo = Math.log10(0.5);
-  const hi = Math.log10(top) + 0.15;
-  const y = (r: number): number => f.top + f.plotH * (1 - (Math.log10(r) - lo) / (hi - lo));
-  const base = f.H - f.bottom;
-  axes(f, root, 'bond k (between modes k and k+1)', 'rank (log scale)');
-  for (let e = 0; 10 ** e <= top; e++) yTick(f, root, y(10 ** e), fmt(10 ** e));
-  const slot = bondSlots(f, ranks.length);
-  ranks.forEach((r, k) => {
-    root.append(svg('rect', { x: slot.x0(k), y: y(maxRanks[k]!), width: slot.w, height: base - y(maxRanks[k]!), class: 'tt-ghost' }));
-    root.append(svg('rect', { x: slot.x0(k), y: y(r), width: slot.w, height: base - y(r), class: 'bar kept' }));
-    root.append(text(slot.center(k), y(r) - 4, String(r), 'tt-value'));
-    root.append(text(slot.center(k), base + 14, String(k + 1), 'tick'));
+  return barChart(ranks, 'bond k (between modes k and k+1)', 'rank', {
+    width,
+    name: 'the rank TT-SVD kept',
+    behind: { name: 'the largest possible, min(nᵏ, nᵈ⁻ᵏ)', values: maxRanks },
+    valueText: (_, r) => String(r),
+    y: { scale: 'log', domain: [0.5, top * 1.6], ticks: [1, 10, 100, 1000, 1e4, 1e5, 1e6].filter((t) => t <= top), format: (v) => fmt(v) },
+    barText: (k, r) => `bond ${k + 1}: rank ${r} of at most ${maxRanks[k]}`,
+    table: {
+      caption: 'Bond ranks of the train and the largest possible ranks',
+      columns: ['bond k', 'rank kept', 'largest possible'],
+      rows: ranks.map((r, k) => [k + 1, r, maxRanks[k]!]),
+    },
   });
-  return root;
 }
 
 /**
  * The tensor's entropy per bond (bits) as bars, under the largest possible value
- * log2 min(n^k, n^(d-k)) (outline), with log2 r_k of the current train marked: the most a
- * train of that rank can carry across the bond.
+ * log2 min(n^k, n^(d-k)) (dashed outline), with log2 r_k of the current train marked: the
+ * most a train of that rank can carry across the bond.
  */
-function entropyChart(f: Frame, entropy: ArrayLike<number> | undefined, ranks: readonly number[], maxRanks: readonly number[]): SVGSVGElement {
-  const S = entropy ? Array.from(entropy) : undefined;
+function entropyChart(width: number, entropy: ArrayLike<number> | undefined, ranks: readonly number[], maxRanks: readonly number[]): HTMLElement {
+  const S = entropy ? Array.from(entropy) : ranks.map(() => NaN);
   const caps = ranks.map((r) => Math.log2(r));
   const most = maxRanks.map((r) => Math.log2(r));
-  const root = chartRoot(
-    f,
-    S
-      ? `Entanglement entropy of the tensor per bond in bits: ${S.map((v) => v.toFixed(3)).join(', ')}; log2 of the train's ranks: ${caps.map((c) => c.toFixed(2)).join(', ')}; largest possible: ${most.map((c) => c.toFixed(2)).join(', ')}`
-      : 'Entanglement entropy per bond: being computed',
-  );
   const top = Math.max(1, ...most) * 1.12;
-  const y = (v: number): number => f.top + f.plotH * (1 - v / top);
-  const base = f.H - f.bottom;
-  axes(f, root, 'bond k', 'entropy (bits)');
-  const step = top > 8 ? 2 : top > 3 ? 1 : 0.5;
-  for (let t = 0; t <= top; t += step) yTick(f, root, y(t), String(t));
-  const slot = bondSlots(f, ranks.length);
-  const roomy = f.plotW / ranks.length >= 40; // room for a value over each bar
-  ranks.forEach((_, k) => {
-    root.append(svg('rect', { x: slot.x0(k), y: y(most[k]!), width: slot.w, height: base - y(most[k]!), class: 'tt-ghost' }));
-    const v = S?.[k];
-    if (v !== undefined) {
-      root.append(svg('rect', { x: slot.x0(k), y: y(v), width: slot.w, height: Math.max(0, base - y(v)), class: 'tt-entropy' }));
-      if (roomy) root.append(text(slot.center(k), Math.min(y(v), y(caps[k]!)) - 5, v < 0.1 ? v.toFixed(3) : v.toFixed(2), 'tt-value'));
-    }
-    root.append(svg('line', { x1: slot.x0(k) - 3, x2: slot.x0(k) + slot.w + 3, y1: y(caps[k]!), y2: y(caps[k]!), class: 'tt-cap' }));
-    root.append(text(slot.center(k), base + 14, String(k + 1), 'tick'));
+  const roomy = width / ranks.length >= 60; // room for a value over each bar
+  return barChart(S, 'bond k', 'entropy (bits)', {
+    width,
+    color: SERIES[0],
+    name: entropy ? 'the entanglement entropy of T/‖T‖' : 'the entanglement entropy (being computed)',
+    behind: { name: 'its largest possible value', values: most },
+    caps: { name: 'log₂ rₖ of the train at this ε', values: caps },
+    valueText: roomy ? (_, v) => (v < 0.1 ? v.toFixed(3) : v.toFixed(2)) : undefined,
+    y: { domain: [0, top] },
+    barText: (k, v) => `bond ${k + 1}: entropy ${v.toFixed(3)} bits; log₂ r = ${caps[k]!.toFixed(2)}; at most ${most[k]!.toFixed(2)}`,
   });
-  if (!S) root.append(text(f.left + f.plotW / 2, f.top + f.plotH / 2, 'computing…', 'legend'));
-  return root;
 }
 
-const Y_LO = -16;
-const Y_HI = 1;
 /**
  * Error and storage against eps on log-log axes: the measured error of every whole decade
  * of eps (it must stay under the diagonal, the bound), the storage fraction params / n^d,
- * and a marker at the slider's eps.
+ * and the slider's eps marked with its own error and storage.
  */
-function sweepChart(f: Frame, points: readonly SweepPoint[], current: { relError: number; storage: number }, logEps: number): SVGSVGElement {
-  const root = chartRoot(
-    f,
-    `Measured error and storage against eps. ${points.map((p) => `eps ${pow10(p.logEps)}: error ${p.relError.toExponential(1)}, storage ${pct(p.storage, 2)}`).join('; ')}`,
+function sweepChart(width: number, points: readonly SweepPoint[], current: { relError: number; storage: number }, logEps: number): HTMLElement {
+  const eps = 10 ** logEps;
+  return lineChart(
+    [
+      { name: 'storage, train ÷ tensor', color: SERIES[1], dots: true, points: points.map((p) => [10 ** p.logEps, p.storage] as const) },
+      { name: 'measured error', color: SERIES[0], dots: true, cls: 'tt-error', points: points.map((p) => [10 ** p.logEps, p.relError] as const) },
+      { name: 'the bound, error = ε', color: MUTED, dashed: true, dots: false, points: [[10 ** LOG_EPS_MIN, 10 ** LOG_EPS_MIN], [10 ** LOG_EPS_MAX, 10 ** LOG_EPS_MAX]] },
+    ],
+    'ε',
+    'fraction of the tensor',
+    {
+      width,
+      x: { scale: 'log', domain: [10 ** LOG_EPS_MIN, 10 ** LOG_EPS_MAX] },
+      y: { scale: 'log', domain: [1e-16, 10] },
+      markers: [{ axis: 'x', value: eps, label: `ε = ${epsText(logEps)}` }],
+      points: [
+        { x: eps, y: current.relError, label: `at ε = ${epsText(logEps)}: measured error ${current.relError.toExponential(2)}`, color: SERIES[0] },
+        { x: eps, y: current.storage, label: `at ε = ${epsText(logEps)}: storage ${pct(current.storage, 3)}`, color: SERIES[1] },
+      ],
+      xText: (v) => pow10(Math.round(Math.log10(v))),
+      yText: (v) => v.toExponential(2),
+      table: {
+        caption: 'Measured error and storage at every whole decade of ε',
+        columns: ['ε', 'measured error', 'storage (train ÷ tensor)'],
+        rows: points.map((p) => [pow10(p.logEps), p.relError.toExponential(2), pct(p.storage, 3)]),
+      },
+    },
   );
-  const x = (e: number): number => f.left + (f.plotW * (e - LOG_EPS_MIN)) / (LOG_EPS_MAX - LOG_EPS_MIN);
-  const y = (v: number): number => {
-    const e = Math.min(Y_HI, Math.max(Y_LO, Math.log10(Math.max(v, 1e-300))));
-    return f.top + f.plotH * (1 - (e - Y_LO) / (Y_HI - Y_LO));
-  };
-  axes(f, root, 'ε (log scale)', 'fraction of the tensor');
-  for (let e = Y_LO; e <= 0; e += 4) yTick(f, root, y(10 ** e), pow10(e));
-  const every = f.plotW < 400 ? 3 : 2;
-  for (let e = LOG_EPS_MIN; e <= LOG_EPS_MAX; e += every) root.append(text(x(e), f.H - f.bottom + 14, pow10(e), 'tick'));
-  root.append(svg('line', { x1: x(LOG_EPS_MIN), y1: y(10 ** LOG_EPS_MIN), x2: x(LOG_EPS_MAX), y2: y(10 ** LOG_EPS_MAX), class: 'tt-bound' }));
-  const path = (sel: (p: SweepPoint) => number): string => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.logEps).toFixed(1)},${y(sel(p)).toFixed(1)}`).join('');
-  if (points.length > 0) {
-    root.append(svg('path', { d: path((p) => p.storage), class: 'line tt-storage' }));
-    root.append(svg('path', { d: path((p) => p.relError), class: 'line tt-error' }));
-    for (const p of points) root.append(svg('circle', { cx: x(p.logEps), cy: y(p.relError), r: 2.5, class: 'tt-error-dot' }));
-  }
-  root.append(svg('line', { x1: x(logEps), x2: x(logEps), y1: f.top, y2: f.H - f.bottom, class: 'marker' }));
-  root.append(svg('circle', { cx: x(logEps), cy: y(current.relError), r: 4.5, class: 'marker-dot' }));
-  root.append(svg('circle', { cx: x(logEps), cy: y(current.storage), r: 4.5, class: 'marker-dot' }));
-  return root;
 }
 
 /** The quantics signal and the train's samples of it (subsampled to at most 1024 points). */
-function signalChart(f: Frame, signal: Float64Array, approx: Float64Array, logEps: number): SVGSVGElement {
+function signalChart(width: number, signal: Float64Array, approx: Float64Array, logEps: number): HTMLElement {
   const N = signal.length;
-  const root = chartRoot(f, `The chirp sin(100 t²) on ${N} points and its tensor train at ε = ${epsText(logEps)}`);
-  const x = (p: number): number => f.left + (f.plotW * p) / (N - 1);
-  const y = (v: number): number => f.top + f.plotH * (1 - (Math.max(-1.3, Math.min(1.3, v)) + 1.3) / 2.6);
-  axes(f, root, 't', 'value');
-  for (const t of [-1, 0, 1]) yTick(f, root, y(t), String(t));
-  for (const t of [0, 0.25, 0.5, 0.75, 1]) root.append(text(x(t * (N - 1)), f.H - f.bottom + 14, String(t), 'tick'));
   const stride = Math.max(1, Math.floor(N / 1024));
-  const path = (v: Float64Array): string => {
-    let d = '';
-    for (let p = 0; p < N; p += stride) d += `${p === 0 ? 'M' : 'L'}${x(p).toFixed(1)},${y(v[p]!).toFixed(1)}`;
-    return d;
+  const pts = (v: Float64Array): (readonly [number, number])[] => {
+    const out: (readonly [number, number])[] = [];
+    for (let p = 0; p < N; p += stride) out.push([p / (N - 1), v[p]!]);
+    return out;
   };
-  root.append(svg('path', { d: path(signal), class: 'line tt-signal' }));
-  root.append(svg('path', { d: path(approx), class: 'line tt-approx' }));
-  return root;
-}
-
-/** A legend entry in a caption: a short stroke in the series' colour, then its name. */
-function key(cls: string, name: string): HTMLElement {
-  return h('span', { class: `tt-key ${cls}` }, name);
+  return lineChart(
+    [
+      { name: `the chirp sin(100 t²), ${N} samples`, color: MUTED, points: pts(signal) },
+      { name: `the train’s entries at ε = ${epsText(logEps)}`, color: SERIES[1], points: pts(approx) },
+    ],
+    't',
+    'value',
+    { width, x: { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] }, y: { domain: [-1.3, 1.3], ticks: [-1, 0, 1] }, yText: (v) => v.toFixed(4) },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -381,35 +306,20 @@ export const tensorTrainInstrument: Instrument = {
     const signalBox = h('div', { class: 'tt-chart' });
     const sweepBox = h('div', { class: 'tt-chart' });
     const entropyBox = h('div', { class: 'tt-chart', 'data-stat': 'entropy', 'data-value': '' });
-    const signalFigure = figure('signal', signalBox, [key('tt-key-signal', 'the samples'), ' and ', key('tt-key-approx', 'the train’s entries'), ': at large ε the train smooths the fast end of the chirp.']);
+    const signalFigure = figure('signal', signalBox, ['The samples and the train’s entries: at large ε the train smooths the fast end of the chirp.']);
     s.pictures.append(
-      figure('ranks', rankBox, [key('tt-key-rank', 'the rank TT-SVD kept'), ' at each bond, under ', key('tt-key-ghost', 'the largest possible'), ', min(nᵏ, nᵈ⁻ᵏ). The train stores'], EQ_STORAGE),
+      figure('ranks', rankBox, ['The rank TT-SVD kept at each bond, under the largest possible, min(nᵏ, nᵈ⁻ᵏ). The train stores'], EQ_STORAGE),
       signalFigure,
       figure(
         'sweep',
         sweepBox,
-        [
-          'At every whole decade of ε (the marker: the slider’s), ',
-          key('tt-key-storage', 'the storage'),
-          ' (train ÷ tensor) and ',
-          key('tt-key-error', 'the measured error'),
-          ', which never crosses ',
-          key('tt-key-bound', 'the bound'),
-          ': each of the d − 1 SVDs drops only a share of the error budget.',
-        ],
+        ['At every whole decade of ε (the marker: the slider’s), the storage (train ÷ tensor) and the measured error, which never crosses the bound: each of the d − 1 SVDs drops only a share of the error budget.'],
         EQ_BOUND,
       ),
       figure(
         'entropy',
         entropyBox,
-        [
-          key('tt-key-entropy', 'The entanglement entropy'),
-          ' of T/‖T‖ across each bond (a property of the tensor: ε does not move it), under ',
-          key('tt-key-ghost', 'its largest possible value'),
-          ', and ',
-          key('tt-key-cap', 'log₂ rₖ'),
-          ' of the train at this ε, the most its rank can carry. 0 for a product; at most 1 bit for sin, a sum of two products.',
-        ],
+        ['The entanglement entropy of T/‖T‖ across each bond (a property of the tensor: ε does not move it), under its largest possible value, and log₂ rₖ of the train at this ε, the most its rank can carry. 0 for a product; at most 1 bit for sin, a sum of two products.'],
         EQ_ENTROPY,
       ),
     );
@@ -471,19 +381,21 @@ export const tensorTrainInstrument: Instrument = {
       if (!last) return;
       const { out: r, state: st, key: k } = last;
       drawnWidth = rankBox.clientWidth;
-      const f = frameFor(drawnWidth);
-      rankBox.replaceChildren(rankChart(f, r.bondRanks, r.maxRanks));
+      const w = drawnWidth || 480;
+      rankBox.replaceChildren(rankChart(w, r.bondRanks, r.maxRanks));
       const S = entropies.get(k);
       entropyBox.setAttribute('data-value', S ? Array.from(S).join(',') : '');
-      entropyBox.replaceChildren(entropyChart(f, S, r.bondRanks, r.maxRanks));
+      entropyBox.replaceChildren(entropyChart(w, S, r.bondRanks, r.maxRanks));
       signalFigure.hidden = !r.signal;
-      if (r.signal && r.approx) signalBox.replaceChildren(signalChart(f, r.signal, r.approx, st['log-eps']));
+      if (r.signal && r.approx) signalBox.replaceChildren(signalChart(w, r.signal, r.approx, st['log-eps']));
       drawSweep();
     }
 
     function drawSweep(): void {
       if (!last) return;
-      sweepBox.replaceChildren(sweepChart(frameFor(drawnWidth), sweeps.get(last.key) ?? [], last.out, last.state['log-eps']));
+      const pts = sweeps.get(last.key) ?? [];
+      sweepBox.setAttribute('data-points', String(pts.length));
+      sweepBox.replaceChildren(sweepChart(drawnWidth || 480, pts, last.out, last.state['log-eps']));
     }
 
     /**

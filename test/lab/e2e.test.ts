@@ -435,7 +435,17 @@ test('lab: tensor train (eps moves the ranks; error <= eps; storage sum r n r; s
   }
   await setValue(page, id, 'log-eps', -6);
   await settled();
-  await page.waitForFunction(() => document.querySelectorAll('[data-instrument="tensor-train"] .tt-error-dot').length === 12);
+  await page.waitForFunction(() => document.querySelector('[data-instrument="tensor-train"] [data-figure="sweep"] .tt-chart')?.getAttribute('data-points') === '12');
+  // The charts are lab/charts.ts charts: a legend and a data table each; the measured error stays under the bound.
+  for (const f of ['ranks', 'sweep', 'entropy']) {
+    assert.ok((await page.$$(`${root} [data-figure="${f}"] .chart-legend li`)).length >= 2, `${f}: a legend`);
+    assert.equal((await page.$$(`${root} [data-figure="${f}"] details.chart-data`)).length, 1, `${f}: a data table`);
+  }
+  await page.click(`${root} [data-figure="sweep"] details.chart-data summary`);
+  const sweepRows = await page.$$eval(`${root} [data-figure="sweep"] details.chart-data tbody tr`, (rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent ?? '')));
+  assert.equal(sweepRows.length, 12);
+  // Rows for ε = 10⁻¹² .. 10⁻¹ in order.
+  sweepRows.forEach(([e, err], i) => assert.ok(Number(err) <= 10 ** (-12 + i), `error ${err} at ε = ${e}`));
   await page.waitForFunction(() => /^#tensor-train\?source=hilbert&d=5&log-eps=-6$/.test(location.hash));
 
   // sin(x1 + ... + xd): rank 2 at every bond for every d; the random tensor: full ranks, no saving.
@@ -473,10 +483,11 @@ test('lab: tensor train (eps moves the ranks; error <= eps; storage sum r n r; s
   assert.equal(await page.isVisible(`${root} [data-figure="signal"]`), false);
 
   // Screenshots at a laptop's and a phone's size; on the phone the rank chart sits right under the controls.
-  await page.waitForFunction(() => document.querySelectorAll('[data-instrument="tensor-train"] .tt-error-dot').length === 12);
+  await page.waitForFunction(() => document.querySelector('[data-instrument="tensor-train"] [data-figure="sweep"] .tt-chart')?.getAttribute('data-points') === '12');
   await page.setViewportSize({ width: 1366, height: 768 });
   await screenshot(page, 'tensor-train-1366x768');
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(100);
   await noOverflow(page);
   const gap = await page.evaluate(() => {
