@@ -91,16 +91,18 @@ async function setControlValue(p: Page, id: string, name: string, value: string)
 // instrument).
 const LONG_TASK_MS = 150;
 
-/** One renderer main-thread task of the trace: thread time, wall time, the control being moved. */
+/** One renderer main-thread task of the trace: thread time, wall time, the control being moved, what it spent its time on. */
 interface TaskTime {
   readonly thread: number;
   readonly wall: number;
   readonly control: string;
+  /** The largest trace events inside it (name and thread ms), e.g. "FunctionCall 80, Layout 30". */
+  readonly inside: string;
 }
 
-/** "k: 162 ms thread / 240 ms wall" for the report of a failed check. */
-function describeTasks(id: string, tasks: readonly TaskTime[]): string {
-  return tasks.map((t) => `${id} ${t.control}: ${t.thread.toFixed(0)} ms thread / ${t.wall.toFixed(0)} ms wall`).join('; ');
+/** "k: 162 ms thread / 240 ms wall (FunctionCall 80, ...)" for the report of a failed check. */
+function describeTasks(id: string, tasks: readonly TaskTime[], detail = false): string {
+  return tasks.map((t) => `${id} ${t.control}: ${t.thread.toFixed(0)} ms thread / ${t.wall.toFixed(0)} ms wall${detail ? ` (${t.inside})` : ''}`).join('; ');
 }
 
 /**
@@ -115,13 +117,100 @@ function mainThreadTasks(trace: Buffer): TaskTime[] {
     .filter((e) => e.name === 'TimeStamp' && e.args?.data?.message?.startsWith('control:'))
     .map((e) => ({ ts: e.ts, control: e.args!.data!.message!.slice('control:'.length) }))
     .sort((a, b) => a.ts - b.ts);
-  return events
-    .filter((e) => e.name === 'RunTask' && e.tdur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`))
+  const onMain = events.filter((e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`));
+  return onMain
+    .filter((e) => e.name === 'RunTask' && e.tdur !== undefined)
     .map((e) => {
       let control = 'before the first control';
       for (const m of marks) if (m.ts <= e.ts) control = m.control;
-      return { thread: e.tdur! / 1000, wall: (e.dur ?? 0) / 1000, control };
+      const thread = e.tdur! / 1000;
+      // What a long task spent its time on (only worked out for those that can fail).
+      let inside = '';
+      if (thread > LONG_TASK_MS / 2) {
+        const by = new Map<string, number>();
+        for (const c of onMain) if (c !== e && c.ts >= e.ts && c.ts < e.ts + (e.dur ?? 0) && c.name !== 'RunTask') by.set(c.name, (by.get(c.name) ?? 0) + (c.tdur ?? c.dur ?? 0) / 1000);
+        inside = [...by].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(', ');
+      }
+      return { thread, wall: (e.dur ?? 0) / 1000, control, inside };
     });
+}
+
+/**
+ * Move `controls` of instrument `id` (each range: ArrowRight x3, ArrowLeft, PageUp; each
+ * select: another option) with the CPU slowed 4x, and return the renderer main thread's
+ * tasks (from a DevTools trace, with their thread time) and a check of the wall-clock
+ * 'longtask' entries. Thread time is the rule: under the throttle it is 4x the unthrottled
+ * CPU time. Wall time on this shared box also counts the time a task waits for a core while
+ * other processes run, so it is asserted only when the machine is not oversubscribed.
+ */
+async function longTasks(t: { diagnostic(s: string): void }, id: string, controls: readonly string[]): Promise<{ tasks: TaskTime[]; assertWall(): void }> {
+  const root = `[data-instrument="${id}"]`;
+  const cdp = await page.context().newCDPSession(page);
+  await page.evaluate(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[]; longObserver?: PerformanceObserver };
+    w.longTasks = [];
+    w.controlMarks = [];
+    w.longObserver?.disconnect();
+    w.longObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
+    });
+    w.longObserver.observe({ type: 'longtask' });
+  });
+  // Marks the control about to move, in the trace (console.timeStamp) and for the longtask entries.
+  const mark = (control: string): Promise<void> =>
+    page.evaluate((c) => {
+      console.timeStamp(`control:${c}`);
+      (window as unknown as { controlMarks: { control: string; t: number }[] }).controlMarks.push({ control: c, t: performance.now() });
+    }, control);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await session!.browser.startTracing(page, { categories: ['__metadata', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  let trace: Buffer;
+  const loadBefore = loadavg()[0]!;
+  try {
+    for (const name of controls) {
+      const sel = `${root} [data-control="${name}"]`;
+      const isSelect = await page.$eval(sel, (el) => el instanceof HTMLSelectElement);
+      if (isSelect) {
+        const w = await otherValues(page, id);
+        if (w[name] === undefined) continue;
+        await mark(name);
+        await page.selectOption(sel, w[name]!);
+      } else {
+        await mark(name);
+        await keys(page, id, name, 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'PageUp');
+      }
+      await settled(page, id, 60_000).catch((e: unknown) => {
+        throw new Error(`${id}: not settled 60 s after moving ${name} at 4x CPU: ${String(e)}`);
+      });
+    }
+    await mark('after the last control');
+    await page.waitForTimeout(200);
+  } finally {
+    trace = await session!.browser.stopTracing();
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
+  }
+  const tasks = mainThreadTasks(trace);
+  assert.ok(tasks.length > 0, 'the trace holds the main thread tasks');
+  const { wall, controlMarks } = await page.evaluate(() => {
+    const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[] };
+    return { wall: w.longTasks, controlMarks: w.controlMarks };
+  });
+  const wallText = (list: { start: number; duration: number }[]): string =>
+    list.map((e) => `${id} ${controlMarks.filter((m) => m.t <= e.start).at(-1)?.control ?? 'before the first control'}: ${e.duration.toFixed(0)} ms wall`).join('; ');
+  // The load average lags by a minute, and it misses the test file that the runner
+  // (scripts/run-tests.mjs) runs beside this one: each of those takes a core too.
+  const besideUs = Math.max(0, Number(process.env.LOWRANK_TEST_CONCURRENCY ?? 1) - 1);
+  const load = Math.max(loadBefore, loadavg()[0]!);
+  const oversubscribed = load > cpus().length - besideUs;
+  const wallLong = wall.filter((d) => d.duration > LONG_TASK_MS);
+  return {
+    tasks,
+    assertWall() {
+      if (!oversubscribed) assert.ok(wallLong.length === 0, `long tasks (wall time, PerformanceObserver) over ${LONG_TASK_MS} ms at 4x CPU slowdown with load ${load.toFixed(1)} on ${cpus().length} cores: ${wallText(wallLong)}`);
+      else if (wallLong.length > 0) t.diagnostic(`${id}: wall-clock long tasks ${wallText(wallLong)} with load average ${load.toFixed(1)} on ${cpus().length} cores and ${besideUs} test file(s) beside this one (thread time under ${LONG_TASK_MS} ms)`);
+    },
+  };
 }
 
 for (const id of INSTRUMENTS) {
@@ -181,73 +270,30 @@ for (const id of INSTRUMENTS) {
     // unthrottled CPU time). The trace's thread time is what must stay under 150 ms on this
     // shared 2-core box: wall time there also counts the time a task waits for a core while
     // other processes run, so it is asserted only when the machine is not oversubscribed.
-    const cdp = await page.context().newCDPSession(page);
-    await page.evaluate(() => {
-      const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[]; longObserver?: PerformanceObserver };
-      w.longTasks = [];
-      w.controlMarks = [];
-      w.longObserver?.disconnect();
-      w.longObserver = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push({ start: e.startTime, duration: e.duration });
-      });
-      w.longObserver.observe({ type: 'longtask' });
-    });
-    // Marks the control about to move, in the trace (console.timeStamp) and for the longtask entries.
-    const mark = (control: string): Promise<void> =>
-      page.evaluate((c) => {
-        console.timeStamp(`control:${c}`);
-        (window as unknown as { controlMarks: { control: string; t: number }[] }).controlMarks.push({ control: c, t: performance.now() });
-      }, control);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    await session!.browser.startTracing(page, { categories: ['__metadata', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-    let trace: Buffer;
-    const loadBefore = loadavg()[0]!;
-    try {
-      const ranges = await page.$$eval(`${root} input[type="range"][data-control]`, (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).dataset.control!));
-      for (const name of ranges) {
-        await mark(name);
-        await keys(page, id, name, 'ArrowRight', 'ArrowRight', 'ArrowRight', 'ArrowLeft', 'PageUp');
-        await settled(page, id, 60_000).catch((e: unknown) => {
-          throw new Error(`${id}: not settled 60 s after moving ${name} at 4x CPU: ${String(e)}`);
-        });
-      }
-      const selects = await page.$$eval(`${root} select[data-control]`, (els) => els.map((e) => (e as HTMLElement).dataset.control!));
-      for (const name of selects) {
-        const w = await otherValues(page, id);
-        if (w[name] === undefined) continue;
-        await mark(name);
-        await page.selectOption(`${root} [data-control="${name}"]`, w[name]!);
-        await settled(page, id, 60_000).catch((e: unknown) => {
-          throw new Error(`${id}: not settled 60 s after choosing ${name} = ${w[name]} at 4x CPU: ${String(e)}`);
-        });
-      }
-      await mark('after the last control');
-      await page.waitForTimeout(200);
-    } finally {
-      trace = await session!.browser.stopTracing();
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-      await cdp.detach();
+    const controls = async (): Promise<string[]> => [
+      ...(await page.$$eval(`${root} input[type="range"][data-control]`, (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => (e as HTMLElement).dataset.control!))),
+      ...(await page.$$eval(`${root} select[data-control]`, (els) => els.map((e) => (e as HTMLElement).dataset.control!))),
+    ];
+    const first = await longTasks(t, id, await controls());
+    const longFirst = first.tasks.filter((d) => d.thread > LONG_TASK_MS);
+    t.diagnostic(`${id}: longest main-thread task at 4x CPU: ${describeTasks(id, [first.tasks.reduce((a, b) => (b.thread > a.thread ? b : a))], true)} (${first.tasks.length} tasks)`);
+    if (longFirst.length === 0) {
+      first.assertWall();
+    } else {
+      // A task over the limit must recur to fail: on a shared 2-core box a task's thread
+      // time also grows when another process thrashes the caches (one run at load 20 showed
+      // 246 ms where the next showed 48 ms for the same control). The controls that made
+      // one move again, in a second trace; a systematic long task (the PCA scatter's old
+      // SVG redraw: 110-340 ms every time) fails here.
+      t.diagnostic(`${id}: over ${LONG_TASK_MS} ms in the first pass, measured again: ${describeTasks(id, longFirst, true)} (load ${loadavg()[0]!.toFixed(1)})`);
+      const again = await longTasks(t, id, [...new Set(longFirst.map((d) => d.control))].filter((c) => c !== 'before the first control' && c !== 'after the last control'));
+      const longAgain = again.tasks.filter((d) => d.thread > LONG_TASK_MS);
+      assert.ok(
+        longAgain.length === 0,
+        `main-thread tasks over ${LONG_TASK_MS} ms of thread time at 4x CPU slowdown, twice: first ${describeTasks(id, longFirst, true)}; again ${describeTasks(id, longAgain, true)}`,
+      );
+      again.assertWall();
     }
-    const tasks = mainThreadTasks(trace);
-    assert.ok(tasks.length > 0, 'the trace holds the main thread tasks');
-    const longest = tasks.reduce((a, b) => (b.thread > a.thread ? b : a));
-    const cpuLong = tasks.filter((d) => d.thread > LONG_TASK_MS);
-    assert.ok(cpuLong.length === 0, `main-thread tasks over ${LONG_TASK_MS} ms of thread time at 4x CPU slowdown: ${describeTasks(id, cpuLong)}`);
-    t.diagnostic(`${id}: longest main-thread task at 4x CPU: ${describeTasks(id, [longest])} (${tasks.length} tasks)`);
-    const { wall, controlMarks } = await page.evaluate(() => {
-      const w = window as unknown as { longTasks: { start: number; duration: number }[]; controlMarks: { control: string; t: number }[] };
-      return { wall: w.longTasks, controlMarks: w.controlMarks };
-    });
-    const wallText = (list: { start: number; duration: number }[]): string =>
-      list.map((e) => `${id} ${controlMarks.filter((m) => m.t <= e.start).at(-1)?.control ?? 'before the first control'}: ${e.duration.toFixed(0)} ms wall`).join('; ');
-    // The load average lags by a minute, and it misses the test file that the runner
-    // (scripts/run-tests.mjs) runs beside this one: each of those takes a core too.
-    const besideUs = Math.max(0, Number(process.env.LOWRANK_TEST_CONCURRENCY ?? 1) - 1);
-    const load = Math.max(loadBefore, loadavg()[0]!);
-    const oversubscribed = load > cpus().length - besideUs;
-    const wallLong = wall.filter((d) => d.duration > LONG_TASK_MS);
-    if (!oversubscribed) assert.ok(wallLong.length === 0, `long tasks (wall time, PerformanceObserver) over ${LONG_TASK_MS} ms at 4x CPU slowdown with load ${load.toFixed(1)} on ${cpus().length} cores: ${wallText(wallLong)}`);
-    else if (wallLong.length > 0) t.diagnostic(`${id}: wall-clock long tasks ${wallText(wallLong)} with load average ${load.toFixed(1)} on ${cpus().length} cores and ${besideUs} test file(s) beside this one (thread time under ${LONG_TASK_MS} ms)`);
     await page.click(`${root} button[data-action="reset"]`);
     await settled(page, id);
 
