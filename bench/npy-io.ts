@@ -1,13 +1,16 @@
-// .npy I/O as a user meets it: whole-process wall time of `lowrank info` on a 32 MiB .npy
-// (2048 x 2048 float64) and of `lowrank convert A.npy B.npy` from C- and Fortran-order
+// .npy I/O as a user meets it: whole-process wall and CPU time of `lowrank info` on a 32 MiB
+// .npy (2048 x 2048 float64) and of `lowrank convert A.npy B.npy` from C- and Fortran-order
 // files, next to numpy doing the same in one Python process (bench/ref/npy_io.py), plus
 // the bare start-up of each (`node -e 0`, `python -c "import numpy"`). Every timing is a
-// fresh process timed from here; rounds alternate lowrank and numpy, and the best of the
-// rounds is kept (the machine is shared: say in BENCHMARKS.md whether it was quiet).
-// The CLI runs from dist/: run `npm run build:ts` first.
+// fresh process timed from here (CPU = user + system of the child, through /usr/bin/time
+// where it exists); rounds alternate lowrank and numpy, and the best of the rounds is kept
+// for each column (the machine is shared: say in BENCHMARKS.md whether it was quiet; CPU
+// time suffers less from the load than wall time). The CLI runs from dist/ as the `lowrank`
+// command does (dist/bin/lowrank.js, the bundle): run `npm run build:ts` first.
 //
 //   node --import tsx bench/npy-io.ts [--rounds N] [--n 2048] [--quick] [--cli path/to/main.js]
-//   (python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
+//   (--cli dist/cli/main.js: tsc's unbundled output, or a copy of dist/ from before a change;
+//    python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,15 +33,21 @@ const quick = args.includes('--quick');
 const rounds = flag('--rounds', quick ? 3 : 7);
 const n = flag('--n', 2048);
 // --cli PATH: another build of the CLI (e.g. a copy of dist/ from before a change).
-const cli = args.includes('--cli') ? args[args.indexOf('--cli') + 1]! : join(here, '../dist/cli/main.js');
+const cli = args.includes('--cli') ? args[args.indexOf('--cli') + 1]! : join(here, '../dist/bin/lowrank.js');
 
-/** Wall seconds of one process. */
-function run(cmd: string, argv: string[]): number {
+const TIME = '/usr/bin/time';
+const haveTime = existsSync(TIME);
+
+/** Wall and CPU seconds (user + system; NaN without /usr/bin/time) of one process. */
+function run(cmd: string, argv: string[]): [number, number] {
   const t0 = performance.now();
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = haveTime
+    ? spawnSync(TIME, ['-f', 'CPU %U %S', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    : spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const t = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
-  return t;
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return [t, m ? Number(m[1]) + Number(m[2]) : NaN];
 }
 
 if (!existsSync(cli)) {
@@ -62,25 +71,38 @@ try {
   const out = join(dir, 'B.npy');
   const outRef = join(dir, 'B_ref.npy');
 
-  const tasks: { name: string; ours: () => number; theirs: () => number; target?: string }[] = [
+  const tasks: { name: string; ours: () => [number, number]; theirs: () => [number, number]; target?: string }[] = [
     { name: 'start-up (node -e 0 / import numpy)', ours: () => run(process.execPath, ['-e', '0']), theirs: () => run(python, [ref, 'startup']) },
     { name: `info, ${n} x ${n} f8, C order`, ours: () => run(process.execPath, [cli, 'info', fileC]), theirs: () => run(python, [ref, 'info', fileC]), target: '< 0.15 s' },
     { name: `convert C-order ${n} x ${n} f8`, ours: () => run(process.execPath, [cli, 'convert', fileC, out]), theirs: () => run(python, [ref, 'convert', fileC, outRef]), target: '<= 1.3x' },
     { name: `convert F-order ${n} x ${n} f8`, ours: () => run(process.execPath, [cli, 'convert', fileF, out]), theirs: () => run(python, [ref, 'convert', fileF, outRef]), target: '<= 1.3x' },
   ];
-  const best = tasks.map(() => [Infinity, Infinity]);
+  // best[task][side] = [wall, cpu], side 0 lowrank, 1 numpy
+  const best = tasks.map(() => [
+    [Infinity, Infinity],
+    [Infinity, Infinity],
+  ]);
   for (let r = 0; r < rounds; r++) {
     tasks.forEach((t, i) => {
       // Alternate which side goes first, so neither always meets a warmer page cache.
       const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const side of order) best[i]![side] = Math.min(best[i]![side]!, side === 0 ? t.ours() : t.theirs());
+      for (const side of order) {
+        const [wall, cpu] = side === 0 ? t.ours() : t.theirs();
+        const b = best[i]![side]!;
+        b[0] = Math.min(b[0]!, wall);
+        b[1] = Math.min(b[1]!, cpu);
+      }
     });
   }
-  console.log(`# npy-io: whole-process wall time, best of ${rounds} alternating rounds (${machine()})`);
+  const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  console.log(`# npy-io: whole process, best of ${rounds} alternating rounds (${machine()}); CLI ${cli}`);
   console.log(
     table(
-      ['task', 'lowrank s', 'numpy s', 'ratio', 'target'],
-      tasks.map((t, i) => [t.name, best[i]![0]!.toFixed(3), best[i]![1]!.toFixed(3), (best[i]![0]! / best[i]![1]!).toFixed(2) + 'x', t.target ?? '']),
+      ['task', 'lowrank wall s', 'numpy wall s', 'ratio (wall)', 'lowrank CPU s', 'numpy CPU s', 'ratio (CPU)', 'target'],
+      tasks.map((t, i) => {
+        const [[ow, oc], [tw, tc]] = best[i]! as [[number, number], [number, number]];
+        return [t.name, f(ow), f(tw), (ow / tw).toFixed(2) + 'x', f(oc), f(tc), Number.isFinite(oc / tc) ? (oc / tc).toFixed(2) + 'x' : 'n/a', t.target ?? ''];
+      }),
     ),
   );
 } finally {
