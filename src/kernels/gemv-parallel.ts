@@ -17,10 +17,13 @@ import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv } from './validate.js';
 
 /**
- * Smallest product (m n entries of A) that is shared out. Measured on the 2-core VM with
- * the worker spinning: below about 128 x 128 the hand-off costs more than the half it saves.
+ * Smallest product (m n entries of A) that is shared out: 160 x 160 takes about 8-10 us on
+ * one thread here, and handing half of it to a worker that is spinning costs a few cache-line
+ * round trips (~1 us). Chosen by that estimate: on the loaded machine of 2026-12-06 two
+ * threads were slower at every size (the worker rarely had a core), so the cut-over is not
+ * a measured one.
  */
-export const GEMV_PARALLEL_MIN = 128 * 128;
+export const GEMV_PARALLEL_MIN = 160 * 160;
 
 /** Shortest y that is sliced (two slices of 8 doubles per thread for two threads). */
 const GEMV_PARALLEL_MIN_Y = 32;
