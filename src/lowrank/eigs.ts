@@ -18,24 +18,23 @@
  * Each Arnoldi step orthogonalizes A v_j against the basis by classical Gram-Schmidt on two
  * gemv calls with the DGKS correction (ARPACK's dgks), and the restart forms V_m Q by gemm.
  */
-import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError } from '../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
 import { csrMatmat } from '../kernels/sparse.js';
 import { eig } from '../linalg/eig.js';
 import { Workspace } from '../kernels/workspace.js';
-import { epsOf } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';
-import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../options.js';
+import { int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, tableFor } from '../options.js';
 import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { checkProduct, copyStartVector, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
-import { orthogonalize } from './orthonormalize.js';
-import { block, productsOf } from './products.js';
+import { checkProduct, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
+import { productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
+import { convergedPairs, keptOnRestart, KrylovBasis, restartsExhausted, startVectorRule } from './restarted-krylov.js';
 
 /**
  * Which eigenvalues {@link eigs} finds: largest / smallest magnitude ('LM', 'SM'), largest /
@@ -73,7 +72,7 @@ const EIGS_OPTIONS = tableFor<EigsOptions>()({
   tol: maybe(num(0, 1, 'both')),
   maxIter: maybe(int(0)),
   ncv: maybe(int(3)),
-  v0: maybe(satisfies('an array of numbers', (v): v is ArrayLike<number> => typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number')),
+  v0: maybe(startVectorRule),
   seed: opt(randomStateRule, 0),
   ...LONG_TASK_OPTIONS,
 });
@@ -171,31 +170,19 @@ export function* eigsSteps(A: EigsInput, k: number, options: EigsOptions = {}): 
       const ritz = run.ritz();
       const order = eigsOrder(ritz.wr, ritz.wi, o.which);
       const normEst = run.normEstimate(ritz.wr, ritz.wi);
-      let converged = 0;
-      let worst = 0;
-      for (let i = 0; i < k; i++) {
-        const rel = normEst > 0 ? ritz.res[order[i]!]! / normEst : 0;
-        worst = Math.max(worst, rel);
-        if (rel <= tol) converged++;
-      }
+      const { converged, worst } = convergedPairs(k, (i) => ritz.res[order[i]!]!, normEst, tol);
       o.onProgress?.({ stage: 'restart', done: converged, total: k, metrics: { restart: restarts, residual: worst } });
       if (converged === k) {
         const out = run.ritzVectors(ritz, order, k);
         const residuals = complexResiduals(A, out, ws, routine);
         return { ...out, info: { method: 'arnoldi', which: o.which, restarts, matvecs: run.matvecs, ncv, residuals, tol, normEstimate: normEst } };
       }
-      if (restarts >= maxIter) {
-        throw new ConvergenceError(
-          `${routine}: ${converged} of ${k} eigenpairs converged to tol ${tol} after ${restarts} restarts ` +
-          `(largest relative residual ${worst.toExponential(2)}); raise maxIter or ncv (now ${ncv}), or loosen tol`,
-        );
-      }
+      if (restarts >= maxIter) throw restartsExhausted(routine, converged, k, tol, restarts, worst, ncv, 'or loosen tol');
       checkAborted(o.signal, routine);
       restarts++;
-      // Keep the k wanted, 3 more and one more per converged pair, at most half of the free
-      // room (eigsh's rule; ARPACK's dnaup2 keeps k + min(converged, (ncv - k) / 2)), never
+      // eigsh's rule (at most ncv - 2: the bulge chase needs two shifts' room), never
       // splitting a conjugate pair between the kept values and the shifts.
-      let keep = Math.min(ncv - 2, k + Math.min(3 + converged, Math.max(1, Math.floor((ncv - k) / 2))));
+      let keep = keptOnRestart(k, ncv, converged, ncv - 2);
       if (splitsPair(ritz.wr, ritz.wi, order, keep)) keep = keep + 1 <= ncv - 1 ? keep + 1 : keep - 1;
       run.restart(ritz, order, keep);
       yield;
@@ -354,76 +341,36 @@ interface ArnoldiRitz {
   res: Float64Array;
 }
 
+/** Rows of the basis per gemm when a restart forms V_m Q (bounds the scratch). */
 const ROW_BLOCK = 16384;
 
-class Arnoldi {
-  private readonly op: VectorProduct;
-  private readonly n: number;
-  private readonly m: number;
-  /** n x (m + 1): v_0 .. v_{m-1}, then f / ||f||. */
-  private readonly V: Matrix;
+/**
+ * The Arnoldi factorization A V_m = V_m H_m + f e_m^T on a {@link KrylovBasis} without
+ * fixed columns: v_0 .. v_{m-1}, then f / ||f|| in column m.
+ */
+class Arnoldi extends KrylovBasis {
   /** m x m upper Hessenberg, column-major. */
   private readonly H: Float64Array;
-  private readonly coef: Float64Array;
-  private readonly tmp: Float64Array;
-  private readonly scratch: Float64Array;
-  private readonly rand: Rng;
-  private readonly eps = epsOf('float64');
-  private readonly routine: string;
-  private j0 = 0;
-  private normEst = 0;
-  /** ||f|| after {@link extend}. */
-  beta = 0;
-  matvecs = 0;
 
   constructor(op: VectorProduct, n: number, m: number, v0: ArrayLike<number> | undefined, rand: Rng, ws: Workspace, routine: string) {
-    this.op = op;
-    this.n = n;
-    this.m = m;
-    this.rand = rand;
-    this.routine = routine;
-    this.V = block(ws, 'float64', n, m + 1);
+    super(op, n, m, undefined, v0, rand, ws, ROW_BLOCK, routine);
     this.H = new Float64Array(m * m);
-    this.coef = ws.f64(m + 2);
-    this.tmp = ws.f64(m + 2);
-    this.scratch = ws.f64(Math.min(n, ROW_BLOCK) * m);
-    const d = this.V.data;
-    const o = this.V.offset;
-    let ok = false;
-    if (v0 !== undefined) {
-      copyStartVector(v0, n, d, o, routine);
-      const nrm = kernels().nrm2(n, d, o, 1);
-      if (nrm > 0) {
-        kernels().scal(n, 1 / nrm, d, o, 1);
-        ok = true;
-      }
-    }
-    if (!ok) this.randomOrthogonal(0);
-  }
-
-  private col(j: number): number {
-    return this.V.offset + j * this.V.colStride;
-  }
-
-  private view(j: number): Matrix {
-    return new Matrix(this.V.data, this.n, 1, this.col(j), 1, this.V.colStride);
   }
 
   /** Arnoldi steps j0 .. m - 1; f / ||f|| ends in column m. */
   *extend(): Generator<void, void, void> {
-    const { n, m, V, H } = this;
+    const { n, m, W, H } = this;
     const g = kernels();
-    const d = V.data;
+    const d = W.data;
     for (let j = this.j0; j < m; j++) {
       const yo = this.col(j + 1);
       this.op(this.view(j), this.view(j + 1));
       this.matvecs++;
       checkProduct(d, yo, n, this.routine);
       const before = g.nrm2(n, d, yo, 1);
-      this.coef.fill(0);
       // Classical Gram-Schmidt against v_0 .. v_j, a second pass when the first cancelled
       // most of the vector (DGKS): the coefficients are column j of H.
-      let beta = orthogonalize(n, j + 1, d, V.offset, V.colStride, d, yo, this.coef, this.tmp);
+      let beta = this.orthogonalizeColumn(j + 1, j + 1, false);
       for (let i = 0; i <= j; i++) H[i + j * m] = this.coef[i]!;
       this.normEst = Math.max(this.normEst, before);
       if (beta <= 64 * this.eps * Math.sqrt(j + 1) * Math.max(before, this.normEst)) {
@@ -487,19 +434,14 @@ class Arnoldi {
     }
     // f_p = V_m Q[:, p] H[p, p-1] + f Q[m-1, p-1], with f = beta v_m.
     const g = kernels();
-    const d = this.V.data;
+    const d = this.W.data;
     const fcoef = new Float64Array(m);
     for (let i = 0; i < m; i++) fcoef[i] = Q[i + p * m]! * H[p + (p - 1) * m]!;
     const f = new Float64Array(n);
-    g.gemv(false, n, m, 1, d, this.col(0), this.V.colStride, fcoef, 0, 1, 0, f, 0, 1);
+    g.gemv(false, n, m, 1, d, this.col(0), this.W.colStride, fcoef, 0, 1, 0, f, 0, 1);
     g.axpy(n, this.beta * Q[m - 1 + (p - 1) * m]!, d, this.col(m), 1, f, 0, 1);
-    // V_p = V_m Q[:, :p], a block of rows at a time (in place).
-    const Qp = Q.slice(0, m * p);
-    for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
-      const rows = Math.min(ROW_BLOCK, n - r0);
-      g.gemm(false, false, rows, p, m, 1, d, this.col(0) + r0, this.V.colStride, Qp, 0, m, 0, this.scratch, 0, rows);
-      for (let j = 0; j < p; j++) d.set(this.scratch.subarray(j * rows, j * rows + rows), this.col(j) + r0);
-    }
+    // V_p = V_m Q[:, :p] (in place).
+    this.combine(Q.slice(0, m * p), p, d, this.col(0), this.W.colStride);
     // H := H[:p, :p] (the rest is rebuilt by the next steps).
     for (let j = 0; j < m; j++) for (let i = 0; i < m; i++) if (i >= p || j >= p) H[i + j * m] = 0;
     let beta = g.nrm2(n, f, 0, 1);
@@ -510,8 +452,7 @@ class Arnoldi {
       this.randomOrthogonal(p);
     } else {
       // Reorthogonalize the new residual against V_p (rounding in the restart).
-      this.coef.fill(0);
-      beta = orthogonalize(n, p, d, this.V.offset, this.V.colStride, d, this.col(p), this.coef, this.tmp);
+      beta = this.orthogonalizeColumn(p, p, false);
       g.scal(n, 1 / beta, d, this.col(p), 1);
     }
     H[p + (p - 1) * m] = beta;
@@ -536,28 +477,11 @@ class Arnoldi {
     }
     const VReal = Matrix.zeros(n, k);
     const VImag = Matrix.zeros(n, k);
-    const d = this.V.data;
-    g.gemm(false, false, n, k, m, 1, d, this.col(0), this.V.colStride, Yr, 0, m, 0, VReal.data, 0, n);
-    g.gemm(false, false, n, k, m, 1, d, this.col(0), this.V.colStride, Yi, 0, m, 0, VImag.data, 0, n);
+    const d = this.W.data;
+    g.gemm(false, false, n, k, m, 1, d, this.col(0), this.W.colStride, Yr, 0, m, 0, VReal.data, 0, n);
+    g.gemm(false, false, n, k, m, 1, d, this.col(0), this.W.colStride, Yi, 0, m, 0, VImag.data, 0, n);
     normalizeComplex(VReal, VImag);
     return { wReal, wImag, VReal, VImag };
-  }
-
-  private randomOrthogonal(j: number): void {
-    const { n } = this;
-    const o = this.col(j);
-    const d = this.V.data;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      for (let i = 0; i < n; i++) d[o + i] = this.rand.nextNormal();
-      this.coef.fill(0);
-      orthogonalize(n, j, d, this.V.offset, this.V.colStride, d, o, this.coef, this.tmp);
-      const nrm = orthogonalize(n, j, d, this.V.offset, this.V.colStride, d, o, this.coef, this.tmp);
-      if (nrm > 1e-8 * Math.sqrt(n)) {
-        kernels().scal(n, 1 / nrm, d, o, 1);
-        return;
-      }
-    }
-    d.fill(0, o, o + n);
   }
 }
 

@@ -38,7 +38,7 @@
  * Tiny problems (n <= 200, or a basis that would span the whole space) are solved by the
  * dense eigh of the (projected) matrix.
  */
-import { ConvergenceError, InvalidArgumentError, NonFiniteInputError, ShapeError, UnsupportedError } from '../errors.js';
+import { InvalidArgumentError, NonFiniteInputError, ShapeError, UnsupportedError } from '../errors.js';
 import { runSteps, runStepsAsync, type FitSteps } from '../fit-async.js';
 import { kernels } from '../kernels/index.js';
 import { csrMatmat, csrMatvec } from '../kernels/sparse.js';
@@ -47,7 +47,6 @@ import { eigh } from '../linalg/eigh.js';
 import { lu } from '../linalg/lu.js';
 import { gemmInto } from '../linalg/matmul.js';
 import { qr } from '../linalg/qr.js';
-import { epsOf, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import type { LinearOperator } from '../matrix/operator.js';
 import { bool, int, LONG_TASK_OPTIONS, maybe, num, oneOf, opt, randomStateRule, resolveOptions, satisfies, tableFor } from '../options.js';
@@ -55,11 +54,12 @@ import { checkAborted, type LongTaskOptions } from '../progress.js';
 import { rng, type RandomState, type Rng } from '../random.js';
 import { CscMatrix } from '../sparse/csc.js';
 import { CsrMatrix } from '../sparse/csr.js';
-import { checkProduct, copyStartVector, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
+import { checkProduct, csrArraysOf, densify, dtypeOf, shapeOf, vectorProduct, type VectorProduct } from './krylov-input.js';
 import { orthogonalize } from './orthonormalize.js';
 import { productsOf } from './products.js';
 import type { MatrixLike } from './operator.js';
 import { lobpcgSteps } from './eigsh-lobpcg.js';
+import { convergedPairs, keptOnRestart, KrylovBasis, restartsExhausted, startVectorRule } from './restarted-krylov.js';
 
 /** Which eigenvalues {@link eigsh} finds: largest algebraic ('LA'), smallest algebraic ('SA'), largest magnitude ('LM'). */
 export const EIGSH_WHICH = ['LA', 'SA', 'LM'] as const;
@@ -132,16 +132,13 @@ export interface EigshOptions extends LongTaskOptions {
   checkSymmetry?: boolean;
 }
 
-const isArrayOfNumbers = (v: unknown): v is ArrayLike<number> =>
-  typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number';
-
 const EIGSH_OPTIONS = tableFor<EigshOptions>()({
   which: opt(oneOf(EIGSH_WHICH), 'LM'),
   sigma: maybe(num()),
   tol: maybe(num(0, 1, 'both')),
   maxIter: maybe(int(0)),
   ncv: maybe(int(2)),
-  v0: maybe(satisfies('an array of numbers', isArrayOfNumbers)),
+  v0: maybe(startVectorRule),
   seed: opt(randomStateRule, 0),
   deflate: maybe(satisfies('a Matrix', (v): v is Matrix => v instanceof Matrix)),
   method: opt(oneOf(EIGSH_METHODS), 'lanczos'),
@@ -289,15 +286,7 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
       const ritz = run.ritz();
       const order = wantedOrder(ritz.theta, o.which);
       const normEst = run.normEstimate(ritz.theta);
-      const residuals = new Float64Array(k);
-      let worst = 0;
-      let converged = 0;
-      for (let i = 0; i < k; i++) {
-        residuals[i] = Math.abs(run.beta * ritz.Y[ncv - 1 + order[i]! * ncv]!);
-        const rel = normEst > 0 ? residuals[i]! / normEst : 0;
-        worst = Math.max(worst, rel);
-        if (rel <= tol) converged++;
-      }
+      const { converged, worst } = convergedPairs(k, (i) => Math.abs(run.beta * ritz.Y[ncv - 1 + order[i]! * ncv]!), normEst, tol);
       o.onProgress?.({ stage: 'restart', done: converged, total: k, metrics: { restart: restarts, residual: worst } });
       if (converged === k) {
         // The Ritz vectors overwrite the basis' first k columns, column k is the residuals'
@@ -311,21 +300,12 @@ export function* eigshSteps(A: SymmetricInput, k: number, options: EigshOptions 
         }, ws, routine, run.column(k));
       }
       if (restarts >= maxIter) {
-        throw new ConvergenceError(
-          `${routine}: ${converged} of ${k} eigenpairs converged to tol ${tol} after ${restarts} restarts ` +
-          `(largest relative residual ${worst.toExponential(2)}); raise maxIter or ncv (now ${ncv}), loosen tol` +
-          (o.which === 'SA' && !shiftInvert ? `, or use sigma (shift-invert) for the smallest eigenvalues` : ''),
-        );
+        const sa = o.which === 'SA' && !shiftInvert ? ', or use sigma (shift-invert) for the smallest eigenvalues' : '';
+        throw restartsExhausted(routine, converged, k, tol, restarts, worst, ncv, `loosen tol${sa}`);
       }
       checkAborted(o.signal, routine);
       restarts++;
-      // Keep the k wanted Ritz pairs, 3 more and one more per converged pair, but at most
-      // half of the free room, so every restart adds at least (ncv - k) / 2 new directions
-      // (ARPACK's dsaup2 keeps k + min(converged, (ncv - k) / 2); IRLBA adds the 3). Measured
-      // on the hard matrix of bench/eigsh.ts (k = 10, ncv = 30): 1034 products, against 1130
-      // when the kept set could grow to ncv - 1 and 1260 with a fixed (ncv + k) / 2.
-      const keep = Math.min(ncv - 1, k + Math.min(3 + converged, Math.max(1, Math.floor((ncv - k) / 2))));
-      run.restart(ritz, order, keep);
+      run.restart(ritz, order, keptOnRestart(k, ncv, converged, ncv - 1));
       yield;
     }
   } finally {
@@ -675,69 +655,21 @@ const ORTHO_LEVEL = 1e-12;
 /** Rows of the basis handled per gemm when forming Ritz vectors (bounds the scratch). */
 const ROW_BLOCK = 4096;
 
-/** The state of a thick-restart Lanczos run: basis, projected matrix, residual. */
-class ThickRestartLanczos {
-  private readonly op: VectorProduct;
-  private readonly n: number;
-  private readonly m: number;
-  /** Deflated columns at the front of W. */
-  private readonly c: number;
-  /** n x (c + m + 1): deflation vectors, then v_0 .. v_m. */
-  private readonly W: Matrix;
+/**
+ * The state of a thick-restart Lanczos run: a {@link KrylovBasis} [Z, v_0 .. v_m] (the
+ * deflated vectors Z first), the projected matrix and the residual.
+ */
+class ThickRestartLanczos extends KrylovBasis {
   /** m x m projected matrix, column-major, both triangles stored. */
   private readonly T: Float64Array;
-  private readonly coef: Float64Array;
-  private readonly tmp: Float64Array;
-  private readonly scratch: Float64Array;
-  private readonly rand: Rng;
-  private readonly eps = epsOf('float64');
-  private readonly routine: string;
-  /** First column not yet computed. */
-  private j0 = 0;
   /** Kept Ritz vectors at the front of V after the last restart (the arrow's length). */
   private kept = 0;
-  /** Largest |Ritz value| and ||A v|| seen: the estimate of ||A||. */
-  private normEst = 0;
-  /** ||r_m|| after {@link extend}. */
-  beta = 0;
-  /** Products taken. */
-  matvecs = 0;
   /** Steps whose new vector needed the subtraction pass of the reorthogonalization. */
   reorthogonalized = 0;
 
   constructor(op: VectorProduct, n: number, m: number, Z: Matrix | undefined, v0: ArrayLike<number> | undefined, rand: Rng, ws: Workspace, routine: string) {
-    this.op = op;
-    this.n = n;
-    this.m = m;
-    this.c = Z?.cols ?? 0;
-    this.rand = rand;
-    this.routine = routine;
-    // Not zeroed (66 MB for n = 200,000 and ncv = 40): every column is written before it is read.
-    const cols = this.c + m + 1;
-    this.W = new Matrix(ws.alloc('float64', Math.max(1, n * cols), false), n, cols, 0, 1, Math.max(1, n));
-    if (Z) for (let j = 0; j < this.c; j++) this.W.data.set(Z.data.subarray(Z.offset + j * Z.colStride, Z.offset + j * Z.colStride + n), this.W.offset + j * this.W.colStride);
+    super(op, n, m, Z, v0, rand, ws, ROW_BLOCK, routine);
     this.T = new Float64Array(m * m);
-    this.coef = ws.f64(this.c + m + 2);
-    this.tmp = ws.f64(this.c + m + 2);
-    this.scratch = ws.f64(Math.min(n, ROW_BLOCK) * m);
-    const o = this.col(0);
-    let ok = false;
-    if (v0 !== undefined) {
-      copyStartVector(v0, n, this.W.data, o, routine);
-      const nrm = this.orthogonalizeColumn(0, this.c, true);
-      ok = nrm > 0;
-      if (ok) kernels().scal(n, 1 / nrm, this.W.data, o, 1);
-    }
-    if (!ok) this.randomOrthogonal(0);
-  }
-
-  /** Offset of basis column j (v_j) in W's data. */
-  private col(j: number): number {
-    return this.W.offset + (this.c + j) * this.W.colStride;
-  }
-
-  private view(j: number): Matrix {
-    return new Matrix(this.W.data, this.n, 1, this.col(j), 1, this.W.colStride);
   }
 
   /**
@@ -852,44 +784,6 @@ class ThickRestartLanczos {
   /** Column j of the basis storage as an n x 1 view. */
   column(j: number): Matrix {
     return this.view(j);
-  }
-
-  // out[:, 0..l) := V_m C (C m x l column-major), a block of rows at a time, so that `out`
-  // may be V itself (each block's product is taken before its rows are overwritten).
-  private combine(C: Float64Array, l: number, out: FloatArray, offOut: number, ldOut: number): void {
-    const { n, m, W, scratch } = this;
-    const g = kernels();
-    for (let r0 = 0; r0 < n; r0 += ROW_BLOCK) {
-      const rows = Math.min(ROW_BLOCK, n - r0);
-      g.gemm(false, false, rows, l, m, 1, W.data, this.col(0) + r0, W.colStride, C, 0, m, 0, scratch, 0, rows);
-      for (let j = 0; j < l; j++) out.set(scratch.subarray(j * rows, j * rows + rows), offOut + r0 + j * ldOut);
-    }
-  }
-
-  // Orthogonalize column `j` of V against the first `cols` columns of W; twice when `twice`.
-  private orthogonalizeColumn(j: number, cols: number, twice: boolean): number {
-    const { n, W } = this;
-    this.coef.fill(0);
-    let nrm = orthogonalize(n, cols, W.data, W.offset, W.colStride, W.data, this.col(j), this.coef, this.tmp);
-    if (twice) nrm = orthogonalize(n, cols, W.data, W.offset, W.colStride, W.data, this.col(j), this.coef, this.tmp);
-    return nrm;
-  }
-
-  // Column j of V: a seeded random unit vector orthogonal to Z and v_0 .. v_{j-1} (zero when
-  // they span the space).
-  private randomOrthogonal(j: number): void {
-    const { n } = this;
-    const o = this.col(j);
-    const d = this.W.data;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      for (let i = 0; i < n; i++) d[o + i] = this.rand.nextNormal();
-      const nrm = this.orthogonalizeColumn(j, this.c + j, true);
-      if (nrm > 1e-8 * Math.sqrt(n)) {
-        kernels().scal(n, 1 / nrm, d, o, 1);
-        return;
-      }
-    }
-    d.fill(0, o, o + n);
   }
 }
 
