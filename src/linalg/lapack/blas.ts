@@ -88,6 +88,8 @@ function trsmLeft(
   }
 }
 
+// The mirror of trsmLeft: X op(A) = B splits the columns of B (not its rows), so the
+// order of the two halves and the side of the gemm update are swapped.
 function trsmRight(
   lower: boolean, trans: boolean, unit: boolean, m: number, n: number,
   A: FloatArray, offA: number, ldA: number, B: FloatArray, offB: number, ldB: number,

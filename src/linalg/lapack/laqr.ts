@@ -323,7 +323,10 @@ function multiplyRight(A: FloatArray, lda: number, r0: number, r1: number, c0: n
   }
 }
 
-// Rows r0..r0+k-1 of columns c0..c1-1 of A := U^T A(rows, cols).
+// Rows r0..r0+k-1 of columns c0..c1-1 of A := U^T A(rows, cols). The left-side twin of
+// multiplyRight (chunks of columns instead of rows, U transposed, k-row copy-back), kept
+// apart as dlaqr5 keeps its two dgemm + dlacpy blocks: one function with a side flag would
+// branch on every line.
 function multiplyLeftT(A: FloatArray, lda: number, r0: number, k: number, c0: number, c1: number, U: FloatArray, offU: number, ldu: number, wk: FloatArray): void {
   const cols = c1 - c0;
   if (cols <= 0 || k <= 0) return;
