@@ -20,13 +20,15 @@ const server = await startLabServer({ root: dir });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
   for (const id of ids) {
-    const page = await browser.newPage({ viewport: { width: 1180, height: 760 }, deviceScaleFactor: 1 });
+    // Tall enough for the clip below without playwright's fullPage capture, which is taken
+    // before pictures drawn off the main thread (OffscreenCanvas, ImageBitmaps) are composited.
+    const page = await browser.newPage({ viewport: { width: 1180, height: 1100 }, deviceScaleFactor: 1 });
     await page.goto(`${server.url}#${id}`);
     await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"] #instrument-${id}:not([data-busy="true"])`, { timeout: 60_000, state: 'attached' });
     await page.waitForTimeout(1500); // follow-up drawing (sweeps, later chart tasks)
     const box = (await page.locator(`#instrument-${id}`).boundingBox())!;
     const file = join(out, `${id}.png`);
-    await page.screenshot({ path: file, clip: { x: 0, y: Math.max(0, box.y - 8), width: 1180, height: Math.min(760, box.height + 16) }, fullPage: true });
+    await page.screenshot({ path: file, clip: { x: 0, y: Math.max(0, box.y - 8), width: 1180, height: Math.min(760, box.height + 16) } });
     console.log(`${file}: ${(statSync(file).size / 1024).toFixed(0)} KiB`);
     await page.close();
   }

@@ -103,9 +103,27 @@ export async function showInstrument(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"]`, { timeout: 30_000 });
 }
 
-/** Save a screenshot of the page as test-artifacts/lab/<name>.png. */
+/**
+ * Save a screenshot of the whole page as test-artifacts/lab/<name>.png. The viewport is
+ * made as tall as the page first and given time to draw, rather than using playwright's
+ * `fullPage`: that capture is taken before pictures drawn off the main thread (the PCA
+ * scatter painted by the worker on an OffscreenCanvas, the compression's transferred
+ * ImageBitmaps) are composited at the new size, and showed them blank.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => Math.ceil(document.documentElement.scrollHeight));
+  if (viewport && height > viewport.height) {
+    const y = await page.evaluate(() => window.scrollY);
+    await page.setViewportSize({ width: viewport.width, height: Math.min(height, 8000) });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    await page.setViewportSize(viewport);
+    await page.evaluate((top) => window.scrollTo(0, top), y);
+  } else {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  }
 }
 
 
