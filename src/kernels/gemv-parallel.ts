@@ -12,7 +12,7 @@
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import { kernels } from './index.js';
-import { canBlock } from './pool.js';
+import { canBlock, levelTwoGuard, levelTwoSerialMs } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv } from './validate.js';
 
@@ -41,13 +41,15 @@ const gemvThreaded = defineKernel<GemvArgs, void>({
     const threads = w.threadCount;
     // y is sliced in whole cache lines: a short y (a few columns of a panel, transposed)
     // stays on one thread.
-    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN && (trans ? n : m) >= GEMV_PARALLEL_MIN_Y ? w.workerPool(threads) : undefined;
+    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN && (trans ? n : m) >= GEMV_PARALLEL_MIN_Y && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
     const e = w.rt.exports;
     if (!pool) {
       e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);
       return;
     }
+    const t0 = performance.now();
     e.gemv_parallel(pool.ctl, +trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, SLICES_PER_THREAD * (pool.size + 1), canBlock() ? 1 : 0);
+    levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs(m * n));
   },
   js: (trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => kernels().gemv(trans, m, n, alpha, A, offA, ldA, x, offX, 1, beta, y, offY, 1),
 });
@@ -56,7 +58,9 @@ const gemvThreaded = defineKernel<GemvArgs, void>({
  * y := alpha op(A) x + beta y (BLAS gemv with unit strides), on the threads set by
  * `setThreads` when A, x and y are float64 arrays in WASM memory and A has at least
  * {@link GEMV_PARALLEL_MIN} entries; otherwise the ordinary `kernels().gemv`. The result
- * is the same bit for bit whatever the thread count.
+ * is the same bit for bit whatever the thread count. When the machine is oversubscribed
+ * (a job stalls on a descheduled worker) the products run on the calling thread for a
+ * while (pool.ts StallGuard).
  */
 export function gemvParallel(
   trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number,

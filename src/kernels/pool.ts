@@ -113,3 +113,42 @@ export class ThreadPool {
     this.workers.length = 0;
   }
 }
+
+/**
+ * Guard for fine-grained pool jobs (the level-2 products of the reductions: thousands of
+ * jobs of 10-400 us per decomposition). When the machine has more runnable threads than
+ * cores, a worker descheduled in the middle of its slice makes the caller wait a whole
+ * scheduler time slice (milliseconds) for a job worth microseconds; measured on the loaded
+ * 2-core VM, svd n = 1024 took 2.7x longer on two threads than on one that way. So a job
+ * that took more than twice what one thread would need (plus 0.1 ms) sends such jobs back
+ * to the calling thread for the next 50 ms. With a free core no job comes near that bound.
+ * The split of the work stays the same, so results do not change.
+ */
+export class StallGuard {
+  private until = 0;
+
+  /** Whether jobs may go to the pool now. */
+  allowed(): boolean {
+    return this.until === 0 || performance.now() >= this.until;
+  }
+
+  /**
+   * Record a pool job that took `elapsedMs` where one thread is expected to take
+   * `serialMs`; a stall keeps jobs on the calling thread for the next 50 ms.
+   */
+  report(elapsedMs: number, serialMs: number): void {
+    if (elapsedMs > 2 * serialMs + 0.1) this.until = performance.now() + 50;
+    else this.until = 0;
+  }
+}
+
+/** The guard shared by the level-2 jobs (src/kernels/gemv-parallel.ts, symv.ts). */
+export const levelTwoGuard = new StallGuard();
+
+/**
+ * One thread's time for a memory-bound level-2 product reading `entries` matrix entries,
+ * in ms: about 0.35 ns per entry on the 2-core EPYC VM (gemv 1024 x 1024 in 0.3-0.39 ms).
+ */
+export function levelTwoSerialMs(entries: number): number {
+  return entries * 0.35e-6;
+}

@@ -4,7 +4,7 @@
  * arrays); otherwise a TypeScript loop with the same access pattern.
  */
 import type { FloatArray } from '../matrix/dtype.js';
-import { canBlock } from './pool.js';
+import { canBlock, levelTwoGuard, levelTwoSerialMs } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv, checkVectorArg } from './validate.js';
 
@@ -38,13 +38,21 @@ export function symvLower(
  */
 export const SYMV_PARTS = 8;
 
+/**
+ * Smallest order whose parts are shared out among the threads (smaller ones run the same
+ * parts on the calling thread): 160^2 / 2 entries take about 5 us on one thread.
+ */
+const SYMV_PARALLEL_MIN = 160;
+
 const symvParts = defineKernel<[n: number, alpha: number, A: Float64Array, offA: number, ldA: number, x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array], void>({
   name: 'symv_lower_parts',
   select: (_n, _alpha, A, _offA, _ldA, x, _offX, _beta, y, _offY, work) => wasmFor(A, x, y, work),
   wasm: (w, n, alpha, A, offA, ldA, x, offX, beta, y, offY, work) => {
     const threads = w.threadCount;
-    const pool = threads > 1 ? w.workerPool(threads) : undefined;
+    const pool = threads > 1 && n >= SYMV_PARALLEL_MIN && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
+    const t0 = pool ? performance.now() : 0;
     w.rt.exports.symv_parts(pool ? pool.ctl : 0, n, SYMV_PARTS, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, work.byteOffset, canBlock() ? 1 : 0);
+    if (pool) levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs((n * n) / 2));
   },
   js: (n, alpha, A, offA, ldA, x, offX, beta, y, offY) => symvLowerJs(n, alpha, A, offA, ldA, x, offX, beta, y, offY),
 });
