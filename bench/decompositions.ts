@@ -2,7 +2,7 @@
 // numpy/scipy (LAPACK via OpenBLAS) with the same thread counts and against ml-matrix, run
 // in the same invocation, alternating lowrank and numpy inside each round because this
 // VM's speed drifts. Prints seconds and ratios as a Markdown table.
-// Usage: npx tsx bench/decompositions.ts [--sizes 512,1024] [--ops lu,qr,...] [--quick]   (--quick: n = 256, one round)
+// Usage: npx tsx bench/decompositions.ts [--sizes 512,1024] [--ops lu,qr,...] [--quick]   (--quick: n = 256, one round, 0.1 s samples, no ml-matrix)
 import { CholeskyDecomposition, EigenvalueDecomposition, LuDecomposition, Matrix as MlMatrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { kernels, setThreads } from '../src/kernels/index.js';
 import { cholesky } from '../src/linalg/cholesky.js';
@@ -24,7 +24,7 @@ const opt = (name: string): string | undefined => {
 const sizes = (opt('--sizes') ?? (quick ? '256' : '512,1024')).split(',').map(Number);
 const ALL = ['lu', 'cholesky', 'qr', 'eigh', 'eigvalsh', 'svd', 'svdvals', 'eig'];
 const ops = (opt('--ops') ?? ALL.join(',')).split(',');
-const minTime = quick ? 0.2 : 0.5;
+const minTime = quick ? 0.1 : 0.5;
 const rounds = quick ? 1 : 2;
 const here = new URL('.', import.meta.url).pathname;
 
@@ -83,8 +83,8 @@ for (const n of sizes) {
         keep(`lowrank/${threads}`, bestTime(() => f(x), minTime));
       }
     }
-    // ml-matrix is 20-100x slower: one run after a warm-up at the small size only.
-    const ml = mlMatrix[op];
+    // ml-matrix is 20-100x slower: one run; left out of --quick (a third of its time).
+    const ml = quick ? undefined : mlMatrix[op];
     const mlTime = ml ? once(() => ml(x)) : NaN;
     const l1 = best['lowrank/1']!, l2 = best['lowrank/2']!, n1 = best['numpy/1']!, n2 = best['numpy/2']!;
     rows.push([op, n, l1, n1, l1 / n1, l2, n2, l2 / n2, mlTime, mlTime / l1]);

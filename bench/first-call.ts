@@ -82,7 +82,7 @@ if (args[0] === '--child') {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const python = process.env.NUMPY_PYTHON ?? (existsSync('/tmp/ref-venv/bin/python') ? '/tmp/ref-venv/bin/python' : 'python3');
-const rounds = Number(opt('--rounds') ?? (args.includes('--quick') ? 3 : 5));
+const rounds = Number(opt('--rounds') ?? (args.includes('--quick') ? 2 : 5));
 const n = Number(opt('--n') ?? 400);
 const ops = (opt('--ops') ?? 'svd,eigh,qr').split(',');
 const threads = Number(opt('--threads') ?? 1);
