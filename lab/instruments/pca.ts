@@ -90,7 +90,7 @@ export const pcaInstrument: Instrument = {
     const status = h('p', { class: 'note', role: 'alert' });
     s.side.append(h('div', { class: 'readouts' }, xVar.element, yVar.element, cum.element, total.element), status);
 
-    const scatter = h('div', { class: 'chart-box' });
+    const scatter = h('div', { class: 'chart-box chart-square' });
     const images = h('div', { class: 'pca-images' });
     const variance = h('div', { class: 'chart-box' });
     s.pictures.append(
