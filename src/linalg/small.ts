@@ -48,7 +48,9 @@ export const EIGH_SMALL_MAX = 64;
  * Largest max(m, n) whose LU runs as one call of the small blocked kernel (rank-4 updates)
  * instead of the recursive panel, whose nested trsm and gemm calls cost more than the
  * arithmetic there. Kernels alone, one thread: 0.22 vs 1.0 us at n = 8, 5.0 vs 5.9 at 32,
- * 19 vs 22 at 64, 62 vs 67 at 96, 126 vs 117 at 128.
+ * 19 vs 22 at 64, 62 vs 67 at 96, 126 vs 117 at 128. Again after both kernels changed
+ * (two-column rank-4 update; rank-4 panels in the blocked path), loaded machine, three
+ * runs: 49-72 vs 56-75 at 96, 76-110 vs 78-117 at 112, 114-165 vs 105-153 at 128.
  */
 export const LU_SMALL_MAX = 96;
 
