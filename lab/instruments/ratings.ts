@@ -65,7 +65,7 @@ class GridTable {
   readonly element: HTMLElement;
   private readonly table: HTMLTableElement;
   private readonly captionEl: HTMLElement;
-  private readonly cells: ({ td: HTMLTableCellElement; prefix: HTMLSpanElement; v: HTMLSpanElement } | undefined)[] = [];
+  private readonly cells: ({ td: HTMLTableCellElement; prefix: HTMLSpanElement; v: HTMLSpanElement; bg?: string; fg?: string } | undefined)[] = [];
   private caption = '';
 
   constructor(
@@ -101,15 +101,15 @@ class GridTable {
     this.element = h('div', { class: 'scroll-x', tabindex: 0, role: 'region' }, this.table);
   }
 
-  /** Show `cell(i, j)` in every present cell, name the grid (`data-grid`) and caption it. */
-  paint(name: string, caption: string, cell: (i: number, j: number) => Cell): void {
+  /** Show `cell(i, j)` in every present cell of rows `from` to `to` - 1 (default all), name the grid (`data-grid`) and caption it. */
+  paint(name: string, caption: string, cell: (i: number, j: number) => Cell, from = 0, to = this.users): void {
     this.table.setAttribute('data-grid', name);
     if (caption !== this.caption) {
       this.caption = caption;
       this.captionEl.textContent = caption;
       this.element.setAttribute('aria-label', caption);
     }
-    for (let i = 0; i < this.users; i++) {
+    for (let i = from; i < Math.min(to, this.users); i++) {
       for (let j = 0; j < this.items; j++) {
         const c = this.cells[i * this.items + j];
         if (!c) continue;
@@ -117,8 +117,9 @@ class GridTable {
         if (c.v.textContent !== x.text) c.v.textContent = x.text;
         if (c.prefix.textContent !== x.prefix) c.prefix.textContent = x.prefix;
         const col = cellColors(x.scale, x.t);
-        c.td.style.background = col.bg;
-        c.td.style.color = col.fg;
+        // Only what changed (an unchanged cell keeps its cached paint).
+        if (c.bg !== col.bg) c.td.style.background = c.bg = col.bg;
+        if (c.fg !== col.fg) c.td.style.color = c.fg = col.fg;
       }
     }
   }
@@ -223,15 +224,30 @@ export const ratingsInstrument: Instrument = {
         tables.left.paint('observed', 'Observed ratings R', (i, j) => ({ ...star(out.truth[i * n + j]!), prefix: '' }));
         gridsBox.replaceChildren(tables.right.element, tables.left.element);
       }
-      if (view === 'truth') {
-        tables.right.paint('truth', 'The hidden true ratings (blanks revealed)', (i, j) => ({ ...star(out.truth[i * n + j]!), prefix: isObs(i, j) ? '' : 'hidden ' }));
-      } else if (view === 'error') {
-        tables.right.paint('error', `Error of μ + UVᵀ (k = ${k}): prediction − true rating`, (i, j) => {
-          const e = out.prediction[i * n + j]! - out.truth[i * n + j]!;
-          return { text: `${e >= 0 ? '+' : '−'}${Math.abs(e).toFixed(1)}`, t: (Math.max(-ERR, Math.min(ERR, e)) + ERR) / (2 * ERR), scale: DIVERGING, prefix: isObs(i, j) ? '' : 'predicted ' };
-        });
-      } else {
-        tables.right.paint('reconstruction', `Reconstruction μ + UVᵀ (k = ${k})`, (i, j) => ({ ...star(out.prediction[i * n + j]!), prefix: isObs(i, j) ? '' : 'predicted ' }));
+      const job = ++drawJob;
+      s.setBusy(true);
+      const [gridName, gridCaption, cellOf]: [string, string, (i: number, j: number) => Cell] =
+        view === 'truth'
+          ? ['truth', 'The hidden true ratings (blanks revealed)', (i, j) => ({ ...star(out.truth[i * n + j]!), prefix: isObs(i, j) ? '' : 'hidden ' })]
+          : view === 'error'
+            ? [
+                'error',
+                `Error of μ + UVᵀ (k = ${k}): prediction − true rating`,
+                (i, j) => {
+                  const e = out.prediction[i * n + j]! - out.truth[i * n + j]!;
+                  return { text: `${e >= 0 ? '+' : '−'}${Math.abs(e).toFixed(1)}`, t: (Math.max(-ERR, Math.min(ERR, e)) + ERR) / (2 * ERR), scale: DIVERGING, prefix: isObs(i, j) ? '' : 'predicted ' };
+                },
+              ]
+            : ['reconstruction', `Reconstruction μ + UVᵀ (k = ${k})`, (i, j) => ({ ...star(out.prediction[i * n + j]!), prefix: isObs(i, j) ? '' : 'predicted ' })];
+      if (keyView === view) tables.right.paint(gridName, gridCaption, cellOf);
+      else {
+        // A new view changes every cell's text, colour and prefix: half the rows now and
+        // half on the next task, so that neither task's layout and paint is long at 4x CPU
+        // throttling (the whole grid at once took 100-180 ms of thread time there).
+        const half = Math.ceil(m / 2);
+        tables.right.paint(gridName, gridCaption, cellOf, 0, half);
+        const right = tables.right;
+        later(job, () => right.paint(gridName, gridCaption, cellOf, half, m));
       }
       if (keyView !== view) keyBox.replaceChildren(
         view === 'error' ? colorBar(DIVERGING, -ERR, ERR, 'prediction − truth (stars)', { ticks: [-2, -1, 0, 1, 2] }) : colorBar(STARS, 1, 5, 'rating (stars)', { ticks: [1, 2, 3, 4, 5] }),
@@ -240,8 +256,6 @@ export const ratingsInstrument: Instrument = {
       keyView = view;
       // The charts follow on later tasks, so that no single task holds the main thread long
       // (a new result cancels the rest of the previous one's drawing).
-      const job = ++drawJob;
-      s.setBusy(true);
       later(job, () => drawK(out, k));
       later(job, () => drawSteps(out));
       later(job, () => {
