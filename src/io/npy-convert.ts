@@ -8,13 +8,14 @@
  * - element order kept (a Fortran-order file, a 0-D or 1-D array, a single row or column):
  *   each piece is copied as it is when the element type is kept, or converted by one
  *   typed-array copy;
- * - a C-order matrix: its columns are written a panel at a time (at most 8 panels, each
- *   at most max(4 MiB, file / 8)), each gathered from the source rows read a megabyte at a
- *   time and transposed 8 rows at a time into the panel.
+ * - a C-order m x n matrix: its columns are written a panel at a time (at most 8 panels
+ *   of max(4 MiB of columns, ceil(n / 8) columns)), each gathered from the source rows read
+ *   a megabyte at a time and transposed 8 rows at a time into the panel.
  *
  * Holding the whole matrix cost an array of the file's size, whose first touch (a page
- * fault every 4 KiB) takes about as long as the copy itself on Linux; the panels cost at
- * most an eighth of that, for reading the source up to 8 times from the page cache.
+ * fault every 4 KiB) takes about as long as the copy itself on Linux; a panel costs about
+ * an eighth of that (4 MiB for small files), for reading the source up to 8 times from the
+ * page cache.
  * @internal
  */
 import { open, type FileHandle } from 'node:fs/promises';
@@ -46,7 +47,7 @@ export interface NpyConvertResult {
 const PIECE = 1 << 20;
 /** Smallest column panel of a transposed write. */
 const MIN_PANEL = 1 << 22;
-/** Most passes over a C-order source (the panel grows to file / MAX_PASSES beyond that). */
+/** Most passes over a C-order source (the panel grows to n / MAX_PASSES columns beyond that). */
 const MAX_PASSES = 8;
 
 type Floats = Float64Array | Float32Array;
@@ -181,8 +182,9 @@ async function* transposedPieces(handle: FileHandle, path: string, header: NpyHe
   const { type, dataOffset } = header;
   const size = type.size;
   const colBytes = m * outSize;
-  const panelBytes = Math.max(MIN_PANEL, Math.ceil((colBytes * n) / MAX_PASSES));
-  const w = Math.max(1, Math.min(n, Math.floor(panelBytes / colBytes)));
+  // Columns per panel: 4 MiB worth, or n / 8 (rounded up) if more, so that no source is
+  // read more than 8 times.
+  const w = Math.min(n, Math.max(Math.ceil(n / MAX_PASSES), Math.floor(MIN_PANEL / colBytes)));
   const panel = floatsOf(bytesFor(w * colBytes, `a panel of ${path}'s columns`), outSize);
   // Rows per read: a piece's worth of whole rows, at least one.
   const r = Math.max(1, Math.min(m, Math.floor(PIECE / (n * size))));

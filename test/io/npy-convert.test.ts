@@ -147,6 +147,7 @@ test('large files: several column panels, partial row panels, rows longer than o
     ['<f8', [300000, 3]],
     ['<f4', [1500, 900]],
     ['<i2', [1200, 1100]],
+    ['<i2', [120000, 11]], // columns of 960 kB as float64: panels of 4 columns, the last of 3
   ];
   for (const [descr, shape] of cases) {
     const bytes = npyFile(descr, false, shape, 7);
