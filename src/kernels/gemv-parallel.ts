@@ -1,14 +1,20 @@
 /**
- * Matrix-vector products shared out among the worker pool: the level-2 halves of the
- * one-stage reductions (dlabrd's two trailing-matrix gemvs per column in the
- * bidiagonalization, and the panel corrections of dlabrd and dsytrd's dlatrd). Each such product streams the whole trailing matrix from memory
- * (about 0.3 ms at 1024 x 1024 on one core here) and the cores' memory bandwidth adds up
- * (two processes each running gemv keep their one-process speed on the 2-core VM), so a
- * second thread nearly halves it for a hand-off of a few microseconds to a spinning worker.
+ * Matrix-vector products shared out among the worker pool: the level-2 half of the
+ * one-stage bidiagonalization (dlabrd's two trailing-matrix gemvs per column; the panel
+ * corrections also call it but stay below the cut-over). Each such product streams the
+ * trailing matrix from memory (about 0.3 ms at 1024 x 1024 on one core here).
  *
  * y is cut into slices (rows of A without transpose, columns with it), so every entry of y
  * is summed exactly as by the one-thread gemv: results are bit-identical for any thread
  * count (assembly/pool.ts, job kind 6).
+ *
+ * Measured on the 2-core VM (2026-12-06, with this process given priority over a loaded
+ * machine): one 1024 x 1024 gemv in two slices takes 0.16 ms instead of 0.31 ms, but inside
+ * gebrd n = 1024 the split products gained nothing (gebrd 0.88-1.12x on two threads) and
+ * more, smaller slices lost (eight slices per call: 0.65x): each slice costs a few shared
+ * cache-line round trips, and the row slices of A u and the column slices of A^T v give each
+ * thread different parts of the matrix, which then move between the cores' caches (our
+ * reading; not measured directly). Hence one slice per thread and a high cut-over.
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import { kernels } from './index.js';
@@ -17,19 +23,17 @@ import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv } from './validate.js';
 
 /**
- * Smallest product (m n entries of A) that is shared out: 160 x 160 takes about 8-10 us on
- * one thread here, and handing half of it to a worker that is spinning costs a few cache-line
- * round trips (~1 us). Chosen by that estimate: on the loaded machine of 2026-12-06 two
- * threads were slower at every size (the worker rarely had a core), so the cut-over is not
- * a measured one.
+ * Smallest product (m n entries of A) that is shared out: 550 x 550. Of the cut-overs tried
+ * in gebrd n = 1024 on two threads (160^2: 0.95-1.15x, 100,000: 1.0x, 300,000: 1.06-1.12x)
+ * the largest did best, so only the big trailing-matrix products are split.
  */
-export const GEMV_PARALLEL_MIN = 160 * 160;
+export const GEMV_PARALLEL_MIN = 550 * 550;
 
 /** Shortest y that is sliced (two slices of 8 doubles per thread for two threads). */
 const GEMV_PARALLEL_MIN_Y = 32;
 
-/** Slices per thread: more than one, so a thread that is descheduled leaves its work to the others. */
-const SLICES_PER_THREAD = 4;
+/** Slices per thread: one (four cost more in hand-offs than they gained in balance, above). */
+const SLICES_PER_THREAD = 1;
 
 type GemvArgs = [trans: boolean, m: number, n: number, alpha: number, A: FloatArray, offA: number, ldA: number, x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number];
 

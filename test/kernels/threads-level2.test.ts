@@ -46,7 +46,7 @@ test('gemvParallel: bit-identical to the one-thread gemv, both orientations, at 
   const w = activeWasm()!;
   const r = rng(11);
   const side = Math.sqrt(GEMV_PARALLEL_MIN);
-  const shapes: [number, number][] = [[1, 1], [7, 3], [side - 1, side - 1], [side, side], [side + 3, side + 5], [1000, 37], [37, 1000], [333, 517], [2, 20000]];
+  const shapes: [number, number][] = [[1, 1], [7, 3], [side - 1, side - 1], [side, side], [side + 3, side + 5], [1000, 37], [37, 1000], [333, 517], [2, 20000], [1200, 600], [40, 9000]];
   const cases: { label: string; run: () => Float64Array; ref: Float64Array; y0: Float64Array }[] = [];
   for (const [m, n] of shapes) {
     for (const trans of [false, true]) {
