@@ -9,7 +9,7 @@
 // Also timed: the CLI end to end as a user runs it (`node dist/cli/main.js weights compress
 // model.safetensors --rank 64 --out small.safetensors`, process start to exit), when dist/ is built.
 //
-// Usage: npx tsx bench/weights.ts [--rounds N] [--quick]   (--quick: one round)
+// Usage: npx tsx bench/weights.ts [--rounds N] [--quick]   (--quick: one round, one call per side, one end-to-end run)
 //   (python with numpy, scikit-learn and safetensors: $SKLEARN_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +27,10 @@ const here = new URL('.', import.meta.url).pathname;
 const root = new URL('..', import.meta.url).pathname;
 const python = process.env.SKLEARN_PYTHON ?? (existsSync('/tmp/ref-venv/bin/python') ? '/tmp/ref-venv/bin/python' : 'python3');
 const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : process.argv.includes('--quick') ? 1 : 3;
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : QUICK ? 1 : 3;
+/** Calls per side in a round (best kept), and end-to-end runs. */
+const REPEATS = QUICK ? 1 : 3;
 const N = 2048;
 const RANK = 64;
 const dir = mkdtempSync(join(tmpdir(), 'lowrank-weights-bench-'));
@@ -63,7 +66,7 @@ async function ours(out: string): Promise<{ total: number; read: number; svd: nu
 }
 
 function reference(): Record<string, number> {
-  const r = spawnSync(python, [`${here}ref/weights_sklearn.py`, input, join(dir, 'ref.safetensors'), 'layer.weight', String(RANK), '3'], { encoding: 'utf8' });
+  const r = spawnSync(python, [`${here}ref/weights_sklearn.py`, input, join(dir, 'ref.safetensors'), 'layer.weight', String(RANK), String(REPEATS)], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(`reference failed: ${r.stderr || r.error}`);
     process.exit(1);
@@ -79,7 +82,7 @@ function wall(cmd: string, args: string[]): number {
   return (performance.now() - t0) / 1000;
 }
 
-console.log(`# weights compress: rank ${RANK} of a ${N} x ${N} float32 weight (safetensors in and out) — ${machine()}, backend ${kernels().name}, default threads, best of 3 per round, ${ROUNDS} rounds alternating scikit-learn and lowrank`);
+console.log(`# weights compress: rank ${RANK} of a ${N} x ${N} float32 weight (safetensors in and out) — ${machine()}, backend ${kernels().name}, default threads, best of ${REPEATS} per round, ${ROUNDS} rounds alternating scikit-learn and lowrank`);
 let best = { total: Infinity, read: Infinity, svd: Infinity, write: Infinity, error: NaN };
 let ref: Record<string, number> = { total: Infinity };
 await ours(join(dir, 'warm.safetensors')); // WASM compile and first-touch of the heap
@@ -87,7 +90,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const r = reference();
   if (r.total! < ref.total!) ref = r;
   await new Promise((res) => setTimeout(res, 1000));
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < REPEATS; k++) {
     const o = await ours(join(dir, 'small.safetensors'));
     if (o.total < best.total) best = o;
   }
@@ -107,11 +110,11 @@ if (existsSync(cli)) {
   const script = `import sys, numpy as np\nfrom safetensors.numpy import load_file, save_file\nfrom sklearn.utils.extmath import randomized_svd\nW = load_file(sys.argv[1])['layer.weight']\nU, s, Vt = randomized_svd(W, ${RANK}, random_state=0)\nh = np.sqrt(s).astype(W.dtype)\nA = np.ascontiguousarray(h[:, None] * Vt); B = np.ascontiguousarray(U * h[None, :])\nerr = np.linalg.norm(W - B @ A) / np.linalg.norm(W)\nsave_file({'layer.weight.lowrank_A': A, 'layer.weight.lowrank_B': B}, sys.argv[2])\nprint(err)`;
   let ourWall = Infinity;
   let refWall = Infinity;
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < REPEATS; k++) {
     refWall = Math.min(refWall, wall(python, ['-c', script, input, join(dir, 'p.safetensors')]));
     ourWall = Math.min(ourWall, wall(process.execPath, [cli, 'weights', 'compress', input, '--rank', String(RANK), '--out', join(dir, 'c.safetensors')]));
   }
-  console.log(`\nend to end, process start to exit (best of 3): lowrank CLI ${ourWall.toFixed(3)} s, python script ${refWall.toFixed(3)} s, ratio ${(ourWall / refWall).toFixed(2)}`);
+  console.log(`\nend to end, process start to exit (best of ${REPEATS}): lowrank CLI ${ourWall.toFixed(3)} s, python script ${refWall.toFixed(3)} s, ratio ${(ourWall / refWall).toFixed(2)}`);
 } else {
   console.log('\n(dist/ not built: `npm run build:ts` to time the CLI end to end)');
 }
