@@ -102,7 +102,7 @@ for (const n of sizes) {
   for (const key of Object.keys(t).filter((k) => k.endsWith('/1'))) {
     const name = key.slice(0, -2);
     const one = t[key]!, two = t[`${name}/2`]!;
-    rows.push([name, n, f3(Math.min(...one.wall)), f3(med(one.wall)), f3(Math.min(...two.wall)), f3(med(two.wall)),
+    rows.push([name, String(n), f3(Math.min(...one.wall)), f3(med(one.wall)), f3(Math.min(...two.wall)), f3(med(two.wall)),
       f3(Math.min(...one.wall) / Math.min(...two.wall)), f3(med(one.wall) / med(two.wall)), f3(med(two.cpu) / med(two.wall))]);
   }
 }
