@@ -105,18 +105,16 @@ export function decode(data: Uint8Array, header: NpyHeader, requested: DType | u
     return new Matrix(wrapped, rows, cols);
   }
 
-  let src = elements(data, header);
-  if (type.size === 8 ? type.kind !== 'f' : type.kind === 'b' || (type.kind === 'f' && type.size === 2)) {
-    // Bigints, bools and halves need per-element conversion; do it once, in file order.
-    src = widen(src as ArrayLike<number | bigint>, type.kind, type.size);
-  }
+  // Bigints, bools and halves are converted once, in file order.
+  const src = fileElements(data, header);
   const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
-  if (transpose) transposeInto(src as ArrayLike<number>, out, rows, cols);
-  else out.set(src as ArrayLike<number>);
+  if (transpose) transposeInto(src, out, rows, cols);
+  else out.set(src);
   return new Matrix(out, rows, cols);
 }
 
-type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
+/** A typed view of npy data: numbers, or bigints for 64-bit integers. */
+export type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
 
 /**
  * @internal The data bytes as typed numbers in file order: reinterpreted in place when
@@ -126,8 +124,11 @@ type Elements = ArrayLike<number> | BigInt64Array | BigUint64Array;
 export function fileElements(data: Uint8Array, header: NpyHeader): ArrayLike<number> {
   const { kind, size } = header.type;
   const src = elements(data, header);
-  if (size === 8 ? kind !== 'f' : kind === 'b' || (kind === 'f' && size === 2)) return widen(src as ArrayLike<number | bigint>, kind, size);
-  return src as ArrayLike<number>;
+  if (!needsWidening(kind, size)) return src as ArrayLike<number>;
+  const n = src.length;
+  // 8 bytes per element of a 1- or 2-byte file: the widened copy can be the largest array of a read.
+  const out = allocFloat('float64', n, () => `widening ${n} elements of '${kind}${size}' data to float64`) as Float64Array;
+  return widenInto(src, kind, size, out);
 }
 
 /** Reinterpret the data bytes as typed elements, copying when misaligned or byte-swapping. */
@@ -136,8 +137,15 @@ function elements(data: Uint8Array, header: NpyHeader): Elements {
   let bytes = data;
   if (size > 1 && (data.byteOffset % size !== 0 || !LITTLE_ENDIAN_HOST)) bytes = data.slice();
   if (size > 1 && !LITTLE_ENDIAN_HOST) swapBytes(bytes, size);
+  return typedView(bytes, kind, size, header.count);
+}
+
+/**
+ * The first `n` elements of `bytes` (aligned, host order) as the typed array of npy type
+ * `kind``size`: Uint16Array for half floats, the bytes themselves for u1 and b1.
+ */
+export function typedView(bytes: Uint8Array, kind: string, size: number, n: number): Elements {
   const { buffer, byteOffset } = bytes;
-  const n = header.count;
   switch (`${kind}${size}`) {
     case 'f8':
       return new Float64Array(buffer, byteOffset, n);
@@ -159,17 +167,25 @@ function elements(data: Uint8Array, header: NpyHeader): Elements {
     case 'i1':
       return new Int8Array(buffer, byteOffset, n);
     default: // u1, b1
-      return bytes;
+      return bytes.subarray(0, n);
   }
 }
 
-function widen(src: ArrayLike<number | bigint>, kind: string, size: number): Float64Array {
+/** True for the types whose typed view does not read as their values: bool, half, 64-bit integers. */
+export function needsWidening(kind: string, size: number): boolean {
+  return size === 8 ? kind !== 'f' : kind === 'b' || (kind === 'f' && size === 2);
+}
+
+/**
+ * The values of a typed view of such a type into `out` (its length at least the view's):
+ * any nonzero byte of a bool is 1 (numpy's True), halves are decoded, 64-bit integers round
+ * to the nearest double.
+ */
+export function widenInto(src: Elements, kind: string, size: number, out: Float64Array): Float64Array {
   const n = src.length;
-  // 8 bytes per element of a 1- or 2-byte file: the widened copy can be the largest array of a read.
-  const out = allocFloat('float64', n, () => `widening ${n} elements of '${kind}${size}' data to float64`) as Float64Array;
-  if (kind === 'b') for (let k = 0; k < n; k++) out[k] = src[k] ? 1 : 0; // numpy: any nonzero byte is True
+  if (kind === 'b') for (let k = 0; k < n; k++) out[k] = src[k] ? 1 : 0;
   else if (kind === 'f' && size === 2) for (let k = 0; k < n; k++) out[k] = halfToNumber(src[k] as number);
-  else for (let k = 0; k < n; k++) out[k] = Number(src[k]); // 64-bit integers: nearest double
+  else for (let k = 0; k < n; k++) out[k] = Number(src[k]);
   return out;
 }
 

@@ -21,7 +21,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DType } from '../matrix/dtype.js';
 import { allocating } from '../matrix/memory.js';
-import { halfToNumber, LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
+import { LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
+import { needsWidening, typedView, widenInto } from './npy-codec.js';
 import { readInto, readOpenHeader } from './npy-file.js';
 import { encodeHeader, npyDefaultDtype, npyMatrixShape, type NpyElementType, type NpyHeader } from './npy-header.js';
 import { writeChunks, type Chunk } from './write-chunks.js';
@@ -106,36 +107,10 @@ function fileBytes(a: Floats): Uint8Array {
  * round to the nearest double).
  */
 function numbers(bytes: Uint8Array, type: NpyElementType, scratch: () => Float64Array): ArrayLike<number> {
-  const { buffer, byteOffset } = bytes;
   const n = bytes.length / type.size;
-  switch (`${type.kind}${type.size}`) {
-    case 'f8':
-      return new Float64Array(buffer, byteOffset, n);
-    case 'f4':
-      return new Float32Array(buffer, byteOffset, n);
-    case 'i4':
-      return new Int32Array(buffer, byteOffset, n);
-    case 'u4':
-      return new Uint32Array(buffer, byteOffset, n);
-    case 'i2':
-      return new Int16Array(buffer, byteOffset, n);
-    case 'u2':
-      return new Uint16Array(buffer, byteOffset, n);
-    case 'i1':
-      return new Int8Array(buffer, byteOffset, n);
-    case 'u1':
-      return bytes;
-  }
-  const out = scratch().subarray(0, n);
-  if (type.kind === 'b') for (let k = 0; k < n; k++) out[k] = bytes[k] ? 1 : 0;
-  else if (type.kind === 'f') {
-    const h = new Uint16Array(buffer, byteOffset, n);
-    for (let k = 0; k < n; k++) out[k] = halfToNumber(h[k]!);
-  } else {
-    const v = type.kind === 'i' ? new BigInt64Array(buffer, byteOffset, n) : new BigUint64Array(buffer, byteOffset, n);
-    for (let k = 0; k < n; k++) out[k] = Number(v[k]!);
-  }
-  return out;
+  const view = typedView(bytes, type.kind, type.size, n);
+  if (!needsWidening(type.kind, type.size)) return view as ArrayLike<number>;
+  return widenInto(view, type.kind, type.size, scratch().subarray(0, n));
 }
 
 /** A scratch Float64Array of `n` elements, allocated on first use. */
