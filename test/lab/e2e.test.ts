@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { parseNpy } from '../../src/browser.js';
-import { keys, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
+import { keys, noOverflow, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
 
 const skip = skipReason();
 let session: LabSession | undefined;
@@ -26,18 +26,11 @@ after(async () => {
 });
 
 async function show(id: string): Promise<{ page: Page; errors: string[] }> {
-  errors.length = 0;
-  await page.setViewportSize({ width: 1100, height: 900 });
-  await showInstrument(page, id);
+  await showInstrument(page, errors, id);
   return { page, errors };
 }
 
 const close = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol;
-
-async function noOverflow(page: Page): Promise<void> {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client + 1, `page is ${scroll}px wide in a ${client}px viewport`);
-}
 
 test('lab: low-rank ratings (RMSE falls with steps; k past the planted rank overfits)', { skip }, async () => {
   await show('ratings');

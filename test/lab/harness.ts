@@ -5,6 +5,7 @@
  * console errors and uncaught exceptions so every test can assert there were none.
  * Screenshots go to test-artifacts/lab/.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +52,11 @@ export async function openLab(): Promise<LabSession> {
   };
 }
 
+/** The desktop viewport the instruments are opened and shown at. */
+const DESKTOP = { width: 1100, height: 900 };
+
 /** A page on instrument `id` (waits until it is mounted) and the list its errors go to. */
-export async function openInstrument(session: LabSession, id: string, viewport = { width: 1100, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+export async function openInstrument(session: LabSession, id: string, viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
   const page = await session.browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`));
@@ -94,9 +98,13 @@ export async function setValue(page: Page, id: string, control: string, value: s
 
 /**
  * Show instrument `id` in an already open Lab page (the kernels stay loaded) by changing
- * the URL fragment, and wait until it is mounted.
+ * the URL fragment, and wait until it is mounted. The page's error list (from
+ * {@link openInstrument}) is emptied first and the desktop viewport restored, so each test
+ * starts at the same size and sees only its own errors.
  */
-export async function showInstrument(page: Page, id: string): Promise<void> {
+export async function showInstrument(page: Page, errors: string[], id: string): Promise<void> {
+  errors.length = 0;
+  await page.setViewportSize(DESKTOP);
   await page.evaluate((h) => {
     location.hash = h;
   }, `#${id}`);
@@ -147,4 +155,10 @@ export async function controlValues(page: Page, id: string): Promise<Record<stri
     }
     return out;
   });
+}
+
+/** The page is no wider than its viewport (no sideways scrolling). */
+export async function noOverflow(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client + 1, `page is ${scroll}px wide in a ${client}px viewport`);
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { controlValues, keys, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, type LabSession } from './harness.js';
+import { controlValues, keys, noOverflow, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, type LabSession } from './harness.js';
 
 const skip = skipReason();
 let session: LabSession | undefined;
@@ -23,14 +23,7 @@ after(async () => {
 });
 
 async function show(id: string): Promise<void> {
-  errors.length = 0;
-  await page.setViewportSize({ width: 1100, height: 900 });
-  await showInstrument(page, id);
-}
-
-async function noOverflow(p: Page): Promise<void> {
-  const { scroll, client } = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client + 1, `page is ${scroll}px wide in a ${client}px viewport`);
+  await showInstrument(page, errors, id);
 }
 
 // ---------------------------------------------------------------------------------------
