@@ -108,7 +108,7 @@ export function decode(data: Uint8Array, header: NpyHeader, requested: DType | u
   // Bigints, bools and halves are converted once, in file order.
   const src = fileElements(data, header);
   const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
-  if (transpose) transposeInto(src, out, rows, cols);
+  if (transpose) rowsToColumns(src, cols, rows, cols, out, rows, 0);
   else out.set(src);
   return new Matrix(out, rows, cols);
 }
@@ -189,18 +189,38 @@ export function widenInto(src: Elements, kind: string, size: number, out: Float6
   return out;
 }
 
-/** Row-major m x n `src` into column-major `out`, in cache-sized tiles. */
-function transposeInto(src: ArrayLike<number>, out: FloatArray, m: number, n: number): void {
-  const B = 32;
-  for (let i0 = 0; i0 < m; i0 += B) {
-    const i1 = Math.min(m, i0 + B);
-    for (let j0 = 0; j0 < n; j0 += B) {
-      const j1 = Math.min(n, j0 + B);
-      for (let i = i0; i < i1; i++) {
-        const r = i * n;
-        for (let j = j0; j < j1; j++) out[i + j * m] = src[r + j]!;
-      }
+/** `bytes` (whole elements, aligned) as float64 (`size` 8) or float32 (`size` 4) values. */
+export function floatView(bytes: Uint8Array, size: number): Float64Array | Float32Array {
+  return size === 8 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8) : new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
+
+/**
+ * Rows i0 .. i0 + r - 1, columns 0 .. w - 1 of a row-major matrix with n columns, where
+ * element (i, j) is at src[(i - i0) * n + j], into the column-major `out` (leading
+ * dimension m). Eight rows at a time: each column then reads one element of eight source
+ * lines, which stay in the L1 cache for the next seven columns, and writes 64 contiguous
+ * bytes (64-row blocks, or 32 x 32 tiles, were 2-5x slower: at n = 2048 their source lines,
+ * 16 KiB apart, fall in one cache set and evict each other).
+ */
+export function rowsToColumns(src: ArrayLike<number>, n: number, r: number, w: number, out: FloatArray, m: number, i0: number): void {
+  let i = 0;
+  for (; i + 8 <= r; i += 8) {
+    const s0 = i * n;
+    for (let j = 0, q = i0 + i; j < w; j++, q += m) {
+      const s = s0 + j;
+      out[q] = src[s]!;
+      out[q + 1] = src[s + n]!;
+      out[q + 2] = src[s + 2 * n]!;
+      out[q + 3] = src[s + 3 * n]!;
+      out[q + 4] = src[s + 4 * n]!;
+      out[q + 5] = src[s + 5 * n]!;
+      out[q + 6] = src[s + 6 * n]!;
+      out[q + 7] = src[s + 7 * n]!;
     }
+  }
+  for (; i < r; i++) {
+    const s0 = i * n;
+    for (let j = 0, q = i0 + i; j < w; j++, q += m) out[q] = src[s0 + j]!;
   }
 }
 

@@ -22,7 +22,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { DType } from '../matrix/dtype.js';
 import { allocating } from '../matrix/memory.js';
 import { LITTLE_ENDIAN_HOST, swapBytes } from './bytes.js';
-import { needsWidening, typedView, widenInto } from './npy-codec.js';
+import { floatView, needsWidening, rowsToColumns, typedView, widenInto } from './npy-codec.js';
 import { readInto, readOpenHeader } from './npy-file.js';
 import { encodeHeader, npyDefaultDtype, npyMatrixShape, type NpyElementType, type NpyHeader } from './npy-header.js';
 import { writeChunks, type Chunk } from './write-chunks.js';
@@ -89,10 +89,6 @@ function bytesFor(len: number, what: string): Uint8Array {
   return allocating(() => `${len} bytes for ${what}`, len, 1, () => new Uint8Array(len));
 }
 
-function floatsOf(bytes: Uint8Array, size: number): Floats {
-  return size === 8 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8) : new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-}
-
 /** The output's bytes (little-endian; swapped in place on a big-endian host). */
 function fileBytes(a: Floats): Uint8Array {
   const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -130,7 +126,7 @@ async function* orderedPieces(handle: FileHandle, path: string, header: NpyHeade
   const same = type.kind === 'f' && type.size === outSize;
   const per = Math.min(count, Math.floor(PIECE / Math.max(type.size, outSize)));
   const src = bytesFor(per * type.size, `reading ${path}`);
-  const out = same ? undefined : floatsOf(bytesFor(per * outSize, `converting ${path}`), outSize);
+  const out = same ? undefined : floatView(bytesFor(per * outSize, `converting ${path}`), outSize);
   const scratch = lazyScratch(per);
   for (let k0 = 0; k0 < count; k0 += per) {
     const len = Math.min(per, count - k0);
@@ -160,7 +156,7 @@ async function* transposedPieces(handle: FileHandle, path: string, header: NpyHe
   // Columns per panel: 4 MiB worth, or n / 8 (rounded up) if more, so that no source is
   // read more than 8 times.
   const w = Math.min(n, Math.max(Math.ceil(n / MAX_PASSES), Math.floor(MIN_PANEL / colBytes)));
-  const panel = floatsOf(bytesFor(w * colBytes, `a panel of ${path}'s columns`), outSize);
+  const panel = floatView(bytesFor(w * colBytes, `a panel of ${path}'s columns`), outSize);
   // Rows per read: a piece's worth of whole rows, at least one.
   const r = Math.max(1, Math.min(m, Math.floor(PIECE / (n * size))));
   const spanMax = ((r - 1) * n + w) * size;
@@ -173,38 +169,8 @@ async function* transposedPieces(handle: FileHandle, path: string, header: NpyHe
       const span = src.subarray(0, ((ri - 1) * n + wj) * size);
       await readInto(handle, span, dataOffset + (i0 * n + j0) * size, path);
       if (!LITTLE_ENDIAN_HOST && size > 1) swapBytes(span, size);
-      gather(numbers(span, type, scratch), n, ri, wj, panel, m, i0);
+      rowsToColumns(numbers(span, type, scratch), n, ri, wj, panel, m, i0);
     }
     yield fileBytes(panel.subarray(0, wj * m));
-  }
-}
-
-/**
- * Rows i0 .. i0 + r - 1, columns 0 .. w - 1 of the panel from `src`, where element (i, j)
- * is at src[(i - i0) * n + j], into the column-major `panel` (leading dimension m). Eight
- * rows at a time: each column then reads one element of eight source lines, which stay in
- * the L1 cache for the next seven columns, and writes 64 contiguous bytes (a 64-row block
- * per column was twice as slow: its 64 source lines, 16 KiB apart at n = 2048, fall in one
- * cache set and evict each other).
- */
-function gather(src: ArrayLike<number>, n: number, r: number, w: number, panel: Floats, m: number, i0: number): void {
-  let i = 0;
-  for (; i + 8 <= r; i += 8) {
-    const s0 = i * n;
-    for (let j = 0, q = i0 + i; j < w; j++, q += m) {
-      const s = s0 + j;
-      panel[q] = src[s]!;
-      panel[q + 1] = src[s + n]!;
-      panel[q + 2] = src[s + 2 * n]!;
-      panel[q + 3] = src[s + 3 * n]!;
-      panel[q + 4] = src[s + 4 * n]!;
-      panel[q + 5] = src[s + 5 * n]!;
-      panel[q + 6] = src[s + 6 * n]!;
-      panel[q + 7] = src[s + 7 * n]!;
-    }
-  }
-  for (; i < r; i++) {
-    const s0 = i * n;
-    for (let j = 0, q = i0 + i; j < w; j++, q += m) panel[q] = src[s0 + j]!;
   }
 }

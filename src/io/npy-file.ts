@@ -75,8 +75,8 @@ export async function readNpyFileHeader(path: string, options: HeaderReadOptions
   }
 }
 
-/** A reused read buffer of `len` bytes; a size beyond the machine's memory is refused with the need named. */
-function pieceBuffer(len: number, path: string): Uint8Array {
+/** A read buffer of `len` bytes of `path`'s data; a size beyond the machine's memory is refused with the need named. */
+export function dataBuffer(len: number, path: string): Uint8Array {
   return allocating(() => `${path}: ${len} bytes of data`, len, 1, () => new Uint8Array(len));
 }
 
@@ -100,7 +100,7 @@ export interface Pieces {
  */
 export async function readPieces(p: Pieces, handle: FileHandle, path: string): Promise<void> {
   if (p.count === 0) return;
-  const bufs = [pieceBuffer(p.bytes, path), p.count > 1 ? pieceBuffer(p.bytes, path) : new Uint8Array(0)];
+  const bufs = [dataBuffer(p.bytes, path), p.count > 1 ? dataBuffer(p.bytes, path) : new Uint8Array(0)];
   const start = (k: number): { into: Uint8Array; done: Promise<void> } => {
     const into = bufs[k % 2]!.subarray(0, p.len(k));
     return { into, done: readInto(handle, into, p.pos(k), path) };

@@ -8,10 +8,9 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
-import { allocating } from '../matrix/memory.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
-import { asBytes, decode, fill, npyDefaultDtype, npyMatrixShape, plan, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
-import { readInto, readIntoSync, readNpyFileHeader, readPieces, type Pieces } from './npy-file.js';
+import { asBytes, decode, fill, floatView, npyDefaultDtype, npyMatrixShape, plan, rowsToColumns, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
+import { dataBuffer, readInto, readIntoSync, readNpyFileHeader, readPieces, type Pieces } from './npy-file.js';
 export { scanNpyData } from './npy-file.js';
 import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 import { checkReadOptions, chunkBytes, decodeTensor, planTensor, tensorChunks, type NpyTensorReadOptions, type NpyTensorWriteOptions, type TensorWritePlan } from './npy-tensor.js';
@@ -71,13 +70,6 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
   }
 }
 
-// The data is read in one buffer of the size the header declares, which readHeader has
-// already checked against the file's length; a file larger than a typed array or the
-// machine's memory is refused with the size instead of the engine's RangeError.
-function buffer(len: number, path: string): Uint8Array {
-  return allocating(() => `${path}: ${len} bytes of data`, len, 1, () => new Uint8Array(len));
-}
-
 /**
  * The validated header of a `.npy` file (shape, dtype, order, and where the data is),
  * reading no data: a command can judge the shape before reading anything of that size.
@@ -88,22 +80,25 @@ export async function readNpyHeader(path: string, options: Pick<NpyReadOptions, 
   return readNpyFileHeader(path, options);
 }
 
-// A file can shrink between fstat and read; a short read is then reported like truncation.
+// The data is read in one buffer of the size the header declares, which readHeader has
+// already checked against the file's length (dataBuffer refuses a size beyond a typed array
+// or the machine's memory with the size, not the engine's RangeError). A file can shrink
+// between fstat and read; a short read is then reported like truncation.
 function readExactSync(fd: number, pos: number, len: number, path: string): Uint8Array {
-  const out = buffer(len, path);
+  const out = dataBuffer(len, path);
   readIntoSync(fd, out, pos, path);
   return out;
 }
 
 async function readExact(handle: FileHandle, pos: number, len: number, path: string): Promise<Uint8Array> {
-  const out = buffer(len, path);
+  const out = dataBuffer(len, path);
   await readInto(handle, out, pos, path);
   return out;
 }
 
 /** Read every piece synchronously through one buffer. */
 function readPiecesSync(p: Pieces, fd: number, path: string): void {
-  const buf = buffer(p.bytes, path);
+  const buf = dataBuffer(p.bytes, path);
   for (let k = 0; k < p.count; k++) {
     const into = buf.subarray(0, p.len(k));
     readIntoSync(fd, into, p.pos(k), path);
@@ -130,11 +125,10 @@ function streamedDecode(header: NpyHeader, requested: DType | undefined): { matr
   const out = allocFloat(dtype, count, () => `a ${rows} x ${cols} ${dtype} matrix`);
   const matrix = new Matrix(out, rows, cols);
   const size = type.size;
-  const view = (b: Uint8Array): Float64Array | Float32Array => (size === 8 ? new Float64Array(b.buffer, b.byteOffset, b.length / 8) : new Float32Array(b.buffer, b.byteOffset, b.length / 4));
   if (!transpose) {
     const per = Math.min(count, STREAM_CHUNK / size);
     const len = (k: number): number => Math.min(per, count - k * per) * size;
-    return { matrix, pieces: { count: Math.ceil(count / per), bytes: per * size, pos: (k) => dataOffset + k * per * size, len, use: (k, b) => out.set(view(b), k * per) } };
+    return { matrix, pieces: { count: Math.ceil(count / per), bytes: per * size, pos: (k) => dataOffset + k * per * size, len, use: (k, b) => out.set(floatView(b, size), k * per) } };
   }
   const rowBytes = cols * size;
   const per = Math.max(1, Math.min(rows, Math.floor(STREAM_CHUNK / rowBytes)));
@@ -145,25 +139,9 @@ function streamedDecode(header: NpyHeader, requested: DType | undefined): { matr
       bytes: per * rowBytes,
       pos: (k) => dataOffset + k * per * rowBytes,
       len: (k) => Math.min(per, rows - k * per) * rowBytes,
-      use: (k, b) => transposePanel(view(b), out, rows, cols, k * per, b.length / rowBytes),
+      use: (k, b) => rowsToColumns(floatView(b, size), cols, b.length / rowBytes, cols, out, rows, k * per),
     },
   };
-}
-
-/**
- * Rows i0 .. i0 + r - 1 of a row-major m x n matrix, held as the r x n row-major `src`, into
- * the column-major `out`: blocks of 64 rows, so each column of a block writes 64 contiguous
- * elements while the 64 source lines it reads stay in the L1 cache for the next column.
- */
-function transposePanel(src: Float64Array | Float32Array, out: FloatArray, m: number, n: number, i0: number, r: number): void {
-  const B = 64;
-  for (let b0 = 0; b0 < r; b0 += B) {
-    const b1 = Math.min(r, b0 + B);
-    for (let j = 0; j < n; j++) {
-      let q = j * m + i0 + b0;
-      for (let i = b0, s = b0 * n + j; i < b1; i++, s += n) out[q++] = src[s]!;
-    }
-  }
 }
 
 function* chunks(matrix: Matrix, p: WritePlan): Generator<Chunk> {
