@@ -15,6 +15,7 @@ import { randomizedSvd } from '../lowrank/randomized-svd.js';
 import { cumulativeEnergy, eckartYoungError } from '../lowrank/rank-selection.js';
 import { Matrix } from '../matrix/matrix.js';
 import { timed } from './timing.js';
+import { kernels } from '../kernels/index.js';
 
 /** One row of the demo table. */
 export interface DemoRow {
@@ -70,6 +71,6 @@ export function runDemo(options: { m?: number; n?: number; ranks?: number[]; see
           storage: (k * (m + n)) / (m * n),
         };
       });
-  }, { kernels: true });
+  }, { prepare: kernels });
   return { rows, seconds, m, n, s };
 }

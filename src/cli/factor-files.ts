@@ -111,7 +111,7 @@ export async function runFactorCommand(
     const need = opts.memory(inputs.map((A) => ({ rows: A.rows, cols: A.cols, dtype: A.dtype, sparse: A instanceof CsrMatrix })));
     checkMemory(need.what, need.blocks);
   }
-  const { result, seconds } = timed(compute, { kernels: true });
+  const { result, seconds } = timed(compute, { prepare: kernels });
   const files: string[] = [];
   if (opts.out !== undefined) {
     const dir = opts.out;

@@ -101,7 +101,7 @@ export function registerComplete(program: Command): void {
       // SoftImpute would clamp a larger rank; on the command line it is a usage error, as in `svd --rank`.
       if (rank !== undefined) atMost('--rank', rank, Math.min(m, n), `min(rows, cols) = ${Math.min(m, n)} for this ${m}x${n} matrix`);
 
-      const { result: fit, seconds } = timed(() => withProgress('complete', (onProgress) => model.fit(observed, { onProgress })), { kernels: true });
+      const { result: fit, seconds } = timed(() => withProgress('complete', (onProgress) => model.fit(observed, { onProgress })), { prepare: kernels });
 
       const dir = opts.out;
       await onFile(dir, () => mkdir(dir, { recursive: true }));

@@ -88,7 +88,7 @@ export function registerCompress(program: Command): void {
             const single = compressImage(img, { ...options, rank: ranks[0]!, onProgress });
             return { reports: [single.report], result: single };
           }),
-        { kernels: true },
+        { prepare: kernels },
       );
       let written: { path: string; bytes: number } | undefined;
       if (opts.out !== undefined && result) {

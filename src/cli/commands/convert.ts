@@ -6,6 +6,7 @@ import type { DType } from '../../matrix/dtype.js';
 import type { Matrix } from '../../matrix/matrix.js';
 import { delimiterOption, dtypeOption, fileFormat, headerMode, headerOption, onFile, UsageError } from '../options.js';
 import { printJson, stdoutOf } from '../output.js';
+import { timedAsync } from '../timing.js';
 
 interface ConvertOptions {
   json?: boolean;
@@ -77,11 +78,8 @@ export function registerConvert(program: Command): void {
       const inFormat = fileFormat(input);
       const outFormat = fileFormat(output);
       if (resolve(input) === resolve(output)) throw new UsageError(`input and output are the same file: ${output}`);
-      // Timed as src/cli/timing.ts does (wall time of the work alone), without loading the
-      // compute kernels it imports, which a conversion never uses.
-      const t0 = performance.now();
-      const { rows, cols, dtype, header } = await convertFile(input, output, inFormat, outFormat, opts);
-      const seconds = (performance.now() - t0) / 1000;
+      const { result, seconds } = await timedAsync(() => convertFile(input, output, inFormat, outFormat, opts));
+      const { rows, cols, dtype, header } = result;
       if (opts.json) {
         printJson(cmd, { input, output, inputFormat: inFormat, outputFormat: outFormat, rows, cols, dtype, header, seconds });
       } else {

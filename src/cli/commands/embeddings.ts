@@ -24,6 +24,7 @@ import { printJson, stdoutOf } from '../output.js';
 import { withProgress } from '../progress-bar.js';
 import { readMatrixInput } from '../read-input.js';
 import { timed } from '../timing.js';
+import { kernels } from '../../kernels/index.js';
 
 interface ReduceFlags extends TextInputFlags {
   dims: number[];
@@ -58,7 +59,7 @@ export function registerEmbeddings(program: Command): void {
     atMost('--k', opts.k, pool, `${Q === undefined ? 'the other rows of E' : 'the rows of E'} (${pool})`);
     const { result: r, seconds } = timed(
       () => withProgress('embeddings reduce', (onProgress) => reduceEmbeddings(E, { dims: opts.dims, queries: Q, k: opts.k, center: opts.center, sampleQueries: opts.sample, onProgress })),
-      { kernels: true },
+      { prepare: kernels },
     );
     const files: string[] = [];
     if (opts.out !== undefined) {

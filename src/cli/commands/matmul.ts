@@ -6,6 +6,7 @@ import { addTextInputOptions, dtypeOption, fileFormat, onFile, textReadOptions, 
 import { human, printJson, stdoutOf } from '../output.js';
 import { readMatrixInput } from '../read-input.js';
 import { timed } from '../timing.js';
+import { kernels } from '../../kernels/index.js';
 
 interface MatmulOptions extends TextInputFlags {
   out?: string;
@@ -36,7 +37,7 @@ export function registerMatmul(program: Command): void {
       const read = { dtype: opts.dtype, ...textReadOptions(opts), values: 'any' as const };
       const [ia, ib] = await Promise.all([readMatrixInput(a, read), readMatrixInput(b, read)]);
       const [A, B] = [ia.matrix, ib.matrix];
-      const { result: C, seconds } = timed(() => matmul(A, B, { transA: opts.transA, transB: opts.transB }), { kernels: true });
+      const { result: C, seconds } = timed(() => matmul(A, B, { transA: opts.transA, transB: opts.transB }), { prepare: kernels });
       const inner = opts.transA ? A.rows : A.cols;
       const gflops = seconds > 0 ? (2 * C.rows * C.cols * inner) / seconds / 1e9 : null;
       if (opts.out !== undefined) await onFile(opts.out, () => writeMatrix(opts.out!, C));

@@ -79,7 +79,7 @@ export function registerRank(program: Command): void {
       if (opts.plot !== undefined && !opts.plot.toLowerCase().endsWith('.svg')) throw new UsageError(`--plot writes SVG: the file name must end in .svg, got '${opts.plot}'`);
       const input = await readMatrixInput(a, { dtype: opts.dtype, ...textReadOptions(opts) });
       const A = input.matrix;
-      const { result: s, seconds } = timed(() => Float64Array.from(svdvals(A)), { kernels: true });
+      const { result: s, seconds } = timed(() => Float64Array.from(svdvals(A)), { prepare: kernels });
       const [m, n] = [A.rows, A.cols];
       const r = s.length > 0 ? suggestRank(s, { m, n, energy: target, noiseSigma, gap: opts.gap }) : undefined;
       const cum = cumulativeEnergy(s);

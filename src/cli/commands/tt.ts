@@ -61,7 +61,7 @@ export function registerTt(program: Command): void {
           throw e;
         }
       };
-      const { result, seconds } = timed(run, { kernels: true });
+      const { result, seconds } = timed(run, { prepare: kernels });
       const { tt, relativeError } = result;
       const files = opts.out === undefined ? [] : await onFile(opts.out, () => writeTensorTrain(opts.out!, tt));
       const facts = {

@@ -56,7 +56,7 @@ export async function runTensorCommand(
   cmd: Command, command: string, T: Tensor, flags: TensorCommandFlags,
   compute: () => { outputs: TensorOutput[]; facts: Record<string, number | string | boolean | number[]> },
 ): Promise<void> {
-  const { result, seconds } = timed(compute, { kernels: true });
+  const { result, seconds } = timed(compute, { prepare: kernels });
   const files: string[] = [];
   if (flags.out !== undefined) {
     const dir = flags.out;

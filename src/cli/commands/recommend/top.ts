@@ -14,6 +14,7 @@ import { human, printJson, stdoutOf } from '../../output.js';
 import { progressBar } from '../../progress-bar.js';
 import { timedAsync } from '../../timing.js';
 import { countOption, modelOption, readModel } from './shared.js';
+import { kernels } from '../../../kernels/index.js';
 
 interface TopFlags {
   model: string;
@@ -46,7 +47,7 @@ export function registerTop(rec: Command): void {
         if (opts.out === undefined) throw new UsageError('--all needs --out <file> (.csv or .parquet)');
         const format = outFormat(opts.out);
         const model = await readModel(opts.model);
-        const { result: rows, seconds } = await timedAsync(() => onFile(opts.out!, () => writeAll(model, opts.out!, format, opts.n, !opts.includeSeen)), { kernels: true });
+        const { result: rows, seconds } = await timedAsync(() => onFile(opts.out!, () => writeAll(model, opts.out!, format, opts.n, !opts.includeSeen)), { prepare: kernels });
         if (opts.json) printJson(cmd, { users: model.nUsers, n: opts.n, rows, out: opts.out, format, seconds });
         else stdoutOf(cmd)(`wrote ${rows} rows (top ${opts.n} of ${model.nUsers} users) to ${opts.out} in ${human(seconds)} s\n`);
         return;
