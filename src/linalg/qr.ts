@@ -14,10 +14,11 @@ import { rhsMatrix, rhsResult, type Rhs } from './args.js';
 import { trsm } from './lapack/blas.js';
 import { toMatrix, upperToMatrix, workCopy } from './lapack/dense.js';
 import { geqp3 } from './lapack/geqp3.js';
-import { geqrf, orgqr, ormqr } from './lapack/geqrf.js';
+import { geqrf, orgqr } from './lapack/geqrf.js';
 import { ormrz, tzrzf } from './lapack/tzrzf.js';
 import { smallQr } from './small.js';
-import { withWorkspace } from '../kernels/workspace.js';
+import { kernels } from '../kernels/index.js';
+import { withWorkspace, type Workspace } from '../kernels/workspace.js';
 
 /** The shapes {@link qr} can return, as a runtime list (see {@link QrOptions.mode}). */
 const QR_MODES = ['reduced', 'complete'] as const;
@@ -55,9 +56,10 @@ const QR_CONSTRAINTS: Constraint<typeof QR_OPTIONS>[] = [
 ];
 
 /**
- * What both kinds of QR share: the factors Q and R, the Householder reflectors they came
- * from (LAPACK's packed storage: R on and above the diagonal, the reflectors below, and
- * tau), and the least-squares solve that applies those reflectors.
+ * What both kinds of QR share: the factors Q and R and the least-squares solve that uses
+ * them. The Householder reflectors Q came from are not kept: Q^T B with the explicit Q is
+ * one gemm (2 m k r flops, fewer than dormqr's 4 m k r - 2 k^2 r), and not keeping them
+ * saves every qr call an m x n copy (at n = 1024, 8 MB of fresh memory per call).
  */
 abstract class QrFactors {
   /** Orthonormal columns: m x k with k = min(m, n), or m x m for mode 'complete'. */
@@ -68,31 +70,25 @@ abstract class QrFactors {
   protected readonly m: number;
   /** Columns of A. */
   protected readonly n: number;
-  /** The m x n geqrf / geqp3 output, column-major with ld = max(1, m). */
-  protected readonly packed: FloatArray;
-  /** The min(m, n) reflector scalars (length >= 1). */
-  private readonly tau: FloatArray;
   /** RZ factorization of R's first m rows, made by the first solve with a wide A. */
   private rz: { a: FloatArray; tau: FloatArray } | undefined;
 
-  constructor(Q: Matrix, R: Matrix, m: number, n: number, packed: FloatArray, tau: FloatArray) {
+  constructor(Q: Matrix, R: Matrix, m: number, n: number) {
     this.Q = Q;
     this.R = R;
     this.m = m;
     this.n = n;
-    this.packed = packed;
-    this.tau = tau;
   }
 
   /**
    * Solve A X = B in the least-squares sense (LAPACK dgels, here with the factors already
    * made); for a pivoted factorization the same with A[:, perm], the solution's rows put
-   * back in A's column order.
+   * back in A's column order. The solve reads `Q` and `R` as returned: modifying them in
+   * place changes what it solves.
    *
    * - m >= n (square or tall): X = R^{-1} (Q^T B)[0:n], the unique minimizer of
-   *   ||A X - B||_F. Q^T B is applied from the stored reflectors (dormqr), Q is never
-   *   used; then one triangular solve with R (dtrtrs). Cost 4 m n r - 2 n^2 r + n^2 r
-   *   flops for r right-hand sides.
+   *   ||A X - B||_F: one gemm with Q's first n columns, then one triangular solve with R
+   *   (dtrtrs). Cost 2 m n r + n^2 r flops for r right-hand sides.
    * - m < n (wide): the minimum-norm solution of the underdetermined A X = B. R = [R1 R2]
    *   is reduced to [T 0] Z by orthogonal transformations from the right (dtzrzf, once, on
    *   the first wide solve: 2 m^2 (n - m) flops), then X = Z^T [T^{-1} Q^T B; 0]
@@ -118,31 +114,50 @@ abstract class QrFactors {
     const k = Math.min(m, n);
     const r = B.cols;
     const dtype: DType = this.R.dtype === 'float32' && B.dtype === 'float32' ? 'float32' : 'float64';
-    const ld = Math.max(1, m);
     const X = withWorkspace((ws) => {
-      const a = ws.alloc(dtype, this.packed.length, false);
-      a.set(this.packed);
-      const tau = ws.alloc(dtype, this.tau.length, false);
-      tau.set(this.tau);
       const c = workCopy(B, 'qr.solve', ws, dtype);
-      ormqr('L', true, m, r, k, a, 0, ld, tau, c.a, 0, c.ld, ws);
+      // Y = (Q's first k columns)^T B, k x r: Q is stored column-major with ld = m.
+      const ldQ = Math.max(1, m);
+      const q = ws.alloc(dtype, ldQ * k, false);
+      q.set(this.Q.data.subarray(0, ldQ * k));
+      const ldY = Math.max(1, k);
+      const y = ws.alloc(dtype, ldY * r);
+      if (k > 0 && r > 0) kernels().gemm(true, false, k, r, m, 1, q, 0, ldQ, c.a, 0, c.ld, 0, y, 0, ldY);
       if (m >= n) {
-        trsm('L', 'U', false, false, n, r, 1, a, 0, ld, c.a, 0, c.ld);
-        return toMatrix(c.a, 0, c.ld, n, r, dtype);
+        trsm('L', 'U', false, false, n, r, 1, this.upperBlock(ws, dtype), 0, ldY, y, 0, ldY);
+        return toMatrix(y, 0, ldY, n, r, dtype);
       }
       const rz = this.rzFactors();
       const t = ws.alloc(dtype, rz.a.length, false);
       t.set(rz.a);
       const rzTau = ws.alloc(dtype, rz.tau.length, false);
       rzTau.set(rz.tau);
-      // W = [T^{-1} (Q^T B)[0:m]; 0], n x r with ld n (n > m >= 0), then X = Z^T W.
+      // W = [T^{-1} (Q^T B); 0], n x r with ld n (n > m >= 0), then X = Z^T W.
       const w = ws.alloc(dtype, n * r);
-      for (let j = 0; j < r; j++) w.set(c.a.subarray(j * c.ld, j * c.ld + m), j * n);
-      trsm('L', 'U', false, false, m, r, 1, t, 0, ld, w, 0, n);
-      ormrz(true, m, n, r, t, 0, ld, rzTau, 0, w, 0, n, ws.alloc(dtype, Math.max(r, 1)));
+      for (let j = 0; j < r; j++) w.set(y.subarray(j * ldY, j * ldY + m), j * n);
+      trsm('L', 'U', false, false, m, r, 1, t, 0, ldY, w, 0, n);
+      ormrz(true, m, n, r, t, 0, ldY, rzTau, 0, w, 0, n, ws.alloc(dtype, Math.max(r, 1)));
       return toMatrix(w, 0, n, n, r, dtype);
     });
     return rhsResult(this.toColumnOrder(X), vector);
+  }
+
+  /** R's leading k x n rows (k = min(m, n)) in the workspace, column-major with ld = max(1, k). */
+  private upperBlock(ws: Workspace, dtype: DType): FloatArray {
+    const { m, n } = this;
+    const k = Math.min(m, n);
+    const ld = Math.max(1, k);
+    const R = this.R.data;
+    const ldR = Math.max(1, this.R.rows);
+    const t = ws.alloc(dtype, ld * n, false);
+    if (ldR === ld) t.set(R.subarray(0, ld * n));
+    else for (let j = 0; j < n; j++) t.set(R.subarray(j * ldR, j * ldR + k), j * ld);
+    return t;
+  }
+
+  /** R[j, j]. */
+  protected diag(j: number): number {
+    return this.R.data[j + j * Math.max(1, this.R.rows)]!;
   }
 
   /** @throws SingularMatrixError unless the factorization has full rank (numerically). */
@@ -161,9 +176,8 @@ abstract class QrFactors {
     const ld = Math.max(1, m);
     const dtype = this.R.dtype;
     this.rz = withWorkspace((ws) => {
-      // The upper trapezoid only: tzrzf never reads below the diagonal.
-      const a = ws.alloc(dtype, ld * n);
-      for (let j = 0; j < n; j++) a.set(this.packed.subarray(j * ld, j * ld + Math.min(j + 1, m)), j * ld);
+      // R's first m rows (the upper trapezoid; R is m x n here, so ld = m).
+      const a = this.upperBlock(ws, dtype);
       const tau = ws.alloc(dtype, Math.max(m, 1));
       tzrzf(m, n, a, 0, ld, tau, 0, ws.alloc(dtype, Math.max(m, 1)));
       return { a: a.slice(), tau: tau.slice() };
@@ -199,8 +213,8 @@ export class Qr extends QrFactors {
   declare readonly rank?: undefined;
 
   /** @internal Use {@link qr}. */
-  constructor(Q: Matrix, R: Matrix, m: number, n: number, packed: FloatArray, tau: FloatArray) {
-    super(Q, R, m, n, packed, tau);
+  constructor(Q: Matrix, R: Matrix, m: number, n: number) {
+    super(Q, R, m, n);
   }
 
   /**
@@ -215,12 +229,13 @@ export class Qr extends QrFactors {
     const wide = m < n;
     const k = Math.min(m, n);
     const ld = Math.max(1, m);
-    const d = wide ? this.rzFactors().a : this.packed;
+    const t = wide ? this.rzFactors().a : undefined;
+    const diag = (j: number): number => (t ? t[j + j * ld]! : this.diag(j));
     let big = 0;
-    for (let j = 0; j < k; j++) big = Math.max(big, Math.abs(d[j + j * ld]!));
+    for (let j = 0; j < k; j++) big = Math.max(big, Math.abs(diag(j)));
     const tol = Math.max(m, n) * epsOf(this.R.dtype) * big;
     for (let j = 0; j < k; j++) {
-      const v = d[j + j * ld]!;
+      const v = diag(j);
       if (Math.abs(v) > tol) continue;
       if (!wide) throw rankDeficient(j, v, tol, j, `columns 0..${j - 1}`);
       throw new SingularMatrixError(
@@ -248,8 +263,8 @@ export class QrPivoted extends QrFactors {
   private readonly tol: number;
 
   /** @internal Use {@link qr}. */
-  constructor(Q: Matrix, R: Matrix, m: number, n: number, packed: FloatArray, tau: FloatArray, perm: Int32Array, rank: number, tol: number) {
-    super(Q, R, m, n, packed, tau);
+  constructor(Q: Matrix, R: Matrix, m: number, n: number, perm: Int32Array, rank: number, tol: number) {
+    super(Q, R, m, n);
     this.perm = perm;
     this.rank = rank;
     this.tol = tol;
@@ -263,7 +278,7 @@ export class QrPivoted extends QrFactors {
     const k = Math.min(this.m, this.n);
     const j = this.rank;
     if (j >= k) return;
-    const rjj = this.packed[j + j * Math.max(1, this.m)]!;
+    const rjj = this.diag(j);
     throw rankDeficient(j, rjj, this.tol, this.perm[j]!, `columns perm[0..${j - 1}] = [${[...this.perm.subarray(0, Math.min(j, 8))].join(', ')}${j > 8 ? ', ...' : ''}]`);
   }
 
@@ -281,8 +296,8 @@ export class QrPivoted extends QrFactors {
  * WY reflectors so most flops are gemm: 4 m n k - 2 (m + n) k^2 + 4/3 k^3 for both, k =
  * min(m, n)), or with `pivoting` the rank-revealing A P = Q R (scipy.linalg.qr(pivoting=True);
  * LAPACK dgeqp3's column-norm strategy, unblocked). Works for any shape, including empty
- * ones. The result keeps the reflectors, so {@link Qr.solve} solves least-squares problems
- * without forming anything more.
+ * ones. {@link Qr.solve} solves least-squares problems with the factors (one gemm and a
+ * triangular solve).
  *
  * @param A - the m x n matrix (not modified). float32 input is factored in float32, except
  *   up to 128 x 128 without pivoting (one WASM call in float64, results rounded to float32).
@@ -311,7 +326,7 @@ export function qr(A: Matrix, options?: QrOptions): Qr | QrPivoted {
   if (!o.pivoting) {
     // Small matrices: one WASM call (src/linalg/small.ts).
     const s = smallQr(A, qCols, o.mode === 'complete' ? m : k);
-    if (s) return new Qr(s.Q, s.R, m, n, s.packed, s.tau);
+    if (s) return new Qr(s.Q, s.R, m, n);
   }
   return withWorkspace((ws) => {
     const w = workCopy(A, 'qr', ws);
@@ -330,15 +345,12 @@ export function qr(A: Matrix, options?: QrOptions): Qr | QrPivoted {
       withWorkspace((inner) => geqrf(m, n, w.a, 0, w.ld, tau, inner));
     }
     const R = upperToMatrix(w.a, 0, w.ld, o.mode === 'complete' ? m : k, n, dtype);
-    // Copies in ordinary memory: the workspace is released on return.
-    const packed = w.a.slice(0, w.ld * n);
-    const t = tau.slice();
     // Q overwrites the factored A when it fits (qCols <= n: always but for a complete Q of a
     // tall A; orgqr allows the aliasing): one n x n block of fresh workspace memory fewer,
     // which a process's first call pays for page by page (about 3.5 ms per MB here).
     const q = qCols <= n ? w.a : ws.alloc(dtype, Math.max(1, m) * qCols);
     orgqr(m, qCols, k, w.a, 0, w.ld, tau, q, 0, Math.max(1, m), ws);
     const Q = toMatrix(q, 0, Math.max(1, m), m, qCols, dtype);
-    return pivot ? new QrPivoted(Q, R, m, n, packed, t, pivot.perm, pivot.rank, pivot.tol) : new Qr(Q, R, m, n, packed, t);
+    return pivot ? new QrPivoted(Q, R, m, n, pivot.perm, pivot.rank, pivot.tol) : new Qr(Q, R, m, n);
   });
 }

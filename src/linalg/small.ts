@@ -58,10 +58,6 @@ export const LU_SMALL_MAX = 96;
 export interface SmallQr {
   Q: Matrix;
   R: Matrix;
-  /** The m x n geqrf output (R above, reflectors below the diagonal), ld m, in A's dtype. */
-  packed: FloatArray;
-  /** The k reflector scalars, in A's dtype. */
-  tau: FloatArray;
 }
 
 /**
@@ -113,8 +109,6 @@ export function smallQr(A: Matrix, qCols: number, rRows: number): SmallQr | unde
     return {
       Q: toMatrix(q, 0, m, m, qCols, dtype),
       R: upperToMatrix(a, 0, m, rRows, n, dtype),
-      packed: inDtype(a, dtype),
-      tau: inDtype(tau, dtype),
     };
   });
 }
