@@ -119,13 +119,23 @@ export class ThreadPool {
  * jobs of 10-400 us per decomposition). When the machine has more runnable threads than
  * cores, a worker descheduled in the middle of its slice makes the caller wait a whole
  * scheduler time slice (milliseconds) for a job worth microseconds; measured on the loaded
- * 2-core VM, svd n = 1024 took 2.7x longer on two threads than on one that way. So a job
- * that took more than twice what one thread would need (plus 0.1 ms) sends such jobs back
- * to the calling thread for the next 50 ms. With a free core no job comes near that bound.
- * The split of the work stays the same, so results do not change.
+ * 2-core VM, svd n = 1024 took 2.7x longer on two threads than on one that way. So
+ * {@link StallGuard.STRIKES} jobs in a row that each took more than twice what one thread
+ * would need (plus 0.1 ms) send such jobs back to the calling thread for the next 50 ms.
+ *
+ * One slow job alone does not: on a quiet machine a worker that slept (it sleeps after
+ * about a millisecond without work) takes 2-3 ms to run again on this VM (the virtual CPU
+ * was halted), and the VM has single hiccups of a few ms. With a one-job trigger (until
+ * 2026-12-06) those tripped the guard 2-8 times per gebrd n = 1024 on a quiet machine; the
+ * worker then slept through the 50 ms, the next job paid the wake-up again and tripped it
+ * again, and 40-90% of gebrd's products ran on one thread. The split of the work stays the
+ * same either way, so results do not change.
  */
 export class StallGuard {
+  /** Slow jobs in a row that send the jobs back to the calling thread. */
+  static readonly STRIKES = 2;
   private until = 0;
+  private strikes = 0;
 
   /** Whether jobs may go to the pool now. */
   allowed(): boolean {
@@ -134,11 +144,17 @@ export class StallGuard {
 
   /**
    * Record a pool job that took `elapsedMs` where one thread is expected to take
-   * `serialMs`; a stall keeps jobs on the calling thread for the next 50 ms.
+   * `serialMs`; {@link StallGuard.STRIKES} stalls in a row keep jobs on the calling thread
+   * for the next 50 ms.
    */
   report(elapsedMs: number, serialMs: number): void {
-    if (elapsedMs > 2 * serialMs + 0.1) this.until = performance.now() + 50;
-    else this.until = 0;
+    this.until = 0;
+    if (elapsedMs <= 2 * serialMs + 0.1) {
+      this.strikes = 0;
+    } else if (++this.strikes >= StallGuard.STRIKES) {
+      this.strikes = 0;
+      this.until = performance.now() + 50;
+    }
   }
 }
 
