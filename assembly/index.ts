@@ -13,7 +13,7 @@ import { getrfPanel, trsmLowerUnit } from './getrf';
 export { LU_SCRATCH_BYTES } from './getrf';
 export { worker_loop, pool_stop, gemm_parallel } from './pool';
 export { sgd_parallel, als_parallel } from './pool';
-export { gemv_parallel, symv_parts, dc_pool } from './pool';
+export { gemv_parallel, gemv_parts, gemv_parts_stride, symv_parts, dc_pool } from './pool';
 export { sgd_funk, sgd_svdpp } from './sgd';
 export { dcsr_mv, scsr_mv, dcsr_rmv, scsr_rmv, dcsr_mm, scsr_mm, dcsr_rmm, scsr_rmm } from './sparse';
 export { als_rows, als_work_doubles } from './als';

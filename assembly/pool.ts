@@ -25,7 +25,10 @@
 // parts' buffers; the caller adds them in a fixed order once all are done), 8 = a range of
 // roots of a tridiagonal merge's secular equation (stedc.ts laedRootsTask), 9 = the same for
 // a bidiagonal merge (bdsdc.ts lasdRootsTask): every root is computed alone, as by one
-// thread, so these are bit-identical too.
+// thread, so these are bit-identical too; 10 = a group of column parts of an f64 gemv
+// (gemv_parts: the columns of A cut into a fixed number of parts whatever the threads; with
+// TA each part's entries of y are whole dots, without it each part sums into its own
+// m-vector at PD and the caller adds the parts in a fixed order).
 //
 // Waiting: a participant spins on the shared word for about a millisecond before it sleeps
 // in atomic.wait (as BLAS thread pools do). Iterative solvers publish small jobs back to
@@ -98,6 +101,19 @@ function gemvTask(ctl: usize, t: i32): void {
   else gemv<f64>(false, len, n, C.alpha(ctl), C.pa(ctl) + <usize>lo * 8, lda, C.pb(ctl), 1, C.beta(ctl), y, 1);
 }
 
+// Task t of a gemv_parts job (kind 10): parts t P / T .. (t + 1) P / T - 1 of the columns
+// (P = MT parts of MCH columns, T = NCH tasks), so a thread that takes the same task in the
+// transposed product and the plain one reads the same columns of A in both.
+function gemvPartsTask(ctl: usize, t: i32): void {
+  gemvPartsRun(C.ta(ctl), C.m(ctl), C.n(ctl), C.alpha(ctl), C.pa(ctl), C.lda(ctl), C.pb(ctl), C.beta(ctl), C.pc(ctl), C.pd(ctl), C.mt(ctl), C.nch(ctl), C.mch(ctl), t);
+}
+
+// Doubles between two parts' m-vectors in gemv_parts' workspace: whole cache lines, so two
+// threads never write the same line.
+@inline function gemvPartStride(m: i32): i32 {
+  return ((m + 7) >> 3) << 3;
+}
+
 // Take and run tasks of `job` until none are left.
 function drain(ctl: usize, job: u32, slot: i32): void {
   for (;;) {
@@ -116,6 +132,7 @@ function drain(ctl: usize, job: u32, slot: i32): void {
     else if (kind == 6) gemvTask(ctl, t);
     else if (kind == 7) symvPart<f64>(C.m(ctl), t, C.n(ctl), C.alpha(ctl), C.pa(ctl), C.lda(ctl), C.pb(ctl), C.pc(ctl));
     else if (kind == 8) laedRootsTask(ctl, t, slot);
+    else if (kind == 10) gemvPartsTask(ctl, t);
     else lasdRootsTask(ctl, t);
     atomic.add<i32>(ctl + DONE, 1);
     atomic.notify(ctl + DONE, 1);
@@ -327,4 +344,95 @@ export function runDcJob(kind: i32, tasks: i32): void {
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   C.setKind(ctl, kind);
   runJob(ctl, job, min(tasks, 0xffff), dcBlock);
+}
+
+/**
+ * f64 gemv y := alpha op(A) x + beta y with unit strides, the n columns of A cut into `parts`
+ * parts of whole cache lines' worth of columns (the same parts for any thread count), run as
+ * `tasks` tasks of consecutive parts (ctl = 0: all on the calling thread). Transposed, every
+ * y_j is one dot product, as in dgemv (bit-identical to it). Not transposed, part p sums
+ * alpha A(:, part p) x(part p) into its own m-vector of w (parts * gemv_parts_stride(m)
+ * doubles) and then y_i := beta y_i + w_0i + w_1i + ... in that order (beta = 0: y is not
+ * read), so the result does not depend on the thread count (it differs from dgemv's in the
+ * last bits). Both products read the same columns in task t, so a thread that takes task t
+ * of both reads the same part of A (assembly/pool.ts job kind 10).
+ */
+export function gemv_parts(
+  ctl: usize, trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize, w: usize,
+  parts: i32, tasks: i32, canBlock: i32,
+): void {
+  if (m <= 0 || n <= 0) {
+    // Nothing to sum: y := beta y (dgemv's quick return), on the calling thread.
+    gemv<f64>(trans != 0, m, n, alpha, a, lda, x, 1, beta, y, 1);
+    return;
+  }
+  parts = max(1, min(parts, 0xffff));
+  tasks = max(1, min(tasks, parts));
+  let ch = (n + parts - 1) / parts;
+  ch = ((ch + 7) >> 3) << 3;
+  if (ctl == 0) {
+    for (let t = 0; t < tasks; t++) gemvPartsRun(trans, m, n, alpha, a, lda, x, beta, y, w, parts, tasks, ch, t);
+  } else {
+    const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+    C.setKind(ctl, 10);
+    C.setTa(ctl, trans);
+    C.setM(ctl, m);
+    C.setN(ctl, n);
+    C.setLda(ctl, lda);
+    C.setPa(ctl, a);
+    C.setPb(ctl, x);
+    C.setPc(ctl, y);
+    C.setPd(ctl, w);
+    C.setMt(ctl, parts);
+    C.setMch(ctl, ch);
+    C.setNch(ctl, tasks);
+    C.setAlpha(ctl, alpha);
+    C.setBeta(ctl, beta);
+    runJob(ctl, job, tasks, canBlock);
+  }
+  if (trans != 0) return;
+  // y := beta y + w_0 + w_1 + ..., each entry in that order.
+  const used = (n + ch - 1) / ch;
+  const stride = <usize>gemvPartStride(m) * 8;
+  const m2 = m & ~1;
+  const vb = f64x2.splat(beta);
+  for (let i = 0; i < m2; i += 2) {
+    const o = <usize>i * 8;
+    let s = beta == 0 ? v128.load(w + o) : v128.add<f64>(beta == 1 ? v128.load(y + o) : v128.mul<f64>(vb, v128.load(y + o)), v128.load(w + o));
+    for (let p = 1; p < used; p++) s = v128.add<f64>(s, v128.load(w + <usize>p * stride + o));
+    v128.store(y + o, s);
+  }
+  for (let i = m2; i < m; i++) {
+    const o = <usize>i * 8;
+    let s = beta == 0 ? load<f64>(w + o) : (beta == 1 ? load<f64>(y + o) : beta * load<f64>(y + o)) + load<f64>(w + o);
+    for (let p = 1; p < used; p++) s += load<f64>(w + <usize>p * stride + o);
+    store<f64>(y + o, s);
+  }
+}
+
+/** Doubles of gemv_parts' workspace per part for an m-row A (whole cache lines). */
+export function gemv_parts_stride(m: i32): i32 {
+  return gemvPartStride(m);
+}
+
+// Task t of a gemv_parts job, on whichever thread took it (gemvPartsTask) or on the caller.
+function gemvPartsRun(
+  trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize, w: usize,
+  parts: i32, tasks: i32, ch: i32, t: i32,
+): void {
+  const p0 = (t * parts) / tasks;
+  const p1 = ((t + 1) * parts) / tasks;
+  if (trans != 0) {
+    const lo = p0 * ch;
+    const len = min(p1 * ch, n) - lo;
+    if (len > 0) gemv<f64>(true, m, len, alpha, a + <usize>lo * <usize>lda * 8, lda, x, 1, beta, y + <usize>lo * 8, 1);
+    return;
+  }
+  const stride = <usize>gemvPartStride(m) * 8;
+  for (let p = p0; p < p1; p++) {
+    const lo = p * ch;
+    const len = min(ch, n - lo);
+    if (len <= 0) break;
+    gemv<f64>(false, m, len, alpha, a + <usize>lo * <usize>lda * 8, lda, x + <usize>lo * 8, 1, 0, w + <usize>p * stride, 1);
+  }
 }

@@ -97,6 +97,12 @@ export const EXPORTS = [
     doc: 'f64 gemv with unit strides, slices of y shared out on the pool (bit-identical to dgemv).',
   },
   {
+    name: 'gemv_parts',
+    signature: '(ctl: ptr, trans: i32, m: i32, n: i32, alpha: f64, a: ptr, lda: i32, x: ptr, beta: f64, y: ptr, w: ptr, parts: i32, tasks: i32, canBlock: i32): void',
+    doc: 'f64 gemv with unit strides over a fixed number of column parts (ctl = 0: on the caller); w: parts * gemv_parts_stride(m) doubles for the untransposed partial sums.',
+  },
+  { name: 'gemv_parts_stride', signature: '(m: i32): i32', doc: "Doubles per part of gemv_parts' workspace for m rows." },
+  {
     name: 'symv_parts',
     signature: '(ctl: ptr, n: i32, parts: i32, alpha: f64, a: ptr, lda: i32, x: ptr, beta: f64, y: ptr, w: ptr, canBlock: i32): void',
     doc: 'f64 lower symv split into parts (w: parts * n doubles) added in a fixed order; ctl = 0 runs them on the caller.',
@@ -197,7 +203,7 @@ export const BLOCKS = [
       ['state', 'i32', 'job << 16 | next task (atomic)'],
       ['done', 'i32', 'tasks finished (atomic)'],
       ['ntasks', 'i32', 'tasks of the current job (atomic)'],
-      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm, 6 f64 gemv, 7 f64 symv part, 8/9 tridiagonal/bidiagonal secular roots'],
+      ['kind', 'i32', '0/1 f64/f32 gemm, 2 SGD, 3 ALS, 4/5 f64/f32 prepacked gemm, 6 f64 gemv, 7 f64 symv part, 8/9 tridiagonal/bidiagonal secular roots, 10 f64 gemv column parts'],
       ['ta', 'i32', 'gemm: op(A) = A^T'],
       ['tb', 'i32', 'gemm: op(B) = B^T'],
       ['m', 'i32', 'gemm: rows of C'],
@@ -217,7 +223,7 @@ export const BLOCKS = [
       ['stop', 'i32', 'set by pool_stop (atomic)'],
       ['alpha', 'f64', 'gemm: alpha'],
       ['beta', 'f64', 'gemm: beta'],
-      ['pd', 'ptr', 'secular-equation jobs (kinds 8, 9): where the roots go'],
+      ['pd', 'ptr', 'secular-equation jobs (kinds 8, 9): where the roots go; gemv parts (kind 10): the partial sums'],
     ],
   },
 ];

@@ -20,7 +20,7 @@ import type { FloatArray } from '../matrix/dtype.js';
 import { kernels } from './index.js';
 import { canBlock, levelTwoGuard, levelTwoSerialMs } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
-import { checkGemv } from './validate.js';
+import { checkGemv, checkVectorArg } from './validate.js';
 
 /**
  * Smallest product (m n entries of A) that is shared out: 550 x 550. Of the cut-overs tried
@@ -71,4 +71,59 @@ export function gemvParallel(
   x: FloatArray, offX: number, beta: number, y: FloatArray, offY: number,
 ): void {
   gemvThreaded(trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY);
+}
+
+/**
+ * Column parts of {@link gemvParts}: fixed (not the thread count), so one thread and several
+ * compute the same sums; four parts give one, two or four threads whole parts each.
+ */
+export const GEMV_PARTS = 4;
+
+/** Doubles of workspace {@link gemvParts} needs for an m-row A: GEMV_PARTS m-vectors, each padded to whole cache lines. */
+export function gemvPartsWork(m: number): number {
+  return GEMV_PARTS * (Math.ceil(Math.max(0, m) / 8) * 8);
+}
+
+type GemvPartsArgs = [...GemvArgs, work: Float64Array];
+
+const gemvPartsKernel = defineKernel<GemvPartsArgs, void>({
+  name: 'gemv_parts',
+  select: (_t, _m, _n, _alpha, A, _offA, _ldA, x, _offX, _beta, y, _offY, work) => (A instanceof Float64Array ? wasmFor(A, x, y, work) : undefined),
+  wasm: (w, trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY, work) => {
+    checkGemv(trans, m, n, A, offA, ldA, x, offX, 1, y, offY, 1);
+    const e = w.rt.exports;
+    // Below the cut-over the plain gemv, whatever the threads (the parts would only add the
+    // partial sums' cost): the choice depends on the shape alone, so results do not change
+    // with the thread count.
+    if (m * n < GEMV_PARALLEL_MIN) {
+      e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);
+      return;
+    }
+    const threads = w.threadCount;
+    const pool = threads > 1 && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
+    const tasks = pool ? Math.min(GEMV_PARTS, pool.size + 1) : 1;
+    const t0 = pool ? performance.now() : 0;
+    e.gemv_parts(pool ? pool.ctl : 0, +trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, work.byteOffset, GEMV_PARTS, tasks, canBlock() ? 1 : 0);
+    if (pool) levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs(m * n));
+  },
+  js: (trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => kernels().gemv(trans, m, n, alpha, A, offA, ldA, x, offX, 1, beta, y, offY, 1),
+});
+
+/**
+ * y := alpha op(A) x + beta y (unit strides) for the large products of a reduction that reads
+ * the same trailing matrix with and without transpose (dlabrd's A^T v and A u): from
+ * {@link GEMV_PARALLEL_MIN} entries the columns of A are cut into {@link GEMV_PARTS} fixed
+ * parts and thread t takes the same columns in both products, so each thread keeps reading one
+ * contiguous block of columns (assembly/pool.ts gemv_parts). Transposed, each y_j is one dot
+ * product, bit-identical to `kernels().gemv`; not transposed, each part sums into its own
+ * m-vector of `work` ({@link gemvPartsWork}(m) doubles) and the parts are added in a fixed
+ * order: the same bits for any thread count, within rounding of gemv. Smaller products, and
+ * arrays outside WASM memory, run the plain gemv.
+ */
+export function gemvParts(
+  trans: boolean, m: number, n: number, alpha: number, A: Float64Array, offA: number, ldA: number,
+  x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array,
+): void {
+  if (!trans && m * n >= GEMV_PARALLEL_MIN) checkVectorArg('gemvParts: work', work, 0, 1, gemvPartsWork(m));
+  gemvPartsKernel(trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY, work);
 }

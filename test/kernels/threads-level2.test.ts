@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { activeWasm, getThreads, kernels, setThreads } from '../../src/kernels/index.js';
-import { GEMV_PARALLEL_MIN, gemvParallel } from '../../src/kernels/gemv-parallel.js';
+import { GEMV_PARALLEL_MIN, GEMV_PARTS, gemvParallel, gemvParts, gemvPartsWork } from '../../src/kernels/gemv-parallel.js';
 import { SYMV_PARTS, symvLowerJs, symvLowerParts } from '../../src/kernels/symv.js';
 import { eigh } from '../../src/linalg/eigh.js';
 import { matmul } from '../../src/linalg/matmul.js';
@@ -81,6 +81,68 @@ test('gemvParallel: bit-identical to the one-thread gemv, both orientations, at 
   });
 });
 
+test('gemvParts: the same bits on one and two threads; transposed equal to gemv, plain within rounding of it', async (t) => {
+  const why = skipReason();
+  if (why) return t.skip(why);
+  const w = activeWasm()!;
+  const r = rng(23);
+  const side = Math.ceil(Math.sqrt(GEMV_PARALLEL_MIN));
+  // Around the cut-over, fewer columns than parts of 8, a ragged last part, tall and wide.
+  const shapes: [number, number][] = [[3, 5], [side - 2, side - 2], [side, side], [side + 1, side + 7], [GEMV_PARALLEL_MIN, 1], [GEMV_PARALLEL_MIN / 10, 10], [20, GEMV_PARALLEL_MIN / 20], [700, 450], [1025, 333]];
+  const cases: { label: string; run: () => Float64Array; check: (y: Float64Array) => void }[] = [];
+  for (const [m, n] of shapes) {
+    for (const trans of [false, true]) {
+      for (const [alpha, beta] of [[1, 0], [-0.75, 1], [2, 0.5]] as const) {
+        const ld = m + 3;
+        const A = w.alloc('float64', ld * n + 2) as Float64Array;
+        for (let i = 0; i < A.length; i++) A[i] = r.nextNormal();
+        const lx = trans ? m : n;
+        const ly = trans ? n : m;
+        const x = w.alloc('float64', lx + 1) as Float64Array;
+        for (let i = 0; i < x.length; i++) x[i] = r.nextNormal();
+        const y0 = new Float64Array(ly + 2).map(() => r.nextNormal());
+        const ref = w.alloc('float64', ly + 2) as Float64Array;
+        ref.set(y0);
+        kernels().gemv(trans, m, n, alpha, A, 2, ld, x, 1, 1, beta, ref, 1, 1);
+        const refCopy = Float64Array.from(ref);
+        const work = w.alloc('float64', gemvPartsWork(m)) as Float64Array;
+        const y = w.alloc('float64', ly + 2) as Float64Array;
+        const label = `${m} x ${n} trans=${trans} alpha=${alpha} beta=${beta}`;
+        const run = (): Float64Array => {
+          // Garbage in the scratch, and in y when beta = 0, must not reach the result.
+          work.fill(NaN);
+          y.set(y0);
+          if (beta === 0) y.fill(NaN, 1, 1 + ly);
+          gemvParts(trans, m, n, alpha, A, 2, ld, x, 1, beta, y, 1, work);
+          return Float64Array.from(y);
+        };
+        const check = (got: Float64Array): void => {
+          assert.equal(got[0], y0[0], `entry before y untouched: ${label}`);
+          assert.equal(got[ly + 1], y0[ly + 1], `entry after y untouched: ${label}`);
+          if (trans || m * n < GEMV_PARALLEL_MIN) {
+            assert.equal(bits(got), bits(refCopy), `equal to gemv: ${label}`);
+            return;
+          }
+          // Another summation order than gemv's: |y - y_gemv| <= 2 n eps (|alpha| |A| |x| + |beta y|).
+          for (let i = 0; i < m; i++) {
+            let bound = beta === 0 ? 0 : Math.abs(beta * y0[1 + i]!);
+            for (let j = 0; j < n; j++) bound += Math.abs(alpha * A[2 + i + j * ld]! * x[1 + j]!);
+            const err = Math.abs(got[1 + i]! - refCopy[1 + i]!);
+            assert.ok(err <= 2 * n * 1.2e-16 * bound, `${label}: entry ${i} off by ${err}`);
+          }
+        };
+        cases.push({ label, run, check });
+      }
+    }
+  }
+  assert.ok(GEMV_PARTS >= 2);
+  const [one, two] = await bothThreadCounts(() => cases.map((c) => c.run()));
+  cases.forEach((c, i) => {
+    assert.equal(bits(two[i]!), bits(one[i]!), `one and two threads: ${c.label}`);
+    c.check(two[i]!);
+  });
+});
+
 test('symvLowerParts: the same bits on one and two threads, the symmetric product to rounding, one triangle read', async (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
@@ -150,4 +212,19 @@ test('eigh, svd and qr: the same bits on one and two threads (threaded gemv, sym
     });
     assert.deepEqual(two, one, `n = ${n}`);
   }
+  // Large enough for gebrd's column-part products (gemvParts, from GEMV_PARALLEL_MIN entries).
+  const n = Math.ceil(Math.sqrt(GEMV_PARALLEL_MIN)) + 60;
+  const A = Matrix.random(n + 9, n, { seed: 3, distribution: 'normal' });
+  const [one, two] = await bothThreadCounts(() => {
+    const s = svd(A);
+    return [s.s, s.U.data, s.Vt.data].map((a) => bits(a as ArrayBufferView));
+  });
+  assert.deepEqual(two, one, `svd ${n + 9} x ${n}`);
+  // And the factorization itself holds: ||A - U S V^T||_max <= 4 n eps ||A||_max scale.
+  const s = svd(A);
+  const US = matmul(s.U, Matrix.diag(s.s));
+  const R = matmul(US, s.Vt).sub(A);
+  let err = 0, amax = 0;
+  for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.cols; j++) { err = Math.max(err, Math.abs(R.get(i, j))); amax = Math.max(amax, Math.abs(A.get(i, j))); }
+  assert.ok(err <= 4 * n * 2.2e-16 * amax * Math.sqrt(n), `svd residual ${err}`);
 });

@@ -14,7 +14,7 @@
  */
 import { check } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
-import { gemvParallel } from '../../kernels/gemv-parallel.js';
+import { gemvParallel, gemvParts, gemvPartsWork } from '../../kernels/gemv-parallel.js';
 import { larf, larfb, larfg, larft, explicitV } from './householder.js';
 import type { Workspace } from '../../kernels/workspace.js';
 
@@ -71,6 +71,7 @@ export function labrd(
   m: number, n: number, nb: number, A: Float64Array, offA: number, ldA: number,
   d: Float64Array, e: Float64Array, tauq: Float64Array, taup: Float64Array,
   X: Float64Array, ldX: number, Y: Float64Array, ldY: number, row: Float64Array, xrow: Float64Array,
+  work: Float64Array,
 ): void {
   const k = kernels();
   const a = (r: number, c: number): number => offA + r + c * ldA;
@@ -87,7 +88,7 @@ export function labrd(
     A[a(i, i)] = 1;
     // Y(i+1:n, i) = tauq (A^T v - Y V^T v - U^T X^T v), computed piecewise.
     const yi = i * ldY;
-    gemvParallel(true, m - i, n - i - 1, 1, A, a(i, i + 1), ldA, A, a(i, i), 0, Y, yi + i + 1);
+    gemvParts(true, m - i, n - i - 1, 1, A, a(i, i + 1), ldA, A, a(i, i), 0, Y, yi + i + 1, work);
     gemvParallel(true, m - i, i, 1, A, a(i, 0), ldA, A, a(i, i), 0, Y, yi);
     gemvParallel(false, n - i - 1, i, -1, Y, i + 1, ldY, Y, yi, 1, Y, yi + i + 1);
     gemvParallel(true, m - i, i, 1, X, i, ldX, A, a(i, i), 0, Y, yi);
@@ -106,7 +107,7 @@ export function labrd(
     for (let j = i + 1; j < n; j++) A[a(i, j)] = row[j]!;
     // X(i+1:m, i) = taup (A u - V Y^T u - X U u), computed piecewise (u = row[i+1:n]).
     const xi = i * ldX;
-    gemvParallel(false, m - i - 1, n - i - 1, 1, A, a(i + 1, i + 1), ldA, row, i + 1, 0, X, xi + i + 1);
+    gemvParts(false, m - i - 1, n - i - 1, 1, A, a(i + 1, i + 1), ldA, row, i + 1, 0, X, xi + i + 1, work);
     gemvParallel(true, n - i - 1, i + 1, 1, Y, i + 1, ldY, row, i + 1, 0, X, xi);
     gemvParallel(false, m - i - 1, i + 1, -1, A, a(i + 1, 0), ldA, X, xi, 1, X, xi + i + 1);
     gemvParallel(false, i, n - i - 1, 1, A, a(0, i + 1), ldA, row, i + 1, 0, X, xi);
@@ -134,11 +135,12 @@ export function gebrd(
     const Y = ws.f64(n * nb);
     const row = ws.f64(n);
     const xrow = ws.f64(nb);
+    const work = ws.f64(gemvPartsWork(m));
     for (; i < n - BRD_CROSSOVER; i += nb) {
       const aii = offA + i + i * ldA;
       const mm = m - i;
       const nn = n - i;
-      labrd(mm, nn, nb, A, aii, ldA, d.subarray(i), e.subarray(i), tauq.subarray(i), taup.subarray(i), X, m, Y, n, row, xrow);
+      labrd(mm, nn, nb, A, aii, ldA, d.subarray(i), e.subarray(i), tauq.subarray(i), taup.subarray(i), X, m, Y, n, row, xrow, work);
       // Trailing update with the panel's reflectors: A22 -= V22 Y2^T + X2 U2.
       const a22 = aii + nb + nb * ldA;
       k.gemm(false, true, mm - nb, nn - nb, nb, -1, A, aii + nb, ldA, Y, nb, n, 1, A, a22, ldA);
