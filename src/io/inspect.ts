@@ -9,10 +9,12 @@ import type { Matrix } from '../matrix/matrix.js';
 import type { ReadMatrixOptions } from './format.js';
 import { formatOf, type FileFormat } from './format-name.js';
 import type { MtxEntries, MtxField, MtxFormat, MtxSymmetry } from './mtx.js';
-import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import { readNpyFileHeader, scanNpyData } from './npy-file.js';
-import { npyDefaultDtype, npyMatrixShape, type NpyHeader } from './npy-header.js';
+import { npyDefaultDtype, type NpyHeader } from './npy-header.js';
+import { addFloatBytes, finishInfo, streamedNpyInfo, streamsStats, type InfoBase } from './npy-info.js';
 import { StatsAccumulator, type ValueStats } from './stats.js';
+
+export { inspectNpySync } from './npy-info.js';
 
 /** What {@link inspectFile} reports. */
 export interface FileInfo extends Omit<ValueStats, 'count'> {
@@ -48,11 +50,9 @@ export interface FileInfo extends Omit<ValueStats, 'count'> {
  * never held whole. Undefined for files of another kind, which are read as matrices.
  */
 async function streamedNpyStats(path: string, h: NpyHeader, requested: DType | undefined): Promise<ValueStats | undefined> {
-  const { kind, size } = h.type;
-  if (!LITTLE_ENDIAN_HOST || kind !== 'f' || (size !== 8 && size !== 4)) return undefined;
-  if (requested !== undefined && requested !== npyDefaultDtype(h)) return undefined; // values rounded first
+  if (!streamsStats(h, requested)) return undefined;
   const acc = new StatsAccumulator();
-  await scanNpyData(path, h, (b) => acc.addArray(size === 8 ? new Float64Array(b.buffer, b.byteOffset, b.length / 8) : new Float32Array(b.buffer, b.byteOffset, b.length / 4)));
+  await scanNpyData(path, h, (b) => addFloatBytes(acc, b, h.type.size));
   return acc.result();
 }
 
@@ -112,33 +112,14 @@ export function coordinateStats(e: MtxEntries, rows: number, cols: number): Valu
 export async function inspectFile(path: string, options: ReadMatrixOptions = {}): Promise<FileInfo> {
   const format = formatOf(path, options.format);
   const bytes = (await stat(path)).size;
-  const base = { path, format, bytes };
-  const finish = (rows: number, cols: number, dtype: DType, storage: string, s: ValueStats): FileInfo => {
-    const { count, ...rest } = s;
-    return { ...base, rows, cols, dtype, storage, ...rest, density: count > 0 ? s.nonzeros / count : 0 };
-  };
+  const base: InfoBase = { path, format, bytes };
+  const finish = (rows: number, cols: number, dtype: DType, storage: string, s: ValueStats): FileInfo => finishInfo(base, rows, cols, dtype, storage, s);
 
   if (format === 'npy') {
     // Arrays of 3 or more dimensions are read as tensors; matrices exactly as before.
     const h = await readNpyFileHeader(path, { maxHeaderSize: options.maxHeaderSize, anyRank: true });
     const streamed = await streamedNpyStats(path, h, options.dtype);
-    if (streamed !== undefined) {
-      const dtype = options.dtype ?? npyDefaultDtype(h);
-      const { version, fortranOrder } = h;
-      const descr = h.type.descr;
-      const order = `${fortranOrder ? 'Fortran' : 'C'} order`;
-      if (h.shape.length > 2) {
-        const info = finish(h.shape[0]!, h.shape.slice(1).reduce((a, b) => a * b, 1), dtype, `npy ${version}.0, ${descr}, ${order}`, streamed);
-        info.shape = [...h.shape];
-        info.npy = { version, descr, fortranOrder, shape: [...h.shape] };
-        return info;
-      }
-      const [rows, cols] = npyMatrixShape(h);
-      const layout = h.shape.length === 2 ? order : `${h.shape.length}-D`;
-      const info = finish(rows, cols, dtype, `npy ${version}.0, ${descr}, ${layout}`, streamed);
-      info.npy = { version, descr, fortranOrder, shape: h.shape };
-      return info;
-    }
+    if (streamed !== undefined) return streamedNpyInfo(base, h, options.dtype ?? npyDefaultDtype(h), streamed);
     // Other files are read whole, by the matrix and tensor readers, loaded only then: a
     // float file (the common case) is summarized without them, and loading code is most
     // of a short `lowrank info`'s time.

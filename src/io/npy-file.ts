@@ -15,7 +15,7 @@ import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 /** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
 const READ_CHUNK = 1 << 30;
 /** Bytes per piece of {@link scanNpyData}: small enough to stay in the L2 cache while used. */
-const SCAN_CHUNK = 1 << 20;
+export const SCAN_CHUNK = 1 << 20;
 
 /**
  * Fill all of `out` from the file's bytes at `pos`. A file can shrink between fstat and

@@ -79,3 +79,22 @@ test('the bundle answers as dist/cli/main.js: a data error, info, convert, a fac
   const svd = same(['svd', 'test/fixtures/npy/v1_f8_c.npy', '--out', join(dir, 's'), '--json'], seconds);
   assert.equal(svd.status, 0, svd.stderr);
 });
+
+test('info on a float .npy runs the bundled fast path (dist/bin/info-fast.js, one file, no fs/promises): it takes the file itself and prints what the command prints', async () => {
+  const dir = join(ROOT, 'dist', 'bin');
+  assert.match(readFileSync(join(dir, 'lowrank.js'), 'utf8'), /import\("\.\/info-fast\.js"\)/);
+  const text = readFileSync(join(dir, 'info-fast.js'), 'utf8');
+  assert.doesNotMatch(text, /from "\.\/|import\("\.\//, 'info-fast.js imports no chunk');
+  assert.doesNotMatch(text, /from "node:fs(\/promises)?"/, 'node:fs only through require()');
+  const { infoFast } = (await import(join(dir, 'info-fast.js'))) as typeof import('../../src/cli/commands/info-fast.js');
+  const { run: runIn } = await import('./harness.js');
+  for (const f of ['test/fixtures/info/f8_c_special.npy', 'test/fixtures/info/f4_f_special.npy', 'test/fixtures/npy/v3_f8_f.npy']) {
+    for (const json of [false, true]) {
+      const argv = json ? ['info', join(ROOT, f), '--json'] : ['info', join(ROOT, f)];
+      let out = '';
+      assert.equal(infoFast(argv, { write: (s: string) => (out += s) }), 0, f);
+      assert.equal(out, (await runIn(...argv)).out, argv.join(' '));
+      assert.equal(same(argv).stdout, out);
+    }
+  }
+});
