@@ -175,7 +175,11 @@ export function laed4(n: i32, i: i32, d: usize, z: usize, rho: f64, delta: usize
  * holds diag(Q1, Q2), d[0..n) their eigenvalues (each half ascending), beta the tearing
  * entry. vecs: 8 f64 arrays of ilen entries (z, dd, dlamda, w, lam, dorig, vals, spare);
  * ints: 8 i32 arrays of ilen entries (indx, coltyp, nd, defl, grp, order, spare, info).
- * S, sperm: K x K; gather: the gathered columns of Q (top n1-row block, then n2-row block).
+ * S, sperm: K x K (sperm may be S: its rows are regrouped column by column through the
+ * spare vector); gather (n x n): the gathered columns of Q (top n1-row block, then n2-row
+ * block), and the n - K deflated columns of Q (n rows each) stashed at its columns K..n
+ * with leading dimension n, where {@link laedFinish} takes them back after the gemms have
+ * overwritten Q's first K columns (LAPACK dlaed2 keeps them in Q2 the same way).
  * Writes info[0] = c1 (top-only columns), info[1] = c1 + c2 (columns meeting the top half).
  * Returns K (the secular order), or -1 when the secular equation did not converge.
  */
@@ -261,7 +265,10 @@ export function laedMerge(
   }
   si(info, 0, 0);
   si(info, 1, 0);
-  if (K == 0) return 0;
+  if (K == 0) {
+    stashDeflated(n, 0, Q, ldq, gather, defl);
+    return 0;
+  }
 
   for (let k = 0; k < K; k++) {
     st(dlamda, k, ld(dd, li(nd, k)));
@@ -325,9 +332,13 @@ export function laedMerge(
     }
   }
   const top = c1 + c2;
-  for (let r = 0; r < K; r++) {
-    const src = li(grp, r);
-    for (let j = 0; j < K; j++) st(sperm, r + j * K, ld(S, src + j * K));
+  // sperm = S with its rows in group order, a column at a time through the spare vector
+  // (so sperm may be S itself: one n x n buffer fewer to fault in on a first call).
+  const tmp = vecs + 7 * vb;
+  for (let j = 0; j < K; j++) {
+    memory.copy(tmp, col(S, j, K), <usize>K << 3);
+    const o = col(sperm, j, K);
+    for (let r = 0; r < K; r++) st(o, r, ld(tmp, li(grp, r)));
   }
   for (let r = 0; r < top; r++) {
     memory.copy(col(gather, r, n1), col(Q, li(nd, li(grp, r)), ldq), <usize>n1 << 3);
@@ -336,6 +347,9 @@ export function laedMerge(
   for (let r = c1; r < K; r++) {
     memory.copy(col(g2, r - c1, n2), col(Q, li(nd, li(grp, r)), ldq) + (<usize>n1 << 3), <usize>n2 << 3);
   }
+  // The gathered blocks fill at most c1 n1 + c2 n + c3 n2 <= K n doubles: the stash after
+  // them fits in n x n.
+  stashDeflated(n, K, Q, ldq, gather, defl);
   si(info, 0, c1);
   si(info, 1, top);
   return K;
@@ -362,19 +376,26 @@ export function laedRootsTask(ctl: usize, t: i32, slot: i32): void {
   for (let j = t * ch; j < j1; j++) st(C.pd(ctl), j, laed4(K, j, C.pa(ctl), C.pb(ctl), C.alpha(ctl), col(S, j, K), dorig));
 }
 
+// The n - K deflated columns of Q (indices defl[0..n-K)) copied to columns K..n of out (ld n).
+function stashDeflated(n: i32, K: i32, Q: usize, ldq: i32, out: usize, defl: usize): void {
+  for (let t = 0; t < n - K; t++) memory.copy(col(out, K + t, n), col(Q, li(defl, t), ldq), <usize>n << 3);
+}
+
 /**
- * The end of a merge (stedc.ts merge): the deflated columns of Q stashed after the K
- * columns of `out` (n x n, ld n), then all n eigenpairs written back to d and Q in
- * ascending order (a stable insertion sort of the two nearly sorted runs, as dlamrg).
- * Same vecs / ints layout as {@link laedMerge}.
+ * The end of a merge (stedc.ts merge), after the gemms wrote the K new eigenvectors into
+ * Q's first K columns: the deflated columns that {@link laedMerge} stashed at columns K..n
+ * of `out` (its `gather`, n x n, ld n) are copied back to Q's columns K..n, then all n
+ * eigenpairs are put in ascending order in d and Q (a stable insertion sort of the two
+ * nearly sorted runs, as dlamrg; Q's columns permuted in place, cycle by cycle through the
+ * spare vector). Same vecs / ints layout as {@link laedMerge}.
  */
 export function laedFinish(n: i32, K: i32, d: usize, Q: usize, ldq: i32, out: usize, vecs: usize, ints: usize, ilen: i32): void {
   const vb = <usize>ilen << 3;
   const ib = <usize>ilen << 2;
-  const dd = vecs + vb, lam = vecs + 4 * vb, vals = vecs + 6 * vb;
-  const defl = ints + 3 * ib, order = ints + 5 * ib;
+  const dd = vecs + vb, lam = vecs + 4 * vb, vals = vecs + 6 * vb, tmp = vecs + 7 * vb;
+  const defl = ints + 3 * ib, order = ints + 5 * ib, done = ints + 6 * ib;
   const nDefl = n - K;
-  for (let t = 0; t < nDefl; t++) memory.copy(col(out, K + t, n), col(Q, li(defl, t), ldq), <usize>n << 3);
+  for (let t = 0; t < nDefl; t++) memory.copy(col(Q, K + t, ldq), col(out, K + t, n), <usize>n << 3);
   for (let j = 0; j < K; j++) st(vals, j, ld(lam, j));
   for (let t = 0; t < nDefl; t++) st(vals, K + t, ld(dd, li(defl, t)));
   for (let j = 0; j < n; j++) {
@@ -387,8 +408,24 @@ export function laedFinish(n: i32, K: i32, d: usize, Q: usize, ldq: i32, out: us
     si(order, q, j);
   }
   for (let p = 0; p < n; p++) {
-    const src = li(order, p);
-    st(d, p, ld(vals, src));
-    memory.copy(col(Q, p, ldq), col(out, src, n), <usize>n << 3);
+    st(d, p, ld(vals, li(order, p)));
+    si(done, p, 0);
+  }
+  // Column p of the result is column order[p] of Q: follow each cycle of the permutation.
+  const bytes = <usize>n << 3;
+  for (let p = 0; p < n; p++) {
+    if (li(done, p) != 0) continue;
+    si(done, p, 1);
+    let src = li(order, p);
+    if (src == p) continue;
+    memory.copy(tmp, col(Q, p, ldq), bytes);
+    let q = p;
+    while (src != p) {
+      memory.copy(col(Q, q, ldq), col(Q, src, ldq), bytes);
+      si(done, src, 1);
+      q = src;
+      src = li(order, q);
+    }
+    memory.copy(col(Q, q, ldq), tmp, bytes);
   }
 }

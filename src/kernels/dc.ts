@@ -207,8 +207,9 @@ const laedFinishKernel = defineKernel<LaedFinishArgs, boolean>({
 });
 
 /**
- * The end of a tridiagonal merge in WASM (deflated columns stashed, eigenpairs written back
- * in ascending order); false (nothing done) unless resident.
+ * The end of a tridiagonal merge in WASM, after the gemms wrote the new eigenvectors into
+ * Z's first K columns: the deflated columns laedMerge stashed in `sc.out` copied back, then
+ * the eigenpairs put in ascending order; false (nothing done) unless resident.
  */
 export function laedFinish(...args: LaedFinishArgs): boolean {
   return laedFinishKernel(...args);

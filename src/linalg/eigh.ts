@@ -194,7 +194,7 @@ export function eigh(A: Matrix, options?: EighOptions): Eigh {
       for (let j = 0; j < n; j++) Z[j + j * n] = 1;
       steqr(n, p.d, p.e, Z, 0, n, n);
     } else {
-      // stedc's 4 n^2 doubles of scratch are released before ormtr's scratch is taken, which
+      // stedc's 2 n^2 doubles of scratch are released before ormtr's scratch is taken, which
       // then reuses pages already touched: a process's first call pays for every fresh page
       // of WASM memory (about 3.5 ms per MB on this VM), warm calls for none.
       withWorkspace((inner) => stedc(n, p.d, p.e, Z, 0, n, inner));

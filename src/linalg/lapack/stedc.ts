@@ -44,6 +44,10 @@ interface Scratch extends LaedScratch {
   defl: Int32Array;
   grp: Int32Array;
   order: Int32Array;
+  /** A column of S, or of Z, in transit (the spare vector run). */
+  spare: Float64Array;
+  /** Columns already placed by the final permutation (the spare int run). */
+  done: Int32Array;
   /** c1 (top-only columns) and c1 + c2 (columns meeting the top half) from the WASM merge. */
   info: Int32Array;
 }
@@ -59,7 +63,7 @@ interface Scratch extends LaedScratch {
  * max-norm and solved by divide and conquer, smaller ones by QL/QR ({@link steqr}).
  *
  * Cost: O(n^2) beyond the gemms, which total at most about (4/3) n^3 flops and usually far
- * less thanks to deflation. Scratch: 4 n^2 + 14 n doubles from `ws`.
+ * less thanks to deflation. Scratch: 2 n^2 + 14 n doubles from `ws`.
  * @throws ConvergenceError if QL/QR or the secular equation solver fails to converge.
  */
 export function stedc(n: number, dIn: Float64Array, e: Float64Array, Z: Float64Array, zoff: number, ldz: number, ws: Workspace): void {
@@ -124,12 +128,19 @@ function makeScratch(n: number, ws: Workspace): Scratch {
   const ints = new Int32Array(block.buffer, block.byteOffset, 8 * n);
   const v = (i: number): Float64Array => vecs.subarray(i * n, (i + 1) * n);
   const iv = (i: number): Int32Array => ints.subarray(i * n, (i + 1) * n);
+  // Two n x n buffers, written before they are read (no zeroing): S, whose rows are
+  // regrouped in place into sperm, and gather, which holds the gathered columns for the
+  // gemms and after them the stashed deflated columns (`out`); the gemms write the new
+  // eigenvectors straight into Z (LAPACK dlaed3 into Q the same way). A process's first call
+  // pays a page fault for every fresh page of WASM memory (about 3.5 ms per MB on this VM;
+  // n^2 doubles are 1.3 MB at n = 400): this was four such buffers.
+  const S = ws.alloc('float64', n * n, false) as Float64Array;
+  const gather = ws.alloc('float64', n * n, false) as Float64Array;
   return {
-    // Written before they are read: no zeroing.
-    gather: ws.alloc('float64', n * n, false) as Float64Array,
-    sperm: ws.alloc('float64', n * n, false) as Float64Array,
-    out: ws.alloc('float64', n * n, false) as Float64Array,
-    S: ws.alloc('float64', n * n, false) as Float64Array,
+    gather,
+    sperm: S,
+    out: gather,
+    S,
     vecs,
     ints,
     ilen: n,
@@ -146,6 +157,8 @@ function makeScratch(n: number, ws: Workspace): Scratch {
     defl: iv(3),
     grp: iv(4),
     order: iv(5),
+    spare: v(7),
+    done: iv(6),
     info: iv(7),
   };
 }
@@ -175,11 +188,11 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
   const K0 = laedMerge(n, n1, beta, d, s, Z, q0, ldq, sc);
   if (K0 !== undefined) {
     if (K0 < 0) throw new ConvergenceError(`laed4: the secular equation of a merge of order ${n} did not converge in 200 iterations`);
-    if (K0 > 0) mergeProducts(n, n1, K0, sc.info[0]!, sc.info[1]!, sc);
+    if (K0 > 0) mergeProducts(n, n1, K0, sc.info[0]!, sc.info[1]!, Z, q0, ldq, sc);
     laedFinish(n, K0, d, s, Z, q0, ldq, sc);
     return;
   }
-  const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, S, gather, sperm, out } = sc;
+  const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, S, gather, sperm, out, spare } = sc;
   // z = Q^T u / sqrt(2): last row of Q1 and (sign beta) first row of Q2.
   for (let j = 0; j < n1; j++) z[j] = Z[q0 + n1 - 1 + j * ldq]! * Math.SQRT1_2;
   const sg = beta < 0 ? -Math.SQRT1_2 : Math.SQRT1_2;
@@ -255,6 +268,9 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     for (let k = 0; k < n; k++) defl[nDefl++] = indx[k]!;
   }
 
+  // Columns of the groups (top-only, mixed, bottom-only) for the gemms.
+  let c1 = 0;
+  let top = 0;
   if (K > 0) {
     for (let k = 0; k < K; k++) {
       dlamda[k] = dd[nd[k]!]!;
@@ -287,7 +303,6 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       }
     }
     // Group the surviving columns: top-only (type 1), mixed (2), bottom-only (3).
-    let c1 = 0;
     let c2 = 0;
     let g = 0;
     for (const type of [1, 2, 3]) {
@@ -299,10 +314,11 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
         }
       }
     }
-    const top = c1 + c2;
-    for (let r = 0; r < K; r++) {
-      const src = grp[r]!;
-      for (let j = 0; j < K; j++) sperm[r + j * K] = S[src + j * K]!;
+    top = c1 + c2;
+    // sperm = S with its rows in group order, a column at a time (sperm may be S itself).
+    for (let j = 0; j < K; j++) {
+      spare.set(S.subarray(j * K, j * K + K));
+      for (let r = 0; r < K; r++) sperm[r + j * K] = spare[grp[r]!]!;
     }
     for (let r = 0; r < top; r++) {
       const c = q0 + nd[grp[r]!]! * ldq;
@@ -313,13 +329,16 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       const c = q0 + n1 + nd[grp[r]!]! * ldq;
       gather.set(Z.subarray(c, c + n2), g2 + (r - c1) * n2);
     }
-    mergeProducts(n, n1, K, c1, top, sc);
   }
-  // Deflated columns are kept as they are (after the rotations); stash them after `out`.
+  // Deflated columns are kept as they are (after the rotations): stash them at columns
+  // K..n of `out` (gather's storage, past the at most K n gathered doubles) before the gemms
+  // overwrite Z's first K columns, and put them back after.
   for (let t = 0; t < nDefl; t++) {
     const c = q0 + defl[t]! * ldq;
     out.set(Z.subarray(c, c + n), (K + t) * n);
   }
+  if (K > 0) mergeProducts(n, n1, K, c1, top, Z, q0, ldq, sc);
+  for (let t = 0; t < nDefl; t++) Z.set(out.subarray((K + t) * n, (K + t + 1) * n), q0 + (K + t) * ldq);
   // Write back all n eigenpairs in ascending order. vals is two ascending runs (the roots,
   // then the deflated values, nearly sorted), so a stable insertion sort is a near-linear
   // merge (as dlamrg) with the order of a stable sort.
@@ -335,23 +354,41 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     }
     order[q] = j;
   }
+  const { done } = sc;
   for (let p = 0; p < n; p++) {
-    const src = order[p]!;
-    d[s + p] = vals[src]!;
-    Z.set(out.subarray(src * n, src * n + n), q0 + p * ldq);
+    d[s + p] = vals[order[p]!]!;
+    done[p] = 0;
+  }
+  // Column p of the result is column order[p] of Z's block: follow each cycle of the
+  // permutation, one column in transit.
+  for (let p = 0; p < n; p++) {
+    if (done[p]) continue;
+    done[p] = 1;
+    let src = order[p]!;
+    if (src === p) continue;
+    spare.set(Z.subarray(q0 + p * ldq, q0 + p * ldq + n));
+    let q = p;
+    while (src !== p) {
+      Z.copyWithin(q0 + q * ldq, q0 + src * ldq, q0 + src * ldq + n);
+      done[src] = 1;
+      q = src;
+      src = order[q]!;
+    }
+    Z.set(spare.subarray(0, n), q0 + q * ldq);
   }
 }
 
-// The merge's vector update: out(:, 0..K) = [Q1 0; 0 Q2](gathered columns) S, as two gemms
-// over the gathered top block (n1 x top) and bottom block (n2 x (K - c1)), skipping the zero
-// blocks (dlaed3).
-function mergeProducts(n: number, n1: number, K: number, c1: number, top: number, sc: Scratch): void {
-  const { gather, sperm, out } = sc;
+// The merge's vector update: Z's block (q0, ldq) columns 0..K = [Q1 0; 0 Q2](gathered
+// columns) S, as two gemms over the gathered top block (n1 x top) and bottom block
+// (n2 x (K - c1)), skipping the zero blocks (dlaed3). The deflated columns must have been
+// stashed (they may lie among the first K columns).
+function mergeProducts(n: number, n1: number, K: number, c1: number, top: number, Z: Float64Array, q0: number, ldq: number, sc: Scratch): void {
+  const { gather, sperm } = sc;
   const n2 = n - n1;
   const bot = K - c1;
   const k = kernels();
-  if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, out, 0, n);
-  else for (let j = 0; j < K; j++) out.fill(0, j * n, j * n + n1);
-  if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, top * n1, n2, sperm, c1, K, 0, out, n1, n);
-  else for (let j = 0; j < K; j++) out.fill(0, j * n + n1, j * n + n);
+  if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, Z, q0, ldq);
+  else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq, q0 + j * ldq + n1);
+  if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, top * n1, n2, sperm, c1, K, 0, Z, q0 + n1, ldq);
+  else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq + n1, q0 + j * ldq + n);
 }
