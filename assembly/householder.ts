@@ -19,7 +19,7 @@ const SAFMIN_OVER_EPS: f64 = 2.2250738585072014e-308 / 1.1102230246251565e-16;
  * statements of larfg in src/linalg/lapack/householder.ts (V8's hypot; sytd2.ts's larfg
  * uses musl's, which can differ in the last bit).
  */
-function larfgV8(n: i32, p: usize): f64 {
+export function larfgV8(n: i32, p: usize): f64 {
   if (n <= 1) return 0;
   const x = p + 8;
   let xnorm = nrm2<f64>(n - 1, x, 1);

@@ -8,6 +8,7 @@ import { gemv, syrk, syrkWorkspaceBytes } from './level2';
 import { symvLower } from './symv';
 import { orm2trLower, sytd2Lower } from './sytd2';
 import { geqr2, larftTri } from './householder';
+import { latrdLower } from './latrd';
 import { laswp } from './laswp';
 import { getrfPanel, trsmLowerUnit } from './getrf';
 export { LU_SCRATCH_BYTES } from './getrf';
@@ -63,6 +64,9 @@ export function dsymv_lower(n: i32, alpha: f64, a: usize, lda: i32, x: usize, be
 export function ssymv_lower(n: i32, alpha: f32, a: usize, lda: i32, x: usize, beta: f32, y: usize): void { symvLower<f32>(n, alpha, a, lda, x, beta, y); }
 export function dsytd2_lower(n: i32, a: usize, lda: i32, d: usize, e: usize, tau: usize, w: usize): void { sytd2Lower(n, a, lda, d, e, tau, w); }
 export function dorm2tr_lower(n: i32, ncols: i32, a: usize, lda: i32, tau: usize, c: usize, ldc: i32): void { orm2trLower(n, ncols, a, lda, tau, c, ldc); }
+export function dlatrd_lower(n: i32, j0: i32, kb: i32, a: usize, lda: i32, e: usize, tau: usize, p: usize, ldp: i32, t1: usize, t2: usize, w: usize, parts: i32): void {
+  latrdLower(n, j0, kb, a, lda, e, tau, p, ldp, t1, t2, w, parts);
+}
 export function dgeqr2(m: i32, n: i32, a: usize, lda: i32, tau: usize, work: usize): void { geqr2(m, n, a, lda, tau, work); }
 export function dlarft_tri(k: i32, t: usize, ldt: i32): void { larftTri(k, t, ldt); }
 export function dlaswp(n: i32, a: usize, lda: i32, k0: i32, k1: i32, piv: usize): void { laswp<f64>(n, a, lda, k0, k1, piv); }

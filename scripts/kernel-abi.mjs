@@ -49,6 +49,7 @@ export const EXPORTS = [
   ...pair('symv_lower', '(n: i32, alpha: T, a: ptr, lda: i32, x: ptr, beta: T, y: ptr): void', 'y := alpha A x + beta y from the lower triangle of A.'),
   { name: 'dsytd2_lower', signature: '(n: i32, a: ptr, lda: i32, d: ptr, e: ptr, tau: ptr, w: ptr): void', doc: 'Householder tridiagonalization (LAPACK dsytd2, uplo L).' },
   { name: 'dorm2tr_lower', signature: '(n: i32, ncols: i32, a: ptr, lda: i32, tau: ptr, c: ptr, ldc: i32): void', doc: 'C := Q C with Q from dsytd2_lower.' },
+  { name: 'dlatrd_lower', signature: '(n: i32, j0: i32, kb: i32, a: ptr, lda: i32, e: ptr, tau: ptr, p: ptr, ldp: i32, t1: ptr, t2: ptr, w: ptr, parts: i32): void', doc: 'One panel of the blocked tridiagonalization (LAPACK dlatrd, uplo L; sytrd.ts panel loop).' },
 
   // Blocked Householder drivers' scalar parts (householder.ts)
   { name: 'dgeqr2', signature: '(m: i32, n: i32, a: ptr, lda: i32, tau: ptr, work: ptr): void', doc: 'Unblocked QR of a panel in place (LAPACK dgeqr2).' },

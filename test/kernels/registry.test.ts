@@ -16,6 +16,7 @@ import '../../src/kernels/sgd.js';
 import '../../src/kernels/sparse.js';
 import '../../src/kernels/symv.js';
 import '../../src/kernels/tridiag.js';
+import '../../src/kernels/latrd.js';
 
 const ran: string[] = [];
 const probe = defineKernel<[x: Float64Array, y: Float64Array, scale: number], string>({
@@ -85,7 +86,7 @@ test('names identify routines: a second definition is refused', () => {
 
 test('every kernel module defines its routines through the registry', () => {
   const names = kernelRoutines();
-  for (const name of ['als', 'getrf', 'laswp', 'nmf_cd_sweep', 'nmf_mu_ratio', 'nmf_gram_rows', 'sgd_funk', 'sgd_svdpp', 'csr_mv', 'csr_mm', 'csr_mm_rows', 'symv_lower', 'sytd2_lower', 'orm2tr_lower']) {
+  for (const name of ['als', 'getrf', 'laswp', 'nmf_cd_sweep', 'nmf_mu_ratio', 'nmf_gram_rows', 'sgd_funk', 'sgd_svdpp', 'csr_mv', 'csr_mm', 'csr_mm_rows', 'symv_lower', 'sytd2_lower', 'orm2tr_lower', 'latrd_lower']) {
     assert.ok(names.includes(name), `${name} is registered`);
   }
   assert.equal(new Set(names).size, names.length);

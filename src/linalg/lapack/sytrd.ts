@@ -22,6 +22,7 @@
 import { kernels } from '../../kernels/index.js';
 import { gemvParallel } from '../../kernels/gemv-parallel.js';
 import { SYMV_PARTS, symvLowerParts } from '../../kernels/symv.js';
+import { latrdLower } from '../../kernels/latrd.js';
 import { orm2trLower, sytd2Lower } from '../../kernels/tridiag.js';
 import { explicitV, larfb, larfg, larft } from './householder.js';
 import type { Workspace } from '../../kernels/workspace.js';
@@ -53,7 +54,7 @@ export const ORM2TR_MAX = 128;
  * subdiagonal of A; the rest of A is overwritten.
  *
  * Cost: 4/3 n^3 flops, half in symv and half in gemm, both shared out among the threads
- * set by `setThreads`. Scratch: 4 n nb + 8 n doubles from `ws`.
+ * set by `setThreads`. Scratch: 4 n nb + 8 n + 2 nb doubles from `ws`.
  */
 export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: Float64Array, e: Float64Array, tau: Float64Array, ws: Workspace): void {
   if (n === 0) return;
@@ -80,47 +81,20 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
   // The symmetric product is split into fixed column parts, shared out among the threads
   // (the same sums for any thread count): each part accumulates into its own n-vector.
   const symvWork = ws.f64(SYMV_PARTS * n);
+  // The panel's e and tau entries (panel-relative; in WASM memory for the kernel).
+  const ePanel = ws.f64(nb);
+  const tauPanel = ws.f64(nb);
   const at = (i: number, j: number): number => offA + i + j * ldA;
   for (let j0 = 0; j0 < n; j0 += nb) {
     const kb = Math.min(nb, n - j0);
-    for (let c = 0; c < kb; c++) {
-      const i = j0 + c;
-      const len = n - i;
-      // Bring column i (rows i..n) up to date with the panel's earlier reflectors:
-      // A(i:, i) -= V(i:, 0:c) W(i, 0:c)^T + W(i:, 0:c) V(i, 0:c)^T = P(i:, 0:2c) (row i of Ps)^T.
-      if (c > 0) {
-        for (let q = 0; q < c; q++) {
-          t1[2 * q] = P[i + (2 * q + 1) * ldP]!;
-          t1[2 * q + 1] = P[i + 2 * q * ldP]!;
-        }
-        gemvParallel(false, len, 2 * c, -1, P, i, ldP, t1, 0, 1, A, at(i, i));
-      }
-      if (i === n - 1) break;
-      // Reflector annihilating A(i+2:, i).
-      const m = len - 1;
-      const t = larfg(m, A, at(i + 1, i), at(Math.min(i + 2, n - 1), i), 1);
-      e[i] = A[at(i + 1, i)]!;
-      tau[i] = t;
-      A[at(i + 1, i)] = 1;
-      const v = i + 1 + 2 * c * ldP;
-      const wc = v + ldP;
-      P.set(A.subarray(at(i + 1, i), at(n, i)), v);
-      // w = tau (A22 - V W^T - W V^T) v, with A22 the trailing matrix as it was before the
-      // panel; the symmetric product reads its lower triangle only.
-      symvLowerParts(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc, symvWork);
-      if (c > 0) {
-        gemvParallel(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 0, t1, 0);
-        for (let q = 0; q < c; q++) {
-          t2[2 * q] = t1[2 * q + 1]!;
-          t2[2 * q + 1] = t1[2 * q]!;
-        }
-        gemvParallel(false, m, 2 * c, -1, P, i + 1, ldP, t2, 0, 1, P, wc);
-      }
-      k.scal(m, t, P, wc, 1);
-      // w -= (tau/2) (w^T v) v makes the two-sided update A - v w^T - w v^T exact.
-      const alpha = -0.5 * t * k.dot(m, P, wc, 1, P, v, 1);
-      k.axpy(m, alpha, P, v, 1, P, wc, 1);
+    // The panel in one WASM call where its products would run on this thread anyway (the
+    // same operations in the same order: the same bits); else the TypeScript loop.
+    if (!latrdLower(n, j0, kb, A, offA, ldA, ePanel, tauPanel, P, ldP, t1, t2, symvWork)) {
+      latrdLoop(n, j0, kb, A, offA, ldA, ePanel, tauPanel, P, ldP, t1, t2, symvWork);
     }
+    const kr = Math.min(kb, n - 1 - j0);
+    e.set(ePanel.subarray(0, kr), j0);
+    tau.set(tauPanel.subarray(0, kr), j0);
     // Trailing update of the lower triangle: A22 -= V W^T + W V^T = P Ps^T (dsyr2k), as
     // one gemm per block column of width SYR2K_NB from its diagonal down; the diagonal
     // blocks' upper parts are computed too (harmless, never read), which costs a fraction
@@ -142,6 +116,61 @@ export function sytrd(n: number, A: Float64Array, offA: number, ldA: number, d: 
       if (i < n - 1) A[at(i + 1, i)] = e[i]!;
       d[i] = A[at(i, i)]!;
     }
+  }
+}
+
+/**
+ * The panel of columns j0 .. j0 + kb of {@link sytrd} (LAPACK dlatrd, uplo 'L'), column by
+ * column: each column brought up to date with the panel's earlier reflectors, its
+ * reflector generated, and w = tau (A22 - V W^T - W V^T) v formed from the trailing matrix
+ * as it was before the panel. P (n x 2 kb, ldP) receives v_c and w_c in columns 2c and
+ * 2c + 1; e[c] and tau[c] the off-diagonal entry and reflector scalar of column j0 + c (not
+ * written for column n - 1). t1, t2: 2 kb doubles; symvWork: SYMV_PARTS * n doubles. The
+ * WASM kernel latrdLower (src/kernels/latrd.ts) does the same in one call, bit for bit.
+ */
+export function latrdLoop(
+  n: number, j0: number, kb: number, A: Float64Array, offA: number, ldA: number, e: Float64Array, tau: Float64Array,
+  P: Float64Array, ldP: number, t1: Float64Array, t2: Float64Array, symvWork: Float64Array,
+): void {
+  const k = kernels();
+  const at = (i: number, j: number): number => offA + i + j * ldA;
+  for (let c = 0; c < kb; c++) {
+    const i = j0 + c;
+    const len = n - i;
+    // Bring column i (rows i..n) up to date with the panel's earlier reflectors:
+    // A(i:, i) -= V(i:, 0:c) W(i, 0:c)^T + W(i:, 0:c) V(i, 0:c)^T = P(i:, 0:2c) (row i of Ps)^T.
+    if (c > 0) {
+      for (let q = 0; q < c; q++) {
+        t1[2 * q] = P[i + (2 * q + 1) * ldP]!;
+        t1[2 * q + 1] = P[i + 2 * q * ldP]!;
+      }
+      gemvParallel(false, len, 2 * c, -1, P, i, ldP, t1, 0, 1, A, at(i, i));
+    }
+    if (i === n - 1) break;
+    // Reflector annihilating A(i+2:, i).
+    const m = len - 1;
+    const t = larfg(m, A, at(i + 1, i), at(Math.min(i + 2, n - 1), i), 1);
+    e[c] = A[at(i + 1, i)]!;
+    tau[c] = t;
+    A[at(i + 1, i)] = 1;
+    const v = i + 1 + 2 * c * ldP;
+    const wc = v + ldP;
+    P.set(A.subarray(at(i + 1, i), at(n, i)), v);
+    // w = tau (A22 - V W^T - W V^T) v, with A22 the trailing matrix as it was before the
+    // panel; the symmetric product reads its lower triangle only.
+    symvLowerParts(m, 1, A, at(i + 1, i + 1), ldA, P, v, 0, P, wc, symvWork);
+    if (c > 0) {
+      gemvParallel(true, m, 2 * c, 1, P, i + 1, ldP, P, v, 0, t1, 0);
+      for (let q = 0; q < c; q++) {
+        t2[2 * q] = t1[2 * q + 1]!;
+        t2[2 * q + 1] = t1[2 * q]!;
+      }
+      gemvParallel(false, m, 2 * c, -1, P, i + 1, ldP, t2, 0, 1, P, wc);
+    }
+    k.scal(m, t, P, wc, 1);
+    // w -= (tau/2) (w^T v) v makes the two-sided update A - v w^T - w v^T exact.
+    const alpha = -0.5 * t * k.dot(m, P, wc, 1, P, v, 1);
+    k.axpy(m, alpha, P, v, 1, P, wc, 1);
   }
 }
 
