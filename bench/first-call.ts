@@ -10,6 +10,7 @@
 // time (the first call's excess partly runs on V8's compiler threads).
 //
 //   node --import tsx bench/first-call.ts [--rounds N] [--n 400] [--ops svd,eigh,qr] [--threads 1]
+//   node --import tsx bench/first-call.ts --phases [--rounds N] [--n 400]   (eigh's steps, wall ms)
 //   (python with numpy: $NUMPY_PYTHON, else /tmp/ref-venv/bin/python, else python3)
 //   Extra V8 flags for the child processes (to test tiers): --node-flags "--no-liftoff"
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,66 @@ const opt = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+
+if (args[0] === '--phases-child') {
+  // One fresh process, eigh's steps timed one by one (wall ms) on the first call
+  // and the best of the next 5: the copy of the lower triangle into workspace memory, sytrd,
+  // stedc, ormtr, the copy out. The same calls in the same order as src/linalg/eigh.ts.
+  const [nStr, threads] = [Number(args[1]), Number(args[2])];
+  const n = nStr;
+  const { Matrix } = await import('../src/matrix/matrix.js');
+  const { setThreads } = await import('../src/kernels/index.js');
+  const { withWorkspace } = await import('../src/kernels/workspace.js');
+  const { sytrd, ormtr } = await import('../src/linalg/lapack/sytrd.js');
+  const { stedc } = await import('../src/linalg/lapack/stedc.js');
+  const { toMatrix } = await import('../src/linalg/lapack/dense.js');
+  const A = Matrix.random(n, n, { seed: 1, distribution: 'normal' });
+  const S = A.add(A.T).scale(0.5);
+  if (threads > 0) setThreads(threads);
+  // Wall time (ms): the main thread's CPU time from /proc/thread-self/schedstat advances in
+  // scheduler ticks on this VM (4 ms steps), too coarse for phases of a few ms; measure in a
+  // quiet window so that wall time is the main thread's time.
+  const now = (): number => performance.now();
+  const names = ['copy in', 'sytrd', 'stedc', 'ormtr', 'copy out'];
+  // Minor page faults per phase too: a process's first call faults in every fresh page of
+  // WASM memory and of the JavaScript heap it touches.
+  const faults: number[] = [];
+  const mark = (t: number[]): void => {
+    t.push(now());
+    faults.push(process.resourceUsage().minorPageFault);
+  };
+  const once = (): number[] => {
+    const t: number[] = [];
+    faults.length = 0;
+    mark(t);
+    withWorkspace((ws) => {
+      const a = ws.f64(n * n);
+      for (let j = 0; j < n; j++) a.set(S.data.subarray(S.offset + j * S.colStride + j, S.offset + j * S.colStride + n), j + j * n);
+      mark(t);
+      const d = new Float64Array(n);
+      const e = new Float64Array(n - 1);
+      const tau = new Float64Array(n - 1);
+      withWorkspace((inner) => sytrd(n, a, 0, n, d, e, tau, inner));
+      mark(t);
+      const Z = ws.f64(n * n);
+      withWorkspace((inner) => stedc(n, d, e, Z, 0, n, inner));
+      mark(t);
+      ormtr(n, n, a, 0, n, tau, Z, 0, n, ws);
+      mark(t);
+      toMatrix(Z, 0, n, n, n, 'float64');
+      mark(t);
+    });
+    return t.slice(1).map((x, i) => x - t[i]!);
+  };
+  const delta = (xs: number[]): number[] => xs.slice(1).map((x, i) => x - xs[i]!);
+  const first = once();
+  const firstFaults = delta(faults);
+  const warm = first.map(() => Infinity);
+  for (let k = 0; k < 5; k++) once().forEach((x, i) => (warm[i] = Math.min(warm[i]!, x)));
+  const warmFaults = delta(faults);
+  console.log(JSON.stringify({ names, first, warm, firstFaults, warmFaults }));
+  process.exit(0);
+}
 
 if (args[0] === '--child') {
   // One fresh process: import the library (static imports are not part of the call, as in a
@@ -104,6 +165,32 @@ const median = (xs: number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+if (args.includes('--phases')) {
+  // eigh's steps on the first call and warm, wall ms, median over the rounds.
+  const runs: { names: string[]; first: number[]; warm: number[]; firstFaults: number[]; warmFaults: number[] }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const out = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(here, 'first-call.ts'), '--phases-child', String(n), String(threads)], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`phases child failed: ${out.stderr}`);
+    runs.push(JSON.parse(out.stdout.trim().split('\n').pop()!));
+  }
+  const med = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  console.log(`# eigh phases, n = ${n}, ${threads} thread(s), wall ms, median of ${rounds} fresh processes (load average ${loadavg()[0]!.toFixed(1)})`);
+  console.log('| phase | first | warm | first - warm | minor page faults first / warm |');
+  console.log('|---|---|---|---|---|');
+  runs[0]!.names.forEach((name, i) => {
+    const f = med(runs.map((r) => r.first[i]!));
+    const w = med(runs.map((r) => r.warm[i]!));
+    const pf = med(runs.map((r) => r.firstFaults[i]!));
+    const pw = med(runs.map((r) => r.warmFaults[i]!));
+    console.log(`| ${name} | ${f.toFixed(1)} | ${w.toFixed(1)} | ${(f - w).toFixed(1)} | ${pf} / ${pw} |`);
+  });
+  process.exit(0);
+}
+
 const samples: Record<string, Sample[]> = {};
 const load0 = loadavg()[0]!;
 for (let r = 0; r < rounds; r++) {
