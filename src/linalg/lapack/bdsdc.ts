@@ -54,11 +54,13 @@ export function bdsdc(n: number, d: Float64Array, e: Float64Array, U: Float64Arr
   for (let i = 0; i < n - 1 && finite; i++) finite = Number.isFinite(e[i]!);
   if (!finite) throw new NonFiniteInputError('bdsdc: the bidiagonal holds NaN or Inf');
 
-  for (let j = 0; j < n; j++) {
-    U.fill(0, offU + j * ldU, offU + j * ldU + n);
-    VT.fill(0, offVT + j * ldVT, offVT + j * ldVT + n);
-  }
   if (n === 1 || orgnrm === 0) {
+    // Diagonal B: U and VT are (signed) identities. (The general path below overwrites
+    // every entry of U and VT when it copies the vectors out, so it needs no zeroing.)
+    for (let j = 0; j < n; j++) {
+      U.fill(0, offU + j * ldU, offU + j * ldU + n);
+      VT.fill(0, offVT + j * ldVT, offVT + j * ldVT + n);
+    }
     for (let i = 0; i < n; i++) {
       U[offU + i + i * ldU] = d[i]! < 0 ? -1 : 1;
       VT[offVT + i + i * ldVT] = 1;
