@@ -238,8 +238,11 @@ function tallSvd(m: number, n: number, a: Float64Array, ld: number, full: boolea
   const b = bidiagonalize(m, n, a, ld, ws);
   const { d, e } = b.bd;
   const ucols = full ? m : n;
-  const U = ws.f64(m * ucols);
-  const VT = ws.f64(n * n);
+  // Divide and conquer (n > DC_MIN) writes every entry of the leading n x n blocks, so VT,
+  // and U when it is square, need no zeroing (16 MB at n = 1024); bdsqr starts from zeros.
+  const dc = n > DC_MIN;
+  const U = ws.alloc('float64', m * ucols, !(dc && m === n && ucols === n)) as Float64Array;
+  const VT = ws.alloc('float64', n * n, !dc) as Float64Array;
   // Bidiagonal SVD into the leading n x n blocks: U_B (ld m) and V_B^T.
   bidiagonalSvd(n, d, e, U, m, VT, n, ws);
   // Vt = V_B^T P^T.

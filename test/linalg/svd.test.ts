@@ -57,6 +57,22 @@ describe('svd', () => {
     }));
   }
 
+  it('does not depend on what scratch memory held before (square and tall, thin and full)', () => {
+    // svd takes its U and VT scratch unzeroed where divide and conquer overwrites them:
+    // fill the heap's free memory with NaN first and check the factorization still holds.
+    for (const [m, n] of [[90, 90], [97, 60], [40, 40]] as const) {
+      for (const full of [false, true]) {
+        withWorkspace((ws) => ws.alloc('float64', 4 * m * m + 64 * m, false).fill(NaN));
+        const A = Matrix.random(m, n, { seed: m + n, distribution: 'normal' });
+        const r = svd(A, { full });
+        const k = Math.min(m, n);
+        const US = matmul(r.U.slice(0, m, 0, k), Matrix.diag(r.s));
+        const err = scaledDiff(matmul(US, r.Vt.slice(0, k, 0, n)), A, Math.max(m, n));
+        assert.ok(Number.isFinite(err) && err < 30, `${m} x ${n} full=${full}: residual ${err}`);
+      }
+    }
+  });
+
   it('full: square orthogonal U and Vt', () => {
     for (const { name, A } of [...standardCases(), ...extraCases()]) {
       if (A.rows > 200 || A.cols > 200) continue;
