@@ -26,9 +26,16 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'src', 'io', 'stats-wasm.ts');
 
-/** The scan function for one element type: `load` reads the value at $p as f64, `size` its bytes. */
+/** The scan function for one element type: `load(offset)` reads the value at $p + offset as f64, `size` its bytes. */
 function scan(name, load, size) {
   const shift = size === 8 ? 3 : 2;
+  /** The fast pass's work on the value at $p + off. */
+  const fast = (off) => `
+          (local.set $v ${load(off)})
+          (local.set $bmin (select (local.get $v) (local.get $bmin) (f64.lt (local.get $v) (local.get $bmin))))
+          (local.set $bmax (select (local.get $v) (local.get $bmax) (f64.gt (local.get $v) (local.get $bmax))))
+          (local.set $nz (i32.add (local.get $nz) (f64.ne (local.get $v) (f64.const 0))))
+          (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))`;
   return `
   (func (export "${name}") (param $ptr i32) (param $n i32)
     (local $b i32) (local $e i32) (local $p i32) (local $end i32)
@@ -54,14 +61,18 @@ function scan(name, load, size) {
         (local.set $bmax (f64.const -inf))
         (local.set $nz (i32.const 0))
         (local.set $s (f64.const 0))
-        (loop $fast
-          (local.set $v ${load})
-          (local.set $bmin (select (local.get $v) (local.get $bmin) (f64.lt (local.get $v) (local.get $bmin))))
-          (local.set $bmax (select (local.get $v) (local.get $bmax) (f64.gt (local.get $v) (local.get $bmax))))
-          (local.set $nz (i32.add (local.get $nz) (f64.ne (local.get $v) (f64.const 0))))
-          (local.set $s (f64.add (local.get $s) (f64.mul (local.get $v) (local.get $v))))
-          (local.set $p (i32.add (local.get $p) (i32.const ${size})))
-          (br_if $fast (i32.lt_u (local.get $p) (local.get $end))))
+        ;; four values per turn, in order (the baseline compiler keeps locals in stack slots
+        ;; across loop turns: fewer turns, fewer loads and stores), then one at a time
+        (block $fours
+          (loop $four
+            (br_if $fours (i32.gt_u (i32.add (local.get $p) (i32.const ${4 * size})) (local.get $end)))${fast(0)}${fast(size)}${fast(2 * size)}${fast(3 * size)}
+            (local.set $p (i32.add (local.get $p) (i32.const ${4 * size})))
+            (br $four)))
+        (block $ones
+          (loop $one
+            (br_if $ones (i32.ge_u (local.get $p) (local.get $end)))${fast(0)}
+            (local.set $p (i32.add (local.get $p) (i32.const ${size})))
+            (br $one)))
         (if (f64.eq (f64.sub (local.get $s) (local.get $s)) (f64.const 0))
           (then
             ;; finite: no NaN, no infinity; the largest magnitude is the larger of -min, max
@@ -78,7 +89,7 @@ function scan(name, load, size) {
             (local.set $binf (i32.const 0))
             (local.set $bamax (f64.const 0))
             (loop $slow
-              (local.set $v ${load})
+              (local.set $v ${load(0)})
               (if (f64.ne (local.get $v) (local.get $v))
                 (then (local.set $bnan (i32.add (local.get $bnan) (i32.const 1))))
                 (else
@@ -115,7 +126,7 @@ function scan(name, load, size) {
 }
 
 export const WAT = `(module
-  (memory (export "memory") 1)${scan('scan64', '(f64.load (local.get $p))', 8)}${scan('scan32', '(f64.promote_f32 (f32.load (local.get $p)))', 4)})
+  (memory (export "memory") 1)${scan('scan64', (o) => `(f64.load offset=${o} (local.get $p))`, 8)}${scan('scan32', (o) => `(f64.promote_f32 (f32.load offset=${o} (local.get $p)))`, 4)})
 `;
 
 async function assemble() {

@@ -45,7 +45,7 @@ export interface FileInfo extends Omit<ValueStats, 'count'> {
 }
 
 /**
- * Statistics of a little-endian float file's values, read 1 MiB at a time into one buffer
+ * Statistics of a little-endian float file's values, read 256 KiB at a time into two buffers
  * and summarized in a tight pass over each piece (statistics ignore the order): the file is
  * never held whole. Undefined for files of another kind, which are read as matrices.
  */

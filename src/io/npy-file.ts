@@ -14,8 +14,14 @@ import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
 
 /** Largest single read; `fs.read` takes at most 2^31 - 1 bytes at a time. */
 const READ_CHUNK = 1 << 30;
-/** Bytes per piece of {@link scanNpyData}: small enough to stay in the L2 cache while used. */
-export const SCAN_CHUNK = 1 << 20;
+/**
+ * Bytes per piece of {@link scanNpyData} (and of `inspectNpySync`, which must cut the same
+ * pieces: the statistics merge per piece): half the L2 cache of common x86 cores, so a piece
+ * is still cached when scanned, and the buffer read into stays cached from piece to piece.
+ * Reading and summarizing a 32 MiB file synchronously here (2026-12-06, quiet): pieces of
+ * 64 KiB 24-25 ms (per-call costs), 256 KiB 17-21 ms, 1 MiB 22-25 ms.
+ */
+export const SCAN_CHUNK = 1 << 18;
 
 /**
  * Fill all of `out` from the file's bytes at `pos`. A file can shrink between fstat and
@@ -121,7 +127,7 @@ export async function readPieces(p: Pieces, handle: FileHandle, path: string): P
 
 /**
  * Pass the data of an `.npy` file, whose header `header` is, through `fn` in
- * pieces of at most 1 MiB read into two reused buffers (whole elements, aligned for a typed
+ * pieces of at most 256 KiB read into two reused buffers (whole elements, aligned for a typed
  * view of the header's element size): what `lowrank info` needs to summarize a file of any
  * size without holding it.
  */

@@ -61,7 +61,7 @@ export function finishInfo(base: InfoBase, rows: number, cols: number, dtype: DT
 
 /**
  * {@link inspectFile} of a little-endian float `.npy` file (f4 or f8, any shape), read
- * synchronously 1 MiB at a time into one reused buffer: what `lowrank info A.npy` runs
+ * synchronously in pieces of 256 KiB into one reused buffer: what `lowrank info A.npy` runs
  * without the command-line machinery (src/cli/commands/info-fast.ts). Undefined for any
  * other `.npy` file, which {@link inspectFile} reads as a matrix or tensor. The result is
  * the one {@link inspectFile} gives (same header checks, same statistics bit for bit).
@@ -81,8 +81,9 @@ export function inspectNpySync(path: string, options: { maxHeaderSize?: number }
     if (!streamsStats(h, undefined)) return undefined;
     const acc = new StatsAccumulator();
     const size = h.type.size;
+    // The pieces of inspectFile's streamed read (the statistics merge per piece: the same
+    // pieces give the same bits), read into the scan's own memory and summarized there.
     const per = Math.min(h.dataBytes, SCAN_CHUNK - (SCAN_CHUNK % size));
-    // In the scan's own memory: each piece is summarized where it was read, without a copy.
     const buf = statsBuffer(per);
     for (let done = 0; done < h.dataBytes; done += per) {
       const piece = buf.subarray(0, Math.min(per, h.dataBytes - done));

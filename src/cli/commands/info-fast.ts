@@ -2,7 +2,7 @@
  * The fast path of `lowrank info` for the common call, `lowrank info A.npy [--json]` on a
  * little-endian float .npy file: the same output, bytes and exit code as the command, without
  * loading commander, the option tables or the other commands' code, and reading the file
- * synchronously in 1 MiB pieces into one buffer (`inspectNpySync`).
+ * synchronously in runs of 256 KiB into one buffer (`inspectNpySync`).
  *
  * Why: on a 32 MiB file the command took 0.19-0.26 s, of which Node's own start-up is
  * 0.10-0.11 s; loading the command-line machinery was 0.03-0.05 s of the rest
