@@ -3,9 +3,11 @@
 // files, next to numpy doing the same in one Python process (bench/ref/npy_io.py), plus
 // the bare start-up of each (`node -e 0`, `python -c "import numpy"`). Every timing is a
 // fresh process timed from here (CPU = user + system of the child, through /usr/bin/time
-// where it exists); rounds alternate lowrank and numpy, and the best of the rounds is kept
-// for each column (the machine is shared: say in BENCHMARKS.md whether it was quiet; CPU
-// time suffers less from the load than wall time). The CLI runs from dist/ as the `lowrank`
+// where it exists); rounds alternate lowrank and numpy, and each column shows the best and
+// the median of the rounds (the machine is shared: say in BENCHMARKS.md whether it was
+// quiet; CPU time suffers less from the load than wall time). `info` on a float .npy runs
+// the CLI's fast path (src/cli/commands/info-fast.ts); the last row is its time beyond
+// Node's own start-up (median info minus median `node -e 0`), the part lowrank controls. The CLI runs from dist/ as the `lowrank`
 // command does (dist/bin/lowrank.js, the bundle): run `npm run build:ts` first.
 //
 //   node --import tsx bench/npy-io.ts [--rounds N] [--n 2048] [--quick] [--cli path/to/main.js]
@@ -77,34 +79,39 @@ try {
     { name: `convert C-order ${n} x ${n} f8`, ours: () => run(process.execPath, [cli, 'convert', fileC, out]), theirs: () => run(python, [ref, 'convert', fileC, outRef]), target: '<= 1.3x' },
     { name: `convert F-order ${n} x ${n} f8`, ours: () => run(process.execPath, [cli, 'convert', fileF, out]), theirs: () => run(python, [ref, 'convert', fileF, outRef]), target: '<= 1.3x' },
   ];
-  // best[task][side] = [wall, cpu], side 0 lowrank, 1 numpy
-  const best = tasks.map(() => [
-    [Infinity, Infinity],
-    [Infinity, Infinity],
-  ]);
+  // samples[task][side] = [[wall, cpu], ...], side 0 lowrank, 1 numpy
+  const samples = tasks.map(() => [[], []] as [number, number][][]);
   for (let r = 0; r < rounds; r++) {
     tasks.forEach((t, i) => {
       // Alternate which side goes first, so neither always meets a warmer page cache.
       const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const side of order) {
-        const [wall, cpu] = side === 0 ? t.ours() : t.theirs();
-        const b = best[i]![side]!;
-        b[0] = Math.min(b[0]!, wall);
-        b[1] = Math.min(b[1]!, cpu);
-      }
+      for (const side of order) samples[i]![side]!.push(side === 0 ? t.ours() : t.theirs());
     });
   }
+  const best = (xs: number[]): number => Math.min(...xs);
+  const median = (xs: number[]): number => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+  };
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
-  console.log(`# npy-io: whole process, best of ${rounds} alternating rounds (${machine()}); CLI ${cli}`);
-  console.log(
-    table(
-      ['task', 'lowrank wall s', 'numpy wall s', 'ratio (wall)', 'lowrank CPU s', 'numpy CPU s', 'ratio (CPU)', 'target'],
-      tasks.map((t, i) => {
-        const [[ow, oc], [tw, tc]] = best[i]! as [[number, number], [number, number]];
-        return [t.name, f(ow), f(tw), (ow / tw).toFixed(2) + 'x', f(oc), f(tc), Number.isFinite(oc / tc) ? (oc / tc).toFixed(2) + 'x' : 'n/a', t.target ?? ''];
-      }),
-    ),
-  );
+  const col = (i: number, side: number, k: number): number[] => samples[i]![side]!.map((s) => s[k]!);
+  console.log(`# npy-io: whole process, best / median of ${rounds} alternating rounds (${machine()}); CLI ${cli}`);
+  const rows = tasks.map((t, i) => {
+    const [ow, tw, oc, tc] = [col(i, 0, 0), col(i, 1, 0), col(i, 0, 1), col(i, 1, 1)];
+    return [
+      t.name,
+      `${f(best(ow))} / ${f(median(ow))}`,
+      `${f(best(tw))} / ${f(median(tw))}`,
+      (median(ow) / median(tw)).toFixed(2) + 'x',
+      `${f(best(oc))} / ${f(median(oc))}`,
+      `${f(best(tc))} / ${f(median(tc))}`,
+      Number.isFinite(median(oc) / median(tc)) ? (median(oc) / median(tc)).toFixed(2) + 'x' : 'n/a',
+      t.target ?? '',
+    ];
+  });
+  const own = (k: number): string => f(median(col(1, 0, k)) - median(col(0, 0, k)));
+  rows.push(['info beyond node -e 0 (median)', own(0), '', '', own(1), '', '', '< ~0.04 s']);
+  console.log(table(['task', 'lowrank wall s (best / median)', 'numpy wall s', 'ratio (medians)', 'lowrank CPU s', 'numpy CPU s', 'ratio (CPU medians)', 'target'], rows));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
