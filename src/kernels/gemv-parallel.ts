@@ -1,20 +1,33 @@
 /**
  * Matrix-vector products shared out among the worker pool: the level-2 half of the
- * one-stage bidiagonalization (dlabrd's two trailing-matrix gemvs per column; the panel
- * corrections also call it but stay below the cut-over). Each such product streams the
- * trailing matrix from memory (about 0.3 ms at 1024 x 1024 on one core here).
+ * one-stage bidiagonalization (dlabrd's two trailing-matrix gemvs per column, through
+ * {@link gemvParts}; the panel corrections call {@link gemvParallel} but stay below the
+ * cut-over). Each such product streams the trailing matrix (about 0.3 ms at 1024 x 1024 on
+ * one core here).
  *
- * y is cut into slices (rows of A without transpose, columns with it), so every entry of y
- * is summed exactly as by the one-thread gemv: results are bit-identical for any thread
- * count (assembly/pool.ts, job kind 6).
+ * gemvParallel cuts y into slices (rows of A without transpose, columns with it), so every
+ * entry of y is summed exactly as by the one-thread gemv (assembly/pool.ts, job kind 6).
+ * gemvParts cuts the columns of A into GEMV_PARTS fixed parts for both orientations (kind 10):
+ * a thread that takes task t reads the same columns in A^T v and in the A u that follows, one
+ * contiguous block of memory, and A u sums each part into its own vector, added in a fixed
+ * order. Both are bit-identical for any thread count.
  *
- * Measured on the 2-core VM (2026-12-06, with this process given priority over a loaded
- * machine): one 1024 x 1024 gemv in two slices takes 0.16 ms instead of 0.31 ms, but inside
- * gebrd n = 1024 the split products gained nothing (gebrd 0.88-1.12x on two threads) and
- * more, smaller slices lost (eight slices per call: 0.65x): each slice costs a few shared
- * cache-line round trips, and the row slices of A u and the column slices of A^T v give each
- * thread different parts of the matrix, which then move between the cores' caches (our
- * reading; not measured directly). Hence one slice per thread and a high cut-over.
+ * Measured on the 2-core VM (2026-12-06, quiet windows with other agents paused):
+ * - third session: one 1024 x 1024 gemv in two slices took 0.16 ms instead of 0.31 ms, but
+ *   inside gebrd n = 1024 the split products gained nothing (gebrd 0.88-1.12x on two threads);
+ *   more, smaller slices lost (eight per call: 0.65x).
+ * - fourth session, why: (1) the StallGuard (pool.ts) tripped 2-8 times per gebrd on a quiet
+ *   machine and sent 40-90% of the products back to one thread: one slow job sufficed, and a
+ *   worker that has slept (after ~1 ms without work) takes 2-3 ms to run again on this VM, so
+ *   each 50 ms window ended with another slow job (now two slow jobs in a row are needed);
+ *   (2) the row slices of A u scale badly even alone: 1024^2 in two row slices 0.36 -> 0.26
+ *   ms (1.4x) while the column slices of A^T v go 0.33 -> 0.17 ms (each thread reads 4 KB of
+ *   every column instead of one contiguous block). With both fixed, inside gebrd n = 1024
+ *   (one process, summed per-call times, one thread -> two): A^T v 111 -> 66 ms, A u 128 ->
+ *   78 ms, the panels' trailing gemms 63 -> 33 ms, gebrd 363 -> 230 ms; about 55 ms stays on
+ *   the calling thread (larfg, the panel corrections, the row gathers). Not better: a lower
+ *   cut-over (200^2, 350^2) or eight parts (noise larger than any difference), a worker spin
+ *   4x longer before it sleeps (svd unchanged).
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import { kernels } from './index.js';
@@ -25,7 +38,8 @@ import { checkGemv, checkVectorArg } from './validate.js';
 /**
  * Smallest product (m n entries of A) that is shared out: 550 x 550. Of the cut-overs tried
  * in gebrd n = 1024 on two threads (160^2: 0.95-1.15x, 100,000: 1.0x, 300,000: 1.06-1.12x)
- * the largest did best, so only the big trailing-matrix products are split.
+ * the largest did best, so only the big trailing-matrix products are split (re-tried with
+ * gemvParts at 200^2 and 350^2: no difference above this VM's noise).
  */
 export const GEMV_PARALLEL_MIN = 550 * 550;
 
