@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // Builds the `lowrank` executable that package.json's `bin` points to, dist/bin/lowrank.js:
-// src/cli/main.ts and everything it imports (commander and the other dependencies too)
-// bundled by esbuild into one entry file plus one chunk per command module that run.ts
-// imports on demand (code splitting keeps those imports lazy). A short command then loads
+// the command line (src/cli/full.ts) and everything it imports (commander and the other
+// dependencies too) bundled by esbuild into one entry file plus one chunk per command module
+// that run.ts imports on demand (code splitting keeps those imports lazy). A short command then loads
 // 3 to 5 files instead of 20 to 40 modules, each resolved, read and compiled on its own
 // (Node 20 has no module compile cache): `lowrank info` and `lowrank convert` spent 0.05 to
 // 0.08 s of their 0.25 s of CPU loading modules. dist/cli/main.js (tsc's output) stays and
 // behaves the same; both run the same source.
 //
-// `lowrank info A.npy` has a fast path (src/cli/commands/info-fast.ts) that main.ts imports
-// before anything else: it is built apart, as one file without splitting
-// (dist/bin/info-fast.js, its few modules inlined), and the main build leaves that import
-// to it. Each module file the ESM loader loads costs its resolution, package-scope lookup,
-// read and compile: the fast path's 10 chunks were 5-10 ms of a 0.15 s target.
+// The bin itself, dist/bin/lowrank.js, is a CommonJS launcher of a few lines (written here;
+// dist/bin/package.json says "commonjs"): `lowrank info A.npy` runs the fast path
+// (src/cli/commands/info-fast.ts, bundled apart as one CommonJS file, dist/bin/info-fast.js),
+// anything else imports the ES-module bundle of src/cli/full.ts (dist/bin/full.mjs and its
+// chunks, *.mjs). An ES-module entry costs Node 6-9 ms more than a CommonJS one, every
+// further module file its resolution, read and compile, and an ES import of node:fs loads
+// fs/promises and the stream modules (3-4 ms): together a third of the fast path's own
+// time for a 0.15 s target. src/cli/main.ts does the same for tsc's dist/cli/main.js.
 //
 // Sources that locate files from their own URL (`new URL('../../package.json',
 // import.meta.url)` in run.ts, the Lab's folder in commands/lab.ts) get the URL their
@@ -21,12 +24,29 @@
 //
 // Needs the generated kernels (src/kernels/generated/, made by `npm run build:wasm`).
 // Usage: node scripts/build-cli.mjs [--outdir DIR]   (run by `npm run build:ts`)
-import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src');
+
+/** dist/bin/lowrank.js: what src/cli/main.ts does, as CommonJS. */
+const LAUNCHER = `#!/usr/bin/env node
+// The lowrank executable, written by scripts/build-cli.mjs: what src/cli/main.ts does, as
+// CommonJS. \`lowrank info A.npy\` on a float file runs the fast path (info-fast.js, from
+// src/cli/commands/info-fast.ts); anything else, or any error there, the command line
+// (full.mjs, from src/cli/full.ts).
+'use strict';
+const argv = process.argv.slice(2);
+let fast;
+if (argv[0] === 'info') {
+  const { infoFast, stdoutSync } = require('./info-fast.js');
+  fast = infoFast(argv, stdoutSync);
+}
+if (fast !== undefined) process.exitCode = fast;
+else import('./full.mjs');
+`;
 
 /**
  * Build the bundled CLI.
@@ -54,56 +74,38 @@ export async function buildCli(options = {}) {
       });
     },
   };
-  // main.ts's `import('./commands/info-fast.js')`: the unsplit build below.
-  const fastPathExternal = {
-    name: 'info-fast-apart',
-    setup(build) {
-      build.onResolve({ filter: /[\\/]info-fast\.js$/ }, () => ({ path: './info-fast.js', external: true }));
-    },
-  };
   const common = {
     bundle: true,
-    format: 'esm',
     platform: 'node',
     target: 'node20',
-    // CommonJS dependencies (commander) call require() for Node's modules.
-    banner: { js: "import { createRequire as __lowrankRequire } from 'node:module';\nconst require = __lowrankRequire(import.meta.url);" },
     legalComments: 'none',
     logLevel: options.quiet ? 'silent' : 'warning',
     metafile: true,
   };
-  // In the fast path, node:fs through require(): an ESM import of node:fs makes Node build
-  // the module's ESM facade, which reads fs.promises and so loads fs/promises and the stream
-  // modules (3-4 ms). The names are listed: using another fails the build ("No matching
-  // export"), never the program.
-  const fsByRequire = {
-    name: 'node-fs-by-require',
-    setup(build) {
-      // Only the sources' import statements: the require() below is Node's own.
-      build.onResolve({ filter: /^(node:)?fs$/ }, (args) => (args.kind === 'import-statement' ? { path: 'node:fs', namespace: 'fs-by-require' } : undefined));
-      build.onLoad({ filter: /.*/, namespace: 'fs-by-require' }, () => ({
-        contents: "export const { closeSync, fstatSync, openSync, readSync, writeSync } = require('node:fs');",
-        loader: 'js',
-      }));
-    },
-  };
+  // The fast path: one CommonJS file (its modules use no import.meta.url).
   const fast = await esbuild.build({
     ...common,
     entryPoints: { 'info-fast': join(SRC, 'cli', 'commands', 'info-fast.ts') },
     outdir,
-    splitting: false,
-    plugins: [fsByRequire, ownUrl],
+    format: 'cjs',
   });
+  // Everything else: ES modules, one chunk per command module run.ts imports on demand.
   const result = await esbuild.build({
-    entryPoints: { lowrank: join(SRC, 'cli', 'main.ts') },
     ...common,
+    entryPoints: { full: join(SRC, 'cli', 'full.ts') },
     outdir,
+    format: 'esm',
     splitting: true,
-    plugins: [fastPathExternal, ownUrl],
+    outExtension: { '.js': '.mjs' },
+    // CommonJS dependencies (commander) call require() for Node's modules.
+    banner: { js: "import { createRequire as __lowrankRequire } from 'node:module';\nconst require = __lowrankRequire(import.meta.url);" },
+    plugins: [ownUrl],
   });
+  writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(join(outdir, 'lowrank.js'), LAUNCHER);
   const entry = join(outdir, 'lowrank.js');
   chmodSync(entry, 0o755);
-  return { outdir, entry, files: Object.keys(result.metafile.outputs).length + Object.keys(fast.metafile.outputs).length };
+  return { outdir, entry, files: Object.keys(result.metafile.outputs).length + Object.keys(fast.metafile.outputs).length + 2 };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { tempDir } from '../io/util.js';
@@ -50,7 +51,7 @@ test('package.json bin points to the bundle, which is executable and starts with
 test('every import.meta.url in the bundle is the banner\'s require or a source module\'s URL in dist/ (package.json, the Lab\'s folder)', () => {
   const dir = join(ROOT, 'dist', 'bin');
   const rewritten: string[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js') || n.endsWith('.mjs'))) {
     const text = readFileSync(join(dir, f), 'utf8');
     const all = text.match(/import\.meta\.url/g)?.length ?? 0;
     const banner = text.match(/__lowrankRequire\(import\.meta\.url\)/g)?.length ?? 0;
@@ -80,13 +81,16 @@ test('the bundle answers as dist/cli/main.js: a data error, info, convert, a fac
   assert.equal(svd.status, 0, svd.stderr);
 });
 
-test('info on a float .npy runs the bundled fast path (dist/bin/info-fast.js, one file, no fs/promises): it takes the file itself and prints what the command prints', async () => {
+test('the bin is a CommonJS launcher; info on a float .npy runs the bundled fast path (dist/bin/info-fast.js, one CommonJS file), which takes the file itself and prints what the command prints', async () => {
   const dir = join(ROOT, 'dist', 'bin');
-  assert.match(readFileSync(join(dir, 'lowrank.js'), 'utf8'), /import\("\.\/info-fast\.js"\)/);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')), { type: 'commonjs' });
+  const launcher = readFileSync(join(dir, 'lowrank.js'), 'utf8');
+  assert.match(launcher, /require\('\.\/info-fast\.js'\)/);
+  assert.match(launcher, /import\('\.\/full\.mjs'\)/);
   const text = readFileSync(join(dir, 'info-fast.js'), 'utf8');
-  assert.doesNotMatch(text, /from "\.\/|import\("\.\//, 'info-fast.js imports no chunk');
-  assert.doesNotMatch(text, /from "node:fs(\/promises)?"/, 'node:fs only through require()');
-  const { infoFast } = (await import(join(dir, 'info-fast.js'))) as typeof import('../../src/cli/commands/info-fast.js');
+  assert.deepEqual([...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort(), ['node:fs', 'node:path'], 'info-fast.js requires only node:fs and node:path');
+  assert.doesNotMatch(text, /\bimport\(/);
+  const { infoFast } = createRequire(import.meta.url)(join(dir, 'info-fast.js')) as typeof import('../../src/cli/commands/info-fast.js');
   const { run: runIn } = await import('./harness.js');
   for (const f of ['test/fixtures/info/f8_c_special.npy', 'test/fixtures/info/f4_f_special.npy', 'test/fixtures/npy/v3_f8_f.npy']) {
     for (const json of [false, true]) {
@@ -97,4 +101,8 @@ test('info on a float .npy runs the bundled fast path (dist/bin/info-fast.js, on
       assert.equal(same(argv).stdout, out);
     }
   }
+  // Declined (an option the fast path does not take): the command line answers, the same.
+  const csvLike = same(['info', join(ROOT, 'test/fixtures/info/f8_1d.npy'), '--header', 'no', '--json']);
+  assert.equal(csvLike.status, 0);
+  assert.equal(csvLike.stdout, (await runIn('info', join(ROOT, 'test/fixtures/info/f8_1d.npy'), '--header', 'no', '--json')).out);
 });
