@@ -175,11 +175,14 @@ export function laed4(n: i32, i: i32, d: usize, z: usize, rho: f64, delta: usize
  * holds diag(Q1, Q2), d[0..n) their eigenvalues (each half ascending), beta the tearing
  * entry. vecs: 8 f64 arrays of ilen entries (z, dd, dlamda, w, lam, dorig, vals, spare);
  * ints: 8 i32 arrays of ilen entries (indx, coltyp, nd, defl, grp, order, spare, info).
- * S, sperm: K x K (sperm may be S: its rows are regrouped column by column through the
- * spare vector); gather (n x n): the gathered columns of Q (top n1-row block, then n2-row
- * block), and the n - K deflated columns of Q (n rows each) stashed at its columns K..n
- * with leading dimension n, where {@link laedFinish} takes them back after the gemms have
- * overwritten Q's first K columns (LAPACK dlaed2 keeps them in Q2 the same way).
+ * gather (n x n): the gathered columns of Q (top n1-row block, then n2-row block), and the
+ * n - K deflated columns of Q (n rows each) stashed at its columns K..n with leading
+ * dimension n, where {@link laedFinish} takes them back after the gemms have overwritten Q's
+ * first K columns (LAPACK dlaed2 keeps them in Q2 the same way). With Q's columns saved, the
+ * K x K eigenvectors of the rank-one update are formed in Q's block (rows and columns
+ * 0..K, leading dimension ldq) with their rows in group order, as the gemms read them
+ * (LAPACK dlaed3 forms them in Q too). S: the pool's per-thread laed4 scratch (threads x
+ * ilen doubles; the caller then copies the gemms' row blocks into it). sperm: not used.
  * Writes info[0] = c1 (top-only columns), info[1] = c1 + c2 (columns meeting the top half).
  * Returns K (the secular order), or -1 when the secular equation did not converge.
  */
@@ -274,51 +277,7 @@ export function laedMerge(
     st(dlamda, k, ld(dd, li(nd, k)));
     st(w, k, ld(z, li(nd, k)));
   }
-  if (K == 1) {
-    st(lam, 0, ld(dlamda, 0) + rho * ld(w, 0) * ld(w, 0));
-    st(S, 0, 1);
-  } else {
-    const ctl = dcPool();
-    if (ctl != 0 && K >= DC_PARALLEL_ROOTS) {
-      // The roots are independent: shared out among the pool, each thread with its own
-      // scratch in `gather` (free until the gathers at the end).
-      const ch = dcRootChunk(K);
-      C.setM(ctl, K);
-      C.setMch(ctl, ch);
-      C.setPa(ctl, dlamda);
-      C.setPb(ctl, w);
-      C.setPc(ctl, S);
-      C.setPd(ctl, lam);
-      C.setWs(ctl, gather);
-      C.setWsStride(ctl, <i32>vb);
-      C.setAlpha(ctl, rho);
-      runDcJob(8, (K + ch - 1) / ch);
-      for (let j = 0; j < K; j++) if (isNaN(ld(lam, j))) return -1;
-    } else {
-      for (let j = 0; j < K; j++) {
-        const l = laed4(K, j, dlamda, w, rho, col(S, j, K), dorig);
-        if (isNaN(l)) return -1;
-        st(lam, j, l);
-      }
-    }
-    for (let i = 0; i < K; i++) {
-      let p = ld(S, i + i * K);
-      const di = ld(dlamda, i);
-      for (let j = 0; j < K; j++) if (j != i) p *= ld(S, i + j * K) / (di - ld(dlamda, j));
-      st(z, i, ld(w, i) >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p));
-    }
-    for (let j = 0; j < K; j++) {
-      const c = col(S, j, K);
-      let ss: f64 = 0;
-      for (let i = 0; i < K; i++) {
-        const v = ld(z, i) / ld(c, i);
-        st(c, i, v);
-        ss += v * v;
-      }
-      const inv = 1 / Math.sqrt(ss);
-      for (let i = 0; i < K; i++) st(c, i, ld(c, i) * inv);
-    }
-  }
+  // Group the surviving columns: top-only (type 1), mixed (2), bottom-only (3).
   let c1 = 0;
   let c2 = 0;
   let g = 0;
@@ -332,14 +291,9 @@ export function laedMerge(
     }
   }
   const top = c1 + c2;
-  // sperm = S with its rows in group order, a column at a time through the spare vector
-  // (so sperm may be S itself: one n x n buffer fewer to fault in on a first call).
-  const tmp = vecs + 7 * vb;
-  for (let j = 0; j < K; j++) {
-    memory.copy(tmp, col(S, j, K), <usize>K << 3);
-    const o = col(sperm, j, K);
-    for (let r = 0; r < K; r++) st(o, r, ld(tmp, li(grp, r)));
-  }
+  // Gather the columns for the gemms and stash the deflated ones: Q's block is then free,
+  // and the secular equation's vectors are formed in it (as LAPACK's dlaed3 forms them in
+  // Q), so S only has to hold one group's rows at a time (mergeProducts in stedc.ts).
   for (let r = 0; r < top; r++) {
     memory.copy(col(gather, r, n1), col(Q, li(nd, li(grp, r)), ldq), <usize>n1 << 3);
   }
@@ -350,6 +304,57 @@ export function laedMerge(
   // The gathered blocks fill at most c1 n1 + c2 n + c3 n2 <= K n doubles: the stash after
   // them fits in n x n.
   stashDeflated(n, K, Q, ldq, gather, defl);
+  if (K == 1) {
+    st(lam, 0, ld(dlamda, 0) + rho * ld(w, 0) * ld(w, 0));
+    st(Q, 0, 1);
+  } else {
+    // Column j of Q's block receives dlamda_i - lambda_j (i < K).
+    const ctl = dcPool();
+    if (ctl != 0 && K >= DC_PARALLEL_ROOTS) {
+      // The roots are independent: shared out among the pool, each thread with its own
+      // scratch in S (free until the gemms).
+      const ch = dcRootChunk(K);
+      C.setM(ctl, K);
+      C.setMch(ctl, ch);
+      C.setPa(ctl, dlamda);
+      C.setPb(ctl, w);
+      C.setPc(ctl, Q);
+      C.setLda(ctl, ldq);
+      C.setPd(ctl, lam);
+      C.setWs(ctl, S);
+      C.setWsStride(ctl, <i32>vb);
+      C.setAlpha(ctl, rho);
+      runDcJob(8, (K + ch - 1) / ch);
+      for (let j = 0; j < K; j++) if (isNaN(ld(lam, j))) return -1;
+    } else {
+      for (let j = 0; j < K; j++) {
+        const l = laed4(K, j, dlamda, w, rho, col(Q, j, ldq), dorig);
+        if (isNaN(l)) return -1;
+        st(lam, j, l);
+      }
+    }
+    // Löwner: the z for which the computed lambdas are exact eigenvalues.
+    for (let i = 0; i < K; i++) {
+      let p = ld(Q, i + i * ldq);
+      const di = ld(dlamda, i);
+      for (let j = 0; j < K; j++) if (j != i) p *= ld(Q, i + j * ldq) / (di - ld(dlamda, j));
+      st(z, i, ld(w, i) >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p));
+    }
+    // Column j = z ./ (dlamda - lambda_j), normalised, its rows in group order (through the
+    // spare vector).
+    const tmp = vecs + 7 * vb;
+    for (let j = 0; j < K; j++) {
+      const c = col(Q, j, ldq);
+      let ss: f64 = 0;
+      for (let i = 0; i < K; i++) {
+        const v = ld(z, i) / ld(c, i);
+        st(tmp, i, v);
+        ss += v * v;
+      }
+      const inv = 1 / Math.sqrt(ss);
+      for (let r = 0; r < K; r++) st(c, r, ld(tmp, li(grp, r)) * inv);
+    }
+  }
   si(info, 0, c1);
   si(info, 1, top);
   return K;
@@ -364,7 +369,7 @@ const DC_PARALLEL_ROOTS = 64;
 /**
  * Task t of a pool job of kind 8: roots t mch .. (t + 1) mch of the secular equation of
  * order M (poles at PA, weights at PB, rho = ALPHA); root j into PD[j], its deltas into
- * column j of PC (M x M); laed4's scratch is the slot's own n-vector at WS + slot WSSTRIDE.
+ * column j of PC (M x M, leading dimension LDA); laed4's scratch is the slot's own n-vector at WS + slot WSSTRIDE.
  * A root that does not converge is stored as NaN, which the caller checks.
  */
 export function laedRootsTask(ctl: usize, t: i32, slot: i32): void {
@@ -373,7 +378,8 @@ export function laedRootsTask(ctl: usize, t: i32, slot: i32): void {
   const j1 = min(K, (t + 1) * ch);
   const dorig = C.ws(ctl) + <usize>slot * <usize>C.wsStride(ctl);
   const S = C.pc(ctl);
-  for (let j = t * ch; j < j1; j++) st(C.pd(ctl), j, laed4(K, j, C.pa(ctl), C.pb(ctl), C.alpha(ctl), col(S, j, K), dorig));
+  const lds = C.lda(ctl);
+  for (let j = t * ch; j < j1; j++) st(C.pd(ctl), j, laed4(K, j, C.pa(ctl), C.pb(ctl), C.alpha(ctl), col(S, j, lds), dorig));
 }
 
 // The n - K deflated columns of Q (indices defl[0..n-K)) copied to columns K..n of out (ld n).

@@ -15,7 +15,7 @@
  *
  * Almost all of the O(n^3) work is in step 4, i.e. in gemm.
  */
-import { ConvergenceError } from '../../errors.js';
+import { ConvergenceError, LowrankError } from '../../errors.js';
 import { laedFinish, laedMerge, steqrVectors, type LaedScratch } from '../../kernels/dc.js';
 import { kernels } from '../../kernels/index.js';
 import { laed4 } from './laed4.js';
@@ -44,7 +44,7 @@ interface Scratch extends LaedScratch {
   defl: Int32Array;
   grp: Int32Array;
   order: Int32Array;
-  /** A column of S, or of Z, in transit (the spare vector run). */
+  /** A column of Z in transit (the spare vector run). */
   spare: Float64Array;
   /** Columns already placed by the final permutation (the spare int run). */
   done: Int32Array;
@@ -128,12 +128,15 @@ function makeScratch(n: number, ws: Workspace): Scratch {
   const ints = new Int32Array(block.buffer, block.byteOffset, 8 * n);
   const v = (i: number): Float64Array => vecs.subarray(i * n, (i + 1) * n);
   const iv = (i: number): Int32Array => ints.subarray(i * n, (i + 1) * n);
-  // Two n x n buffers, written before they are read (no zeroing): S, whose rows are
-  // regrouped in place into sperm, and gather, which holds the gathered columns for the
-  // gemms and after them the stashed deflated columns (`out`); the gemms write the new
-  // eigenvectors straight into Z (LAPACK dlaed3 into Q the same way). A process's first call
-  // pays a page fault for every fresh page of WASM memory (about 3.5 ms per MB on this VM;
-  // n^2 doubles are 1.3 MB at n = 400): this was four such buffers.
+  // Two n x n buffers, written before they are read (no zeroing): gather, which holds the
+  // gathered columns for the gemms, the stashed deflated columns (`out`) and, where they
+  // fit between the two, one gemm's rows of the rank-one update's eigenvectors at a time;
+  // and S, for those rows when they do not fit, and for the pool's per-thread scratch (the
+  // vectors themselves are formed in Z's block, and the gemms write the new eigenvectors
+  // straight into Z, as LAPACK's dlaed3 does with Q). Only the parts used are ever touched:
+  // a process's first call pays a page fault for every fresh page of WASM memory (about
+  // 3.5 ms per MB on this VM; n^2 doubles are 1.3 MB at n = 400), and this was four n x n
+  // buffers, fully used. sperm (the WASM kernel's argument) is not used.
   const S = ws.alloc('float64', n * n, false) as Float64Array;
   const gather = ws.alloc('float64', n * n, false) as Float64Array;
   return {
@@ -192,7 +195,7 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     laedFinish(n, K0, d, s, Z, q0, ldq, sc);
     return;
   }
-  const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, S, gather, sperm, out, spare } = sc;
+  const { z, dd, indx, coltyp, nd, defl, grp, dlamda, w, lam, gather, out, spare } = sc;
   // z = Q^T u / sqrt(2): last row of Q1 and (sign beta) first row of Q2.
   for (let j = 0; j < n1; j++) z[j] = Z[q0 + n1 - 1 + j * ldq]! * Math.SQRT1_2;
   const sg = beta < 0 ? -Math.SQRT1_2 : Math.SQRT1_2;
@@ -276,32 +279,6 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       dlamda[k] = dd[nd[k]!]!;
       w[k] = z[nd[k]!]!;
     }
-    // Roots of the secular equation; S column j receives dlamda_i - lambda_j.
-    if (K === 1) {
-      lam[0] = dlamda[0]! + rho * w[0]! * w[0]!;
-      S[0] = 1;
-    } else {
-      for (let j = 0; j < K; j++) lam[j] = laed4(K, j, dlamda, w, rho, S, j * K, sc.dorig);
-      // Löwner: the z for which the computed lambdas are exact eigenvalues.
-      for (let i = 0; i < K; i++) {
-        let p = S[i + i * K]!;
-        const di = dlamda[i]!;
-        for (let j = 0; j < K; j++) if (j !== i) p *= S[i + j * K]! / (di - dlamda[j]!);
-        z[i] = w[i]! >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p);
-      }
-      // Eigenvectors of diag(dlamda) + rho z z^T: column j = z ./ (dlamda - lambda_j), normalised.
-      for (let j = 0; j < K; j++) {
-        const c = j * K;
-        let ss = 0;
-        for (let i = 0; i < K; i++) {
-          const v = z[i]! / S[c + i]!;
-          S[c + i] = v;
-          ss += v * v;
-        }
-        const inv = 1 / Math.sqrt(ss);
-        for (let i = 0; i < K; i++) S[c + i] = S[c + i]! * inv;
-      }
-    }
     // Group the surviving columns: top-only (type 1), mixed (2), bottom-only (3).
     let c2 = 0;
     let g = 0;
@@ -315,11 +292,6 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
       }
     }
     top = c1 + c2;
-    // sperm = S with its rows in group order, a column at a time (sperm may be S itself).
-    for (let j = 0; j < K; j++) {
-      spare.set(S.subarray(j * K, j * K + K));
-      for (let r = 0; r < K; r++) sperm[r + j * K] = spare[grp[r]!]!;
-    }
     for (let r = 0; r < top; r++) {
       const c = q0 + nd[grp[r]!]! * ldq;
       gather.set(Z.subarray(c, c + n1), r * n1);
@@ -331,13 +303,43 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
     }
   }
   // Deflated columns are kept as they are (after the rotations): stash them at columns
-  // K..n of `out` (gather's storage, past the at most K n gathered doubles) before the gemms
-  // overwrite Z's first K columns, and put them back after.
+  // K..n of `out` (gather's storage, past the at most K n gathered doubles). Z's block is
+  // then free: the secular equation's vectors are formed in it (as dlaed3 forms them in Q),
+  // and the gemms overwrite its first K columns; the stash goes back after them.
   for (let t = 0; t < nDefl; t++) {
     const c = q0 + defl[t]! * ldq;
     out.set(Z.subarray(c, c + n), (K + t) * n);
   }
-  if (K > 0) mergeProducts(n, n1, K, c1, top, Z, q0, ldq, sc);
+  if (K > 0) {
+    // Roots of the secular equation; column j of Z's block receives dlamda_i - lambda_j.
+    if (K === 1) {
+      lam[0] = dlamda[0]! + rho * w[0]! * w[0]!;
+      Z[q0] = 1;
+    } else {
+      for (let j = 0; j < K; j++) lam[j] = laed4(K, j, dlamda, w, rho, Z, q0 + j * ldq, sc.dorig);
+      // Löwner: the z for which the computed lambdas are exact eigenvalues.
+      for (let i = 0; i < K; i++) {
+        let p = Z[q0 + i + i * ldq]!;
+        const di = dlamda[i]!;
+        for (let j = 0; j < K; j++) if (j !== i) p *= Z[q0 + i + j * ldq]! / (di - dlamda[j]!);
+        z[i] = w[i]! >= 0 ? Math.sqrt(-p) : -Math.sqrt(-p);
+      }
+      // Eigenvectors of diag(dlamda) + rho z z^T: column j = z ./ (dlamda - lambda_j),
+      // normalised, its rows in group order (through the spare vector).
+      for (let j = 0; j < K; j++) {
+        const c = q0 + j * ldq;
+        let ss = 0;
+        for (let i = 0; i < K; i++) {
+          const v = z[i]! / Z[c + i]!;
+          spare[i] = v;
+          ss += v * v;
+        }
+        const inv = 1 / Math.sqrt(ss);
+        for (let r = 0; r < K; r++) Z[c + r] = spare[grp[r]!]! * inv;
+      }
+    }
+    mergeProducts(n, n1, K, c1, top, Z, q0, ldq, sc);
+  }
   for (let t = 0; t < nDefl; t++) Z.set(out.subarray((K + t) * n, (K + t + 1) * n), q0 + (K + t) * ldq);
   // Write back all n eigenpairs in ascending order. vals is two ascending runs (the roots,
   // then the deflated values, nearly sorted), so a stable insertion sort is a near-linear
@@ -378,17 +380,37 @@ function merge(s: number, n: number, n1: number, beta: number, d: Float64Array, 
   }
 }
 
-// The merge's vector update: Z's block (q0, ldq) columns 0..K = [Q1 0; 0 Q2](gathered
-// columns) S, as two gemms over the gathered top block (n1 x top) and bottom block
-// (n2 x (K - c1)), skipping the zero blocks (dlaed3). The deflated columns must have been
-// stashed (they may lie among the first K columns).
+// The merge's vector update (dlaed3): Z's block (q0, ldq) columns 0..K = [Q1 0; 0 Q2]
+// (gathered columns) S, as two gemms over the gathered top block (n1 x top) and bottom block
+// (n2 x (K - c1)), skipping the zero blocks. S (K x K, rows in group order) is in rows 0..K
+// of those columns on entry (laedMerge): each gemm's rows of it are copied out first, the
+// bottom ones (c1..K) before the bottom product overwrites rows n1..n, then the top ones
+// (0..top), which lie above row n1 (top <= n1: a rotation never adds a column meeting the top
+// half), so the copy needs max(top, K - c1) x K doubles, not K^2. The deflated columns must
+// have been stashed.
 function mergeProducts(n: number, n1: number, K: number, c1: number, top: number, Z: Float64Array, q0: number, ldq: number, sc: Scratch): void {
-  const { gather, sperm } = sc;
+  const { gather } = sc;
   const n2 = n - n1;
   const bot = K - c1;
+  // Cannot happen (see above); checked because the order of the two products relies on it.
+  if (top > n1) throw new LowrankError(`stedc: internal error: ${top} columns meet the top half of a merge of order ${n} (at most ${n1})`);
+  // The row blocks go into gather between the gathered columns (top n1 + bot n2 doubles)
+  // and the deflated stash (from K n) when they fit, which they do when the merge deflates
+  // little (then no page of S is touched); else into S.
+  const gathered = top * n1 + bot * n2;
+  const inGather = Math.max(top, bot) * K <= K * n - gathered;
+  const B = inGather ? gather : sc.S;
+  const b0 = inGather ? gathered : 0;
   const k = kernels();
-  if (top > 0) k.gemm(false, false, n1, K, top, 1, gather, 0, n1, sperm, 0, K, 0, Z, q0, ldq);
-  else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq, q0 + j * ldq + n1);
-  if (bot > 0) k.gemm(false, false, n2, K, bot, 1, gather, top * n1, n2, sperm, c1, K, 0, Z, q0 + n1, ldq);
-  else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq + n1, q0 + j * ldq + n);
+  const rows = (r0: number, m: number): void => {
+    for (let j = 0; j < K; j++) B.set(Z.subarray(q0 + r0 + j * ldq, q0 + r0 + m + j * ldq), b0 + j * m);
+  };
+  if (bot > 0) {
+    rows(c1, bot);
+    k.gemm(false, false, n2, K, bot, 1, gather, top * n1, n2, B, b0, bot, 0, Z, q0 + n1, ldq);
+  } else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq + n1, q0 + j * ldq + n);
+  if (top > 0) {
+    rows(0, top);
+    k.gemm(false, false, n1, K, top, 1, gather, 0, n1, B, b0, top, 0, Z, q0, ldq);
+  } else for (let j = 0; j < K; j++) Z.fill(0, q0 + j * ldq, q0 + j * ldq + n1);
 }
