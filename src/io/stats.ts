@@ -3,7 +3,7 @@
  * NaN and infinity counts, min and max over the non-NaN values, nonzero count and an
  * overflow-safe Frobenius norm.
  */
-import { STATS_WASM } from './stats-wasm.js';
+import { STATS_WASM_BASE64 } from './stats-wasm.js';
 
 /** Summary of a set of values. */
 export interface ValueStats {
@@ -168,7 +168,10 @@ let kernel: ScanKernel | undefined;
 
 /** The scan module, compiled and instantiated on first use (a few hundred bytes: well under a millisecond). */
 function scanKernel(): ScanKernel {
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(STATS_WASM)).exports as unknown as ScanKernel;
+  if (!kernel) {
+    const bytes = Uint8Array.from(atob(STATS_WASM_BASE64), (c) => c.charCodeAt(0));
+    kernel = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as ScanKernel;
+  }
   return kernel;
 }
 
