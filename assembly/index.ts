@@ -107,8 +107,8 @@ export function dlasd23(nl: i32, nr: i32, sqre: i32, d: usize, alpha: f64, beta:
   return lasd23(nl, nr, sqre, d, alpha, beta, u, ldu, vt, ldvt, idxq, z, dsigma, u2, vt2, q, ints, ilen);
 }
 export function dlasd3_right(k: i32, vt: usize, ldvt: i32, q: usize, idxc: usize): void { lasd3Right(k, vt, ldvt, q, idxc); }
-export function dlaed_merge(n: i32, n1: i32, beta: f64, d: usize, q: usize, ldq: i32, s: usize, gather: usize, sperm: usize, vecs: usize, ints: usize, ilen: i32): i32 {
-  return laedMerge(n, n1, beta, d, q, ldq, s, gather, sperm, vecs, ints, ilen);
+export function dlaed_merge(n: i32, n1: i32, beta: f64, d: usize, q: usize, ldq: i32, s: usize, gather: usize, vecs: usize, ints: usize, ilen: i32): i32 {
+  return laedMerge(n, n1, beta, d, q, ldq, s, gather, vecs, ints, ilen);
 }
 export function dlaed_finish(n: i32, k: i32, d: usize, q: usize, ldq: i32, out: usize, vecs: usize, ints: usize, ilen: i32): void {
   laedFinish(n, k, d, q, ldq, out, vecs, ints, ilen);

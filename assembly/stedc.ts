@@ -182,13 +182,13 @@ export function laed4(n: i32, i: i32, d: usize, z: usize, rho: f64, delta: usize
  * K x K eigenvectors of the rank-one update are formed in Q's block (rows and columns
  * 0..K, leading dimension ldq) with their rows in group order, as the gemms read them
  * (LAPACK dlaed3 forms them in Q too). S: the pool's per-thread laed4 scratch (threads x
- * ilen doubles; the caller then copies the gemms' row blocks into it). sperm: not used.
+ * ilen doubles; the caller may then copy the gemms' row blocks into it).
  * Writes info[0] = c1 (top-only columns), info[1] = c1 + c2 (columns meeting the top half).
  * Returns K (the secular order), or -1 when the secular equation did not converge.
  */
 export function laedMerge(
   n: i32, n1: i32, beta: f64, d: usize, Q: usize, ldq: i32,
-  S: usize, gather: usize, sperm: usize, vecs: usize, ints: usize, ilen: i32,
+  S: usize, gather: usize, vecs: usize, ints: usize, ilen: i32,
 ): i32 {
   const n2 = n - n1;
   const vb = <usize>ilen << 3;

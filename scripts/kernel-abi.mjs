@@ -67,7 +67,7 @@ export const EXPORTS = [
   { name: 'dlasdq_leaf', signature: '(n: i32, sqre: i32, d: ptr, e: ptr, u: ptr, ldu: i32, vt: ptr, ldvt: i32, work: ptr): i32', doc: 'One-sided Jacobi SVD of a bidiagonal leaf; 0, or 1 if not converged.' },
   { name: 'dlasd23', signature: '(nl: i32, nr: i32, sqre: i32, d: ptr, alpha: f64, beta: f64, u: ptr, ldu: i32, vt: ptr, ldvt: i32, idxq: ptr, z: ptr, dsigma: ptr, u2: ptr, vt2: ptr, q: ptr, ints: ptr, ilen: i32): i32', doc: 'Bidiagonal merge up to its gemms (LAPACK dlasd2 + dlasd3 with dlasd4); k, or -1.' },
   { name: 'dlasd3_right', signature: '(k: i32, vt: ptr, ldvt: i32, q: ptr, idxc: ptr): void', doc: 'Right vectors of the arrow matrix, transposed (end of dlasd3).' },
-  { name: 'dlaed_merge', signature: '(n: i32, n1: i32, beta: f64, d: ptr, q: ptr, ldq: i32, s: ptr, gather: ptr, sperm: ptr, vecs: ptr, ints: ptr, ilen: i32): i32', doc: 'Tridiagonal merge up to its gemms (LAPACK dlaed2 + dlaed3 with dlaed4); K, or -1.' },
+  { name: 'dlaed_merge', signature: '(n: i32, n1: i32, beta: f64, d: ptr, q: ptr, ldq: i32, s: ptr, gather: ptr, vecs: ptr, ints: ptr, ilen: i32): i32', doc: 'Tridiagonal merge up to its gemms (LAPACK dlaed2 + dlaed3 with dlaed4); K, or -1.' },
   { name: 'dlaed_finish', signature: '(n: i32, k: i32, d: ptr, q: ptr, ldq: i32, out: ptr, vecs: ptr, ints: ptr, ilen: i32): void', doc: 'Tridiagonal merge after its gemms: eigenpairs written back in ascending order.' },
   { name: 'dsteqr_vectors', signature: '(n: i32, d: ptr, e: ptr, z: ptr, ldz: i32, nz: i32): i32', doc: 'Implicit QL/QR of a symmetric tridiagonal with its rotations applied to Z (LAPACK dsteqr); 0 or the unconverged count.' },
 

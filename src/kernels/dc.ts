@@ -157,9 +157,11 @@ export interface LaedScratch {
   /** indx, coltyp, nd, defl, grp, order, spare, info: eight runs of `ilen` ints. */
   ints: Int32Array;
   ilen: number;
+  /** n x n: the pool's per-thread laed4 scratch, and the gemms' row blocks when they do not fit in gather. */
   S: Float64Array;
+  /** n x n: the gathered columns, the gemms' row blocks after them, the deflated columns stashed at columns K..n (ld n). */
   gather: Float64Array;
-  sperm: Float64Array;
+  /** Where laedFinish takes the deflated columns back from (stedc.ts passes gather). */
   out: Float64Array;
 }
 
@@ -167,16 +169,16 @@ type LaedMergeArgs = [n: number, n1: number, beta: number, d: Float64Array, dOff
 
 const laedMergeKernel = defineKernel<LaedMergeArgs, number | undefined>({
   name: 'laed_merge',
-  select: (_n, _n1, _b, d, _dO, Z, _q0, _ldq, sc) => resident(d, Z, sc.vecs, sc.ints, sc.S, sc.gather, sc.sperm),
+  select: (_n, _n1, _b, d, _dO, Z, _q0, _ldq, sc) => resident(d, Z, sc.vecs, sc.ints, sc.S, sc.gather),
   wasm: (w, n, n1, beta, d, dOff, Z, q0, ldq, sc) => {
     checkSize('laedMerge: n', n);
     checkVectorArg('laedMerge: d', d, dOff, 1, n);
     checkMatrixArg('laedMerge: Z', Z, q0, ldq, n, n);
-    if (!(n1 >= 1 && n1 < n) || sc.ilen < n || sc.vecs.length < 8 * sc.ilen || sc.ints.length < 8 * sc.ilen || sc.S.length < n * n || sc.gather.length < n * n || sc.sperm.length < n * n) {
+    if (!(n1 >= 1 && n1 < n) || sc.ilen < n || sc.vecs.length < 8 * sc.ilen || sc.ints.length < 8 * sc.ilen || sc.S.length < n * n || sc.gather.length < n * n) {
       throw new ShapeError(`laedMerge: n1 = ${n1} or scratch wrong for n = ${n}`);
     }
     shareRoots(w);
-    return w.rt.exports.dlaed_merge(n, n1, beta, at(d, dOff), at(Z, q0), ldq, sc.S.byteOffset, sc.gather.byteOffset, sc.sperm.byteOffset, sc.vecs.byteOffset, sc.ints.byteOffset, sc.ilen);
+    return w.rt.exports.dlaed_merge(n, n1, beta, at(d, dOff), at(Z, q0), ldq, sc.S.byteOffset, sc.gather.byteOffset, sc.vecs.byteOffset, sc.ints.byteOffset, sc.ilen);
   },
   js: () => undefined,
 });

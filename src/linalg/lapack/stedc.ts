@@ -136,12 +136,11 @@ function makeScratch(n: number, ws: Workspace): Scratch {
   // straight into Z, as LAPACK's dlaed3 does with Q). Only the parts used are ever touched:
   // a process's first call pays a page fault for every fresh page of WASM memory (about
   // 3.5 ms per MB on this VM; n^2 doubles are 1.3 MB at n = 400), and this was four n x n
-  // buffers, fully used. sperm (the WASM kernel's argument) is not used.
+  // buffers, fully used.
   const S = ws.alloc('float64', n * n, false) as Float64Array;
   const gather = ws.alloc('float64', n * n, false) as Float64Array;
   return {
     gather,
-    sperm: S,
     out: gather,
     S,
     vecs,
