@@ -178,7 +178,8 @@ function scanKernel(): ScanKernel {
 /**
  * A buffer of `bytes` bytes inside the statistics scan's memory, 8-byte aligned: a float
  * array viewing it is summarized by {@link StatsAccumulator.addArray} where it lies, without
- * a copy (file readers read into it). Valid until the next call, which may move it.
+ * a copy (file readers read into it). Valid until the next call, which may move it, or
+ * the next addArray of an array outside it (which is copied in there).
  * @internal
  */
 export function statsBuffer(bytes: number): Uint8Array {
