@@ -12,16 +12,9 @@
  * TypeScript loop (which shares the symmetric products among the threads).
  */
 import { defineKernel, wasmFor } from './registry.js';
-import { SYMV_PARTS } from './symv.js';
+import { SYMV_PARALLEL_MIN, SYMV_PARTS } from './symv.js';
 import { InvalidArgumentError } from '../errors.js';
 import { checkMatrixArg, checkSize, checkVectorArg } from './validate.js';
-
-/**
- * Order from which symvLowerParts shares its parts among the threads (src/kernels/symv.ts
- * SYMV_PARALLEL_MIN, not exported there): trailing matrices at least this large keep the
- * TypeScript loop when more than one thread is set.
- */
-const SYMV_PARALLEL_MIN = 160;
 
 type LatrdArgs = [
   n: number, j0: number, kb: number, A: Float64Array, offA: number, ldA: number,
@@ -34,6 +27,8 @@ const latrd = defineKernel<LatrdArgs, boolean>({
   select: (n, j0, _kb, A, _offA, _ldA, e, tau, P, _ldP, t1, t2, work) => {
     if (!(A instanceof Float64Array && P instanceof Float64Array && work instanceof Float64Array)) return undefined;
     const w = wasmFor(A, e, tau, P, t1, t2, work);
+    // The panel's symmetric products run on the calling thread inside the kernel: keep the
+    // TypeScript loop where symvLowerParts would share them among the threads.
     return w && (w.threadCount === 1 || n - j0 - 1 < SYMV_PARALLEL_MIN) ? w : undefined;
   },
   wasm: (w, n, j0, kb, A, offA, ldA, e, tau, P, ldP, t1, t2, work) => {

@@ -42,7 +42,7 @@ export const SYMV_PARTS = 8;
  * Smallest order whose parts are shared out among the threads (smaller ones run the same
  * parts on the calling thread): 160^2 / 2 entries take about 5 us on one thread.
  */
-const SYMV_PARALLEL_MIN = 160;
+export const SYMV_PARALLEL_MIN = 160;
 
 const symvParts = defineKernel<[n: number, alpha: number, A: Float64Array, offA: number, ldA: number, x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array], void>({
   name: 'symv_lower_parts',
