@@ -86,7 +86,7 @@ function threadSetting(): ThreadSetting {
 
 function wasmBuild(build: 'fma' | 'simd'): WasmKernels | undefined {
   if (!wasmCache.has(build)) {
-    const rt = availableBuilds(build === 'fma').includes(build) ? loadWasmSync(build) : undefined;
+    const rt = typeof WebAssembly === 'object' ? loadWasmSync(build) : undefined;
     const k = rt ? new WasmKernels(rt) : null;
     k?.setThreads(threadSetting().threads);
     wasmCache.set(build, k);

@@ -94,6 +94,10 @@ function sharedMemory(initialPages: number): WebAssembly.Memory | undefined {
  * synchronous compilation of large modules: use {@link loadWasmAsync} there).
  */
 export function loadWasmSync(build: 'fma' | 'simd'): WasmRuntime | undefined {
+  // No separate WebAssembly.validate first: compiling validates, and a refused build lands
+  // in the catch below. Validating the FMA build, then the SIMD build, then compiling cost
+  // 2-3 ms of every process's first call (two 90 kB modules decoded and checked in full).
+  if (build === 'fma') enableRelaxedSimdInNode();
   const p = prepare(build);
   if (!p) return undefined;
   try {
