@@ -3,7 +3,7 @@
  * NaN and infinity counts, min and max over the non-NaN values, nonzero count and an
  * overflow-safe Frobenius norm.
  */
-import { STATS_WASM_BASE64 } from './stats-wasm.js';
+import { STATS_WASM_BASE64 } from './generated/stats-wasm.js';
 
 /** Summary of a set of values. */
 export interface ValueStats {
@@ -71,9 +71,9 @@ export class StatsAccumulator {
    * below 2^-1074 of the largest; other arrays take dlassq's scaled sum. Either way `a`'s
    * (scale, ssq) pair is merged into the running one as in LAPACK dlassq.
    *
-   * The pass is a small WebAssembly function (src/io/stats-wasm.ts, from
-   * scripts/gen-stats-wasm.mjs): min, max, nonzero count and the squares summed 256 at a
-   * time, the block sums then added (a two-level sum: rounding error growing with
+   * The pass is a small WebAssembly function (assembly/stats-scan.ts, built into
+   * src/io/generated/stats-wasm.ts by npm run build:wasm): min, max, nonzero count and
+   * the squares summed 256 at a time, the block sums then added (a two-level sum: rounding error growing with
    * 256 + n / 256, not n); a block whose sum is not finite is scanned again counting NaN and
    * infinities. An array that lies in {@link statsBuffer}'s memory is read where it is;
    * another is copied in, 64 Ki values at a time.
@@ -152,7 +152,7 @@ export class StatsAccumulator {
   }
 }
 
-/** The scan module's exports (src/io/stats-wasm.ts). */
+/** The scan module's exports (assembly/stats-scan.ts). */
 interface ScanKernel {
   memory: WebAssembly.Memory;
   scan64(ptr: number, n: number): void;

@@ -5,7 +5,6 @@
 // signed zeros, squares that overflow or underflow, integers, booleans, 0-D, 1-D, 3-D,
 // empty), and the command's synchronous fast path (inspectNpySync) against inspectFile.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -201,9 +200,4 @@ test('a file of several 1 MiB pieces with NaN, infinities and huge values: fast 
   for (const x of w) one.add(x);
   assert.ok(Math.abs(fast.frobenius - one.result().frobenius) <= 1e-15 * one.result().frobenius, `${fast.frobenius} vs ${one.result().frobenius}`);
   assert.equal(fast.frobenius, (await inspectFile(path)).frobenius);
-});
-
-test('src/io/stats-wasm.ts is what scripts/gen-stats-wasm.mjs assembles from its WebAssembly text', () => {
-  const r = spawnSync(process.execPath, ['scripts/gen-stats-wasm.mjs', '--check'], { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
 });
