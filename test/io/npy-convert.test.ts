@@ -1,8 +1,9 @@
 // The streaming .npy -> .npy converter (`lowrank convert A.npy B.npy`): byte for byte what
-// reading the file as a matrix and writing it with writeNpy gives, for every dtype the
-// reader takes, both orders, 0-D, 1-D, empty, single-row and multi-pass (transposed in
-// several column panels, rows longer than a read) files; bad headers raise the reader's
-// errors; a failed conversion leaves no destination (and an existing one untouched).
+// reading the file as a matrix and writing it with writeNpy gives, except that a 2-D C-order
+// source keeps C order (as numpy's np.save(np.load(A)) does: the same matrix, rows in
+// sequence), for every dtype the reader takes, both orders, 0-D, 1-D, empty, single-row and
+// multi-piece files; bad headers raise the reader's errors; a failed conversion leaves no
+// destination (and an existing one untouched).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,14 +84,33 @@ function withDescr(bytes: Uint8Array, from: string, to: string): Uint8Array {
   return out;
 }
 
+/** Whether the .npy file `path` holds a 2-D C-order array (from its header text). */
+function cOrder2d(path: string): boolean {
+  const head = new TextDecoder('latin1').decode(readFileSync(path).subarray(0, 256));
+  return /'fortran_order': False/.test(head) && /'shape': \(\d+, \d+\)/.test(head);
+}
+
 /**
  * The bytes the general path writes: read as a matrix (readNpy), then writeNpy with the
  * requested dtype, to the file `out`; without `out`, encodeNpy's in-memory twin of
- * writeNpy (the same plan and element copy, without a synced file per case).
+ * writeNpy (the same plan and element copy, without a synced file per case). A 2-D C-order
+ * source: the same matrix written in C order (its transpose's column-major bytes under a
+ * C-order header).
  */
 async function viaMatrix(path: string, dtype: DType | undefined, out?: string): Promise<Uint8Array> {
   const { matrix } = await readNpy(path);
   const opts = dtype === undefined ? {} : { dtype: dtype === 'float32' ? ('<f4' as const) : ('<f8' as const) };
+  if (cOrder2d(path)) {
+    const f = encodeNpy(matrix.T.copy(), opts);
+    const [m, n] = [matrix.rows, matrix.cols];
+    const descr = (opts.dtype ?? (matrix.dtype === 'float32' ? '<f4' : '<f8')) as string;
+    const head = encodeHeader(descr, false, [m, n]);
+    const fHead = encodeHeader(descr, true, [n, m]);
+    const want = new Uint8Array(head.length + f.length - fHead.length);
+    want.set(head);
+    want.set(f.subarray(fHead.length), head.length);
+    return want;
+  }
   if (out === undefined) return encodeNpy(matrix, opts);
   await writeNpy(out, matrix, opts);
   return readFileSync(out);
@@ -136,7 +156,7 @@ test('format 2.0 and 3.0 sources and "=" / "|" byte orders read as format 1.0 ou
   await assertSame(dir, 'bar', withDescr(npyFile('|u1', false, [11, 6], 5), '|u1', 'u1'));
 });
 
-test('large files: several column panels, partial row panels, rows longer than one read, tall and thin', async () => {
+test('large files: several pieces, a partial last piece, rows longer than one read, tall and thin', async () => {
   const dir = tempDir();
   // 1100 x 700 f8 = 6.2 MB: panels of 4 MiB -> 2 passes; 2 x 150000 f8 rows of 1.2 MB (a read
   // holds one row segment); 300000 x 3 f8 (columns of 2.4 MB: one column per panel); f4 and
