@@ -251,6 +251,24 @@ export function als_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32):
   runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }
 
+// The parameters a gemv job (kind 6, gemv_parallel; kind 10, gemv_parts) shares: the
+// product, and ch = the rows (or with trans the columns) of a slice or part.
+@inline function setGemvJob(
+  ctl: usize, kind: i32, trans: i32, m: i32, n: i32, alpha: f64, a: usize, lda: i32, x: usize, beta: f64, y: usize, ch: i32,
+): void {
+  C.setKind(ctl, kind);
+  C.setTa(ctl, trans);
+  C.setM(ctl, m);
+  C.setN(ctl, n);
+  C.setLda(ctl, lda);
+  C.setPa(ctl, a);
+  C.setPb(ctl, x);
+  C.setPc(ctl, y);
+  C.setMch(ctl, ch);
+  C.setAlpha(ctl, alpha);
+  C.setBeta(ctl, beta);
+}
+
 /**
  * Parallel f64 gemv, y := alpha op(A) x + beta y with unit strides: y is cut into `tasks`
  * slices (rows of A, or columns with `trans`) shared out among the pool. Bit-identical to
@@ -266,17 +284,7 @@ export function gemv_parallel(
   let ch = (len + tasks - 1) / tasks;
   ch = ((ch + 7) >> 3) << 3;
   const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
-  C.setKind(ctl, 6);
-  C.setTa(ctl, trans);
-  C.setM(ctl, m);
-  C.setN(ctl, n);
-  C.setLda(ctl, lda);
-  C.setPa(ctl, a);
-  C.setPb(ctl, x);
-  C.setPc(ctl, y);
-  C.setMch(ctl, ch);
-  C.setAlpha(ctl, alpha);
-  C.setBeta(ctl, beta);
+  setGemvJob(ctl, 6, trans, m, n, alpha, a, lda, x, beta, y, ch);
   runJob(ctl, job, (len + ch - 1) / ch, canBlock);
 }
 
@@ -374,20 +382,10 @@ export function gemv_parts(
     for (let t = 0; t < tasks; t++) gemvPartsRun(trans, m, n, alpha, a, lda, x, beta, y, w, parts, tasks, ch, t);
   } else {
     const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
-    C.setKind(ctl, 10);
-    C.setTa(ctl, trans);
-    C.setM(ctl, m);
-    C.setN(ctl, n);
-    C.setLda(ctl, lda);
-    C.setPa(ctl, a);
-    C.setPb(ctl, x);
-    C.setPc(ctl, y);
+    setGemvJob(ctl, 10, trans, m, n, alpha, a, lda, x, beta, y, ch);
     C.setPd(ctl, w);
     C.setMt(ctl, parts);
-    C.setMch(ctl, ch);
     C.setNch(ctl, tasks);
-    C.setAlpha(ctl, alpha);
-    C.setBeta(ctl, beta);
     runJob(ctl, job, tasks, canBlock);
   }
   if (trans != 0) return;

@@ -15,6 +15,7 @@ import { qr } from '../../src/linalg/qr.js';
 import { svd } from '../../src/linalg/svd.js';
 import { Matrix } from '../../src/matrix/matrix.js';
 import { rng } from '../../src/random.js';
+import type { WasmKernels } from '../../src/kernels/wasm-kernels.js';
 
 const bits = (a: ArrayBufferView): string => createHash('sha1').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex');
 
@@ -40,6 +41,25 @@ function skipReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * One gemv test case in WASM memory: A (m x n at offset 2, ld m + 3), x (offset 1), the
+ * initial y0 (one guard entry each side) and the one-thread gemv's result `ref` from y0.
+ */
+function gemvCase(w: WasmKernels, r: ReturnType<typeof rng>, m: number, n: number, trans: boolean, alpha: number, beta: number) {
+  const ld = m + 3;
+  const A = w.alloc('float64', ld * n + 2) as Float64Array;
+  for (let i = 0; i < A.length; i++) A[i] = r.nextNormal();
+  const lx = trans ? m : n;
+  const ly = trans ? n : m;
+  const x = w.alloc('float64', lx + 1) as Float64Array;
+  for (let i = 0; i < x.length; i++) x[i] = r.nextNormal();
+  const y0 = new Float64Array(ly + 2).map(() => r.nextNormal());
+  const ref = w.alloc('float64', ly + 2) as Float64Array;
+  ref.set(y0);
+  kernels().gemv(trans, m, n, alpha, A, 2, ld, x, 1, 1, beta, ref, 1, 1);
+  return { ld, A, ly, x, y0, ref };
+}
+
 test('gemvParallel: bit-identical to the one-thread gemv, both orientations, at and around the cut-over', async (t) => {
   const why = skipReason();
   if (why) return t.skip(why);
@@ -51,17 +71,7 @@ test('gemvParallel: bit-identical to the one-thread gemv, both orientations, at 
   for (const [m, n] of shapes) {
     for (const trans of [false, true]) {
       for (const [alpha, beta] of [[1, 0], [-0.75, 1], [2, 0.5]] as const) {
-        const ld = m + 3;
-        const A = w.alloc('float64', ld * n + 2) as Float64Array;
-        for (let i = 0; i < A.length; i++) A[i] = r.nextNormal();
-        const lx = trans ? m : n;
-        const ly = trans ? n : m;
-        const x = w.alloc('float64', lx + 1) as Float64Array;
-        for (let i = 0; i < x.length; i++) x[i] = r.nextNormal();
-        const y0 = new Float64Array(ly + 2).map(() => r.nextNormal());
-        const ref = w.alloc('float64', ly + 2) as Float64Array;
-        ref.set(y0);
-        kernels().gemv(trans, m, n, alpha, A, 2, ld, x, 1, 1, beta, ref, 1, 1);
+        const { ld, A, ly, x, y0, ref } = gemvCase(w, r, m, n, trans, alpha, beta);
         const y = w.alloc('float64', ly + 2) as Float64Array;
         const run = (): Float64Array => {
           y.set(y0);
@@ -93,17 +103,7 @@ test('gemvParts: the same bits on one and two threads; transposed equal to gemv,
   for (const [m, n] of shapes) {
     for (const trans of [false, true]) {
       for (const [alpha, beta] of [[1, 0], [-0.75, 1], [2, 0.5]] as const) {
-        const ld = m + 3;
-        const A = w.alloc('float64', ld * n + 2) as Float64Array;
-        for (let i = 0; i < A.length; i++) A[i] = r.nextNormal();
-        const lx = trans ? m : n;
-        const ly = trans ? n : m;
-        const x = w.alloc('float64', lx + 1) as Float64Array;
-        for (let i = 0; i < x.length; i++) x[i] = r.nextNormal();
-        const y0 = new Float64Array(ly + 2).map(() => r.nextNormal());
-        const ref = w.alloc('float64', ly + 2) as Float64Array;
-        ref.set(y0);
-        kernels().gemv(trans, m, n, alpha, A, 2, ld, x, 1, 1, beta, ref, 1, 1);
+        const { ld, A, ly, x, y0, ref } = gemvCase(w, r, m, n, trans, alpha, beta);
         const refCopy = Float64Array.from(ref);
         const work = w.alloc('float64', gemvPartsWork(m)) as Float64Array;
         const y = w.alloc('float64', ly + 2) as Float64Array;
