@@ -40,9 +40,12 @@ export const SYMV_PARTS = 8;
 
 /**
  * Smallest order whose parts are shared out among the threads (smaller ones run the same
- * parts on the calling thread): 160^2 / 2 entries take about 5 us on one thread.
+ * parts on the calling thread, so the sums are the same). Measured on the 2-core VM
+ * (2026-12-06, warm, both threads awake, best of 10 x 50 calls), two threads over one: n =
+ * 200 0.58, 256 0.80, 320 0.88, 384 0.97, 448 1.13, 512 1.12, 768 1.24, 1024 1.40 (a
+ * 0.03 ms product cannot pay for the hand-off); the cut-over was 160 until then.
  */
-export const SYMV_PARALLEL_MIN = 160;
+export const SYMV_PARALLEL_MIN = 400;
 
 const symvParts = defineKernel<[n: number, alpha: number, A: Float64Array, offA: number, ldA: number, x: Float64Array, offX: number, beta: number, y: Float64Array, offY: number, work: Float64Array], void>({
   name: 'symv_lower_parts',

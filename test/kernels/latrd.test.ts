@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { activeWasm, availableBackends, getThreads, setThreads } from '../../src/kernels/index.js';
 import { latrdLower } from '../../src/kernels/latrd.js';
-import { SYMV_PARTS } from '../../src/kernels/symv.js';
+import { SYMV_PARALLEL_MIN, SYMV_PARTS } from '../../src/kernels/symv.js';
 import { withWorkspace } from '../../src/kernels/workspace.js';
 import { latrdLoop, ormtr, sytrd } from '../../src/linalg/lapack/sytrd.js';
 import { rng } from '../helpers.js';
@@ -74,7 +74,7 @@ describe('latrd WASM panel kernel', { skip: !hasWasm && 'no WASM backend' }, () 
   });
 
   it('declines ordinary arrays, and trailing matrices the split symv shares out on two threads', () => {
-    const n = 200;
+    const n = SYMV_PARALLEL_MIN + 40;
     withOneThread(() => {
       const a = symmetric(n, n, 1);
       const f = (k: number) => new Float64Array(k);
@@ -89,9 +89,9 @@ describe('latrd WASM panel kernel', { skip: !hasWasm && 'no WASM backend' }, () 
         const a = ws.f64(n * n);
         a.set(symmetric(n, n, 2));
         const args = [ws.f64(32), ws.f64(32), ws.f64(n * 64), n, ws.f64(64), ws.f64(64), ws.f64(SYMV_PARTS * n)] as const;
-        // Trailing order n - j0 - 1 = 199 >= 160: the TypeScript loop shares the symv.
+        // Trailing order n - j0 - 1 >= SYMV_PARALLEL_MIN: the TypeScript loop shares the symv.
         assert.equal(latrdLower(n, 0, 32, a, 0, n, ...args), false);
-        // 200 - 64 - 1 = 135 < 160: one thread would run it anyway.
+        // n - 64 - 1 < SYMV_PARALLEL_MIN: one thread would run it anyway.
         assert.equal(latrdLower(n, 64, 32, a, 0, n, ...args), true);
       });
     } finally {
