@@ -55,10 +55,20 @@ export interface HeaderReadOptions {
 }
 
 /**
- * The validated header of the open file `handle` of `size` bytes: preamble, header dict,
- * and the declared data size checked against the file's length (readHeader), reading
- * only the header's bytes.
+ * The validated header of the open file `fd` of `size` bytes: preamble, header dict, and
+ * the declared data size checked against the file's length (readHeader), reading only the
+ * header's bytes.
  */
+export function readOpenHeaderSync(fd: number, size: number, path: string, options: HeaderReadOptions = {}): NpyHeader {
+  const prefix = new Uint8Array(Math.min(12, size));
+  readIntoSync(fd, prefix, 0, path);
+  const pre = readPreamble(prefix, size, path, options.maxHeaderSize);
+  const text = new Uint8Array(pre.headerLength);
+  readIntoSync(fd, text, pre.headerStart, path);
+  return readHeader(text, pre, size, path, options.allowTrailing, options.anyRank);
+}
+
+/** {@link readOpenHeaderSync} on a FileHandle. */
 export async function readOpenHeader(handle: FileHandle, size: number, path: string, options: HeaderReadOptions = {}): Promise<NpyHeader> {
   const prefix = new Uint8Array(Math.min(12, size));
   await readInto(handle, prefix, 0, path);

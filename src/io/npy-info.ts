@@ -10,8 +10,8 @@ import type { DType } from '../matrix/dtype.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import type { FileFormat } from './format-name.js';
 import type { FileInfo } from './inspect.js';
-import { readIntoSync, SCAN_CHUNK } from './npy-file.js';
-import { npyDefaultDtype, npyMatrixShape, readHeader, readPreamble, type NpyHeader } from './npy-header.js';
+import { readIntoSync, readOpenHeaderSync, SCAN_CHUNK } from './npy-file.js';
+import { npyDefaultDtype, npyMatrixShape, type NpyHeader } from './npy-header.js';
 import { StatsAccumulator, statsBuffer, type ValueStats } from './stats.js';
 
 /**
@@ -72,12 +72,7 @@ export function inspectNpySync(path: string, options: { maxHeaderSize?: number }
   const fd = openSync(path, 'r');
   try {
     const bytes = fstatSync(fd).size;
-    const prefix = new Uint8Array(Math.min(12, bytes));
-    readIntoSync(fd, prefix, 0, path);
-    const pre = readPreamble(prefix, bytes, path, options.maxHeaderSize);
-    const text = new Uint8Array(pre.headerLength);
-    readIntoSync(fd, text, pre.headerStart, path);
-    const h = readHeader(text, pre, bytes, path, false, true);
+    const h = readOpenHeaderSync(fd, bytes, path, { maxHeaderSize: options.maxHeaderSize, anyRank: true });
     if (!streamsStats(h, undefined)) return undefined;
     const acc = new StatsAccumulator();
     const size = h.type.size;

@@ -10,9 +10,9 @@ import { allocFloat, type DType, type FloatArray } from '../matrix/dtype.js';
 import { Matrix } from '../matrix/matrix.js';
 import { LITTLE_ENDIAN_HOST } from './bytes.js';
 import { asBytes, decode, fill, floatView, npyDefaultDtype, npyMatrixShape, plan, rowsToColumns, toArray, type NpyArray, type NpyReadOptions, type NpyWriteOptions, type WritePlan } from './npy-codec.js';
-import { dataBuffer, readInto, readIntoSync, readNpyFileHeader, readPieces, type Pieces } from './npy-file.js';
+import { dataBuffer, readInto, readIntoSync, readNpyFileHeader, readOpenHeader, readOpenHeaderSync, readPieces, type Pieces } from './npy-file.js';
 export { scanNpyData } from './npy-file.js';
-import { readHeader, readPreamble, type NpyHeader } from './npy-header.js';
+import type { NpyHeader } from './npy-header.js';
 import { checkReadOptions, chunkBytes, decodeTensor, planTensor, tensorChunks, type NpyTensorReadOptions, type NpyTensorWriteOptions, type TensorWritePlan } from './npy-tensor.js';
 import { writeChunks, writeChunksSync, type Chunk } from './write-chunks.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -35,15 +35,13 @@ export function readNpySync(path: string, options: NpyReadOptions = {}): NpyArra
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const read = (pos: number, len: number): Uint8Array => readExactSync(fd, pos, len, path);
-    const pre = readPreamble(read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    const header = readHeader(read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
+    const header = readOpenHeaderSync(fd, size, path, options);
     const streamed = streamedDecode(header, options.dtype);
     if (streamed !== undefined) {
       readPiecesSync(streamed.pieces, fd, path);
       return toArray(header, streamed.matrix);
     }
-    const data = read(header.dataOffset, header.dataBytes);
+    const data = readExactSync(fd, header.dataOffset, header.dataBytes, path);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
     closeSync(fd);
@@ -55,15 +53,13 @@ export async function readNpy(path: string, options: NpyReadOptions = {}): Promi
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
-    const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
-    const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    const header = readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing);
+    const header = await readOpenHeader(handle, size, path, options);
     const streamed = streamedDecode(header, options.dtype);
     if (streamed !== undefined) {
       await readPieces(streamed.pieces, handle, path);
       return toArray(header, streamed.matrix);
     }
-    const data = await read(header.dataOffset, header.dataBytes);
+    const data = await readExact(handle, header.dataOffset, header.dataBytes, path);
     return toArray(header, decode(data, header, options.dtype, true));
   } finally {
     await handle.close();
@@ -190,10 +186,8 @@ export function readTensorSync(path: string, options: NpyTensorReadOptions = {})
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const read = (pos: number, len: number): Uint8Array => readExactSync(fd, pos, len, path);
-    const pre = readPreamble(read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    const header = readHeader(read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing, true);
-    return decodeTensor(read(header.dataOffset, header.dataBytes), header, options, true);
+    const header = readOpenHeaderSync(fd, size, path, { ...options, anyRank: true });
+    return decodeTensor(readExactSync(fd, header.dataOffset, header.dataBytes, path), header, options, true);
   } finally {
     closeSync(fd);
   }
@@ -205,10 +199,8 @@ export async function readTensor(path: string, options: NpyTensorReadOptions = {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
-    const read = (pos: number, len: number): Promise<Uint8Array> => readExact(handle, pos, len, path);
-    const pre = readPreamble(await read(0, Math.min(12, size)), size, path, options.maxHeaderSize);
-    const header = readHeader(await read(pre.headerStart, pre.headerLength), pre, size, path, options.allowTrailing, true);
-    return decodeTensor(await read(header.dataOffset, header.dataBytes), header, options, true);
+    const header = await readOpenHeader(handle, size, path, { ...options, anyRank: true });
+    return decodeTensor(await readExact(handle, header.dataOffset, header.dataBytes, path), header, options, true);
   } finally {
     await handle.close();
   }
