@@ -55,11 +55,19 @@ export class StatsAccumulator {
       this.inf++;
       return;
     }
-    if (a > this.scale) {
-      this.ssq = 1 + this.ssq * (this.scale / a) ** 2;
-      this.scale = a;
+    this.mergeSquares(a, 1);
+  }
+
+  /**
+   * Merge a sum of squares given as scale^2 * ssq into the running one (LAPACK dlassq's
+   * update): one value a is (a, 1).
+   */
+  private mergeSquares(scale: number, ssq: number): void {
+    if (scale > this.scale) {
+      this.ssq = ssq + this.ssq * (this.scale / scale) ** 2;
+      this.scale = scale;
     } else {
-      this.ssq += (a / this.scale) ** 2;
+      this.ssq += ssq * (scale / this.scale) ** 2;
     }
   }
 
@@ -120,12 +128,7 @@ export class StatsAccumulator {
         if (x !== 0 && x !== Infinity && x === x) ssq += (x / amax) ** 2;
       }
     }
-    if (amax > this.scale) {
-      this.ssq = ssq + this.ssq * (this.scale / amax) ** 2;
-      this.scale = amax;
-    } else {
-      this.ssq += ssq * (amax / this.scale) ** 2;
-    }
+    this.mergeSquares(amax, ssq);
   }
 
   /** Add `k` zeros at once (the implicit entries of a sparse matrix). */
