@@ -187,6 +187,7 @@ export function gemm_parallel(
   let nch = (n + nt - 1) / nt;
   nch = ((nch + nr - 1) / nr) * nr;
   const tasks = min(0xffff, ((m + mch - 1) / mch) * ((n + nch - 1) / nch));
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   C.setKind(ctl, kind);
   C.setTa(ctl, transA);
   C.setTb(ctl, transB);
@@ -206,13 +207,11 @@ export function gemm_parallel(
   C.setWsStride(ctl, wsStride);
   C.setAlpha(ctl, alpha);
   C.setBeta(ctl, beta);
-  runJob(ctl, tasks, canBlock);
+  runJob(ctl, job, tasks, canBlock);
 }
 
-// Steps 1 (counters) to 3 of the protocol, once the job's parameters are written: the job
-// takes the number after the current one (the parameter writes leave STATE alone).
-@inline function runJob(ctl: usize, tasks: i32, canBlock: i32): void {
-  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
+// Steps 1 (counters) to 3 of the protocol, once the job's parameters are written.
+@inline function runJob(ctl: usize, job: u32, tasks: i32, canBlock: i32): void {
   atomic.store<i32>(ctl + DONE, 0);
   atomic.store<i32>(ctl + NTASKS, tasks);
   atomic.store<i32>(ctl + STATE, <i32>(job << 16));
@@ -234,9 +233,10 @@ export function gemm_parallel(
  * which block).
  */
 export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   C.setKind(ctl, 2);
   C.setPa(ctl, prm);
-  runJob(ctl, min(tasks, 0xffff), canBlock);
+  runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }
 
 /**
@@ -245,9 +245,10 @@ export function sgd_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32):
  * as the sequential solve whatever the scheduling.
  */
 export function als_parallel(ctl: usize, prm: usize, tasks: i32, canBlock: i32): void {
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   C.setKind(ctl, 3);
   C.setPa(ctl, prm);
-  runJob(ctl, min(tasks, 0xffff), canBlock);
+  runJob(ctl, job, min(tasks, 0xffff), canBlock);
 }
 
 // The parameters a gemv job (kind 6, gemv_parallel; kind 10, gemv_parts) shares: the
@@ -282,8 +283,9 @@ export function gemv_parallel(
   // Slices of whole cache lines (8 doubles), hence of whole SIMD vectors.
   let ch = (len + tasks - 1) / tasks;
   ch = ((ch + 7) >> 3) << 3;
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   setGemvJob(ctl, 6, trans, m, n, alpha, a, lda, x, beta, y, ch);
-  runJob(ctl, (len + ch - 1) / ch, canBlock);
+  runJob(ctl, job, (len + ch - 1) / ch, canBlock);
 }
 
 /**
@@ -301,6 +303,7 @@ export function symv_parts(
   if (ctl == 0) {
     for (let p = 0; p < parts; p++) symvPart<f64>(n, p, parts, alpha, a, lda, x, w);
   } else {
+    const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
     C.setKind(ctl, 7);
     C.setM(ctl, n);
     C.setN(ctl, parts);
@@ -309,7 +312,7 @@ export function symv_parts(
     C.setPb(ctl, x);
     C.setPc(ctl, w);
     C.setAlpha(ctl, alpha);
-    runJob(ctl, parts, canBlock);
+    runJob(ctl, job, parts, canBlock);
   }
   symvReduce<f64>(n, parts, beta, y, w);
 }
@@ -346,8 +349,9 @@ export function dcRootChunk(k: i32): i32 {
 /** Run the `tasks` tasks of `kind` whose parameters the caller wrote into the dc pool's control block. */
 export function runDcJob(kind: i32, tasks: i32): void {
   const ctl = dcCtl;
+  const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
   C.setKind(ctl, kind);
-  runJob(ctl, min(tasks, 0xffff), dcBlock);
+  runJob(ctl, job, min(tasks, 0xffff), dcBlock);
 }
 
 /**
@@ -377,11 +381,12 @@ export function gemv_parts(
   if (ctl == 0) {
     for (let t = 0; t < tasks; t++) gemvPartsRun(trans, m, n, alpha, a, lda, x, beta, y, w, parts, tasks, ch, t);
   } else {
+    const job = ((<u32>atomic.load<i32>(ctl + STATE) >>> 16) + 1) & 0xffff;
     setGemvJob(ctl, 10, trans, m, n, alpha, a, lda, x, beta, y, ch);
     C.setPd(ctl, w);
     C.setMt(ctl, parts);
     C.setNch(ctl, tasks);
-    runJob(ctl, tasks, canBlock);
+    runJob(ctl, job, tasks, canBlock);
   }
   if (trans != 0) return;
   // y := beta y + w_0 + w_1 + ..., each entry in that order.
