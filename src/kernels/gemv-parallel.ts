@@ -31,7 +31,7 @@
  */
 import type { FloatArray } from '../matrix/dtype.js';
 import { kernels } from './index.js';
-import { canBlock, levelTwoGuard, levelTwoSerialMs } from './pool.js';
+import { canBlock, levelTwoDone, levelTwoPool } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv, checkVectorArg } from './validate.js';
 
@@ -56,18 +56,16 @@ const gemvThreaded = defineKernel<GemvArgs, void>({
   select: (_t, _m, _n, _alpha, A, _offA, _ldA, x, _offX, _beta, y) => (A instanceof Float64Array ? wasmFor(A, x, y) : undefined),
   wasm: (w, trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => {
     checkGemv(trans, m, n, A, offA, ldA, x, offX, 1, y, offY, 1);
-    const threads = w.threadCount;
     // y is sliced in whole cache lines: a short y (a few columns of a panel, transposed)
     // stays on one thread.
-    const pool = threads > 1 && m * n >= GEMV_PARALLEL_MIN && (trans ? n : m) >= GEMV_PARALLEL_MIN_Y && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
+    const pool = levelTwoPool(w, m * n >= GEMV_PARALLEL_MIN && (trans ? n : m) >= GEMV_PARALLEL_MIN_Y);
     const e = w.rt.exports;
     if (!pool) {
       e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);
       return;
     }
-    const t0 = performance.now();
     e.gemv_parallel(pool.ctl, +trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, SLICES_PER_THREAD * (pool.size + 1), canBlock() ? 1 : 0);
-    levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs(m * n));
+    levelTwoDone(pool, m * n);
   },
   js: (trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => kernels().gemv(trans, m, n, alpha, A, offA, ldA, x, offX, 1, beta, y, offY, 1),
 });
@@ -113,12 +111,10 @@ const gemvPartsKernel = defineKernel<GemvPartsArgs, void>({
       e.dgemv(+trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, 1, beta, y.byteOffset + offY * 8, 1);
       return;
     }
-    const threads = w.threadCount;
-    const pool = threads > 1 && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
+    const pool = levelTwoPool(w, true);
     const tasks = pool ? Math.min(GEMV_PARTS, pool.size + 1) : 1;
-    const t0 = pool ? performance.now() : 0;
     e.gemv_parts(pool ? pool.ctl : 0, +trans, m, n, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, work.byteOffset, GEMV_PARTS, tasks, canBlock() ? 1 : 0);
-    if (pool) levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs(m * n));
+    levelTwoDone(pool, m * n);
   },
   js: (trans, m, n, alpha, A, offA, ldA, x, offX, beta, y, offY) => kernels().gemv(trans, m, n, alpha, A, offA, ldA, x, offX, 1, beta, y, offY, 1),
 });

@@ -11,6 +11,7 @@
  * cross-origin isolation (COOP/COEP) to share memory. Without either, work runs on the
  * calling thread.
  */
+import type { WasmKernels } from './wasm-kernels.js';
 import type { WasmRuntime } from './wasm-module.js';
 
 // Source of the worker: plain JavaScript, self-contained (no imports), run under
@@ -178,4 +179,26 @@ export const levelTwoGuard = new StallGuard();
  */
 export function levelTwoSerialMs(entries: number): number {
   return entries * 0.35e-6;
+}
+
+// When the level-2 job from levelTwoPool started (jobs run one at a time on the caller).
+let levelTwoStart = 0;
+
+/**
+ * The pool a level-2 product (src/kernels/gemv-parallel.ts, symv.ts) shares its work on:
+ * when `share` (the product is large enough), two or more threads are set and
+ * {@link levelTwoGuard} allows it; otherwise undefined, and the product runs on the calling
+ * thread. Report the job with {@link levelTwoDone}.
+ */
+export function levelTwoPool(w: WasmKernels, share: boolean): ThreadPool | undefined {
+  const threads = w.threadCount;
+  if (!share || threads <= 1 || !levelTwoGuard.allowed()) return undefined;
+  const pool = w.workerPool(threads);
+  if (pool) levelTwoStart = performance.now();
+  return pool;
+}
+
+/** Tell {@link levelTwoGuard} how long the job on `pool` (from {@link levelTwoPool}) took for `entries` matrix entries; nothing when it ran on the calling thread. */
+export function levelTwoDone(pool: ThreadPool | undefined, entries: number): void {
+  if (pool) levelTwoGuard.report(performance.now() - levelTwoStart, levelTwoSerialMs(entries));
 }

@@ -4,7 +4,7 @@
  * arrays); otherwise a TypeScript loop with the same access pattern.
  */
 import type { FloatArray } from '../matrix/dtype.js';
-import { canBlock, levelTwoGuard, levelTwoSerialMs } from './pool.js';
+import { canBlock, levelTwoDone, levelTwoPool } from './pool.js';
 import { defineKernel, wasmFor } from './registry.js';
 import { checkGemv, checkVectorArg } from './validate.js';
 
@@ -51,11 +51,9 @@ const symvParts = defineKernel<[n: number, alpha: number, A: Float64Array, offA:
   name: 'symv_lower_parts',
   select: (_n, _alpha, A, _offA, _ldA, x, _offX, _beta, y, _offY, work) => wasmFor(A, x, y, work),
   wasm: (w, n, alpha, A, offA, ldA, x, offX, beta, y, offY, work) => {
-    const threads = w.threadCount;
-    const pool = threads > 1 && n >= SYMV_PARALLEL_MIN && levelTwoGuard.allowed() ? w.workerPool(threads) : undefined;
-    const t0 = pool ? performance.now() : 0;
+    const pool = levelTwoPool(w, n >= SYMV_PARALLEL_MIN);
     w.rt.exports.symv_parts(pool ? pool.ctl : 0, n, SYMV_PARTS, alpha, A.byteOffset + offA * 8, ldA, x.byteOffset + offX * 8, beta, y.byteOffset + offY * 8, work.byteOffset, canBlock() ? 1 : 0);
-    if (pool) levelTwoGuard.report(performance.now() - t0, levelTwoSerialMs((n * n) / 2));
+    levelTwoDone(pool, (n * n) / 2);
   },
   js: (n, alpha, A, offA, ldA, x, offX, beta, y, offY) => symvLowerJs(n, alpha, A, offA, ldA, x, offX, beta, y, offY),
 });
