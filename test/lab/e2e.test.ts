@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { parseNpy } from '../../src/browser.js';
-import { keys, noOverflow, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
+import { keys, noOverflow, openDataTable, openInstrument, openLab, screenshot, setValue, settled, showInstrument, skipReason, stat, type LabSession } from './harness.js';
 
 const skip = skipReason();
 let session: LabSession | undefined;
@@ -237,7 +237,7 @@ test('lab: NMF parts (iteration 0 is the start; entries stay >= 0; fixed loss ax
   assert.equal(await page.getAttribute(`${root} button[data-action="play"]`, 'aria-pressed'), 'false');
   await settled(page, id);
   // The chart's data table lists the loss at every iteration.
-  await page.click(`${root} [data-figure="loss"] details.chart-data summary`);
+  await openDataTable(page, `${root} [data-figure="loss"]`);
   assert.equal(await page.$$eval(`${root} [data-figure="loss"] details.chart-data tbody tr`, (r) => r.length), 401);
   // Leave the defaults for the tests that follow.
   await page.click(`${root} button[data-action="reset"]`);
@@ -434,7 +434,7 @@ test('lab: tensor train (eps moves the ranks; error <= eps; storage sum r n r; s
     assert.ok((await page.$$(`${root} [data-figure="${f}"] .chart-legend li`)).length >= 2, `${f}: a legend`);
     assert.equal((await page.$$(`${root} [data-figure="${f}"] details.chart-data`)).length, 1, `${f}: a data table`);
   }
-  await page.click(`${root} [data-figure="sweep"] details.chart-data summary`);
+  await openDataTable(page, `${root} [data-figure="sweep"]`);
   const sweepRows = await page.$$eval(`${root} [data-figure="sweep"] details.chart-data tbody tr`, (rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent ?? '')));
   assert.equal(sweepRows.length, 12);
   // Rows for ε = 10⁻¹² .. 10⁻¹ in order.

@@ -140,6 +140,16 @@ export async function settled(page: Page, id: string, timeout = 30_000): Promise
   await page.waitForSelector(`[data-instrument="${id}"][data-state="ready"] #instrument-${id}:not([data-busy="true"])`, { timeout, state: 'attached' });
 }
 
+/**
+ * Open the data table under the chart `figure` (a selector) and wait until it is there: the
+ * table is built on the disclosure's toggle event, which the browser fires in a task after
+ * the click, so counting its rows right after the click can find none.
+ */
+export async function openDataTable(page: Page, figure: string): Promise<void> {
+  await page.click(`${figure} details.chart-data summary`);
+  await page.waitForSelector(`${figure} details.chart-data table`, { state: 'attached' });
+}
+
 /** The settings of every `data-control` range, number, checkbox and select of instrument `id` (like the shell's URL state). */
 export async function controlValues(page: Page, id: string): Promise<Record<string, string>> {
   return page.$$eval(`[data-instrument="${id}"] [data-control]`, (els) => {
